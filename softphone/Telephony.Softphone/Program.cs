@@ -1,0 +1,1 @@
+Console.WriteLine("Telephony softphone: not built yet");

@@ -1,0 +1,1 @@
+Console.WriteLine("Telephony load generator: not built yet");
