@@ -417,13 +417,13 @@ internal sealed partial class ScriptCompiler(Diagnostics diagnostics, string scr
 
     private QueueStep? ReadQueue(YamlMap map, YamlNode value, SourceLocation location)
     {
-        map.RejectUnknownKeys(_d, "a 'queue' step", "queue", "prompt", "skills", "language", "priority", "survey");
+        map.RejectUnknownKeys(_d, "a 'queue' step", "queue", "prompt", "skills", "language", "priority", "post-call");
         var queue = Name(value, "queue");
         var prompts = OptionalPrompts(map.Get("prompt"));
         var skills = map.Get("skills") is { } s ? Names(s, "skills") : [];
         var language = map.Get("language") is { } l ? LanguageRef(l) : null;
         var priority = Int(map.Get("priority"), "priority", 0, 100);
-        var survey = map.Get("survey") is { } sv ? NodeRef(sv) : null;
+        var survey = map.Get("post-call") is { } sv ? NodeRef(sv) : null;
         return queue is null ? null : new QueueStep(location, queue, prompts, skills, language, priority, survey);
     }
 
