@@ -444,3 +444,33 @@ public class LoaderErrorTests
         Assert.That(errors.Select(e => e.Location.Line).Distinct(), Is.EquivalentTo(new[] { 6, 7, 8, 10 }));
     }
 }
+
+/// <summary>Hostile YAML must give an error, never a crash.</summary>
+public class HostileYamlTests
+{
+    [Test]
+    [CancelAfter(20_000)]
+    public void Deep_nesting_is_refused_before_the_recursive_loader_sees_it()
+    {
+        var text = "nodes: " + new string('[', 200_000) + new string(']', 200_000);
+        var result = IvrScriptLoader.LoadText(text, "deep.yaml");
+        Assert.That(result.Errors.Single().ToString(), Does.StartWith("deep.yaml:1:").And.Contain("nesting deeper than"));
+    }
+
+    [Test]
+    public void Binary_garbage_is_a_syntax_error()
+    {
+        var result = IvrScriptLoader.LoadText("\u0001\u0002: [\u0000 {", "junk.yaml");
+        Assert.That(result.Script, Is.Null);
+        Assert.That(result.Errors.Single().Location.File, Is.EqualTo("junk.yaml"));
+    }
+
+    [Test]
+    public void Many_aliases_of_one_step_stay_cheap()
+    {
+        var steps = string.Join(", ", Enumerable.Repeat("*s", 50_000));
+        var text = $"languages: [zh]\nprompts: .\nentries: {{ default: main }}\nnodes:\n  x: [ &s {{ goto: main }} ]\n  main: [ {steps} ]\n";
+        var result = IvrScriptLoader.LoadText(text, Path.Combine(Path.GetTempPath(), "alias.yaml"));
+        Assert.That(result.Errors.Select(e => e.Message), Has.Some.Contains("loop without caller input"));
+    }
+}

@@ -43,6 +43,7 @@ public static partial class IvrScriptLoader
         var stream = new YamlStream();
         try
         {
+            if (!NestingIsShallow(text, path, diagnostics)) return new IvrLoadResult(null, diagnostics.Errors);
             stream.Load(new StringReader(text));
         }
         catch (YamlException ex)
@@ -68,6 +69,38 @@ public static partial class IvrScriptLoader
         return diagnostics.Count == 0 && script is not null
             ? new IvrLoadResult(script, [])
             : new IvrLoadResult(null, diagnostics.Errors);
+    }
+
+    /// <summary>A script nests a few levels; the representation model loads recursively, so refuse deep nesting first.</summary>
+    public const int MaxNestingDepth = 32;
+
+    /// <summary>
+    /// Walks the parser's events (an iterative state machine, safe on hostile input) and refuses
+    /// nesting deeper than <see cref="MaxNestingDepth"/> before the recursive tree loader sees it.
+    /// </summary>
+    private static bool NestingIsShallow(string text, string path, Diagnostics diagnostics)
+    {
+        var parser = new Parser(new StringReader(text));
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart:
+                    if (++depth > MaxNestingDepth)
+                    {
+                        var mark = parser.Current.Start;
+                        diagnostics.Error(new SourceLocation(path, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column)),
+                            $"nesting deeper than {MaxNestingDepth} levels");
+                        return false;
+                    }
+                    break;
+                case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                    depth--;
+                    break;
+            }
+        }
+        return true;
     }
 
     internal static string? ReadText(string path, SourceLocation reference, Diagnostics diagnostics)
