@@ -13,7 +13,10 @@ trap 'rm -rf "$tmp"' EXIT
 say() {
   local voice=$1 file=$2 text=$3
   mkdir -p "$(dirname "$out/$file")"
-  espeak-ng -v "$voice" -s 185 -w "$tmp/raw.wav" "$text"
+  # espeak-ng's Mandarin is slow at the default rate; speak it a little faster.
+  local speed=175
+  [ "$voice" = cmn ] && speed=210
+  espeak-ng -v "$voice" -s "$speed" -w "$tmp/raw.wav" "$text"
   # -G guards against clipping while resampling; trim leading/trailing silence a little.
   sox -G -V1 "$tmp/raw.wav" -r 8000 -c 1 -b 16 -e signed-integer "$out/$file" \
     silence 1 0.02 0.5% reverse silence 1 0.02 0.5% reverse pad 0.05 0.1
@@ -30,8 +33,8 @@ mkdir -p "$out/zh" "$out/en"
 
 # --- greeting and main lanes -------------------------------------------------------------
 prompt greeting       "您好，这里是一二三四五热线。" "Welcome to the one two three four five hotline."
-prompt main-options   "出租车司机请按1，合作热线请按2，交通信息请按3，人工服务请按0或稍候。" \
-                      "Taxi drivers press 1. Partner hotlines press 2. Traffic information press 3. For an agent press 0 or hold."
+prompt main-options   "出租车按1，合作热线按2，交通信息按3，其他请稍候。" \
+                      "Taxi drivers press 1, partner hotlines 2, traffic information 3, or hold for an agent."
 # The English choice is announced in English in both languages: the caller who needs it
 # does not understand the Mandarin greeting.
 say en zh/for-english.wav "For English, press 9."
@@ -43,7 +46,7 @@ prompt leaders-day    "今天是领导接听日，正在为您转接。" "Today 
 prompt holiday        "节日快乐，节假日期间人工服务照常。" "Happy holidays. Our agents are here for you during the holiday."
 
 # --- partner hotlines -------------------------------------------------------------------
-prompt partner-menu   "法律援助按1，青少年维权按2，检察服务按3，慈善按4，台胞服务按5，返回按星号。" \
+prompt partner-menu   "法律援助按1，青少年维权按2，检察服务按3，慈善按4，台胞按5，返回按星号。" \
                       "Legal aid press 1. Youth rights press 2. Procuratorate press 3. Charity press 4. Taiwan compatriots press 5. Star to go back."
 prompt partner-connecting "正在为您转接合作热线。" "Connecting you to the partner hotline."
 prompt partner-closed "该热线现在不在服务时间，为您转接人工服务。" "That hotline is closed now. Connecting you to an agent."

@@ -58,6 +58,18 @@ public class HotlineScriptTests
         Assert.That(total, Is.LessThan(4_500_000));
     }
 
+    [Test]
+    public void The_greeting_is_short_so_a_silent_caller_reaches_a_person_quickly()
+    {
+        var script = IvrScriptLoader.LoadFile(RepoPaths.HotlineScript).Script!;
+        var greeting = (MenuStep)script.Nodes["greeting"].Steps.Single();
+        foreach (var lang in script.Languages)
+        {
+            var seconds = greeting.Prompts.Names.Sum(n => ReadWavHeader(script.PromptPath(lang, n)).DataBytes / 16000.0);
+            Assert.That(seconds + greeting.Timeout.TotalSeconds, Is.LessThan(16), $"{lang}: greeting {seconds:F1} s");
+        }
+    }
+
     /// <summary>Independent of the library's reader: walk RIFF chunks for fmt and data.</summary>
     private static (int Format, int Channels, int Rate, int Bits, long DataBytes) ReadWavHeader(string path)
     {
