@@ -140,3 +140,31 @@ public class ProviderTests
         Assert.That(provider.Current, Is.Not.Null);
     }
 }
+
+public class ProviderWatchTests
+{
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Watching_reloads_after_the_files_go_quiet(CancellationToken cancellationToken)
+    {
+        using var ws = new ScriptWorkspace();
+        File.WriteAllText(ws.ScriptPath, "languages: [zh]\nentries: { default: main }\nnodes:\n  main:\n    - queue: general\n");
+        var provider = IvrScriptProvider.LoadOrThrow(ws.ScriptPath);
+        var first = provider.Current;
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        using var watch = provider.Watch(TimeSpan.FromSeconds(2), time);
+
+        File.WriteAllText(ws.ScriptPath, "languages: [zh]\nentries: { default: main }\nnodes:\n  main:\n    - queue: english\n");
+
+        // The file-system event arrives on its own; the quiet period runs on the fake clock.
+        // Until the fake clock moves past the quiet period, nothing reloads.
+        await Task.Delay(300, cancellationToken);
+        Assert.That(provider.Current, Is.SameAs(first));
+        while (provider.Current == first)
+        {
+            time.Advance(TimeSpan.FromSeconds(2));
+            await Task.Delay(50, cancellationToken);
+        }
+        Assert.That(((QueueStep)provider.Current!.Nodes["main"].Steps[0]).Queue, Is.EqualTo("english"));
+    }
+}

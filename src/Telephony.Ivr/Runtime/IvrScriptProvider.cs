@@ -66,6 +66,64 @@ public sealed partial class IvrScriptProvider
         return result;
     }
 
+    /// <summary>
+    /// Reloads by itself when the script, a data file or a prompt under the script's directory
+    /// changes, once the files have been quiet for <paramref name="debounce"/> (an editor writes
+    /// in several steps). Dispose the result to stop watching. Optional: <see cref="Reload"/>
+    /// stays the explicit way.
+    /// </summary>
+    public IDisposable Watch(TimeSpan? debounce = null, TimeProvider? timeProvider = null)
+    {
+        var quiet = debounce ?? TimeSpan.FromMilliseconds(500);
+        var time = timeProvider ?? TimeProvider.System;
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path)) ?? ".";
+        var timer = time.CreateTimer(_ => ReloadFromWatcher(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        var watcher = new FileSystemWatcher(directory)
+        {
+            IncludeSubdirectories = true,
+            NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.Size,
+        };
+        void Touched(object? sender, FileSystemEventArgs e) => timer.Change(quiet, Timeout.InfiniteTimeSpan);
+        watcher.Changed += Touched;
+        watcher.Created += Touched;
+        watcher.Deleted += Touched;
+        watcher.Renamed += (sender, e) => Touched(sender, e);
+        watcher.Error += (_, e) => LogWatchFailed(e.GetException());
+        watcher.EnableRaisingEvents = true;
+        LogWatching(directory);
+        return new Watcher(watcher, timer);
+    }
+
+    private void ReloadFromWatcher()
+    {
+        try
+        {
+            Reload();
+        }
+#pragma warning disable CA1031 // a timer callback must not throw: a ScriptChanged handler's fault is logged, not fatal
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogWatchFailed(ex);
+        }
+    }
+
+    private sealed class Watcher(FileSystemWatcher watcher, ITimer timer) : IDisposable
+    {
+        public void Dispose()
+        {
+            watcher.EnableRaisingEvents = false;
+            watcher.Dispose();
+            timer.Dispose();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Watching {Directory} for IVR script changes")]
+    private partial void LogWatching(string directory);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "IVR script watcher failed")]
+    private partial void LogWatchFailed(Exception exception);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "IVR script {Path} loaded: {Nodes} nodes")]
     private partial void LogLoaded(string path, int nodes);
 
