@@ -167,6 +167,8 @@ public class InterpreterTests
             """);
         var urban = await _ivr.RunAsync(script, new FakeChannel("100", "tel:12319"));
         var other = await _ivr.RunAsync(script, new FakeChannel("100", "99999"));
+        Assert.That(script.EntryFor("sip:12319@10.0.0.5:5060;user=phone"), Is.EqualTo("urban"));
+        Assert.That(script.EntryFor("12319"), Is.EqualTo("urban"));
 
         Assert.That(urban.Queue, Is.Not.Null);
         Assert.That((urban.Queue!.Skills, urban.Queue.Priority, urban.Queue.Language), Is.EqualTo((new[] { "urban", "complaints" }, 6, "en")).Using<(IReadOnlyList<string>, int, string), (string[], int, string)>(
@@ -221,6 +223,27 @@ public class InterpreterTests
         public ValueTask HangupAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
         public void Record(IvrRecord record) { }
     }
+}
+
+public class CallerListTests
+{
+    [TestCase("13900000002")]
+    [TestCase("+86 139-0000-0002")]
+    [TestCase("008613900000002")]
+    [TestCase("8613900000002")]
+    [TestCase("sip:+8613900000002@10.1.2.3;user=phone")]
+    [TestCase("tel:+86-139-0000-0002")]
+    public void Numbers_match_however_the_trunk_writes_them(string presented)
+    {
+        var list = new CallerList("taxi", ["139-0000-0002"]);
+        Assert.That(list.Contains(presented), Is.True);
+    }
+
+    [TestCase("13900000003")]
+    [TestCase("sip:anonymous@10.1.2.3")]
+    [TestCase("")]
+    public void Other_numbers_do_not_match(string presented) =>
+        Assert.That(new CallerList("taxi", ["13900000002"]).Contains(presented), Is.False);
 }
 
 public class QueuePositionPhraseTests

@@ -25,6 +25,7 @@ public sealed class CallerList
     public static string Normalize(string number)
     {
         ArgumentNullException.ThrowIfNull(number);
+        number = UserPart(number);
         Span<char> digits = stackalloc char[Math.Min(number.Length, 64)];
         var n = 0;
         foreach (var c in number)
@@ -35,5 +36,16 @@ public sealed class CallerList
         if (s.StartsWith("0086")) s = s[4..];
         else if (s.Length == 13 && s.StartsWith("86")) s = s[2..];
         return s.ToString();
+    }
+
+    /// <summary>The user part of a SIP/tel URI ("sip:12345@10.0.0.1;user=phone" → "12345"); a bare number unchanged.</summary>
+    internal static string UserPart(string number)
+    {
+        var at = number.IndexOf('@', StringComparison.Ordinal);
+        if (at >= 0) number = number[..at];
+        var colon = number.IndexOf(':', StringComparison.Ordinal);
+        if (colon >= 0) number = number[(colon + 1)..];
+        var semicolon = number.IndexOf(';', StringComparison.Ordinal);
+        return semicolon >= 0 ? number[..semicolon] : number;
     }
 }

@@ -75,12 +75,12 @@ public sealed class IvrScript
     /// <summary>Every prompt name the script and its data files refer to.</summary>
     public IReadOnlySet<string> ReferencedPrompts { get; }
 
-    /// <summary>The entry node for a dialed number (digits compared after stripping non-digits).</summary>
+    /// <summary>The entry node for a dialed number, a bare number or a SIP/tel URI (its user part's digits are compared).</summary>
     public string EntryFor(string dialedNumber)
     {
         ArgumentNullException.ThrowIfNull(dialedNumber);
         if (Entries.TryGetValue(dialedNumber, out var node)) return node;
-        var digits = new string(dialedNumber.Where(char.IsAsciiDigit).ToArray());
+        var digits = new string(CallerList.UserPart(dialedNumber).Where(char.IsAsciiDigit).ToArray());
         return Entries.TryGetValue(digits, out node) ? node : DefaultEntry;
     }
 
