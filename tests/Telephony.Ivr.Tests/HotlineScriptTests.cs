@@ -203,6 +203,18 @@ public class HotlineFlowTests
     }
 
     [Test]
+    public async Task A_busy_partner_line_falls_back_to_our_own_agents()
+    {
+        var channel = Caller().Press("23");
+        channel.UnreachableNumbers.Add("12309");
+        var result = await _ivr.RunAsync(Script, channel);
+
+        Assert.That(result.Outcome, Is.EqualTo(IvrOutcome.Queued));
+        Assert.That(result.Queue!.Queue, Is.EqualTo("general"));
+        Assert.That(result.PathText, Does.Contain("<transfer:12309:failed> partner-closed"));
+    }
+
+    [Test]
     public async Task Legal_aid_outside_its_office_hours_goes_to_our_own_agents_instead()
     {
         var channel = Caller(at: SaturdayMorning).Press("21");

@@ -219,7 +219,7 @@ public class InterpreterTests
         public ValueTask<char?> PlayAsync(IReadOnlyList<IvrPrompt> prompts, bool bargeIn, CancellationToken cancellationToken) =>
             ValueTask.FromCanceled<char?>(cancellationToken);
         public ValueTask<char?> ReadDigitAsync(TimeSpan timeout, CancellationToken cancellationToken) => ValueTask.FromCanceled<char?>(cancellationToken);
-        public ValueTask TransferAsync(string number, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+        public ValueTask<bool> TransferAsync(string number, CancellationToken cancellationToken) => ValueTask.FromResult(true);
         public ValueTask HangupAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
         public void Record(IvrRecord record) { }
     }

@@ -326,6 +326,17 @@ public class LoaderErrorTests
     }
 
     [Test]
+    public void A_transfer_whose_failure_leads_back_to_itself_is_a_loop()
+    {
+        var errors = Errors(Header + """
+              main:
+                - transfer: "12348"
+                  on-fail: main
+            """);
+        AssertErrorAt(errors, 6, 7, "loop without caller input: main -> main");
+    }
+
+    [Test]
     public void A_loop_that_needs_a_key_press_to_go_round_is_allowed()
     {
         var result = _ws.Load(Header + """

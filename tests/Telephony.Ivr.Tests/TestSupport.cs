@@ -157,10 +157,14 @@ internal sealed class FakeChannel(string caller, string dialed, FakeTimeProvider
         return ValueTask.FromResult<char?>(null);
     }
 
-    public ValueTask TransferAsync(string number, CancellationToken cancellationToken)
+    /// <summary>Numbers whose transfer fails (busy partner line).</summary>
+    public HashSet<string> UnreachableNumbers { get; } = [];
+
+    public ValueTask<bool> TransferAsync(string number, CancellationToken cancellationToken)
     {
+        if (UnreachableNumbers.Contains(number)) return ValueTask.FromResult(false);
         TransferredTo = number;
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(true);
     }
 
     public ValueTask HangupAsync(CancellationToken cancellationToken)

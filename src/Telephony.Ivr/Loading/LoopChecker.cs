@@ -54,8 +54,16 @@ internal sealed class LoopChecker(Diagnostics diagnostics, IReadOnlyDictionary<s
                 case GotoStep g:
                     edges.Add((g.Target, g.Location));
                     return edges;
-                case QueueStep or TransferStep or HangupStep:
+                case QueueStep or HangupStep:
                     return edges;
+                case TransferStep t:
+                    // A transfer that fails (busy partner line) goes on without any key press.
+                    if (t.OnFail is { } tf)
+                    {
+                        edges.Add((tf, t.Location));
+                        return edges;
+                    }
+                    break;
                 case MenuStep { OnTimeout: { } t } m:
                     edges.Add((t, m.Location));
                     return edges;

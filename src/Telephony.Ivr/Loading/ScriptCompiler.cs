@@ -429,14 +429,15 @@ internal sealed partial class ScriptCompiler(Diagnostics diagnostics, string scr
 
     private TransferStep? ReadTransfer(YamlMap map, YamlNode value, SourceLocation location)
     {
-        map.RejectUnknownKeys(_d, "a 'transfer' step", "transfer", "prompt");
+        map.RejectUnknownKeys(_d, "a 'transfer' step", "transfer", "prompt", "on-fail");
         var number = Scalar(value, "transfer");
         if (number is not null && !TransferNumberPattern().IsMatch(number))
         {
             _d.Error(value, $"transfer number '{number}' must be 3-20 digits, optionally starting with +");
             return null;
         }
-        return number is null ? null : new TransferStep(location, number, OptionalPrompts(map.Get("prompt")));
+        var onFail = map.Get("on-fail") is { } f ? NodeRef(f) : null;
+        return number is null ? null : new TransferStep(location, number, OptionalPrompts(map.Get("prompt")), onFail);
     }
 
     private InfoStep? ReadInfo(YamlMap map, YamlNode value, SourceLocation location)

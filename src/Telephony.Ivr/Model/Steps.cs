@@ -96,8 +96,8 @@ public sealed record QueueStep(
     public override string Kind => "queue";
 }
 
-/// <summary><c>transfer</c>: hand the call to an outside number through the trunk.</summary>
-public sealed record TransferStep(SourceLocation Location, string Number, PromptList Prompts) : IvrStep(Location)
+/// <summary><c>transfer</c>: hand the call to an outside number through the trunk; on failure go to <see cref="OnFail"/> or on.</summary>
+public sealed record TransferStep(SourceLocation Location, string Number, PromptList Prompts, string? OnFail) : IvrStep(Location)
 {
     public override string Kind => "transfer";
 }

@@ -38,8 +38,12 @@ public interface IIvrChannel
     /// <summary>Waits up to <paramref name="timeout"/> for the next key; null when none came.</summary>
     ValueTask<char?> ReadDigitAsync(TimeSpan timeout, CancellationToken cancellationToken);
 
-    /// <summary>Hands the call to an outside number through the trunk (blind transfer).</summary>
-    ValueTask TransferAsync(string number, CancellationToken cancellationToken);
+    /// <summary>
+    /// Hands the call to an outside number through the trunk (blind transfer). Returns false
+    /// when the far end could not be reached (busy, rejected, no answer); the caller is still
+    /// on the line and the script continues at the step's <c>on-fail</c>.
+    /// </summary>
+    ValueTask<bool> TransferAsync(string number, CancellationToken cancellationToken);
 
     /// <summary>Ends the call.</summary>
     ValueTask HangupAsync(CancellationToken cancellationToken);

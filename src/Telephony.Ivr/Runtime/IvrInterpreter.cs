@@ -122,7 +122,11 @@ public sealed partial class IvrInterpreter(ILogger<IvrInterpreter>? logger = nul
                 return Flow.Finish(await QueueAsync(s, queue).ConfigureAwait(false));
             case TransferStep transfer:
                 await s.PlayAsync(transfer.Prompts, bargeIn: false).ConfigureAwait(false);
-                await s.Channel.TransferAsync(transfer.Number, s.Cancellation).ConfigureAwait(false);
+                if (!await s.Channel.TransferAsync(transfer.Number, s.Cancellation).ConfigureAwait(false))
+                {
+                    s.Mark(IvrPathKind.Condition, $"transfer:{transfer.Number}:failed");
+                    return Flow.ToOrNext(transfer.OnFail);
+                }
                 s.Mark(IvrPathKind.End, "transfer:" + transfer.Number);
                 return Flow.Finish(s.Result(IvrOutcome.Transferred, transferNumber: transfer.Number));
             case InfoStep info:
