@@ -18,7 +18,7 @@ say() {
   [ "$voice" = cmn ] && speed=210
   espeak-ng -v "$voice" -s "$speed" -w "$tmp/raw.wav" "$text"
   # -G guards against clipping while resampling; trim leading/trailing silence a little.
-  sox -G -V1 "$tmp/raw.wav" -r 8000 -c 1 -b 16 -e signed-integer "$out/$file" \
+  sox -G -D -V1 "$tmp/raw.wav" -r 8000 -c 1 -b 16 -e signed-integer "$out/$file" \
     silence 1 0.02 0.5% reverse silence 1 0.02 0.5% reverse pad 0.05 0.1
 }
 
@@ -87,8 +87,8 @@ say en en/num/100.wav "hundred"
 
 # --- music on hold: a slow I-vi-IV-V progression, eight 2.5 s chords (~20 s) ------------
 chord() { # chord <file> <f1> <f2> <f3>
-  sox -n -r 8000 -c 3 -b 16 "$tmp/c3.wav" synth 2.5 sine "$2" sine "$3" sine "$4"
-  sox "$tmp/c3.wav" -r 8000 -c 1 -b 16 "$1" remix 1-3 fade q 0.4 2.5 0.6 vol 0.25
+  sox -D -n -r 8000 -c 3 -b 16 "$tmp/c3.wav" synth 2.5 sine "$2" sine "$3" sine "$4"
+  sox -D "$tmp/c3.wav" -r 8000 -c 1 -b 16 "$1" remix 1-3 fade q 0.4 2.5 0.6 vol 0.6
 }
 chord "$tmp/m1.wav" 261.63 329.63 392.00   # C
 chord "$tmp/m2.wav" 220.00 261.63 329.63   # Am
@@ -98,6 +98,6 @@ chord "$tmp/m5.wav" 261.63 329.63 392.00   # C
 chord "$tmp/m6.wav" 164.81 196.00 246.94   # Em
 chord "$tmp/m7.wav" 174.61 220.00 261.63   # F
 chord "$tmp/m8.wav" 196.00 246.94 293.66   # G
-sox "$tmp"/m{1,2,3,4,5,6,7,8}.wav -r 8000 -c 1 -b 16 -e signed-integer "$out/moh.wav"
+sox -D "$tmp"/m{1,2,3,4,5,6,7,8}.wav -r 8000 -c 1 -b 16 -e signed-integer "$out/moh.wav"
 
 echo "prompts written: $(find "$out" -name '*.wav' | wc -l) files, $(du -sh "$out" | cut -f1)"
