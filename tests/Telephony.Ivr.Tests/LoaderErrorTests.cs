@@ -140,6 +140,18 @@ public class LoaderErrorTests
     }
 
     [Test]
+    public void A_misspelt_node_name_gets_a_suggestion()
+    {
+        var errors = Errors(Header + """
+              main:
+                - goto: greting
+              greeting:
+                - hangup: bye
+            """);
+        AssertErrorAt(errors, 6, 13, "unknown node 'greting' (did you mean 'greeting'?)");
+    }
+
+    [Test]
     public void Undefined_entry_node_and_missing_default()
     {
         var errors = Errors("""

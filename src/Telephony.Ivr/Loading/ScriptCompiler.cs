@@ -225,7 +225,7 @@ internal sealed partial class ScriptCompiler(Diagnostics diagnostics, string scr
         var name = Scalar(node, "calendar");
         if (name is null) return null;
         if (_calendars.TryGetValue(name, out var calendar)) return calendar;
-        _d.Error(node, $"unknown holidays calendar '{name}'{Known(_calendars.Keys)}");
+        _d.Error(node, $"unknown holidays calendar '{name}'{Known(_calendars.Keys, name)}");
         return null;
     }
 
@@ -383,7 +383,7 @@ internal sealed partial class ScriptCompiler(Diagnostics diagnostics, string scr
         var list = Scalar(value, "lookup");
         if (list is not null && !_callerLists.ContainsKey(list))
         {
-            _d.Error(value, $"unknown caller list '{list}'{Known(_callerLists.Keys)}");
+            _d.Error(value, $"unknown caller list '{list}'{Known(_callerLists.Keys, list)}");
         }
         var then = Required(map, "then", "a 'lookup' step") is { } t ? NodeRef(t) : null;
         var otherwise = map.Get("else") is { } e ? NodeRef(e) : null;
@@ -396,7 +396,7 @@ internal sealed partial class ScriptCompiler(Diagnostics diagnostics, string scr
         var schedule = Scalar(value, "when");
         if (schedule is not null && !_schedules.ContainsKey(schedule))
         {
-            _d.Error(value, $"unknown schedule '{schedule}'{Known(_schedules.Keys)}");
+            _d.Error(value, $"unknown schedule '{schedule}'{Known(_schedules.Keys, schedule)}");
         }
         var then = Required(map, "then", "a 'when' step") is { } t ? NodeRef(t) : null;
         var otherwise = map.Get("else") is { } e ? NodeRef(e) : null;
@@ -447,7 +447,7 @@ internal sealed partial class ScriptCompiler(Diagnostics diagnostics, string scr
         if (tableName is null) return null;
         if (!_infoTables.TryGetValue(tableName, out var table))
         {
-            _d.Error(value, $"unknown info table '{tableName}'{Known(_infoTables.Keys)}");
+            _d.Error(value, $"unknown info table '{tableName}'{Known(_infoTables.Keys, tableName)}");
             return null;
         }
         string? entry = null;
@@ -505,7 +505,7 @@ internal sealed partial class ScriptCompiler(Diagnostics diagnostics, string scr
         var name = Scalar(node, "node name");
         if (name is null) return null;
         if (_nodeNames.Contains(name)) return name;
-        _d.Error(node, $"unknown node '{name}'{Known(_nodeNames)}");
+        _d.Error(node, $"unknown node '{name}'{Known(_nodeNames, name)}");
         return null;
     }
 
@@ -678,10 +678,32 @@ internal sealed partial class ScriptCompiler(Diagnostics diagnostics, string scr
 
     internal static bool IsDtmf(char c) => char.IsAsciiDigit(c) || c is '*' or '#';
 
-    private static string Known(IEnumerable<string> names)
+    /// <summary>Helps with a typo: the closest defined name, or the short list of names.</summary>
+    private static string Known(IEnumerable<string> names, string given)
     {
         var list = names.Order(StringComparer.Ordinal).ToList();
-        return list.Count == 0 ? " (none defined)" : $" (defined: {string.Join(", ", list)})";
+        if (list.Count == 0) return " (none defined)";
+        var closest = list.MinBy(n => EditDistance(n, given))!;
+        if (EditDistance(closest, given) <= Math.Max(1, given.Length / 4)) return $" (did you mean '{closest}'?)";
+        return list.Count <= 8 ? $" (defined: {string.Join(", ", list)})" : $" ({list.Count} defined, none close to it)";
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++) previous[j] = j;
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            (previous, current) = (current, previous);
+        }
+        return previous[b.Length];
     }
 
     [GeneratedRegex(@"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")]
