@@ -129,3 +129,37 @@ public class CodecTests
         Assert.That(() => new G722AudioCodec().Decode(new byte[160], new short[100]), Throws.ArgumentException);
     }
 }
+
+public class HotPathAllocationTests
+{
+    [Test]
+    public void Encode_decode_transcode_and_jitter_pop_allocate_nothing_per_frame()
+    {
+        var pcm8 = new short[160];
+        var pcm16 = new short[320];
+        var payload = new byte[160];
+        var out2 = new byte[160];
+        var g722 = new G722AudioCodec();
+        var transcoder = new Transcoder(g722, PcmuCodec.Instance);
+        var jitter = new Telephony.Media.Jitter.JitterDecodingSource(PcmuCodec.Instance, 0);
+        var packet = Jitter.TestRtp.Packet(0, 0, 0, 1, new byte[160]);
+        void Once(int i)
+        {
+            PcmuCodec.Instance.Encode(pcm8, payload);
+            PcmaCodec.Instance.Decode(payload, pcm8);
+            g722.Encode(pcm16, payload);
+            g722.Decode(payload, pcm16);
+            transcoder.Transcode(payload, out2);
+            packet[3] = (byte)i;
+            packet[2] = (byte)(i >> 8);
+            jitter.Push(packet);
+            jitter.ReadFrame(pcm8);
+        }
+        for (int i = 0; i < 20; i++)
+            Once(i);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 20; i < 1020; i++)
+            Once(i);
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
+}
