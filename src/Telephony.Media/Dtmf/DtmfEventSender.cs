@@ -1,14 +1,19 @@
 namespace Telephony.Media.Dtmf;
 
 /// <summary>One telephone-event packet to send: the RTP marker and timestamp plus a 4-byte payload.</summary>
-public readonly record struct DtmfOutgoingPacket(bool Marker, uint Timestamp, TelephoneEvent Event);
+/// <param name="IsEndRepeat">True for the second and third copy of the end packet. Senders differ
+/// here: some give the copies fresh sequence numbers (every RTP packet gets the next one, RFC 3550
+/// §5.1), others repeat the sequence number (the sample capture dtmf_2833_1.pcap does); our
+/// receiver accepts both, and the RTP layer may choose.</param>
+public readonly record struct DtmfOutgoingPacket(bool Marker, uint Timestamp, TelephoneEvent Event, bool IsEndRepeat = false);
 
 /// <summary>
 /// Produces the RFC 4733 packets for one key press, one call per packet interval (media tick):
 /// the first packet carries the marker bit (§2.5.1.1); every packet carries the event's start
 /// timestamp and the duration so far (§2.5.1.2, §2.5.1.3); the final packet has the E bit and the
 /// full duration and is sent three times (§2.5.1.4). The RTP layer supplies SSRC and sequence
-/// numbers (each packet, the end copies included, takes the next sequence number).
+/// numbers (see <see cref="DtmfOutgoingPacket.IsEndRepeat"/>). Not thread-safe: drive it from the
+/// media tick of the call it belongs to.
 /// </summary>
 public sealed class DtmfEventSender
 {
@@ -63,7 +68,7 @@ public sealed class DtmfEventSender
         if (_elapsed < _totalDuration)
             _elapsed = Math.Min(_elapsed + _samplesPerPacket, _totalDuration);
         bool end = _elapsed >= _totalDuration;
-        packet = new DtmfOutgoingPacket(_first, _timestamp, new TelephoneEvent(_eventCode, end, _volume, _elapsed));
+        packet = new DtmfOutgoingPacket(_first, _timestamp, new TelephoneEvent(_eventCode, end, _volume, _elapsed), end && _endsSent > 0);
         _first = false;
         if (end && ++_endsSent >= EndRepetitions)
             _active = false;

@@ -127,6 +127,7 @@ public class DtmfEventTests
         Assert.That(packets.Select(p => p.Event.Duration), Is.EqualTo(new[] { 160, 320, 480, 640, 800, 800, 800 }));
         Assert.That(packets.Select(p => p.Event.End), Is.EqualTo(new[] { false, false, false, false, true, true, true }));
         Assert.That(packets.All(p => p.Event.EventCode == 11), Is.True);
+        Assert.That(packets.Select(p => p.IsEndRepeat), Is.EqualTo(new[] { false, false, false, false, false, true, true }));
         Assert.That(tx.IsSending, Is.False);
         Assert.That(() => tx.Start('X', 0), Throws.ArgumentException);
     }
