@@ -10,7 +10,7 @@ public sealed record JitterBufferOptions
     public int FrameMilliseconds { get; init; } = 20;
 
     /// <summary>Smallest playout depth in frames (latency floor).</summary>
-    public int MinDepthFrames { get; init; } = 1;
+    public int MinDepthFrames { get; init; } = 2;
 
     /// <summary>Largest playout depth in frames (latency ceiling).</summary>
     public int MaxDepthFrames { get; init; } = 10;
@@ -60,6 +60,7 @@ public sealed class AdaptiveJitterBuffer
 
     private bool _started;
     private bool _playing;
+    private bool _playedSinceReset;
     private uint _ssrc;
     private ushort _nextSeq;
     private int _count;
@@ -129,6 +130,15 @@ public sealed class AdaptiveJitterBuffer
             Reset(rtp.Ssrc, rtp.Sequence);
         }
         int ahead = (short)(ushort)(rtp.Sequence - _nextSeq);
+        if (ahead < 0 && !_playedSinceReset && _highestAhead - ahead < _options.Capacity)
+        {
+            // Before the first playout a packet older than the first one seen (reordered start of
+            // stream) is still useful: move the playout point back to it.
+            _nextSeq = rtp.Sequence;
+            if (_count > 0)
+                _highestAhead -= ahead;
+            ahead = 0;
+        }
         if (ahead < 0)
         {
             // Already played or skipped: a duplicate or a packet that came too late to be of use.
@@ -188,6 +198,7 @@ public sealed class AdaptiveJitterBuffer
         if (!slot.Used || slot.Sequence != _nextSeq)
         {
             _lost++;
+            _playedSinceReset = true;
             Advance();
             return JitterPopStatus.Lost;
         }
@@ -198,6 +209,7 @@ public sealed class AdaptiveJitterBuffer
         slot.Used = false;
         _count--;
         _played++;
+        _playedSinceReset = true;
         Advance();
         return JitterPopStatus.Frame;
     }
@@ -238,6 +250,7 @@ public sealed class AdaptiveJitterBuffer
             slot.Used = false;
         _started = true;
         _playing = false;
+        _playedSinceReset = false;
         _ssrc = ssrc;
         _nextSeq = firstSequence;
         _count = 0;

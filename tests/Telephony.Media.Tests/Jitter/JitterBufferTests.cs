@@ -38,6 +38,16 @@ public class JitterBufferTests
     }
 
     [Test]
+    public void Reordered_start_of_stream_is_not_lost()
+    {
+        var jb = new AdaptiveJitterBuffer(new JitterBufferOptions { MinDepthFrames = 3 });
+        foreach (ushort s in new ushort[] { 502, 500, 501, 503 })
+            jb.Push(Pkt(s), 0);
+        Assert.That(Drain(jb, 4), Is.EqualTo(new[] { 500 & 0xFF, 501 & 0xFF, 502 & 0xFF, 503 & 0xFF }));
+        Assert.That(jb.Push(Pkt(499), 0), Is.False, "after playout began, older packets are late");
+    }
+
+    [Test]
     public void Reports_losses_for_concealment()
     {
         var jb = new AdaptiveJitterBuffer(new JitterBufferOptions { MinDepthFrames = 2 });

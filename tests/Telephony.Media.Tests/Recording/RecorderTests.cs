@@ -211,3 +211,54 @@ public class RecorderTests
         Assert.That(soxSeconds, Is.EqualTo(left.Length / 8000.0).Within(0.001));
     }
 }
+
+public class RtpCallRecorderTests
+{
+    [Test]
+    public void Records_two_rtp_legs_with_different_codecs_into_the_right_channels()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "telephony-rtprec-" + Guid.NewGuid().ToString("N"));
+        string path = Path.Combine(dir, "call.wav");
+        try
+        {
+            var pcmu = Telephony.Media.Codecs.PcmuCodec.Instance;
+            var g722 = new Telephony.Media.Codecs.G722AudioCodec();
+            using (var rec = new RtpCallRecorder(path, pcmu, 0, new Telephony.Media.Codecs.G722AudioCodec(), 9))
+            {
+                var callerTone = Tones.Continuous(600, 6000);
+                var agentTone = Tones.Continuous(1300, 6000, 16000);
+                var pcm8 = new short[160];
+                var pcm16 = new short[320];
+                var payload = new byte[160];
+                for (int f = 0; f < 100; f++)
+                {
+                    callerTone.ReadFrame(pcm8);
+                    pcmu.Encode(pcm8, payload);
+                    rec.OnRtpPacket(0, Jitter.TestRtp.Packet(0, (ushort)f, (uint)(f * 160), 1, payload));
+                    agentTone.ReadFrame(pcm16);
+                    g722.Encode(pcm16, payload);
+                    if (f % 10 != 5) // the agent leg loses every tenth packet
+                        rec.OnRtpPacket(1, Jitter.TestRtp.Packet(9, (ushort)(f + 1000), (uint)(f * 160), 2, payload));
+                    rec.OnRtpPacket(2, Jitter.TestRtp.Packet(0, (ushort)f, 0, 3, new byte[160])); // unknown leg
+                    rec.OnTick(f);
+                }
+                Assert.That(rec.AgentStats.Lost, Is.EqualTo(10), "packets 5, 15, …, 95");
+            }
+            using var reader = new WaveFileReader(path);
+            var bytes = new byte[reader.Length];
+            reader.ReadExactly(bytes);
+            var samples = new short[bytes.Length / 2];
+            Buffer.BlockCopy(bytes, 0, samples, 0, bytes.Length);
+            var left = samples.Where((_, i) => i % 2 == 0).Skip(1600).ToArray();
+            var right = samples.Where((_, i) => i % 2 == 1).Skip(1600).ToArray();
+            Assert.That(ToneAnalysis.Amplitude(left, 600, 8000), Is.EqualTo(6000).Within(600));
+            Assert.That(ToneAnalysis.Amplitude(left, 1300, 8000), Is.LessThan(60));
+            Assert.That(ToneAnalysis.Amplitude(right, 1300, 8000), Is.GreaterThan(4000), "agent tone despite 10 % loss");
+            Assert.That(ToneAnalysis.Amplitude(right, 600, 8000), Is.LessThan(60));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
