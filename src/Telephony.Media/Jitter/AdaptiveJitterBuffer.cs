@@ -21,7 +21,7 @@ public sealed record JitterBufferOptions
     /// <summary>Largest payload stored; bigger payloads are refused (counted in Oversized).</summary>
     public int MaxPayloadBytes { get; init; } = 480;
 
-    /// <summary>Playout ticks the depth must stay above target+2 before one frame is dropped to cut latency.</summary>
+    /// <summary>Window (in playout ticks) over which the smallest depth is watched; when even that stayed above the target, one frame is dropped to cut latency.</summary>
     public int ShrinkAfterTicks { get; init; } = 50;
 }
 
@@ -46,8 +46,9 @@ public readonly record struct JitterBufferStats(
 /// (16-bit wrap handled by signed distance), duplicates and late arrivals are dropped, a lost
 /// packet is reported so the caller conceals it. The playout depth follows the interarrival
 /// jitter estimate of RFC 3550 §6.4.1 / A.8: target = clamp(1 + ceil(2·J / frame), min, max). An
-/// underrun re-buffers up to the target (the delay grows after a spike); a depth that stays above
-/// target + 2 sheds one frame at a time (the delay shrinks again). A new SSRC resets the buffer.
+/// underrun re-buffers up to the target (the delay grows after a spike); when the smallest depth
+/// over a window of <see cref="JitterBufferOptions.ShrinkAfterTicks"/> ticks stayed above the
+/// target, one frame is dropped (the delay shrinks again once the network calms). A new SSRC resets the buffer.
 /// Memory is bounded: <see cref="JitterBufferOptions.Capacity"/> slots of MaxPayloadBytes,
 /// allocated once. Not thread-safe; see <see cref="JitterDecodingSource"/> for the locked wrapper.
 /// </summary>
@@ -69,7 +70,8 @@ public sealed class AdaptiveJitterBuffer
     private bool _haveTransit;
     private long _lastTransit;
     private double _jitter; // RTP timestamp units
-    private int _ticksAboveTarget;
+    private int _windowTicks;
+    private int _windowMinDepth = int.MaxValue;
 
     private long _received, _played, _lost, _duplicates, _late, _oversized, _resyncs, _ssrcChanges, _underruns, _dropped;
 
@@ -216,24 +218,26 @@ public sealed class AdaptiveJitterBuffer
 
     private void ShedLatencyIfTooDeep()
     {
-        if (DepthFrames > TargetDepthFrames + 2)
+        // The smallest depth seen over a window is latency that the network never needed: when it
+        // stays above the target for a whole window, drop one frame (gently, one per window).
+        int depth = DepthFrames;
+        if (depth < _windowMinDepth)
+            _windowMinDepth = depth;
+        if (++_windowTicks < _options.ShrinkAfterTicks)
+            return;
+        bool excess = _windowMinDepth > TargetDepthFrames;
+        _windowTicks = 0;
+        _windowMinDepth = int.MaxValue;
+        if (!excess)
+            return;
+        var oldest = _slots[_nextSeq & _mask];
+        if (oldest.Used && oldest.Sequence == _nextSeq)
         {
-            if (++_ticksAboveTarget < _options.ShrinkAfterTicks)
-                return;
-            _ticksAboveTarget = 0;
-            var oldest = _slots[_nextSeq & _mask];
-            if (oldest.Used && oldest.Sequence == _nextSeq)
-            {
-                oldest.Used = false;
-                _count--;
-            }
-            _dropped++;
-            Advance();
+            oldest.Used = false;
+            _count--;
         }
-        else
-        {
-            _ticksAboveTarget = 0;
-        }
+        _dropped++;
+        Advance();
     }
 
     private void Advance()
@@ -256,7 +260,8 @@ public sealed class AdaptiveJitterBuffer
         _count = 0;
         _highestAhead = -1;
         _haveTransit = false;
-        _ticksAboveTarget = 0;
+        _windowTicks = 0;
+        _windowMinDepth = int.MaxValue;
     }
 
     private void UpdateJitter(uint timestamp, long arrivalMilliseconds)

@@ -130,16 +130,67 @@ public class JitterBufferTests
         Assert.That(wild.TargetDepthFrames, Is.EqualTo(6), "clamped at MaxDepthFrames");
     }
 
+    /// <summary>
+    /// Real-time simulation: packets sent every 20 ms; the first 1500 cross a network adding
+    /// 5-85 ms of random delay (arriving out of order too), the next 1500 a calm one (5-7 ms).
+    /// The clock pops one frame every 20 ms. Returns underruns per phase and the mean playout
+    /// depth (latency in frames) over the last 500 ticks.
+    /// </summary>
+    private static (long JitteryUnderruns, double CalmDepth, long Played) Simulate(JitterBufferOptions options)
+    {
+        var jb = new AdaptiveJitterBuffer(options);
+        var rng = new Random(7);
+        const int count = 3000;
+        var arrivals = Enumerable.Range(0, count)
+            .Select(s => (Seq: s, At: s * 20 + (s < count / 2 ? 5 + rng.Next(0, 81) : 5 + rng.Next(0, 3))))
+            .OrderBy(a => a.At).ToList();
+        var payload = new byte[480];
+        int next = 0;
+        long jitteryUnderruns = 0;
+        double depthSum = 0;
+        int depthSamples = 0;
+        for (long t = 0; t < count * 20; t += 20)
+        {
+            while (next < arrivals.Count && arrivals[next].At <= t)
+            {
+                jb.Push(Pkt((ushort)arrivals[next].Seq), arrivals[next].At);
+                next++;
+            }
+            if (t == count / 2 * 20)
+                jitteryUnderruns = jb.Stats.Underruns;
+            if (t >= (count - 500) * 20)
+            {
+                depthSum += jb.DepthFrames;
+                depthSamples++;
+            }
+            jb.Pop(payload, out _);
+        }
+        return (jitteryUnderruns, depthSum / depthSamples, jb.Stats.Played);
+    }
+
+    [Test]
+    public void Adaptive_depth_grows_under_jitter_and_shrinks_when_the_network_calms()
+    {
+        var adaptive = Simulate(new JitterBufferOptions { MinDepthFrames = 1, MaxDepthFrames = 10, ShrinkAfterTicks = 25 });
+        var shallow = Simulate(new JitterBufferOptions { MinDepthFrames = 1, MaxDepthFrames = 1, ShrinkAfterTicks = 25 });
+        var deep = Simulate(new JitterBufferOptions { MinDepthFrames = 8, MaxDepthFrames = 8, ShrinkAfterTicks = 25 });
+        TestContext.Out.WriteLine($"adaptive {adaptive}, shallow {shallow}, deep {deep}");
+        Assert.That(adaptive.JitteryUnderruns, Is.LessThan(shallow.JitteryUnderruns), "fewer glitches than a fixed shallow buffer under jitter");
+        Assert.That(adaptive.CalmDepth, Is.LessThan(deep.CalmDepth), "less latency than a fixed deep buffer once calm");
+        Assert.That(adaptive.CalmDepth, Is.LessThanOrEqualTo(3.5));
+        Assert.That(adaptive.Played, Is.GreaterThan(2950), "almost every packet played");
+    }
+
     [Test]
     public void Underrun_rebuffers_and_excess_depth_is_shed()
     {
-        var jb = new AdaptiveJitterBuffer(new JitterBufferOptions { MinDepthFrames = 1, MaxDepthFrames = 4, ShrinkAfterTicks = 5 });
+        var jb = new AdaptiveJitterBuffer(new JitterBufferOptions { MinDepthFrames = 1, MaxDepthFrames = 2, ShrinkAfterTicks = 3 });
         var payload = new byte[480];
         jb.Push(Pkt(0), 0);
         Assert.That(jb.Pop(payload, out _), Is.EqualTo(JitterPopStatus.Frame));
         Assert.That(jb.Pop(payload, out _), Is.EqualTo(JitterPopStatus.Buffering), "nothing came: underrun");
         Assert.That(jb.Stats.Underruns, Is.EqualTo(1));
-        // A burst of 10 arrives at once: depth 10 > target + 2, so frames are shed over time.
+        // A burst of 10 arrives at once: the depth stays above the target (≤ 2), so frames are shed.
         for (ushort s = 1; s <= 10; s++)
             jb.Push(Pkt(s), 40);
         var played = Drain(jb, 20, maxTicks: 20);
