@@ -44,8 +44,8 @@ internal sealed class SipTcpConnection : IAsyncDisposable
         _time = time;
         _logger = logger;
         Id = Interlocked.Increment(ref s_nextId);
-        Remote = (IPEndPoint)socket.RemoteEndPoint!;
-        Local = (IPEndPoint)socket.LocalEndPoint!;
+        Remote = SipTcpTransport.Normalize((IPEndPoint)socket.RemoteEndPoint!);
+        Local = SipTcpTransport.Normalize((IPEndPoint)socket.LocalEndPoint!);
         _stream = new NetworkStream(socket, ownsSocket: true);
         _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 8192, minimumReadSize: 2048));
         _lastActivity = time.GetTimestamp();

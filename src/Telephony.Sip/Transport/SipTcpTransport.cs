@@ -115,11 +115,16 @@ internal sealed class SipTcpTransport : IAsyncDisposable
 
     /// <summary>An open connection to <paramref name="remote"/>, if any.</summary>
     public SipTcpConnection? Find(IPEndPoint remote) =>
-        _connections.TryGetValue(remote, out var c) && c.IsOpen ? c : null;
+        _connections.TryGetValue(Normalize(remote), out var c) && c.IsOpen ? c : null;
+
+    /// <summary>IPv4-mapped IPv6 addresses become plain IPv4 so both spellings find the same connection.</summary>
+    internal static IPEndPoint Normalize(IPEndPoint endPoint) =>
+        endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
 
     /// <summary>Reuses an open connection to <paramref name="remote"/> or opens a new one.</summary>
     public async ValueTask<SipTcpConnection> GetOrConnectAsync(IPEndPoint remote, CancellationToken cancellationToken)
     {
+        remote = Normalize(remote);
         if (Find(remote) is { } existing) return existing;
         if (Volatile.Read(ref _count) >= _options.MaxConnections)
             throw new SipTransportException($"Cannot connect to {remote}: {_options.MaxConnections} TCP connections open.");
