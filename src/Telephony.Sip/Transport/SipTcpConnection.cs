@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using Telephony.Sip.Messages;
 
 namespace Telephony.Sip.Transport;
 
@@ -22,7 +23,7 @@ internal sealed class SipTcpConnection : IAsyncDisposable
     private readonly PipeReader _reader;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ISipTransportSink _sink;
-    private readonly SipStreamFramer _framer;
+    private readonly SipParserOptions _parserOptions;
     private readonly SipTransportOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -32,14 +33,14 @@ internal sealed class SipTcpConnection : IAsyncDisposable
     private int _closeState;
     private string? _closeReason;
 
-    public SipTcpConnection(Socket socket, bool inbound, ISipTransportSink sink, SipStreamFramer framer,
+    public SipTcpConnection(Socket socket, bool inbound, ISipTransportSink sink, SipParserOptions parserOptions,
         SipTransportOptions options, TimeProvider time, ILogger logger)
     {
         _socket = socket;
         _socket.NoDelay = true;
         Inbound = inbound;
         _sink = sink;
-        _framer = framer;
+        _parserOptions = parserOptions;
         _options = options;
         _time = time;
         _logger = logger;
@@ -176,59 +177,32 @@ internal sealed class SipTcpConnection : IAsyncDisposable
                 if (have < 4) break; // "\r", "\r\n\r": need more
             }
 
-            SipFrameStatus status;
-            int length;
-            string? error;
-            byte[]? rented = null;
-            ReadOnlySpan<byte> span;
-            int window = (int)Math.Min(buffer.Length, _options.MaxMessageSize + 1L);
-            if (buffer.FirstSpan.Length >= window) span = buffer.FirstSpan[..window];
-            else
+            var frame = SipFraming.Frame(buffer, _parserOptions);
+            if (frame.Status == SipFrameStatus.KeepAlive)
             {
-                rented = ArrayPool<byte>.Shared.Rent(window);
-                buffer.Slice(0, window).CopyTo(rented);
-                span = rented.AsSpan(0, window);
+                buffer = buffer.Slice(frame.Length);
+                continue;
             }
-            try
+            if (frame.Status == SipFrameStatus.Complete && frame.Length > _options.MaxMessageSize)
             {
-                status = _framer(span, out length, out error);
-                if (status == SipFrameStatus.Complete)
-                {
-                    if (length > _options.MaxMessageSize)
-                    {
-                        status = SipFrameStatus.Invalid;
-                        error = $"message of {length} bytes exceeds {_options.MaxMessageSize}";
-                    }
-                    else
-                    {
-                        Volatile.Write(ref _messageStarted, 0);
-                        try
-                        {
-                            _sink.OnMessage(Flow, span[..length]);
-                        }
-                        catch (Exception ex)
-                        {
-                            _logger.LogError(ex, "TCP {Remote}: handling a message failed", Remote);
-                        }
-                        buffer = buffer.Slice(length);
-                        continue;
-                    }
-                }
+                frame = new SipFrame(SipFrameStatus.Invalid, 0, $"message of {frame.Length} bytes exceeds {_options.MaxMessageSize}");
             }
-            finally
+            if (frame.Status == SipFrameStatus.Complete)
             {
-                if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+                Volatile.Write(ref _messageStarted, 0);
+                Deliver(buffer.Slice(0, frame.Length));
+                buffer = buffer.Slice(frame.Length);
+                continue;
             }
-
-            if (status == SipFrameStatus.NeedMore && buffer.Length > _options.MaxMessageSize)
+            if (frame.Status == SipFrameStatus.NeedMore && buffer.Length > _options.MaxMessageSize)
             {
-                status = SipFrameStatus.Invalid;
-                error = $"message exceeds {_options.MaxMessageSize} bytes";
+                frame = new SipFrame(SipFrameStatus.Invalid, 0, $"message exceeds {_options.MaxMessageSize} bytes");
             }
-            if (status == SipFrameStatus.Invalid)
+            if (frame.Status == SipFrameStatus.Invalid)
             {
+                var error = frame.Error ?? "framing error";
                 _logger.LogWarning("TCP {Remote}: cannot frame the stream ({Error}); closing", Remote, error);
-                try { _sink.OnStreamError(Flow, error ?? "framing error"); } catch (Exception ex) { _logger.LogError(ex, "stream error handler failed"); }
+                try { _sink.OnStreamError(Flow, error); } catch (Exception ex) { _logger.LogError(ex, "stream error handler failed"); }
                 Close("framing: " + error);
                 return false;
             }
@@ -238,6 +212,31 @@ internal sealed class SipTcpConnection : IAsyncDisposable
         }
         Volatile.Write(ref _messageStarted, 0);
         return true;
+    }
+
+    private void Deliver(ReadOnlySequence<byte> message)
+    {
+        byte[]? rented = null;
+        ReadOnlySpan<byte> span;
+        if (message.IsSingleSegment) span = message.FirstSpan;
+        else
+        {
+            rented = ArrayPool<byte>.Shared.Rent((int)message.Length);
+            message.CopyTo(rented);
+            span = rented.AsSpan(0, (int)message.Length);
+        }
+        try
+        {
+            _sink.OnMessage(Flow, span);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "TCP {Remote}: handling a message failed", Remote);
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     private async Task SendPongAsync()

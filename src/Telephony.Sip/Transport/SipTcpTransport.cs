@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using Telephony.Sip.Messages;
 using Telephony.Sip.Timers;
 
 namespace Telephony.Sip.Transport;
@@ -17,7 +18,7 @@ internal sealed class SipTcpTransport : IAsyncDisposable
     private readonly ConcurrentDictionary<IPEndPoint, SipTcpConnection> _connections = new();
     private readonly List<(Socket Socket, Task Loop)> _listeners = [];
     private readonly ISipTransportSink _sink;
-    private readonly SipStreamFramer _framer;
+    private readonly SipParserOptions _parserOptions;
     private readonly SipTransportOptions _options;
     private readonly SipTimerQueue _timers;
     private readonly ILogger _logger;
@@ -26,10 +27,10 @@ internal sealed class SipTcpTransport : IAsyncDisposable
     private int _count;
     private int _rejected;
 
-    public SipTcpTransport(ISipTransportSink sink, SipStreamFramer framer, SipTransportOptions options, SipTimerQueue timers, ILogger logger)
+    public SipTcpTransport(ISipTransportSink sink, SipParserOptions parserOptions, SipTransportOptions options, SipTimerQueue timers, ILogger logger)
     {
         _sink = sink;
-        _framer = framer;
+        _parserOptions = parserOptions;
         _options = options;
         _timers = timers;
         _logger = logger;
@@ -86,7 +87,7 @@ internal sealed class SipTcpTransport : IAsyncDisposable
             }
             try
             {
-                Register(new SipTcpConnection(client, inbound: true, _sink, _framer, _options, _timers.TimeProvider, _logger), countedAlready: true);
+                Register(new SipTcpConnection(client, inbound: true, _sink, _parserOptions, _options, _timers.TimeProvider, _logger), countedAlready: true);
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
@@ -141,7 +142,7 @@ internal sealed class SipTcpTransport : IAsyncDisposable
             cancellationToken.ThrowIfCancellationRequested();
             throw new SipTransportException($"TCP connect to {remote} failed: {ex.Message}", ex);
         }
-        var connection = new SipTcpConnection(socket, inbound: false, _sink, _framer, _options, _timers.TimeProvider, _logger);
+        var connection = new SipTcpConnection(socket, inbound: false, _sink, _parserOptions, _options, _timers.TimeProvider, _logger);
         if (Find(remote) is { } raced)
         {
             await connection.DisposeAsync().ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using Telephony.Sip.Messages;
 using Telephony.Sip.Timers;
 
 namespace Telephony.Sip.Transport;
@@ -19,13 +20,13 @@ internal sealed class SipTransportManager : IAsyncDisposable
     private readonly SipTransportOptions _options;
     private readonly ILogger _logger;
 
-    public SipTransportManager(ISipTransportSink sink, SipStreamFramer framer, SipTransportOptions options, SipTimerQueue timers, ILogger logger)
+    public SipTransportManager(ISipTransportSink sink, SipParserOptions parserOptions, SipTransportOptions options, SipTimerQueue timers, ILogger logger)
     {
         options.Validate();
         _sink = sink;
         _options = options;
         _logger = logger;
-        _tcp = new SipTcpTransport(sink, framer, options, timers, logger);
+        _tcp = new SipTcpTransport(sink, parserOptions, options, timers, logger);
     }
 
     /// <summary>The endpoints actually bound (port 0 replaced by the OS-assigned port).</summary>

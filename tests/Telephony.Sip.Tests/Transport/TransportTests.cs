@@ -3,12 +3,13 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
+using Telephony.Sip.Messages;
 using Telephony.Sip.Timers;
 using Telephony.Sip.Transport;
 
 namespace Telephony.Sip.Tests.Transport;
 
-/// <summary>Byte-level transport tests with a minimal framer (the real one is the message layer's).</summary>
+/// <summary>Byte-level transport tests: the sink sees framed bytes, no parsing.</summary>
 [CancelAfter(30_000)]
 public class TransportTests
 {
@@ -20,29 +21,11 @@ public class TransportTests
         public void OnStreamError(in SipFlow flow, string reason) => StreamErrors.Enqueue(reason);
     }
 
-    // Headers end at CRLFCRLF; body length from a "Content-Length: N" line (test stand-in).
-    private static SipFrameStatus TestFramer(ReadOnlySpan<byte> buffered, out int length, out string? error)
-    {
-        error = null;
-        length = 0;
-        int end = buffered.IndexOf("\r\n\r\n"u8);
-        if (end < 0) return SipFrameStatus.NeedMore;
-        var head = Encoding.ASCII.GetString(buffered[..end]);
-        int at = head.IndexOf("Content-Length:", StringComparison.Ordinal);
-        if (at < 0) { error = "no Content-Length"; return SipFrameStatus.Invalid; }
-        int lineEnd = head.IndexOf('\r', at);
-        var value = head[(at + 15)..(lineEnd < 0 ? head.Length : lineEnd)].Trim();
-        if (!int.TryParse(value, out int body) || body < 0) { error = "bad Content-Length"; return SipFrameStatus.Invalid; }
-        if (buffered.Length < end + 4 + body) return SipFrameStatus.NeedMore;
-        length = end + 4 + body;
-        return SipFrameStatus.Complete;
-    }
-
     private static async Task<(SipTransportManager Manager, RecordingSink Sink, SipTimerQueue Timers)> StartAsync(SipTransportOptions options, params SipListenEndpoint[] endPoints)
     {
         var sink = new RecordingSink();
         var timers = new SipTimerQueue();
-        var manager = new SipTransportManager(sink, TestFramer, options, timers, NullLogger.Instance);
+        var manager = new SipTransportManager(sink, SipParserOptions.Default, options, timers, NullLogger.Instance);
         foreach (var e in endPoints) manager.Listen(e);
         await Task.Yield();
         return (manager, sink, timers);
