@@ -76,6 +76,11 @@ public static class SipParser
         var lineEnd = pos + lf;
         var startLine = span[pos..(lineEnd > pos && span[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd)];
         pos = lineEnd + 1;
+        if (startLine.Contains((byte)'\r'))
+        {
+            error = new SipParseError(SipParseErrorKind.BadStartLine, "bare CR inside the start line");
+            return false;
+        }
 
         // ---- start line ----
         var isResponse = startLine.StartsWith("SIP/"u8);
@@ -127,6 +132,14 @@ public static class SipParser
                 {
                     bodyStart = lineEnd + 1;
                     break;
+                }
+                if (span[pos..contentEnd].Contains((byte)'\r'))
+                {
+                    // CR is only legal as part of a line end (quoted-pair excludes CR and LF, §25.1).
+                    pendingReason ??= "bare CR inside a header line";
+                    pendingKind = SipParseErrorKind.BadHeader;
+                    pos = lineEnd + 1;
+                    continue;
                 }
                 var first = span[pos];
                 if (first is (byte)' ' or (byte)'\t')
