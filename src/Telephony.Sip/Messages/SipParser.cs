@@ -11,7 +11,10 @@ namespace Telephony.Sip.Messages;
 /// </summary>
 public static class SipParser
 {
-    private const int StackEntries = 128;
+    // Per-thread scratch for the header index while scanning (copied to an exact-size array at the end),
+    // so a parse neither zeroes a large stack buffer nor rents from a pool.
+    [ThreadStatic]
+    private static HeaderEntry[]? t_scratch;
 
     /// <summary>Parses a message received as one UDP datagram: octets after Content-Length are ignored (§18.3);
     /// without Content-Length the body runs to the end of the datagram.</summary>
@@ -73,6 +76,11 @@ public static class SipParser
         var lineEnd = pos + lf;
         var startLine = span[pos..(lineEnd > pos && span[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd)];
         pos = lineEnd + 1;
+        if (startLine.Contains((byte)'\r'))
+        {
+            error = new SipParseError(SipParseErrorKind.BadStartLine, "bare CR inside the start line");
+            return false;
+        }
 
         // ---- start line ----
         var isResponse = startLine.StartsWith("SIP/"u8);
@@ -93,10 +101,8 @@ public static class SipParser
 
         // ---- header lines ----
         var maxEntries = options.MaxHeaderCount;
-        HeaderEntry[]? rented = null;
-        var entries = maxEntries <= StackEntries
-            ? stackalloc HeaderEntry[StackEntries]
-            : (rented = ArrayPool<HeaderEntry>.Shared.Rent(maxEntries + 1));
+        var entries = t_scratch ?? new HeaderEntry[64];
+        t_scratch = null; // re-entrancy safety: a nested parse on this thread gets its own buffer
         var count = 0;
         var bodyStart = -1;
         var contentLengthIndex = -1;
@@ -126,6 +132,14 @@ public static class SipParser
                 {
                     bodyStart = lineEnd + 1;
                     break;
+                }
+                if (span[pos..contentEnd].Contains((byte)'\r'))
+                {
+                    // CR is only legal as part of a line end (quoted-pair excludes CR and LF, §25.1).
+                    pendingReason ??= "bare CR inside a header line";
+                    pendingKind = SipParseErrorKind.BadHeader;
+                    pos = lineEnd + 1;
+                    continue;
                 }
                 var first = span[pos];
                 if (first is (byte)' ' or (byte)'\t')
@@ -174,6 +188,7 @@ public static class SipParser
                     error = new SipParseError(SipParseErrorKind.TooLarge, $"more than {maxEntries} header lines");
                     return false;
                 }
+                if (count == entries.Length) Array.Resize(ref entries, entries.Length * 2);
                 var valueStart = pos + colon + 1;
                 while (valueStart < contentEnd && span[valueStart] is (byte)' ' or (byte)'\t') valueStart++;
                 var valueEnd = TrimEnd(span, valueStart, contentEnd);
@@ -194,7 +209,7 @@ public static class SipParser
                 pos = lineEnd + 1;
             }
 
-            var headers = new HeaderBlock(data, entries[..count].ToArray(), count);
+            var headers = new HeaderBlock(data, entries.AsSpan(0, count).ToArray(), count);
 
             // ---- Content-Length and body ----
             long contentLength = -1;
@@ -262,7 +277,7 @@ public static class SipParser
         }
         finally
         {
-            if (rented is not null) ArrayPool<HeaderEntry>.Shared.Return(rented);
+            if (entries.Length <= 1024) t_scratch = entries;
         }
     }
 

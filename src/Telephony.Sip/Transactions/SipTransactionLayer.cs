@@ -29,6 +29,21 @@ internal sealed class SipTransactionLayer : ISipTransactionHost
         TimerSettings = settings;
         Logger = logger;
         _tu = tu;
+        transports.Tcp.ConnectionClosed += OnConnectionClosed;
+    }
+
+    /// <summary>
+    /// A TCP connection closed: client transactions still waiting for a response on it can never
+    /// get one (the server answers on the same connection), so they fail now as a transport error
+    /// (§17.1.4) instead of at Timer B/F.
+    /// </summary>
+    private void OnConnectionClosed(SipTcpConnection connection)
+    {
+        foreach (var tx in _client.Values)
+        {
+            if (ReferenceEquals(tx.Flow.Channel, connection))
+                tx.OnTransportError(new SipTransportException($"TCP connection to {connection.Remote} closed ({connection.CloseReason})."));
+        }
     }
 
     public SipTimerQueue Timers { get; }
