@@ -151,8 +151,8 @@ public class RtpBridgeTests
             Assert.That(original.Ssrc, Is.EqualTo(111u), "the tap sees the packet as received");
         }
 
-        Assert.That(bridge.Relayed(0), Is.EqualTo(8));
-        Assert.That(bridge.Relayed(1), Is.EqualTo(1));
+        // Counters move just after the send: wait for them rather than race them.
+        Assert.That(await TestPhone.WaitUntil(() => bridge.Relayed(0) == 8 && bridge.Relayed(1) == 1), Is.True);
     }
 
     [Test]
@@ -209,7 +209,7 @@ public class RtpBridgeTests
         Assert.That(p.Pt, Is.EqualTo(8));
         Assert.That(p.Payload, Is.EqualTo(new byte[] { 1 ^ 0x55, 2 ^ 0x55, 3 ^ 0x55, 0x80 ^ 0x55 }));
         Assert.That(p.Ssrc, Is.EqualTo(rig.Leg1.LocalSsrc));
-        Assert.That(bridge.Transcoded(0), Is.EqualTo(1));
+        Assert.That(await TestPhone.WaitUntil(() => bridge.Transcoded(0) == 1), Is.True);
 
         Assert.Throws<ArgumentException>(() => _ = new RtpBridge(rig.Leg0, Pcmu(101),
             rig.Leg1, new BridgeLegFormat { EncodingName = "PCMA", AudioPayloadType = 8 }));
