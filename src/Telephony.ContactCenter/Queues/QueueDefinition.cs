@@ -29,7 +29,7 @@ public sealed record QueueEntry(string CallId, string Queue, int Priority, DateT
 /// <param name="ExpectedWait">Estimate for the "you are number N" announcement.</param>
 public sealed record QueuePosition(string CallId, string Queue, int Position, TimeSpan ExpectedWait);
 
-/// <summary>Limits for queue priorities: every store orders by priority (higher first), then arrival.</summary>
+/// <summary>Queue order in every store: priority (higher first), then arrival (ms), then call id.</summary>
 public static class QueuePriority
 {
     /// <summary>The highest effective priority; larger values are clamped.</summary>
@@ -37,6 +37,16 @@ public static class QueuePriority
 
     /// <summary>Clamps an effective priority into 0..<see cref="Max"/>.</summary>
     public static int Clamp(int priority) => Math.Clamp(priority, 0, Max);
+
+    private static readonly DateTimeOffset ArrivalEpoch = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// Arrival order key: milliseconds since 2025 clamped to 0..1e12 (31 years). Ordering by the
+    /// arrival time itself, not by an insertion counter, means a call put back after a ring timeout
+    /// keeps its place in the queue.
+    /// </summary>
+    public static long ArrivalKey(DateTimeOffset enqueuedAt) =>
+        Math.Clamp((long)(enqueuedAt - ArrivalEpoch).TotalMilliseconds, 0, 999_999_999_999);
 }
 
 /// <summary>A call and a seat matched atomically by a store: the call left its queue, the seat is Reserved.</summary>

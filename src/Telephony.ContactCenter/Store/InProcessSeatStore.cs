@@ -17,7 +17,6 @@ public sealed class InProcessSeatStore : ISeatStore
     private readonly Dictionary<string, string> _seatOfAgent = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedSet<Waiting>> _queues = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Waiting> _waitingByCall = new(StringComparer.Ordinal);
-    private long _arrivals;
 
     /// <inheritdoc />
     public Task EnsureSeatsAsync(IEnumerable<string> extensions, DateTimeOffset now, CancellationToken ct = default)
@@ -110,7 +109,7 @@ public sealed class InProcessSeatStore : ISeatStore
                 return Done(SeatError.WrongAgent, seat);
             if (request.ExpectedCallId is not null && seat.CallId != request.ExpectedCallId)
                 return Done(SeatError.WrongCall, seat);
-            if (!AgentStateRules.IsLegal(seat.State, request.To))
+            if (!request.AllowedSources().Contains(seat.State))
                 return Done(SeatError.IllegalTransition, seat);
             var keepsCall = AgentStateRules.HoldsCall(request.To) ? seat.CallId : null;
             seat.Move(request.To, request.To == AgentState.NotReady ? request.Reason ?? "not ready" : null, keepsCall, now);
@@ -152,7 +151,7 @@ public sealed class InProcessSeatStore : ISeatStore
             var queue = QueueOf(entry.Queue);
             if (!_waitingByCall.TryGetValue(entry.CallId, out var waiting))
             {
-                waiting = new Waiting(entry with { Priority = QueuePriority.Clamp(entry.Priority) }, ++_arrivals);
+                waiting = new Waiting(entry with { Priority = QueuePriority.Clamp(entry.Priority) }, QueuePriority.ArrivalKey(entry.EnqueuedAt));
                 queue.Add(waiting);
                 _waitingByCall[entry.CallId] = waiting;
             }
@@ -272,7 +271,10 @@ public sealed class InProcessSeatStore : ISeatStore
             if (other is null)
                 return -1;
             var byPriority = other.Entry.Priority.CompareTo(Entry.Priority);
-            return byPriority != 0 ? byPriority : Arrival.CompareTo(other.Arrival);
+            if (byPriority != 0)
+                return byPriority;
+            var byArrival = Arrival.CompareTo(other.Arrival);
+            return byArrival != 0 ? byArrival : string.CompareOrdinal(Entry.CallId, other.Entry.CallId);
         }
     }
 

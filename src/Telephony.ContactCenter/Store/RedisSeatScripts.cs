@@ -11,8 +11,8 @@ namespace Telephony.ContactCenter.Store;
 ///   P ready       zset   Ready extensions scored by idle-since (longest idle = lowest score)
 ///   P idle:SKILL  zset   the same, per skill
 ///   P hist:EXT    list   JSON transitions, capped
-///   P q:QUEUE     zset   queued call ids scored (999 - priority) * 1e10 + arrival sequence
-///   P qseq        string arrival sequence
+///   P q:QUEUE     zset   queued call ids scored (999 - priority) * 1e12 + arrival key (ms since 2025, exact in a double);
+///                        equal scores order by call id, as the in-process store does
 ///   P call:ID     hash   queue, prio, enq, node of a queued call
 /// Every script receives P as ARGV[1].
 /// </summary>
@@ -146,13 +146,12 @@ internal static class RedisSeatScripts
         return reply('None', ext)
         """;
 
-    /// <summary>ARGV: P, queue, call id, priority, enqueued ms, node. Returns the 1-based position.</summary>
+    /// <summary>ARGV: P, queue, call id, priority, enqueued ms, node, arrival key (0..1e12). Returns the 1-based position.</summary>
     public const string Enqueue = Prelude + """
         local queue, callid, prio, enq, node = ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6]
         local q = P .. 'q:' .. queue
         if redis.call('EXISTS', P .. 'call:' .. callid) == 0 then
-          local seq = redis.call('INCR', P .. 'qseq')
-          local score = string.format('%.0f', (999 - prio) * 1e10 + (seq % 1e10))
+          local score = string.format('%.0f', (999 - prio) * 1e12 + tonumber(ARGV[7]))
           redis.call('ZADD', q, score, callid)
           redis.call('HSET', P .. 'call:' .. callid, 'queue', queue, 'prio', ARGV[4], 'enq', enq, 'node', node)
         end

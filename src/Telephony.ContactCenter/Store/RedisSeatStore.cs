@@ -95,7 +95,7 @@ public sealed class RedisSeatStore : ISeatStore
             throw new ArgumentException("Use LogoutAsync / TryReserveAsync for this state.", nameof(request));
         var reason = request.To == AgentState.NotReady ? request.Reason ?? "not ready" : "";
         var result = await Run(RedisSeatScripts.Transition, _prefix, request.Extension, request.To.ToString(), reason,
-            request.ExpectedAgentId ?? "", request.ExpectedCallId ?? "", Sources(request.To),
+            request.ExpectedAgentId ?? "", request.ExpectedCallId ?? "", string.Join(',', request.AllowedSources()),
             AgentStateRules.HoldsCall(request.To) ? "1" : "0", Ms(now)).ConfigureAwait(false);
         return ToResult(request.Extension, result);
     }
@@ -123,7 +123,8 @@ public sealed class RedisSeatStore : ISeatStore
     {
         ArgumentNullException.ThrowIfNull(entry);
         var result = await Run(RedisSeatScripts.Enqueue, _prefix, entry.Queue, entry.CallId,
-            QueuePriority.Clamp(entry.Priority).ToString(CultureInfo.InvariantCulture), Ms(entry.EnqueuedAt), entry.Node).ConfigureAwait(false);
+            QueuePriority.Clamp(entry.Priority).ToString(CultureInfo.InvariantCulture), Ms(entry.EnqueuedAt), entry.Node,
+            QueuePriority.ArrivalKey(entry.EnqueuedAt).ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
         return (int)result;
     }
 

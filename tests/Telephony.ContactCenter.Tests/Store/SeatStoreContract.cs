@@ -203,6 +203,17 @@ public abstract class SeatStoreContract
     }
 
     [Test]
+    public async Task A_call_put_back_keeps_its_place()
+    {
+        await Store.EnqueueAsync(Call("c1", "q", 0, 1));
+        await Store.EnqueueAsync(Call("c2", "q", 0, 2));
+        await Store.EnqueueAsync(Call("c3", "q", 0, 3));
+        await Store.RemoveFromQueueAsync("q", "c2");
+        Assert.That(await Store.EnqueueAsync(Call("c2", "q", 0, 2)), Is.EqualTo(2));
+        Assert.That((await Store.GetQueueAsync("q")).Select(e => e.CallId), Is.EqualTo(new[] { "c1", "c2", "c3" }));
+    }
+
+    [Test]
     public async Task Queue_head_goes_to_the_longest_idle_skilled_agent()
     {
         var queue = new QueueDefinition("zh-taxi", ["zh", "taxi"], 0, TimeSpan.FromMinutes(3));
