@@ -28,6 +28,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     private readonly ISeatStore _store;
     private readonly IAcdCallControl _calls;
     private readonly IDesktopEventSink _desktops;
+    private readonly IAcdNodeLink _nodes;
     private readonly AgentDirectory _agents;
     private readonly AcdOptions _options;
     private readonly TimeProvider _time;
@@ -42,6 +43,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
         ISeatStore store,
         IAcdCallControl calls,
         IDesktopEventSink desktops,
+        IAcdNodeLink nodes,
         AgentDirectory agents,
         AcdOptions options,
         TimeProvider time,
@@ -51,6 +53,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _calls = calls ?? throw new ArgumentNullException(nameof(calls));
         _desktops = desktops ?? throw new ArgumentNullException(nameof(desktops));
+        _nodes = nodes ?? throw new ArgumentNullException(nameof(nodes));
         _agents = agents ?? throw new ArgumentNullException(nameof(agents));
         _options = options;
         _time = time ?? throw new ArgumentNullException(nameof(time));
@@ -71,8 +74,12 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     /// <summary>The seat store (read-only views for supervisors and tests).</summary>
     public ISeatStore Store => _store;
 
-    /// <summary>Creates the configured seats in the store (existing ones keep their state).</summary>
-    public Task InitializeAsync(CancellationToken ct = default) => _store.EnsureSeatsAsync(_options.Seats, _time.GetUtcNow(), ct);
+    /// <summary>Creates the configured seats in the store (existing ones keep their state) and starts taking hand-offs from other nodes.</summary>
+    public async Task InitializeAsync(CancellationToken ct = default)
+    {
+        await _store.EnsureSeatsAsync(_options.Seats, _time.GetUtcNow(), ct).ConfigureAwait(false);
+        await _nodes.StartAsync(_options.Node, a => Post(() => ReceiveHandOffAsync(a)), ct).ConfigureAwait(false);
+    }
 
     // ---- calls (from the server's call manager) ----
 
@@ -218,7 +225,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
         for (var round = 0; round < 1000; round++)
         {
             var assignment = await _store.TryAssignQueueHeadAsync(queue, _time.GetUtcNow()).ConfigureAwait(false);
-            if (assignment is null || await OfferAsync(assignment).ConfigureAwait(false) == OfferOutcome.NotOurs)
+            if (assignment is null || await OfferAsync(assignment).ConfigureAwait(false) == OfferOutcome.CallGone)
                 break;
         }
         await AnnouncePositionsAsync(queue).ConfigureAwait(false);
@@ -233,12 +240,28 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
         var assignment = await _store.TryAssignSeatAsync(extension, eligible, _time.GetUtcNow()).ConfigureAwait(false);
         if (assignment is null)
             return;
-        var outcome = await OfferAsync(assignment).ConfigureAwait(false);
-        var queue = _queues[assignment.Call.Queue];
+        await AfterOfferAsync(assignment, await OfferAsync(assignment).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    private async Task AfterOfferAsync(Assignment assignment, OfferOutcome outcome)
+    {
+        if (!_queues.TryGetValue(assignment.Call.Queue, out var queue))
+            return;
         if (outcome == OfferOutcome.Requeued)
             await DispatchQueueAsync(queue).ConfigureAwait(false);
         else
             await AnnouncePositionsAsync(queue).ConfigureAwait(false);
+    }
+
+    /// <summary>Another node matched one of our calls with a seat: offer it here, where the call lives.</summary>
+    private async Task<bool> ReceiveHandOffAsync(Assignment assignment)
+    {
+        var outcome = await OfferAsync(assignment).ConfigureAwait(false);
+        if (outcome == OfferOutcome.CallGone)
+            await DispatchSeatAsync(assignment.Seat.Extension).ConfigureAwait(false);
+        else
+            await AfterOfferAsync(assignment, outcome).ConfigureAwait(false);
+        return true;
     }
 
     private async Task<OfferOutcome> OfferAsync(Assignment assignment)
@@ -248,13 +271,16 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
         var now = _time.GetUtcNow();
         if (!_live.TryGetValue(callId, out var live) || live.Phase != CallPhase.Queued)
         {
-            // A call owned by another node (cross-node hand-off is not built yet) or one that is gone:
-            // put it back where it was and free the seat again.
-            if (live is null && assignment.Call.Node != _options.Node)
-                await _store.EnqueueAsync(assignment.Call).ConfigureAwait(false);
+            // Another node's call: hand the assignment to that node, which offers it.
+            if (live is null && assignment.Call.Node != _options.Node && await _nodes.HandOffAsync(assignment).ConfigureAwait(false))
+            {
+                LogHandedOff(callId, assignment.Call.Node, seat.Extension);
+                return OfferOutcome.HandedOff;
+            }
+            // The call is gone (hung up meanwhile, or its node is down and the call with it): free the seat.
             await _store.TransitionAsync(new SeatTransitionRequest(seat.Extension, AgentState.Ready, ExpectedCallId: callId), now).ConfigureAwait(false);
-            LogNotOurs(callId, assignment.Call.Node);
-            return OfferOutcome.NotOurs;
+            LogCallGone(callId, assignment.Call.Node);
+            return OfferOutcome.CallGone;
         }
 
         live.Phase = CallPhase.Offered;
@@ -469,7 +495,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
 
     private enum CallPhase { Queued, Offered, Connected }
 
-    private enum OfferOutcome { Offered, Requeued, NotOurs }
+    private enum OfferOutcome { Offered, Requeued, HandedOff, CallGone }
 
     private sealed class LiveCall(InboundCall call, QueueDefinition queue, QueueEntry entry)
     {
@@ -501,8 +527,11 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: seat {Extension} did not answer; moving on")]
     private partial void LogNoAnswer(string callId, string extension);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId} (node {Node}) is not handled by this node; put back in its queue")]
-    private partial void LogNotOurs(string callId, string node);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId} handed to node {Node} for seat {Extension}")]
+    private partial void LogHandedOff(string callId, string node, string extension);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId} (node {Node}) matched a seat but is gone; seat released")]
+    private partial void LogCallGone(string callId, string node);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Call control failed for call {CallId} at seat {Extension}")]
     private partial void LogOfferFailed(Exception ex, string callId, string extension);

@@ -47,11 +47,13 @@ public static class AgentsSetup
         {
             services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis));
             services.AddSingleton<ISeatStore>(sp => new RedisSeatStore(sp.GetRequiredService<IConnectionMultiplexer>(), keyPrefix));
+            services.AddSingleton<IAcdNodeLink>(sp => new RedisAcdNodeLink(sp.GetRequiredService<IConnectionMultiplexer>(), keyPrefix));
             signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = RedisChannel.Literal(keyPrefix + ":signalr"));
         }
         else
         {
             services.AddSingleton<ISeatStore, InProcessSeatStore>();
+            services.AddSingleton<IAcdNodeLink, SingleNodeLink>();
         }
 
         services.AddSingleton<SignalRAgentNotifier>();

@@ -61,7 +61,7 @@ public sealed class AcdTests(string storeKind)
                 new QueueDefinition("en-general", ["en", "general"], 0, TimeSpan.FromMinutes(4)),
             ],
         };
-        _acd = new AutomaticCallDistributor(store, _calls, _desktops, agents, options, _time, NullLogger<AutomaticCallDistributor>.Instance);
+        _acd = new AutomaticCallDistributor(store, _calls, _desktops, new SingleNodeLink(), agents, options, _time, NullLogger<AutomaticCallDistributor>.Instance);
         await _acd.InitializeAsync();
     }
 
