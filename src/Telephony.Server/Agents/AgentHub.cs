@@ -33,7 +33,7 @@ public interface IAgentClient
 /// from an argument), and each connection joins only its own agent's group.
 /// </summary>
 [Authorize(Policy = Roles.Agent)]
-public sealed partial class AgentHub(AutomaticCallDistributor acd, ILogger<AgentHub> log) : Hub<IAgentClient>
+public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnections connections, ILogger<AgentHub> log) : Hub<IAgentClient>
 {
     /// <summary>The SignalR group of one agent's connections.</summary>
     public static string GroupOf(string agentId) => "agent:" + agentId;
@@ -46,9 +46,29 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, ILogger<Agent
             Context.Abort();
             return;
         }
+        connections.Opened(agent);
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(agent)).ConfigureAwait(false);
         await base.OnConnectedAsync().ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// When the agent's last desktop connection (on this node) drops while the seat is Ready, the seat
+    /// goes NotReady ("desktop disconnected") so no call rings for an agent who cannot see it.
+    /// </summary>
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (AgentId is { } agent && connections.Closed(agent) == 0
+            && await acd.Store.FindSeatOfAgentAsync(agent).ConfigureAwait(false) is { } ext
+            && await acd.Store.GetSeatAsync(ext).ConfigureAwait(false) is { State: AgentState.Ready })
+        {
+            LogDisconnectedWhileReady(agent, ext);
+            await acd.SetNotReadyAsync(ext, agent, DisconnectedReason).ConfigureAwait(false);
+        }
+        await base.OnDisconnectedAsync(exception).ConfigureAwait(false);
+    }
+
+    /// <summary>The NotReady reason set when a Ready agent's desktop goes away.</summary>
+    public const string DisconnectedReason = "desktop disconnected";
 
     /// <summary>Logs the caller in at a seat (NotReady "login").</summary>
     public async Task<SeatSnapshot> Login(string extension)
@@ -117,6 +137,9 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, ILogger<Agent
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "User {User} has no agent claim; hub connection refused")]
     private partial void LogNoAgentClaim(string user);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent {Agent} left while Ready at seat {Extension}; seat set NotReady")]
+    private partial void LogDisconnectedWhileReady(string agent, string extension);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Agent {Agent} could not {Action}: {Error}")]
     private partial void LogRefused(string agent, string action, SeatError error);

@@ -56,6 +56,7 @@ public static class AgentsSetup
             services.AddSingleton<IAcdNodeLink, SingleNodeLink>();
         }
 
+        services.AddSingleton<AgentConnections>();
         services.AddSingleton<SignalRAgentNotifier>();
         services.AddSingleton<IAgentNotifier>(sp => sp.GetRequiredService<SignalRAgentNotifier>());
         services.AddSingleton<IDesktopEventSink>(sp => sp.GetRequiredService<SignalRAgentNotifier>());

@@ -91,6 +91,25 @@ public sealed class AgentHubTests
     }
 
     [Test]
+    public async Task A_ready_agent_whose_desktop_drops_goes_NotReady()
+    {
+        var store = AgentDesk.Service<AutomaticCallDistributor>(_factory).Store;
+        await using (var desk = await AgentDesk.LoginAsync(_factory, "1003"))
+        {
+            await desk.Connection.InvokeAsync<SeatSnapshot>("Login", "1003");
+            await desk.Connection.InvokeAsync<SeatSnapshot>("SetReady");
+            await using var second = await AgentDesk.LoginAsync(_factory, "1003");
+            await second.Connection.StopAsync();
+            Assert.That((await store.GetSeatAsync("1003"))!.State, Is.EqualTo(AgentState.Ready), "another desktop of the agent is still open");
+        }
+        // The server handles the disconnect asynchronously; poll (bounded by CancelAfter).
+        SeatSnapshot? seat;
+        while ((seat = await store.GetSeatAsync("1003"))!.State != AgentState.NotReady)
+            await Task.Delay(10);
+        Assert.That(seat.Reason, Is.EqualTo(AgentHub.DisconnectedReason));
+    }
+
+    [Test]
     public async Task A_screen_pop_reaches_only_its_agent()
     {
         await using var first = await AgentDesk.LoginAsync(_factory, "1001");
