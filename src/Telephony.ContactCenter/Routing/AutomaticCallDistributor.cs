@@ -95,6 +95,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
             throw new ArgumentException($"Unknown queue '{call.Queue}'.", nameof(call));
         return Post(async () =>
         {
+            using var scope = CallScope(call.CallId);
             if (_live.ContainsKey(call.CallId))
                 return await PositionOfAsync(call.CallId).ConfigureAwait(false);
             var entry = new QueueEntry(call.CallId, queue.Name, QueuePriority.Clamp(call.Priority + queue.Priority), _time.GetUtcNow(), _options.Node);
@@ -109,6 +110,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     /// <summary>The agent's softphone answered. False when the offer is no longer valid (the server hangs up that leg).</summary>
     public Task<bool> AgentAnsweredAsync(string callId) => Post(async () =>
     {
+        using var scope = CallScope(callId);
         if (!_live.TryGetValue(callId, out var live) || live.Phase != CallPhase.Offered)
             return false;
         var result = await _store.TransitionAsync(new SeatTransitionRequest(live.Extension!, AgentState.OnCall, ExpectedCallId: callId), _time.GetUtcNow()).ConfigureAwait(false);
@@ -127,6 +129,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     /// </summary>
     public Task CallEndedAsync(string callId) => Post(async () =>
     {
+        using var scope = CallScope(callId);
         if (!_live.Remove(callId, out var live))
             return true;
         live.CancelTimer();
@@ -267,6 +270,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     private async Task<OfferOutcome> OfferAsync(Assignment assignment)
     {
         var callId = assignment.Call.CallId;
+        using var scope = CallScope(callId);
         var seat = assignment.Seat;
         var now = _time.GetUtcNow();
         if (!_live.TryGetValue(callId, out var live) || live.Phase != CallPhase.Queued)
@@ -325,6 +329,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
 
     private async Task RingTimeoutAsync(string callId, string extension)
     {
+        using var scope = CallScope(callId);
         if (!_live.TryGetValue(callId, out var live) || live.Phase != CallPhase.Offered || live.Extension != extension)
             return;
         live.Timer = null;
@@ -422,6 +427,10 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(queue);
         return queue.AverageHandleTime * position / Math.Max(1, staffedAgents);
     }
+
+    /// <summary>Puts the Call-ID in the logging scope of everything done for one call.</summary>
+    private IDisposable? CallScope(string callId) =>
+        _log.BeginScope(new KeyValuePair<string, object>[] { new("CallId", callId) });
 
     // ---- events ----
 

@@ -11,6 +11,8 @@ public sealed record CallOffer(ScreenPop Pop, SeatSnapshot Seat, TimeSpan RingTi
 /// The ACD's only view of calls, implemented by the server's call manager (which knows SIP; the
 /// contact center does not). Calls come in through <see cref="AutomaticCallDistributor"/>'s methods
 /// and decisions go out through this interface.
+/// These methods run inside the ACD's mailbox: they must not await an ACD method (that would wait
+/// for the mailbox they are blocking); post such calls to the call's own mailbox instead.
 /// </summary>
 public interface IAcdCallControl
 {
