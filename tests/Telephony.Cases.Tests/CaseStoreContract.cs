@@ -4,7 +4,7 @@ namespace Telephony.Cases.Tests;
 
 /// <summary>The contract every case store meets; run once per implementation (see the two subclasses at the end).</summary>
 [CancelAfter(60_000)]
-public abstract class CaseStoreContract
+public abstract partial class CaseStoreContract
 {
     /// <summary>Monday 2026-03-02 09:00 in the hotline's time zone (UTC+8).</summary>
     protected static readonly DateTimeOffset Monday9 = new(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8));
