@@ -40,7 +40,7 @@ public sealed record KpiReport
     public Ratio DirectResolution { get; init; } = new(0, 0);
     /// <summary>Return rate: cases returned by a department at least once / cases dispatched at least once.</summary>
     public Ratio ReturnRate { get; init; } = new(0, 0);
-    /// <summary>Repeat-caller rate: distinct citizen phone numbers with two or more cases / distinct citizen phone numbers (cases without a phone are left out).</summary>
+    /// <summary>Repeat-caller rate: cases whose phone number had opened another (unmerged) case in the 30 days before intake (flagged at intake; the earlier case may lie before the range) / cases with a phone number.</summary>
     public Ratio RepeatCallerRate { get; init; } = new(0, 0);
 
     /// <summary>Calls offered: call records in the range.</summary>

@@ -113,6 +113,8 @@ public sealed record Case
     public DateTimeOffset? ArchivedAt { get; init; }
     public long? MergedInto { get; init; }
     public DateTimeOffset? AckSentAt { get; init; }
+    /// <summary>Set at intake when the same phone number opened another case in the <see cref="Storage.SqlCaseStore.RepeatWindow"/> before.</summary>
+    public bool RepeatContact { get; init; }
     /// <summary>Optimistic-concurrency token: every write must name the version it read.</summary>
     public long Version { get; init; }
 

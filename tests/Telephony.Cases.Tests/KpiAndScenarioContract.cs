@@ -22,7 +22,7 @@ public abstract partial class CaseStoreContract
     /// 6  Phone   Praise       D     -    -          -          -              -             registered only
     /// 7  Sms     Complaint    B     2    yes        never      -              -
     /// 8  Web     Complaint    D     -    -          -          -              -             MERGED (excluded)
-    /// 9  Phone   Complaint    D     -    -          -          -              -             created 28 Feb (outside)
+    /// 9  Phone   Complaint    D     -    -          -          -              -             created 28 Feb (outside), inserted first
     /// 10 Phone   HelpRequest  C     1    yes        on time    late           -             closed without callback
     /// </code>
     /// Population: cases 1–7 and 10 = 8 cases.
@@ -61,7 +61,8 @@ public abstract partial class CaseStoreContract
             Dispatched(Draft(CaseChannel.Phone, CaseCategory.HelpRequest, "C"), 1, onTime) with
                 { Status = CaseStatus.Closed, CompletedAt = late, RepliedAt = late, ClosedAt = late.AddDays(1) },
         };
-        foreach (var c in seed)
+        // Case 9 (28 February) goes in first, as it would have in real life.
+        foreach (var c in seed.Skip(8).Take(1).Concat(seed.Take(8)).Concat(seed.Skip(9)))
         {
             await Store.CreateAsync(c, "seed", null);
         }
@@ -169,9 +170,11 @@ public abstract partial class CaseStoreContract
     [Test]
     public async Task Kpi_repeat_caller_rate()
     {
-        // Phones: 1 A, 2 A, 3 B, 4 C, 6 D, 7 B, 10 C (5 has none) → distinct A,B,C,D = 4.
-        // Two or more cases: A, B, C = 3 (D has one; its merged case 8 and February case 9 do not count). 3/4.
-        Assert.That((await KpisAsync()).RepeatCallerRate, Is.EqualTo(new Ratio(3, 4)));
+        // Cases with a phone: 1 A, 2 A, 3 B, 4 C, 6 D, 7 B, 10 C = 7 (5 has none; 8 merged, 9 outside).
+        // Repeat = the phone opened another unmerged case in the 30 days before:
+        //   2 (after 1), 6 (after 9 on 28 Feb: before the range, still within 30 days), 7 (after 3), 10 (after 4) = 4.
+        //   1, 3, 4 are first contacts. 4/7.
+        Assert.That((await KpisAsync()).RepeatCallerRate, Is.EqualTo(new Ratio(4, 7)));
     }
 
     [Test]

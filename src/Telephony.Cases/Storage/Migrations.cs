@@ -37,6 +37,7 @@ public static class Migrations
                 escalated INTEGER NOT NULL DEFAULT 0, supervision_count INTEGER NOT NULL DEFAULT 0,
                 callback_at BIGINT, satisfaction TEXT, reopen_count INTEGER NOT NULL DEFAULT 0,
                 closed_at BIGINT, archived_at BIGINT, merged_into BIGINT, ack_sent_at BIGINT,
+                repeat_contact INTEGER NOT NULL DEFAULT 0,
                 version BIGINT NOT NULL DEFAULT 1);
             CREATE TABLE case_audit (
                 id {d.IdentityColumn}, case_id BIGINT NOT NULL REFERENCES cases(id), at BIGINT NOT NULL,
@@ -80,7 +81,7 @@ public static class Migrations
             CREATE INDEX ix_cases_created ON cases (created_at);
             CREATE INDEX ix_cases_department_created ON cases (department_id, created_at);
             CREATE INDEX ix_cases_status_created ON cases (status, created_at);
-            CREATE INDEX ix_cases_phone ON cases (citizen_phone);
+            CREATE INDEX ix_cases_phone_created ON cases (citizen_phone, created_at);
             CREATE INDEX ix_cases_open_due ON cases (due_at) WHERE completed_at IS NULL;
             CREATE INDEX ix_case_audit_case ON case_audit (case_id, id);
             CREATE INDEX ix_supervision_case ON supervision_orders (case_id);

@@ -7,7 +7,8 @@ namespace Telephony.Cases.Storage;
 /// <summary>Brings a database up to the newest schema: each pending migration once, in order, each in its own transaction.</summary>
 public static partial class Migrator
 {
-    public static async Task<IReadOnlyList<int>> MigrateAsync(SqlDialect dialect, string connectionString, ILogger logger, CancellationToken ct = default)
+    /// <param name="upToVersion">Stop after this version (a bulk loader applies the index step after loading); null = all.</param>
+    public static async Task<IReadOnlyList<int>> MigrateAsync(SqlDialect dialect, string connectionString, ILogger logger, CancellationToken ct = default, int? upToVersion = null)
     {
         ArgumentNullException.ThrowIfNull(dialect);
         ArgumentNullException.ThrowIfNull(logger);
@@ -18,7 +19,7 @@ public static partial class Migrator
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
             cancellationToken: ct)).ConfigureAwait(false);
 
-        foreach (var migration in Migrations.All.OrderBy(m => m.Version))
+        foreach (var migration in Migrations.All.Where(m => upToVersion is null || m.Version <= upToVersion).OrderBy(m => m.Version))
         {
             await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
             if (dialect.MigrationLock.Length > 0)

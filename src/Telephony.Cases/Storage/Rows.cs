@@ -44,6 +44,7 @@ internal sealed class CaseRow
     public long? ArchivedAt { get; set; }
     public long? MergedInto { get; set; }
     public long? AckSentAt { get; set; }
+    public long RepeatContact { get; set; }
     public long Version { get; set; }
 
     public static CaseRow From(Case c) => new()
@@ -59,7 +60,7 @@ internal sealed class CaseRow
         PendingExtensionDays = c.PendingExtensionDays, ExtensionCount = c.ExtensionCount, Escalated = c.Escalated ? 1 : 0,
         SupervisionCount = c.SupervisionCount, CallbackAt = Ms(c.CallbackAt), Satisfaction = c.Satisfaction?.ToString(),
         ReopenCount = c.ReopenCount, ClosedAt = Ms(c.ClosedAt), ArchivedAt = Ms(c.ArchivedAt), MergedInto = c.MergedInto,
-        AckSentAt = Ms(c.AckSentAt), Version = c.Version,
+        AckSentAt = Ms(c.AckSentAt), RepeatContact = c.RepeatContact ? 1 : 0, Version = c.Version,
     };
 
     public Case ToCase() => new()
@@ -75,7 +76,7 @@ internal sealed class CaseRow
         SupervisionCount = (int)SupervisionCount, CallbackAt = FromMs(CallbackAt),
         Satisfaction = Satisfaction is null ? null : Enum.Parse<Satisfaction>(Satisfaction), ReopenCount = (int)ReopenCount,
         ClosedAt = FromMs(ClosedAt), ArchivedAt = FromMs(ArchivedAt), MergedInto = MergedInto, AckSentAt = FromMs(AckSentAt),
-        Version = Version,
+        RepeatContact = RepeatContact != 0, Version = Version,
     };
 }
 
@@ -142,12 +143,8 @@ internal sealed class KpiGroupRow
     public long Satisfied { get; set; }
     public long DirectAnswers { get; set; }
     public long Returned { get; set; }
-}
-
-internal sealed class RepeatRow
-{
-    public long Callers { get; set; }
-    public long RepeatCallers { get; set; }
+    public long WithPhone { get; set; }
+    public long RepeatContacts { get; set; }
 }
 
 internal sealed class CallKpiRow

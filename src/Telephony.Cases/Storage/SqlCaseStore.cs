@@ -31,6 +31,9 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
 
     public SqlDialect Dialect => _dialect;
 
+    /// <summary>A contact is a repeat when the same phone number opened another case this long before.</summary>
+    public static readonly TimeSpan RepeatWindow = TimeSpan.FromDays(30);
+
     /// <summary>Applies pending migrations (idempotent; safe to call at every start).</summary>
     public Task<IReadOnlyList<int>> MigrateAsync(CancellationToken ct = default) =>
         Migrator.MigrateAsync(_dialect, _connectionString, _logger, ct);
@@ -49,7 +52,7 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
         confidential, call_id, recording_path, department_id, created_at, updated_at, due_at, dispatched_at,
         sign_due_at, signed_at, completed_at, replied_at, reply_text, direct_answer, return_count,
         last_return_reason, pending_extension_days, extension_count, escalated, supervision_count, callback_at,
-        satisfaction, reopen_count, closed_at, archived_at, merged_into, ack_sent_at, version
+        satisfaction, reopen_count, closed_at, archived_at, merged_into, ack_sent_at, repeat_contact, version
         """;
 
     public async Task<Case> CreateAsync(Case draft, string actor, string? note, CancellationToken ct = default)
@@ -57,6 +60,15 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
         ArgumentNullException.ThrowIfNull(draft);
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        if (draft.CitizenPhone is { } phone)
+        {
+            // Decided once, at intake, so the KPI report needs no per-phone grouping over its range.
+            var earlier = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+                SELECT COUNT(*) FROM (SELECT 1 AS one FROM cases
+                    WHERE citizen_phone = @phone AND created_at >= @since AND created_at <= @at AND status <> 'Merged' LIMIT 1) prior
+                """, new { phone, since = Ms(draft.CreatedAt - RepeatWindow), at = Ms(draft.CreatedAt) }, tx, cancellationToken: ct)).ConfigureAwait(false);
+            draft = draft with { RepeatContact = earlier > 0 };
+        }
         var row = CaseRow.From(draft with { Version = 1 });
         row.Number = "pending-" + Guid.NewGuid().ToString("N");
         var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"""
@@ -89,7 +101,7 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
 
     private static readonly string UpdateSql = $"""
         UPDATE cases SET {string.Join(", ", CaseColumnsWithoutId.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Where(c => c is not ("number" or "created_at" or "ack_sent_at"))
+            .Where(c => c is not ("number" or "created_at" or "ack_sent_at" or "repeat_contact"))
             .Select(c => $"{c} = @{ToPascal(c)}"))}
         WHERE id = @Id AND version = @ExpectedVersion
         """;
@@ -258,17 +270,12 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
           CAST(SUM(CASE WHEN callback_at IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS called_back,
           CAST(SUM(CASE WHEN callback_at IS NOT NULL AND satisfaction IN ('Satisfied', 'BasicallySatisfied') THEN 1 ELSE 0 END) AS BIGINT) AS satisfied,
           CAST(SUM(CASE WHEN direct_answer = 1 THEN 1 ELSE 0 END) AS BIGINT) AS direct_answers,
-          CAST(SUM(CASE WHEN dispatched_at IS NOT NULL AND return_count > 0 THEN 1 ELSE 0 END) AS BIGINT) AS returned
+          CAST(SUM(CASE WHEN dispatched_at IS NOT NULL AND return_count > 0 THEN 1 ELSE 0 END) AS BIGINT) AS returned,
+          CAST(SUM(CASE WHEN citizen_phone IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS with_phone,
+          CAST(SUM(CASE WHEN citizen_phone IS NOT NULL AND repeat_contact = 1 THEN 1 ELSE 0 END) AS BIGINT) AS repeat_contacts
         FROM cases
         WHERE created_at >= @from AND created_at < @to AND status <> 'Merged'
         GROUP BY channel, category, department_id
-        """;
-
-    private const string RepeatCallerSql = """
-        SELECT COUNT(*) AS callers, CAST(COALESCE(SUM(CASE WHEN n >= 2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS repeat_callers
-        FROM (SELECT citizen_phone, COUNT(*) AS n FROM cases
-              WHERE created_at >= @from AND created_at < @to AND status <> 'Merged' AND citizen_phone IS NOT NULL
-              GROUP BY citizen_phone) per_phone
         """;
 
     private const string CallKpiSql = """
@@ -287,10 +294,22 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
     public async Task<KpiReport> GetKpisAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
     {
         var range = new { from = Ms(from), to = Ms(to) };
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        var groups = (await connection.QueryAsync<KpiGroupRow>(new CommandDefinition(CaseKpiSql, range, cancellationToken: ct)).ConfigureAwait(false)).AsList();
-        var repeat = await connection.QuerySingleAsync<RepeatRow>(new CommandDefinition(RepeatCallerSql, range, cancellationToken: ct)).ConfigureAwait(false);
-        var calls = await connection.QuerySingleAsync<CallKpiRow>(new CommandDefinition(CallKpiSql, range, cancellationToken: ct)).ConfigureAwait(false);
+        // The two passes are independent: run them on two connections at once.
+        async Task<List<KpiGroupRow>> CaseGroups()
+        {
+            await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+            return (await connection.QueryAsync<KpiGroupRow>(new CommandDefinition(CaseKpiSql, range, cancellationToken: ct)).ConfigureAwait(false)).AsList();
+        }
+        async Task<CallKpiRow> CallTotals()
+        {
+            await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+            return await connection.QuerySingleAsync<CallKpiRow>(new CommandDefinition(CallKpiSql, range, cancellationToken: ct)).ConfigureAwait(false);
+        }
+        var groupsTask = CaseGroups();
+        var callsTask = CallTotals();
+        await Task.WhenAll(groupsTask, callsTask).ConfigureAwait(false);
+        var groups = await groupsTask.ConfigureAwait(false);
+        var calls = await callsTask.ConfigureAwait(false);
 
         long Sum(Func<KpiGroupRow, long> f) => groups.Sum(f);
         static Dictionary<string, long> By(IEnumerable<KpiGroupRow> rows, Func<KpiGroupRow, string> key) =>
@@ -313,7 +332,7 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
             SatisfactionRate = new Ratio(Sum(g => g.Satisfied), Sum(g => g.CalledBack)),
             DirectResolution = new Ratio(Sum(g => g.DirectAnswers), total),
             ReturnRate = new Ratio(Sum(g => g.Returned), dispatched),
-            RepeatCallerRate = new Ratio(repeat.RepeatCallers, repeat.Callers),
+            RepeatCallerRate = new Ratio(Sum(g => g.RepeatContacts), Sum(g => g.WithPhone)),
             CallsOffered = calls.Offered,
             CallsAnswered = calls.Answered,
             AnsweredWithin15s = calls.Within15,
