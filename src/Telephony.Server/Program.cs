@@ -7,6 +7,7 @@ builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
 builder.AddTelephonySecurity();
 builder.AddTelephonyAgents();
+builder.Services.AddSipEndpoint(builder.Configuration);
 
 var app = builder.Build();
 app.UseExceptionHandler();

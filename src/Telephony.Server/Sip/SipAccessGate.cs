@@ -11,8 +11,8 @@ public enum GateAction
     Proceed,
     /// <summary>Answer 401 (REGISTER) or 407 (others) with <see cref="GateDecision.Challenges"/>.</summary>
     Challenge,
-    /// <summary>Drop without an answer: the source is banned for repeated failures.</summary>
-    Drop,
+    /// <summary>The source is banned for repeated failures: answer 403 without checking anything (cheap, and it ends the transaction).</summary>
+    Banned,
 }
 
 /// <summary>The gate's decision; <see cref="Username"/> is set when the sender authenticated.</summary>
@@ -26,7 +26,8 @@ public sealed record GateDecision(GateAction Action, string? Username, IReadOnly
 /// The server's access policy for out-of-dialog requests. Everything except OPTIONS and calls to
 /// public service numbers needs digest credentials of a seat. Existing and non-existing targets
 /// take the same path and get the same challenge, so an unauthenticated sender cannot enumerate
-/// seats. Repeated failures from one address lead to a ban, during which requests are dropped.
+/// seats. Repeated failures from one address lead to a ban, during which every request from it gets 403
+/// (even one with the right password), so guessing stops paying off.
 /// </summary>
 public sealed partial class SipAccessGate(DigestAuthenticator authenticator, AuthFailureLimiter limiter, IReadOnlySet<string> publicNumbers, ILogger logger)
 {
@@ -35,7 +36,7 @@ public sealed partial class SipAccessGate(DigestAuthenticator authenticator, Aut
     {
         if (limiter.IsBanned(source))
         {
-            return new GateDecision(GateAction.Drop, null, []);
+            return new GateDecision(GateAction.Banned, null, []);
         }
         bool isRegister = method == "REGISTER";
         if (method == "OPTIONS" || (!isRegister && targetUser is not null && publicNumbers.Contains(targetUser)))
@@ -53,7 +54,7 @@ public sealed partial class SipAccessGate(DigestAuthenticator authenticator, Aut
                 if (limiter.RecordFailure(source))
                 {
                     LogBanned(logger, source, limiter.BanTime.TotalSeconds);
-                    return new GateDecision(GateAction.Drop, null, []);
+                    return new GateDecision(GateAction.Banned, null, []);
                 }
                 break;
         }

@@ -56,8 +56,8 @@ public sealed class SipAccessGateTests
             Assert.That(_gate.Check("REGISTER", "1001", Source, [bad], []).Action, Is.EqualTo(GateAction.Challenge));
         }
         var third = new DigestClient("1001", "guess3").Answer(challenge, "REGISTER", "sip:telephony.local").ToString();
-        Assert.That(_gate.Check("REGISTER", "1001", Source, [third], []).Action, Is.EqualTo(GateAction.Drop));
-        Assert.That(_gate.Check("OPTIONS", null, Source, [], []).Action, Is.EqualTo(GateAction.Drop));
+        Assert.That(_gate.Check("REGISTER", "1001", Source, [third], []).Action, Is.EqualTo(GateAction.Banned));
+        Assert.That(_gate.Check("OPTIONS", null, Source, [], []).Action, Is.EqualTo(GateAction.Banned));
         Assert.That(_gate.Check("OPTIONS", null, IPAddress.Loopback, [], []).Action, Is.EqualTo(GateAction.Proceed));
     }
 }
