@@ -1,0 +1,56 @@
+namespace Telephony.Sip.Messages;
+
+/// <summary>A received (or built) SIP request: Request-Line = Method SP Request-URI SP SIP-Version (§7.1).</summary>
+public sealed class SipRequest : SipMessage
+{
+    internal SipRequest(string method, AddressUri requestUri, HeaderBlock headers, ReadOnlyMemory<byte> body, ReadOnlyMemory<byte> raw)
+        : base(headers, body, raw)
+    {
+        Method = method;
+        RequestUri = requestUri;
+    }
+
+    /// <summary>The method as written (case-sensitive); known methods are the <see cref="SipMethods"/> constants.</summary>
+    public string Method { get; }
+
+    public AddressUri RequestUri { get; }
+
+    public override bool IsRequest => true;
+
+    public override string? MethodName => Method;
+
+    private protected override string? Validate()
+    {
+        var baseError = base.Validate();
+        if (baseError is not null) return baseError;
+        if (!string.Equals(CSeq!.Method, Method, StringComparison.Ordinal))
+            return $"CSeq method {CSeq.Method} does not match the request method {Method}";
+        return null;
+    }
+}
+
+/// <summary>A received (or built) SIP response: Status-Line = SIP-Version SP Status-Code SP Reason-Phrase (§7.2).</summary>
+public sealed class SipResponse : SipMessage
+{
+    internal SipResponse(int statusCode, string reasonPhrase, HeaderBlock headers, ReadOnlyMemory<byte> body, ReadOnlyMemory<byte> raw)
+        : base(headers, body, raw)
+    {
+        StatusCode = statusCode;
+        ReasonPhrase = reasonPhrase;
+    }
+
+    public int StatusCode { get; }
+
+    /// <summary>The reason phrase as received (UTF-8, may be empty).</summary>
+    public string ReasonPhrase { get; }
+
+    public override bool IsRequest => false;
+
+    public override string? MethodName => CSeq?.Method;
+
+    public bool IsProvisional => StatusCode < 200;
+
+    public bool IsSuccess => StatusCode is >= 200 and < 300;
+
+    public bool IsFinal => StatusCode >= 200;
+}

@@ -1,0 +1,346 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Telephony.Media;
+using Telephony.Media.Bridge;
+using Telephony.Media.Ports;
+using Telephony.Media.Rtp;
+
+namespace Telephony.LoadGen.Media;
+
+/// <summary>
+/// Relay capacity: N bridged G.711 calls on this node, each with two simulated phones on
+/// loopback sending 50 packets/s towards the relay and receiving the other phone's packets.
+/// Each packet carries its send time; receivers measure loss, transit and the transit
+/// difference of consecutive packets (|D| of RFC 3550 §6.4.1, the jitter the relay adds).
+/// Generator, relay and receivers share this process and the machine's cores.
+/// </summary>
+internal static class MediaLoadTest
+{
+    public const string Help = "--calls N --seconds S [--record] [--warmup S] [--bind 127.0.0.1] [--ports 20000-39999]";
+
+    private const int FrameMs = 20;
+    private const int PayloadBytes = 160;
+    private const long HistogramMicros = 200_000; // 1 µs buckets up to 200 ms would be big: use 10 µs
+    private const int BucketMicros = 10;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        int calls = 100, seconds = 20, warmup = 2;
+        bool record = false;
+        var bind = IPAddress.Loopback;
+        int portMin = 20000, portMax = 39999;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--calls": calls = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--seconds": seconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--warmup": warmup = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--record": record = true; break;
+                case "--bind": bind = IPAddress.Parse(Next()); break;
+                case "--ports":
+                    var range = Next().Split('-');
+                    portMin = int.Parse(range[0], CultureInfo.InvariantCulture);
+                    portMax = int.Parse(range[1], CultureInfo.InvariantCulture);
+                    break;
+                default:
+                    Console.Error.WriteLine($"unknown option {args[i]}; media {Help}");
+                    return 2;
+            }
+        }
+
+        Console.WriteLine($"media load: {calls} bridged calls, {seconds} s measured after {warmup} s warm-up, record={record}, {Environment.ProcessorCount} cores");
+        var pool = new RtpPortPool(bind, portMin, portMax);
+        var options = new RtpSessionOptions { Logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance };
+        var histogram = new Histogram();
+        var transit = new Histogram();
+        var legs = new List<RtpSession>();
+        var bridges = new List<RtpBridge>();
+        var phones = new List<Phone>();
+        var format = new BridgeLegFormat { EncodingName = "PCMU", AudioPayloadType = 0, TelephoneEventPayloadType = 101, TelephoneEventPayloadTypes = [101] };
+        try
+        {
+            for (int c = 0; c < calls; c++)
+            {
+                var leg0 = RtpSession.TryOpen(pool, options, out string? e0);
+                var leg1 = RtpSession.TryOpen(pool, options, out string? e1);
+                if (leg0 is null || leg1 is null)
+                {
+                    Console.Error.WriteLine($"could not open call {c}: {e0 ?? e1}");
+                    return 1;
+                }
+
+                legs.Add(leg0);
+                legs.Add(leg1);
+                var caller = new Phone(bind, leg0.LocalRtpEndPoint, histogram, transit);
+                var agent = new Phone(bind, leg1.LocalRtpEndPoint, histogram, transit);
+                phones.Add(caller);
+                phones.Add(agent);
+                leg0.SetRemote(caller.LocalEndPoint);
+                leg1.SetRemote(agent.LocalEndPoint);
+                bridges.Add(new RtpBridge(leg0, format, leg1, format, record ? new CopyingTap() : null));
+                leg0.Start();
+                leg1.Start();
+            }
+
+            using var stop = new CancellationTokenSource();
+            var receivers = phones.Select(p => p.ReceiveAsync(stop.Token)).ToArray();
+
+            long measureStart = Stopwatch.GetTimestamp() + (warmup * Stopwatch.Frequency);
+            long measureEnd = measureStart + (seconds * Stopwatch.Frequency);
+            foreach (var p in phones)
+            {
+                p.MeasureFrom = measureStart;
+                p.MeasureTo = measureEnd;
+            }
+
+            var cpuBefore = TimeSpan.Zero;
+            var sender = new Thread(() => Send(phones, measureStart, measureEnd)) { IsBackground = true, Priority = ThreadPriority.AboveNormal, Name = "rtp-load-sender" };
+            sender.Start();
+            await Task.Delay(TimeSpan.FromSeconds(warmup)).ConfigureAwait(false);
+            cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var wallBefore = Stopwatch.GetTimestamp();
+            sender.Join();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+            var wall = Stopwatch.GetElapsedTime(wallBefore);
+            await Task.Delay(1000).ConfigureAwait(false); // let the last packets arrive
+            await stop.CancelAsync().ConfigureAwait(false);
+            foreach (var p in phones)
+            {
+                p.Dispose();
+            }
+
+            await Task.WhenAll(receivers).ConfigureAwait(false);
+
+            long sent = phones.Sum(p => p.SentMeasured);
+            long received = phones.Sum(p => p.ReceivedMeasured);
+            double loss = sent == 0 ? 0 : 100.0 * (sent - received) / sent;
+            double maxLate = phones.Count == 0 ? 0 : Phone.MaxSenderLatenessMs;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"packets sent {sent}, received {received}, loss {loss:F3} % ({sent / Math.Max(1, seconds) / 1000.0:F1} k/s each way through the relay)"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"added jitter |D| (RFC 3550 transit difference of consecutive packets): p50 {histogram.Percentile(0.50):F3} ms, p99 {histogram.Percentile(0.99):F3} ms, max {histogram.Max:F3} ms"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"one-way transit generator→relay→receiver: p50 {transit.Percentile(0.50):F3} ms, p99 {transit.Percentile(0.99):F3} ms, max {transit.Max:F3} ms"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"process CPU {cpu.TotalSeconds / wall.TotalSeconds:F2} cores of {Environment.ProcessorCount} (generator + relay + receivers); sender max lateness {maxLate:F1} ms; relay dropped {bridges.Sum(b => b.Dropped(0) + b.Dropped(1))}"));
+            bool clean = loss < 0.1 && histogram.Percentile(0.99) < 2.0;
+            Console.WriteLine(clean ? "RESULT clean (<0.1 % loss, p99 added jitter < 2 ms)" : "RESULT not clean");
+            return clean ? 0 : 3;
+        }
+        finally
+        {
+            foreach (var b in bridges)
+            {
+                b.Dispose();
+            }
+
+            foreach (var l in legs)
+            {
+                await l.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    // One thread paces every phone: 20 ms frames split in 1 ms slots so packets are spread
+    // like independent phones would send them, by absolute deadlines (no drift).
+    private static void Send(List<Phone> phones, long measureStart, long measureEnd)
+    {
+        long start = Stopwatch.GetTimestamp();
+        long slotTicks = Stopwatch.Frequency / 1000;
+        for (long slot = 0; ; slot++)
+        {
+            long deadline = start + (slot * slotTicks);
+            if (deadline > measureEnd)
+            {
+                break;
+            }
+
+            long now = Stopwatch.GetTimestamp();
+            while (now < deadline)
+            {
+                int ms = (int)((deadline - now) * 1000 / Stopwatch.Frequency);
+                Thread.Sleep(Math.Max(ms, 0) == 0 ? 0 : ms);
+                now = Stopwatch.GetTimestamp();
+            }
+
+            Phone.NoteLateness((now - deadline) * 1000.0 / Stopwatch.Frequency);
+            int inFrame = (int)(slot % FrameMs);
+            for (int i = inFrame; i < phones.Count; i += FrameMs)
+            {
+                phones[i].SendOne(measureStart, measureEnd);
+            }
+        }
+    }
+
+    private sealed class CopyingTap : IRtpTap
+    {
+        // Stand-in for the recorder until media-audio's is merged: copies each packet's bytes.
+        private readonly byte[] _ring = new byte[8 * 1024];
+        private int _at;
+
+        public void OnRtpPacket(int leg, ReadOnlySpan<byte> rtpPacket)
+        {
+            lock (_ring)
+            {
+                if (_at + rtpPacket.Length > _ring.Length)
+                {
+                    _at = 0;
+                }
+
+                rtpPacket.CopyTo(_ring.AsSpan(_at));
+                _at += rtpPacket.Length;
+            }
+        }
+    }
+
+    private sealed class Phone : IDisposable
+    {
+        private static long s_maxLatenessMicros;
+        private readonly Socket _socket;
+        private readonly SocketAddress _relay;
+        private readonly byte[] _out = new byte[12 + PayloadBytes];
+        private readonly Histogram _jitter;
+        private readonly Histogram _transit;
+        private readonly uint _ssrc = (uint)Random.Shared.NextInt64(1, uint.MaxValue);
+        private ushort _seq;
+        private uint _ts;
+
+        public Phone(IPAddress bind, IPEndPoint relay, Histogram jitter, Histogram transit)
+        {
+            _socket = new Socket(bind.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            _socket.ReceiveBufferSize = 256 * 1024;
+            _socket.Bind(new IPEndPoint(bind, 0));
+            _relay = relay.Serialize();
+            _jitter = jitter;
+            _transit = transit;
+        }
+
+        public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
+        public long MeasureFrom { get; set; }
+        public long MeasureTo { get; set; }
+        public long SentMeasured;
+        public long ReceivedMeasured;
+
+        public static double MaxSenderLatenessMs => Interlocked.Read(ref s_maxLatenessMicros) / 1000.0;
+
+        public static void NoteLateness(double ms)
+        {
+            long micros = (long)(ms * 1000);
+            long seen;
+            while (micros > (seen = Interlocked.Read(ref s_maxLatenessMicros)) &&
+                   Interlocked.CompareExchange(ref s_maxLatenessMicros, micros, seen) != seen)
+            {
+            }
+        }
+
+        public void SendOne(long measureStart, long measureEnd)
+        {
+            _seq++;
+            _ts += 160;
+            long now = Stopwatch.GetTimestamp();
+            RtpWriter.Write(_out, new RtpHeader { PayloadType = 0, SequenceNumber = _seq, Timestamp = _ts, Ssrc = _ssrc }, []);
+            BinaryPrimitives.WriteInt64LittleEndian(_out.AsSpan(12), now);
+            try
+            {
+                _socket.SendTo(_out, SocketFlags.None, _relay);
+            }
+            catch (SocketException)
+            {
+                return;
+            }
+
+            if (now >= measureStart && now < measureEnd)
+            {
+                SentMeasured++;
+            }
+        }
+
+        public async Task ReceiveAsync(CancellationToken ct)
+        {
+            var buffer = new byte[2048];
+            var from = new SocketAddress(_socket.AddressFamily);
+            long lastTransit = 0;
+            bool haveLast = false;
+            try
+            {
+                while (!ct.IsCancellationRequested)
+                {
+                    int n = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, from, ct).ConfigureAwait(false);
+                    long now = Stopwatch.GetTimestamp();
+                    if (n < 12 + 8)
+                    {
+                        continue;
+                    }
+
+                    long sentAt = BinaryPrimitives.ReadInt64LittleEndian(buffer.AsSpan(12));
+                    long transitTicks = now - sentAt;
+                    if (sentAt >= MeasureFrom && sentAt < MeasureTo)
+                    {
+                        ReceivedMeasured++;
+                        _transit.Add(transitTicks);
+                        if (haveLast)
+                        {
+                            _jitter.Add(Math.Abs(transitTicks - lastTransit));
+                        }
+                    }
+
+                    lastTransit = transitTicks;
+                    haveLast = true;
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                // done
+            }
+        }
+
+        public void Dispose() => _socket.Dispose();
+    }
+
+    /// <summary>Lock-free histogram of durations in 10 µs buckets up to 200 ms.</summary>
+    private sealed class Histogram
+    {
+        private readonly long[] _buckets = new long[(HistogramMicros / BucketMicros) + 1];
+        private long _maxTicks;
+
+        public double Max => Interlocked.Read(ref _maxTicks) * 1000.0 / Stopwatch.Frequency;
+
+        public void Add(long ticks)
+        {
+            long micros = ticks * 1_000_000 / Stopwatch.Frequency;
+            long bucket = Math.Clamp(micros / BucketMicros, 0, _buckets.Length - 1);
+            Interlocked.Increment(ref _buckets[bucket]);
+            long seen;
+            while (ticks > (seen = Interlocked.Read(ref _maxTicks)) && Interlocked.CompareExchange(ref _maxTicks, ticks, seen) != seen)
+            {
+            }
+        }
+
+        public double Percentile(double p)
+        {
+            long total = _buckets.Sum();
+            if (total == 0)
+            {
+                return 0;
+            }
+
+            long rank = (long)Math.Ceiling(p * total);
+            long running = 0;
+            for (int i = 0; i < _buckets.Length; i++)
+            {
+                running += _buckets[i];
+                if (running >= rank)
+                {
+                    return (i + 1) * BucketMicros / 1000.0; // upper edge of the bucket
+                }
+            }
+
+            return HistogramMicros / 1000.0;
+        }
+    }
+}

@@ -1,0 +1,217 @@
+using System.Net;
+using Telephony.Media.Bridge;
+using Telephony.Media.Ports;
+using Telephony.Media.Rtp;
+using Telephony.Media.Tests.Rtp;
+
+namespace Telephony.Media.Tests.Bridge;
+
+[CancelAfter(20_000)]
+public class RtpBridgeTests
+{
+    private static readonly RtpPortPool Pool = new(IPAddress.Loopback, 30500, 30599);
+
+    private sealed class RecordingTap : IRtpTap
+    {
+        public List<(int Leg, byte[] Packet)> Seen { get; } = [];
+        public void OnRtpPacket(int leg, ReadOnlySpan<byte> rtpPacket)
+        {
+            lock (Seen)
+            {
+                Seen.Add((leg, rtpPacket.ToArray()));
+            }
+        }
+    }
+
+    /// <summary>A toy 8-bit linear codec: one byte per sample, XORed with a key so two "codecs" differ.</summary>
+    private sealed class ToyCodec(string name, int pt, byte key) : IAudioCodec
+    {
+        public string EncodingName => name;
+        public int PayloadType => pt;
+        public int RtpClockRate => 8000;
+        public int SampleRate => 8000;
+        public int Encode(ReadOnlySpan<short> pcm, Span<byte> payload)
+        {
+            for (int i = 0; i < pcm.Length; i++)
+            {
+                payload[i] = (byte)((pcm[i] >> 8) ^ key);
+            }
+
+            return pcm.Length;
+        }
+
+        public int Decode(ReadOnlySpan<byte> payload, Span<short> pcm)
+        {
+            for (int i = 0; i < payload.Length; i++)
+            {
+                pcm[i] = (short)((sbyte)(payload[i] ^ key) << 8);
+            }
+
+            return payload.Length;
+        }
+    }
+
+    private sealed class Rig : IAsyncDisposable
+    {
+        public TestPhone Caller { get; } = new();
+        public TestPhone Agent { get; } = new();
+        public RtpSession Leg0 { get; }
+        public RtpSession Leg1 { get; }
+
+        public Rig()
+        {
+            Leg0 = RtpSession.TryOpen(Pool, new RtpSessionOptions(), out _)!;
+            Leg1 = RtpSession.TryOpen(Pool, new RtpSessionOptions(), out _)!;
+            Leg0.SetRemote(Caller.EndPoint);
+            Leg1.SetRemote(Agent.EndPoint);
+            Leg0.Start();
+            Leg1.Start();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Leg0.DisposeAsync();
+            await Leg1.DisposeAsync();
+            Caller.Dispose();
+            Agent.Dispose();
+        }
+    }
+
+    private static BridgeLegFormat Pcmu(int te, bool send = true) => new()
+    {
+        EncodingName = "PCMU", AudioPayloadType = 0, TelephoneEventPayloadType = te, TelephoneEventPayloadTypes = [te], Send = send,
+    };
+
+    private static (ushort Seq, uint Ts, uint Ssrc, int Pt, bool Marker, byte[] Payload) Read(TestPhone phone)
+    {
+        var data = phone.Receive();
+        Assert.That(data, Is.Not.Null, "expected a relayed packet");
+        Assert.That(RtpPacket.TryParse(data, out var p), Is.True);
+        return (p.SequenceNumber, p.Timestamp, p.Ssrc, p.PayloadType, p.Marker, p.Payload.ToArray());
+    }
+
+    [Test]
+    public async Task Relays_without_transcoding_and_keeps_each_outgoing_stream_continuous()
+    {
+        await using var rig = new Rig();
+        var tap = new RecordingTap();
+        using var bridge = new RtpBridge(rig.Leg0, Pcmu(101), rig.Leg1, Pcmu(96), tap);
+        var to0 = rig.Leg0.LocalRtpEndPoint;
+
+        // Five audio packets from the caller.
+        for (int i = 0; i < 5; i++)
+        {
+            rig.Caller.Send(to0, 0, (ushort)(1000 + i), 5000u + (uint)(i * 160), 111, [(byte)i, 7, 7]);
+        }
+
+        var first = Read(rig.Agent);
+        Assert.That(first.Ssrc, Is.EqualTo(rig.Leg1.LocalSsrc), "the agent sees our SSRC, not the caller's");
+        Assert.That(first.Marker, Is.True, "a new stream starts with the marker");
+        Assert.That(first.Payload, Is.EqualTo(new byte[] { 0, 7, 7 }), "payload untouched");
+        var last = first;
+        for (int i = 1; i < 5; i++)
+        {
+            var p = Read(rig.Agent);
+            Assert.That(p.Seq, Is.EqualTo((ushort)(last.Seq + 1)));
+            Assert.That(p.Ts, Is.EqualTo(last.Ts + 160));
+            Assert.That(p.Ssrc, Is.EqualTo(rig.Leg1.LocalSsrc));
+            Assert.That(p.Marker, Is.False);
+            last = p;
+        }
+
+        // DTMF: the caller uses PT 101, the agent expects 96.
+        rig.Caller.Send(to0, 101, 1005, 5800, 111, [1, 0x8A, 0, 160], marker: true);
+        var dtmf = Read(rig.Agent);
+        Assert.That(dtmf.Pt, Is.EqualTo(96));
+        Assert.That(dtmf.Seq, Is.EqualTo((ushort)(last.Seq + 1)));
+        Assert.That(dtmf.Ts, Is.EqualTo(last.Ts + 160));
+        last = dtmf;
+
+        // The caller's source changes (transfer, re-INVITE, a new SSRC and numbering).
+        rig.Caller.Send(to0, 0, 7, 99, 222, [9]);
+        var changed = Read(rig.Agent);
+        Assert.That(changed.Ssrc, Is.EqualTo(rig.Leg1.LocalSsrc));
+        Assert.That(changed.Seq, Is.EqualTo((ushort)(last.Seq + 1)));
+        Assert.That(changed.Ts, Is.GreaterThan(last.Ts), "time moves on");
+        Assert.That(changed.Marker, Is.True);
+        rig.Caller.Send(to0, 0, 8, 259, 222, [9]);
+        var next = Read(rig.Agent);
+        Assert.That((next.Seq, next.Ts), Is.EqualTo(((ushort)(changed.Seq + 1), changed.Ts + 160)));
+
+        // The other direction: agent's events go to the caller as PT 101.
+        rig.Agent.Send(rig.Leg1.LocalRtpEndPoint, 96, 50, 0, 333, [5, 0x0A, 0, 160]);
+        var back = Read(rig.Caller);
+        Assert.That((back.Pt, back.Ssrc), Is.EqualTo((101, rig.Leg0.LocalSsrc)));
+
+        Assert.That(await TestPhone.WaitUntil(() => tap.Seen.Count == 9), Is.True);
+        lock (tap.Seen)
+        {
+            Assert.That(tap.Seen.Count(s => s.Leg == 0), Is.EqualTo(8));
+            RtpPacket.TryParse(tap.Seen[0].Packet, out var original);
+            Assert.That(original.Ssrc, Is.EqualTo(111u), "the tap sees the packet as received");
+        }
+
+        // Counters move just after the send: wait for them rather than race them.
+        Assert.That(await TestPhone.WaitUntil(() => bridge.Relayed(0) == 8 && bridge.Relayed(1) == 1), Is.True);
+    }
+
+    [Test]
+    public async Task Hold_stops_relay_and_resume_continues_the_numbering()
+    {
+        await using var rig = new Rig();
+        using var bridge = new RtpBridge(rig.Leg0, Pcmu(101), rig.Leg1, Pcmu(101));
+        var to0 = rig.Leg0.LocalRtpEndPoint;
+        rig.Caller.Send(to0, 0, 10, 1600, 5, [1]);
+        var before = Read(rig.Agent);
+
+        bridge.UpdateLeg(1, Pcmu(101, send: false)); // the agent put the call on hold (a=sendonly from it)
+        for (int i = 11; i < 14; i++)
+        {
+            rig.Caller.Send(to0, 0, (ushort)i, (uint)(i * 160), 5, [1]);
+        }
+
+        Assert.That(await TestPhone.WaitUntil(() => bridge.Dropped(0) == 3), Is.True);
+        Assert.That(rig.Agent.Receive(100), Is.Null);
+
+        bridge.UpdateLeg(1, Pcmu(101));
+        rig.Caller.Send(to0, 0, 14, 14 * 160, 5, [1]);
+        var after = Read(rig.Agent);
+        Assert.That(after.Seq, Is.EqualTo((ushort)(before.Seq + 1)), "no sequence gap for the held packets");
+        Assert.That(after.Ts, Is.GreaterThan(before.Ts));
+        Assert.That(after.Ssrc, Is.EqualTo(before.Ssrc));
+    }
+
+    [Test]
+    public async Task Unknown_payload_types_and_events_the_far_side_cannot_take_are_dropped()
+    {
+        await using var rig = new Rig();
+        var noEvents = new BridgeLegFormat { EncodingName = "PCMU", AudioPayloadType = 0 };
+        using var bridge = new RtpBridge(rig.Leg0, Pcmu(101), rig.Leg1, noEvents);
+        var to0 = rig.Leg0.LocalRtpEndPoint;
+        rig.Caller.Send(to0, 13, 1, 0, 5, [0]);   // comfort noise: not agreed
+        rig.Caller.Send(to0, 101, 2, 0, 5, [1, 0x80, 0, 160]); // an event the agent did not negotiate
+        Assert.That(await TestPhone.WaitUntil(() => bridge.Dropped(0) == 2), Is.True);
+        rig.Caller.Send(to0, 0, 3, 320, 5, [1]);
+        Assert.That(Read(rig.Agent).Pt, Is.EqualTo(0));
+    }
+
+    [Test]
+    public async Task Transcodes_when_the_legs_use_different_codecs()
+    {
+        await using var rig = new Rig();
+        var a = new ToyCodec("TOYA", 0, 0x00);
+        var b = new ToyCodec("TOYB", 8, 0x55);
+        using var bridge = new RtpBridge(
+            rig.Leg0, new BridgeLegFormat { EncodingName = a.EncodingName, AudioPayloadType = 0, Codec = a },
+            rig.Leg1, new BridgeLegFormat { EncodingName = b.EncodingName, AudioPayloadType = 8, Codec = b });
+        rig.Caller.Send(rig.Leg0.LocalRtpEndPoint, 0, 1, 160, 5, [1, 2, 3, 0x80]);
+        var p = Read(rig.Agent);
+        Assert.That(p.Pt, Is.EqualTo(8));
+        Assert.That(p.Payload, Is.EqualTo(new byte[] { 1 ^ 0x55, 2 ^ 0x55, 3 ^ 0x55, 0x80 ^ 0x55 }));
+        Assert.That(p.Ssrc, Is.EqualTo(rig.Leg1.LocalSsrc));
+        Assert.That(await TestPhone.WaitUntil(() => bridge.Transcoded(0) == 1), Is.True);
+
+        Assert.Throws<ArgumentException>(() => _ = new RtpBridge(rig.Leg0, Pcmu(101),
+            rig.Leg1, new BridgeLegFormat { EncodingName = "PCMA", AudioPayloadType = 8 }));
+    }
+}

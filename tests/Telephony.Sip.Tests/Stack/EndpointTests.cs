@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Sockets;
+using Telephony.Sip.Messages;
+using Telephony.Sip.Transactions;
+using Telephony.Sip.Transport;
+using static Telephony.Sip.Tests.Stack.StackTestKit;
+
+namespace Telephony.Sip.Tests.Stack;
+
+/// <summary>Two endpoints on 127.0.0.1 talking through the transaction layer (real sockets, real time, short).</summary>
+[CancelAfter(20_000)]
+public class EndpointTests
+{
+    [TestCase(SipTransportProtocol.Udp)]
+    [TestCase(SipTransportProtocol.Tcp)]
+    public async Task Options_round_trip_gets_200_and_the_server_sees_received_and_rport(SipTransportProtocol protocol)
+    {
+        var serverUser = new AnsweringUser();
+        await using var server = await StartEndpointAsync(serverUser);
+        await using var client = await StartEndpointAsync(new AnsweringUser());
+
+        var response = await client.SendRequestAsync(Request("OPTIONS"), server.Destination(protocol));
+
+        Assert.That(response.StatusCode, Is.EqualTo(200));
+        Assert.That(serverUser.Requests.TryPeek(out var tx), Is.True);
+        var via = tx!.Request.TopVia!;
+        Assert.That(via.Transport, Is.EqualTo(protocol.ToViaToken()));
+        Assert.That(via.Received, Is.EqualTo("127.0.0.1"));
+        Assert.That(via.RPort, Is.EqualTo(tx.Flow.Remote.Port));
+        Assert.That(response.TopVia!.RPort, Is.EqualTo(tx.Flow.Remote.Port), "the response carries the stamped Via back");
+    }
+
+    [Test]
+    public async Task Tcp_requests_in_both_directions_reuse_one_connection()
+    {
+        var serverUser = new AnsweringUser();
+        await using var server = await StartEndpointAsync(serverUser);
+        await using var client = await StartEndpointAsync(new AnsweringUser());
+        for (int i = 0; i < 3; i++)
+        {
+            var r = await client.SendRequestAsync(Request("OPTIONS"), server.Destination(SipTransportProtocol.Tcp));
+            Assert.That(r.StatusCode, Is.EqualTo(200));
+        }
+        Assert.That(client.ConnectionCount, Is.EqualTo(1));
+        Assert.That(server.ConnectionCount, Is.EqualTo(1));
+        // The server sends a request back to the client's address: the open connection is reused.
+        var clientFlow = serverUser.Requests.First().Flow;
+        var back = await server.SendRequestAsync(Request("OPTIONS"), new SipDestination(SipTransportProtocol.Tcp, clientFlow.Remote));
+        Assert.That(back.StatusCode, Is.EqualTo(200));
+        Assert.That(server.ConnectionCount, Is.EqualTo(1));
+    }
+
+    [TestCase(SipTransportProtocol.Udp)]
+    [TestCase(SipTransportProtocol.Tcp)]
+    public async Task Invite_rejected_is_acked_by_the_client_transaction(SipTransportProtocol protocol)
+    {
+        var serverUser = new AnsweringUser { Answer = tx => SipResponseBuilder.CreateResponse(tx.Request, 486).Build() };
+        await using var server = await StartEndpointAsync(serverUser);
+        await using var client = await StartEndpointAsync(new AnsweringUser());
+
+        var response = await client.SendRequestAsync(Request("INVITE"), server.Destination(protocol));
+
+        Assert.That(response.StatusCode, Is.EqualTo(486));
+        var serverTx = serverUser.Requests.Single();
+        // The ACK (§17.1.1.3) reached the server transaction: Confirmed (UDP, Timer I) or gone (TCP).
+        await WaitUntil(() => serverTx.State is SipTransactionState.Confirmed or SipTransactionState.Terminated);
+        Assert.That(serverUser.Acks, Is.Empty, "the ACK for a non-2xx is absorbed by the transaction");
+        if (protocol == SipTransportProtocol.Tcp)
+        {
+            await WaitUntil(() => server.ServerTransactionCount == 0 && client.ClientTransactionCount == 0);
+        }
+    }
+
+    [Test]
+    public async Task Invite_accepted_then_ack_for_2xx_goes_to_the_tu()
+    {
+        var serverUser = new AnsweringUser();
+        await using var server = await StartEndpointAsync(serverUser);
+        await using var client = await StartEndpointAsync(new AnsweringUser());
+        var invite = Request("INVITE");
+        var tx = await client.StartRequestAsync(invite, server.Destination(SipTransportProtocol.Udp));
+        var ok = await tx.FinalResponse;
+        Assert.That(ok.StatusCode, Is.EqualTo(200));
+        Assert.That(tx.State, Is.EqualTo(SipTransactionState.Accepted));
+        Assert.That(serverUser.Requests.Single().State, Is.EqualTo(SipTransactionState.Accepted));
+
+        // The TU sends the ACK for the 2xx end to end (new branch, stateless send).
+        var ack = new SipRequestBuilder(SipMethods.Ack, invite.RequestUri);
+        ack.AddHeader(SipHeaderNames.From, invite.GetHeader(SipHeaderNames.From)!);
+        ack.AddHeader(SipHeaderNames.To, ok.GetHeader(SipHeaderNames.To)!);
+        ack.SetCallId(invite.CallId!);
+        ack.SetCSeq(invite.CSeq!.Number, SipMethods.Ack);
+        ack.SetMaxForwards(70);
+        await client.SendStatelessAsync(ack.Build(), server.Destination(SipTransportProtocol.Udp));
+        await WaitUntil(() => serverUser.Acks.Count == 1);
+        Assert.That(serverUser.Acks.Single().CallId, Is.EqualTo(invite.CallId));
+    }
+
+    [Test]
+    public async Task Cancel_matches_the_invite_server_transaction_200_to_cancel_487_to_invite()
+    {
+        var serverUser = new AnsweringUser
+        {
+            Answer = tx => tx.Request.Method == SipMethods.Invite ? SipResponseBuilder.CreateResponse(tx.Request, 180).Build() : SipResponseBuilder.CreateResponse(tx.Request, 200).Build(),
+        };
+        await using var server = await StartEndpointAsync(serverUser);
+        await using var client = await StartEndpointAsync(new AnsweringUser());
+        var provisional = 0;
+        var tx = await client.StartRequestAsync(Request("INVITE"), server.Destination(SipTransportProtocol.Udp), _ => Interlocked.Increment(ref provisional));
+
+        var cancelResponse = await client.CancelAsync(tx);
+
+        Assert.That(cancelResponse!.StatusCode, Is.EqualTo(200));
+        var final = await tx.FinalResponse;
+        Assert.That(final.StatusCode, Is.EqualTo(487));
+        Assert.That(provisional, Is.EqualTo(1));
+        Assert.That(serverUser.Cancels, Has.Count.EqualTo(1));
+        Assert.That(final.To!.Tag, Is.EqualTo(serverUser.Requests.Single().LastResponse!.To!.Tag), "487 keeps the early dialog's tag");
+    }
+
+    [Test]
+    public async Task Cancel_without_a_matching_invite_gets_481()
+    {
+        await using var server = await StartEndpointAsync(new AnsweringUser());
+        using var raw = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var me = (IPEndPoint)raw.Client.LocalEndPoint!;
+        await raw.SendTextAsync(RawRequest("CANCEL", me, "z9hG4bKnothing"), server.Local(SipTransportProtocol.Udp));
+        Assert.That(StatusOf(await raw.ReceiveTextAsync()), Is.EqualTo(481));
+    }
+
+    [Test]
+    public async Task Malformed_requests_get_400_with_the_reason_and_garbage_is_dropped()
+    {
+        var user = new AnsweringUser();
+        await using var server = await StartEndpointAsync(user);
+        using var raw = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var me = (IPEndPoint)raw.Client.LocalEndPoint!;
+        var target = server.Local(SipTransportProtocol.Udp);
+
+        await raw.SendAsync(new byte[] { 0, 1, 2, 3, 0xff, 0xfe }, target);
+        await raw.SendTextAsync("\r\n\r\n", target);
+        var bad = RawRequest("OPTIONS", me, "z9hG4bKbad1").Replace("Max-Forwards: 70", "Max-Forwards: banana", StringComparison.Ordinal);
+        await raw.SendTextAsync(bad, target);
+        var answer = await raw.ReceiveTextAsync();
+        Assert.That(StatusOf(answer), Is.EqualTo(400));
+        Assert.That(answer, Does.Contain("Max-Forwards"));
+        Assert.That(answer, Does.Contain("Warning: 399"));
+
+        await raw.SendTextAsync(RawRequest("OPTIONS", me, "z9hG4bKgood1"), target);
+        Assert.That(StatusOf(await raw.ReceiveTextAsync()), Is.EqualTo(200));
+        Assert.That(user.Requests, Has.Count.EqualTo(1));
+        Assert.That(server.DroppedMessages, Is.GreaterThanOrEqualTo(2));
+    }
+
+    [Test]
+    public async Task Udp_response_without_rport_goes_to_the_sent_by_port()
+    {
+        await using var server = await StartEndpointAsync(new AnsweringUser());
+        using var sender = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        using var listener = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var listenAt = (IPEndPoint)listener.Client.LocalEndPoint!;
+        // sent-by names the listener's port; the datagram leaves from another port (§18.2.2).
+        await sender.SendTextAsync(RawRequest("OPTIONS", listenAt, "z9hG4bKsentby1"), server.Local(SipTransportProtocol.Udp));
+        Assert.That(StatusOf(await listener.ReceiveTextAsync()), Is.EqualTo(200));
+    }
+}
