@@ -173,6 +173,12 @@ public sealed class RtpBridge : IDisposable
 
         public void RequestRebase() => Volatile.Write(ref _rebase, 1);
 
+        private void Drop()
+        {
+            DroppedCount++;
+            RtpMetrics.RelayDropped.Add(1);
+        }
+
         public void OnRtpPacket(RtpSession session, Span<byte> packet, long arrivalTicks)
         {
             if (_bridge._tap is { } tap)
@@ -195,13 +201,13 @@ public sealed class RtpBridge : IDisposable
             {
                 // Held: nothing goes out, and the stream resumes continuous afterwards.
                 _rebase = 1;
-                DroppedCount++;
+                Drop();
                 return;
             }
 
             if (!RtpPacket.TryParse(packet, out var rtp))
             {
-                DroppedCount++;
+                Drop();
                 return;
             }
 
@@ -212,7 +218,7 @@ public sealed class RtpBridge : IDisposable
             {
                 if (outFormat.TelephoneEventPayloadType is not int te)
                 {
-                    DroppedCount++;
+                    Drop();
                     return;
                 }
 
@@ -225,7 +231,7 @@ public sealed class RtpBridge : IDisposable
             }
             else
             {
-                DroppedCount++; // comfort noise or a PT nobody agreed on
+                Drop(); // comfort noise or a PT nobody agreed on
                 return;
             }
 
@@ -264,10 +270,11 @@ public sealed class RtpBridge : IDisposable
             if (sent)
             {
                 RelayedCount++;
+                RtpMetrics.Relayed.Add(1);
             }
             else
             {
-                DroppedCount++;
+                Drop();
             }
         }
 

@@ -167,21 +167,31 @@ public sealed class MediaClock : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the background loop; safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
         Task? loop;
+        CancellationTokenSource? stop;
         lock (_gate)
         {
             loop = _loop;
-            _stop?.Cancel();
+            stop = _stop;
+            _loop = null;
+            _stop = null;
         }
 
+        if (stop is null)
+        {
+            return;
+        }
+
+        await stop.CancelAsync().ConfigureAwait(false);
         if (loop is not null)
         {
             await loop.ConfigureAwait(false);
         }
 
-        _stop?.Dispose();
+        stop.Dispose();
     }
 
     private long DueTick()

@@ -111,7 +111,15 @@ public sealed class RtpSession : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(options);
         var lease = pool.TryLease(out error);
-        return lease is null ? null : new RtpSession(lease, options);
+        if (lease is null)
+        {
+            RtpMetrics.PortPoolExhausted.Add(1);
+            options.Logger.LogWarning("RTP session not opened: {Error}", error);
+            return null;
+        }
+
+        RtpMetrics.ActiveSessions.Add(1);
+        return new RtpSession(lease, options);
     }
 
     public IPEndPoint LocalRtpEndPoint { get; }
@@ -276,9 +284,11 @@ public sealed class RtpSession : IAsyncDisposable
         if (!RtpPacket.TryParse(datagram, out var packet))
         {
             Interlocked.Increment(ref _invalid);
+            RtpMetrics.InvalidPackets.Add(1);
             return;
         }
 
+        RtpMetrics.PacketsReceived.Add(1);
         Interlocked.Increment(ref _packetsReceived);
         Interlocked.Add(ref _octetsReceived, packet.PayloadLength);
         Interlocked.Exchange(ref _lastArrivalTicks, arrivalTicks);
@@ -477,6 +487,7 @@ public sealed class RtpSession : IAsyncDisposable
 
         await _stop.CancelAsync().ConfigureAwait(false);
         _lease.Dispose();
+        RtpMetrics.ActiveSessions.Add(-1);
         foreach (var loop in new[] { _rtpLoop, _rtcpLoop })
         {
             if (loop is not null)

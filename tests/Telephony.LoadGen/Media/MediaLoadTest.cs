@@ -5,6 +5,9 @@ using System.Net;
 using System.Net.Sockets;
 using Telephony.Media;
 using Telephony.Media.Bridge;
+using Telephony.Media.Clock;
+using Telephony.Media.Codecs;
+using Telephony.Media.Recording;
 using Telephony.Media.Ports;
 using Telephony.Media.Rtp;
 
@@ -61,6 +64,16 @@ internal static class MediaLoadTest
         var legs = new List<RtpSession>();
         var bridges = new List<RtpBridge>();
         var phones = new List<Phone>();
+        // --record: media-audio's recorder as the bridge tap (per-leg jitter buffer, decode, WAV),
+        // paced by the one media clock, writing under a temporary folder that is removed afterwards.
+        await using var clock = new MediaClock();
+        var recorders = new List<RtpCallRecorder>();
+        string recordDir = Path.Combine(Path.GetTempPath(), $"telephony-loadgen-{Environment.ProcessId}");
+        if (record)
+        {
+            Directory.CreateDirectory(recordDir);
+        }
+
         var format = new BridgeLegFormat { EncodingName = "PCMU", AudioPayloadType = 0, TelephoneEventPayloadType = 101, TelephoneEventPayloadTypes = [101] };
         try
         {
@@ -82,11 +95,20 @@ internal static class MediaLoadTest
                 phones.Add(agent);
                 leg0.SetRemote(caller.LocalEndPoint);
                 leg1.SetRemote(agent.LocalEndPoint);
-                bridges.Add(new RtpBridge(leg0, format, leg1, format, record ? new CopyingTap() : null));
+                RtpCallRecorder? recorder = null;
+                if (record)
+                {
+                    recorder = new RtpCallRecorder(Path.Combine(recordDir, $"call-{c}.wav"), PcmuCodec.Instance, 0, PcmuCodec.Instance, 0);
+                    recorders.Add(recorder);
+                    clock.Add(recorder);
+                }
+
+                bridges.Add(new RtpBridge(leg0, format, leg1, format, recorder));
                 leg0.Start();
                 leg1.Start();
             }
 
+            clock.Start();
             using var stop = new CancellationTokenSource();
             var receivers = phones.Select(p => p.ReceiveAsync(stop.Token)).ToArray();
 
@@ -128,6 +150,13 @@ internal static class MediaLoadTest
                 $"one-way transit generator→relay→receiver: p50 {transit.Percentile(0.50):F3} ms, p99 {transit.Percentile(0.99):F3} ms, max {transit.Max:F3} ms"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"process CPU {cpu.TotalSeconds / wall.TotalSeconds:F2} cores of {Environment.ProcessorCount} (generator + relay + receivers); sender max lateness {maxLate:F1} ms; relay dropped {bridges.Sum(b => b.Dropped(0) + b.Dropped(1))}"));
+            if (record)
+            {
+                var durations = recorders.Select(r => r.Recorder.Duration.TotalSeconds).ToList();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"recorded {recorders.Count} calls: {durations.Min():F1}-{durations.Max():F1} s of audio each, media clock skipped {clock.SkippedTicks} ticks"));
+            }
+
             bool clean = loss < 0.1 && histogram.Percentile(0.99) < 2.0;
             Console.WriteLine(clean ? "RESULT clean (<0.1 % loss, p99 added jitter < 2 ms)" : "RESULT not clean");
             return clean ? 0 : 3;
@@ -142,6 +171,17 @@ internal static class MediaLoadTest
             foreach (var l in legs)
             {
                 await l.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await clock.DisposeAsync().ConfigureAwait(false); // stop ticking before the recorders close
+            foreach (var r in recorders)
+            {
+                r.Dispose();
+            }
+
+            if (Directory.Exists(recordDir))
+            {
+                Directory.Delete(recordDir, recursive: true);
             }
         }
     }
@@ -173,27 +213,6 @@ internal static class MediaLoadTest
             for (int i = inFrame; i < phones.Count; i += FrameMs)
             {
                 phones[i].SendOne(measureStart, measureEnd);
-            }
-        }
-    }
-
-    private sealed class CopyingTap : IRtpTap
-    {
-        // Stand-in for the recorder until media-audio's is merged: copies each packet's bytes.
-        private readonly byte[] _ring = new byte[8 * 1024];
-        private int _at;
-
-        public void OnRtpPacket(int leg, ReadOnlySpan<byte> rtpPacket)
-        {
-            lock (_ring)
-            {
-                if (_at + rtpPacket.Length > _ring.Length)
-                {
-                    _at = 0;
-                }
-
-                rtpPacket.CopyTo(_ring.AsSpan(_at));
-                _at += rtpPacket.Length;
             }
         }
     }

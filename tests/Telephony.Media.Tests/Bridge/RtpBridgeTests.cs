@@ -1,5 +1,6 @@
 using System.Net;
 using Telephony.Media.Bridge;
+using Telephony.Media.Codecs;
 using Telephony.Media.Ports;
 using Telephony.Media.Rtp;
 using Telephony.Media.Tests.Rtp;
@@ -213,5 +214,26 @@ public class RtpBridgeTests
 
         Assert.Throws<ArgumentException>(() => _ = new RtpBridge(rig.Leg0, Pcmu(101),
             rig.Leg1, new BridgeLegFormat { EncodingName = "PCMA", AudioPayloadType = 8 }));
+    }
+
+    [Test]
+    public async Task Transcodes_pcmu_to_pcma_with_the_real_g711_codecs()
+    {
+        await using var rig = new Rig();
+        using var bridge = new RtpBridge(
+            rig.Leg0, new BridgeLegFormat { EncodingName = "PCMU", AudioPayloadType = 0, Codec = PcmuCodec.Instance },
+            rig.Leg1, new BridgeLegFormat { EncodingName = "PCMA", AudioPayloadType = 8, Codec = PcmaCodec.Instance });
+        short[] tone = Enumerable.Range(0, 160).Select(i => (short)(8000 * Math.Sin(2 * Math.PI * 1000 * i / 8000))).ToArray();
+        var ulaw = new byte[160];
+        PcmuCodec.Instance.Encode(tone, ulaw);
+        rig.Caller.Send(rig.Leg0.LocalRtpEndPoint, 0, 1, 160, 5, ulaw);
+        var p = Read(rig.Agent);
+        Assert.That((p.Pt, p.Payload.Length), Is.EqualTo((8, 160)));
+        var decoded = new short[160];
+        PcmaCodec.Instance.Decode(p.Payload, decoded);
+        for (int i = 0; i < 160; i++)
+        {
+            Assert.That((int)decoded[i], Is.EqualTo((int)tone[i]).Within((Math.Abs((int)tone[i]) / 8) + 64), $"sample {i}");
+        }
     }
 }

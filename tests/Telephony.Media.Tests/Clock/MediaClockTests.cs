@@ -122,6 +122,8 @@ public class MediaClockTests
         }
 
         Assert.That(clock.Tick, Is.EqualTo(10));
+        await clock.DisposeAsync();
+        await clock.DisposeAsync(); // twice is harmless
         lock (listener.Ticks)
         {
             Assert.That(listener.Ticks, Is.EqualTo(Enumerable.Range(1, 10).Select(i => (long)i)));
