@@ -99,8 +99,8 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
             if (_live.ContainsKey(call.CallId))
                 return await PositionOfAsync(call.CallId).ConfigureAwait(false);
             var entry = new QueueEntry(call.CallId, queue.Name, QueuePriority.Clamp(call.Priority + queue.Priority), _time.GetUtcNow(), _options.Node);
-            _live[call.CallId] = new LiveCall(call, queue, entry);
             await _store.EnqueueAsync(entry, ct).ConfigureAwait(false);
+            _live[call.CallId] = new LiveCall(call, queue, entry);
             LogQueued(call.CallId, queue.Name, entry.Priority);
             await DispatchQueueAsync(queue).ConfigureAwait(false);
             return await PositionOfAsync(call.CallId).ConfigureAwait(false);
