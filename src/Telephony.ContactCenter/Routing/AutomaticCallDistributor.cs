@@ -79,6 +79,41 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     {
         await _store.EnsureSeatsAsync(_options.Seats, _time.GetUtcNow(), ct).ConfigureAwait(false);
         await _nodes.StartAsync(_options.Node, a => Post(() => ReceiveHandOffAsync(a)), ct).ConfigureAwait(false);
+        ScheduleSweep();
+    }
+
+    /// <summary>The NotReady reason of a seat freed by the sweep.</summary>
+    public const string StaleReason = "stale reservation";
+
+    private void ScheduleSweep() => _timers.Schedule(_options.RingTimeout, () => PostFromTimer(SweepAsync));
+
+    /// <summary>
+    /// Frees seats left Reserved or Ringing well past the ring timeout for a call this node does not
+    /// hold: the node that owned the call is gone (its own ring timer would have fired long ago).
+    /// Without this such an agent could neither take calls nor change state.
+    /// </summary>
+    private async Task SweepAsync()
+    {
+        try
+        {
+            var now = _time.GetUtcNow();
+            foreach (var seat in await _store.GetSeatsAsync().ConfigureAwait(false))
+            {
+                if (seat.State is not (AgentState.Reserved or AgentState.Ringing) || seat.CallId is null
+                    || _live.ContainsKey(seat.CallId) || now - seat.StateSince <= _options.RingTimeout + _options.StaleGrace)
+                    continue;
+                var freed = await _store.TransitionAsync(new SeatTransitionRequest(seat.Extension, AgentState.NotReady, StaleReason, ExpectedCallId: seat.CallId), now).ConfigureAwait(false);
+                if (freed.Succeeded)
+                {
+                    LogStaleSeat(seat.Extension, seat.CallId);
+                    await PublishStateAsync(freed.Seat!, seat.AgentId).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            ScheduleSweep();
+        }
     }
 
     // ---- calls (from the server's call manager) ----
@@ -99,8 +134,8 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
             if (_live.ContainsKey(call.CallId))
                 return await PositionOfAsync(call.CallId).ConfigureAwait(false);
             var entry = new QueueEntry(call.CallId, queue.Name, QueuePriority.Clamp(call.Priority + queue.Priority), _time.GetUtcNow(), _options.Node);
-            _live[call.CallId] = new LiveCall(call, queue, entry);
             await _store.EnqueueAsync(entry, ct).ConfigureAwait(false);
+            _live[call.CallId] = new LiveCall(call, queue, entry);
             LogQueued(call.CallId, queue.Name, entry.Priority);
             await DispatchQueueAsync(queue).ConfigureAwait(false);
             return await PositionOfAsync(call.CallId).ConfigureAwait(false);
@@ -547,6 +582,9 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not deliver {Event} to seat {Extension}")]
     private partial void LogPublishFailed(Exception ex, string @event, string extension);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Seat {Extension} was left holding call {CallId} by a node that is gone; set NotReady")]
+    private partial void LogStaleSeat(string extension, string callId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A contact-center timer failed")]
     private partial void LogTimerFailed(Exception ex);

@@ -287,6 +287,27 @@ public sealed class AcdTests(string storeKind)
     }
 
     [Test, CancelAfter(10_000)]
+    public async Task A_seat_left_ringing_by_a_node_that_is_gone_is_freed_by_the_sweep()
+    {
+        await ReadyAsync("1001", "li");
+        await ReadyAsync("1002", "wang");
+        // Another node reserved li for its call, rang, and died.
+        await _acd.Store.TryReserveAsync(["zh"], "ghost", _time.GetUtcNow());
+        await _acd.Store.TransitionAsync(new SeatTransitionRequest("1001", AgentState.Ringing), _time.GetUtcNow());
+        // This node's own ringing call is left alone by the sweep.
+        await _acd.EnqueueAsync(Call("c1", "zh-taxi"));
+        Assert.That(_calls.Offers.Single().Seat.Extension, Is.EqualTo("1002"));
+        await _acd.AgentAnsweredAsync("c1");
+
+        await AdvanceAsync(Ring + TimeSpan.FromSeconds(10));
+        Assert.That((await SeatAsync("1001")).State, Is.EqualTo(AgentState.Ringing), "not stale yet");
+        await AdvanceAsync(Ring);
+        var li = await SeatAsync("1001");
+        Assert.That((li.State, li.Reason, li.CallId), Is.EqualTo((AgentState.NotReady, AutomaticCallDistributor.StaleReason, (string?)null)));
+        Assert.That((await SeatAsync("1002")).State, Is.EqualTo(AgentState.OnCall));
+    }
+
+    [Test, CancelAfter(10_000)]
     public async Task A_ready_agent_takes_the_best_call_across_the_queues_they_are_skilled_for()
     {
         await _acd.EnqueueAsync(Call("g1", "zh-general"));
