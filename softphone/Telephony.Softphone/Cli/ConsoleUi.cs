@@ -44,6 +44,7 @@ public sealed class ConsoleUi(AgentClient client, TextWriter output)
             $"│ waited    {p.Pop.WaitTime.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s",
             "└──────────────────────────────────────────"),
         RingingEvent r => $"RINGING: call from {r.From}  (type 'answer' or 'hangup')",
+        DigitEvent d => $"caller pressed {d.Digit}",
         ConnectedEvent c => $"connected ({c.Codec})",
         CallFinishedEvent f => $"call ended: {f.Reason}; RTP received {f.PacketsReceived} packets, sent {f.FramesSent} frames{(f.Recording is { } rec ? $"; heard audio in {rec}" : "")}",
         HubCallEvent h => $"{h.Name} {h.CallId} {h.Detail}".TrimEnd(),

@@ -410,6 +410,7 @@ public sealed partial class AgentClient : IAsyncDisposable
             {
                 sink = new WavFileSink(RecordingPath(record, CallsAnswered));
             }
+            media.DigitReceived += d => Publish(new DigitEvent(call.CallId, d, Now));
             media.Start(_microphone is null ? null : WavAudio.Loop(_microphone), sink);
 
             await foreach (var e in call.Events.ReadAllAsync().ConfigureAwait(false))

@@ -21,6 +21,9 @@ public sealed record ConnectedEvent(string SipCallId, string Codec, DateTimeOffs
 /// <summary>The call ended; <paramref name="Recording"/> names the WAV of what the agent heard, if recorded.</summary>
 public sealed record CallFinishedEvent(string SipCallId, string Reason, long PacketsReceived, long FramesSent, string? Recording, DateTimeOffset At) : AgentEvent(At);
 
+/// <summary>The caller pressed a key (RFC 4733 telephone-event in the call's RTP).</summary>
+public sealed record DigitEvent(string SipCallId, char Digit, DateTimeOffset At) : AgentEvent(At);
+
 /// <summary>A problem worth showing (a refused call, a failed re-registration, the hub dropping).</summary>
 public sealed record NoticeEvent(string Message, DateTimeOffset At) : AgentEvent(At);
 

@@ -106,7 +106,10 @@ public sealed class AgentClientTests
         {
             Assert.That(await call.Established.WaitAsync(TimeSpan.FromSeconds(10), ct), Is.True, $"call up ({call.Ended})");
             Assert.That(call.Media.Audio!.TelephoneEventPayloadType, Is.Not.Null, "telephone-event negotiated");
-            await Task.Delay(TimeSpan.FromSeconds(2), ct);
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            Assert.That(call.SendDigit('9'), Is.True);
+            Assert.That((await NextAsync<DigitEvent>(agent.Events, ct)).Digit, Is.EqualTo('9'), "RFC 4733 key press reached the softphone");
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
             await call.HangupAsync();
         }
         callerSink.Dispose();
