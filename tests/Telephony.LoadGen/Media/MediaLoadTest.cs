@@ -26,7 +26,7 @@ internal static class MediaLoadTest
 
     private const int FrameMs = 20;
     private const int PayloadBytes = 160;
-    private const long HistogramMicros = 200_000; // 1 µs buckets up to 200 ms would be big: use 10 µs
+    private const long HistogramMicros = 5_000_000; // 10 µs buckets up to 5 s
     private const int BucketMicros = 10;
 
     public static async Task<int> RunAsync(string[] args)
@@ -321,7 +321,7 @@ internal static class MediaLoadTest
         public void Dispose() => _socket.Dispose();
     }
 
-    /// <summary>Lock-free histogram of durations in 10 µs buckets up to 200 ms.</summary>
+    /// <summary>Lock-free histogram of durations in 10 µs buckets up to 5 s.</summary>
     private sealed class Histogram
     {
         private readonly long[] _buckets = new long[(HistogramMicros / BucketMicros) + 1];
