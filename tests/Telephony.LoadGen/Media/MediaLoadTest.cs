@@ -22,7 +22,7 @@ namespace Telephony.LoadGen.Media;
 /// </summary>
 internal static class MediaLoadTest
 {
-    public const string Help = "--calls N --seconds S [--record] [--warmup S] [--sockets K] [--bind 127.0.0.1] [--ports 20000-39999]";
+    public const string Help = "--calls N --seconds S [--record] [--warmup S] [--sockets K] [--bind 127.0.0.1] [--ports 40000-59999]";
 
     private const int FrameMs = 20;
     private const int PayloadBytes = 160;
@@ -34,7 +34,7 @@ internal static class MediaLoadTest
         int calls = 100, seconds = 20, warmup = 2, sockets = 4;
         bool record = false;
         var bind = IPAddress.Loopback;
-        int portMin = 20000, portMax = 39999;
+        int portMin = 40000, portMax = 59999;
         for (int i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
