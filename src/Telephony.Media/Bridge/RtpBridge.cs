@@ -291,6 +291,7 @@ public sealed class RtpBridge : IDisposable
                 return;
             }
 
+            // Every codec we bridge (G.711, G.722, telephone-event) runs an 8000 Hz RTP clock (RFC 3551 §4.5.2).
             long elapsedSamples = (arrivalTicks - lastTicks) * 8000 / Stopwatch.Frequency;
             uint advance = (uint)Math.Clamp(elapsedSamples, 1, int.MaxValue);
             _seqOffset = (ushort)(lastSeq + 1 - inSeq);

@@ -71,6 +71,7 @@ public sealed class RtpSession : IAsyncDisposable
     private volatile SocketAddress? _remoteRtcp;
     private volatile IPEndPoint? _remoteRtpEndPoint;
     private volatile bool _latched;
+    private volatile bool _remoteWithheld;
     private SocketAddress? _candidate;
     private int _candidateCount;
     private SocketAddress? _rtcpCandidate;
@@ -151,6 +152,7 @@ public sealed class RtpSession : IAsyncDisposable
 
         _remoteRtpEndPoint = rtp;
         _remoteRtp = rtp?.Serialize();
+        _remoteWithheld = rtp is null; // c=0.0.0.0: the peer asked for no media; do not latch either
         _remoteRtcp = (rtcp ?? (rtp is null ? null : new IPEndPoint(rtp.Address, rtp.Port + 1)))?.Serialize();
         _latched = false;
         return true;
@@ -318,7 +320,7 @@ public sealed class RtpSession : IAsyncDisposable
     private void Latch(SocketAddress from)
     {
         int threshold = _options.LatchAfterPackets;
-        if (threshold <= 0)
+        if (threshold <= 0 || _remoteWithheld)
         {
             return;
         }

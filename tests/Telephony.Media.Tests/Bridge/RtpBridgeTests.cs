@@ -183,6 +183,31 @@ public class RtpBridgeTests
     }
 
     [Test]
+    public async Task A_re_invite_to_a_new_phone_continues_the_outgoing_stream()
+    {
+        await using var rig = new Rig();
+        using var bridge = new RtpBridge(rig.Leg0, Pcmu(101), rig.Leg1, Pcmu(101));
+        var to0 = rig.Leg0.LocalRtpEndPoint;
+        rig.Caller.Send(to0, 0, 100, 16000, 5, [1]);
+        rig.Caller.Send(to0, 0, 101, 16160, 5, [1]);
+        Read(rig.Agent);
+        var before = Read(rig.Agent);
+
+        // The agent's side moves (transfer to another softphone): new address and new PTs.
+        using var newAgent = new TestPhone();
+        rig.Leg1.SetRemote(newAgent.EndPoint);
+        bridge.UpdateLeg(1, new BridgeLegFormat { EncodingName = "PCMU", AudioPayloadType = 0, TelephoneEventPayloadType = 100, TelephoneEventPayloadTypes = [100] });
+        rig.Caller.Send(to0, 0, 102, 16320, 5, [1]);
+        rig.Caller.Send(to0, 101, 103, 16480, 5, [1, 0x80, 0, 160]);
+        var after = Read(newAgent);
+        Assert.That((after.Ssrc, after.Seq), Is.EqualTo((before.Ssrc, (ushort)(before.Seq + 1))));
+        Assert.That(after.Ts, Is.GreaterThan(before.Ts));
+        var dtmf = Read(newAgent);
+        Assert.That((dtmf.Pt, dtmf.Seq, dtmf.Ts), Is.EqualTo((100, (ushort)(after.Seq + 1), after.Ts + 160)));
+        Assert.That(rig.Agent.Receive(50), Is.Null, "nothing goes to the old address");
+    }
+
+    [Test]
     public async Task Unknown_payload_types_and_events_the_far_side_cannot_take_are_dropped()
     {
         await using var rig = new Rig();

@@ -108,6 +108,22 @@ public class RtpSessionTests
     }
 
     [Test]
+    public async Task A_withheld_remote_is_not_replaced_by_latching()
+    {
+        await using var session = Open();
+        using var phone = new TestPhone();
+        session.SetRemote(null); // c=0.0.0.0 hold
+        for (ushort i = 0; i < 5; i++)
+        {
+            phone.Send(session.LocalRtpEndPoint, 0, i, i * 160u, 9, new byte[10]);
+        }
+
+        Assert.That(await TestPhone.WaitUntil(() => session.GetStatistics().PacketsReceived == 5), Is.True);
+        Assert.That(session.GetStatistics().Latched, Is.False);
+        Assert.That(session.Send(Packet(session)), Is.False);
+    }
+
+    [Test]
     public async Task Disposing_returns_the_ports()
     {
         int before = Pool.InUse;
