@@ -5,6 +5,7 @@ using Telephony.LoadGen.Media;
 var commands = new Dictionary<string, (string Help, Func<string[], Task<int>> Run)>(StringComparer.Ordinal)
 {
     ["media"] = (MediaLoadTest.Help, MediaLoadTest.RunAsync),
+    ["calls"] = (Telephony.LoadGen.Calls.CallLoadTest.Help, Telephony.LoadGen.Calls.CallLoadTest.RunAsync),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
