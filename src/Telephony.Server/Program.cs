@@ -1,4 +1,5 @@
 using Telephony.Server.Agents;
+using Telephony.Server.Calls;
 using Telephony.Server.Http;
 using Telephony.Server.Security;
 
@@ -8,6 +9,7 @@ builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
 builder.AddTelephonySecurity();
 builder.AddTelephonyAgents();
 builder.Services.AddSipEndpoint(builder.Configuration);
+builder.AddTelephonyCalls();
 
 var app = builder.Build();
 app.UseExceptionHandler();
@@ -18,6 +20,7 @@ app.UseAuthorization();
 app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
 app.MapTelephonySecurity();
 app.MapTelephonyAgents();
+app.MapTelephonyCalls();
 
 app.Run();
 

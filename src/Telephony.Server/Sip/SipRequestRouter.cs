@@ -15,7 +15,7 @@ namespace Telephony.Server.Sip;
 /// </summary>
 public sealed partial class SipRequestRouter(
     SipUserAgent ua, SipAccessGate gate, SipRegistrar registrar, ILocationStore locations, SeatDirectory seats,
-    SipServerOptions options, ILogger<SipRequestRouter> logger)
+    SipServerOptions options, ILogger<SipRequestRouter> logger, IPublicNumberCalls? publicNumberCalls = null)
 {
     private readonly HashSet<string> _publicNumbers = new(SipServerOptions.SplitList(options.PublicNumbers), StringComparer.Ordinal);
 
@@ -96,7 +96,11 @@ public sealed partial class SipRequestRouter(
     {
         if (targetUser is not null && _publicNumbers.Contains(targetUser))
         {
-            // The IVR is connected in a later step; say so plainly.
+            if (publicNumberCalls is not null)
+            {
+                publicNumberCalls.OnInvite(ua, tx); // the call manager (trunk check, IVR, queue)
+                return;
+            }
             ua.Respond(tx, 480, "Temporarily Unavailable (service number not connected yet)");
             return;
         }

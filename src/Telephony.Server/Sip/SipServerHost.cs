@@ -14,12 +14,14 @@ namespace Telephony.Server.Sip;
 /// UA core on it with the <see cref="SipRequestRouter"/> in front, and purges expired registrations.
 /// </summary>
 public sealed partial class SipServerHost(
-    SipServerOptions options, SeatDirectory seats, ILocationStore locations, ILoggerFactory loggers, TimeProvider time) : IHostedService, IAsyncDisposable
+    SipServerOptions options, SeatDirectory seats, ILocationStore locations, ILoggerFactory loggers, TimeProvider time,
+    IPublicNumberCalls? publicNumberCalls = null) : IHostedService, IAsyncDisposable
 {
     private readonly ILogger _logger = loggers.CreateLogger<SipServerHost>();
     private readonly CancellationTokenSource _stopping = new();
     private SipEndpoint? _endpoint;
     private Task? _purge;
+    private int _disposed;
 
     /// <summary>The UA core (for the call manager). Valid after start.</summary>
     public SipUserAgent UserAgent { get; private set; } = null!;
@@ -57,7 +59,7 @@ public sealed partial class SipServerHost(
         var limiter = new AuthFailureLimiter(options.AuthMaxFailures, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(options.AuthBanSeconds), time: time);
         var gate = new SipAccessGate(authenticator, limiter, new HashSet<string>(SipServerOptions.SplitList(options.PublicNumbers), StringComparer.Ordinal), loggers.CreateLogger<SipAccessGate>());
         var registrar = new SipRegistrar(new RegistrarCore(locations, new RegistrarOptions { MinExpires = options.MinExpires, MaxExpires = options.MaxExpires }, time), time);
-        var router = new SipRequestRouter(UserAgent, gate, registrar, locations, seats, options, loggers.CreateLogger<SipRequestRouter>());
+        var router = new SipRequestRouter(UserAgent, gate, registrar, locations, seats, options, loggers.CreateLogger<SipRequestRouter>(), publicNumberCalls);
         UserAgent.RequestFilter = router.Handle;
 
         await _endpoint.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -87,7 +89,19 @@ public sealed partial class SipServerHost(
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        // The host may stop twice (app.Run's shutdown and WebApplicationFactory's dispose race): the second, after disposal, has nothing to do.
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+        try
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
         if (_purge is not null)
         {
             await _purge.ConfigureAwait(false);
@@ -105,6 +119,7 @@ public sealed partial class SipServerHost(
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        Volatile.Write(ref _disposed, 1);
         if (_endpoint is not null)
         {
             await _endpoint.DisposeAsync().ConfigureAwait(false);

@@ -1,0 +1,52 @@
+namespace Telephony.Server.Calls;
+
+/// <summary>The <c>Calls</c> configuration section: the call manager's media, IVR, recording and queue settings.</summary>
+public sealed class CallManagerOptions
+{
+    /// <summary>Config section name.</summary>
+    public const string Section = "Calls";
+
+    /// <summary>The IVR script; relative paths are searched from the working directory and upwards from the app directory.</summary>
+    public string IvrScript { get; set; } = "ivr-scripts/12345.yaml";
+
+    /// <summary>Reload the IVR script by itself when its files change (the admin endpoint always works).</summary>
+    public bool WatchIvrScript { get; set; } = true;
+
+    /// <summary>Folder for call recordings (stereo WAV: caller left, agent right).</summary>
+    public string RecordingsFolder { get; set; } = "recordings";
+
+    /// <summary>Address RTP sockets bind to; also written into our SDP unless <see cref="MediaAddress"/> is set.</summary>
+    public string RtpBindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Address written into SDP when the bind address is a wildcard or behind NAT.</summary>
+    public string? MediaAddress { get; set; }
+
+    /// <summary>First RTP port (even); each call leg takes a pair.</summary>
+    public int RtpPortMin { get; set; } = 20000;
+
+    /// <summary>Last RTP port.</summary>
+    public int RtpPortMax { get; set; } = 20999;
+
+    /// <summary>
+    /// IVR queue name → ACD queue name, e.g. <c>"english": "en-general"</c>. Unmapped names try
+    /// <c>{language}-{queue}</c>, then <c>{language}-general</c>, then the first ACD queue.
+    /// </summary>
+    public Dictionary<string, string> QueueMap { get; set; } = new(StringComparer.Ordinal)
+    {
+        ["general"] = "zh-general",
+        ["english"] = "en-general",
+        ["taxi"] = "zh-taxi",
+        ["deputies"] = "zh-deputy",
+        ["partners"] = "zh-partner",
+        ["leaders"] = "zh-general",
+    };
+
+    /// <summary>
+    /// How long after the screen-pop was handed to SignalR the agent's softphone is rung, so the pop
+    /// reaches the desktop first (the hub has no delivery receipt).
+    /// </summary>
+    public int PopLeadMilliseconds { get; set; } = 50;
+
+    /// <summary>SQLite connection string for call records when no other call-record store is registered.</summary>
+    public string RecordsDatabase { get; set; } = "Data Source=calls.db";
+}

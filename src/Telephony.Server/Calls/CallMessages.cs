@@ -1,0 +1,34 @@
+using Telephony.ContactCenter.Queues;
+using Telephony.ContactCenter.Routing;
+using Telephony.Ivr;
+using Telephony.Sip.Registrar;
+using Telephony.Sip.UserAgent;
+
+namespace Telephony.Server.Calls;
+
+/// <summary>Everything that happens to one call, posted to its mailbox and handled in order by its one loop.</summary>
+internal abstract record CallMessage;
+
+/// <summary>An event of the citizen's leg (established, INFO digit, BYE/CANCEL…).</summary>
+internal sealed record CallerLegEvent(CallEvent Event) : CallMessage;
+
+/// <summary>An event of an agent leg; <see cref="Leg"/> tells a current leg from one already dropped.</summary>
+internal sealed record AgentLegEvent(SipCall Leg, CallEvent Event) : CallMessage;
+
+/// <summary>A key the caller pressed (RFC 4733 telephone-event).</summary>
+internal sealed record DigitPressed(char Digit) : CallMessage;
+
+/// <summary>The IVR script finished.</summary>
+internal sealed record IvrFinished(IvrResult Result) : CallMessage;
+
+/// <summary>The ACD reserved a seat and its pop was pushed: ring the seat's registered contacts.</summary>
+internal sealed record RingSeat(CallOffer Offer, IReadOnlyList<Binding> Contacts) : CallMessage;
+
+/// <summary>The ACD gave up on the seat (ring timeout): stop ringing it.</summary>
+internal sealed record WithdrawOffer(string Extension) : CallMessage;
+
+/// <summary>The caller's place in the queue changed.</summary>
+internal sealed record PositionChanged(QueuePosition Position) : CallMessage;
+
+/// <summary>The server stops: end the call.</summary>
+internal sealed record Shutdown : CallMessage;

@@ -1,0 +1,563 @@
+using System.Globalization;
+using System.Threading.Channels;
+using Telephony.Cases;
+using Telephony.ContactCenter.Routing;
+using Telephony.Ivr;
+using Telephony.Media.Audio;
+using Telephony.Media.Bridge;
+using Telephony.Media.Recording;
+using Telephony.Sip.Messages;
+using Telephony.Sip.UserAgent;
+
+namespace Telephony.Server.Calls;
+
+/// <summary>Where a call is in its life.</summary>
+public enum CallPhase
+{
+    /// <summary>Answered, waiting for the ACK.</summary>
+    Answering,
+    /// <summary>The IVR script runs.</summary>
+    Ivr,
+    /// <summary>Waiting in an ACD queue (music on hold, position announcements).</summary>
+    Queued,
+    /// <summary>An agent's softphone rings (the caller still hears music).</summary>
+    Ringing,
+    /// <summary>Caller and agent talk; media bridged and recorded.</summary>
+    Connected,
+    /// <summary>Over.</summary>
+    Ended,
+}
+
+/// <summary>
+/// One inbound call as a back-to-back user agent: the citizen's leg and (later) an agent's leg are
+/// separate SIP dialogs, media is anchored here. Everything that happens to the call — SIP events of
+/// either leg, key presses, the IVR's result, the ACD's decisions — goes through one mailbox read by
+/// one loop, so the call's state needs no locks.
+/// </summary>
+internal sealed partial class InboundCallSession
+{
+    private readonly Channel<CallMessage> _mailbox = Channel.CreateUnbounded<CallMessage>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CallManager _manager;
+    private readonly SipCall _caller;
+    private readonly MediaLeg _callerMedia;
+    private readonly ILogger _log;
+    private readonly SipIvrChannel _ivr;
+    private readonly DateTimeOffset _offeredAt;
+
+    private SipCall? _agentCall;
+    private MediaLeg? _agentMedia;
+    private string? _agentExtension;
+    private string? _agentId;
+    private RtpBridge? _bridge;
+    private RtpCallRecorder? _recorder;
+    private IvrResult? _ivrResult;
+    private string? _queue;
+    private string _language = "zh";
+    private bool _enqueued;
+    private DateTimeOffset? _ivrEndedAt;
+    private DateTimeOffset? _queuedAt;
+    private DateTimeOffset? _ringingAt;
+    private DateTimeOffset? _answeredAt;
+    private string _outcome = "failed";
+
+    public InboundCallSession(CallManager manager, SipCall caller, MediaLeg callerMedia, ILogger log)
+    {
+        _manager = manager;
+        _caller = caller;
+        _callerMedia = callerMedia;
+        _log = log;
+        _offeredAt = manager.Time.GetUtcNow();
+        CallerNumber = (caller.Invite.From?.Uri as SipUri)?.User ?? caller.Invite.From?.Uri.ToString() ?? "anonymous";
+        DialedNumber = (caller.Invite.RequestUri as SipUri)?.User ?? string.Empty;
+        callerMedia.DigitReceived = d => Post(new DigitPressed(d));
+        _ivr = new SipIvrChannel(CallId, CallerNumber, DialedNumber, callerMedia, manager.Media, TransferAsync, HangupFromIvrAsync, manager.Time, log);
+    }
+
+    public string CallId => _caller.CallId;
+
+    public string CallerNumber { get; }
+
+    public string DialedNumber { get; }
+
+    public CallPhase Phase { get; private set; } = CallPhase.Answering;
+
+    /// <summary>Posts a message to the call's mailbox (any thread).</summary>
+    public void Post(CallMessage message) => _mailbox.Writer.TryWrite(message);
+
+    /// <summary>The call's loop; returns when the call is over and cleaned up.</summary>
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        using var scope = _log.BeginScope(new Dictionary<string, object> { ["CallId"] = CallId });
+        _ = ForwardAsync(_caller, e => new CallerLegEvent(e));
+        LogAnswered(_log, CallerNumber, DialedNumber, _callerMedia.Remote?.ToString() ?? "?");
+        try
+        {
+            await foreach (var message in _mailbox.Reader.ReadAllAsync(stopping).ConfigureAwait(false))
+            {
+                try
+                {
+                    await HandleAsync(message).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogFailed(_log, e, message.GetType().Name);
+                    await EndAsync("failed", callerGone: false).ConfigureAwait(false);
+                }
+                if (Phase == CallPhase.Ended)
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // host stopping
+        }
+        finally
+        {
+            if (Phase != CallPhase.Ended)
+            {
+                await EndAsync("failed", callerGone: false).ConfigureAwait(false);
+            }
+            _mailbox.Writer.TryComplete();
+        }
+    }
+
+    private async Task HandleAsync(CallMessage message)
+    {
+        switch (message)
+        {
+            case CallerLegEvent { Event: CallEstablished } when Phase == CallPhase.Answering:
+                StartIvr();
+                break;
+            case CallerLegEvent { Event: DtmfReceived d }:
+                OnDigit(d.Digit);
+                break;
+            case DigitPressed d:
+                OnDigit(d.Digit);
+                break;
+            case CallerLegEvent { Event: Telephony.Sip.UserAgent.CallEnded ended }:
+                LogCallerEnded(_log, ended.Reason.ToString(), Phase.ToString());
+                await EndAsync(Phase switch
+                {
+                    CallPhase.Connected => "answered",
+                    CallPhase.Queued or CallPhase.Ringing => "abandoned",
+                    _ => "ivr",
+                }, callerGone: true).ConfigureAwait(false);
+                break;
+            case IvrFinished f:
+                await AfterIvrAsync(f.Result).ConfigureAwait(false);
+                break;
+            case RingSeat ring:
+                await RingAsync(ring).ConfigureAwait(false);
+                break;
+            case WithdrawOffer w when w.Extension == _agentExtension && Phase == CallPhase.Ringing:
+                LogWithdrawn(_log, w.Extension);
+                await DropAgentLegAsync().ConfigureAwait(false);
+                Phase = CallPhase.Queued;
+                break;
+            case PositionChanged p when Phase == CallPhase.Queued:
+                AnnouncePosition(p.Position.Position);
+                break;
+            case AgentLegEvent a:
+                await OnAgentEventAsync(a).ConfigureAwait(false);
+                break;
+            case Shutdown:
+                await EndAsync("failed", callerGone: false).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private void OnDigit(char digit)
+    {
+        if (Phase == CallPhase.Ivr)
+        {
+            _ivr.Digit(digit);
+        }
+    }
+
+    // ---------------------------------------------------------------- IVR
+
+    private void StartIvr()
+    {
+        var script = _manager.Scripts.Current;
+        if (script is null)
+        {
+            LogNoScript(_log);
+            Post(new IvrFinished(new IvrResult(IvrOutcome.HungUp, null, null, "no script", [], new Dictionary<string, string>(), null, 0)));
+            return;
+        }
+        Phase = CallPhase.Ivr;
+        _ = RunIvrAsync(script);
+    }
+
+    private async Task RunIvrAsync(IvrScript script)
+    {
+        IvrResult result;
+        try
+        {
+            result = await _manager.Interpreter.RunAsync(script, _ivr, _manager.Stopping).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogIvrFailed(_log, e);
+            result = new IvrResult(IvrOutcome.HungUp, null, null, "ivr failed", [], new Dictionary<string, string>(), null, 0);
+        }
+        Post(new IvrFinished(result));
+    }
+
+    private async Task AfterIvrAsync(IvrResult result)
+    {
+        _ivrResult = result;
+        _ivrEndedAt = _manager.Time.GetUtcNow();
+        LogIvrDone(_log, result.Outcome.ToString(), result.PathText);
+        switch (result.Outcome)
+        {
+            case IvrOutcome.Queued when result.Queue is { } request && Phase == CallPhase.Ivr:
+                await EnqueueAsync(request).ConfigureAwait(false);
+                break;
+            case IvrOutcome.Transferred:
+                await EndAsync("transferred", callerGone: false).ConfigureAwait(false);
+                break;
+            case IvrOutcome.CallerHungUp:
+                break; // the caller's BYE ends the call
+            default:
+                await EndAsync("ivr", callerGone: false).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private async Task EnqueueAsync(IvrQueueRequest request)
+    {
+        _language = request.Language;
+        _queue = _manager.Queues.Resolve(request.Queue, request.Language);
+        var path = request.Path.Select(p => p.ToString()).ToList();
+        var digits = string.Concat(request.Path.Where(p => p.Kind == IvrPathKind.Digits).Select(p => p.Value));
+        Phase = CallPhase.Queued;
+        _queuedAt = _manager.Time.GetUtcNow();
+        _ = _callerMedia.Play(_manager.MusicOnHold());
+        _enqueued = true;
+        var position = await _manager.Acd.EnqueueAsync(new InboundCall(CallId, CallerNumber, DialedNumber, _queue, request.Priority, request.Language, path, digits)).ConfigureAwait(false);
+        LogQueued(_log, _queue, request.Queue, position?.Position ?? 0);
+    }
+
+    private void AnnouncePosition(int position)
+    {
+        var script = _manager.Scripts.Current;
+        if (script is null || position <= 0)
+        {
+            return;
+        }
+        var prompts = new List<Prompt>();
+        foreach (var name in QueuePositionPhrase.Prompts(_language, position))
+        {
+            try
+            {
+                prompts.Add(_manager.Media.Prompts.Get(script.PromptPath(_language, name)));
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                LogPromptMissing(_log, name, e.Message);
+            }
+        }
+        LogPosition(_log, position);
+        _ = _callerMedia.Play(new SequenceSource(new PromptPlayer(prompts), _manager.MusicOnHold()));
+    }
+
+    private ValueTask<bool> TransferAsync(string number, CancellationToken ct)
+    {
+        // Only numbers written in the operator's script may be dialled out, and only through the configured trunk.
+        var target = _manager.Trunks.OutboundTarget(number, _manager.ScriptTransferNumbers());
+        LogTransfer(_log, number, target ?? "(not allowed or no outbound trunk)");
+        return ValueTask.FromResult(false);
+    }
+
+    private ValueTask HangupFromIvrAsync() => ValueTask.CompletedTask; // the IVR's HungUp result ends the call in the loop
+
+    // ---------------------------------------------------------------- agent leg
+
+    private async Task RingAsync(RingSeat ring)
+    {
+        if (Phase != CallPhase.Queued)
+        {
+            return; // already ringing elsewhere or over; the ACD's timer settles the seat
+        }
+        _agentExtension = ring.Offer.Seat.Extension;
+        _agentId = ring.Offer.Seat.AgentId;
+        var media = MediaLeg.Open(_manager.Media, _log, out var error);
+        if (media is null)
+        {
+            LogNoPorts(_log, error ?? "?");
+            return;
+        }
+        _agentMedia = media;
+        var contact = ring.Contacts[0].ContactUri;
+        Phase = CallPhase.Ringing;
+        _ringingAt = _manager.Time.GetUtcNow();
+        try
+        {
+            _agentCall = await _manager.UserAgent.CallAsync(contact, media.CreateOffer(), null,
+                [new SipHeader("X-Telephony-Call", CallId)]).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or System.Net.Sockets.SocketException or ArgumentException)
+        {
+            LogRingFailed(_log, _agentExtension, e.Message);
+            await DropAgentLegAsync().ConfigureAwait(false);
+            return; // the ACD's ring timeout moves the call on
+        }
+        LogRinging(_log, _agentExtension, contact);
+        var leg = _agentCall;
+        _ = ForwardAsync(leg, e => new AgentLegEvent(leg, e));
+    }
+
+    private async Task OnAgentEventAsync(AgentLegEvent a)
+    {
+        if (!ReferenceEquals(a.Leg, _agentCall))
+        {
+            if (a.Event is CallEstablished)
+            {
+                await HangupQuietlyAsync(a.Leg).ConfigureAwait(false); // a late answer from a seat we gave up on
+            }
+            return;
+        }
+        switch (a.Event)
+        {
+            case CallEstablished established when Phase == CallPhase.Ringing:
+                await ConnectAsync(established).ConfigureAwait(false);
+                break;
+            case Telephony.Sip.UserAgent.CallEnded ended when Phase == CallPhase.Connected:
+                LogAgentHungUp(_log, _agentExtension ?? "?", ended.Reason.ToString());
+                _agentCall = null;
+                await EndAsync("answered", callerGone: false).ConfigureAwait(false);
+                break;
+            case Telephony.Sip.UserAgent.CallEnded ended when Phase == CallPhase.Ringing:
+                // Busy, rejected or unreachable: the caller stays queued with music; the ACD's ring
+                // timeout sets the seat NotReady and offers the call to the next agent.
+                LogAgentRejected(_log, _agentExtension ?? "?", ended.StatusCode, ended.Detail);
+                _agentCall = null;
+                if (_agentMedia is not null)
+                {
+                    await _agentMedia.DisposeAsync().ConfigureAwait(false);
+                    _agentMedia = null;
+                }
+                break;
+        }
+    }
+
+    private async Task ConnectAsync(CallEstablished established)
+    {
+        var agentMedia = _agentMedia!;
+        var answer = agentMedia.AcceptAnswer(established.RemoteSdp);
+        if (!answer.Success)
+        {
+            LogBadAnswer(_log, answer.Error ?? "?");
+            await DropAgentLegAsync().ConfigureAwait(false);
+            Phase = CallPhase.Queued;
+            return;
+        }
+        if (!await _manager.Acd.AgentAnsweredAsync(CallId).ConfigureAwait(false))
+        {
+            LogOfferStale(_log, _agentExtension ?? "?");
+            await DropAgentLegAsync().ConfigureAwait(false);
+            Phase = CallPhase.Queued;
+            return;
+        }
+        _answeredAt = _manager.Time.GetUtcNow();
+        _callerMedia.StopPlaying();
+        agentMedia.StopPlaying();
+        var callerAudio = _callerMedia.Audio!;
+        var agentAudio = agentMedia.Audio!;
+        var path = _manager.RecordingPathFor(CallId, _answeredAt.Value);
+        try
+        {
+            _recorder = new RtpCallRecorder(path, _callerMedia.CreateCodec(), callerAudio.PayloadType, agentMedia.CreateCodec(), agentAudio.PayloadType,
+                time: _manager.Time, logger: _log);
+            _manager.Media.Clock.Add(_recorder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogRecordingFailed(_log, path, e.Message); // the conversation goes on unrecorded rather than not at all
+            _recorder = null;
+        }
+        _bridge = new RtpBridge(_callerMedia.Session, BridgeLegFormat.From(callerAudio, _callerMedia.CreateCodec()),
+            agentMedia.Session, BridgeLegFormat.From(agentAudio, agentMedia.CreateCodec()), _recorder, _log);
+        Phase = CallPhase.Connected;
+        LogConnected(_log, _agentExtension ?? "?", _agentId ?? "?", callerAudio.EncodingName, agentAudio.EncodingName, _recorder?.Recorder.Path ?? "(none)");
+    }
+
+    private async Task DropAgentLegAsync()
+    {
+        var leg = _agentCall;
+        _agentCall = null;
+        if (leg is not null)
+        {
+            await HangupQuietlyAsync(leg).ConfigureAwait(false);
+        }
+        if (_agentMedia is not null)
+        {
+            await _agentMedia.DisposeAsync().ConfigureAwait(false);
+            _agentMedia = null;
+        }
+    }
+
+    // ---------------------------------------------------------------- the end
+
+    private async Task EndAsync(string outcome, bool callerGone)
+    {
+        if (Phase == CallPhase.Ended)
+        {
+            return;
+        }
+        var wasPhase = Phase;
+        Phase = CallPhase.Ended;
+        _outcome = outcome;
+        _ivr.CallerGone();
+        var endedAt = _manager.Time.GetUtcNow();
+        if (_recorder is not null)
+        {
+            _manager.Media.Clock.Remove(_recorder);
+            _recorder.Dispose();
+        }
+        _bridge?.Dispose();
+        if (!callerGone)
+        {
+            await HangupQuietlyAsync(_caller).ConfigureAwait(false);
+        }
+        await DropAgentLegAsync().ConfigureAwait(false);
+        if (_enqueued)
+        {
+            try
+            {
+                await _manager.Acd.CallEndedAsync(CallId).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                LogAcdFailed(_log, e);
+            }
+        }
+        await _callerMedia.DisposeAsync().ConfigureAwait(false);
+        LogEnded(_log, outcome, wasPhase.ToString());
+        await _manager.SaveRecordAsync(new CallRecord
+        {
+            CallId = CallId,
+            Caller = CallerNumber,
+            Called = DialedNumber,
+            OfferedAt = _offeredAt,
+            IvrEndedAt = _ivrEndedAt,
+            QueuedAt = _queuedAt,
+            AgentRingingAt = _ringingAt,
+            AnsweredAt = _answeredAt,
+            EndedAt = endedAt,
+            IvrPath = _ivrResult?.PathText,
+            Queue = _queue,
+            AgentId = _answeredAt is null ? null : _agentId,
+            Outcome = _outcome,
+            RecordingPath = _recorder?.Recorder.Path,
+        }).ConfigureAwait(false);
+    }
+
+    private async Task HangupQuietlyAsync(SipCall call)
+    {
+        if (call.State == CallState.Ended)
+        {
+            return;
+        }
+        try
+        {
+            await call.HangupAsync().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException or IOException or System.Net.Sockets.SocketException)
+        {
+            LogHangupFailed(_log, e.Message);
+        }
+    }
+
+    private async Task ForwardAsync(SipCall call, Func<CallEvent, CallMessage> wrap)
+    {
+        try
+        {
+            await foreach (var e in call.Events.ReadAllAsync().ConfigureAwait(false))
+            {
+                Post(wrap(e));
+                if (e is Telephony.Sip.UserAgent.CallEnded)
+                {
+                    return;
+                }
+            }
+        }
+        catch (ChannelClosedException)
+        {
+        }
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{CallId} {Phase}");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call from {Caller} to {Dialed} answered (media {Remote})")]
+    private static partial void LogAnswered(ILogger logger, string caller, string dialed, string remote);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Handling {Message} failed; ending the call")]
+    private static partial void LogFailed(ILogger logger, Exception e, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Caller left ({Reason}) during {Phase}")]
+    private static partial void LogCallerEnded(ILogger logger, string reason, string phase);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ring timeout: stop ringing seat {Extension}")]
+    private static partial void LogWithdrawn(ILogger logger, string extension);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "No IVR script in service; ending the call")]
+    private static partial void LogNoScript(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "IVR run failed")]
+    private static partial void LogIvrFailed(ILogger logger, Exception e);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "IVR ended {Outcome}: {Path}")]
+    private static partial void LogIvrDone(ILogger logger, string outcome, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queued in {Queue} (IVR queue {IvrQueue}), position {Position}")]
+    private static partial void LogQueued(ILogger logger, string queue, string ivrQueue, int position);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Prompt {Name} missing: {Reason}")]
+    private static partial void LogPromptMissing(ILogger logger, string name, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Announcing queue position {Position}")]
+    private static partial void LogPosition(ILogger logger, int position);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "IVR transfer to {Number} refused: {Target}")]
+    private static partial void LogTransfer(ILogger logger, string number, string target);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "No RTP ports for the agent leg: {Error}")]
+    private static partial void LogNoPorts(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "INVITE to seat {Extension} failed: {Reason}")]
+    private static partial void LogRingFailed(ILogger logger, string extension, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ringing seat {Extension} at {Contact}")]
+    private static partial void LogRinging(ILogger logger, string extension, string contact);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Agent at seat {Extension} hung up ({Reason})")]
+    private static partial void LogAgentHungUp(ILogger logger, string extension, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seat {Extension} did not take the call: {Code} {Detail}")]
+    private static partial void LogAgentRejected(ILogger logger, string extension, int code, string detail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent's SDP answer unusable: {Error}")]
+    private static partial void LogBadAnswer(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Seat {Extension} answered an offer the ACD no longer holds; hanging up that leg")]
+    private static partial void LogOfferStale(ILogger logger, string extension);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Recording {Path} cannot be written: {Reason}")]
+    private static partial void LogRecordingFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connected to seat {Extension} (agent {Agent}), {CallerCodec}<->{AgentCodec}, recording {Path}")]
+    private static partial void LogConnected(ILogger logger, string extension, string agent, string callerCodec, string agentCodec, string path);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Telling the ACD the call ended failed")]
+    private static partial void LogAcdFailed(ILogger logger, Exception e);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call ended: {Outcome} (during {Phase})")]
+    private static partial void LogEnded(ILogger logger, string outcome, string phase);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Hangup of a leg failed: {Reason}")]
+    private static partial void LogHangupFailed(ILogger logger, string reason);
+}

@@ -1,0 +1,60 @@
+using System.Net;
+using Telephony.Media.Audio;
+using Telephony.Media.Clock;
+using Telephony.Media.Codecs;
+using Telephony.Media.Ports;
+
+namespace Telephony.Server.Calls;
+
+/// <summary>
+/// The process's media resources shared by every call: the one media clock (20 ms ticks for every
+/// player and recorder), the RTP port pool, the decoded-prompt cache and the codec registry.
+/// </summary>
+public sealed class MediaEngine : IHostedService, IAsyncDisposable
+{
+    /// <summary>Creates the engine from the call manager's options.</summary>
+    public MediaEngine(CallManagerOptions options, TimeProvider time, ILogger<MediaClock> clockLogger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var bind = IPAddress.Parse(options.RtpBindAddress);
+        Ports = new RtpPortPool(bind, options.RtpPortMin, options.RtpPortMax);
+        SdpAddress = options.MediaAddress is { Length: > 0 } m ? IPAddress.Parse(m)
+            : bind.Equals(IPAddress.Any) ? IPAddress.Loopback : bind;
+        Clock = new MediaClock(time, clockLogger);
+        Time = time;
+    }
+
+    /// <summary>The one media clock.</summary>
+    public MediaClock Clock { get; }
+
+    /// <summary>RTP/RTCP port pairs.</summary>
+    public RtpPortPool Ports { get; }
+
+    /// <summary>The address our SDP advertises.</summary>
+    public IPAddress SdpAddress { get; }
+
+    /// <summary>Prompts decoded once, shared by all calls.</summary>
+    public PromptCache Prompts { get; } = new();
+
+    /// <summary>Codecs by name.</summary>
+    public CodecRegistry Codecs => CodecRegistry.Default;
+
+    /// <summary>Clock for call timestamps.</summary>
+    public TimeProvider Time { get; }
+
+    /// <inheritdoc />
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        Clock.Start();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private int _disposed;
+
+    /// <inheritdoc />
+    /// <remarks>Idempotent: DI disposes the engine both as itself and as a hosted service.</remarks>
+    public ValueTask DisposeAsync() => Interlocked.Exchange(ref _disposed, 1) == 0 ? Clock.DisposeAsync() : ValueTask.CompletedTask;
+}

@@ -1,0 +1,161 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Telephony.Cases.Storage;
+using Telephony.ContactCenter.Routing;
+using Telephony.ContactCenter.Seats;
+using Telephony.ContactCenter.Store;
+using Telephony.Media.Clock;
+using Telephony.Server.Calls;
+using Telephony.Server.Sip;
+using Telephony.Server.Tests.Agents;
+using Telephony.Sip.Transport;
+using Telephony.Sip.UserAgent;
+
+namespace Telephony.Server.Tests.Calls;
+
+/// <summary>
+/// The whole server in-process for call tests: SIP on an ephemeral loopback port, seats in Redis
+/// (a fresh key prefix per fixture) or in-process, short ring and wrap-up times, recordings and
+/// call records in a temporary folder, RTP ports from the Server.Tests range.
+/// </summary>
+internal sealed class CallServerFixture : IAsyncDisposable
+{
+    public const string Redis = "127.0.0.1:6390";
+
+    private readonly WebApplicationFactory<Program> _factory;
+    private readonly List<IAsyncDisposable> _owned = [];
+
+    public CallServerFixture(bool useRedis, int ringTimeoutSeconds = 4, double wrapUpSeconds = 1, string? ivrScript = null)
+    {
+        Folder = Directory.CreateTempSubdirectory("callmgr-test-").FullName;
+        File.WriteAllText(Path.Combine(Folder, "seats.json"), """
+            { "seats": [
+              { "extension": "1046", "password": "pw-1046" },
+              { "extension": "1047", "password": "pw-1047" },
+              { "extension": "1048", "password": "pw-1048" } ] }
+            """);
+        var redis = Environment.GetEnvironmentVariable("TELEPHONY_TEST_REDIS") is { Length: > 0 } r ? r : Redis;
+        KeyPrefix = "test:callmgr:" + Guid.NewGuid().ToString("N")[..8];
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("Sip:SeatsFile", Path.Combine(Folder, "seats.json"));
+            b.UseSetting("Sip:Domain", "test.local");
+            b.UseSetting("ContactCenter:Redis", useRedis ? redis : "");
+            b.UseSetting("ContactCenter:KeyPrefix", KeyPrefix);
+            b.UseSetting("ContactCenter:RingTimeoutSeconds", ringTimeoutSeconds.ToString(CultureInfo.InvariantCulture));
+            b.UseSetting("ContactCenter:WrapUpSeconds", wrapUpSeconds.ToString(CultureInfo.InvariantCulture));
+            b.UseSetting("Calls:RecordingsFolder", Path.Combine(Folder, "recordings"));
+            b.UseSetting("Calls:RecordsDatabase", $"Data Source={Path.Combine(Folder, "calls.db")}");
+            b.UseSetting("Calls:RtpPortMin", "16000");
+            b.UseSetting("Calls:RtpPortMax", "16399");
+            b.UseSetting("Calls:WatchIvrScript", "false");
+            if (ivrScript is not null)
+            {
+                b.UseSetting("Calls:IvrScript", ivrScript);
+            }
+        });
+        Sip = _factory.Services.GetRequiredService<SipServerHost>();
+        Clock = new MediaClock();
+        Clock.Start();
+    }
+
+    public string Folder { get; }
+
+    public string KeyPrefix { get; }
+
+    public WebApplicationFactory<Program> Factory => _factory;
+
+    public SipServerHost Sip { get; }
+
+    /// <summary>The test phones' own media clock (the server has its own).</summary>
+    public MediaClock Clock { get; }
+
+    public CallManager Calls => Service<CallManager>();
+
+    public ISeatStore Seats => Service<AutomaticCallDistributor>().Store;
+
+    public ICallRecordStore Records => Service<ICallRecordStore>();
+
+    public T Service<T>() where T : notnull => _factory.Services.GetRequiredService<T>();
+
+    public int SipPort => Sip.LocalEndPoints.First(e => e.Protocol == SipTransportProtocol.Udp).EndPoint.Port;
+
+    public string Uri(string user) => $"sip:{user}@127.0.0.1:{SipPort}";
+
+    /// <summary>A citizen's phone (no registration) sending a tone.</summary>
+    public async Task<TestPhone> CitizenAsync(double toneHz, string user = "citizen")
+    {
+        var phone = await TestPhone.StartAsync($"sip:{user}@127.0.0.1", toneHz, Clock);
+        _owned.Add(phone);
+        return phone;
+    }
+
+    /// <summary>An agent: desktop logged in and Ready, softphone registered for the seat.</summary>
+    public async Task<(AgentDesk Desk, TestPhone Phone)> AgentAsync(string seat, double toneHz)
+    {
+        var phone = await TestPhone.StartAsync($"sip:{seat}@test.local", toneHz, Clock, seat, "pw-" + seat);
+        _owned.Add(phone);
+        var registered = await phone.Ua.RegisterAsync($"sip:127.0.0.1:{SipPort}", 300);
+        Assert.That(registered.StatusCode, Is.EqualTo(200), "REGISTER");
+        var desk = await AgentDesk.LoginAsync(_factory, seat);
+        _owned.Add(desk);
+        await desk.Connection.InvokeAsync<SeatSnapshot>("Login", seat);
+        var ready = await desk.Connection.InvokeAsync<SeatSnapshot>("SetReady");
+        Assert.That(ready.State, Is.EqualTo(AgentState.Ready));
+        return (desk, phone);
+    }
+
+    /// <summary>Waits for the next event of a type on a call, skipping others.</summary>
+    public static async Task<T> NextAsync<T>(SipCall call, TimeSpan? timeout = null) where T : CallEvent
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            var e = await call.Events.ReadAsync(cts.Token);
+            if (e is T t)
+            {
+                return t;
+            }
+            if (e is Telephony.Sip.UserAgent.CallEnded ended && typeof(T) != typeof(Telephony.Sip.UserAgent.CallEnded))
+            {
+                Assert.Fail($"call ended ({ended.Reason} {ended.StatusCode} {ended.Detail}) while waiting for {typeof(T).Name}");
+            }
+        }
+    }
+
+    /// <summary>Waits until the call's record is written.</summary>
+    public async Task<Telephony.Cases.CallRecord> RecordAsync(string callId, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await Records.GetCallRecordAsync(callId) is { } record)
+            {
+                return record;
+            }
+            await Task.Delay(100);
+        }
+        Assert.Fail($"no call record for {callId}");
+        return null!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        for (int i = _owned.Count - 1; i >= 0; i--)
+        {
+            await _owned[i].DisposeAsync();
+        }
+        await Clock.DisposeAsync();
+        await _factory.DisposeAsync();
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using NAudio.Wave;
+using Telephony.ContactCenter.Events;
+using Telephony.ContactCenter.Seats;
+using Telephony.Sip.UserAgent;
+
+namespace Telephony.Server.Tests.Calls;
+
+/// <summary>
+/// The first real call end to end through the in-process server: a citizen dials 12345 and presses
+/// 9, the English queue's agent gets the screen-pop before the INVITE, answers, both hear each other,
+/// the call is recorded in stereo and the seat goes through wrap-up back to Ready.
+/// </summary>
+[NonParallelizable]
+public sealed class FirstCallTests
+{
+    private const double CallerHz = 500;
+    private const double AgentHz = 1200;
+
+    [TestCase(true, false, TestName = "Caller_presses_9_english_agent_answers_caller_hangs_up_redis")]
+    [TestCase(false, true, TestName = "Caller_presses_9_english_agent_answers_agent_hangs_up_in_process")]
+    [CancelAfter(60_000)]
+    public async Task Caller_reaches_english_agent_talks_and_is_recorded(bool redis, bool agentHangsUp)
+    {
+        await using var server = new CallServerFixture(useRedis: redis);
+        var (desk, agent) = await server.AgentAsync("1046", AgentHz);
+        var citizen = await server.CitizenAsync(CallerHz, "+8613800000001");
+
+        long popAt = 0, inviteAt = 0;
+        ScreenPop? pop = null;
+        var popTask = Task.Run(async () => { pop = await desk.Pops.Reader.ReadAsync(); popAt = Stamp.Now; });
+        var agentLeg = Task.Run(async () =>
+        {
+            var call = await agent.Ua.IncomingCalls.ReadAsync();
+            inviteAt = Stamp.Now;
+            await call.AcceptAsync(agent.Answer(call.Invite.Body));
+            return call;
+        });
+
+        var call = await citizen.Ua.CallAsync(server.Uri("12345"), citizen.Offer());
+        var established = await CallServerFixture.NextAsync<CallEstablished>(call);
+        citizen.ApplyAnswer(established.RemoteSdp);
+        await Task.Delay(300);
+        var dtmf = await call.SendDtmfAsync('9');
+        Assert.That(dtmf.StatusCode, Is.EqualTo(200));
+
+        var agentCall = await agentLeg.WaitAsync(TimeSpan.FromSeconds(20));
+        await popTask.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.That(pop, Is.Not.Null);
+        Assert.That(popAt, Is.LessThan(inviteAt), "screen-pop before the INVITE");
+        Assert.That((pop!.CallId, pop.Language, pop.Extension, pop.CallerNumber, pop.DialedNumber, pop.Queue),
+            Is.EqualTo((call.CallId, "en", "1046", "+8613800000001", "12345", "en-general")));
+        Assert.That(pop.IvrPath, Does.Contain("[9]").And.Contain("english"));
+        Assert.That(pop.IvrDigits, Is.EqualTo("9"));
+
+        await CallServerFixture.NextAsync<CallEstablished>(agentCall);
+        await Task.Delay(300); // let the bridge settle, then listen
+        citizen.Listening = true;
+        agent.Listening = true;
+        await Task.Delay(1500);
+
+        if (agentHangsUp)
+        {
+            await agentCall.HangupAsync();
+            var ended = await CallServerFixture.NextAsync<Telephony.Sip.UserAgent.CallEnded>(call);
+            Assert.That(ended.Reason, Is.EqualTo(Telephony.Sip.UserAgent.CallEndReason.RemoteHangup));
+        }
+        else
+        {
+            await call.HangupAsync();
+            var ended = await CallServerFixture.NextAsync<Telephony.Sip.UserAgent.CallEnded>(agentCall);
+            Assert.That(ended.Reason, Is.EqualTo(Telephony.Sip.UserAgent.CallEndReason.RemoteHangup));
+        }
+
+        var heardByCitizen = citizen.Received();
+        var heardByAgent = agent.Received();
+        Assert.That(ToneCheck.Dominates(heardByCitizen, AgentHz, CallerHz), Is.True, "citizen hears the agent's tone");
+        Assert.That(ToneCheck.Dominates(heardByAgent, CallerHz, AgentHz), Is.True, "agent hears the citizen's tone");
+
+        var record = await server.RecordAsync(call.CallId);
+        Assert.That((record.Outcome, record.Queue, record.AgentId, record.Caller, record.Called),
+            Is.EqualTo(("answered", "en-general", "1046", "+8613800000001", "12345")));
+        Assert.That(record.AnsweredAt, Is.Not.Null);
+        Assert.That(record.IvrPath, Does.Contain("[9]"));
+        Assert.That(record.RecordingPath, Does.StartWith(Path.Combine(server.Folder, "recordings")));
+
+        // Stereo recording: caller left, agent right.
+        using (var wav = new WaveFileReader(record.RecordingPath!))
+        {
+            Assert.That((wav.WaveFormat.Channels, wav.WaveFormat.SampleRate, wav.WaveFormat.BitsPerSample), Is.EqualTo((2, 8000, 16)));
+            var bytes = new byte[wav.Length];
+            var read = wav.Read(bytes, 0, bytes.Length);
+            var frames = read / 4;
+            var left = new short[frames];
+            var right = new short[frames];
+            for (int i = 0; i < frames; i++)
+            {
+                left[i] = BitConverter.ToInt16(bytes, i * 4);
+                right[i] = BitConverter.ToInt16(bytes, (i * 4) + 2);
+            }
+            Assert.That(frames, Is.GreaterThan(8000), "over a second recorded");
+            Assert.That(ToneCheck.Dominates(left, CallerHz, AgentHz), Is.True, "left = caller");
+            Assert.That(ToneCheck.Dominates(right, AgentHz, CallerHz), Is.True, "right = agent");
+        }
+
+        // The seat's states, from the store (Redis in the Redis case), end Ready after wrap-up.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        SeatSnapshot? seat;
+        do
+        {
+            await Task.Delay(200);
+            seat = await server.Seats.GetSeatAsync("1046");
+        }
+        while (seat!.State != AgentState.Ready && DateTime.UtcNow < deadline);
+        var history = (await server.Seats.GetHistoryAsync("1046")).Select(t => t.To).ToList();
+        var fromReserve = history.Skip(history.IndexOf(AgentState.Reserved)).ToList();
+        Assert.That(fromReserve, Is.EqualTo(new[] { AgentState.Reserved, AgentState.Ringing, AgentState.OnCall, AgentState.WrapUp, AgentState.Ready }));
+        Assert.That(server.Calls.ActiveCalls, Is.Zero);
+    }
+}
