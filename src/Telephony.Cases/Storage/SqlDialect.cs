@@ -18,6 +18,8 @@ public abstract class SqlDialect
     public abstract string CasesCreatedIndex { get; }
     /// <summary>Prefixed to report queries.</summary>
     public abstract string ReportSessionSetup { get; }
+    /// <summary>Run once per start before migrating (SQLite: write-ahead log, so readers do not wait for a writer).</summary>
+    public abstract string StartupPragmas { get; }
     /// <summary>Serialises migrators of several nodes inside a transaction (no-op where the database already does).</summary>
     public abstract string MigrationLock { get; }
 
@@ -39,6 +41,7 @@ public abstract class SqlDialect
         public override string LikeOperator => "LIKE"; // ASCII case-insensitive in SQLite
         public override string TextSearchIndex => "";
         public override string MigrationLock => "";
+        public override string StartupPragmas => "PRAGMA journal_mode=WAL;";
         public override string CasesCreatedIndex => "CREATE INDEX ix_cases_created ON cases (created_at);";
         public override string ReportSessionSetup => "";
 
@@ -60,6 +63,7 @@ public abstract class SqlDialect
             """;
         // One fixed advisory key: only one node migrates at a time; released at commit.
         public override string MigrationLock => "SELECT pg_advisory_xact_lock(1234512345);";
+        public override string StartupPragmas => "";
         public override DbConnection CreateConnection(string connectionString) => new NpgsqlConnection(connectionString);
         // Covering: the monthly KPI pass reads only this index (an index-only scan of the
         // month's ~600k entries) instead of the month's heap pages, which are 3-5x larger.
