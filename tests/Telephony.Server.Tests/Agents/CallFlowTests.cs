@@ -42,11 +42,11 @@ public sealed class CallFlowTests
         await desk.Connection.InvokeAsync<SeatSnapshot>("SetReady");
         var acd = AgentDesk.Service<AutomaticCallDistributor>(factory);
 
-        await acd.EnqueueAsync(new InboundCall("call-77", "+8613911112222", "12345", "zh-taxi", 0, "zh", ["welcome", "lang-zh", "taxi"], "12"));
+        await acd.EnqueueAsync(new InboundCall("call-77", "+8613911112222", "12345", "taxi", 0, "zh", ["welcome", "lang-zh", "taxi"], "12"));
 
         var pop = await desk.Pops.Reader.ReadAsync();
         Assert.That((pop.CallId, pop.Extension, pop.AgentId, pop.CallerNumber, pop.Queue, pop.IvrDigits),
-            Is.EqualTo(("call-77", "1005", "1001", "+8613911112222", "zh-taxi", "12")));
+            Is.EqualTo(("call-77", "1005", "1001", "+8613911112222", "taxi", "12")));
         Assert.That(pop.IvrPath, Is.EqualTo(new[] { "welcome", "lang-zh", "taxi" }));
         Assert.That(((CallOffered)await desk.CallEvents.Reader.ReadAsync()).CallId, Is.EqualTo("call-77"));
 
