@@ -43,6 +43,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     private readonly Dictionary<string, LiveCall> _live = new(StringComparer.Ordinal); // mailbox only
     private readonly Channel<Func<Task>> _mailbox = Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
+    private IAsyncDisposable? _handOffs;
 
     public AutomaticCallDistributor(
         ISeatStore store,
@@ -85,7 +86,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     public async Task InitializeAsync(CancellationToken ct = default)
     {
         await _store.EnsureSeatsAsync(_options.Seats, _time.GetUtcNow(), ct).ConfigureAwait(false);
-        await _nodes.StartAsync(_options.Node, a => Post(() => ReceiveHandOffAsync(a)), ct).ConfigureAwait(false);
+        _handOffs = await _nodes.StartAsync(_options.Node, a => Post(() => ReceiveHandOffAsync(a)), ct).ConfigureAwait(false);
         ScheduleSweep();
     }
 
@@ -578,6 +579,8 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_handOffs is not null)
+            await _handOffs.DisposeAsync().ConfigureAwait(false);
         _mailbox.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
         _timers.Dispose();
