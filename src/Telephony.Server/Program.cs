@@ -1,4 +1,5 @@
 using Telephony.Server.Cases;
+using Telephony.Server.Agents;
 using Telephony.Server.Http;
 using Telephony.Server.Security;
 
@@ -7,6 +8,7 @@ builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
 builder.AddTelephonySecurity();
 builder.AddTelephonyCases();
+builder.AddTelephonyAgents();
 
 var app = builder.Build();
 app.UseExceptionHandler();
@@ -17,6 +19,7 @@ app.UseAuthorization();
 app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
 app.MapTelephonySecurity();
 app.MapTelephonyCases();
+app.MapTelephonyAgents();
 
 app.Run();
 
