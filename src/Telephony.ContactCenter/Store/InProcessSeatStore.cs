@@ -182,6 +182,13 @@ public sealed class InProcessSeatStore : ISeatStore
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<string>> GetWaitingQueuesAsync(CancellationToken ct = default)
+    {
+        lock (_gate)
+            return Task.FromResult<IReadOnlyList<string>>([.. _queues.Where(q => q.Value.Count > 0).Select(q => q.Key).Order(StringComparer.Ordinal)]);
+    }
+
+    /// <inheritdoc />
     public Task<int?> GetQueuePositionAsync(string queue, string callId, CancellationToken ct = default)
     {
         lock (_gate)
