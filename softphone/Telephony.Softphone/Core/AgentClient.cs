@@ -298,7 +298,9 @@ public sealed partial class AgentClient : IAsyncDisposable
                 Password = sipPassword,
                 OutboundProxy = $"sip:{_options.SipServer}",
                 Product = "Telephony-Softphone",
-                MaxCalls = 4,
+                // Ended calls linger in the UA for a while (retransmission timers): this bounds SIP state,
+                // not conversations; a second conversation is refused with 486 by the accept loop.
+                MaxCalls = 256,
             }, _log, null, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is System.Net.Sockets.SocketException or FormatException or ArgumentException)
