@@ -20,24 +20,34 @@ namespace Telephony.Interop.Tests.Softphone;
 internal sealed class SoftphoneServer : IAsyncDisposable
 {
     private readonly WebApplicationFactory<Program> _factory;
-    private readonly string _seatsFile;
+    private readonly string _folder;
 
     public SoftphoneServer()
     {
-        _seatsFile = Path.GetTempFileName();
-        File.WriteAllText(_seatsFile, """
+        _folder = Directory.CreateTempSubdirectory("softphone-server-").FullName;
+        var seatsFile = Path.Combine(_folder, "seats.json");
+        File.WriteAllText(seatsFile, """
             { "seats": [
               { "extension": "1001", "password": "sip-1001" },
               { "extension": "1002", "password": "sip-1002" },
-              { "extension": "1003", "password": "sip-1003" } ] }
+              { "extension": "1003", "password": "sip-1003" },
+              { "extension": "1049", "password": "sip-1049" } ] }
             """);
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
-            b.UseSetting("Sip:SeatsFile", _seatsFile);
+            b.UseSetting("Sip:SeatsFile", seatsFile);
             b.UseSetting("Sip:Domain", "test.local");
             b.UseSetting("Sip:Udp", "127.0.0.1:0");
             b.UseSetting("Sip:Tcp", "");
             b.UseSetting("Sip:AuthMaxFailures", "50");
+            b.UseSetting("ContactCenter:WrapUpSeconds", "1");
+            b.UseSetting("Calls:RecordingsFolder", Path.Combine(_folder, "recordings"));
+            b.UseSetting("Calls:RecordsDatabase", $"Data Source={Path.Combine(_folder, "calls.db")}");
+            b.UseSetting("Calls:RtpPortMin", "27000");
+            b.UseSetting("Calls:RtpPortMax", "27399");
+            b.UseSetting("Calls:WatchIvrScript", "false");
+            b.UseSetting("Cases:ConnectionString", $"Data Source={Path.Combine(_folder, "cases.db")}");
+            b.UseSetting("Cases:SmsOutboxFile", Path.Combine(_folder, "sms-outbox.jsonl"));
         });
         _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();
@@ -46,6 +56,9 @@ internal sealed class SoftphoneServer : IAsyncDisposable
     }
 
     public Uri Http { get; }
+
+    /// <summary>Where the server writes recordings.</summary>
+    public string Recordings => Path.Combine(_folder, "recordings");
 
     public SipServerHost Sip => _factory.Services.GetRequiredService<SipServerHost>();
 
@@ -75,6 +88,7 @@ internal sealed class SoftphoneServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _factory.DisposeAsync();
-        File.Delete(_seatsFile);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
     }
 }
