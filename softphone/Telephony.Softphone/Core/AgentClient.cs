@@ -424,6 +424,8 @@ public sealed partial class AgentClient : IAsyncDisposable
                         break;
                     case CallEnded ended:
                         reason = Describe(ended);
+                        // Free for the next call at once: the next INVITE may come before the media is torn down.
+                        Interlocked.CompareExchange(ref _current, null, active);
                         break;
                 }
                 if (e is CallEnded)

@@ -248,6 +248,7 @@ internal static class CallLoadTest
         private int _completed;
         private int _failed;
         private readonly ConcurrentQueue<PopTiming> _allPops = new();
+        private readonly ConcurrentQueue<string> _oddities = new();
         private int _unmatchedAgentCalls;
 
         public int Completed => Volatile.Read(ref _completed);
@@ -288,6 +289,7 @@ internal static class CallLoadTest
                         _allPops.Enqueue(t.Timing);
                         if (t.Timing.InviteReceivedAt is null)
                         {
+                            _oddities.Enqueue($"seat {agent.Seat}: pop {t.Timing.PopCallId} for {t.Timing.CallerNumber} received {t.Timing.PopReceivedAt:HH:mm:ss.fff}, no INVITE followed");
                             break; // a pop whose INVITE never reached this seat (offer withdrawn, seat unreachable)
                         }
                         rec.Pop = t.Timing;
@@ -300,11 +302,15 @@ internal static class CallLoadTest
                         var ringing = _byAgentCallId.TryGetValue(r.SipCallId, out var byId) ? byId : ByNumber(UserOf(r.From));
                         if (ringing is null)
                         {
+                            _oddities.Enqueue($"seat {agent.Seat}: INVITE {r.SipCallId} from {r.From} at {r.At:HH:mm:ss.fff} matched no caller (pop {r.PopCallId ?? "none"})");
                             Interlocked.Increment(ref _unmatchedAgentCalls);
                             break;
                         }
                         _byAgentCallId[r.SipCallId] = ringing;
                         ringing.AgentRingingAt = r.At;
+                        break;
+                    case NoticeEvent n:
+                        _oddities.Enqueue($"seat {agent.Seat}: {n.Message} at {n.At:HH:mm:ss.fff}");
                         break;
                     case ConnectedEvent c when _byAgentCallId.TryGetValue(c.SipCallId, out var connected):
                         connected.AgentConnectedAt = c.At;
@@ -330,6 +336,14 @@ internal static class CallLoadTest
             if (_unmatchedAgentCalls > 0)
             {
                 Console.WriteLine($"  agent INVITEs not matched to any caller: {_unmatchedAgentCalls}");
+            }
+            foreach (var failed in all.Where(r => r.Failure is not null).Take(5))
+            {
+                Console.WriteLine($"  failed caller {failed.Number}: answered {failed.EstablishedAt:HH:mm:ss.fff}, pop {failed.Pop?.PopCallId ?? "none"}, agent rang {failed.AgentRingingAt:HH:mm:ss.fff}");
+            }
+            foreach (var odd in _oddities.Take(10))
+            {
+                Console.WriteLine($"  agent side: {odd}");
             }
 
             Row("setup (INVITE sent → 200 OK at the caller)", all.Select(r => r.EstablishedAt - r.InviteSentAt));
