@@ -81,6 +81,9 @@ internal sealed partial class InboundCallSession
 
     public CallPhase Phase { get; private set; } = CallPhase.Answering;
 
+    /// <summary>The queue positions announced to the caller so far (an immutable snapshot, readable from any thread).</summary>
+    public IReadOnlyList<int> Announced { get; private set; } = [];
+
     /// <summary>Posts a message to the call's mailbox (any thread).</summary>
     public void Post(CallMessage message) => _mailbox.Writer.TryWrite(message);
 
@@ -261,6 +264,7 @@ internal sealed partial class InboundCallSession
             }
         }
         LogPosition(_log, position);
+        Announced = [.. Announced, position];
         _ = _callerMedia.Play(new SequenceSource(new PromptPlayer(prompts), _manager.MusicOnHold()));
     }
 

@@ -27,9 +27,11 @@ internal sealed class CallServerFixture : IAsyncDisposable
 
     private readonly WebApplicationFactory<Program> _factory;
     private readonly List<IAsyncDisposable> _owned = [];
+    private readonly bool _useRedis;
 
     public CallServerFixture(bool useRedis, int ringTimeoutSeconds = 4, double wrapUpSeconds = 1, string? ivrScript = null)
     {
+        _useRedis = useRedis;
         Folder = Directory.CreateTempSubdirectory("callmgr-test-").FullName;
         File.WriteAllText(Path.Combine(Folder, "seats.json"), """
             { "seats": [
@@ -149,6 +151,16 @@ internal sealed class CallServerFixture : IAsyncDisposable
             await _owned[i].DisposeAsync();
         }
         await Clock.DisposeAsync();
+        if (_useRedis)
+        {
+            // Leave nothing behind in the shared Redis: every key of this fixture carries its prefix.
+            var redis = Service<StackExchange.Redis.IConnectionMultiplexer>();
+            var db = redis.GetDatabase();
+            foreach (var key in redis.GetServer(redis.GetEndPoints()[0]).Keys(pattern: "*" + KeyPrefix + "*"))
+            {
+                await db.KeyDeleteAsync(key);
+            }
+        }
         await _factory.DisposeAsync();
         try
         {
