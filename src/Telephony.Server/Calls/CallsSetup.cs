@@ -57,7 +57,7 @@ public static class CallsSetup
     }
 
     /// <summary>Finds the script: absolute, or relative to the working directory, the content root, or a parent of the app directory (a repository checkout).</summary>
-    internal static string ResolveScript(string configured, string contentRoot)
+    public static string ResolveScript(string configured, string contentRoot)
     {
         if (Path.IsPathRooted(configured))
         {
