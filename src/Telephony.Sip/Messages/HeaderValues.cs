@@ -122,7 +122,7 @@ public sealed class ViaHeader
                 error = "malformed Via sent-protocol (expected SIP/2.0/transport)";
                 return false;
             }
-            var tok = s[start..i].ToString();
+            var tok = SipSyntax.Intern(s[start..i]);
             if (part == 0) name = tok;
             else if (part == 1) version = tok;
             else transport = tok;
@@ -154,10 +154,8 @@ public sealed class ViaHeader
             portEnd = j;
             i = j;
         }
-        var hostPort = portEnd == hostEnd
-            ? s[hs..hostEnd].ToString()
-            : string.Concat(s[hs..hostEnd], ":", s[(portEnd - CountDigitsBack(s, portEnd))..portEnd]);
-        if (!SipUri.TryParseHostPort(hostPort, out var host, out var port, out error))
+        var portSpan = portEnd == hostEnd ? ReadOnlySpan<char>.Empty : s[(portEnd - CountDigitsBack(s, portEnd))..portEnd];
+        if (!SipUri.TryParseHostPort(s[hs..hostEnd], portEnd != hostEnd, portSpan, out var host, out var port, out error))
         {
             error = $"Via sent-by: {error}";
             return false;

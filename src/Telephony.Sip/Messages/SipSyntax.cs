@@ -199,6 +199,28 @@ internal static class SipSyntax
         return list;
     }
 
+    private static readonly string[] CommonTokens =
+    [
+        "SIP", "2.0", "UDP", "TCP", "TLS", "SCTP", "WS", "WSS", "udp", "tcp", "tls", "ws", "wss", "branch", "received",
+        "rport", "maddr", "ttl", "tag", "lr", "transport", "user", "phone", "ip", "method", "expires", "q", "to-tag",
+        "from-tag", "early-only", "id", "cause", "text", "realm", "nonce", "uri", "response", "username", "qop", "auth",
+        "nc", "cnonce", "opaque", "algorithm", "MD5", "stale", "boundary", "charset", "application", "sdp", "+sip.instance",
+        "reg-id", "ob", "gr", "sip", "sips",
+    ];
+
+    /// <summary>Returns a shared string for frequent protocol tokens (no allocation), else a new string.</summary>
+    public static string Intern(ReadOnlySpan<char> s)
+    {
+        if (s.Length <= 12)
+        {
+            foreach (var t in CommonTokens)
+            {
+                if (s.SequenceEqual(t)) return t;
+            }
+        }
+        return s.ToString();
+    }
+
     public static bool TryParseUInt(ReadOnlySpan<char> s, uint max, out uint value)
     {
         value = 0;
