@@ -33,6 +33,9 @@ public abstract class SipMessage
 
     internal HeaderBlock HeaderBlock => _headers;
 
+    /// <summary>Offset of <see cref="RawBytes"/> within the parsed buffer (leading CRLFs skipped).</summary>
+    internal int RawStart { get; init; }
+
     /// <summary>The body (exactly Content-Length bytes), sharing the received buffer.</summary>
     public ReadOnlyMemory<byte> Body { get; }
 

@@ -271,8 +271,8 @@ public static class SipParser
             var body = data[bodyStart..bodyEnd];
             var raw2 = data[msgStart..bodyEnd];
             message = isResponse
-                ? new SipResponse(statusCode, reason!, headers, body, raw2)
-                : new SipRequest(method!, requestUri!, headers, body, raw2);
+                ? new SipResponse(statusCode, reason!, headers, body, raw2) { RawStart = msgStart }
+                : new SipRequest(method!, requestUri!, headers, body, raw2) { RawStart = msgStart };
             return true;
         }
         finally
