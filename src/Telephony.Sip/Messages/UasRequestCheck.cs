@@ -20,8 +20,16 @@ public sealed record UasPolicy
     /// <summary>Body types our responses to INVITE carry; an INVITE whose Accept allows none of them gets 406.</summary>
     public IReadOnlyList<string> ResponseContentTypes { get; init; } = ["application/sdp"];
 
-    /// <summary>Methods we implement (§8.2.1), or null to let every method through; others get 405 with Allow.</summary>
-    public IReadOnlyList<string>? AllowedMethods { get; init; }
+    /// <summary>
+    /// Methods we implement (§8.2.1), or null to let every method through. Another known method gets 405 with
+    /// Allow; a method we don't recognise at all gets 501 (§21.5.2).
+    /// </summary>
+    public IReadOnlyList<string>? AllowedMethods { get; init; } =
+    [
+        SipMethods.Invite, SipMethods.Ack, SipMethods.Bye, SipMethods.Cancel, SipMethods.Options, SipMethods.Register,
+        SipMethods.Info, SipMethods.Refer, SipMethods.Notify, SipMethods.Subscribe, SipMethods.Message, SipMethods.Update,
+        SipMethods.Prack,
+    ];
 
     /// <summary>Host name used as warn-agent in Warning headers.</summary>
     public string WarnAgent { get; init; } = "telephony";
@@ -82,7 +90,12 @@ public static class UasRequestCheck
         if (request.ValidateHeaders() is { } problem) return Reject(400, problem, canRespond);
 
         if (policy.AllowedMethods is { } allowed && !allowed.Contains(request.Method, StringComparer.Ordinal) && !isAckOrCancel)
-            return Reject(405, $"method {request.Method} not allowed", canRespond, new SipHeader(SipHeaderNames.Allow, string.Join(", ", allowed)));
+        {
+            var allow = new SipHeader(SipHeaderNames.Allow, string.Join(", ", allowed));
+            return SipMethods.IsKnown(request.Method)
+                ? Reject(405, $"method {request.Method} not allowed", canRespond, allow)
+                : Reject(501, $"method {request.Method} not implemented", canRespond, allow);
+        }
 
         if (!policy.UriSchemes.Contains(request.RequestUri.Scheme))
             return Reject(416, $"unsupported Request-URI scheme '{request.RequestUri.Scheme}'", canRespond);

@@ -156,7 +156,10 @@ public class TortureTests
         Assert.That(r.GetHeader("extensionHeader-!.%*+_`'~"), Is.EqualTo("\uFEFF\u5927\u505C\u96FB"));
         Assert.That(r.MaxForwards, Is.EqualTo(255));
         Assert.That(r.ValidateHeaders(), Is.Null);
-        AssertAccepted(r);
+        // Well-formed, but a method we don't know: 501 (405 is for known methods we don't allow).
+        var resp = AssertRejected(r, 501, "not implemented");
+        Assert.That(resp.Allow, Does.Contain("INVITE"));
+        AssertAccepted(r, new UasPolicy { AllowedMethods = null });
     }
 
     [Test]
@@ -200,7 +203,8 @@ public class TortureTests
         Assert.That(r.CountHeader("Contact"), Is.EqualTo(2), "C%6Fntact is an unknown header, not Contact");
         Assert.That(r.GetHeader("C%6Fntact"), Is.EqualTo("<sip:alias2@host2.example.com>"));
         Assert.That(r.ValidateHeaders(), Is.Null);
-        AssertAccepted(r);
+        AssertRejected(r, 501, "RE%47IST%45R");
+        AssertAccepted(r, new UasPolicy { AllowedMethods = null });
     }
 
     [Test]
