@@ -1,6 +1,20 @@
+using Telephony.Server.Http;
+using Telephony.Server.Security;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+builder.AddTelephonySecurity();
+
 var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
 app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+app.MapTelephonySecurity();
+
 app.Run();
 
 /// <summary>Entry point; public so integration tests can host the server in-process.</summary>
