@@ -72,7 +72,7 @@ public sealed record UasVerdict
 /// <summary>
 /// The checks a UAS applies to every request before processing it (RFC 3261 §8.2, §16.3 for Max-Forwards),
 /// in the RFC's order: syntax of the mandatory and single-valued headers (400), method (405), Request-URI
-/// scheme (416), Max-Forwards (483), Require/Proxy-Require (420), content type and encoding (415), Accept (406).
+/// scheme and REGISTER address-of-record scheme (416), Max-Forwards (483), Require/Proxy-Require (420), content type and encoding (415), Accept (406).
 /// </summary>
 public static class UasRequestCheck
 {
@@ -99,6 +99,10 @@ public static class UasRequestCheck
 
         if (!policy.UriSchemes.Contains(request.RequestUri.Scheme))
             return Reject(416, $"unsupported Request-URI scheme '{request.RequestUri.Scheme}'", canRespond);
+
+        // A REGISTER's To is the address-of-record being bound (§10.3): only a scheme we serve can be registered.
+        if (request.Method == SipMethods.Register && request.To is { } aor && !policy.UriSchemes.Contains(aor.Uri.Scheme))
+            return Reject(416, $"unsupported address-of-record scheme '{aor.Uri.Scheme}' in To", canRespond);
 
         if (request.RequestUri is SipUri { Headers.Count: > 0 })
             return Reject(400, "Request-URI must not contain URI headers (§19.1.1)", canRespond);

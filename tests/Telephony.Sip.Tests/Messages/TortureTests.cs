@@ -460,8 +460,9 @@ public class TortureTests
         Assert.That(r.To.Uri.ToString(), Is.EqualTo("isbn:2983792873"));
         Assert.That(r.From!.Uri.Scheme, Is.EqualTo("http"));
         Assert.That(r.Contacts.Single().Uri.ToString(), Is.EqualTo("name:John_Smith"));
-        Assert.That(r.ValidateHeaders(), Is.Null);
-        AssertAccepted(r); // the message layer accepts; the registrar decides what an isbn AOR means
+        Assert.That(r.ValidateHeaders(), Is.Null, "syntactically valid");
+        // A registrar cannot bind an isbn: address-of-record.
+        AssertRejected(r, 416, "unsupported address-of-record scheme 'isbn'");
     }
 
     [Test]
