@@ -140,9 +140,11 @@ public sealed class ViaHeader
         }
         var hostEnd = i;
         var j = SipSyntax.SkipWs(s, i);
-        var portEnd = hostEnd;
+        var portSpan = ReadOnlySpan<char>.Empty;
+        var hasPort = false;
         if (j < s.Length && s[j] == ':')
         {
+            // sent-by = host [ COLON port ], COLON = SWS ":" SWS
             j = SipSyntax.SkipWs(s, j + 1);
             var ps = j;
             while (j < s.Length && char.IsAsciiDigit(s[j])) j++;
@@ -151,11 +153,11 @@ public sealed class ViaHeader
                 error = "malformed Via sent-by port";
                 return false;
             }
-            portEnd = j;
+            portSpan = s[ps..j];
+            hasPort = true;
             i = j;
         }
-        var portSpan = portEnd == hostEnd ? ReadOnlySpan<char>.Empty : s[(portEnd - CountDigitsBack(s, portEnd))..portEnd];
-        if (!SipUri.TryParseHostPort(s[hs..hostEnd], portEnd != hostEnd, portSpan, out var host, out var port, out error))
+        if (!SipUri.TryParseHostPort(s[hs..hostEnd], hasPort, portSpan, out var host, out var port, out error))
         {
             error = $"Via sent-by: {error}";
             return false;
@@ -173,13 +175,6 @@ public sealed class ViaHeader
         via = new ViaHeader(transport!, host, port, parameters, name!, version!);
         error = null;
         return true;
-    }
-
-    private static int CountDigitsBack(ReadOnlySpan<char> s, int end)
-    {
-        var n = 0;
-        while (end - n - 1 >= 0 && char.IsAsciiDigit(s[end - n - 1])) n++;
-        return n;
     }
 }
 
@@ -281,18 +276,14 @@ public sealed class AuthHeader
         var list = new List<SipParameter>();
         if (i < s.Length)
         {
-            // token68 form: a single token with no '=' followed by a value
+            // token68 form (e.g. "Bearer abc.def=="): one token, possibly ending in '=' padding, and nothing else.
             var probe = i;
             while (probe < s.Length && (SipSyntax.IsTokenChar(s[probe]) || s[probe] == '/')) probe++;
-            var afterTok = SipSyntax.SkipWs(s, probe);
-            if (afterTok == s.Length || (afterTok < s.Length && s[afterTok] == '=' && IsToken68Tail(s, afterTok)))
+            if (IsToken68Tail(s, probe))
             {
-                if (afterTok == s.Length || s[afterTok] == '=')
-                {
-                    value = new AuthHeader(scheme, SipParameters.Empty, s[i..].Trim().ToString());
-                    error = null;
-                    return true;
-                }
+                value = new AuthHeader(scheme, SipParameters.Empty, s[i..].Trim().ToString());
+                error = null;
+                return true;
             }
             while (true)
             {
@@ -349,10 +340,10 @@ public sealed class AuthHeader
         return true;
     }
 
-    private static bool IsToken68Tail(ReadOnlySpan<char> s, int eq)
+    /// <summary>True when only '=' padding and whitespace follow <paramref name="end"/>: "abc==" is token68, "name=value" is not.</summary>
+    private static bool IsToken68Tail(ReadOnlySpan<char> s, int end)
     {
-        // "abc==" (base64 padding) is token68; "name=value" is an auth-param.
-        var j = eq;
+        var j = end;
         while (j < s.Length && s[j] == '=') j++;
         return SipSyntax.SkipWs(s, j) == s.Length;
     }
