@@ -253,10 +253,17 @@ public sealed class AuthHeader
         return sb.ToString();
     }
 
-    private static readonly HashSet<string> DefaultUnquoted = new(StringComparer.OrdinalIgnoreCase) { "algorithm", "qop", "nc", "stale" };
+    /// <summary>Digest credentials (RFC 3261 §25.1 / RFC 8760): algorithm, qop and nc are tokens; the rest quoted.</summary>
+    public static IReadOnlySet<string> CredentialsUnquoted { get; } =
+        new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "algorithm", "qop", "nc" };
 
-    /// <summary>Digest conventions: algorithm, nc, stale and (in credentials) qop unquoted, everything else quoted.</summary>
-    public override string ToString() => ToString(DefaultUnquoted);
+    /// <summary>Digest challenge: algorithm and stale are tokens; realm, nonce, opaque, domain and qop are quoted.</summary>
+    public static IReadOnlySet<string> ChallengeUnquoted { get; } =
+        new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "algorithm", "stale" };
+
+    /// <summary>Serialises with the Digest credentials convention (<see cref="CredentialsUnquoted"/>);
+    /// use <see cref="ToString(IReadOnlySet{string})"/> with <see cref="ChallengeUnquoted"/> for a challenge.</summary>
+    public override string ToString() => ToString(CredentialsUnquoted);
 
     public static bool TryParse(string text, out AuthHeader? value, out string? error)
     {

@@ -131,6 +131,9 @@ public class HeaderTests
         Assert.That(cr.ToString(), Does.Contain("realm=\"a \\\"b\\\" c\"").And.Contain("nc=00000001").And.Contain("qop=auth"));
         Assert.That(AuthHeader.TryParse(cr.ToString(), out var again, out _), Is.True);
         Assert.That(again!.Get("response"), Is.EqualTo("dfe56131d1958046689d83306477ecc"));
+        var challenge = new AuthHeader("Digest", new SipParameters([new("realm", "r"), new("qop", "auth"), new("nonce", "n"), new("algorithm", "MD5"), new("stale", "true")]));
+        Assert.That(challenge.ToString(AuthHeader.ChallengeUnquoted), Is.EqualTo("Digest realm=\"r\", qop=\"auth\", nonce=\"n\", algorithm=MD5, stale=true"));
+        Assert.That(challenge.ToString(), Does.Contain("qop=auth,"));
         var bearer = m.ProxyAuthorization.Single();
         Assert.That(bearer.Scheme, Is.EqualTo("Bearer"));
         Assert.That(bearer.Token, Is.EqualTo("abc.def=="));
