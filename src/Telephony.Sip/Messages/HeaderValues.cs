@@ -81,6 +81,17 @@ public sealed class ViaHeader
         return true;
     }
 
+    /// <summary>Parses the first via-parm of a Via header value (up to a top-level ',' or the end).</summary>
+    internal static bool TryParseFirst(string text, out ViaHeader? via)
+    {
+        var i = 0;
+        if (!TryParse(text, ref i, out via, out _)) return false;
+        i = SipSyntax.SkipWs(text, i);
+        if (i == text.Length || text[i] == ',') return true;
+        via = null;
+        return false;
+    }
+
     internal static bool TryParseList(string text, List<ViaHeader> into, out string? error)
     {
         var i = 0;

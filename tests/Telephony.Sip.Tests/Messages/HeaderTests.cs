@@ -111,6 +111,17 @@ public class HeaderTests
     }
 
     [Test]
+    public void TopViaParsesOnlyTheFirstValue()
+    {
+        var m = Parse(Head.Replace("Via: SIP/2.0/UDP h;branch=z9hG4bK1", "Via: SIP/2.0/UDP h;branch=z9hG4bK1, SIP/2.0/UDP ;;bad") + "Content-Length: 0\r\n\r\n");
+        Assert.That(m.TopVia!.Branch, Is.EqualTo("z9hG4bK1"));
+        Assert.That(m.Via, Is.Empty, "the whole list is malformed");
+        Assert.That(m.ValidateHeaders(), Does.Contain("malformed Via"));
+        var bad = Parse(Head.Replace("Via: SIP/2.0/UDP h;branch=z9hG4bK1", "Via: SIP/2.0/UDP h;branch=z9hG4bK1 junk") + "Content-Length: 0\r\n\r\n");
+        Assert.That(bad.TopVia, Is.Null);
+    }
+
+    [Test]
     public void AuthenticationHeaders()
     {
         var m = Parse(Head +
