@@ -47,6 +47,25 @@ public sealed class SipRequest : SipMessage
         return (SipRequest)m;
     }
 
+    /// <summary>
+    /// A copy of this request with <paramref name="via"/> added as a new first Via line (the hop this element adds
+    /// when it sends the request, §8.1.1.7 / §16.6 step 8). Everything else is kept byte for byte.
+    /// </summary>
+    public SipRequest WithNewTopVia(ViaHeader via)
+    {
+        ArgumentNullException.ThrowIfNull(via);
+        var raw = RawBytes.Span;
+        var startLineEnd = raw.IndexOf((byte)'\n') + 1;
+        var line = System.Text.Encoding.UTF8.GetBytes("Via: " + via + "\r\n");
+        var bytes = new byte[raw.Length + line.Length];
+        raw[..startLineEnd].CopyTo(bytes);
+        line.CopyTo(bytes.AsSpan(startLineEnd));
+        raw[startLineEnd..].CopyTo(bytes.AsSpan(startLineEnd + line.Length));
+        if (!SipParser.TryParse(bytes, out var m, out var err))
+            throw new ArgumentException($"the new Via makes the request unparsable: {err.Reason}", nameof(via));
+        return (SipRequest)m;
+    }
+
     private protected override string? Validate()
     {
         var baseError = base.Validate();

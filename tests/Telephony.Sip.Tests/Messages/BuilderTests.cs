@@ -149,6 +149,12 @@ public class BuilderTests
         Assert.That(Encoding.ASCII.GetString(r2.Body.Span), Is.EqualTo("hi"));
         var resp = SipResponseBuilder.CreateResponse(r2, 200).Build();
         Assert.That(resp.TopVia!.Received, Is.EqualTo("203.0.113.9"), "the response carries it back (§18.2.2)");
+
+        var r3 = r2.WithNewTopVia(new ViaHeader("TCP", "[2001:db8::7]", 5070, new SipParameters([new SipParameter("branch", "z9hG4bKnew")])));
+        Assert.That(r3.Via.Select(v => v.Branch), Is.EqualTo(new[] { "z9hG4bKnew", "z9hG4bKa", "z9hG4bKb", "z9hG4bKc" }));
+        Assert.That(r3.TopVia!.Host, Is.EqualTo("[2001:db8::7]"));
+        Assert.That(Encoding.ASCII.GetString(r3.Body.Span), Is.EqualTo("hi"));
+        Assert.That(r3.ValidateHeaders(), Is.Null);
     }
 
     [Test]
