@@ -136,8 +136,11 @@ public static class SipParser
                 if (span[pos..contentEnd].Contains((byte)'\r'))
                 {
                     // CR is only legal as part of a line end (quoted-pair excludes CR and LF, §25.1).
-                    pendingReason ??= "bare CR inside a header line";
-                    pendingKind = SipParseErrorKind.BadHeader;
+                    if (pendingReason is null)
+                    {
+                        pendingReason = "bare CR inside a header line";
+                        pendingKind = SipParseErrorKind.BadHeader;
+                    }
                     pos = lineEnd + 1;
                     continue;
                 }
@@ -147,8 +150,11 @@ public static class SipParser
                     // Folded continuation of the previous header value (§7.3.1).
                     if (count == 0)
                     {
-                        pendingReason ??= "continuation line before the first header";
-                        pendingKind = SipParseErrorKind.BadHeader;
+                        if (pendingReason is null)
+                        {
+                            pendingReason = "continuation line before the first header";
+                            pendingKind = SipParseErrorKind.BadHeader;
+                        }
                     }
                     else
                     {
@@ -169,8 +175,11 @@ public static class SipParser
                 var colon = span[pos..contentEnd].IndexOf((byte)':');
                 if (colon < 0)
                 {
-                    pendingReason ??= $"header line without ':' ({Preview(span[pos..contentEnd])})";
-                    pendingKind = SipParseErrorKind.BadHeader;
+                    if (pendingReason is null)
+                    {
+                        pendingReason = $"header line without ':' ({Preview(span[pos..contentEnd])})";
+                        pendingKind = SipParseErrorKind.BadHeader;
+                    }
                     pos = lineEnd + 1;
                     continue;
                 }
@@ -178,8 +187,11 @@ public static class SipParser
                 var name = span[pos..nameEnd];
                 if (!IsToken(name))
                 {
-                    pendingReason ??= $"invalid header name '{Preview(name)}'";
-                    pendingKind = SipParseErrorKind.BadHeader;
+                    if (pendingReason is null)
+                    {
+                        pendingReason = $"invalid header name '{Preview(name)}'";
+                        pendingKind = SipParseErrorKind.BadHeader;
+                    }
                     pos = lineEnd + 1;
                     continue;
                 }

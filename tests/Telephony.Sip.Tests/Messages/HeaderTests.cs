@@ -210,6 +210,16 @@ public class HeaderTests
     }
 
     [Test]
+    public void FirstProblemWinsAndKeepsItsKind()
+    {
+        var text = "OPTIONS sip:a@h SIP/3.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nbroken line\r\nFrom: <sip:a@h>;tag=1\r\nTo: <sip:b@h>\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\n\r\n";
+        Assert.That(SipParser.TryParse(text, out _, out var e), Is.False);
+        Assert.That(e!.Kind, Is.EqualTo(SipParseErrorKind.UnsupportedVersion));
+        Assert.That(e.StatusCode, Is.EqualTo(505));
+        Assert.That(e.Reason, Does.Contain("SIP/3.0"));
+    }
+
+    [Test]
     public void LimitsAreEnforced()
     {
         var many = Head + string.Concat(Enumerable.Range(0, 200).Select(i => $"X-{i}: v\r\n")) + "Content-Length: 0\r\n\r\n";
