@@ -223,6 +223,13 @@ public static class SipParser
 
             var headers = new HeaderBlock(data, entries.AsSpan(0, count).ToArray(), count);
 
+            // A problem in the start line or a header line comes first in the message, so it is the one reported.
+            if (pendingReason is not null)
+            {
+                error = new SipParseError(pendingKind, pendingReason, headers, !isResponse);
+                return false;
+            }
+
             // ---- Content-Length and body ----
             long contentLength = -1;
             var ambiguous = contentLengthCount > 1;
@@ -271,12 +278,6 @@ public static class SipParser
             if (bodyEnd - bodyStart > options.MaxBodyBytes)
             {
                 error = new SipParseError(SipParseErrorKind.TooLarge, $"body exceeds the limit of {options.MaxBodyBytes} bytes", headers, !isResponse);
-                return false;
-            }
-
-            if (pendingReason is not null)
-            {
-                error = new SipParseError(pendingKind, pendingReason, headers, !isResponse);
                 return false;
             }
 
