@@ -81,6 +81,24 @@ public class HeaderTests
     }
 
     [Test]
+    public void DisplayNames()
+    {
+        Assert.That(NameAddress.Parse("Jürgen Müller <sip:jm@h>").DisplayName, Is.EqualTo("Jürgen Müller"));
+        Assert.That(NameAddress.Parse("\"\" <sip:a@h>").DisplayName, Is.Empty);
+        Assert.That(NameAddress.Parse("<sip:a@h>").DisplayName, Is.Null);
+        Assert.That(NameAddress.TryParse("Bell, Alexander <sip:a@h>", out _, out var e1), Is.False);
+        Assert.That(e1, Does.Contain("display name"));
+        Assert.That(NameAddress.TryParse("\"open <sip:a@h>", out _, out var e2), Is.False);
+        Assert.That(e2, Does.Contain("unterminated"));
+        Assert.That(NameAddress.TryParse("<sip:a@h", out _, out var e3), Is.False);
+        Assert.That(e3, Does.Contain("'>'"));
+        Assert.That(NameAddress.TryParse("sip:a@h junk", out _, out _), Is.False);
+        var tel = NameAddress.Parse("tel:+4930123;tag=x");
+        Assert.That(tel.Uri.ToString(), Is.EqualTo("tel:+4930123"));
+        Assert.That(tel.Tag, Is.EqualTo("x"));
+    }
+
+    [Test]
     public void ContactWildcard()
     {
         var m = Parse(Head.Replace("OPTIONS", "REGISTER").Replace("1 REGISTER", "1 REGISTER") + "Contact: *\r\nExpires: 0\r\nContent-Length: 0\r\n\r\n");
