@@ -434,15 +434,7 @@ public static class SipParser
         return end;
     }
 
-    internal static bool IsToken(ReadOnlySpan<byte> s)
-    {
-        if (s.IsEmpty) return false;
-        foreach (var b in s)
-        {
-            if (!SipSyntax.IsTokenByte(b)) return false;
-        }
-        return true;
-    }
+    internal static bool IsToken(ReadOnlySpan<byte> s) => !s.IsEmpty && !s.ContainsAnyExcept(SipSyntax.TokenBytes);
 
     private static string Preview(ReadOnlySpan<byte> s)
     {
