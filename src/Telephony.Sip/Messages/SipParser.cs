@@ -226,7 +226,7 @@ public static class SipParser
             // A problem in the start line or a header line comes first in the message, so it is the one reported.
             if (pendingReason is not null)
             {
-                error = new SipParseError(pendingKind, pendingReason, headers, !isResponse);
+                error = new SipParseError(pendingKind, pendingReason, headers, !isResponse, method);
                 return false;
             }
 
@@ -240,13 +240,13 @@ public static class SipParser
                 if (raw.IndexOf((byte)',') >= 0) ambiguous = true;
                 else if (!TryParseContentLength(raw, out contentLength, out var clError))
                 {
-                    error = new SipParseError(SipParseErrorKind.BadContentLength, clError, headers, !isResponse);
+                    error = new SipParseError(SipParseErrorKind.BadContentLength, clError, headers, !isResponse, method);
                     return false;
                 }
             }
             if (ambiguous && streamed)
             {
-                error = new SipParseError(SipParseErrorKind.BadContentLength, "several Content-Length values", headers, !isResponse);
+                error = new SipParseError(SipParseErrorKind.BadContentLength, "several Content-Length values", headers, !isResponse, method);
                 return false;
             }
             int bodyEnd;
@@ -255,20 +255,20 @@ public static class SipParser
             {
                 if (streamed)
                 {
-                    error = new SipParseError(SipParseErrorKind.BadContentLength, "Content-Length is mandatory on stream transports (§18.3)", headers, !isResponse);
+                    error = new SipParseError(SipParseErrorKind.BadContentLength, "Content-Length is mandatory on stream transports (§18.3)", headers, !isResponse, method);
                     return false;
                 }
                 bodyEnd = span.Length; // §18.3 for UDP: body runs to the end of the datagram.
             }
             else if (contentLength > options.MaxBodyBytes)
             {
-                error = new SipParseError(SipParseErrorKind.TooLarge, $"Content-Length {contentLength} exceeds the limit of {options.MaxBodyBytes} bytes", headers, !isResponse);
+                error = new SipParseError(SipParseErrorKind.TooLarge, $"Content-Length {contentLength} exceeds the limit of {options.MaxBodyBytes} bytes", headers, !isResponse, method);
                 return false;
             }
             else if (contentLength > available)
             {
                 error = new SipParseError(SipParseErrorKind.BadContentLength,
-                    $"Content-Length {contentLength} is larger than the {available} body bytes received", headers, !isResponse);
+                    $"Content-Length {contentLength} is larger than the {available} body bytes received", headers, !isResponse, method);
                 return false;
             }
             else
@@ -277,7 +277,7 @@ public static class SipParser
             }
             if (bodyEnd - bodyStart > options.MaxBodyBytes)
             {
-                error = new SipParseError(SipParseErrorKind.TooLarge, $"body exceeds the limit of {options.MaxBodyBytes} bytes", headers, !isResponse);
+                error = new SipParseError(SipParseErrorKind.TooLarge, $"body exceeds the limit of {options.MaxBodyBytes} bytes", headers, !isResponse, method);
                 return false;
             }
 

@@ -51,7 +51,7 @@ public sealed record UasVerdict
     /// <summary>Headers the rejection must carry (Unsupported for 420, Accept for 415, Allow for 405 ...).</summary>
     public IReadOnlyList<SipHeader> ResponseHeaders { get; init; } = [];
 
-    /// <summary>True when the request has a Via, so a response can be routed back.</summary>
+    /// <summary>True when a response may be sent: the request has a Via to route it and is not an ACK.</summary>
     public bool CanRespond { get; init; } = true;
 
     /// <summary>Builds the rejection response for <paramref name="request"/> (null when accepted or not answerable).</summary>
@@ -84,8 +84,9 @@ public static class UasRequestCheck
     {
         ArgumentNullException.ThrowIfNull(request);
         policy ??= UasPolicy.Default;
-        var canRespond = request.HasHeader(SipHeaderNames.Via);
         var isAckOrCancel = request.Method is SipMethods.Ack or SipMethods.Cancel;
+        // An ACK is never answered (§17.2.3); anything else needs a Via to route the response back.
+        var canRespond = request.HasHeader(SipHeaderNames.Via) && request.Method != SipMethods.Ack;
 
         if (request.ValidateHeaders() is { } problem) return Reject(400, problem, canRespond);
 

@@ -65,6 +65,21 @@ public class UasCheckTests
     }
 
     [Test]
+    public void AckIsNeverAnswered()
+    {
+        var ack = Req("ACK", "Expires: soon\r\n");
+        var v = UasRequestCheck.Check(ack);
+        Assert.That(v.StatusCode, Is.EqualTo(400));
+        Assert.That(v.CanRespond, Is.False);
+        Assert.That(v.CreateResponse(ack, "h"), Is.Null);
+        var text = "ACK sip:a@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@h>;tag=1\r\nTo: <sip:b@h>;tag=2\r\nCall-ID: c\r\nCSeq: 1 ACK\r\nContent-Length: -1\r\n\r\n";
+        Assert.That(SipParser.TryParse(text, out _, out var e), Is.False);
+        Assert.That(e!.Method, Is.EqualTo("ACK"));
+        Assert.That(e.CanRespond, Is.False);
+        Assert.That(e.TryCreateResponse("h", out _), Is.False);
+    }
+
+    [Test]
     public void RequestWithoutViaCannotBeAnswered()
     {
         Assert.That(SipParser.TryParse("OPTIONS sip:a@h SIP/2.0\r\nFrom: <sip:a@h>;tag=1\r\nTo: <sip:b@h>\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\n\r\n", out var m, out _), Is.True);
