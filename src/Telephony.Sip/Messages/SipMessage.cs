@@ -11,6 +11,8 @@ public readonly record struct SipHeader(string Name, string Value);
 /// Header lines are indexed once at parse time; strings and typed values are created on first access and cached.
 /// Typed accessors never throw: they return null (or an empty list) when the header is absent or malformed;
 /// <see cref="ValidateHeaders"/> tells which header is malformed and why.
+/// Safe to read from several threads: the lazy caches only ever store equal values.
+/// To change a message, copy it into a <see cref="SipRequestBuilder"/> (or use <see cref="SipRequest.WithTopVia"/>).
 /// </summary>
 public abstract class SipMessage
 {
