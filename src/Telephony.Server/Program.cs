@@ -1,3 +1,4 @@
+using Telephony.Server.Agents;
 using Telephony.Server.Http;
 using Telephony.Server.Security;
 
@@ -5,6 +6,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
 builder.AddTelephonySecurity();
+builder.AddTelephonyAgents();
 
 var app = builder.Build();
 app.UseExceptionHandler();
@@ -14,6 +16,7 @@ app.UseAuthorization();
 
 app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
 app.MapTelephonySecurity();
+app.MapTelephonyAgents();
 
 app.Run();
 
