@@ -227,6 +227,20 @@ public class HeaderTests
         Assert.That(e6!.Kind, Is.EqualTo(SipParseErrorKind.BadStartLine));
     }
 
+    [TestCase("SIP/2.0 099 Low", "out of range")]
+    [TestCase("SIP/2.0 700 High", "out of range")]
+    [TestCase("SIP/2.0 20 OK", "three digits")]
+    [TestCase("SIP/2.0 2000 OK", "three digits")]
+    [TestCase("SIP/2.0", "Status-Line must be")]
+    [TestCase("SIP/1.0 200 OK", "unsupported SIP version")]
+    public void BadStatusLines(string statusLine, string reason)
+    {
+        var text = statusLine + "\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@h>;tag=1\r\nTo: <sip:b@h>\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\n\r\n";
+        Assert.That(SipParser.TryParse(text, out _, out var e), Is.False);
+        Assert.That(e!.Reason, Does.Contain(reason));
+        Assert.That(e.CanRespond, Is.False, "responses are never answered");
+    }
+
     [Test]
     public void FirstProblemWinsAndKeepsItsKind()
     {
