@@ -99,6 +99,20 @@ public class HeaderTests
     }
 
     [Test]
+    public void OutboundContactWithQuotedInstance()
+    {
+        var m = Parse(Head + "Contact: <sip:a@192.0.2.1;ob>;+sip.instance=\"<urn:uuid:00000000-0000-1000-8000-AABBCCDDEEFF>\";reg-id=1;expires=600, <sip:a@198.51.100.2>;q=0.1\r\nContent-Length: 0\r\n\r\n");
+        Assert.That(m.Contacts, Has.Count.EqualTo(2));
+        var c = m.Contacts[0];
+        Assert.That(c.SipUri!.Parameters.Contains("ob"), Is.True);
+        Assert.That(c.Parameters.Get("+sip.instance"), Is.EqualTo("<urn:uuid:00000000-0000-1000-8000-AABBCCDDEEFF>"));
+        Assert.That(c.Parameters.Get("reg-id"), Is.EqualTo("1"));
+        Assert.That(c.Expires, Is.EqualTo(600u));
+        Assert.That(c.ToString(), Is.EqualTo("<sip:a@192.0.2.1;ob>;+sip.instance=\"<urn:uuid:00000000-0000-1000-8000-AABBCCDDEEFF>\";reg-id=1;expires=600"));
+        Assert.That(m.Contacts[1].Q, Is.EqualTo(0.1));
+    }
+
+    [Test]
     public void ContactWildcard()
     {
         var m = Parse(Head.Replace("OPTIONS", "REGISTER").Replace("1 REGISTER", "1 REGISTER") + "Contact: *\r\nExpires: 0\r\nContent-Length: 0\r\n\r\n");
