@@ -1,0 +1,238 @@
+using System.Text;
+
+namespace Telephony.Sip.Messages;
+
+/// <summary>Character classes and small lexical helpers from the RFC 3261 §25.1 grammar.</summary>
+internal static class SipSyntax
+{
+    private const string TokenMarks = "-.!%*_+`'~";
+    private const string UnreservedMarks = "-_.!~*'()";
+    private const string UserUnreserved = "&=+$,;?/";
+    private const string PasswordExtra = "&=+$,";
+    private const string ParamUnreserved = "[]/:&+$";
+    private const string HeaderUnreserved = "[]/?:+$";
+
+    private const string AlphaNum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+    private static readonly System.Buffers.SearchValues<char> TokenChars = System.Buffers.SearchValues.Create(AlphaNum + TokenMarks);
+
+    /// <summary>token characters as bytes, for vectorised checks over received data.</summary>
+    public static readonly System.Buffers.SearchValues<byte> TokenBytes =
+        System.Buffers.SearchValues.Create(System.Text.Encoding.ASCII.GetBytes(AlphaNum + TokenMarks));
+
+    public static bool IsAlphaNum(char c) => char.IsAsciiLetterOrDigit(c);
+
+    public static bool IsTokenChar(char c) => TokenChars.Contains(c);
+
+    public static bool IsTokenByte(byte b) => TokenBytes.Contains(b);
+
+    public static bool IsUnreserved(char c) => IsAlphaNum(c) || UnreservedMarks.Contains(c, StringComparison.Ordinal);
+
+    public static bool IsUserChar(char c) => IsUnreserved(c) || UserUnreserved.Contains(c, StringComparison.Ordinal);
+
+    public static bool IsPasswordChar(char c) => IsUnreserved(c) || PasswordExtra.Contains(c, StringComparison.Ordinal);
+
+    public static bool IsParamChar(char c) => IsUnreserved(c) || ParamUnreserved.Contains(c, StringComparison.Ordinal);
+
+    public static bool IsHeaderChar(char c) => IsUnreserved(c) || HeaderUnreserved.Contains(c, StringComparison.Ordinal);
+
+    public static bool IsWhitespace(char c) => c is ' ' or '\t' or '\r' or '\n';
+
+    public static bool IsToken(ReadOnlySpan<char> s) => !s.IsEmpty && !s.ContainsAnyExcept(TokenChars);
+
+    /// <summary>Word characters of Call-ID (§25.1 "word").</summary>
+    public static bool IsWordChar(char c) => IsTokenChar(c) || "()<>:\\\"/[]?{}".Contains(c, StringComparison.Ordinal);
+
+    public static bool IsHex(char c) => char.IsAsciiHexDigit(c);
+
+    /// <summary>Checks every char is allowed or a valid %HEXHEX escape.</summary>
+    public static bool IsEscapedRun(ReadOnlySpan<char> s, Func<char, bool> allowed)
+    {
+        for (var i = 0; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (c == '%')
+            {
+                if (i + 2 >= s.Length || !IsHex(s[i + 1]) || !IsHex(s[i + 2])) return false;
+                i += 2;
+            }
+            else if (!allowed(c)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Decodes %HEXHEX escapes (as UTF-8 octets); invalid escapes are kept as-is.</summary>
+    public static string Unescape(string s)
+    {
+        if (!s.Contains('%', StringComparison.Ordinal)) return s;
+        var bytes = new List<byte>(s.Length);
+        Span<byte> utf = stackalloc byte[4];
+        for (var i = 0; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (c == '%' && i + 2 < s.Length && IsHex(s[i + 1]) && IsHex(s[i + 2]))
+            {
+                bytes.Add((byte)((HexValue(s[i + 1]) << 4) | HexValue(s[i + 2])));
+                i += 2;
+            }
+            else
+            {
+                var n = new Rune(char.IsSurrogate(c) ? '?' : c).EncodeToUtf8(utf);
+                for (var k = 0; k < n; k++) bytes.Add(utf[k]);
+            }
+        }
+        return Encoding.UTF8.GetString(bytes.ToArray());
+    }
+
+    private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+
+    /// <summary>Escapes every char not allowed by <paramref name="allowed"/> as %HH of its UTF-8 bytes.</summary>
+    public static string Escape(string s, Func<char, bool> allowed)
+    {
+        var needs = false;
+        foreach (var c in s)
+        {
+            if (!allowed(c)) { needs = true; break; }
+        }
+        if (!needs) return s;
+        var sb = new StringBuilder(s.Length + 8);
+        Span<byte> utf = stackalloc byte[4];
+        foreach (var rune in s.EnumerateRunes())
+        {
+            if (rune.IsAscii && allowed((char)rune.Value))
+            {
+                sb.Append((char)rune.Value);
+                continue;
+            }
+            var n = rune.EncodeToUtf8(utf);
+            for (var k = 0; k < n; k++) sb.Append('%').Append(utf[k].ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Skips LWS (SP, HTAB, and CRLF folding already normalised to SP).</summary>
+    public static int SkipWs(ReadOnlySpan<char> s, int i)
+    {
+        while (i < s.Length && IsWhitespace(s[i])) i++;
+        return i;
+    }
+
+    /// <summary>
+    /// Reads a quoted-string starting at <paramref name="i"/> (which must be '"').
+    /// Returns false on an unterminated string. <paramref name="end"/> is the index after the closing quote.
+    /// </summary>
+    public static bool TryReadQuoted(ReadOnlySpan<char> s, int i, out string value, out int end)
+    {
+        value = string.Empty;
+        end = i;
+        if (i >= s.Length || s[i] != '"') return false;
+        var sb = new StringBuilder();
+        for (var j = i + 1; j < s.Length; j++)
+        {
+            var c = s[j];
+            if (c == '\\')
+            {
+                if (j + 1 >= s.Length) return false;
+                var next = s[j + 1];
+                if (next is '\r' or '\n') return false;
+                sb.Append(next);
+                j++;
+            }
+            else if (c == '"')
+            {
+                value = sb.ToString();
+                end = j + 1;
+                return true;
+            }
+            else if (c is '\r' or '\n')
+            {
+                return false;
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Quotes a value as a quoted-string, escaping '"' and '\'.</summary>
+    public static string Quote(string value)
+    {
+        var sb = new StringBuilder(value.Length + 2).Append('"');
+        foreach (var c in value)
+        {
+            if (c is '"' or '\\') sb.Append('\\');
+            sb.Append(c);
+        }
+        return sb.Append('"').ToString();
+    }
+
+    /// <summary>
+    /// Splits a header value at top-level commas: commas inside quoted strings or &lt;...&gt; don't split.
+    /// Empty elements are returned as empty strings so callers can reject them.
+    /// </summary>
+    public static List<string> SplitList(string value)
+    {
+        var list = new List<string>();
+        var start = 0;
+        var inQuote = false;
+        var inAngle = false;
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (inQuote)
+            {
+                if (c == '\\') i++;
+                else if (c == '"') inQuote = false;
+            }
+            else if (c == '"') inQuote = true;
+            else if (c == '<') inAngle = true;
+            else if (c == '>') inAngle = false;
+            else if (c == ',' && !inAngle)
+            {
+                list.Add(value[start..i].Trim());
+                start = i + 1;
+            }
+        }
+        list.Add(value[start..].Trim());
+        return list;
+    }
+
+    private static readonly string[] CommonTokens =
+    [
+        "SIP", "2.0", "UDP", "TCP", "TLS", "SCTP", "WS", "WSS", "udp", "tcp", "tls", "ws", "wss", "branch", "received",
+        "rport", "maddr", "ttl", "tag", "lr", "transport", "user", "phone", "ip", "method", "expires", "q", "to-tag",
+        "from-tag", "early-only", "id", "cause", "text", "realm", "nonce", "uri", "response", "username", "qop", "auth",
+        "nc", "cnonce", "opaque", "algorithm", "MD5", "stale", "boundary", "charset", "application", "sdp", "+sip.instance",
+        "reg-id", "ob", "gr", "sip", "sips",
+    ];
+
+    /// <summary>Returns a shared string for frequent protocol tokens (no allocation), else a new string.</summary>
+    public static string Intern(ReadOnlySpan<char> s)
+    {
+        if (s.Length <= 12)
+        {
+            foreach (var t in CommonTokens)
+            {
+                if (s.SequenceEqual(t)) return t;
+            }
+        }
+        return s.ToString();
+    }
+
+    public static bool TryParseUInt(ReadOnlySpan<char> s, uint max, out uint value)
+    {
+        value = 0;
+        if (s.IsEmpty || s.Length > 10) return false;
+        ulong v = 0;
+        foreach (var c in s)
+        {
+            if (!char.IsAsciiDigit(c)) return false;
+            v = v * 10 + (uint)(c - '0');
+        }
+        if (v > max) return false;
+        value = (uint)v;
+        return true;
+    }
+}
