@@ -39,7 +39,8 @@ public sealed partial class CaseService
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
     }
 
-    public DateTimeOffset Now => _time.GetUtcNow();
+    /// <summary>The clock, cut to whole milliseconds: what the store keeps, so a returned case equals a reloaded one.</summary>
+    public DateTimeOffset Now => DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
 
     /// <summary>The working-day calendar as the operator has configured it now.</summary>
     public async Task<WorkingDayCalendar> CalendarAsync(CancellationToken ct = default) =>

@@ -12,7 +12,7 @@ public sealed record Ratio(long Numerator, long Denominator)
 /// Case population: cases whose intake time (<c>created_at</c>) is in the range, excluding
 /// duplicates merged into another case; each is judged by its state when the report runs.
 /// Call population: call records whose <c>offered_at</c> is in the range.
-/// Every definition below is the SQL in <see cref="Storage.SqlCaseStore"/>; docs/cases-kpis.md repeats them.
+/// Every definition below is the SQL in <see cref="Storage.SqlCaseStore"/>; docs/cases.md repeats them.
 /// </summary>
 public sealed record KpiReport
 {

@@ -181,4 +181,9 @@ public sealed record CaseQuery
     public int PageSize { get; init; } = 50;
 }
 
-public sealed record CasePage(IReadOnlyList<Case> Items, long Total, int Page, int PageSize);
+/// <summary>
+/// One page of a search. <see cref="Total"/> is exact up to the store's counting cap (10,000 by
+/// default); beyond it, counting every match of a broad filter would cost more than the page
+/// itself, so Total is the cap and <see cref="TotalIsLowerBound"/> is set ("10,000+").
+/// </summary>
+public sealed record CasePage(IReadOnlyList<Case> Items, long Total, int Page, int PageSize, bool TotalIsLowerBound = false);

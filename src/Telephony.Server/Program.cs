@@ -1,3 +1,4 @@
+using Telephony.Server.Cases;
 using Telephony.Server.Agents;
 using Telephony.Server.Calls;
 using Telephony.Server.Http;
@@ -7,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
 builder.AddTelephonySecurity();
+builder.AddTelephonyCases();
 builder.AddTelephonyAgents();
 builder.Services.AddSipEndpoint(builder.Configuration);
 builder.AddTelephonyCalls();
@@ -19,6 +21,7 @@ app.UseAuthorization();
 
 app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
 app.MapTelephonySecurity();
+app.MapTelephonyCases();
 app.MapTelephonyAgents();
 app.MapTelephonyCalls();
 

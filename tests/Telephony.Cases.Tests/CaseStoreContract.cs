@@ -106,6 +106,27 @@ public abstract partial class CaseStoreContract
     }
 
     [Test]
+    public async Task Of_two_racing_edits_of_one_version_exactly_one_wins()
+    {
+        for (var round = 0; round < 5; round++)
+        {
+            var c = await H.Intake($"race {round}");
+            var results = await Task.WhenAll(
+                Task.Run(() => Try(() => H.Move(c, CaseAction.Escalate, Harness.Agent, note: "first"))),
+                Task.Run(() => Try(() => H.Move(c, CaseAction.Dispatch, Harness.Agent, dept: 2))));
+            Assert.That(results.Count(ok => ok), Is.EqualTo(1), $"round {round}");
+            Assert.That((await Store.GetAsync(c.Id))!.Version, Is.EqualTo(2));
+            Assert.That(await Store.GetAuditAsync(c.Id), Has.Count.EqualTo(2));
+        }
+
+        static async Task<bool> Try(Func<Task> move)
+        {
+            try { await move(); return true; }
+            catch (ConcurrencyConflictException) { return false; }
+        }
+    }
+
+    [Test]
     public async Task A_failed_multi_row_write_leaves_nothing_behind()
     {
         var a = await H.Intake("a");
@@ -202,6 +223,17 @@ public abstract partial class CaseStoreContract
         H.Time.Advance(TimeSpan.FromDays(10));
         Assert.That(await Ids(new CaseQuery { Overdue = true }), Is.EqualTo(new[] { c.Id, b.Id, a.Id }));
         Assert.That(await Ids(new CaseQuery { Overdue = false }), Is.Empty);
+    }
+
+    [Test]
+    public async Task Search_totals_beyond_the_counting_cap_are_marked_as_lower_bounds()
+    {
+        for (var i = 0; i < 4; i++) { await H.Intake($"case {i}"); }
+        var capped = new SqlCaseStore(_db.Dialect, _db.ConnectionString, Microsoft.Extensions.Logging.Abstractions.NullLogger<SqlCaseStore>.Instance, maxCountedTotal: 3);
+        var page = await capped.SearchAsync(new CaseQuery { PageSize = 2 }, H.Time.GetUtcNow());
+        Assert.That((page.Total, page.TotalIsLowerBound, page.Items.Count), Is.EqualTo((3L, true, 2)));
+        var exact = await capped.SearchAsync(new CaseQuery { Text = "case 1" }, H.Time.GetUtcNow());
+        Assert.That((exact.Total, exact.TotalIsLowerBound), Is.EqualTo((1L, false)));
     }
 
     [Test]

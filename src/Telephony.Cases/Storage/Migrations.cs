@@ -78,7 +78,7 @@ public static class Migrations
                 ('110', '报警 Police emergency', 'emergencies: transfer at once');
             """),
         new(3, "indexes for search, deadlines and KPIs", d => $"""
-            CREATE INDEX ix_cases_created ON cases (created_at);
+            {d.CasesCreatedIndex}
             CREATE INDEX ix_cases_department_created ON cases (department_id, created_at);
             CREATE INDEX ix_cases_status_created ON cases (status, created_at);
             CREATE INDEX ix_cases_phone_created ON cases (citizen_phone, created_at);

@@ -15,6 +15,10 @@ public static partial class Migrator
         var applied = new List<int>();
         await using var connection = dialect.CreateConnection(connectionString);
         await connection.OpenAsync(ct).ConfigureAwait(false);
+        if (dialect.StartupPragmas.Length > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(dialect.StartupPragmas, cancellationToken: ct)).ConfigureAwait(false);
+        }
         await connection.ExecuteAsync(new CommandDefinition(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
             cancellationToken: ct)).ConfigureAwait(false);

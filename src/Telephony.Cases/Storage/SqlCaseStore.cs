@@ -17,12 +17,16 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
     private readonly string _connectionString;
     private readonly ILogger _logger;
     private readonly TimeSpan _localOffset;
+    private readonly int _maxCountedTotal;
 
     static SqlCaseStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
     /// <param name="localOffset">The hotline's UTC offset; used only to date case numbers (default +08:00).</param>
-    public SqlCaseStore(SqlDialect dialect, string connectionString, ILogger<SqlCaseStore> logger, TimeSpan? localOffset = null)
+    /// <param name="maxCountedTotal">Searches count matches exactly up to this many (see <see cref="CasePage"/>).</param>
+    public SqlCaseStore(SqlDialect dialect, string connectionString, ILogger<SqlCaseStore> logger, TimeSpan? localOffset = null, int maxCountedTotal = 10_000)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCountedTotal, 1);
+        _maxCountedTotal = maxCountedTotal;
         _dialect = dialect ?? throw new ArgumentNullException(nameof(dialect));
         _connectionString = connectionString ?? throw new ArgumentNullException(nameof(connectionString));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
@@ -149,10 +153,13 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
         parameters.Add("limit", size);
         parameters.Add("offset", (long)(page - 1) * size);
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM cases {where}", parameters, cancellationToken: ct)).ConfigureAwait(false);
+        parameters.Add("countCap", _maxCountedTotal + 1);
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT COUNT(*) FROM (SELECT 1 AS one FROM cases {where} LIMIT @countCap) capped", parameters, cancellationToken: ct)).ConfigureAwait(false);
         var rows = await connection.QueryAsync<CaseRow>(new CommandDefinition(
             $"SELECT {CaseColumns} FROM cases {where} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset", parameters, cancellationToken: ct)).ConfigureAwait(false);
-        return new CasePage(rows.Select(r => r.ToCase()).ToList(), total, page, size);
+        var capped = total > _maxCountedTotal;
+        return new CasePage(rows.Select(r => r.ToCase()).ToList(), capped ? _maxCountedTotal : total, page, size, capped);
     }
 
     public async IAsyncEnumerable<Case> ExportAsync(CaseQuery query, DateTimeOffset now, [EnumeratorCancellation] CancellationToken ct = default)
@@ -298,12 +305,12 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
         async Task<List<KpiGroupRow>> CaseGroups()
         {
             await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-            return (await connection.QueryAsync<KpiGroupRow>(new CommandDefinition(CaseKpiSql, range, cancellationToken: ct)).ConfigureAwait(false)).AsList();
+            return (await connection.QueryAsync<KpiGroupRow>(new CommandDefinition(_dialect.ReportSessionSetup + CaseKpiSql, range, cancellationToken: ct)).ConfigureAwait(false)).AsList();
         }
         async Task<CallKpiRow> CallTotals()
         {
             await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-            return await connection.QuerySingleAsync<CallKpiRow>(new CommandDefinition(CallKpiSql, range, cancellationToken: ct)).ConfigureAwait(false);
+            return await connection.QuerySingleAsync<CallKpiRow>(new CommandDefinition(_dialect.ReportSessionSetup + CallKpiSql, range, cancellationToken: ct)).ConfigureAwait(false);
         }
         var groupsTask = CaseGroups();
         var callsTask = CallTotals();

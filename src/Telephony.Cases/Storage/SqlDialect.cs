@@ -14,6 +14,12 @@ public abstract class SqlDialect
     /// <summary>Extra DDL for fast substring search (PostgreSQL: trigram GIN index); empty where none exists.</summary>
     public abstract string TextSearchIndex { get; }
     public abstract DbConnection CreateConnection(string connectionString);
+    /// <summary>The intake-time index every KPI report and date-bounded search walks.</summary>
+    public abstract string CasesCreatedIndex { get; }
+    /// <summary>Prefixed to report queries.</summary>
+    public abstract string ReportSessionSetup { get; }
+    /// <summary>Run once per start before migrating (SQLite: write-ahead log, so readers do not wait for a writer).</summary>
+    public abstract string StartupPragmas { get; }
     /// <summary>Serialises migrators of several nodes inside a transaction (no-op where the database already does).</summary>
     public abstract string MigrationLock { get; }
 
@@ -35,6 +41,9 @@ public abstract class SqlDialect
         public override string LikeOperator => "LIKE"; // ASCII case-insensitive in SQLite
         public override string TextSearchIndex => "";
         public override string MigrationLock => "";
+        public override string StartupPragmas => "PRAGMA journal_mode=WAL;";
+        public override string CasesCreatedIndex => "CREATE INDEX ix_cases_created ON cases (created_at);";
+        public override string ReportSessionSetup => "";
 
         public override DbConnection CreateConnection(string connectionString)
         {
@@ -54,6 +63,16 @@ public abstract class SqlDialect
             """;
         // One fixed advisory key: only one node migrates at a time; released at commit.
         public override string MigrationLock => "SELECT pg_advisory_xact_lock(1234512345);";
+        public override string StartupPragmas => "";
         public override DbConnection CreateConnection(string connectionString) => new NpgsqlConnection(connectionString);
+        // Covering: the monthly KPI pass reads only this index (an index-only scan of the
+        // month's ~600k entries) instead of the month's heap pages, which are 3-5x larger.
+        public override string CasesCreatedIndex => """
+            CREATE INDEX ix_cases_created ON cases (created_at) INCLUDE (status, channel, category, department_id,
+                dispatched_at, sign_due_at, signed_at, due_at, completed_at, reopen_count, callback_at, satisfaction,
+                direct_answer, return_count, citizen_phone, repeat_contact);
+            """;
+        // JIT compilation costs 100-170 ms per report query here and saves less than that.
+        public override string ReportSessionSetup => "SET jit = off; ";
     }
 }

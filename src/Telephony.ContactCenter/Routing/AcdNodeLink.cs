@@ -12,8 +12,8 @@ namespace Telephony.ContactCenter.Routing;
 /// </summary>
 public interface IAcdNodeLink
 {
-    /// <summary>Starts receiving the assignments meant for <paramref name="node"/>.</summary>
-    Task StartAsync(string node, Func<Assignment, Task> onHandOff, CancellationToken ct = default);
+    /// <summary>Starts receiving the assignments meant for <paramref name="node"/>; dispose the result to stop.</summary>
+    Task<IAsyncDisposable> StartAsync(string node, Func<Assignment, Task> onHandOff, CancellationToken ct = default);
 
     /// <summary>Sends the assignment to its call's node; false when no such node is listening.</summary>
     Task<bool> HandOffAsync(Assignment assignment, CancellationToken ct = default);
@@ -22,7 +22,15 @@ public interface IAcdNodeLink
 /// <summary>One node only: every queued call is this node's, so there is never anyone to hand off to.</summary>
 public sealed class SingleNodeLink : IAcdNodeLink
 {
-    public Task StartAsync(string node, Func<Assignment, Task> onHandOff, CancellationToken ct = default) => Task.CompletedTask;
+    public Task<IAsyncDisposable> StartAsync(string node, Func<Assignment, Task> onHandOff, CancellationToken ct = default) =>
+        Task.FromResult<IAsyncDisposable>(Nothing.Instance);
+
+    private sealed class Nothing : IAsyncDisposable
+    {
+        public static readonly Nothing Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
 
     public Task<bool> HandOffAsync(Assignment assignment, CancellationToken ct = default) => Task.FromResult(false);
 }
@@ -32,10 +40,12 @@ public sealed class RedisAcdNodeLink(IConnectionMultiplexer redis, string keyPre
 {
     private RedisChannel ChannelOf(string node) => RedisChannel.Literal(keyPrefix + ":acd-node:" + node);
 
-    public async Task StartAsync(string node, Func<Assignment, Task> onHandOff, CancellationToken ct = default)
+    public async Task<IAsyncDisposable> StartAsync(string node, Func<Assignment, Task> onHandOff, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(onHandOff);
-        await redis.GetSubscriber().SubscribeAsync(ChannelOf(node), (channel, message) =>
+        var channel = ChannelOf(node);
+        var subscriber = redis.GetSubscriber();
+        Action<RedisChannel, RedisValue> handler = (from, message) =>
         {
             if (message.IsNullOrEmpty)
                 return;
@@ -50,7 +60,14 @@ public sealed class RedisAcdNodeLink(IConnectionMultiplexer redis, string keyPre
             }
             if (assignment is not null)
                 _ = onHandOff(assignment);
-        }).ConfigureAwait(false);
+        };
+        await subscriber.SubscribeAsync(channel, handler).ConfigureAwait(false);
+        return new Subscription(subscriber, channel, handler);
+    }
+
+    private sealed class Subscription(ISubscriber subscriber, RedisChannel channel, Action<RedisChannel, RedisValue> handler) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await subscriber.UnsubscribeAsync(channel, handler).ConfigureAwait(false);
     }
 
     public async Task<bool> HandOffAsync(Assignment assignment, CancellationToken ct = default)

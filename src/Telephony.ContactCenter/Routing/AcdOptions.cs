@@ -14,6 +14,9 @@ public sealed class AcdOptions
     /// <summary>After-call work; the seat returns to Ready by itself when it is over.</summary>
     public TimeSpan WrapUpTime { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How far past the ring timeout a Reserved/Ringing seat of another node's call counts as abandoned.</summary>
+    public TimeSpan StaleGrace { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The queues calls may be put in.</summary>
     public IReadOnlyList<QueueDefinition> Queues { get; init; } = [];
 

@@ -13,6 +13,10 @@ namespace Telephony.ContactCenter.Routing;
 /// The ACD of one server node. Calls wait in queues (priority, then arrival); the longest-idle Ready
 /// agent with the queue's skills gets the best waiting call; a seat that rings too long goes NotReady
 /// ("no answer") and the call moves on; wrap-up ends by itself.
+/// A call needing more than its queue's skills (its language, or the IVR's extra skills such as
+/// "charity") waits in a route of that queue named <c>queue+skill+skill</c> whose required skills are
+/// the union, so it only ever goes to an agent who has them all; routes are derived from their
+/// names, so every node understands every other node's routes.
 /// Everything runs through one mailbox (a <see cref="Channel{T}"/> read by one loop), so the node's
 /// view of its calls needs no locks; seat and queue state lives in the <see cref="ISeatStore"/>,
 /// whose operations are atomic across nodes.
@@ -35,9 +39,11 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     private readonly ILogger _log;
     private readonly TimerScheduler _timers;
     private readonly Dictionary<string, QueueDefinition> _queues;
+    private readonly Dictionary<string, QueueDefinition?> _routes = new(StringComparer.Ordinal); // mailbox only
     private readonly Dictionary<string, LiveCall> _live = new(StringComparer.Ordinal); // mailbox only
     private readonly Channel<Func<Task>> _mailbox = Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
+    private IAsyncDisposable? _handOffs;
 
     public AutomaticCallDistributor(
         ISeatStore store,
@@ -62,6 +68,8 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
         _queues = new(StringComparer.Ordinal);
         foreach (var queue in options.Queues)
         {
+            if (string.IsNullOrWhiteSpace(queue.Name) || queue.Name.Contains(RouteSeparator, StringComparison.Ordinal))
+                throw new ArgumentException($"Queue name '{queue.Name}' is empty or contains '{RouteSeparator}'.", nameof(options));
             if (!_queues.TryAdd(queue.Name, queue with { RequiredSkills = SkillNames.Normalize(queue.RequiredSkills) }))
                 throw new ArgumentException($"Queue '{queue.Name}' is configured twice.", nameof(options));
         }
@@ -78,7 +86,42 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     public async Task InitializeAsync(CancellationToken ct = default)
     {
         await _store.EnsureSeatsAsync(_options.Seats, _time.GetUtcNow(), ct).ConfigureAwait(false);
-        await _nodes.StartAsync(_options.Node, a => Post(() => ReceiveHandOffAsync(a)), ct).ConfigureAwait(false);
+        _handOffs = await _nodes.StartAsync(_options.Node, a => Post(() => ReceiveHandOffAsync(a)), ct).ConfigureAwait(false);
+        ScheduleSweep();
+    }
+
+    /// <summary>The NotReady reason of a seat freed by the sweep.</summary>
+    public const string StaleReason = "stale reservation";
+
+    private void ScheduleSweep() => _timers.Schedule(_options.RingTimeout, () => PostFromTimer(SweepAsync));
+
+    /// <summary>
+    /// Frees seats left Reserved or Ringing well past the ring timeout for a call this node does not
+    /// hold: the node that owned the call is gone (its own ring timer would have fired long ago).
+    /// Without this such an agent could neither take calls nor change state.
+    /// </summary>
+    private async Task SweepAsync()
+    {
+        try
+        {
+            var now = _time.GetUtcNow();
+            foreach (var seat in await _store.GetSeatsAsync().ConfigureAwait(false))
+            {
+                if (seat.State is not (AgentState.Reserved or AgentState.Ringing) || seat.CallId is null
+                    || _live.ContainsKey(seat.CallId) || now - seat.StateSince <= _options.RingTimeout + _options.StaleGrace)
+                    continue;
+                var freed = await _store.TransitionAsync(new SeatTransitionRequest(seat.Extension, AgentState.NotReady, StaleReason, ExpectedCallId: seat.CallId), now).ConfigureAwait(false);
+                if (freed.Succeeded)
+                {
+                    LogStaleSeat(seat.Extension, seat.CallId);
+                    await PublishStateAsync(freed.Seat!, seat.AgentId).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            ScheduleSweep();
+        }
     }
 
     // ---- calls (from the server's call manager) ----
@@ -93,18 +136,53 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(call.CallId);
         if (!_queues.TryGetValue(call.Queue, out var queue))
             throw new ArgumentException($"Unknown queue '{call.Queue}'.", nameof(call));
+        var needs = SkillNames.Normalize([.. call.Skills ?? [], call.Language ?? ""]);
+        if (needs.FirstOrDefault(s => !SkillNames.IsValid(s)) is { } bad)
+            throw new ArgumentException($"Invalid skill or language '{bad}'.", nameof(call));
+        var route = RouteOf(queue, needs);
         return Post(async () =>
         {
             using var scope = CallScope(call.CallId);
             if (_live.ContainsKey(call.CallId))
                 return await PositionOfAsync(call.CallId).ConfigureAwait(false);
-            var entry = new QueueEntry(call.CallId, queue.Name, QueuePriority.Clamp(call.Priority + queue.Priority), _time.GetUtcNow(), _options.Node);
-            _live[call.CallId] = new LiveCall(call, queue, entry);
+            _routes.TryAdd(route.Name, route);
+            var entry = new QueueEntry(call.CallId, route.Name, QueuePriority.Clamp(call.Priority + queue.Priority), _time.GetUtcNow(), _options.Node);
             await _store.EnqueueAsync(entry, ct).ConfigureAwait(false);
-            LogQueued(call.CallId, queue.Name, entry.Priority);
-            await DispatchQueueAsync(queue).ConfigureAwait(false);
+            _live[call.CallId] = new LiveCall(call, route, entry);
+            LogQueued(call.CallId, route.Name, entry.Priority);
+            await DispatchQueueAsync(route).ConfigureAwait(false);
             return await PositionOfAsync(call.CallId).ConfigureAwait(false);
         });
+    }
+
+    /// <summary>Separates a queue's name from the extra skills in a route's name.</summary>
+    public const char RouteSeparator = '+';
+
+    /// <summary>The route of <paramref name="queue"/> for a call needing <paramref name="needs"/> as well.</summary>
+    public static QueueDefinition RouteOf(QueueDefinition queue, IEnumerable<string> needs)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        var extra = SkillNames.Normalize(needs).Except(queue.RequiredSkills, StringComparer.Ordinal).ToList();
+        return extra.Count == 0
+            ? queue
+            : queue with
+            {
+                Name = queue.Name + RouteSeparator + string.Join(RouteSeparator, extra),
+                RequiredSkills = SkillNames.Normalize([.. queue.RequiredSkills, .. extra]),
+            };
+    }
+
+    /// <summary>The route a store queue name stands for (a configured queue, or one derived by any node); null if unknown.</summary>
+    private QueueDefinition? ResolveRoute(string name)
+    {
+        if (_routes.TryGetValue(name, out var known))
+            return known;
+        var parts = name.Split(RouteSeparator);
+        QueueDefinition? route = null;
+        if (_queues.TryGetValue(parts[0], out var queue) && parts.Skip(1).All(SkillNames.IsValid))
+            route = parts.Length == 1 ? queue : RouteOf(queue, parts.Skip(1));
+        _routes[name] = route;
+        return route;
     }
 
     /// <summary>The agent's softphone answered. False when the offer is no longer valid (the server hangs up that leg).</summary>
@@ -239,7 +317,11 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
         var seat = await _store.GetSeatAsync(extension).ConfigureAwait(false);
         if (seat is not { State: AgentState.Ready })
             return;
-        var eligible = _queues.Values.Where(q => seat.HasSkills(q.RequiredSkills)).Select(q => q.Name).ToList();
+        var eligible = (await _store.GetWaitingQueuesAsync().ConfigureAwait(false))
+            .Select(ResolveRoute)
+            .Where(r => r is not null && seat.HasSkills(r.RequiredSkills))
+            .Select(r => r!.Name)
+            .ToList();
         var assignment = await _store.TryAssignSeatAsync(extension, eligible, _time.GetUtcNow()).ConfigureAwait(false);
         if (assignment is null)
             return;
@@ -248,7 +330,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
 
     private async Task AfterOfferAsync(Assignment assignment, OfferOutcome outcome)
     {
-        if (!_queues.TryGetValue(assignment.Call.Queue, out var queue))
+        if (ResolveRoute(assignment.Call.Queue) is not { } queue)
             return;
         if (outcome == OfferOutcome.Requeued)
             await DispatchQueueAsync(queue).ConfigureAwait(false);
@@ -293,7 +375,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
         await PublishStateAsync(seat, seat.AgentId).ConfigureAwait(false);
         var call = live.Call;
         var pop = new ScreenPop(callId, seat.Extension, seat.AgentId ?? "", call.CallerNumber, call.DialedNumber, call.IvrPath,
-            call.IvrDigits, call.Language, live.Queue.Name, now - live.Entry.EnqueuedAt, now);
+            call.IvrDigits, call.Language, call.Queue, now - live.Entry.EnqueuedAt, now);
         bool rings;
         try
         {
@@ -497,6 +579,8 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_handOffs is not null)
+            await _handOffs.DisposeAsync().ConfigureAwait(false);
         _mailbox.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
         _timers.Dispose();
@@ -547,6 +631,9 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not deliver {Event} to seat {Extension}")]
     private partial void LogPublishFailed(Exception ex, string @event, string extension);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Seat {Extension} was left holding call {CallId} by a node that is gone; set NotReady")]
+    private partial void LogStaleSeat(string extension, string callId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A contact-center timer failed")]
     private partial void LogTimerFailed(Exception ex);

@@ -46,6 +46,9 @@ public interface ISeatStore
     /// <summary>The queue's calls in serving order.</summary>
     Task<IReadOnlyList<QueueEntry>> GetQueueAsync(string queue, CancellationToken ct = default);
 
+    /// <summary>The names of the queues that have at least one call waiting.</summary>
+    Task<IReadOnlyList<string>> GetWaitingQueuesAsync(CancellationToken ct = default);
+
     /// <summary>The call's 1-based position, or null when it is not in the queue.</summary>
     Task<int?> GetQueuePositionAsync(string queue, string callId, CancellationToken ct = default);
 

@@ -175,7 +175,17 @@ public sealed class InProcessSeatStore : ISeatStore
     public Task<IReadOnlyList<QueueEntry>> GetQueueAsync(string queue, CancellationToken ct = default)
     {
         lock (_gate)
-            return Task.FromResult<IReadOnlyList<QueueEntry>>([.. QueueOf(queue).Select(w => w.Entry)]);
+        {
+            return Task.FromResult<IReadOnlyList<QueueEntry>>(
+                _queues.TryGetValue(queue, out var waiting) ? [.. waiting.Select(w => w.Entry)] : []);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> GetWaitingQueuesAsync(CancellationToken ct = default)
+    {
+        lock (_gate)
+            return Task.FromResult<IReadOnlyList<string>>([.. _queues.Where(q => q.Value.Count > 0).Select(q => q.Key).Order(StringComparer.Ordinal)]);
     }
 
     /// <inheritdoc />
@@ -185,7 +195,7 @@ public sealed class InProcessSeatStore : ISeatStore
         {
             if (!_waitingByCall.TryGetValue(callId, out var waiting) || waiting.Entry.Queue != queue)
                 return Task.FromResult<int?>(null);
-            return Task.FromResult<int?>(PositionOf(QueueOf(queue), waiting));
+            return Task.FromResult<int?>(PositionOf(_queues[queue], waiting));
         }
     }
 
@@ -196,8 +206,7 @@ public sealed class InProcessSeatStore : ISeatStore
         var skills = SkillNames.Normalize(queue.RequiredSkills);
         lock (_gate)
         {
-            var waiting = QueueOf(queue.Name);
-            if (waiting.Count == 0)
+            if (!_queues.TryGetValue(queue.Name, out var waiting) || waiting.Count == 0)
                 return Task.FromResult<Assignment?>(null);
             var seat = LongestIdle(skills);
             if (seat is null)

@@ -14,6 +14,7 @@ namespace Telephony.ContactCenter.Store;
 ///   P q:QUEUE     zset   queued call ids scored (999 - priority) * 1e12 + arrival key (ms since 2025, exact in a double);
 ///                        equal scores order by call id, as the in-process store does
 ///   P call:ID     hash   queue, prio, enq, node of a queued call
+///   P queues      set    names of the queues with calls waiting
 /// Every script receives P as ARGV[1].
 /// </summary>
 internal static class RedisSeatScripts
@@ -71,6 +72,7 @@ internal static class RedisSeatScripts
         end
         local function takecall(queue, callid)
           redis.call('ZREM', P .. 'q:' .. queue, callid)
+          if redis.call('ZCARD', P .. 'q:' .. queue) == 0 then redis.call('SREM', P .. 'queues', queue) end
           local info = redis.call('HMGET', P .. 'call:' .. callid, 'prio', 'enq', 'node')
           redis.call('DEL', P .. 'call:' .. callid)
           return {callid, queue, info[1] or '0', info[2] or '0', info[3] or ''}
@@ -153,6 +155,7 @@ internal static class RedisSeatScripts
         if redis.call('EXISTS', P .. 'call:' .. callid) == 0 then
           local score = string.format('%.0f', (999 - prio) * 1e12 + tonumber(ARGV[7]))
           redis.call('ZADD', q, score, callid)
+          redis.call('SADD', P .. 'queues', queue)
           redis.call('HSET', P .. 'call:' .. callid, 'queue', queue, 'prio', ARGV[4], 'enq', enq, 'node', node)
         end
         local rank = redis.call('ZRANK', P .. 'q:' .. redis.call('HGET', P .. 'call:' .. callid, 'queue'), callid)

@@ -140,6 +140,13 @@ public sealed class RedisSeatStore : ISeatStore
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> GetWaitingQueuesAsync(CancellationToken ct = default)
+    {
+        var names = await _db.SetMembersAsync(_prefix + "queues").ConfigureAwait(false);
+        return [.. names.Select(n => n.ToString()).Order(StringComparer.Ordinal)];
+    }
+
+    /// <inheritdoc />
     public async Task<int?> GetQueuePositionAsync(string queue, string callId, CancellationToken ct = default)
     {
         var rank = await _db.SortedSetRankAsync(_prefix + "q:" + queue, callId).ConfigureAwait(false);

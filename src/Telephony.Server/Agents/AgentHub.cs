@@ -62,7 +62,14 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
             && await acd.Store.GetSeatAsync(ext).ConfigureAwait(false) is { State: AgentState.Ready })
         {
             LogDisconnectedWhileReady(agent, ext);
-            await acd.SetNotReadyAsync(ext, agent, DisconnectedReason).ConfigureAwait(false);
+            try
+            {
+                await acd.SetNotReadyAsync(ext, agent, DisconnectedReason).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The server is shutting down; the seat keeps its state in the store.
+            }
         }
         await base.OnDisconnectedAsync(exception).ConfigureAwait(false);
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Telephony.ContactCenter.Agents;
 using Telephony.ContactCenter.Queues;
+using Telephony.ContactCenter.Routing;
 
 namespace Telephony.Server.Agents;
 
@@ -34,6 +35,8 @@ public sealed class AgentsFile
         {
             if (string.IsNullOrWhiteSpace(q.Name) || q.Skills is null || q.Skills.Count == 0)
                 throw new InvalidOperationException($"agents file {path}: queue #{i} needs a 'name' and 'skills'");
+            if (q.Name.Contains(AutomaticCallDistributor.RouteSeparator, StringComparison.Ordinal))
+                throw new InvalidOperationException($"agents file {path}: queue '{q.Name}': a name may not contain '{AutomaticCallDistributor.RouteSeparator}'");
             if (q.AverageHandleSeconds is <= 0 or > 86_400)
                 throw new InvalidOperationException($"agents file {path}: queue '{q.Name}': 'averageHandleSeconds' must be 1..86400");
             queues.Add(new QueueDefinition(q.Name, q.Skills, q.Priority, TimeSpan.FromSeconds(q.AverageHandleSeconds)));

@@ -47,6 +47,7 @@ public sealed class AcdTests(string storeKind)
             new AgentProfile("wang", "Wang Fang", ["zh", "taxi"]),
             new AgentProfile("chen", "Chen Jie", ["zh", "general"]),
             new AgentProfile("amy", "Amy Smith", ["en", "general"]),
+            new AgentProfile("zhao", "Zhao Min", ["zh", "general", "charity"]),
         ]);
         var options = new AcdOptions
         {
@@ -284,6 +285,52 @@ public sealed class AcdTests(string storeKind)
         Assert.That(() => _acd.SetNotReadyAsync("1001", "li", "  "), Throws.ArgumentException);
         Assert.That(() => _acd.SetNotReadyAsync("1001", "li", new string('x', 65)), Throws.ArgumentException);
         Assert.That(() => _acd.EnqueueAsync(Call("c9", "no-such-queue")), Throws.ArgumentException);
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task A_seat_left_ringing_by_a_node_that_is_gone_is_freed_by_the_sweep()
+    {
+        await ReadyAsync("1001", "li");
+        await ReadyAsync("1002", "wang");
+        // Another node reserved li for its call, rang, and died.
+        await _acd.Store.TryReserveAsync(["zh"], "ghost", _time.GetUtcNow());
+        await _acd.Store.TransitionAsync(new SeatTransitionRequest("1001", AgentState.Ringing), _time.GetUtcNow());
+        // This node's own ringing call is left alone by the sweep.
+        await _acd.EnqueueAsync(Call("c1", "zh-taxi"));
+        Assert.That(_calls.Offers.Single().Seat.Extension, Is.EqualTo("1002"));
+        await _acd.AgentAnsweredAsync("c1");
+
+        await AdvanceAsync(Ring + TimeSpan.FromSeconds(10));
+        Assert.That((await SeatAsync("1001")).State, Is.EqualTo(AgentState.Ringing), "not stale yet");
+        await AdvanceAsync(Ring);
+        var li = await SeatAsync("1001");
+        Assert.That((li.State, li.Reason, li.CallId), Is.EqualTo((AgentState.NotReady, AutomaticCallDistributor.StaleReason, (string?)null)));
+        Assert.That((await SeatAsync("1002")).State, Is.EqualTo(AgentState.OnCall));
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task A_call_needing_extra_skills_waits_for_an_agent_who_has_them_all()
+    {
+        await ReadyAsync("1003", "chen");
+        var charity = await _acd.EnqueueAsync(Call("c1", "zh-general") with { Skills = ["Charity"] });
+        Assert.That(charity!.Queue, Is.EqualTo("zh-general+charity"), "chen lacks charity: the call waits in its route");
+        Assert.That(_calls.Offers, Is.Empty);
+        Assert.That(await _acd.EnqueueAsync(Call("c2", "zh-general")), Is.Null, "a plain general call goes to chen");
+
+        await ReadyAsync("1005", "zhao");
+        var offer = _calls.Offers.Last();
+        Assert.That((offer.Pop.CallId, offer.Seat.Extension, offer.Pop.Queue), Is.EqualTo(("c1", "1005", "zh-general")));
+        Assert.That(() => _acd.EnqueueAsync(Call("c3", "zh-general") with { Skills = ["no,comma"] }), Throws.ArgumentException);
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task The_language_is_a_required_skill()
+    {
+        await ReadyAsync("1004", "amy");
+        await _acd.EnqueueAsync(Call("c1", "en-general") with { Language = "zh" });
+        Assert.That(_calls.Offers, Is.Empty, "amy speaks no zh");
+        await _acd.EnqueueAsync(Call("c2", "en-general") with { Language = "en" });
+        Assert.That(_calls.Offers.Single().Pop.CallId, Is.EqualTo("c2"));
     }
 
     [Test, CancelAfter(10_000)]

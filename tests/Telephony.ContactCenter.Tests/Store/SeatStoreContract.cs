@@ -203,6 +203,20 @@ public abstract class SeatStoreContract
     }
 
     [Test]
+    public async Task Waiting_queues_are_those_with_calls()
+    {
+        Assert.That(await Store.GetWaitingQueuesAsync(), Is.Empty);
+        await Store.EnqueueAsync(Call("c1", "taxi+zh", 0, 1));
+        await Store.EnqueueAsync(Call("c2", "general", 0, 2));
+        Assert.That(await Store.GetWaitingQueuesAsync(), Is.EqualTo(new[] { "general", "taxi+zh" }));
+        await Store.RemoveFromQueueAsync("general", "c2");
+        Assert.That(await Store.GetWaitingQueuesAsync(), Is.EqualTo(new[] { "taxi+zh" }));
+        await ReadyAsync("1001", "a1", 3, "zh", "taxi");
+        await Store.TryAssignQueueHeadAsync(new QueueDefinition("taxi+zh", ["taxi", "zh"], 0, TimeSpan.FromMinutes(1)), At(4));
+        Assert.That(await Store.GetWaitingQueuesAsync(), Is.Empty);
+    }
+
+    [Test]
     public async Task A_call_put_back_keeps_its_place()
     {
         await Store.EnqueueAsync(Call("c1", "q", 0, 1));

@@ -19,6 +19,7 @@ internal sealed class AgentDesk : IAsyncDisposable
     public HubConnection Connection { get; }
     public Channel<AgentStateChanged> States { get; } = Channel.CreateUnbounded<AgentStateChanged>();
     public Channel<ScreenPop> Pops { get; } = Channel.CreateUnbounded<ScreenPop>();
+    public Channel<DesktopEvent> CallEvents { get; } = Channel.CreateUnbounded<DesktopEvent>();
 
     public static async Task<string> TokenAsync(WebApplicationFactory<Program> factory, string user, string password)
     {
@@ -48,6 +49,9 @@ internal sealed class AgentDesk : IAsyncDisposable
         var desk = new AgentDesk(connection);
         connection.On<AgentStateChanged>(nameof(IAgentClient.StateChanged), s => desk.States.Writer.TryWrite(s));
         connection.On<ScreenPop>(nameof(IAgentClient.ScreenPop), p => desk.Pops.Writer.TryWrite(p));
+        connection.On<CallOffered>(nameof(IAgentClient.CallOffered), e => desk.CallEvents.Writer.TryWrite(e));
+        connection.On<CallAnswered>(nameof(IAgentClient.CallAnswered), e => desk.CallEvents.Writer.TryWrite(e));
+        connection.On<CallEnded>(nameof(IAgentClient.CallEnded), e => desk.CallEvents.Writer.TryWrite(e));
         try
         {
             await connection.StartAsync();
