@@ -151,7 +151,17 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
     public async ValueTask SendStatelessResponseAsync(SipResponse response, SipFlow requestFlow, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(response);
-        var flow = requestFlow.Protocol.IsReliable() ? requestFlow : ResponseFlowFor(response.TopVia, requestFlow);
+        var flow = requestFlow;
+        if (!requestFlow.Protocol.IsReliable())
+        {
+            flow = ResponseFlowFor(response.TopVia, requestFlow);
+        }
+        else if (requestFlow.Connection is not { IsOpen: true })
+        {
+            // §18.2.2: the connection is gone; open one to the source address and the sent-by port.
+            var target = new IPEndPoint(requestFlow.Remote.Address, response.TopVia?.Port ?? 5060);
+            flow = await _transports.GetFlowAsync(new SipDestination(requestFlow.Protocol, target), cancellationToken).ConfigureAwait(false);
+        }
         await _transports.SendAsync(flow, response.RawBytes, cancellationToken).ConfigureAwait(false);
     }
 
