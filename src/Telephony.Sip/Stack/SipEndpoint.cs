@@ -174,6 +174,10 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         if (_options.RequestRPort) parameters = parameters.With("rport", null);
         var local = _transports.LocalFor(flow.Protocol, flow.Remote) ?? flow.Local;
         var via = new ViaHeader(flow.Protocol.ToViaToken(), ViaHostFor(local, flow.Remote.Address), local.Port, parameters);
+        var fast = top is null
+            ? SipViaRewriter.InsertTopVia(request, via, _options.Parser)
+            : SipViaRewriter.ReplaceTopVia(request, via, _options.Parser);
+        if (fast is not null) return fast;
         var builder = SipRequestBuilder.From(request);
         if (top is not null) ReplaceVias(builder, request.Via, via, skipTop: true);
         else builder.PrependVia(via);
@@ -275,7 +279,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
     /// RFC 3581 §4: when the Via has an empty <c>rport</c>, fill in the source port and always add
     /// <c>received</c>. Responses copy the Via, so they carry both back (and are routed by them).
     /// </summary>
-    private static SipRequest StampVia(SipRequest request, SipFlow flow)
+    private SipRequest StampVia(SipRequest request, SipFlow flow)
     {
         var via = request.TopVia!;
         var source = flow.Remote.Address;
@@ -284,6 +288,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         if (!addReceived) return request;
         var stamped = via.WithParameter("received", source.ToString());
         if (fillRPort) stamped = stamped.WithParameter("rport", flow.Remote.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (SipViaRewriter.ReplaceTopVia(request, stamped, _options.Parser) is { } fast) return fast;
         var builder = SipRequestBuilder.From(request);
         ReplaceVias(builder, request.Via, stamped, skipTop: true);
         return builder.Build();
@@ -326,6 +331,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         return port == flow.Remote.Port ? flow : SipTransportManager.Redirect(flow, new IPEndPoint(flow.Remote.Address, port));
     }
 
+    // No scope object at all when nothing would log (the benchmark's and tests' null logger).
     private IDisposable? BeginCallScope(string? callId) =>
-        callId is null ? null : _logger.BeginScope("Call-ID {CallId}", callId);
+        callId is null || !_logger.IsEnabled(LogLevel.Critical) ? null : _logger.BeginScope("Call-ID {CallId}", callId);
 }

@@ -137,7 +137,8 @@ internal sealed class SipTransactionLayer : ISipTransactionHost
             OnCancel(tx, key, tu);
             return;
         }
-        Invoke(() => tu.OnRequest(tx));
+        try { tu.OnRequest(tx); }
+        catch (Exception ex) { Logger.LogError(ex, "Transaction user failed on {Method}", request.Method); }
     }
 
     /// <summary>§9.2: CANCEL matches the INVITE server transaction with the same key but method INVITE.</summary>
