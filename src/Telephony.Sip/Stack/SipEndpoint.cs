@@ -184,6 +184,18 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         return builder.Build();
     }
 
+    /// <summary>
+    /// The host and port this endpoint uses in its Via sent-by toward <paramref name="destination"/>
+    /// — also what a Contact should carry (the listening port, and <see cref="SipEndpointOptions.ViaHost"/>
+    /// or the local address that routes to the peer).
+    /// </summary>
+    public (string Host, int Port) GetLocalAddress(SipDestination destination)
+    {
+        var local = _transports.LocalFor(destination.Protocol, destination.EndPoint)
+            ?? throw new InvalidOperationException($"No {destination.Protocol} listener.");
+        return (ViaHostFor(local, destination.EndPoint.Address), local.Port);
+    }
+
     private string ViaHostFor(IPEndPoint local, IPAddress remote)
     {
         if (_options.ViaHost is { } configured) return configured;

@@ -28,6 +28,9 @@ public class EndpointTests
         Assert.That(via.Received, Is.EqualTo("127.0.0.1"));
         Assert.That(via.RPort, Is.EqualTo(tx.Flow.Remote.Port));
         Assert.That(response.TopVia!.RPort, Is.EqualTo(tx.Flow.Remote.Port), "the response carries the stamped Via back");
+        Assert.That(client.GetLocalAddress(server.Destination(protocol)), Is.EqualTo(("127.0.0.1", client.Local(protocol).Port)));
+        Assert.That(via.Host, Is.EqualTo("127.0.0.1"));
+        Assert.That(via.Port, Is.EqualTo(client.Local(protocol).Port), "sent-by is the listening port, also on TCP");
     }
 
     [Test]
