@@ -33,16 +33,17 @@ internal sealed class SipTransactionLayer : ISipTransactionHost
     }
 
     /// <summary>
-    /// A TCP connection closed: client transactions still waiting for a response on it can never
-    /// get one (the server answers on the same connection), so they fail now as a transport error
-    /// (§17.1.4) instead of at Timer B/F.
+    /// A TCP connection closed. Client transactions on it that have heard nothing yet (Calling,
+    /// Trying) fail now as a transport error (§17.1.4) instead of at Timer B/F: the peer most likely
+    /// never took the request (e.g. it refused the connection over its limit). Transactions that
+    /// already got a provisional stay: §18.2.2 lets the server answer on a new connection.
     /// </summary>
     private void OnConnectionClosed(SipTcpConnection connection)
     {
         foreach (var tx in _client.Values)
         {
             if (ReferenceEquals(tx.Flow.Channel, connection))
-                tx.OnTransportError(new SipTransportException($"TCP connection to {connection.Remote} closed ({connection.CloseReason})."));
+                tx.OnConnectionLost(new SipTransportException($"TCP connection to {connection.Remote} closed ({connection.CloseReason})."));
         }
     }
 
