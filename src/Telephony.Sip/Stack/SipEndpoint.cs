@@ -26,6 +26,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
     private readonly SipTransportManager _transports;
     private readonly SipTransactionLayer _layer;
     private readonly ConcurrentDictionary<IPAddress, IPAddress> _routeCache = new();
+    private readonly SipEndpointMetrics _metrics;
     private ISipTransactionUser _user;
     private int _state; // 0 new, 1 started, 2 stopped
     private long _dropped;
@@ -40,6 +41,8 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         _timers = new SipTimerQueue(timeProvider, ex => _logger.LogError(ex, "SIP timer callback failed"));
         _transports = new SipTransportManager(this, options.Parser, options.Transport, _timers, _logger);
         _layer = new SipTransactionLayer(_transports, _timers, options.Timers, _logger, () => _user);
+        _metrics = new SipEndpointMetrics(this);
+        _layer.TransactionFailed += (side, error) => _metrics.TransactionFailed(side, error);
     }
 
     /// <summary>The bound endpoints (with the real port when 0 was configured). Valid after <see cref="StartAsync"/>.</summary>
@@ -82,6 +85,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         if (Interlocked.Exchange(ref _state, 2) == 2) return;
         await _transports.DisposeAsync().ConfigureAwait(false);
         _timers.Dispose();
+        _metrics.Dispose();
     }
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
@@ -236,6 +240,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         if (!SipParser.TryParse(data, flow.Protocol.IsReliable(), out var parsed, out var error, _options.Parser))
         {
             Interlocked.Increment(ref _dropped);
+            _metrics.Dropped(flow.Protocol.ToViaToken(), "parse");
             if (error.Kind == SipParseErrorKind.Incomplete && message.IndexOfAnyExcept("\r\n"u8) < 0) return; // stray CRLFs (keep-alive on UDP)
             _logger.LogWarning("Malformed SIP message from {Flow} ({Bytes} bytes): {Reason}", flow, message.Length, error.Reason);
             if (error.TryCreateResponse(_options.WarnAgent, out var builder))
@@ -244,6 +249,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
             }
             return;
         }
+        _metrics.Received(flow.Protocol.ToViaToken(), parsed.IsRequest);
         using var scope = BeginCallScope(parsed.CallId);
         try
         {
@@ -261,6 +267,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         if (request.ValidateHeaders() is { } problem)
         {
             Interlocked.Increment(ref _dropped);
+            _metrics.Dropped(flow.Protocol.ToViaToken(), "invalid");
             _logger.LogWarning("Invalid {Method} from {Flow}: {Problem}", request.Method, flow, problem);
             if (request.Method == SipMethods.Ack) return; // never answer an ACK (§17)
             SipResponseBuilder? builder = null;
@@ -280,6 +287,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         if (response.ValidateHeaders() is { } problem)
         {
             Interlocked.Increment(ref _dropped);
+            _metrics.Dropped(flow.Protocol.ToViaToken(), "invalid");
             _logger.LogWarning("Invalid {Code} response from {Flow} dropped: {Problem}", response.StatusCode, flow, problem);
             return;
         }

@@ -70,6 +70,7 @@ public abstract class SipClientTransaction : SipTransaction
         var (code, reason) = error == SipTransactionError.Timeout ? (408, "Request Timeout") : (503, "Service Unavailable");
         Log(LogLevel.Information, "failed: {Error}", error);
         _final.TrySetResult(SipTxnMessages.LocalResponse(Request, code, reason));
+        Host.ClientTransactionFailed(this, error);
     }
 }
 

@@ -51,6 +51,9 @@ internal sealed class SipTransactionLayer : ISipTransactionHost
     public SipTimerSettings TimerSettings { get; }
     public ILogger Logger { get; }
 
+    /// <summary>(side, error) when a transaction fails; for metrics.</summary>
+    public event Action<string, string>? TransactionFailed;
+
     public int ClientCount => _client.Count;
     public int ServerCount => _server.Count;
 
@@ -272,8 +275,12 @@ internal sealed class SipTransactionLayer : ISipTransactionHost
         }
     }
 
+    public void ClientTransactionFailed(SipClientTransaction transaction, SipTransactionError error) =>
+        TransactionFailed?.Invoke("client", error == SipTransactionError.Timeout ? "timeout" : "transport");
+
     public void ServerTransactionFailed(SipServerTransaction transaction, SipTransactionError error)
     {
+        TransactionFailed?.Invoke("server", error == SipTransactionError.Timeout ? "timeout" : "transport");
         var tu = _tu();
         Invoke(() => tu.OnServerTransactionFailed(transaction, error));
     }
