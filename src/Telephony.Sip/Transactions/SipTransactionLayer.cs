@@ -186,7 +186,15 @@ internal sealed class SipTransactionLayer : ISipTransactionHost
             ? new InviteClientTransaction(this, request, bytes, flow, key, onProvisional)
             : new NonInviteClientTransaction(this, request, bytes, flow, key, onProvisional);
         if (!_client.TryAdd(key, tx)) throw new InvalidOperationException($"A client transaction with branch {key.Branch} and method {key.Method} already exists.");
-        tx.Start();
+        try
+        {
+            tx.Start();
+        }
+        catch
+        {
+            Terminated(tx); // e.g. the endpoint was stopped meanwhile: leave no orphan in the table
+            throw;
+        }
         return tx;
     }
 

@@ -123,6 +123,20 @@ public class TransactionTimerTests
     }
 
     [Test]
+    public async Task Invite_retransmitted_before_the_tu_answers_gets_100_trying_at_once()
+    {
+        var user = new AnsweringUser { Answer = _ => null };
+        await using var server = await StartEndpointAsync(user, _clock);
+        var invite = RawRequest("INVITE", _peerAt, "z9hG4bKinv100");
+        await _peer.SendTextAsync(invite, server.Local(SipTransportProtocol.Udp));
+        await WaitUntil(() => user.Requests.Count == 1);
+        await _peer.SendTextAsync(invite, server.Local(SipTransportProtocol.Udp));
+        Assert.That(StatusOf(await _peer.ReceiveTextAsync()), Is.EqualTo(100));
+        _clock.Advance(TimeSpan.FromMilliseconds(200));
+        Assert.That(await _peer.DrainAsync(100), Is.Empty, "the 200 ms Trying timer was cancelled");
+    }
+
+    [Test]
     public async Task Invite_server_ack_stops_retransmissions_and_timer_I_removes_it()
     {
         var user = new AnsweringUser { Answer = tx => SipResponseBuilder.CreateResponse(tx.Request, 603).Build() };
