@@ -270,6 +270,11 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
             _metrics.Dropped(flow.Protocol.ToViaToken(), "invalid");
             _logger.LogWarning("Invalid {Method} from {Flow}: {Problem}", request.Method, flow, problem);
             if (request.Method == SipMethods.Ack) return; // never answer an ACK (§17)
+            if (!CanFormResponse(request))
+            {
+                _logger.LogWarning("No 400 can be formed (Via, From, To, Call-ID or CSeq missing); dropped");
+                return;
+            }
             SipResponseBuilder? builder = null;
             try { builder = SipResponseBuilder.CreateErrorResponse(request, 400, problem, _options.WarnAgent); }
             catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
@@ -281,6 +286,11 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         }
         _layer.OnRequest(StampVia(request, flow), flow);
     }
+
+    /// <summary>§8.2.6.2: a response copies Via, From, To, Call-ID and CSeq; without them there is nothing to answer with.</summary>
+    private static bool CanFormResponse(SipRequest request) =>
+        request.HasHeader(SipHeaderNames.Via) && request.HasHeader(SipHeaderNames.From) && request.HasHeader(SipHeaderNames.To)
+        && request.HasHeader(SipHeaderNames.CallId) && request.HasHeader(SipHeaderNames.CSeq);
 
     private void OnResponse(SipResponse response, SipFlow flow)
     {
