@@ -14,6 +14,7 @@ namespace Telephony.Benchmarks;
 /// process-wide, i.e. client and server together. <c>Concurrent</c> requests are in flight at once.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class SipRoundTripBenchmarks
 {
     private SipEndpoint _server = null!;
