@@ -133,9 +133,18 @@ internal sealed class InviteServerTransaction : SipServerTransaction
     {
         lock (Gate)
         {
-            // Proceeding: resend the last provisional; Completed: the final. Accepted and
-            // Confirmed absorb the INVITE (RFC 6026 §8.6).
-            if (State is SipTransactionState.Proceeding or SipTransactionState.Completed) Retransmit();
+            // Proceeding: resend the last provisional (a 100 Trying at once if the TU has not
+            // answered yet); Completed: the final. Accepted and Confirmed absorb the INVITE
+            // (RFC 6026 §8.6).
+            if (State == SipTransactionState.Proceeding && LastResponse is null)
+            {
+                _tryingTimer?.Cancel();
+                Transmit(SipTxnMessages.LocalResponse(Request, 100, "Trying"));
+            }
+            else if (State is SipTransactionState.Proceeding or SipTransactionState.Completed)
+            {
+                Retransmit();
+            }
         }
     }
 
