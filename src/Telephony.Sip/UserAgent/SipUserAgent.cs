@@ -152,7 +152,8 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
     /// <summary>
     /// Sends an out-of-dialog request and returns its final response. A 401/407 is answered once with
     /// our credentials (same Call-ID and tags, CSeq + 1, new branch; §22.2), and again if the nonce was stale.
-    /// Transaction timeouts come back as a local 408, transport failures as 503 (§8.1.3.1).
+    /// Transaction timeouts come back as a local 408 and send failures as 503 (§8.1.3.1); a TCP connection
+    /// that cannot be opened at all throws <see cref="SipTransportException"/>.
     /// </summary>
     public async Task<SipResponse> SendRequestAsync(SipRequest request, Action<SipResponse>? onProvisional = null, CancellationToken cancellationToken = default)
     {
