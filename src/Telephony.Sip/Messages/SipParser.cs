@@ -11,7 +11,10 @@ namespace Telephony.Sip.Messages;
 /// </summary>
 public static class SipParser
 {
-    private const int StackEntries = 128;
+    // Per-thread scratch for the header index while scanning (copied to an exact-size array at the end),
+    // so a parse neither zeroes a large stack buffer nor rents from a pool.
+    [ThreadStatic]
+    private static HeaderEntry[]? t_scratch;
 
     /// <summary>Parses a message received as one UDP datagram: octets after Content-Length are ignored (§18.3);
     /// without Content-Length the body runs to the end of the datagram.</summary>
@@ -73,6 +76,11 @@ public static class SipParser
         var lineEnd = pos + lf;
         var startLine = span[pos..(lineEnd > pos && span[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd)];
         pos = lineEnd + 1;
+        if (startLine.Contains((byte)'\r'))
+        {
+            error = new SipParseError(SipParseErrorKind.BadStartLine, "bare CR inside the start line");
+            return false;
+        }
 
         // ---- start line ----
         var isResponse = startLine.StartsWith("SIP/"u8);
@@ -93,10 +101,8 @@ public static class SipParser
 
         // ---- header lines ----
         var maxEntries = options.MaxHeaderCount;
-        HeaderEntry[]? rented = null;
-        var entries = maxEntries <= StackEntries
-            ? stackalloc HeaderEntry[StackEntries]
-            : (rented = ArrayPool<HeaderEntry>.Shared.Rent(maxEntries + 1));
+        var entries = t_scratch ?? new HeaderEntry[64];
+        t_scratch = null; // re-entrancy safety: a nested parse on this thread gets its own buffer
         var count = 0;
         var bodyStart = -1;
         var contentLengthIndex = -1;
@@ -127,14 +133,28 @@ public static class SipParser
                     bodyStart = lineEnd + 1;
                     break;
                 }
+                if (span[pos..contentEnd].Contains((byte)'\r'))
+                {
+                    // CR is only legal as part of a line end (quoted-pair excludes CR and LF, §25.1).
+                    if (pendingReason is null)
+                    {
+                        pendingReason = "bare CR inside a header line";
+                        pendingKind = SipParseErrorKind.BadHeader;
+                    }
+                    pos = lineEnd + 1;
+                    continue;
+                }
                 var first = span[pos];
                 if (first is (byte)' ' or (byte)'\t')
                 {
                     // Folded continuation of the previous header value (§7.3.1).
                     if (count == 0)
                     {
-                        pendingReason ??= "continuation line before the first header";
-                        pendingKind = SipParseErrorKind.BadHeader;
+                        if (pendingReason is null)
+                        {
+                            pendingReason = "continuation line before the first header";
+                            pendingKind = SipParseErrorKind.BadHeader;
+                        }
                     }
                     else
                     {
@@ -155,8 +175,11 @@ public static class SipParser
                 var colon = span[pos..contentEnd].IndexOf((byte)':');
                 if (colon < 0)
                 {
-                    pendingReason ??= $"header line without ':' ({Preview(span[pos..contentEnd])})";
-                    pendingKind = SipParseErrorKind.BadHeader;
+                    if (pendingReason is null)
+                    {
+                        pendingReason = $"header line without ':' ({Preview(span[pos..contentEnd])})";
+                        pendingKind = SipParseErrorKind.BadHeader;
+                    }
                     pos = lineEnd + 1;
                     continue;
                 }
@@ -164,8 +187,11 @@ public static class SipParser
                 var name = span[pos..nameEnd];
                 if (!IsToken(name))
                 {
-                    pendingReason ??= $"invalid header name '{Preview(name)}'";
-                    pendingKind = SipParseErrorKind.BadHeader;
+                    if (pendingReason is null)
+                    {
+                        pendingReason = $"invalid header name '{Preview(name)}'";
+                        pendingKind = SipParseErrorKind.BadHeader;
+                    }
                     pos = lineEnd + 1;
                     continue;
                 }
@@ -174,6 +200,7 @@ public static class SipParser
                     error = new SipParseError(SipParseErrorKind.TooLarge, $"more than {maxEntries} header lines");
                     return false;
                 }
+                if (count == entries.Length) Array.Resize(ref entries, entries.Length * 2);
                 var valueStart = pos + colon + 1;
                 while (valueStart < contentEnd && span[valueStart] is (byte)' ' or (byte)'\t') valueStart++;
                 var valueEnd = TrimEnd(span, valueStart, contentEnd);
@@ -194,7 +221,14 @@ public static class SipParser
                 pos = lineEnd + 1;
             }
 
-            var headers = new HeaderBlock(data, entries[..count].ToArray(), count);
+            var headers = new HeaderBlock(data, entries.AsSpan(0, count).ToArray(), count);
+
+            // A problem in the start line or a header line comes first in the message, so it is the one reported.
+            if (pendingReason is not null)
+            {
+                error = new SipParseError(pendingKind, pendingReason, headers, !isResponse, method);
+                return false;
+            }
 
             // ---- Content-Length and body ----
             long contentLength = -1;
@@ -206,13 +240,13 @@ public static class SipParser
                 if (raw.IndexOf((byte)',') >= 0) ambiguous = true;
                 else if (!TryParseContentLength(raw, out contentLength, out var clError))
                 {
-                    error = new SipParseError(SipParseErrorKind.BadContentLength, clError, headers, !isResponse);
+                    error = new SipParseError(SipParseErrorKind.BadContentLength, clError, headers, !isResponse, method);
                     return false;
                 }
             }
             if (ambiguous && streamed)
             {
-                error = new SipParseError(SipParseErrorKind.BadContentLength, "several Content-Length values", headers, !isResponse);
+                error = new SipParseError(SipParseErrorKind.BadContentLength, "several Content-Length values", headers, !isResponse, method);
                 return false;
             }
             int bodyEnd;
@@ -221,20 +255,20 @@ public static class SipParser
             {
                 if (streamed)
                 {
-                    error = new SipParseError(SipParseErrorKind.BadContentLength, "Content-Length is mandatory on stream transports (§18.3)", headers, !isResponse);
+                    error = new SipParseError(SipParseErrorKind.BadContentLength, "Content-Length is mandatory on stream transports (§18.3)", headers, !isResponse, method);
                     return false;
                 }
                 bodyEnd = span.Length; // §18.3 for UDP: body runs to the end of the datagram.
             }
             else if (contentLength > options.MaxBodyBytes)
             {
-                error = new SipParseError(SipParseErrorKind.TooLarge, $"Content-Length {contentLength} exceeds the limit of {options.MaxBodyBytes} bytes", headers, !isResponse);
+                error = new SipParseError(SipParseErrorKind.TooLarge, $"Content-Length {contentLength} exceeds the limit of {options.MaxBodyBytes} bytes", headers, !isResponse, method);
                 return false;
             }
             else if (contentLength > available)
             {
                 error = new SipParseError(SipParseErrorKind.BadContentLength,
-                    $"Content-Length {contentLength} is larger than the {available} body bytes received", headers, !isResponse);
+                    $"Content-Length {contentLength} is larger than the {available} body bytes received", headers, !isResponse, method);
                 return false;
             }
             else
@@ -243,26 +277,20 @@ public static class SipParser
             }
             if (bodyEnd - bodyStart > options.MaxBodyBytes)
             {
-                error = new SipParseError(SipParseErrorKind.TooLarge, $"body exceeds the limit of {options.MaxBodyBytes} bytes", headers, !isResponse);
-                return false;
-            }
-
-            if (pendingReason is not null)
-            {
-                error = new SipParseError(pendingKind, pendingReason, headers, !isResponse);
+                error = new SipParseError(SipParseErrorKind.TooLarge, $"body exceeds the limit of {options.MaxBodyBytes} bytes", headers, !isResponse, method);
                 return false;
             }
 
             var body = data[bodyStart..bodyEnd];
             var raw2 = data[msgStart..bodyEnd];
             message = isResponse
-                ? new SipResponse(statusCode, reason!, headers, body, raw2)
-                : new SipRequest(method!, requestUri!, headers, body, raw2);
+                ? new SipResponse(statusCode, reason!, headers, body, raw2) { RawStart = msgStart }
+                : new SipRequest(method!, requestUri!, headers, body, raw2) { RawStart = msgStart };
             return true;
         }
         finally
         {
-            if (rented is not null) ArrayPool<HeaderEntry>.Shared.Return(rented);
+            if (entries.Length <= 1024) t_scratch = entries;
         }
     }
 
@@ -406,15 +434,7 @@ public static class SipParser
         return end;
     }
 
-    internal static bool IsToken(ReadOnlySpan<byte> s)
-    {
-        if (s.IsEmpty) return false;
-        foreach (var b in s)
-        {
-            if (!SipSyntax.IsTokenByte(b)) return false;
-        }
-        return true;
-    }
+    internal static bool IsToken(ReadOnlySpan<byte> s) => !s.IsEmpty && !s.ContainsAnyExcept(SipSyntax.TokenBytes);
 
     private static string Preview(ReadOnlySpan<byte> s)
     {
