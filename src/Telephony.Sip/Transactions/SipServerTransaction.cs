@@ -104,14 +104,14 @@ internal sealed class InviteServerTransaction : SipServerTransaction
                 case SipTransactionState.Proceeding when code < 300:
                     // RFC 6026 §8.5: 2xx → Accepted; the TU retransmits the 2xx itself until the ACK.
                     _tryingTimer?.Cancel();
-                    Transmit(response);
                     State = SipTransactionState.Accepted;
                     StartLifetimeTimer(Timers.L);
+                    Transmit(response);
                     return true;
                 case SipTransactionState.Proceeding:
                     _tryingTimer?.Cancel();
-                    Transmit(response);
                     State = SipTransactionState.Completed;
+                    Transmit(response);
                     if (!Reliable)
                     {
                         _timerG = Timers.G;
@@ -133,9 +133,18 @@ internal sealed class InviteServerTransaction : SipServerTransaction
     {
         lock (Gate)
         {
-            // Proceeding: resend the last provisional; Completed: the final. Accepted and
-            // Confirmed absorb the INVITE (RFC 6026 §8.6).
-            if (State is SipTransactionState.Proceeding or SipTransactionState.Completed) Retransmit();
+            // Proceeding: resend the last provisional (a 100 Trying at once if the TU has not
+            // answered yet); Completed: the final. Accepted and Confirmed absorb the INVITE
+            // (RFC 6026 §8.6).
+            if (State == SipTransactionState.Proceeding && LastResponse is null)
+            {
+                _tryingTimer?.Cancel();
+                Transmit(SipTxnMessages.LocalResponse(Request, 100, "Trying"));
+            }
+            else if (State is SipTransactionState.Proceeding or SipTransactionState.Completed)
+            {
+                Retransmit();
+            }
         }
     }
 
@@ -241,14 +250,16 @@ internal sealed class NonInviteServerTransaction : SipServerTransaction
         lock (Gate)
         {
             if (State is not (SipTransactionState.Trying or SipTransactionState.Proceeding)) return false;
-            Transmit(response);
+            // State first, then the bytes: whoever sees the response also sees the new state.
             if (response.StatusCode < 200)
             {
                 State = SipTransactionState.Proceeding;
+                Transmit(response);
             }
             else
             {
                 State = SipTransactionState.Completed;
+                Transmit(response);
                 WaitThenTerminate(Reliable ? TimeSpan.Zero : Timers.J);
             }
             return true;

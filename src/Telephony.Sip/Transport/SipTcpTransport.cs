@@ -112,7 +112,12 @@ internal sealed class SipTcpTransport : IAsyncDisposable
     {
         Interlocked.Decrement(ref _count);
         _connections.TryRemove(new KeyValuePair<IPEndPoint, SipTcpConnection>(connection.Remote, connection));
+        try { ConnectionClosed?.Invoke(connection); }
+        catch (Exception ex) { _logger.LogError(ex, "Connection-closed handler failed"); }
     }
+
+    /// <summary>Raised after a connection closed (so transactions waiting on it can fail at once).</summary>
+    public event Action<SipTcpConnection>? ConnectionClosed;
 
     /// <summary>An open connection to <paramref name="remote"/>, if any.</summary>
     public SipTcpConnection? Find(IPEndPoint remote) =>
