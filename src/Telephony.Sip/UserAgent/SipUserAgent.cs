@@ -287,10 +287,28 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
 
     // ------------------------------------------------------------ receiving (ISipTransactionUser)
 
+    /// <summary>The §8.2 checks applied to every request before it is handled (what we support).</summary>
+    public static UasPolicy Policy { get; } = new()
+    {
+        Extensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "replaces" },
+        AcceptedContentTypes = ["application/sdp", DtmfRelay.ContentType, "application/dtmf", SipFrag.ContentType, "text/plain"],
+        WarnAgent = "telephony",
+    };
+
     /// <inheritdoc />
     public void OnRequest(SipServerTransaction transaction)
     {
         var request = transaction.Request;
+        var verdict = UasRequestCheck.Check(request, Policy);
+        if (!verdict.IsAccepted)
+        {
+            LogRefused(Logger, request.Method, verdict.ToString());
+            if (verdict.CanRespond && verdict.CreateResponse(request, Policy.WarnAgent) is { } refusal)
+            {
+                Respond(transaction, refusal);
+            }
+            return;
+        }
         if (request.To?.Tag is not null)
         {
             if (_calls.TryGetValue(request.CallId ?? string.Empty, out var call))
@@ -451,6 +469,9 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
             await Endpoint.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} refused by the UAS checks: {Verdict}")]
+    private static partial void LogRefused(ILogger logger, string method, string verdict);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Code} to {Method} not sent: the transaction has moved on")]
     private static partial void LogResponseNotSent(ILogger logger, int code, string method);

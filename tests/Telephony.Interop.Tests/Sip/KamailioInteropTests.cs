@@ -41,7 +41,7 @@ public sealed class KamailioInteropTests
             Assert.That((await call.SendDtmfAsync('5')).StatusCode, Is.EqualTo(200));
             Assert.That((await BaresipInteropTests.NextAsync<DtmfReceived>(incoming)).Digit, Is.EqualTo('5'));
             // UAS → UAC in-dialog, along the route set in Record-Route order.
-            Assert.That((await incoming.SendInfoAsync("application/x-test", "x"u8.ToArray())).StatusCode, Is.EqualTo(200));
+            Assert.That((await incoming.SendInfoAsync("text/plain", "x"u8.ToArray())).StatusCode, Is.EqualTo(200));
             await BaresipInteropTests.NextAsync<InfoReceived>(call);
 
             await call.HangupAsync();

@@ -156,9 +156,9 @@ public sealed class CallFlowTests
         Assert.That((await outgoing.SendDtmfAsync('7', 120)).StatusCode, Is.EqualTo(200));
         var dtmf = await UaPair.Next<DtmfReceived>(incoming);
         Assert.That((dtmf.Digit, dtmf.DurationMs), Is.EqualTo(('7', 120)));
-        Assert.That((await incoming.SendInfoAsync("application/x-test", "hi"u8.ToArray())).StatusCode, Is.EqualTo(200));
+        Assert.That((await incoming.SendInfoAsync("text/plain", "hi"u8.ToArray())).StatusCode, Is.EqualTo(200));
         var info = await UaPair.Next<InfoReceived>(outgoing);
-        Assert.That(info.ContentType, Is.EqualTo("application/x-test"));
+        Assert.That(info.ContentType, Is.EqualTo("text/plain"));
 
         var refer = await outgoing.ReferAsync("sip:carol@127.0.0.1:5999");
         Assert.That(refer.StatusCode, Is.EqualTo(202));
