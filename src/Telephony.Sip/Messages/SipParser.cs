@@ -384,7 +384,7 @@ public static class SipParser
             return;
         }
         code = (rest[0] - '0') * 100 + (rest[1] - '0') * 10 + (rest[2] - '0');
-        if (code < 100)
+        if (code is < 100 or > 699)
         {
             pending = $"status code {code} out of range 100-699";
             return;

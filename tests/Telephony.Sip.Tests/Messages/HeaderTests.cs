@@ -99,6 +99,20 @@ public class HeaderTests
     }
 
     [Test]
+    public void OutboundContactWithQuotedInstance()
+    {
+        var m = Parse(Head + "Contact: <sip:a@192.0.2.1;ob>;+sip.instance=\"<urn:uuid:00000000-0000-1000-8000-AABBCCDDEEFF>\";reg-id=1;expires=600, <sip:a@198.51.100.2>;q=0.1\r\nContent-Length: 0\r\n\r\n");
+        Assert.That(m.Contacts, Has.Count.EqualTo(2));
+        var c = m.Contacts[0];
+        Assert.That(c.SipUri!.Parameters.Contains("ob"), Is.True);
+        Assert.That(c.Parameters.Get("+sip.instance"), Is.EqualTo("<urn:uuid:00000000-0000-1000-8000-AABBCCDDEEFF>"));
+        Assert.That(c.Parameters.Get("reg-id"), Is.EqualTo("1"));
+        Assert.That(c.Expires, Is.EqualTo(600u));
+        Assert.That(c.ToString(), Is.EqualTo("<sip:a@192.0.2.1;ob>;+sip.instance=\"<urn:uuid:00000000-0000-1000-8000-AABBCCDDEEFF>\";reg-id=1;expires=600"));
+        Assert.That(m.Contacts[1].Q, Is.EqualTo(0.1));
+    }
+
+    [Test]
     public void ContactWildcard()
     {
         var m = Parse(Head.Replace("OPTIONS", "REGISTER").Replace("1 REGISTER", "1 REGISTER") + "Contact: *\r\nExpires: 0\r\nContent-Length: 0\r\n\r\n");
@@ -225,6 +239,20 @@ public class HeaderTests
         Assert.That(e5!.Reason, Is.EqualTo("empty message"));
         Assert.That(SipParser.TryParse("garbage\r\n\r\n", out _, out var e6), Is.False);
         Assert.That(e6!.Kind, Is.EqualTo(SipParseErrorKind.BadStartLine));
+    }
+
+    [TestCase("SIP/2.0 099 Low", "out of range")]
+    [TestCase("SIP/2.0 700 High", "out of range")]
+    [TestCase("SIP/2.0 20 OK", "three digits")]
+    [TestCase("SIP/2.0 2000 OK", "three digits")]
+    [TestCase("SIP/2.0", "Status-Line must be")]
+    [TestCase("SIP/1.0 200 OK", "unsupported SIP version")]
+    public void BadStatusLines(string statusLine, string reason)
+    {
+        var text = statusLine + "\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@h>;tag=1\r\nTo: <sip:b@h>\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\n\r\n";
+        Assert.That(SipParser.TryParse(text, out _, out var e), Is.False);
+        Assert.That(e!.Reason, Does.Contain(reason));
+        Assert.That(e.CanRespond, Is.False, "responses are never answered");
     }
 
     [Test]
