@@ -1,3 +1,4 @@
+using Telephony.Server.Cases;
 using Telephony.Server.Agents;
 using Telephony.Server.Http;
 using Telephony.Server.Security;
@@ -6,6 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
 builder.AddTelephonySecurity();
+builder.AddTelephonyCases();
 builder.AddTelephonyAgents();
 builder.Services.AddSipEndpoint(builder.Configuration);
 
@@ -17,6 +19,7 @@ app.UseAuthorization();
 
 app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
 app.MapTelephonySecurity();
+app.MapTelephonyCases();
 app.MapTelephonyAgents();
 
 app.Run();

@@ -1,0 +1,64 @@
+namespace Telephony.Cases;
+
+/// <summary>A rate with its parts kept, so a report can show how it was computed. Value is null when the denominator is 0.</summary>
+public sealed record Ratio(long Numerator, long Denominator)
+{
+    public double? Value => Denominator == 0 ? null : (double)Numerator / Denominator;
+}
+
+/// <summary>
+/// The hotline's KPIs for a date range [From, To).
+///
+/// Case population: cases whose intake time (<c>created_at</c>) is in the range, excluding
+/// duplicates merged into another case; each is judged by its state when the report runs.
+/// Call population: call records whose <c>offered_at</c> is in the range.
+/// Every definition below is the SQL in <see cref="Storage.SqlCaseStore"/>; docs/cases.md repeats them.
+/// </summary>
+public sealed record KpiReport
+{
+    public DateTimeOffset From { get; init; }
+    public DateTimeOffset To { get; init; }
+
+    /// <summary>Cases in the population.</summary>
+    public long Cases { get; init; }
+    public IReadOnlyDictionary<string, long> ByChannel { get; init; } = new Dictionary<string, long>();
+    public IReadOnlyDictionary<string, long> ByCategory { get; init; } = new Dictionary<string, long>();
+    /// <summary>Keyed by department id; cases never dispatched are under "none".</summary>
+    public IReadOnlyDictionary<string, long> ByDepartment { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>On-time sign-for: dispatched cases whose (latest) sign-for came no later than its sign-for deadline / cases dispatched at least once.</summary>
+    public Ratio OnTimeSignFor { get; init; } = new(0, 0);
+    /// <summary>On-time completion (办结率): cases answered (directly or by department reply, and not reopened since) no later than their completion deadline / all cases.</summary>
+    public Ratio OnTimeCompletion { get; init; } = new(0, 0);
+    /// <summary>Reply rate (回复率): cases answered to the citizen at all (directly or by department reply, not reopened since) / all cases.</summary>
+    public Ratio ReplyRate { get; init; } = new(0, 0);
+    /// <summary>Callback rate: cases with a satisfaction callback / cases answered at least once (answered now, or reopened earlier).</summary>
+    public Ratio CallbackRate { get; init; } = new(0, 0);
+    /// <summary>Satisfaction rate: cases whose latest callback verdict is satisfied or basically satisfied / cases with a callback.</summary>
+    public Ratio SatisfactionRate { get; init; } = new(0, 0);
+    /// <summary>Direct-resolution share: cases answered on the spot by the agent (last answer was direct) / all cases.</summary>
+    public Ratio DirectResolution { get; init; } = new(0, 0);
+    /// <summary>Return rate: cases returned by a department at least once / cases dispatched at least once.</summary>
+    public Ratio ReturnRate { get; init; } = new(0, 0);
+    /// <summary>Repeat-caller rate: cases whose phone number had opened another (unmerged) case in the 30 days before intake (flagged at intake; the earlier case may lie before the range) / cases with a phone number.</summary>
+    public Ratio RepeatCallerRate { get; init; } = new(0, 0);
+
+    /// <summary>Calls offered: call records in the range.</summary>
+    public long CallsOffered { get; init; }
+    /// <summary>Calls answered by an agent (answered_at set).</summary>
+    public long CallsAnswered { get; init; }
+    /// <summary>Answered calls whose wait (answered − queued, or − offered if never queued) was at most 15 s.</summary>
+    public long AnsweredWithin15s { get; init; }
+    /// <summary>Calls that reached the queue and ended unanswered.</summary>
+    public long CallsAbandoned { get; init; }
+    /// <summary>Answer rate: answered / offered.</summary>
+    public Ratio AnswerRate { get; init; } = new(0, 0);
+    /// <summary>Service level: answered within 15 s / offered.</summary>
+    public Ratio ServiceLevel15s { get; init; } = new(0, 0);
+    /// <summary>Average speed of answer (s): total wait of answered calls / answered calls.</summary>
+    public double? AverageSpeedOfAnswerSeconds { get; init; }
+    /// <summary>Average handle time (s): (talk + after-call work) of answered, ended calls / their count; talk = ended − answered, work = wrap-up end − ended.</summary>
+    public double? AverageHandleTimeSeconds { get; init; }
+    /// <summary>Talk hours: Σ (ended − answered) over answered, ended calls, in hours.</summary>
+    public double TalkHours { get; init; }
+}

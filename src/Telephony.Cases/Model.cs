@@ -1,0 +1,189 @@
+namespace Telephony.Cases;
+
+/// <summary>How the citizen reached the hotline.</summary>
+public enum CaseChannel { Phone, Sms, Web }
+
+/// <summary>The six case categories a 12345 hotline sorts contacts into.</summary>
+public enum CaseCategory { Consultation, HelpRequest, Complaint, Report, Suggestion, Praise }
+
+/// <summary>Where a case stands. See <see cref="CaseWorkflow"/> for the legal moves.</summary>
+public enum CaseStatus
+{
+    /// <summary>Taken in, not yet answered or dispatched.</summary>
+    Registered,
+    /// <summary>Answered on the spot by the agent; waits for the satisfaction callback.</summary>
+    AwaitingCallback,
+    /// <summary>Sent to a department; waits for its sign-for.</summary>
+    Dispatched,
+    /// <summary>The department accepted the case.</summary>
+    SignedFor,
+    /// <summary>The department is working on it.</summary>
+    InProgress,
+    /// <summary>The department asked to return a wrongly dispatched case; the centre reviews.</summary>
+    ReturnRequested,
+    /// <summary>The department replied; waits for the satisfaction callback.</summary>
+    Replied,
+    /// <summary>The citizen was dissatisfied on callback; the centre handles the case again.</summary>
+    Reopened,
+    /// <summary>Finished (callback done or impossible).</summary>
+    Closed,
+    /// <summary>Closed and put away; read-only.</summary>
+    Archived,
+    /// <summary>A duplicate folded into another case; read-only.</summary>
+    Merged,
+}
+
+/// <summary>The citizen's verdict on the satisfaction callback.</summary>
+public enum Satisfaction { Satisfied, BasicallySatisfied, Dissatisfied }
+
+/// <summary>What a user may do; the REST layer maps bearer-token roles onto these.</summary>
+public enum ActorRole { Agent, Supervisor, DepartmentHandler, Admin }
+
+/// <summary>Who performs an action. A department handler carries its department id.</summary>
+public sealed record Actor(string Name, ActorRole Role, long? DepartmentId = null)
+{
+    /// <summary>Centre staff (agent, supervisor, admin) run the hotline's side of the workflow.</summary>
+    public bool IsCentre => Role != ActorRole.DepartmentHandler;
+
+    /// <summary>The actor used for actions the system takes by itself (acknowledgements, migrations).</summary>
+    public static Actor System { get; } = new("system", ActorRole.Admin);
+}
+
+/// <summary>Everything captured when a contact is taken in.</summary>
+public sealed record CaseIntake
+{
+    public required CaseChannel Channel { get; init; }
+    public required CaseCategory Category { get; init; }
+    public required string Description { get; init; }
+    public string? CitizenName { get; init; }
+    /// <summary>Phone number the citizen can be reached on (also the SMS sender).</summary>
+    public string? CitizenPhone { get; init; }
+    public string? Location { get; init; }
+    public long? DistrictId { get; init; }
+    /// <summary>The citizen asked that their identity be kept from the department.</summary>
+    public bool Confidential { get; init; }
+    /// <summary>The call this case came from (agent desktop intake at wrap-up).</summary>
+    public string? CallId { get; init; }
+    /// <summary>Recording of that call; copied from the call record when one exists.</summary>
+    public string? RecordingPath { get; init; }
+}
+
+/// <summary>A case (工单) as stored. Timestamps are UTC.</summary>
+public sealed record Case
+{
+    public long Id { get; init; }
+    /// <summary>Human-facing number, e.g. <c>20261127-000042</c>.</summary>
+    public string Number { get; init; } = "";
+    public CaseChannel Channel { get; init; }
+    public CaseCategory Category { get; init; }
+    public CaseStatus Status { get; init; }
+    public string Description { get; init; } = "";
+    public string? CitizenName { get; init; }
+    public string? CitizenPhone { get; init; }
+    public string? Location { get; init; }
+    public long? DistrictId { get; init; }
+    public bool Confidential { get; init; }
+    public string? CallId { get; init; }
+    public string? RecordingPath { get; init; }
+    public long? DepartmentId { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>Completion deadline (intake + N working days; moved by approved extensions).</summary>
+    public DateTimeOffset DueAt { get; init; }
+    public DateTimeOffset? DispatchedAt { get; init; }
+    /// <summary>Sign-for deadline of the latest dispatch.</summary>
+    public DateTimeOffset? SignDueAt { get; init; }
+    public DateTimeOffset? SignedAt { get; init; }
+    /// <summary>When the case was last answered (directly or by a department reply); cleared on reopen.</summary>
+    public DateTimeOffset? CompletedAt { get; init; }
+    public DateTimeOffset? RepliedAt { get; init; }
+    public string? ReplyText { get; init; }
+    public bool DirectAnswer { get; init; }
+    public int ReturnCount { get; init; }
+    public string? LastReturnReason { get; init; }
+    /// <summary>Working days a department asked for and the centre has not yet decided.</summary>
+    public int? PendingExtensionDays { get; init; }
+    public int ExtensionCount { get; init; }
+    public bool Escalated { get; init; }
+    public int SupervisionCount { get; init; }
+    public DateTimeOffset? CallbackAt { get; init; }
+    public Satisfaction? Satisfaction { get; init; }
+    public int ReopenCount { get; init; }
+    public DateTimeOffset? ClosedAt { get; init; }
+    public DateTimeOffset? ArchivedAt { get; init; }
+    public long? MergedInto { get; init; }
+    public DateTimeOffset? AckSentAt { get; init; }
+    /// <summary>Set at intake when the same phone number opened another case in the <see cref="Storage.SqlCaseStore.RepeatWindow"/> before.</summary>
+    public bool RepeatContact { get; init; }
+    /// <summary>Optimistic-concurrency token: every write must name the version it read.</summary>
+    public long Version { get; init; }
+
+    /// <summary>True while the case is still to be answered and its deadline has passed.</summary>
+    public bool IsOverdueAt(DateTimeOffset now) => CompletedAt is null && CaseWorkflow.IsOpen(Status) && now > DueAt;
+}
+
+/// <summary>One line of the audit trail: who did what, when, and the status before and after.</summary>
+public sealed record AuditEntry(long CaseId, DateTimeOffset At, string Actor, string Action, CaseStatus From, CaseStatus To, string? Note);
+
+/// <summary>An order from a supervisor to a department about an overdue case (督办单).</summary>
+public sealed record SupervisionOrder(long Id, long CaseId, DateTimeOffset IssuedAt, string IssuedBy, long? DepartmentId, string Note);
+
+/// <summary>A message sent to a citizen (acknowledgement, reply) and when it left.</summary>
+public sealed record OutboundMessage(long Id, long? CaseId, string To, string Body, string Kind, DateTimeOffset SentAt);
+
+public sealed record Department(long Id, string Code, string Name, bool Active);
+
+public sealed record District(long Id, string Code, string Name);
+
+/// <summary>A partner hotline calls can be transferred to (legal aid 12348, 110, ...).</summary>
+public sealed record PartnerHotline(long Id, string Number, string Name, string? Description);
+
+/// <summary>An exception to the weekly pattern: a public holiday (not working) or a make-up working weekend.</summary>
+public sealed record CalendarDay(DateOnly Date, bool IsWorkingDay, string? Note);
+
+/// <summary>One row per call, written by the call manager. Phase timestamps are UTC; null when the phase never happened.</summary>
+public sealed record CallRecord
+{
+    public required string CallId { get; init; }
+    public string? Caller { get; init; }
+    public string? Called { get; init; }
+    public required DateTimeOffset OfferedAt { get; init; }
+    public DateTimeOffset? IvrEndedAt { get; init; }
+    public DateTimeOffset? QueuedAt { get; init; }
+    public DateTimeOffset? AgentRingingAt { get; init; }
+    public DateTimeOffset? AnsweredAt { get; init; }
+    public DateTimeOffset? EndedAt { get; init; }
+    /// <summary>End of the agent's after-call work, when known; part of handle time.</summary>
+    public DateTimeOffset? WrapUpEndedAt { get; init; }
+    /// <summary>The IVR nodes visited, e.g. <c>main&gt;1&gt;queue</c>.</summary>
+    public string? IvrPath { get; init; }
+    public string? Queue { get; init; }
+    public string? AgentId { get; init; }
+    /// <summary>answered | abandoned | ivr | transferred | failed (free text, short).</summary>
+    public string? Outcome { get; init; }
+    public string? RecordingPath { get; init; }
+}
+
+/// <summary>Filters for a case search; every field is optional.</summary>
+public sealed record CaseQuery
+{
+    public CaseStatus? Status { get; init; }
+    public CaseChannel? Channel { get; init; }
+    public CaseCategory? Category { get; init; }
+    public long? DepartmentId { get; init; }
+    public DateTimeOffset? CreatedFrom { get; init; }
+    public DateTimeOffset? CreatedTo { get; init; }
+    /// <summary>Substring of description, location, number or citizen phone.</summary>
+    public string? Text { get; init; }
+    /// <summary>Only open cases past their deadline (as of the service's clock).</summary>
+    public bool? Overdue { get; init; }
+    public int Page { get; init; } = 1;
+    public int PageSize { get; init; } = 50;
+}
+
+/// <summary>
+/// One page of a search. <see cref="Total"/> is exact up to the store's counting cap (10,000 by
+/// default); beyond it, counting every match of a broad filter would cost more than the page
+/// itself, so Total is the cap and <see cref="TotalIsLowerBound"/> is set ("10,000+").
+/// </summary>
+public sealed record CasePage(IReadOnlyList<Case> Items, long Total, int Page, int PageSize, bool TotalIsLowerBound = false);

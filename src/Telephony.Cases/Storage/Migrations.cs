@@ -1,0 +1,93 @@
+namespace Telephony.Cases.Storage;
+
+/// <summary>One schema step. Applied once, in version order, inside a transaction, and recorded in <c>schema_migrations</c>.</summary>
+public sealed record Migration(int Version, string Name, Func<SqlDialect, string> Sql);
+
+/// <summary>
+/// The schema history. Never edit a released step: add a new one. Timestamps are stored as
+/// BIGINT milliseconds since the Unix epoch (UTC) in both dialects so that every query — the
+/// KPI report above all — is one SQL text for SQLite and PostgreSQL; enums are stored by name.
+/// </summary>
+public static class Migrations
+{
+    public static IReadOnlyList<Migration> All { get; } =
+    [
+        new(1, "core tables", d => $"""
+            CREATE TABLE departments (
+                id {d.IdentityColumn}, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1);
+            CREATE TABLE districts (
+                id {d.IdentityColumn}, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL);
+            CREATE TABLE partner_hotlines (
+                id {d.IdentityColumn}, number TEXT NOT NULL UNIQUE, name TEXT NOT NULL, description TEXT);
+            CREATE TABLE calendar_days (
+                calendar_date TEXT PRIMARY KEY, is_working_day INTEGER NOT NULL, note TEXT);
+            CREATE TABLE cases (
+                id {d.IdentityColumn},
+                number TEXT NOT NULL UNIQUE,
+                channel TEXT NOT NULL, category TEXT NOT NULL, status TEXT NOT NULL,
+                description TEXT NOT NULL, citizen_name TEXT, citizen_phone TEXT, location TEXT,
+                district_id BIGINT REFERENCES districts(id), confidential INTEGER NOT NULL DEFAULT 0,
+                call_id TEXT, recording_path TEXT,
+                department_id BIGINT REFERENCES departments(id),
+                created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, due_at BIGINT NOT NULL,
+                dispatched_at BIGINT, sign_due_at BIGINT, signed_at BIGINT, completed_at BIGINT,
+                replied_at BIGINT, reply_text TEXT, direct_answer INTEGER NOT NULL DEFAULT 0,
+                return_count INTEGER NOT NULL DEFAULT 0, last_return_reason TEXT,
+                pending_extension_days INTEGER, extension_count INTEGER NOT NULL DEFAULT 0,
+                escalated INTEGER NOT NULL DEFAULT 0, supervision_count INTEGER NOT NULL DEFAULT 0,
+                callback_at BIGINT, satisfaction TEXT, reopen_count INTEGER NOT NULL DEFAULT 0,
+                closed_at BIGINT, archived_at BIGINT, merged_into BIGINT, ack_sent_at BIGINT,
+                repeat_contact INTEGER NOT NULL DEFAULT 0,
+                version BIGINT NOT NULL DEFAULT 1);
+            CREATE TABLE case_audit (
+                id {d.IdentityColumn}, case_id BIGINT NOT NULL REFERENCES cases(id), at BIGINT NOT NULL,
+                actor TEXT NOT NULL, action TEXT NOT NULL, from_status TEXT NOT NULL, to_status TEXT NOT NULL, note TEXT);
+            CREATE TABLE supervision_orders (
+                id {d.IdentityColumn}, case_id BIGINT NOT NULL REFERENCES cases(id), issued_at BIGINT NOT NULL,
+                issued_by TEXT NOT NULL, department_id BIGINT, note TEXT NOT NULL);
+            CREATE TABLE outbound_messages (
+                id {d.IdentityColumn}, case_id BIGINT REFERENCES cases(id), to_number TEXT NOT NULL,
+                body TEXT NOT NULL, kind TEXT NOT NULL, sent_at BIGINT NOT NULL);
+            CREATE TABLE call_records (
+                call_id TEXT PRIMARY KEY, caller TEXT, called TEXT, offered_at BIGINT NOT NULL,
+                ivr_ended_at BIGINT, queued_at BIGINT, agent_ringing_at BIGINT, answered_at BIGINT,
+                ended_at BIGINT, wrap_up_ended_at BIGINT, ivr_path TEXT, queue TEXT, agent_id TEXT,
+                outcome TEXT, recording_path TEXT);
+            """),
+        new(2, "seed directory", _ => """
+            INSERT INTO departments (code, name, active) VALUES
+                ('housing', '市住房和城乡建设局 Housing and Urban-Rural Development', 1),
+                ('market', '市市场监督管理局 Market Regulation', 1),
+                ('hrss', '市人力资源和社会保障局 Human Resources and Social Security', 1),
+                ('transport', '市交通运输局 Transport', 1),
+                ('environment', '市生态环境局 Ecology and Environment', 1),
+                ('urban', '市城市管理局 Urban Management', 1),
+                ('water', '市水务局 Water Authority', 1),
+                ('education', '市教育局 Education', 1),
+                ('health', '市卫生健康委员会 Health Commission', 1),
+                ('police', '市公安局 Public Security', 1);
+            INSERT INTO districts (code, name) VALUES
+                ('central', '中心区 Central'), ('east', '东区 East'), ('west', '西区 West'),
+                ('north', '北区 North'), ('south', '南区 South'), ('newtown', '新区 New Town');
+            INSERT INTO partner_hotlines (number, name, description) VALUES
+                ('12348', '公共法律服务热线 Legal aid', 'free legal advice and legal aid'),
+                ('12355', '青少年服务台 Youth rights', 'youth rights protection and counselling'),
+                ('12309', '检察服务热线 Procuratorate', 'reports and complaints to the procuratorate'),
+                ('12333', '劳动人事争议仲裁 Labour arbitration', 'labour and personnel dispute arbitration'),
+                ('12349', '老龄办 Office for the aged', 'services for elderly citizens'),
+                ('110', '报警 Police emergency', 'emergencies: transfer at once');
+            """),
+        new(3, "indexes for search, deadlines and KPIs", d => $"""
+            {d.CasesCreatedIndex}
+            CREATE INDEX ix_cases_department_created ON cases (department_id, created_at);
+            CREATE INDEX ix_cases_status_created ON cases (status, created_at);
+            CREATE INDEX ix_cases_phone_created ON cases (citizen_phone, created_at);
+            CREATE INDEX ix_cases_open_due ON cases (due_at) WHERE completed_at IS NULL;
+            CREATE INDEX ix_case_audit_case ON case_audit (case_id, id);
+            CREATE INDEX ix_supervision_case ON supervision_orders (case_id);
+            CREATE INDEX ix_outbound_case ON outbound_messages (case_id);
+            CREATE INDEX ix_call_records_offered ON call_records (offered_at);
+            {d.TextSearchIndex}
+            """),
+    ];
+}

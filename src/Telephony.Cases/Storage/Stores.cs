@@ -1,0 +1,67 @@
+namespace Telephony.Cases.Storage;
+
+/// <summary>A write of one case: its new state, the version it must still have in the database, and the audit line.</summary>
+public sealed record CaseChange(Case Next, long ExpectedVersion, AuditEntry Audit, SupervisionOrder? Order = null);
+
+/// <summary>Durable cases, their audit trail, supervision orders, outbound messages and KPIs.</summary>
+public interface ICaseStore
+{
+    /// <summary>Inserts a new case (version 1) with its first audit line; assigns id and number.</summary>
+    Task<Case> CreateAsync(Case draft, string actor, string? note, CancellationToken ct = default);
+
+    Task<Case?> GetAsync(long id, CancellationToken ct = default);
+
+    /// <summary>
+    /// Writes all changes in one transaction. Each row is updated only if its version is still
+    /// <see cref="CaseChange.ExpectedVersion"/>; otherwise nothing is written and
+    /// <see cref="ConcurrencyConflictException"/> is thrown.
+    /// </summary>
+    Task UpdateAsync(IReadOnlyList<CaseChange> changes, CancellationToken ct = default);
+
+    /// <summary>A page of cases matching the query, newest first; <paramref name="now"/> decides "overdue".</summary>
+    Task<CasePage> SearchAsync(CaseQuery query, DateTimeOffset now, CancellationToken ct = default);
+
+    /// <summary>Every case matching the query (page fields ignored), newest first, streamed.</summary>
+    IAsyncEnumerable<Case> ExportAsync(CaseQuery query, DateTimeOffset now, CancellationToken ct = default);
+
+    Task<IReadOnlyList<AuditEntry>> GetAuditAsync(long caseId, CancellationToken ct = default);
+
+    Task<IReadOnlyList<SupervisionOrder>> GetSupervisionOrdersAsync(long caseId, CancellationToken ct = default);
+
+    /// <summary>Records a message sent to a citizen; an acknowledgement also stamps the case's <c>AckSentAt</c>.</summary>
+    Task<OutboundMessage> RecordOutboundAsync(OutboundMessage message, CancellationToken ct = default);
+
+    Task<IReadOnlyList<OutboundMessage>> GetOutboundAsync(long caseId, CancellationToken ct = default);
+
+    /// <summary>The hotline KPIs for cases taken in, and calls offered, in [from, to).</summary>
+    Task<KpiReport> GetKpisAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default);
+}
+
+/// <summary>Departments, districts, partner hotlines and the holiday calendar.</summary>
+public interface IDirectoryStore
+{
+    Task<IReadOnlyList<Department>> ListDepartmentsAsync(CancellationToken ct = default);
+    Task<Department?> GetDepartmentAsync(long id, CancellationToken ct = default);
+    /// <summary>Inserts (Id 0) or updates a department; returns it as stored.</summary>
+    Task<Department> SaveDepartmentAsync(Department department, CancellationToken ct = default);
+    Task<IReadOnlyList<District>> ListDistrictsAsync(CancellationToken ct = default);
+    Task<District?> GetDistrictAsync(long id, CancellationToken ct = default);
+    Task<District> SaveDistrictAsync(District district, CancellationToken ct = default);
+    Task<IReadOnlyList<PartnerHotline>> ListPartnerHotlinesAsync(CancellationToken ct = default);
+    Task<PartnerHotline> SavePartnerHotlineAsync(PartnerHotline hotline, CancellationToken ct = default);
+    Task<IReadOnlyList<CalendarDay>> ListCalendarAsync(CancellationToken ct = default);
+    /// <summary>Marks a date as a holiday or a make-up working day (replacing any earlier entry).</summary>
+    Task SetCalendarDayAsync(CalendarDay day, CancellationToken ct = default);
+    /// <summary>Returns the date to the weekly pattern; false if it had no entry.</summary>
+    Task<bool> DeleteCalendarDayAsync(DateOnly date, CancellationToken ct = default);
+}
+
+/// <summary>The call records the call manager writes, one per call.</summary>
+public interface ICallRecordStore
+{
+    /// <summary>Inserts the record or, if its CallId exists, replaces it (so the call manager may write early and again at the end).</summary>
+    Task SaveCallRecordAsync(CallRecord record, CancellationToken ct = default);
+    Task<CallRecord?> GetCallRecordAsync(string callId, CancellationToken ct = default);
+    /// <summary>Calls offered in [from, to), newest first.</summary>
+    Task<IReadOnlyList<CallRecord>> ListCallRecordsAsync(DateTimeOffset from, DateTimeOffset to, int page, int pageSize, CancellationToken ct = default);
+}

@@ -1,0 +1,94 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Telephony.Cases;
+using Telephony.Cases.Sms;
+using Telephony.Cases.Storage;
+
+namespace Telephony.Server.Cases;
+
+/// <summary>Configuration section <c>Cases</c>.</summary>
+public sealed class CasesSettings
+{
+    /// <summary><c>sqlite</c> (embedded default) or <c>postgres</c>.</summary>
+    public string Provider { get; set; } = "sqlite";
+    /// <summary>ADO.NET connection string; default: a SQLite file <c>data/cases.db</c> next to the server binary.</summary>
+    public string? ConnectionString { get; set; }
+    /// <summary>Development SMS gateway: outgoing messages are appended here as JSON lines.</summary>
+    public string? SmsOutboxFile { get; set; }
+    /// <summary>Shared secret the SMS gateway sends in <c>X-Gateway-Token</c>; the inbound webhook is closed while unset.</summary>
+    public string? SmsWebhookToken { get; set; }
+    /// <summary>Largest request body the case endpoints accept (bytes).</summary>
+    public long MaxRequestBytes { get; set; } = 64 * 1024;
+    /// <summary>Working days to complete a case.</summary>
+    public int CompletionWorkingDays { get; set; } = 5;
+}
+
+public static class CasesSetup
+{
+    /// <summary>Registers the case store (migrated at start), the case service and the SMS gateway.</summary>
+    public static WebApplicationBuilder AddTelephonyCases(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Configure<CasesSettings>(builder.Configuration.GetSection("Cases"));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp =>
+        {
+            var settings = sp.GetRequiredService<IOptions<CasesSettings>>().Value;
+            var dialect = SqlDialect.FromName(settings.Provider);
+            var cs = settings.ConnectionString;
+            if (string.IsNullOrWhiteSpace(cs))
+            {
+                if (dialect != SqlDialect.Sqlite)
+                {
+                    throw new InvalidOperationException("Cases:ConnectionString is required for the postgres provider");
+                }
+                var dir = Path.Combine(AppContext.BaseDirectory, "data");
+                Directory.CreateDirectory(dir);
+                cs = $"Data Source={Path.Combine(dir, "cases.db")}";
+            }
+            return new SqlCaseStore(dialect, cs, sp.GetRequiredService<ILogger<SqlCaseStore>>());
+        });
+        builder.Services.AddSingleton<ICaseStore>(sp => sp.GetRequiredService<SqlCaseStore>());
+        builder.Services.AddSingleton<IDirectoryStore>(sp => sp.GetRequiredService<SqlCaseStore>());
+        builder.Services.AddSingleton<ICallRecordStore>(sp => sp.GetRequiredService<SqlCaseStore>());
+        builder.Services.TryAddSingleton<ISmsGateway>(sp =>
+        {
+            var settings = sp.GetRequiredService<IOptions<CasesSettings>>().Value;
+            var path = settings.SmsOutboxFile ?? Path.Combine(AppContext.BaseDirectory, "data", "sms-outbox.jsonl");
+            return new FileSmsGateway(path, sp.GetRequiredService<ILogger<FileSmsGateway>>(), sp.GetRequiredService<TimeProvider>());
+        });
+        builder.Services.AddSingleton(sp => new CaseOptions
+        {
+            CompletionWorkingDays = sp.GetRequiredService<IOptions<CasesSettings>>().Value.CompletionWorkingDays,
+        });
+        builder.Services.AddSingleton<CaseService>();
+        builder.Services.AddHostedService<CaseStoreMigration>();
+        return builder;
+    }
+
+    /// <summary>Maps the case, directory, calendar, KPI, call-record and intake endpoints (after authentication).</summary>
+    public static WebApplication MapTelephonyCases(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseMiddleware<RequestSizeGuard>();
+        CaseEndpoints.Map(app);
+        DirectoryEndpoints.Map(app);
+        IntakeEndpoints.Map(app);
+        return app;
+    }
+}
+
+/// <summary>Brings the case database to the newest schema before the server takes requests.</summary>
+internal sealed partial class CaseStoreMigration(SqlCaseStore store, ILogger<CaseStoreMigration> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var applied = await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        LogReady(logger, store.Dialect.Name, applied.Count);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "case store ready ({Dialect}); {Count} migrations applied now")]
+    private static partial void LogReady(ILogger logger, string dialect, int count);
+}

@@ -1,0 +1,105 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Telephony.Cases;
+using Telephony.Cases.Storage;
+using Telephony.Server.Security;
+
+namespace Telephony.Server.Cases;
+
+/// <summary>
+/// <code>
+/// GET  /api/directory/departments | districts | partner-hotlines     (any signed-in user)
+/// POST /api/directory/departments | districts | partner-hotlines     (admin) create
+/// PUT  /api/directory/departments/{id} | districts/{id} | partner-hotlines/{id}  (admin) edit
+/// GET  /api/calendar ; PUT /api/calendar/{yyyy-MM-dd} {isWorkingDay, note} ; DELETE /api/calendar/{date}  (admin edits)
+/// GET  /api/call-records?from&amp;to&amp;page&amp;pageSize ; GET /api/call-records/{callId}   (centre staff)
+/// </code>
+/// </summary>
+internal static class DirectoryEndpoints
+{
+    public static void Map(WebApplication app)
+    {
+        var limit = new RequestSizeLimitAttribute(app.Services.GetRequiredService<IOptions<CasesSettings>>().Value.MaxRequestBytes);
+        var dir = app.MapGroup("/api/directory").RequireAuthorization().AddEndpointFilter<CaseExceptionFilter>().WithMetadata(limit);
+
+        dir.MapGet("/departments", async (IDirectoryStore s, CancellationToken ct) => CaseHttp.Ok(await s.ListDepartmentsAsync(ct)));
+        dir.MapPost("/departments", async (DepartmentRequest? b, IDirectoryStore s, CancellationToken ct) =>
+            Results.Json(await s.SaveDepartmentAsync(Department(0, b), ct), CaseHttp.Json, statusCode: 201)).RequireAuthorization(Roles.Admin);
+        dir.MapPut("/departments/{id:long}", async (long id, DepartmentRequest? b, IDirectoryStore s, CancellationToken ct) =>
+            await s.GetDepartmentAsync(id, ct) is null ? NotFound("department", id) : CaseHttp.Ok(await s.SaveDepartmentAsync(Department(id, b), ct)))
+            .RequireAuthorization(Roles.Admin);
+
+        dir.MapGet("/districts", async (IDirectoryStore s, CancellationToken ct) => CaseHttp.Ok(await s.ListDistrictsAsync(ct)));
+        dir.MapPost("/districts", async (DistrictRequest? b, IDirectoryStore s, CancellationToken ct) =>
+            Results.Json(await s.SaveDistrictAsync(District(0, b), ct), CaseHttp.Json, statusCode: 201)).RequireAuthorization(Roles.Admin);
+        dir.MapPut("/districts/{id:long}", async (long id, DistrictRequest? b, IDirectoryStore s, CancellationToken ct) =>
+            await s.GetDistrictAsync(id, ct) is null ? NotFound("district", id) : CaseHttp.Ok(await s.SaveDistrictAsync(District(id, b), ct)))
+            .RequireAuthorization(Roles.Admin);
+
+        dir.MapGet("/partner-hotlines", async (IDirectoryStore s, CancellationToken ct) => CaseHttp.Ok(await s.ListPartnerHotlinesAsync(ct)));
+        dir.MapPost("/partner-hotlines", async (PartnerHotlineRequest? b, IDirectoryStore s, CancellationToken ct) =>
+            Results.Json(await s.SavePartnerHotlineAsync(Hotline(0, b), ct), CaseHttp.Json, statusCode: 201)).RequireAuthorization(Roles.Admin);
+        dir.MapPut("/partner-hotlines/{id:long}", async (long id, PartnerHotlineRequest? b, IDirectoryStore s, CancellationToken ct) =>
+            (await s.ListPartnerHotlinesAsync(ct)).All(h => h.Id != id) ? NotFound("partner hotline", id) : CaseHttp.Ok(await s.SavePartnerHotlineAsync(Hotline(id, b), ct)))
+            .RequireAuthorization(Roles.Admin);
+
+        var cal = app.MapGroup("/api/calendar").RequireAuthorization().AddEndpointFilter<CaseExceptionFilter>().WithMetadata(limit);
+        cal.MapGet("", async (IDirectoryStore s, CancellationToken ct) => CaseHttp.Ok(await s.ListCalendarAsync(ct)));
+        cal.MapPut("/{date}", async (string date, CalendarDayRequest? b, IDirectoryStore s, CancellationToken ct) =>
+        {
+            var day = ParseDate(date);
+            var working = b?.IsWorkingDay ?? throw new CaseValidationException("isWorkingDay", "is required (false = holiday, true = make-up working day)");
+            if (b.Note is { Length: > 200 }) { throw new CaseValidationException("note", "is longer than 200 characters"); }
+            var entry = new CalendarDay(day, working, b.Note);
+            await s.SetCalendarDayAsync(entry, ct);
+            return CaseHttp.Ok(entry);
+        }).RequireAuthorization(Roles.Admin);
+        cal.MapDelete("/{date}", async (string date, IDirectoryStore s, CancellationToken ct) =>
+            await s.DeleteCalendarDayAsync(ParseDate(date), ct) ? Results.NoContent()
+                : Results.Problem(statusCode: 404, title: "No calendar entry for that date.")).RequireAuthorization(Roles.Admin);
+
+        var calls = app.MapGroup("/api/call-records").AddEndpointFilter<CaseExceptionFilter>()
+            .RequireAuthorization(p => p.RequireRole(Roles.Agent, Roles.Supervisor, Roles.Admin));
+        calls.MapGet("", async (HttpRequest r, ICallRecordStore s, CancellationToken ct) =>
+        {
+            var from = CaseHttp.ParseTime(r.Query["from"], "from") ?? throw new CaseValidationException("from", "is required");
+            var to = CaseHttp.ParseTime(r.Query["to"], "to") ?? throw new CaseValidationException("to", "is required");
+            var page = CaseHttp.ParseLong(r.Query["page"], "page") ?? 1;
+            var size = CaseHttp.ParseLong(r.Query["pageSize"], "pageSize") ?? 50;
+            if (page is < 1 or > 1_000_000) { throw new CaseValidationException("page", "must be between 1 and 1000000"); }
+            if (size is < 1 or > 500) { throw new CaseValidationException("pageSize", "must be between 1 and 500"); }
+            return CaseHttp.Ok(await s.ListCallRecordsAsync(from, to, (int)page, (int)size, ct));
+        });
+        calls.MapGet("/{callId}", async (string callId, ICallRecordStore s, CancellationToken ct) =>
+            await s.GetCallRecordAsync(callId, ct) is { } rec ? CaseHttp.Ok(rec) : Results.Problem(statusCode: 404, title: "Call record not found."));
+    }
+
+    private static IResult NotFound(string what, long id) => Results.Problem(statusCode: 404, title: $"No {what} {id}.");
+
+    private static DateOnly ParseDate(string date) =>
+        DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+            ? d : throw new CaseValidationException("date", "must be yyyy-MM-dd");
+
+    private static Department Department(long id, DepartmentRequest? b)
+    {
+        CaseHttp.Require(b?.Code, "code", 50);
+        CaseHttp.Require(b!.Name, "name", 200);
+        return new Department(id, b.Code!.Trim(), b.Name!.Trim(), b.Active ?? true);
+    }
+
+    private static District District(long id, DistrictRequest? b)
+    {
+        CaseHttp.Require(b?.Code, "code", 50);
+        CaseHttp.Require(b!.Name, "name", 200);
+        return new District(id, b.Code!.Trim(), b.Name!.Trim());
+    }
+
+    private static PartnerHotline Hotline(long id, PartnerHotlineRequest? b)
+    {
+        CaseHttp.Require(b?.Number, "number", 32);
+        CaseHttp.Require(b!.Name, "name", 200);
+        if (b.Description is { Length: > 500 }) { throw new CaseValidationException("description", "is longer than 500 characters"); }
+        return new PartnerHotline(id, b.Number!.Trim(), b.Name!.Trim(), b.Description);
+    }
+}

@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Npgsql;
+
+namespace Telephony.Server.Tests.Cases;
+
+/// <summary>The server wired to the production store: <c>Cases:Provider=postgres</c> against the real server (TELEPHONY_TEST_POSTGRES).</summary>
+[CancelAfter(60_000)]
+public sealed class CaseApiPostgresTests
+{
+    private static string Admin => Environment.GetEnvironmentVariable("TELEPHONY_TEST_POSTGRES") is { Length: > 0 } s
+        ? s : "Host=127.0.0.1;Port=5440;Username=postgres;Database=postgres";
+
+    [Test]
+    public async Task Server_migrates_a_fresh_postgres_database_and_serves_cases()
+    {
+        var name = $"cases_api_test_{Guid.NewGuid():N}";
+        await Exec($"CREATE DATABASE {name}");
+        var dir = Path.Combine(Path.GetTempPath(), name);
+        try
+        {
+            var cs = new NpgsqlConnectionStringBuilder(Admin) { Database = name }.ConnectionString;
+            await using (var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+                .UseSetting("Cases:Provider", "postgres")
+                .UseSetting("Cases:ConnectionString", cs)
+                .UseSetting("Cases:SmsOutboxFile", Path.Combine(dir, "sms.jsonl"))))
+            {
+                using var client = factory.CreateClient();
+                using var login = await client.PostAsJsonAsync(new Uri("/api/auth/token", UriKind.Relative), new { username = "agent1001", password = "demo-agent-1001" });
+                var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                using var created = await client.PostAsJsonAsync(new Uri("/api/cases", UriKind.Relative),
+                    new { channel = "Web", category = "Report", description = "illegal dumping by the river", citizenPhone = "13500000000" });
+                Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
+                var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+                var found = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/cases?text=DUMPING", UriKind.Relative));
+                Assert.That(found.GetProperty("items")[0].GetProperty("id").GetInt64(), Is.EqualTo(id));
+                Assert.That(found.GetProperty("items")[0].GetProperty("ackSentAt").ValueKind, Is.EqualTo(JsonValueKind.String));
+            }
+            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Admin) { Database = name }.ConnectionString);
+            await connection.OpenAsync();
+            await using var cmd = new NpgsqlCommand("SELECT COUNT(*) FROM schema_migrations", connection);
+            Assert.That(await cmd.ExecuteScalarAsync(), Is.EqualTo(3L));
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await Exec($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            if (Directory.Exists(dir)) { Directory.Delete(dir, recursive: true); }
+        }
+    }
+
+    private static async Task Exec(string sql)
+    {
+        await using var connection = new NpgsqlConnection(Admin);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await cmd.ExecuteNonQueryAsync();
+    }
+}
