@@ -55,7 +55,7 @@ public sealed partial class SipServerHost(
             Product = "Telephony",
         }, uaLogger, time);
 
-        var authenticator = new DigestAuthenticator(options.Domain, seats, TimeSpan.FromMinutes(5), time);
+        var authenticator = new DigestAuthenticator(options.Domain, seats, TimeSpan.FromMinutes(5), time, options.ParseDigestAlgorithms());
         var limiter = new AuthFailureLimiter(options.AuthMaxFailures, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(options.AuthBanSeconds), time: time);
         var gate = new SipAccessGate(authenticator, limiter, new HashSet<string>(SipServerOptions.SplitList(options.PublicNumbers), StringComparer.Ordinal), loggers.CreateLogger<SipAccessGate>());
         var registrar = new SipRegistrar(new RegistrarCore(locations, new RegistrarOptions { MinExpires = options.MinExpires, MaxExpires = options.MaxExpires }, time), time);

@@ -152,7 +152,8 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
     /// <summary>
     /// Sends an out-of-dialog request and returns its final response. A 401/407 is answered once with
     /// our credentials (same Call-ID and tags, CSeq + 1, new branch; §22.2), and again if the nonce was stale.
-    /// Transaction timeouts come back as a local 408, transport failures as 503 (§8.1.3.1).
+    /// Transaction timeouts come back as a local 408 and send failures as 503 (§8.1.3.1); a TCP connection
+    /// that cannot be opened at all throws <see cref="SipTransportException"/>.
     /// </summary>
     public async Task<SipResponse> SendRequestAsync(SipRequest request, Action<SipResponse>? onProvisional = null, CancellationToken cancellationToken = default)
     {
@@ -286,10 +287,28 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
 
     // ------------------------------------------------------------ receiving (ISipTransactionUser)
 
+    /// <summary>The §8.2 checks applied to every request before it is handled (what we support).</summary>
+    public static UasPolicy Policy { get; } = new()
+    {
+        Extensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "replaces" },
+        AcceptedContentTypes = ["application/sdp", DtmfRelay.ContentType, "application/dtmf", SipFrag.ContentType, "text/plain"],
+        WarnAgent = "telephony",
+    };
+
     /// <inheritdoc />
     public void OnRequest(SipServerTransaction transaction)
     {
         var request = transaction.Request;
+        var verdict = UasRequestCheck.Check(request, Policy);
+        if (!verdict.IsAccepted)
+        {
+            LogRefused(Logger, request.Method, verdict.ToString());
+            if (verdict.CanRespond && verdict.CreateResponse(request, Policy.WarnAgent) is { } refusal)
+            {
+                Respond(transaction, refusal);
+            }
+            return;
+        }
         if (request.To?.Tag is not null)
         {
             if (_calls.TryGetValue(request.CallId ?? string.Empty, out var call))
@@ -450,6 +469,9 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
             await Endpoint.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} refused by the UAS checks: {Verdict}")]
+    private static partial void LogRefused(ILogger logger, string method, string verdict);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Code} to {Method} not sent: the transaction has moved on")]
     private static partial void LogResponseNotSent(ILogger logger, int code, string method);
