@@ -1,6 +1,23 @@
+using Telephony.Server.Agents;
+using Telephony.Server.Http;
+using Telephony.Server.Security;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+builder.AddTelephonySecurity();
+builder.AddTelephonyAgents();
+
 var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
 app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+app.MapTelephonySecurity();
+app.MapTelephonyAgents();
+
 app.Run();
 
 /// <summary>Entry point; public so integration tests can host the server in-process.</summary>

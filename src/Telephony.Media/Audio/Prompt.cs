@@ -75,10 +75,9 @@ public sealed class PromptCache
                     break;
                 read += n;
             }
+            // WAV samples are little-endian, as are the hosts we run on (x64, arm64).
             var samples = new short[read / 2];
             Buffer.BlockCopy(raw, 0, samples, 0, samples.Length * 2);
-            if (!BitConverter.IsLittleEndian)
-                throw new PlatformNotSupportedException("Big-endian hosts are not supported.");
             return new Prompt(Path.GetFileNameWithoutExtension(path), samples);
         }
         catch (FormatException ex)

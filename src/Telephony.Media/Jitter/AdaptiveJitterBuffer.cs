@@ -274,7 +274,11 @@ public sealed class AdaptiveJitterBuffer
             long d = transit - _lastTransit;
             // The 32-bit timestamp may wrap: fold the difference back into range.
             d = (int)(uint)(ulong)d;
-            _jitter += (Math.Abs((double)d) - _jitter) / 16.0;
+            // One stall (a network outage, a sender that paused without advancing timestamps) shows
+            // up as one huge D; capping it keeps a single event from pinning the target at its
+            // maximum for seconds.
+            double magnitude = Math.Min(Math.Abs((double)d), 2.0 * _options.MaxDepthFrames * _frameTimestampUnits);
+            _jitter += (magnitude - _jitter) / 16.0;
         }
         _lastTransit = transit;
         _haveTransit = true;

@@ -23,7 +23,6 @@ public sealed class JitterDecodingSource : IAudioSource, IRtpTap
     private readonly short[] _last;
     private readonly Downsampler2To1? _down;
     private readonly Upsampler1To2? _up;
-    private readonly int _frameSamples;
     private int _concealedInARow;
 
     public JitterDecodingSource(IAudioCodec codec, int payloadType, int outputSampleRate = 8000,
@@ -38,8 +37,7 @@ public sealed class JitterDecodingSource : IAudioSource, IRtpTap
         _payload = new byte[opts.MaxPayloadBytes];
         _decoded = new short[opts.MaxPayloadBytes * 2];
         SampleRate = outputSampleRate;
-        _frameSamples = outputSampleRate * opts.FrameMilliseconds / 1000;
-        _last = new short[_frameSamples];
+        _last = new short[outputSampleRate * opts.FrameMilliseconds / 1000];
         if (codec.SampleRate == 16000 && outputSampleRate == 8000)
             _down = new Downsampler2To1(_decoded.Length);
         else if (codec.SampleRate == 8000 && outputSampleRate == 16000)

@@ -76,6 +76,23 @@ public class DtmfEventTests
     }
 
     [Test]
+    public void Legs_interleaved_on_one_tap_are_tracked_apart()
+    {
+        var got = new List<(int Leg, char Digit)>();
+        var rx = new DtmfEventReceiver([101], (leg, e) => got.Add((leg, e.Digit)));
+        ushort s0 = 1, s1 = 500;
+        var caller = KeyPress(101, ref s0, 1000, 2);
+        var agent = KeyPress(101, ref s1, 1000, 3); // same timestamp and SSRC by coincidence
+        for (int i = 0; i < caller.Count; i++)
+        {
+            rx.OnRtpPacket(0, caller[i]);
+            rx.OnRtpPacket(1, agent[i]);
+        }
+        rx.OnRtpPacket(9, caller[0]); // a leg the receiver does not track
+        Assert.That(got, Is.EqualTo(new[] { (0, '2'), (1, '3') }));
+    }
+
+    [Test]
     public void Start_packets_lost_still_reports_the_digit_from_the_end_packet()
     {
         var (rx, digits) = NewReceiver(101);

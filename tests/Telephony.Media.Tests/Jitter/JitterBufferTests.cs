@@ -128,6 +128,12 @@ public class JitterBufferTests
         for (ushort s = 0; s < 200; s++)
             wild.Push(Pkt(s), s * 20 + (s % 2) * 1000);
         Assert.That(wild.TargetDepthFrames, Is.EqualTo(6), "clamped at MaxDepthFrames");
+
+        // One 10 s outage (arrivals stall, timestamps do not jump) must not pin the target at its maximum.
+        var paused = new AdaptiveJitterBuffer(opts);
+        for (ushort s = 0; s < 100; s++)
+            paused.Push(Pkt(s), s * 20 + (s >= 50 ? 10_000 : 0));
+        Assert.That(paused.TargetDepthFrames, Is.LessThanOrEqualTo(2));
     }
 
     /// <summary>

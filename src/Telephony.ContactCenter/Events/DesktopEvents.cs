@@ -1,0 +1,59 @@
+using Telephony.ContactCenter.Seats;
+
+namespace Telephony.ContactCenter.Events;
+
+/// <summary>Something an agent desktop shows. Every event belongs to one seat and its agent.</summary>
+public abstract record DesktopEvent(string Extension, string? AgentId, DateTimeOffset At);
+
+/// <summary>The seat changed state.</summary>
+public sealed record AgentStateChanged(string Extension, string? AgentId, AgentState State, string? Reason, string? CallId, DateTimeOffset At)
+    : DesktopEvent(Extension, AgentId, At);
+
+/// <summary>
+/// What the desktop shows before the softphone rings: who calls, what they dialled, what they chose
+/// in the IVR, in which language and queue, and how long they waited.
+/// </summary>
+public sealed record ScreenPop(
+    string CallId,
+    string Extension,
+    string AgentId,
+    string CallerNumber,
+    string DialedNumber,
+    IReadOnlyList<string> IvrPath,
+    string IvrDigits,
+    string Language,
+    string Queue,
+    TimeSpan WaitTime,
+    DateTimeOffset At) : DesktopEvent(Extension, AgentId, At);
+
+/// <summary>The call now rings at the seat (after the screen-pop was delivered).</summary>
+public sealed record CallOffered(string CallId, string Extension, string AgentId, TimeSpan RingTimeout, DateTimeOffset At)
+    : DesktopEvent(Extension, AgentId, At);
+
+/// <summary>The agent answered.</summary>
+public sealed record CallAnswered(string CallId, string Extension, string AgentId, DateTimeOffset At)
+    : DesktopEvent(Extension, AgentId, At);
+
+/// <summary>Why a call left the seat.</summary>
+public enum CallEndReason
+{
+    /// <summary>The conversation ended normally.</summary>
+    Completed,
+    /// <summary>The caller hung up before the agent answered.</summary>
+    CallerHungUp,
+    /// <summary>The agent did not answer in time; the call went to another agent.</summary>
+    NoAnswer,
+    /// <summary>The seat's softphone could not be reached.</summary>
+    Unreachable,
+}
+
+/// <summary>The call left the seat (the desktop clears its pop).</summary>
+public sealed record CallEnded(string CallId, string Extension, string AgentId, CallEndReason Reason, DateTimeOffset At)
+    : DesktopEvent(Extension, AgentId, At);
+
+/// <summary>Where desktop events go; the server forwards them to the agent's SignalR group.</summary>
+public interface IDesktopEventSink
+{
+    /// <summary>Delivers one event; completes when it was handed to the transport.</summary>
+    Task PublishAsync(DesktopEvent desktopEvent, CancellationToken ct = default);
+}

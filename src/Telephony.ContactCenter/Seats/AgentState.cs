@@ -1,0 +1,52 @@
+namespace Telephony.ContactCenter.Seats;
+
+/// <summary>The state of one seat (and of the agent logged in to it).</summary>
+public enum AgentState
+{
+    /// <summary>Nobody is logged in to the seat.</summary>
+    LoggedOut,
+    /// <summary>Logged in and waiting for a call; counts as idle for routing.</summary>
+    Ready,
+    /// <summary>Logged in but not taking calls; carries a reason ("break", "no answer", ...).</summary>
+    NotReady,
+    /// <summary>Picked by the ACD for one call; nobody else may take the seat.</summary>
+    Reserved,
+    /// <summary>The softphone is ringing for the reserved call.</summary>
+    Ringing,
+    /// <summary>Talking to the caller.</summary>
+    OnCall,
+    /// <summary>After-call work; returns to Ready by itself when the wrap-up time is over.</summary>
+    WrapUp,
+}
+
+/// <summary>
+/// The legal transitions between agent states. Every store enforces exactly this table, so a
+/// seat can never jump (for example) from OnCall back to Ready without passing wrap-up.
+/// </summary>
+public static class AgentStateRules
+{
+    private static readonly Dictionary<AgentState, AgentState[]> Allowed = new()
+    {
+        [AgentState.LoggedOut] = [AgentState.NotReady],
+        [AgentState.NotReady] = [AgentState.Ready, AgentState.NotReady, AgentState.LoggedOut],
+        [AgentState.Ready] = [AgentState.NotReady, AgentState.Reserved, AgentState.LoggedOut],
+        // Reserved -> Ready/NotReady: the caller hung up or the offer could not be delivered.
+        [AgentState.Reserved] = [AgentState.Ringing, AgentState.Ready, AgentState.NotReady],
+        // Ringing -> NotReady: ring timeout ("no answer"); -> Ready: the caller hung up first.
+        [AgentState.Ringing] = [AgentState.OnCall, AgentState.NotReady, AgentState.Ready],
+        [AgentState.OnCall] = [AgentState.WrapUp],
+        [AgentState.WrapUp] = [AgentState.Ready, AgentState.NotReady, AgentState.LoggedOut],
+    };
+
+    /// <summary>True when a seat in <paramref name="from"/> may move to <paramref name="to"/>.</summary>
+    public static bool IsLegal(AgentState from, AgentState to) =>
+        Allowed.TryGetValue(from, out var targets) && Array.IndexOf(targets, to) >= 0;
+
+    /// <summary>All states from which <paramref name="to"/> may be entered.</summary>
+    public static IReadOnlyList<AgentState> LegalSources(AgentState to) =>
+        [.. Allowed.Where(kv => Array.IndexOf(kv.Value, to) >= 0).Select(kv => kv.Key).Order()];
+
+    /// <summary>States in which a call is attached to the seat.</summary>
+    public static bool HoldsCall(AgentState state) =>
+        state is AgentState.Reserved or AgentState.Ringing or AgentState.OnCall or AgentState.WrapUp;
+}

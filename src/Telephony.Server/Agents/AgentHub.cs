@@ -1,0 +1,153 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Telephony.ContactCenter.Events;
+using Telephony.ContactCenter.Routing;
+using Telephony.ContactCenter.Seats;
+using Telephony.Server.Security;
+
+namespace Telephony.Server.Agents;
+
+/// <summary>What the server calls on an agent desktop.</summary>
+public interface IAgentClient
+{
+    /// <summary>The agent's seat changed state.</summary>
+    Task StateChanged(AgentStateChanged change);
+
+    /// <summary>A call is about to ring at the agent's seat: show who it is.</summary>
+    Task ScreenPop(ScreenPop pop);
+
+    /// <summary>The softphone now rings.</summary>
+    Task CallOffered(CallOffered offered);
+
+    /// <summary>The agent answered.</summary>
+    Task CallAnswered(CallAnswered answered);
+
+    /// <summary>The call left the seat.</summary>
+    Task CallEnded(CallEnded ended);
+}
+
+/// <summary>
+/// The agents' hub (<c>/hubs/agents</c>). Only users with the agent role and an <c>agent</c> claim
+/// connect; every method acts on the caller's own seat (the agent id comes from the token, never
+/// from an argument), and each connection joins only its own agent's group.
+/// </summary>
+[Authorize(Policy = Roles.Agent)]
+public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnections connections, ILogger<AgentHub> log) : Hub<IAgentClient>
+{
+    /// <summary>The SignalR group of one agent's connections.</summary>
+    public static string GroupOf(string agentId) => "agent:" + agentId;
+
+    public override async Task OnConnectedAsync()
+    {
+        if (AgentId is not { } agent)
+        {
+            LogNoAgentClaim(Context.User?.FindFirstValue(TelephonyClaims.Name) ?? "?");
+            Context.Abort();
+            return;
+        }
+        connections.Opened(agent);
+        await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(agent)).ConfigureAwait(false);
+        await base.OnConnectedAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// When the agent's last desktop connection (on this node) drops while the seat is Ready, the seat
+    /// goes NotReady ("desktop disconnected") so no call rings for an agent who cannot see it.
+    /// </summary>
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (AgentId is { } agent && connections.Closed(agent) == 0
+            && await acd.Store.FindSeatOfAgentAsync(agent).ConfigureAwait(false) is { } ext
+            && await acd.Store.GetSeatAsync(ext).ConfigureAwait(false) is { State: AgentState.Ready })
+        {
+            LogDisconnectedWhileReady(agent, ext);
+            try
+            {
+                await acd.SetNotReadyAsync(ext, agent, DisconnectedReason).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The server is shutting down; the seat keeps its state in the store.
+            }
+        }
+        await base.OnDisconnectedAsync(exception).ConfigureAwait(false);
+    }
+
+    /// <summary>The NotReady reason set when a Ready agent's desktop goes away.</summary>
+    public const string DisconnectedReason = "desktop disconnected";
+
+    /// <summary>Logs the caller in at a seat (NotReady "login").</summary>
+    public async Task<SeatSnapshot> Login(string extension)
+    {
+        if (string.IsNullOrWhiteSpace(extension) || extension.Length > 16)
+            throw new HubException("An extension is required.");
+        return Checked(await acd.LoginAsync(extension.Trim(), RequireAgent()).ConfigureAwait(false), "log in");
+    }
+
+    /// <summary>Logs the caller out of their seat.</summary>
+    public async Task<SeatSnapshot> Logout()
+    {
+        var agent = RequireAgent();
+        return Checked(await acd.LogoutAsync(await SeatOfAsync(agent).ConfigureAwait(false), agent).ConfigureAwait(false), "log out");
+    }
+
+    /// <summary>The caller is ready for calls.</summary>
+    public async Task<SeatSnapshot> SetReady()
+    {
+        var agent = RequireAgent();
+        return Checked(await acd.SetReadyAsync(await SeatOfAsync(agent).ConfigureAwait(false), agent).ConfigureAwait(false), "become Ready");
+    }
+
+    /// <summary>The caller is not ready, for a reason (1..64 characters).</summary>
+    public async Task<SeatSnapshot> SetNotReady(string reason)
+    {
+        var agent = RequireAgent();
+        var seat = await SeatOfAsync(agent).ConfigureAwait(false);
+        var trimmed = (reason ?? "").Trim();
+        if (trimmed.Length is 0 or > AutomaticCallDistributor.MaxReasonLength)
+            throw new HubException($"A reason of 1..{AutomaticCallDistributor.MaxReasonLength} characters is required.");
+        return Checked(await acd.SetNotReadyAsync(seat, agent, trimmed).ConfigureAwait(false), "become NotReady");
+    }
+
+    /// <summary>The caller's seat, or null when not logged in.</summary>
+    public async Task<SeatSnapshot?> GetSeat()
+    {
+        var agent = RequireAgent();
+        var ext = await acd.Store.FindSeatOfAgentAsync(agent).ConfigureAwait(false);
+        return ext is null ? null : await acd.Store.GetSeatAsync(ext).ConfigureAwait(false);
+    }
+
+    private string? AgentId => Context.User?.FindFirstValue(TelephonyClaims.Agent) is { Length: > 0 } a ? a : null;
+
+    private string RequireAgent() => AgentId ?? throw new HubException("This user is not an agent.");
+
+    private async Task<string> SeatOfAsync(string agent) =>
+        await acd.Store.FindSeatOfAgentAsync(agent).ConfigureAwait(false) ?? throw new HubException("You are not logged in to a seat.");
+
+    private SeatSnapshot Checked(SeatResult result, string action)
+    {
+        if (result.Succeeded)
+            return result.Seat!;
+        LogRefused(AgentId ?? "?", action, result.Error);
+        throw new HubException(result.Error switch
+        {
+            SeatError.UnknownSeat => "No such seat.",
+            SeatError.SeatTaken => "Another agent is logged in at that seat.",
+            SeatError.AgentElsewhere => "You are already logged in at another seat.",
+            SeatError.UnknownAgent => "You are not in the agents file.",
+            SeatError.WrongAgent => "That seat is not yours.",
+            SeatError.IllegalTransition => $"Cannot {action} while {result.Seat?.State}.",
+            _ => $"Cannot {action} ({result.Error}).",
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {User} has no agent claim; hub connection refused")]
+    private partial void LogNoAgentClaim(string user);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent {Agent} left while Ready at seat {Extension}; seat set NotReady")]
+    private partial void LogDisconnectedWhileReady(string agent, string extension);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Agent {Agent} could not {Action}: {Error}")]
+    private partial void LogRefused(string agent, string action, SeatError error);
+}

@@ -1,0 +1,83 @@
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using StackExchange.Redis;
+using Telephony.ContactCenter.Agents;
+using Telephony.ContactCenter.Events;
+using Telephony.ContactCenter.Routing;
+using Telephony.ContactCenter.Store;
+
+namespace Telephony.Server.Agents;
+
+/// <summary>Wires the contact center (seat store, ACD) and the agents' SignalR hub into the server.</summary>
+public static class AgentsSetup
+{
+    /// <summary>Where the hub is mapped.</summary>
+    public const string HubPath = "/hubs/agents";
+
+    /// <summary>
+    /// Registers the ACD, its seat store (Redis when <c>ContactCenter:Redis</c> is set, so several
+    /// nodes share seats and queues, with SignalR's Redis backplane; in-process otherwise), the
+    /// desktop event sink and <see cref="IAgentNotifier"/>.
+    /// </summary>
+    public static WebApplicationBuilder AddTelephonyAgents(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var config = builder.Configuration.GetSection("ContactCenter");
+        var agentsFile = config["AgentsFile"] ?? "agents.json";
+        var agentsPath = Path.IsPathRooted(agentsFile) ? agentsFile : Path.Combine(AppContext.BaseDirectory, agentsFile);
+        var redis = config["Redis"];
+        var keyPrefix = config["KeyPrefix"] is { Length: > 0 } p ? p : "telephony:cc";
+        var services = builder.Services;
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => AgentsFile.Load(agentsPath));
+        services.AddSingleton(sp => new AgentDirectory(sp.GetRequiredService<AgentsFile>().Agents));
+        services.AddSingleton(sp => new AcdOptions
+        {
+            Node = config["Node"] is { Length: > 0 } node ? node : Environment.MachineName,
+            RingTimeout = TimeSpan.FromSeconds(config.GetValue("RingTimeoutSeconds", 20.0)),
+            WrapUpTime = TimeSpan.FromSeconds(config.GetValue("WrapUpSeconds", 30.0)),
+            Seats = AcdOptions.SeatRange(config.GetValue("FirstSeat", 1001), config.GetValue("SeatCount", 60)),
+            Queues = sp.GetRequiredService<AgentsFile>().Queues,
+        });
+
+        var signalR = services.AddSignalR()
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        if (!string.IsNullOrWhiteSpace(redis))
+        {
+            services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis));
+            services.AddSingleton<ISeatStore>(sp => new RedisSeatStore(sp.GetRequiredService<IConnectionMultiplexer>(), keyPrefix));
+            services.AddSingleton<IAcdNodeLink>(sp => new RedisAcdNodeLink(sp.GetRequiredService<IConnectionMultiplexer>(), keyPrefix));
+            signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = RedisChannel.Literal(keyPrefix + ":signalr"));
+        }
+        else
+        {
+            services.AddSingleton<ISeatStore, InProcessSeatStore>();
+            services.AddSingleton<IAcdNodeLink, SingleNodeLink>();
+        }
+
+        services.AddSingleton<AgentConnections>();
+        services.AddSingleton<SignalRAgentNotifier>();
+        services.AddSingleton<IAgentNotifier>(sp => sp.GetRequiredService<SignalRAgentNotifier>());
+        services.AddSingleton<IDesktopEventSink>(sp => sp.GetRequiredService<SignalRAgentNotifier>());
+        services.TryAddSingleton<IAcdCallControl, UnconnectedCallControl>();
+        services.AddSingleton<AutomaticCallDistributor>();
+        services.AddHostedService<ContactCenterStartup>();
+        return builder;
+    }
+
+    /// <summary>Maps the agents' hub at <see cref="HubPath"/>.</summary>
+    public static IEndpointRouteBuilder MapTelephonyAgents(this IEndpointRouteBuilder app)
+    {
+        app.MapHub<AgentHub>(HubPath);
+        return app;
+    }
+
+    /// <summary>Creates the configured seats in the store when the server starts.</summary>
+    private sealed class ContactCenterStartup(AutomaticCallDistributor acd) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => acd.InitializeAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

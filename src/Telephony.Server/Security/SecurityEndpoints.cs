@@ -1,0 +1,107 @@
+using System.Net;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+
+namespace Telephony.Server.Security;
+
+/// <summary>Request body of <c>POST /api/auth/token</c>.</summary>
+public sealed record TokenRequest(string? Username, string? Password);
+
+/// <summary>
+/// Authentication for the REST API and the SignalR hubs: users from the users file, bearer
+/// tokens issued by ASP.NET Core's built-in bearer-token handler (protected by data
+/// protection; several nodes need a shared key ring, see README), roles as claims.
+/// </summary>
+public static class SecurityEndpoints
+{
+    public const string AuthenticationScheme = BearerTokenDefaults.AuthenticationScheme;
+
+    /// <summary>Registers authentication, role policies, the user directory and the login throttle.</summary>
+    public static WebApplicationBuilder AddTelephonySecurity(this WebApplicationBuilder builder)
+    {
+        var usersFile = builder.Configuration["Security:UsersFile"] ?? "users.json";
+        var usersPath = Path.IsPathRooted(usersFile) ? usersFile : Path.Combine(AppContext.BaseDirectory, usersFile);
+        builder.Services.AddSingleton(_ => UserDirectory.Load(usersPath));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<LoginThrottle>();
+
+        builder.Services.AddAuthentication(AuthenticationScheme)
+            .AddBearerToken(AuthenticationScheme, options =>
+            {
+                options.BearerTokenExpiration = TimeSpan.FromHours(
+                    builder.Configuration.GetValue("Security:TokenHours", 12.0));
+                options.Events = new BearerTokenEvents
+                {
+                    // Browsers' WebSocket API cannot set headers, so SignalR sends the token
+                    // in the query string; accept it there for hub paths only.
+                    OnMessageReceived = context =>
+                    {
+                        var token = context.Request.Query["access_token"];
+                        if (!string.IsNullOrEmpty(token) && context.HttpContext.Request.Path.StartsWithSegments("/hubs"))
+                        {
+                            context.Token = token;
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                };
+            });
+
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.Agent, p => p.RequireRole(Roles.Agent))
+            .AddPolicy(Roles.Supervisor, p => p.RequireRole(Roles.Supervisor, Roles.Admin))
+            .AddPolicy(Roles.Handler, p => p.RequireRole(Roles.Handler))
+            .AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin));
+        return builder;
+    }
+
+    /// <summary>Maps <c>POST /api/auth/token</c>: username + password in, bearer token out.</summary>
+    public static IEndpointRouteBuilder MapTelephonySecurity(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/auth/token", IssueToken).AllowAnonymous();
+        app.MapGet("/api/auth/me", (ClaimsPrincipal user) => Results.Ok(new
+        {
+            name = user.FindFirstValue(TelephonyClaims.Name),
+            role = user.FindFirstValue(TelephonyClaims.Role),
+            agent = user.FindFirstValue(TelephonyClaims.Agent),
+            department = user.FindFirstValue(TelephonyClaims.Department),
+        })).RequireAuthorization();
+        return app;
+    }
+
+    private static IResult IssueToken(TokenRequest? request, HttpContext http, UserDirectory users, LoginThrottle throttle, ILoggerFactory loggers)
+    {
+        var log = loggers.CreateLogger(typeof(SecurityEndpoints));
+        var remote = http.Connection.RemoteIpAddress ?? IPAddress.None;
+        if (throttle.IsBlocked(remote))
+        {
+            log.LogWarning("Login refused for {Remote}: too many failed attempts", remote);
+            return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed logins; try again later.");
+        }
+
+        if (request is null || string.IsNullOrEmpty(request.Username) || string.IsNullOrEmpty(request.Password))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "username and password are required.");
+        }
+
+        var user = users.Find(request.Username);
+        // Verify against a dummy hash for unknown users too, so timing does not reveal which names exist.
+        var ok = PasswordHasher.Verify(request.Password, user?.PasswordHash ?? DummyHash.Value) && user is not null;
+        if (!ok)
+        {
+            throttle.RecordFailure(remote);
+            log.LogWarning("Failed login for user {User} from {Remote}", request.Username, remote);
+            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Wrong username or password.");
+        }
+
+        throttle.RecordSuccess(remote);
+        var claims = new List<Claim> { new(TelephonyClaims.Name, user!.Name), new(TelephonyClaims.Role, user.Role) };
+        if (user.AgentId is not null) claims.Add(new Claim(TelephonyClaims.Agent, user.AgentId));
+        if (user.Department is not null) claims.Add(new Claim(TelephonyClaims.Department, user.Department));
+        var identity = new ClaimsIdentity(claims, "password", TelephonyClaims.Name, TelephonyClaims.Role);
+        log.LogInformation("User {User} ({Role}) logged in from {Remote}", user.Name, user.Role, remote);
+        return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: AuthenticationScheme);
+    }
+
+    private static readonly Lazy<string> DummyHash = new(() => PasswordHasher.Hash("not-a-password", iterations: 10_000));
+}

@@ -1,0 +1,321 @@
+using Telephony.ContactCenter.Queues;
+using Telephony.ContactCenter.Seats;
+using Telephony.ContactCenter.Store;
+
+namespace Telephony.ContactCenter.Tests.Store;
+
+/// <summary>The one contract every <see cref="ISeatStore"/> keeps; run against each implementation.</summary>
+public abstract class SeatStoreContract
+{
+    protected static readonly DateTimeOffset T0 = new(2026, 11, 27, 8, 0, 0, TimeSpan.Zero);
+    private static readonly string[] Seats = ["1001", "1002", "1003", "1004"];
+
+    protected ISeatStore Store { get; private set; } = null!;
+
+    /// <summary>A fresh, empty store (its own key space).</summary>
+    protected abstract Task<ISeatStore> CreateStoreAsync();
+
+    /// <summary>A second store over the same backing state (another "node"), or the same instance.</summary>
+    protected abstract ISeatStore SecondNode();
+
+    [SetUp]
+    public async Task CreateAsync()
+    {
+        Store = await CreateStoreAsync();
+        await Store.EnsureSeatsAsync(Seats, T0);
+    }
+
+    private static DateTimeOffset At(int seconds) => T0.AddSeconds(seconds);
+
+    private async Task<SeatSnapshot> ReadyAsync(string ext, string agent, int atSecond, params string[] skills)
+    {
+        Assert.That((await Store.LoginAsync(ext, agent, skills, At(atSecond))).Succeeded, Is.True);
+        var ready = await Store.TransitionAsync(new SeatTransitionRequest(ext, AgentState.Ready), At(atSecond));
+        Assert.That(ready.Error, Is.EqualTo(SeatError.None));
+        return ready.Seat!;
+    }
+
+    private static QueueEntry Call(string id, string queue, int priority, int atSecond) =>
+        new(id, queue, priority, At(atSecond), "node-a");
+
+    [Test]
+    public async Task New_seats_are_logged_out_and_listed_in_order()
+    {
+        await Store.EnsureSeatsAsync(["1002", "1005"], At(5));
+        var seats = await Store.GetSeatsAsync();
+        Assert.That(seats.Select(s => s.Extension), Is.EqualTo(new[] { "1001", "1002", "1003", "1004", "1005" }));
+        Assert.That(seats.Select(s => s.State), Is.All.EqualTo(AgentState.LoggedOut));
+        Assert.That(seats[0].StateSince, Is.EqualTo(T0), "existing seats are untouched");
+        Assert.That(await Store.GetSeatAsync("9999"), Is.Null);
+    }
+
+    [Test]
+    public async Task Login_puts_the_agent_NotReady_with_normalized_skills()
+    {
+        var result = await Store.LoginAsync("1001", "a17", ["ZH", " taxi ", "zh"], At(1));
+        Assert.That(result.Error, Is.EqualTo(SeatError.None));
+        var seat = result.Seat!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(seat.AgentId, Is.EqualTo("a17"));
+            Assert.That(seat.State, Is.EqualTo(AgentState.NotReady));
+            Assert.That(seat.Reason, Is.EqualTo("login"));
+            Assert.That(seat.Skills, Is.EqualTo(new[] { "taxi", "zh" }));
+            Assert.That(seat.StateSince, Is.EqualTo(At(1)));
+        });
+        Assert.That(await Store.FindSeatOfAgentAsync("a17"), Is.EqualTo("1001"));
+        Assert.That((await Store.LoginAsync("1001", "a17", ["zh"], At(2))).Succeeded, Is.True, "repeat login is a no-op");
+    }
+
+    [Test]
+    public async Task A_seat_holds_one_agent_and_an_agent_one_seat()
+    {
+        await Store.LoginAsync("1001", "a1", ["zh"], At(1));
+        Assert.That((await Store.LoginAsync("1001", "a2", ["zh"], At(2))).Error, Is.EqualTo(SeatError.SeatTaken));
+        Assert.That((await Store.LoginAsync("1002", "a1", ["zh"], At(2))).Error, Is.EqualTo(SeatError.AgentElsewhere));
+        Assert.That((await Store.LoginAsync("7777", "a3", ["zh"], At(2))).Error, Is.EqualTo(SeatError.UnknownSeat));
+        Assert.That((await Store.LogoutAsync("1001", "a2", At(3))).Error, Is.EqualTo(SeatError.WrongAgent));
+        Assert.That((await Store.LogoutAsync("1001", "a1", At(3))).Succeeded, Is.True);
+        Assert.That(await Store.FindSeatOfAgentAsync("a1"), Is.Null);
+        Assert.That((await Store.LoginAsync("1002", "a1", ["en"], At(4))).Succeeded, Is.True, "free to log in elsewhere after logout");
+    }
+
+    [Test]
+    public void Invalid_skill_names_are_refused()
+    {
+        Assert.That(async () => await Store.LoginAsync("1001", "a1", ["zh,en"], At(1)), Throws.ArgumentException);
+    }
+
+    [TestCase(AgentState.OnCall)]
+    [TestCase(AgentState.WrapUp)]
+    [TestCase(AgentState.Ringing)]
+    public async Task Illegal_transitions_are_refused_and_leave_no_trace(AgentState target)
+    {
+        await ReadyAsync("1001", "a1", 1, "zh");
+        var before = await Store.GetHistoryAsync("1001");
+        var result = await Store.TransitionAsync(new SeatTransitionRequest("1001", target), At(2));
+        Assert.That(result.Error, Is.EqualTo(SeatError.IllegalTransition));
+        Assert.That(result.Seat!.State, Is.EqualTo(AgentState.Ready));
+        Assert.That(await Store.GetHistoryAsync("1001"), Has.Count.EqualTo(before.Count));
+    }
+
+    [Test]
+    public async Task A_logged_out_seat_cannot_become_ready()
+    {
+        var result = await Store.TransitionAsync(new SeatTransitionRequest("1001", AgentState.Ready), At(1));
+        Assert.That(result.Error, Is.EqualTo(SeatError.IllegalTransition));
+    }
+
+    [Test]
+    public async Task Guards_refuse_another_agent_and_a_stale_call()
+    {
+        await ReadyAsync("1001", "a1", 1, "zh");
+        var wrongAgent = await Store.TransitionAsync(new SeatTransitionRequest("1001", AgentState.NotReady, "lunch", ExpectedAgentId: "a2"), At(2));
+        Assert.That(wrongAgent.Error, Is.EqualTo(SeatError.WrongAgent));
+        var reserved = await Store.TryReserveAsync(["zh"], "call-1", At(3));
+        Assert.That(reserved!.CallId, Is.EqualTo("call-1"));
+        var stale = await Store.TransitionAsync(new SeatTransitionRequest("1001", AgentState.Ringing, ExpectedCallId: "call-0"), At(4));
+        Assert.That(stale.Error, Is.EqualTo(SeatError.WrongCall));
+        var ringing = await Store.TransitionAsync(new SeatTransitionRequest("1001", AgentState.Ringing, ExpectedCallId: "call-1"), At(4));
+        Assert.That(ringing.Seat!.State, Is.EqualTo(AgentState.Ringing));
+        Assert.That(ringing.Seat.CallId, Is.EqualTo("call-1"));
+    }
+
+    [Test]
+    public async Task A_full_call_cycle_is_recorded_in_order_with_timestamps()
+    {
+        await ReadyAsync("1001", "a1", 1, "zh", "taxi");
+        await Store.TryReserveAsync(["zh"], "c1", At(2));
+        await Store.TransitionAsync(new SeatTransitionRequest("1001", AgentState.Ringing), At(3));
+        await Store.TransitionAsync(new SeatTransitionRequest("1001", AgentState.OnCall), At(5));
+        await Store.TransitionAsync(new SeatTransitionRequest("1001", AgentState.WrapUp), At(65));
+        var seat = (await Store.TransitionAsync(new SeatTransitionRequest("1001", AgentState.Ready), At(95))).Seat!;
+        Assert.That(seat.CallId, Is.Null, "Ready detaches the call");
+        await Store.TransitionAsync(new SeatTransitionRequest("1001", AgentState.NotReady, "break"), At(100));
+        await Store.LogoutAsync("1001", "a1", At(110));
+
+        var history = await Store.GetHistoryAsync("1001");
+        Assert.That(history.Select(h => (h.From, h.To, h.At)), Is.EqualTo(new[]
+        {
+            (AgentState.LoggedOut, AgentState.NotReady, At(1)),
+            (AgentState.NotReady, AgentState.Ready, At(1)),
+            (AgentState.Ready, AgentState.Reserved, At(2)),
+            (AgentState.Reserved, AgentState.Ringing, At(3)),
+            (AgentState.Ringing, AgentState.OnCall, At(5)),
+            (AgentState.OnCall, AgentState.WrapUp, At(65)),
+            (AgentState.WrapUp, AgentState.Ready, At(95)),
+            (AgentState.Ready, AgentState.NotReady, At(100)),
+            (AgentState.NotReady, AgentState.LoggedOut, At(110)),
+        }));
+        Assert.That(history.Take(7).Skip(2).Select(h => h.CallId), Is.All.EqualTo("c1"));
+        Assert.That(history.Select(h => h.AgentId), Is.All.EqualTo("a1"));
+        Assert.That(history[7].Reason, Is.EqualTo("break"));
+    }
+
+    [Test]
+    public async Task Reservation_picks_the_longest_idle_agent_having_every_skill()
+    {
+        await ReadyAsync("1001", "a1", 30, "zh", "taxi");
+        await ReadyAsync("1002", "a2", 10, "zh", "general");
+        await ReadyAsync("1003", "a3", 20, "zh", "taxi");
+        await ReadyAsync("1004", "a4", 5, "en", "taxi");
+
+        Assert.That((await Store.TryReserveAsync(["zh", "taxi"], "c1", At(40)))!.Extension, Is.EqualTo("1003"));
+        Assert.That((await Store.TryReserveAsync(["zh", "taxi"], "c2", At(41)))!.Extension, Is.EqualTo("1001"));
+        Assert.That(await Store.TryReserveAsync(["zh", "taxi"], "c3", At(42)), Is.Null);
+        Assert.That((await Store.TryReserveAsync([], "c4", At(43)))!.Extension, Is.EqualTo("1004"), "no skill needed: longest idle of all");
+        Assert.That(await Store.TryReserveAsync(["deputy"], "c5", At(44)), Is.Null);
+        var reserved = await Store.GetSeatAsync("1003");
+        Assert.That((reserved!.State, reserved.CallId, reserved.IdleSince), Is.EqualTo((AgentState.Reserved, "c1", (DateTimeOffset?)null)));
+    }
+
+    [Test]
+    public async Task Becoming_ready_again_resets_the_idle_time()
+    {
+        await ReadyAsync("1001", "a1", 1, "zh");
+        await ReadyAsync("1002", "a2", 2, "zh");
+        await Store.TransitionAsync(new SeatTransitionRequest("1001", AgentState.NotReady, "break"), At(3));
+        await Store.TransitionAsync(new SeatTransitionRequest("1001", AgentState.Ready), At(4));
+        var seat = await Store.TryReserveAsync(["zh"], "c1", At(5));
+        Assert.That(seat!.Extension, Is.EqualTo("1002"));
+    }
+
+    [Test]
+    public async Task Queues_serve_by_priority_then_arrival_and_report_positions()
+    {
+        Assert.That(await Store.EnqueueAsync(Call("c1", "zh-general", 10, 1)), Is.EqualTo(1));
+        Assert.That(await Store.EnqueueAsync(Call("c2", "zh-general", 10, 2)), Is.EqualTo(2));
+        Assert.That(await Store.EnqueueAsync(Call("c3", "zh-general", 50, 3)), Is.EqualTo(1), "higher priority jumps ahead");
+        Assert.That(await Store.EnqueueAsync(Call("c4", "zh-general", 5000, 4)), Is.EqualTo(1), "clamped, still first");
+        Assert.That(await Store.EnqueueAsync(Call("c2", "zh-general", 10, 9)), Is.EqualTo(4), "enqueue is idempotent");
+
+        var queue = await Store.GetQueueAsync("zh-general");
+        Assert.That(queue.Select(e => e.CallId), Is.EqualTo(new[] { "c4", "c3", "c1", "c2" }));
+        Assert.That(queue[0].Priority, Is.EqualTo(QueuePriority.Max));
+        Assert.That(queue[2], Is.EqualTo(Call("c1", "zh-general", 10, 1)));
+
+        Assert.That(await Store.RemoveFromQueueAsync("zh-general", "c3"), Is.True);
+        Assert.That(await Store.RemoveFromQueueAsync("zh-general", "c3"), Is.False);
+        Assert.That(await Store.RemoveFromQueueAsync("other", "c1"), Is.False);
+        Assert.That(await Store.GetQueuePositionAsync("zh-general", "c2"), Is.EqualTo(3));
+        Assert.That(await Store.GetQueuePositionAsync("zh-general", "c3"), Is.Null);
+        Assert.That(await Store.GetQueueAsync("empty"), Is.Empty);
+    }
+
+    [Test]
+    public async Task Waiting_queues_are_those_with_calls()
+    {
+        Assert.That(await Store.GetWaitingQueuesAsync(), Is.Empty);
+        await Store.EnqueueAsync(Call("c1", "taxi+zh", 0, 1));
+        await Store.EnqueueAsync(Call("c2", "general", 0, 2));
+        Assert.That(await Store.GetWaitingQueuesAsync(), Is.EqualTo(new[] { "general", "taxi+zh" }));
+        await Store.RemoveFromQueueAsync("general", "c2");
+        Assert.That(await Store.GetWaitingQueuesAsync(), Is.EqualTo(new[] { "taxi+zh" }));
+        await ReadyAsync("1001", "a1", 3, "zh", "taxi");
+        await Store.TryAssignQueueHeadAsync(new QueueDefinition("taxi+zh", ["taxi", "zh"], 0, TimeSpan.FromMinutes(1)), At(4));
+        Assert.That(await Store.GetWaitingQueuesAsync(), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_call_put_back_keeps_its_place()
+    {
+        await Store.EnqueueAsync(Call("c1", "q", 0, 1));
+        await Store.EnqueueAsync(Call("c2", "q", 0, 2));
+        await Store.EnqueueAsync(Call("c3", "q", 0, 3));
+        await Store.RemoveFromQueueAsync("q", "c2");
+        Assert.That(await Store.EnqueueAsync(Call("c2", "q", 0, 2)), Is.EqualTo(2));
+        Assert.That((await Store.GetQueueAsync("q")).Select(e => e.CallId), Is.EqualTo(new[] { "c1", "c2", "c3" }));
+    }
+
+    [Test]
+    public async Task Queue_head_goes_to_the_longest_idle_skilled_agent()
+    {
+        var queue = new QueueDefinition("zh-taxi", ["zh", "taxi"], 0, TimeSpan.FromMinutes(3));
+        await Store.EnqueueAsync(Call("c1", "zh-taxi", 0, 1));
+        await Store.EnqueueAsync(Call("c2", "zh-taxi", 7, 2));
+        Assert.That(await Store.TryAssignQueueHeadAsync(queue, At(3)), Is.Null, "no agent yet");
+
+        await ReadyAsync("1001", "a1", 10, "zh");
+        Assert.That(await Store.TryAssignQueueHeadAsync(queue, At(11)), Is.Null, "agent lacks the taxi skill");
+        await ReadyAsync("1002", "a2", 12, "zh", "taxi");
+        await ReadyAsync("1003", "a3", 11, "zh", "taxi");
+
+        var first = await Store.TryAssignQueueHeadAsync(queue, At(13));
+        Assert.That((first!.Call.CallId, first.Seat.Extension, first.Seat.State, first.Seat.CallId),
+            Is.EqualTo(("c2", "1003", AgentState.Reserved, "c2")));
+        Assert.That(first.Call.Node, Is.EqualTo("node-a"));
+        var second = await Store.TryAssignQueueHeadAsync(queue, At(14));
+        Assert.That((second!.Call.CallId, second.Seat.Extension), Is.EqualTo(("c1", "1002")));
+        Assert.That(await Store.GetQueueAsync("zh-taxi"), Is.Empty);
+        Assert.That(await Store.TryAssignQueueHeadAsync(queue, At(15)), Is.Null);
+    }
+
+    [Test]
+    public async Task A_ready_seat_takes_the_best_call_across_its_queues()
+    {
+        await Store.EnqueueAsync(Call("c1", "zh-general", 0, 1));
+        await Store.EnqueueAsync(Call("c2", "zh-taxi", 0, 2));
+        await Store.EnqueueAsync(Call("c3", "zh-taxi", 20, 3));
+        await Store.EnqueueAsync(Call("c4", "en-general", 90, 4));
+        await Store.LoginAsync("1001", "a1", ["zh", "taxi", "general"], At(5));
+        Assert.That(await Store.TryAssignSeatAsync("1001", ["zh-general", "zh-taxi"], At(6)), Is.Null, "not Ready");
+        await Store.TransitionAsync(new SeatTransitionRequest("1001", AgentState.Ready), At(7));
+
+        var first = await Store.TryAssignSeatAsync("1001", ["zh-general", "zh-taxi"], At(8));
+        Assert.That((first!.Call.CallId, first.Call.Queue, first.Seat.State), Is.EqualTo(("c3", "zh-taxi", AgentState.Reserved)));
+        Assert.That(await Store.TryAssignSeatAsync("1001", ["zh-general", "zh-taxi"], At(9)), Is.Null, "now Reserved");
+
+        await Store.TransitionAsync(new SeatTransitionRequest("1001", AgentState.Ready), At(10));
+        var second = await Store.TryAssignSeatAsync("1001", ["zh-general", "zh-taxi"], At(11));
+        Assert.That(second!.Call.CallId, Is.EqualTo("c1"), "equal priority: earliest arrival wins");
+        Assert.That(await Store.TryAssignSeatAsync("1001", [], At(12)), Is.Null);
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task Parallel_reservations_never_double_book_across_nodes()
+    {
+        var extensions = Enumerable.Range(2001, 30).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        await Store.EnsureSeatsAsync(extensions, T0);
+        for (var i = 0; i < extensions.Length; i++)
+        {
+            await Store.LoginAsync(extensions[i], "p" + i, ["zh"], At(1));
+            await Store.TransitionAsync(new SeatTransitionRequest(extensions[i], AgentState.Ready), At(1 + i));
+        }
+        var nodes = new[] { Store, SecondNode() };
+        var attempts = Enumerable.Range(0, 120).Select(i =>
+            Task.Run(() => nodes[i % 2].TryReserveAsync(["zh"], "call-" + i, At(100))));
+        var reserved = (await Task.WhenAll(attempts)).Where(s => s is not null).Select(s => s!).ToList();
+
+        Assert.That(reserved, Has.Count.EqualTo(extensions.Length));
+        Assert.That(reserved.Select(s => s.Extension), Is.Unique);
+        Assert.That(reserved.Select(s => s.CallId), Is.Unique);
+        var seats = await Store.GetSeatsAsync();
+        Assert.That(seats.Where(s => extensions.Contains(s.Extension)).Select(s => s.State), Is.All.EqualTo(AgentState.Reserved));
+        foreach (var seat in reserved)
+            Assert.That(await Store.GetHistoryAsync(seat.Extension), Has.Exactly(1).Matches<StateTransition>(h => h.To == AgentState.Reserved));
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task Parallel_queue_and_seat_assignment_hand_each_call_to_one_agent()
+    {
+        var queue = new QueueDefinition("zh-general", ["zh"], 0, TimeSpan.FromMinutes(3));
+        var extensions = Enumerable.Range(3001, 20).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        await Store.EnsureSeatsAsync(extensions, T0);
+        for (var i = 0; i < 30; i++)
+            await Store.EnqueueAsync(Call("q" + i, "zh-general", i % 3, i));
+        for (var i = 0; i < extensions.Length; i++)
+        {
+            await Store.LoginAsync(extensions[i], "p" + i, ["zh"], At(1));
+            await Store.TransitionAsync(new SeatTransitionRequest(extensions[i], AgentState.Ready), At(1 + i));
+        }
+        var nodes = new[] { Store, SecondNode() };
+        var byQueue = Enumerable.Range(0, 40).Select(i => Task.Run(() => nodes[i % 2].TryAssignQueueHeadAsync(queue, At(100))));
+        var bySeat = extensions.Select((e, i) => Task.Run(() => nodes[(i + 1) % 2].TryAssignSeatAsync(e, ["zh-general"], At(100))));
+        var assignments = (await Task.WhenAll(byQueue.Concat(bySeat))).Where(a => a is not null).Select(a => a!).ToList();
+
+        Assert.That(assignments, Has.Count.EqualTo(20));
+        Assert.That(assignments.Select(a => a.Call.CallId), Is.Unique);
+        Assert.That(assignments.Select(a => a.Seat.Extension), Is.Unique);
+        Assert.That(await Store.GetQueueAsync("zh-general"), Has.Count.EqualTo(10));
+    }
+}

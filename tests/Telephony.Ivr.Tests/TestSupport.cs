@@ -1,0 +1,181 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace Telephony.Ivr.Tests;
+
+/// <summary>Finds the repository root (the directory holding Telephony.sln) from the test's directory.</summary>
+internal static class RepoPaths
+{
+    public static string Root
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Telephony.sln"))) return dir.FullName;
+            }
+            throw new InvalidOperationException("Telephony.sln not found above " + TestContext.CurrentContext.TestDirectory);
+        }
+    }
+
+    public static string HotlineScript => Path.Combine(Root, "ivr-scripts", "12345.yaml");
+}
+
+/// <summary>
+/// A throw-away directory holding a script, its data files and tiny prompt WAVs, so each
+/// loader test controls exactly what exists. Deleted on dispose.
+/// </summary>
+internal sealed class ScriptWorkspace : IDisposable
+{
+    public ScriptWorkspace(params string[] prompts)
+    {
+        Directory = System.IO.Directory.CreateTempSubdirectory("ivr-test-").FullName;
+        foreach (var lang in new[] { "zh", "en" })
+        {
+            foreach (var prompt in prompts.Length > 0 ? prompts : ["hello", "menu", "invalid", "bye", "info/a", "info/b"])
+            {
+                WriteWav(Path.Combine(Directory, "prompts", lang, prompt + ".wav"), 8000, 1, 16);
+            }
+        }
+    }
+
+    public string Directory { get; }
+
+    public string ScriptPath => Path.Combine(Directory, "script.yaml");
+
+    public ScriptWorkspace File(string relativePath, string text)
+    {
+        var path = Path.Combine(Directory, relativePath);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        System.IO.File.WriteAllText(path, text);
+        return this;
+    }
+
+    public IvrLoadResult Load(string yaml)
+    {
+        System.IO.File.WriteAllText(ScriptPath, yaml);
+        return IvrScriptLoader.LoadFile(ScriptPath);
+    }
+
+    /// <summary>Writes a short WAV (20 ms of silence) with the given format fields.</summary>
+    public static void WriteWav(string path, int rate, int channels, int bits)
+    {
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var dataBytes = rate / 50 * channels * bits / 8;
+        using var w = new BinaryWriter(System.IO.File.Create(path));
+        w.Write("RIFF"u8);
+        w.Write(36 + dataBytes);
+        w.Write("WAVE"u8);
+        w.Write("fmt "u8);
+        w.Write(16);
+        w.Write((short)1);
+        w.Write((short)channels);
+        w.Write(rate);
+        w.Write(rate * channels * bits / 8);
+        w.Write((short)(channels * bits / 8));
+        w.Write((short)bits);
+        w.Write("data"u8);
+        w.Write(dataBytes);
+        w.Write(new byte[dataBytes]);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort: a temp directory left behind is harmless
+        }
+    }
+}
+
+/// <summary>
+/// A scripted caller over our own <see cref="IIvrChannel"/>: keys queued in advance are pressed
+/// during barge-in prompts or digit waits; an explicit silence (or an empty queue) lets a wait
+/// time out. Time moves on a FakeTimeProvider: each prompt takes a second, each timeout its length.
+/// </summary>
+internal sealed class FakeChannel(string caller, string dialed, FakeTimeProvider time) : IIvrChannel
+{
+    private readonly Queue<char?> _input = new();
+
+    public FakeChannel(string caller, string dialed = "12345") : this(caller, dialed, new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 2, 0, 0, TimeSpan.Zero)))
+    {
+    }
+
+    public string CallId { get; } = "test-" + Guid.NewGuid().ToString("N")[..8];
+    public string CallerNumber { get; } = caller;
+    public string DialedNumber { get; } = dialed;
+    public FakeTimeProvider Clock { get; } = time;
+    public TimeProvider Time => Clock;
+
+    public List<IvrPrompt> Played { get; } = [];
+    public IEnumerable<string> PlayedNames => Played.Select(p => p.Name);
+    public List<IvrRecord> Records { get; } = [];
+    public string? TransferredTo { get; private set; }
+    public bool HungUp { get; private set; }
+
+    /// <summary>Keeps pressing this key for ever (a caller who will not stop).</summary>
+    public char? RepeatForever { get; set; }
+
+    /// <summary>The caller hangs up when a wait finds no more queued input.</summary>
+    public bool HangUpWhenInputRunsOut { get; set; }
+
+    public FakeChannel Press(string keys)
+    {
+        foreach (var k in keys) _input.Enqueue(k);
+        return this;
+    }
+
+    public FakeChannel Silence(int waits = 1)
+    {
+        for (var i = 0; i < waits; i++) _input.Enqueue(null);
+        return this;
+    }
+
+    public ValueTask<char?> PlayAsync(IReadOnlyList<IvrPrompt> prompts, bool bargeIn, CancellationToken cancellationToken)
+    {
+        foreach (var prompt in prompts)
+        {
+            Played.Add(prompt);
+            Clock.Advance(TimeSpan.FromSeconds(1));
+            if (bargeIn && NextKeyIsPress())
+            {
+                return ValueTask.FromResult(Take());
+            }
+        }
+        return ValueTask.FromResult<char?>(null);
+    }
+
+    public ValueTask<char?> ReadDigitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (NextKeyIsPress()) return ValueTask.FromResult(Take());
+        if (_input.Count > 0) _input.Dequeue(); // an explicit silence
+        else if (HangUpWhenInputRunsOut) throw new IvrCallerHangupException();
+        Clock.Advance(timeout);
+        return ValueTask.FromResult<char?>(null);
+    }
+
+    /// <summary>Numbers whose transfer fails (busy partner line).</summary>
+    public HashSet<string> UnreachableNumbers { get; } = [];
+
+    public ValueTask<bool> TransferAsync(string number, CancellationToken cancellationToken)
+    {
+        if (UnreachableNumbers.Contains(number)) return ValueTask.FromResult(false);
+        TransferredTo = number;
+        return ValueTask.FromResult(true);
+    }
+
+    public ValueTask HangupAsync(CancellationToken cancellationToken)
+    {
+        HungUp = true;
+        return ValueTask.CompletedTask;
+    }
+
+    public void Record(IvrRecord record) => Records.Add(record);
+
+    private bool NextKeyIsPress() => RepeatForever is not null || (_input.Count > 0 && _input.Peek() is not null);
+
+    private char? Take() => RepeatForever ?? _input.Dequeue();
+}

@@ -1,0 +1,73 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Telephony.ContactCenter.Events;
+using Telephony.Server.Agents;
+
+namespace Telephony.Server.Tests.Agents;
+
+/// <summary>A test agent desktop: a SignalR client over the test server that records what it receives.</summary>
+internal sealed class AgentDesk : IAsyncDisposable
+{
+    private AgentDesk(HubConnection connection) => Connection = connection;
+
+    public HubConnection Connection { get; }
+    public Channel<AgentStateChanged> States { get; } = Channel.CreateUnbounded<AgentStateChanged>();
+    public Channel<ScreenPop> Pops { get; } = Channel.CreateUnbounded<ScreenPop>();
+    public Channel<DesktopEvent> CallEvents { get; } = Channel.CreateUnbounded<DesktopEvent>();
+
+    public static async Task<string> TokenAsync(WebApplicationFactory<Program> factory, string user, string password)
+    {
+        using var client = factory.CreateClient();
+        using var response = await client.PostAsJsonAsync(new Uri("/api/auth/token", UriKind.Relative), new { username = user, password });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+    }
+
+    /// <summary>Connects over WebSockets with the token in the <c>access_token</c> query parameter, as a browser does.</summary>
+    public static async Task<AgentDesk> ConnectAsync(WebApplicationFactory<Program> factory, string? token)
+    {
+        var server = factory.Server;
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(server.BaseAddress, AgentsSetup.HubPath), o =>
+            {
+                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                o.SkipNegotiation = true;
+                o.WebSocketFactory = async (context, ct) =>
+                {
+                    var uri = token is null ? context.Uri : new UriBuilder(context.Uri) { Query = "access_token=" + Uri.EscapeDataString(token) }.Uri;
+                    return await server.CreateWebSocketClient().ConnectAsync(uri, ct);
+                };
+            })
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
+            .Build();
+        var desk = new AgentDesk(connection);
+        connection.On<AgentStateChanged>(nameof(IAgentClient.StateChanged), s => desk.States.Writer.TryWrite(s));
+        connection.On<ScreenPop>(nameof(IAgentClient.ScreenPop), p => desk.Pops.Writer.TryWrite(p));
+        connection.On<CallOffered>(nameof(IAgentClient.CallOffered), e => desk.CallEvents.Writer.TryWrite(e));
+        connection.On<CallAnswered>(nameof(IAgentClient.CallAnswered), e => desk.CallEvents.Writer.TryWrite(e));
+        connection.On<CallEnded>(nameof(IAgentClient.CallEnded), e => desk.CallEvents.Writer.TryWrite(e));
+        try
+        {
+            await connection.StartAsync();
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+        return desk;
+    }
+
+    public static async Task<AgentDesk> LoginAsync(WebApplicationFactory<Program> factory, string agent) =>
+        await ConnectAsync(factory, await TokenAsync(factory, "agent" + agent, "demo-agent-" + agent));
+
+    public static T Service<T>(WebApplicationFactory<Program> factory) where T : notnull => factory.Services.GetRequiredService<T>();
+
+    public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+}
