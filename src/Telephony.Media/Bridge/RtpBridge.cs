@@ -48,9 +48,11 @@ public sealed record BridgeLegFormat
 
     internal bool IsTelephoneEvent(int pt)
     {
-        foreach (int te in TelephoneEventPayloadTypes)
+        // Indexed, not foreach: an interface enumerator would be boxed on every packet.
+        var types = TelephoneEventPayloadTypes;
+        for (int i = 0; i < types.Count; i++)
         {
-            if (te == pt)
+            if (types[i] == pt)
             {
                 return true;
             }

@@ -261,4 +261,55 @@ public class RtpBridgeTests
             Assert.That((int)decoded[i], Is.EqualTo((int)tone[i]).Within((Math.Abs((int)tone[i]) / 8) + 64), $"sample {i}");
         }
     }
+
+    [Test]
+    public async Task The_relay_path_allocates_nothing_per_packet()
+    {
+        await using var leg0 = RtpSession.TryOpen(Pool, new RtpSessionOptions(), out _)!;
+        await using var leg1 = RtpSession.TryOpen(Pool, new RtpSessionOptions(), out _)!;
+        using var sink = new TestPhone();
+        var caller = new IPEndPoint(IPAddress.Loopback, 9);
+        leg0.SetRemote(caller);
+        leg1.SetRemote(sink.EndPoint);
+        using var bridge = new RtpBridge(leg0, Pcmu(101), leg1, Pcmu(96), new RecordingTapThatCopiesNothing());
+        var from = caller.Serialize();
+        var packet = new byte[12 + 160];
+
+        void Relay(int count, ushort start)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                ushort seq = (ushort)(start + i);
+                RtpWriter.Write(packet, new RtpHeader { PayloadType = i % 10 == 0 ? 101 : 0, SequenceNumber = seq, Timestamp = seq * 160u, Ssrc = 7 }, []);
+                leg0.ProcessRtp(packet, from, System.Diagnostics.Stopwatch.GetTimestamp());
+            }
+        }
+
+        void Drain()
+        {
+            while (sink.Receive(0) is not null)
+            {
+                // keep the sink's socket buffer from filling
+            }
+        }
+
+        for (int round = 0; round < 4; round++)
+        {
+            Relay(50, (ushort)(round * 50)); // warm up: JIT, first-packet paths, statistics probation
+            Drain();
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Relay(100, 200);
+        long after = GC.GetAllocatedBytesForCurrentThread();
+        Drain();
+        Assert.That(after - before, Is.EqualTo(0), "bytes allocated relaying 100 packets (validate, stats, latch check, rewrite, tap, sendto)");
+        Assert.That(bridge.Relayed(0), Is.EqualTo(300));
+    }
+
+    private sealed class RecordingTapThatCopiesNothing : IRtpTap
+    {
+        public long Count;
+        public void OnRtpPacket(int leg, ReadOnlySpan<byte> rtpPacket) => Count += rtpPacket.Length > 0 ? 1 : 0;
+    }
 }

@@ -124,6 +124,29 @@ public class RtpSessionTests
     }
 
     [Test]
+    public async Task Hostile_datagrams_on_both_ports_are_counted_and_the_loops_keep_running()
+    {
+        await using var session = Open();
+        using var phone = new TestPhone();
+        var random = new Random(11);
+        int garbage = 0;
+        for (int i = 0; i < 300; i++)
+        {
+            var data = new byte[random.Next(1, 200)]; // small enough that the socket buffers never overflow
+            random.NextBytes(data);
+            data[0] = (byte)(data[0] & 0x3F); // version 0: never valid RTP or RTCP
+            phone.SendRaw(i % 2 == 0 ? session.LocalRtpEndPoint : session.LocalRtcpEndPoint, data);
+            garbage++;
+        }
+
+        Assert.That(await TestPhone.WaitUntil(() => session.GetStatistics().InvalidPackets == garbage), Is.True,
+            $"invalid counted: {session.GetStatistics().InvalidPackets}");
+        phone.Send(session.LocalRtpEndPoint, 0, 1, 0, 5, new byte[160]);
+        Assert.That(await TestPhone.WaitUntil(() => session.GetStatistics().PacketsReceived == 1), Is.True);
+        Assert.That(session.GetStatistics().Latched, Is.False, "garbage never counts towards latching");
+    }
+
+    [Test]
     public async Task Disposing_returns_the_ports()
     {
         int before = Pool.InUse;
