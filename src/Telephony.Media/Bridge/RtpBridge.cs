@@ -81,7 +81,8 @@ public sealed record BridgeLegFormat
 /// recomputed when the incoming source changes or after hold so every outgoing stream stays
 /// continuous), the payload type when the legs number it differently, and the marker bit after
 /// a discontinuity. Telephone-event goes through with the PT the other side expects. Otherwise
-/// it transcodes with the legs' <see cref="IAudioCodec"/>s. A tap sees every packet as received.
+/// it transcodes through a <see cref="Transcoder"/> per direction built from the legs' codec
+/// factories (fresh <see cref="IAudioCodec"/> instances). A tap sees every packet as received.
 /// </summary>
 public sealed class RtpBridge : IDisposable
 {
