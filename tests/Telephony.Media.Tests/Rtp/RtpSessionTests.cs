@@ -68,6 +68,23 @@ public class RtpSessionTests
     }
 
     [Test]
+    public async Task Packets_with_changing_ssrcs_do_not_latch()
+    {
+        await using var session = Open();
+        using var sdpAddress = new TestPhone();
+        using var spoofer = new TestPhone();
+        session.SetRemote(sdpAddress.EndPoint);
+        for (ushort i = 0; i < 6; i++)
+        {
+            spoofer.Send(session.LocalRtpEndPoint, 0, i, i * 160u, 1000u + i, new byte[10]);
+        }
+
+        Assert.That(await TestPhone.WaitUntil(() => session.GetStatistics().PacketsReceived == 6), Is.True);
+        Assert.That(session.GetStatistics().Latched, Is.False);
+        Assert.That(session.RemoteRtpEndPoint, Is.EqualTo(sdpAddress.EndPoint));
+    }
+
+    [Test]
     public async Task Latching_can_be_turned_off_and_no_remote_means_no_send()
     {
         await using var session = Open(latch: 0);
