@@ -53,7 +53,7 @@ public class RtpRelayBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _pool = new RtpPortPool(IPAddress.Loopback, 31800, 31899);
+        _pool = new RtpPortPool(IPAddress.Loopback, 33000, 33099);
         _leg0 = RtpSession.TryOpen(_pool, new RtpSessionOptions(), out _)!;
         _leg1 = RtpSession.TryOpen(_pool, new RtpSessionOptions(), out _)!;
         _sink = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
@@ -125,7 +125,7 @@ public class RtpRelayLoopbackBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var pool = new RtpPortPool(IPAddress.Loopback, 31900, 31999);
+        var pool = new RtpPortPool(IPAddress.Loopback, 33100, 33199);
         _leg0 = RtpSession.TryOpen(pool, new RtpSessionOptions(), out _)!;
         _leg1 = RtpSession.TryOpen(pool, new RtpSessionOptions(), out _)!;
         _caller = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);

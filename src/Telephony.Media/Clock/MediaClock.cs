@@ -151,7 +151,11 @@ public sealed class MediaClock : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <see cref="RunAsync"/> in the background (once).</summary>
+    /// <summary>
+    /// Starts the clock in the background (once). On the real system clock it runs on its own
+    /// above-normal-priority thread so a busy thread pool cannot delay frames; on any other
+    /// <see cref="TimeProvider"/> (tests) it runs <see cref="RunAsync"/> on that provider's timers.
+    /// </summary>
     public void Start()
     {
         lock (_gate)
@@ -163,25 +167,76 @@ public sealed class MediaClock : IAsyncDisposable
 
             _stop = new CancellationTokenSource();
             var token = _stop.Token;
-            _loop = Task.Run(() => RunAsync(token));
+            if (ReferenceEquals(_time, TimeProvider.System))
+            {
+                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                var thread = new Thread(() =>
+                {
+                    try
+                    {
+                        RunOnThread(token);
+                    }
+                    finally
+                    {
+                        done.SetResult();
+                    }
+                })
+                {
+                    IsBackground = true,
+                    Priority = ThreadPriority.AboveNormal,
+                    Name = "media-clock",
+                };
+                thread.Start();
+                _loop = done.Task;
+            }
+            else
+            {
+                _loop = Task.Run(() => RunAsync(token));
+            }
         }
     }
 
+    private void RunOnThread(CancellationToken token)
+    {
+        StartAt();
+        while (!token.IsCancellationRequested)
+        {
+            Pump();
+            var wait = TimeUntilNextTick();
+            if (wait > TimeSpan.Zero)
+            {
+                // Round up to whole milliseconds: waking up to 1 ms late is harmless (the next
+                // deadline is absolute), waking early would spin.
+                token.WaitHandle.WaitOne((int)Math.Ceiling(wait.TotalMilliseconds));
+            }
+        }
+    }
+
+    /// <summary>Stops the background loop; safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
         Task? loop;
+        CancellationTokenSource? stop;
         lock (_gate)
         {
             loop = _loop;
-            _stop?.Cancel();
+            stop = _stop;
+            _loop = null;
+            _stop = null;
         }
 
+        if (stop is null)
+        {
+            return;
+        }
+
+        await stop.CancelAsync().ConfigureAwait(false);
         if (loop is not null)
         {
             await loop.ConfigureAwait(false);
         }
 
-        _stop?.Dispose();
+        stop.Dispose();
     }
 
     private long DueTick()

@@ -71,7 +71,9 @@ public sealed class RtpSession : IAsyncDisposable
     private volatile SocketAddress? _remoteRtcp;
     private volatile IPEndPoint? _remoteRtpEndPoint;
     private volatile bool _latched;
+    private volatile bool _remoteWithheld;
     private SocketAddress? _candidate;
+    private uint _candidateSsrc;
     private int _candidateCount;
     private SocketAddress? _rtcpCandidate;
 
@@ -111,7 +113,15 @@ public sealed class RtpSession : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(options);
         var lease = pool.TryLease(out error);
-        return lease is null ? null : new RtpSession(lease, options);
+        if (lease is null)
+        {
+            RtpMetrics.PortPoolExhausted.Add(1);
+            options.Logger.LogWarning("RTP session not opened: {Error}", error);
+            return null;
+        }
+
+        RtpMetrics.ActiveSessions.Add(1);
+        return new RtpSession(lease, options);
     }
 
     public IPEndPoint LocalRtpEndPoint { get; }
@@ -143,6 +153,7 @@ public sealed class RtpSession : IAsyncDisposable
 
         _remoteRtpEndPoint = rtp;
         _remoteRtp = rtp?.Serialize();
+        _remoteWithheld = rtp is null; // c=0.0.0.0: the peer asked for no media; do not latch either
         _remoteRtcp = (rtcp ?? (rtp is null ? null : new IPEndPoint(rtp.Address, rtp.Port + 1)))?.Serialize();
         _latched = false;
         return true;
@@ -276,14 +287,16 @@ public sealed class RtpSession : IAsyncDisposable
         if (!RtpPacket.TryParse(datagram, out var packet))
         {
             Interlocked.Increment(ref _invalid);
+            RtpMetrics.InvalidPackets.Add(1);
             return;
         }
 
+        RtpMetrics.PacketsReceived.Add(1);
         Interlocked.Increment(ref _packetsReceived);
         Interlocked.Add(ref _octetsReceived, packet.PayloadLength);
         Interlocked.Exchange(ref _lastArrivalTicks, arrivalTicks);
         _reception.OnPacket(packet.Ssrc, packet.SequenceNumber, packet.Timestamp, arrivalTicks);
-        Latch(from);
+        Latch(from, packet.Ssrc);
 
         var handler = _handler;
         if (handler is null)
@@ -304,11 +317,12 @@ public sealed class RtpSession : IAsyncDisposable
     }
 
     // Symmetric RTP: a peer behind NAT sends from an address its SDP does not know. Once a few
-    // packets in a row come from one new source, answer there.
-    private void Latch(SocketAddress from)
+    // packets in a row come from one new source with one SSRC, answer there (the SSRC check
+    // keeps a stray or spoofed packet now and then from moving the call's media).
+    private void Latch(SocketAddress from, uint ssrc)
     {
         int threshold = _options.LatchAfterPackets;
-        if (threshold <= 0)
+        if (threshold <= 0 || _remoteWithheld)
         {
             return;
         }
@@ -320,7 +334,7 @@ public sealed class RtpSession : IAsyncDisposable
             return;
         }
 
-        if (_candidate is not null && _candidate.Equals(from))
+        if (_candidate is not null && _candidate.Equals(from) && _candidateSsrc == ssrc)
         {
             _candidateCount++;
         }
@@ -328,6 +342,7 @@ public sealed class RtpSession : IAsyncDisposable
         {
             _candidate ??= new SocketAddress(_family);
             Copy(from, _candidate);
+            _candidateSsrc = ssrc;
             _candidateCount = 1;
         }
 
@@ -477,6 +492,7 @@ public sealed class RtpSession : IAsyncDisposable
 
         await _stop.CancelAsync().ConfigureAwait(false);
         _lease.Dispose();
+        RtpMetrics.ActiveSessions.Add(-1);
         foreach (var loop in new[] { _rtpLoop, _rtcpLoop })
         {
             if (loop is not null)

@@ -340,11 +340,13 @@ public sealed class SdpNegotiator
             return null;
         }
 
+        // RFC 4733 §7.1.1: telephone-event runs at the audio codec's RTP clock (8000 for ours);
+        // a 16000 Hz event format alone cannot be used with them.
         int? tePt = null;
-        if (_options.TelephoneEvent && telephoneEvents.Count > 0)
+        if (_options.TelephoneEvent)
         {
             int narrowband = telephoneEvents.FindIndex(t => t.Rate == 8000);
-            tePt = telephoneEvents[narrowband >= 0 ? narrowband : 0].Pt;
+            tePt = narrowband >= 0 ? telephoneEvents[narrowband].Pt : null;
         }
 
         var remoteDirection = m.GetDirection(peer.Direction);

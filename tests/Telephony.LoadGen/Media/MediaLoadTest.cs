@@ -5,6 +5,9 @@ using System.Net;
 using System.Net.Sockets;
 using Telephony.Media;
 using Telephony.Media.Bridge;
+using Telephony.Media.Clock;
+using Telephony.Media.Codecs;
+using Telephony.Media.Recording;
 using Telephony.Media.Ports;
 using Telephony.Media.Rtp;
 
@@ -19,19 +22,19 @@ namespace Telephony.LoadGen.Media;
 /// </summary>
 internal static class MediaLoadTest
 {
-    public const string Help = "--calls N --seconds S [--record] [--warmup S] [--bind 127.0.0.1] [--ports 20000-39999]";
+    public const string Help = "--calls N --seconds S [--record] [--warmup S] [--sockets K] [--bind 127.0.0.1] [--ports 40000-59999]";
 
     private const int FrameMs = 20;
     private const int PayloadBytes = 160;
-    private const long HistogramMicros = 200_000; // 1 µs buckets up to 200 ms would be big: use 10 µs
+    private const long HistogramMicros = 5_000_000; // 10 µs buckets up to 5 s
     private const int BucketMicros = 10;
 
     public static async Task<int> RunAsync(string[] args)
     {
-        int calls = 100, seconds = 20, warmup = 2;
+        int calls = 100, seconds = 20, warmup = 2, sockets = 4;
         bool record = false;
         var bind = IPAddress.Loopback;
-        int portMin = 20000, portMax = 39999;
+        int portMin = 40000, portMax = 59999;
         for (int i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -41,6 +44,7 @@ internal static class MediaLoadTest
                 case "--seconds": seconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--warmup": warmup = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--record": record = true; break;
+                case "--sockets": sockets = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--bind": bind = IPAddress.Parse(Next()); break;
                 case "--ports":
                     var range = Next().Split('-');
@@ -54,6 +58,11 @@ internal static class MediaLoadTest
         }
 
         Console.WriteLine($"media load: {calls} bridged calls, {seconds} s measured after {warmup} s warm-up, record={record}, {Environment.ProcessorCount} cores");
+        if (File.Exists("/proc/loadavg"))
+        {
+            Console.WriteLine($"machine load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
+        }
+
         var pool = new RtpPortPool(bind, portMin, portMax);
         var options = new RtpSessionOptions { Logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance };
         var histogram = new Histogram();
@@ -61,6 +70,21 @@ internal static class MediaLoadTest
         var legs = new List<RtpSession>();
         var bridges = new List<RtpBridge>();
         var phones = new List<Phone>();
+        // The simulated phones share a few generator sockets per side (caller side, agent side),
+        // each read by its own blocking thread, so the generator costs less than the relay it
+        // measures; the relay still has one session (socket pair) per leg as in production.
+        var callerSockets = Enumerable.Range(0, sockets).Select(_ => new Receiver(bind, phones, histogram, transit)).ToArray();
+        var agentSockets = Enumerable.Range(0, sockets).Select(_ => new Receiver(bind, phones, histogram, transit)).ToArray();
+        // --record: media-audio's recorder as the bridge tap (per-leg jitter buffer, decode, WAV),
+        // paced by the one media clock, writing under a temporary folder that is removed afterwards.
+        await using var clock = new MediaClock();
+        var recorders = new List<RtpCallRecorder>();
+        string recordDir = Path.Combine(Path.GetTempPath(), $"telephony-loadgen-{Environment.ProcessId}");
+        if (record)
+        {
+            Directory.CreateDirectory(recordDir);
+        }
+
         var format = new BridgeLegFormat { EncodingName = "PCMU", AudioPayloadType = 0, TelephoneEventPayloadType = 101, TelephoneEventPayloadTypes = [101] };
         try
         {
@@ -76,19 +100,32 @@ internal static class MediaLoadTest
 
                 legs.Add(leg0);
                 legs.Add(leg1);
-                var caller = new Phone(bind, leg0.LocalRtpEndPoint, histogram, transit);
-                var agent = new Phone(bind, leg1.LocalRtpEndPoint, histogram, transit);
+                var callerSocket = callerSockets[c % sockets];
+                var agentSocket = agentSockets[c % sockets];
+                var caller = new Phone(phones.Count, callerSocket.Socket, leg0.LocalRtpEndPoint);
                 phones.Add(caller);
+                var agent = new Phone(phones.Count, agentSocket.Socket, leg1.LocalRtpEndPoint);
                 phones.Add(agent);
-                leg0.SetRemote(caller.LocalEndPoint);
-                leg1.SetRemote(agent.LocalEndPoint);
-                bridges.Add(new RtpBridge(leg0, format, leg1, format, record ? new CopyingTap() : null));
+                leg0.SetRemote(callerSocket.LocalEndPoint);
+                leg1.SetRemote(agentSocket.LocalEndPoint);
+                RtpCallRecorder? recorder = null;
+                if (record)
+                {
+                    recorder = new RtpCallRecorder(Path.Combine(recordDir, $"call-{c}.wav"), PcmuCodec.Instance, 0, PcmuCodec.Instance, 0);
+                    recorders.Add(recorder);
+                    clock.Add(recorder);
+                }
+
+                bridges.Add(new RtpBridge(leg0, format, leg1, format, recorder));
                 leg0.Start();
                 leg1.Start();
             }
 
-            using var stop = new CancellationTokenSource();
-            var receivers = phones.Select(p => p.ReceiveAsync(stop.Token)).ToArray();
+            clock.Start();
+            foreach (var r in callerSockets.Concat(agentSockets))
+            {
+                r.Start();
+            }
 
             long measureStart = Stopwatch.GetTimestamp() + (warmup * Stopwatch.Frequency);
             long measureEnd = measureStart + (seconds * Stopwatch.Frequency);
@@ -108,13 +145,10 @@ internal static class MediaLoadTest
             var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
             var wall = Stopwatch.GetElapsedTime(wallBefore);
             await Task.Delay(1000).ConfigureAwait(false); // let the last packets arrive
-            await stop.CancelAsync().ConfigureAwait(false);
-            foreach (var p in phones)
+            foreach (var r in callerSockets.Concat(agentSockets))
             {
-                p.Dispose();
+                r.Dispose();
             }
-
-            await Task.WhenAll(receivers).ConfigureAwait(false);
 
             long sent = phones.Sum(p => p.SentMeasured);
             long received = phones.Sum(p => p.ReceivedMeasured);
@@ -128,6 +162,13 @@ internal static class MediaLoadTest
                 $"one-way transit generator→relay→receiver: p50 {transit.Percentile(0.50):F3} ms, p99 {transit.Percentile(0.99):F3} ms, max {transit.Max:F3} ms"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"process CPU {cpu.TotalSeconds / wall.TotalSeconds:F2} cores of {Environment.ProcessorCount} (generator + relay + receivers); sender max lateness {maxLate:F1} ms; relay dropped {bridges.Sum(b => b.Dropped(0) + b.Dropped(1))}"));
+            if (record)
+            {
+                var durations = recorders.Select(r => r.Recorder.Duration.TotalSeconds).ToList();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"recorded {recorders.Count} calls: {durations.Min():F1}-{durations.Max():F1} s of audio each, media clock skipped {clock.SkippedTicks} ticks"));
+            }
+
             bool clean = loss < 0.1 && histogram.Percentile(0.99) < 2.0;
             Console.WriteLine(clean ? "RESULT clean (<0.1 % loss, p99 added jitter < 2 ms)" : "RESULT not clean");
             return clean ? 0 : 3;
@@ -142,6 +183,17 @@ internal static class MediaLoadTest
             foreach (var l in legs)
             {
                 await l.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await clock.DisposeAsync().ConfigureAwait(false); // stop ticking before the recorders close
+            foreach (var r in recorders)
+            {
+                r.Dispose();
+            }
+
+            if (Directory.Exists(recordDir))
+            {
+                Directory.Delete(recordDir, recursive: true);
             }
         }
     }
@@ -177,50 +229,27 @@ internal static class MediaLoadTest
         }
     }
 
-    private sealed class CopyingTap : IRtpTap
-    {
-        // Stand-in for the recorder until media-audio's is merged: copies each packet's bytes.
-        private readonly byte[] _ring = new byte[8 * 1024];
-        private int _at;
-
-        public void OnRtpPacket(int leg, ReadOnlySpan<byte> rtpPacket)
-        {
-            lock (_ring)
-            {
-                if (_at + rtpPacket.Length > _ring.Length)
-                {
-                    _at = 0;
-                }
-
-                rtpPacket.CopyTo(_ring.AsSpan(_at));
-                _at += rtpPacket.Length;
-            }
-        }
-    }
-
-    private sealed class Phone : IDisposable
+    /// <summary>One simulated phone: its own RTP stream, sent from a shared generator socket.</summary>
+    private sealed class Phone
     {
         private static long s_maxLatenessMicros;
+        private readonly int _id;
         private readonly Socket _socket;
         private readonly SocketAddress _relay;
         private readonly byte[] _out = new byte[12 + PayloadBytes];
-        private readonly Histogram _jitter;
-        private readonly Histogram _transit;
         private readonly uint _ssrc = (uint)Random.Shared.NextInt64(1, uint.MaxValue);
         private ushort _seq;
         private uint _ts;
+        private long _lastTransit;
+        private bool _haveLast;
 
-        public Phone(IPAddress bind, IPEndPoint relay, Histogram jitter, Histogram transit)
+        public Phone(int id, Socket socket, IPEndPoint relay)
         {
-            _socket = new Socket(bind.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-            _socket.ReceiveBufferSize = 256 * 1024;
-            _socket.Bind(new IPEndPoint(bind, 0));
+            _id = id;
+            _socket = socket;
             _relay = relay.Serialize();
-            _jitter = jitter;
-            _transit = transit;
         }
 
-        public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
         public long MeasureFrom { get; set; }
         public long MeasureTo { get; set; }
         public long SentMeasured;
@@ -245,6 +274,7 @@ internal static class MediaLoadTest
             long now = Stopwatch.GetTimestamp();
             RtpWriter.Write(_out, new RtpHeader { PayloadType = 0, SequenceNumber = _seq, Timestamp = _ts, Ssrc = _ssrc }, []);
             BinaryPrimitives.WriteInt64LittleEndian(_out.AsSpan(12), now);
+            BinaryPrimitives.WriteInt32LittleEndian(_out.AsSpan(20), _id);
             try
             {
                 _socket.SendTo(_out, SocketFlags.None, _relay);
@@ -260,49 +290,85 @@ internal static class MediaLoadTest
             }
         }
 
-        public async Task ReceiveAsync(CancellationToken ct)
+        /// <summary>A relayed copy of this phone's packet arrived (called by one receiver thread only).</summary>
+        public void OnRelayed(long sentAt, long now, Histogram jitter, Histogram transit)
+        {
+            long transitTicks = now - sentAt;
+            if (sentAt >= MeasureFrom && sentAt < MeasureTo)
+            {
+                ReceivedMeasured++;
+                transit.Add(transitTicks);
+                if (_haveLast)
+                {
+                    jitter.Add(Math.Abs(transitTicks - _lastTransit));
+                }
+            }
+
+            _lastTransit = transitTicks;
+            _haveLast = true;
+        }
+    }
+
+    /// <summary>A generator socket shared by many phones, read by a dedicated blocking thread.</summary>
+    private sealed class Receiver : IDisposable
+    {
+        private readonly List<Phone> _phones;
+        private readonly Histogram _jitter;
+        private readonly Histogram _transit;
+        private readonly Thread _thread;
+
+        public Receiver(IPAddress bind, List<Phone> phones, Histogram jitter, Histogram transit)
+        {
+            Socket = new Socket(bind.AddressFamily, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 4 * 1024 * 1024 };
+            Socket.Bind(new IPEndPoint(bind, 0));
+            _phones = phones;
+            _jitter = jitter;
+            _transit = transit;
+            _thread = new Thread(Run) { IsBackground = true, Name = "rtp-load-receiver" };
+        }
+
+        public Socket Socket { get; }
+        public IPEndPoint LocalEndPoint => (IPEndPoint)Socket.LocalEndPoint!;
+
+        public void Start() => _thread.Start();
+
+        private void Run()
         {
             var buffer = new byte[2048];
-            var from = new SocketAddress(_socket.AddressFamily);
-            long lastTransit = 0;
-            bool haveLast = false;
+            var from = new SocketAddress(Socket.AddressFamily);
             try
             {
-                while (!ct.IsCancellationRequested)
+                while (true)
                 {
-                    int n = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, from, ct).ConfigureAwait(false);
+                    int n = Socket.ReceiveFrom(buffer, SocketFlags.None, from);
                     long now = Stopwatch.GetTimestamp();
-                    if (n < 12 + 8)
+                    if (n < 12 + 12)
                     {
                         continue;
                     }
 
-                    long sentAt = BinaryPrimitives.ReadInt64LittleEndian(buffer.AsSpan(12));
-                    long transitTicks = now - sentAt;
-                    if (sentAt >= MeasureFrom && sentAt < MeasureTo)
+                    int id = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(20));
+                    if ((uint)id < (uint)_phones.Count)
                     {
-                        ReceivedMeasured++;
-                        _transit.Add(transitTicks);
-                        if (haveLast)
-                        {
-                            _jitter.Add(Math.Abs(transitTicks - lastTransit));
-                        }
+                        // The packet relayed to this side came from the other phone of the call.
+                        _phones[id].OnRelayed(BinaryPrimitives.ReadInt64LittleEndian(buffer.AsSpan(12)), now, _jitter, _transit);
                     }
-
-                    lastTransit = transitTicks;
-                    haveLast = true;
                 }
             }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            catch (Exception e) when (e is ObjectDisposedException or SocketException)
             {
-                // done
+                // closed at the end of the run
             }
         }
 
-        public void Dispose() => _socket.Dispose();
+        public void Dispose()
+        {
+            Socket.Dispose();
+            _thread.Join(2000);
+        }
     }
 
-    /// <summary>Lock-free histogram of durations in 10 µs buckets up to 200 ms.</summary>
+    /// <summary>Lock-free histogram of durations in 10 µs buckets up to 5 s.</summary>
     private sealed class Histogram
     {
         private readonly long[] _buckets = new long[(HistogramMicros / BucketMicros) + 1];

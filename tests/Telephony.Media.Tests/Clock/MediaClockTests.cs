@@ -122,9 +122,32 @@ public class MediaClockTests
         }
 
         Assert.That(clock.Tick, Is.EqualTo(10));
+        await clock.DisposeAsync();
+        await clock.DisposeAsync(); // twice is harmless
         lock (listener.Ticks)
         {
             Assert.That(listener.Ticks, Is.EqualTo(Enumerable.Range(1, 10).Select(i => (long)i)));
         }
+    }
+
+    [Test]
+    [CancelAfter(10_000)]
+    public async Task On_the_system_clock_it_ticks_on_its_own_thread()
+    {
+        await using var clock = new MediaClock();
+        var listener = new Recorder();
+        clock.Add(listener);
+        clock.Start();
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (clock.Tick < 3 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.That(clock.Tick, Is.GreaterThanOrEqualTo(3));
+        await clock.DisposeAsync();
+        long stopped = clock.Tick;
+        await Task.Delay(60);
+        Assert.That(clock.Tick, Is.EqualTo(stopped), "no ticks after dispose");
     }
 }

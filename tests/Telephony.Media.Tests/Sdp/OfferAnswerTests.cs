@@ -66,6 +66,15 @@ public class OfferAnswerTests
         Assert.That(v6.Answer!.Connection!.AddrType, Is.EqualTo("IP6"));
     }
 
+    [Test]
+    public void A_wideband_only_telephone_event_is_not_agreed_for_8000_hz_codecs()
+    {
+        var r = Negotiator().Answer(Offer("m=audio 5004 RTP/AVP 0 97\r\na=rtpmap:97 telephone-event/16000\r\n"));
+        Assert.That(r.Audio!.TelephoneEventPayloadType, Is.Null);
+        Assert.That(r.Audio.PeerTelephoneEventPayloadTypes, Is.EqualTo(new[] { 97 }));
+        Assert.That(r.Answer!.MediaDescriptions[0].Formats, Is.EqualTo(new[] { "0" }));
+    }
+
     [TestCase("sendonly", MediaDirection.RecvOnly)]
     [TestCase("recvonly", MediaDirection.SendOnly)]
     [TestCase("inactive", MediaDirection.Inactive)]
