@@ -240,7 +240,7 @@ internal sealed partial class InboundCallSession
         _queuedAt = _manager.Time.GetUtcNow();
         _ = _callerMedia.Play(_manager.MusicOnHold());
         _enqueued = true;
-        var position = await _manager.Acd.EnqueueAsync(new InboundCall(CallId, CallerNumber, DialedNumber, _queue, request.Priority, request.Language, path, digits)).ConfigureAwait(false);
+        var position = await _manager.Acd.EnqueueAsync(new InboundCall(CallId, CallerNumber, DialedNumber, _queue, request.Priority, request.Language, path, digits, request.Skills)).ConfigureAwait(false);
         LogQueued(_log, _queue, request.Queue, position?.Position ?? 0);
     }
 
@@ -383,8 +383,8 @@ internal sealed partial class InboundCallSession
             LogRecordingFailed(_log, path, e.Message); // the conversation goes on unrecorded rather than not at all
             _recorder = null;
         }
-        _bridge = new RtpBridge(_callerMedia.Session, BridgeLegFormat.From(callerAudio, _callerMedia.CreateCodec()),
-            agentMedia.Session, BridgeLegFormat.From(agentAudio, agentMedia.CreateCodec()), _recorder, _log);
+        _bridge = new RtpBridge(_callerMedia.Session, BridgeLegFormat.From(callerAudio, _manager.Media.Codecs),
+            agentMedia.Session, BridgeLegFormat.From(agentAudio, _manager.Media.Codecs), _recorder, _log);
         Phase = CallPhase.Connected;
         LogConnected(_log, _agentExtension ?? "?", _agentId ?? "?", callerAudio.EncodingName, agentAudio.EncodingName, _recorder?.Recorder.Path ?? "(none)");
     }

@@ -23,7 +23,7 @@ public sealed class BaresipCallTests
     public async Task Baresip_dials_12345_presses_9_and_talks_to_the_english_agent()
     {
         await using var server = new CallServerFixture(useRedis: true);
-        var (desk, agent) = await server.AgentAsync("1046", AgentHz);
+        var (desk, agent) = await server.AgentAsync("1049", AgentHz);
         agent.AutoAnswer();
 
         using var baresip = BaresipCaller.Dial(server.Uri("12345"), CallerHz, sipPort: 16900, consPort: 16903, rtpBase: 16910, quitAfterSeconds: 60);
@@ -35,7 +35,7 @@ public sealed class BaresipCallTests
         var popAt = Stamp.Now;
         var inviteAt = await agent.InvitedAt.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
         Assert.That(popAt, Is.LessThan(inviteAt), "screen-pop before the INVITE");
-        Assert.That((pop.Language, pop.Queue, pop.DialedNumber, pop.IvrDigits), Is.EqualTo(("en", "en-general", "12345", "9")));
+        Assert.That((pop.Language, pop.Queue, pop.DialedNumber, pop.IvrDigits), Is.EqualTo(("en", "english", "12345", "9")));
         Assert.That(pop.IvrPath, Does.Contain("english"));
         var agentCall = await agent.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
         await CallServerFixture.NextAsync<CallEstablished>(agentCall);
@@ -53,7 +53,7 @@ public sealed class BaresipCallTests
         Assert.That(ToneCheck.Dominates(heard.AsSpan(heard.Length - 8000, 6000), AgentHz, CallerHz), Is.True, "baresip hears the agent's tone at the end of the call");
 
         var record = await server.RecordAsync(pop.CallId);
-        Assert.That((record.Outcome, record.AgentId, record.Queue), Is.EqualTo(("answered", "1046", "en-general")));
+        Assert.That((record.Outcome, record.AgentId, record.Queue), Is.EqualTo(("answered", "1049", "english")));
         using (var wav = new WaveFileReader(record.RecordingPath!))
         {
             Assert.That(wav.WaveFormat.Channels, Is.EqualTo(2));
@@ -71,11 +71,11 @@ public sealed class BaresipCallTests
         }
 
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while ((await server.Seats.GetSeatAsync("1046"))!.State != AgentState.Ready && DateTime.UtcNow < deadline)
+        while ((await server.Seats.GetSeatAsync("1049"))!.State != AgentState.Ready && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);
         }
-        var history = (await server.Seats.GetHistoryAsync("1046")).Select(t => t.To).ToList();
+        var history = (await server.Seats.GetHistoryAsync("1049")).Select(t => t.To).ToList();
         Assert.That(history.Skip(history.IndexOf(AgentState.Reserved)), Is.EqualTo(new[] { AgentState.Reserved, AgentState.Ringing, AgentState.OnCall, AgentState.WrapUp, AgentState.Ready }));
         Assert.That(server.Calls.ActiveCalls, Is.Zero);
     }

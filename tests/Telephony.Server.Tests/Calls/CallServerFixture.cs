@@ -35,9 +35,9 @@ internal sealed class CallServerFixture : IAsyncDisposable
         Folder = Directory.CreateTempSubdirectory("callmgr-test-").FullName;
         File.WriteAllText(Path.Combine(Folder, "seats.json"), """
             { "seats": [
-              { "extension": "1046", "password": "pw-1046" },
-              { "extension": "1047", "password": "pw-1047" },
-              { "extension": "1048", "password": "pw-1048" } ] }
+              { "extension": "1049", "password": "pw-1049" },
+              { "extension": "1050", "password": "pw-1050" },
+              { "extension": "1051", "password": "pw-1051" } ] }
             """);
         var redis = Environment.GetEnvironmentVariable("TELEPHONY_TEST_REDIS") is { Length: > 0 } r ? r : Redis;
         KeyPrefix = "test:callmgr:" + Guid.NewGuid().ToString("N")[..8];
@@ -50,7 +50,7 @@ internal sealed class CallServerFixture : IAsyncDisposable
             b.UseSetting("ContactCenter:RingTimeoutSeconds", ringTimeoutSeconds.ToString(CultureInfo.InvariantCulture));
             b.UseSetting("ContactCenter:WrapUpSeconds", wrapUpSeconds.ToString(CultureInfo.InvariantCulture));
             b.UseSetting("Calls:RecordingsFolder", Path.Combine(Folder, "recordings"));
-            b.UseSetting("Calls:RecordsDatabase", $"Data Source={Path.Combine(Folder, "calls.db")}");
+            b.UseSetting("Cases:ConnectionString", $"Data Source={Path.Combine(Folder, "cases.db")}");
             b.UseSetting("Calls:RtpPortMin", "16000");
             b.UseSetting("Calls:RtpPortMax", "16399");
             b.UseSetting("Calls:WatchIvrScript", "false");

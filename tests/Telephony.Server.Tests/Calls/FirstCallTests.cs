@@ -22,7 +22,7 @@ public sealed class FirstCallTests
     public async Task Caller_reaches_english_agent_talks_and_is_recorded(bool redis, bool agentHangsUp)
     {
         await using var server = new CallServerFixture(useRedis: redis);
-        var (desk, agent) = await server.AgentAsync("1046", AgentHz);
+        var (desk, agent) = await server.AgentAsync("1049", AgentHz);
         var citizen = await server.CitizenAsync(CallerHz, "+8613800000001");
 
         long popAt = 0, inviteAt = 0;
@@ -48,7 +48,7 @@ public sealed class FirstCallTests
         Assert.That(pop, Is.Not.Null);
         Assert.That(popAt, Is.LessThan(inviteAt), "screen-pop before the INVITE");
         Assert.That((pop!.CallId, pop.Language, pop.Extension, pop.CallerNumber, pop.DialedNumber, pop.Queue),
-            Is.EqualTo((call.CallId, "en", "1046", "+8613800000001", "12345", "en-general")));
+            Is.EqualTo((call.CallId, "en", "1049", "+8613800000001", "12345", "english")));
         Assert.That(pop.IvrPath, Does.Contain("[9]").And.Contain("english"));
         Assert.That(pop.IvrDigits, Is.EqualTo("9"));
 
@@ -78,7 +78,7 @@ public sealed class FirstCallTests
 
         var record = await server.RecordAsync(call.CallId);
         Assert.That((record.Outcome, record.Queue, record.AgentId, record.Caller, record.Called),
-            Is.EqualTo(("answered", "en-general", "1046", "+8613800000001", "12345")));
+            Is.EqualTo(("answered", "english", "1049", "+8613800000001", "12345")));
         Assert.That(record.AnsweredAt, Is.Not.Null);
         Assert.That(record.IvrPath, Does.Contain("[9]"));
         Assert.That(record.RecordingPath, Does.StartWith(Path.Combine(server.Folder, "recordings")));
@@ -108,10 +108,10 @@ public sealed class FirstCallTests
         do
         {
             await Task.Delay(200);
-            seat = await server.Seats.GetSeatAsync("1046");
+            seat = await server.Seats.GetSeatAsync("1049");
         }
         while (seat!.State != AgentState.Ready && DateTime.UtcNow < deadline);
-        var history = (await server.Seats.GetHistoryAsync("1046")).Select(t => t.To).ToList();
+        var history = (await server.Seats.GetHistoryAsync("1049")).Select(t => t.To).ToList();
         var fromReserve = history.Skip(history.IndexOf(AgentState.Reserved)).ToList();
         Assert.That(fromReserve, Is.EqualTo(new[] { AgentState.Reserved, AgentState.Ringing, AgentState.OnCall, AgentState.WrapUp, AgentState.Ready }));
         Assert.That(server.Calls.ActiveCalls, Is.Zero);

@@ -48,8 +48,8 @@ public sealed class QueueTests
     public async Task Two_agents_three_callers_the_third_hears_music_and_position_and_gets_the_first_agent_free()
     {
         await using var server = new CallServerFixture(useRedis: true, wrapUpSeconds: 1);
-        var (desk1, agent1) = await server.AgentAsync("1046", 1200);
-        var (desk2, agent2) = await server.AgentAsync("1047", 1400);
+        var (desk1, agent1) = await server.AgentAsync("1049", 1200);
+        var (desk2, agent2) = await server.AgentAsync("1050", 1400);
         agent1.AutoAnswer();
         agent2.AutoAnswer();
         var c1 = await server.CitizenAsync(500, "+861001");
@@ -61,7 +61,7 @@ public sealed class QueueTests
         var call2 = await DialEnglishAsync(server, c2);
         Assert.That(await WaitPhaseAsync(server, call2.CallId, CallPhase.Connected), Is.EqualTo(CallPhase.Connected));
         var firstPop = await desk1.Pops.Reader.ReadAsync();
-        Assert.That(firstPop.CallId, Is.EqualTo(call1.CallId), "longest-idle agent (1046, Ready first) takes the first call");
+        Assert.That(firstPop.CallId, Is.EqualTo(call1.CallId), "longest-idle agent (1049, Ready first) takes the first call");
 
         var call3 = await DialEnglishAsync(server, c3);
         Assert.That(await WaitPhaseAsync(server, call3.CallId, CallPhase.Queued), Is.EqualTo(CallPhase.Queued));
@@ -76,17 +76,17 @@ public sealed class QueueTests
         Assert.That(Rms(waiting), Is.GreaterThan(200), "and it is not silence (position announcement and music on hold)");
         Assert.That(server.Calls.AnnouncedPositions(call3.CallId), Is.EqualTo(new[] { 1 }));
 
-        // The first agent to come free (1046: its caller hangs up, 1 s wrap-up) takes the third call.
+        // The first agent to come free (1049: its caller hangs up, 1 s wrap-up) takes the third call.
         await call1.HangupAsync();
         Assert.That(await WaitPhaseAsync(server, call3.CallId, CallPhase.Connected, 20), Is.EqualTo(CallPhase.Connected));
         var pop = await desk1.Pops.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.That((pop.CallId, pop.Extension), Is.EqualTo((call3.CallId, "1046")));
+        Assert.That((pop.CallId, pop.Extension), Is.EqualTo((call3.CallId, "1049")));
         Assert.That(desk2.Pops.Reader.TryRead(out var other) ? other.CallId : null, Is.EqualTo(call2.CallId));
 
         await call2.HangupAsync();
         await call3.HangupAsync();
         var record3 = await server.RecordAsync(call3.CallId);
-        Assert.That((record3.Outcome, record3.AgentId), Is.EqualTo(("answered", "1046")));
+        Assert.That((record3.Outcome, record3.AgentId), Is.EqualTo(("answered", "1049")));
         Assert.That(record3.QueuedAt, Is.LessThan(record3.AnsweredAt!.Value));
     }
 
@@ -95,8 +95,8 @@ public sealed class QueueTests
     public async Task An_agent_who_does_not_answer_is_skipped_and_set_NotReady()
     {
         await using var server = new CallServerFixture(useRedis: true, ringTimeoutSeconds: 2);
-        var (desk1, silent) = await server.AgentAsync("1046", 1200); // Ready first: longest idle, offered first
-        var (desk2, answering) = await server.AgentAsync("1047", 1400);
+        var (desk1, silent) = await server.AgentAsync("1049", 1200); // Ready first: longest idle, offered first
+        var (desk2, answering) = await server.AgentAsync("1050", 1400);
         answering.AutoAnswer();
         var citizen = await server.CitizenAsync(500);
 
@@ -108,12 +108,12 @@ public sealed class QueueTests
 
         Assert.That(await WaitPhaseAsync(server, call.CallId, CallPhase.Connected), Is.EqualTo(CallPhase.Connected));
         Assert.That((await desk2.Pops.Reader.ReadAsync()).CallId, Is.EqualTo(call.CallId));
-        var skipped = await server.Seats.GetSeatAsync("1046");
+        var skipped = await server.Seats.GetSeatAsync("1049");
         Assert.That((skipped!.State, skipped.Reason), Is.EqualTo((AgentState.NotReady, "no answer")));
 
         await call.HangupAsync();
         var record = await server.RecordAsync(call.CallId);
-        Assert.That((record.Outcome, record.AgentId), Is.EqualTo(("answered", "1047")));
+        Assert.That((record.Outcome, record.AgentId), Is.EqualTo(("answered", "1050")));
     }
 
     [Test]
@@ -121,7 +121,7 @@ public sealed class QueueTests
     public async Task A_caller_hanging_up_while_queued_or_while_the_agent_rings_leaves_no_seat_reserved()
     {
         await using var server = new CallServerFixture(useRedis: true, ringTimeoutSeconds: 20);
-        var (desk, agent) = await server.AgentAsync("1046", 1200);
+        var (desk, agent) = await server.AgentAsync("1049", 1200);
         await desk.Connection.InvokeAsync<SeatSnapshot>("SetNotReady", "break");
 
         // Queued: nobody Ready.
@@ -131,18 +131,18 @@ public sealed class QueueTests
         await queued.HangupAsync();
         var abandoned = await server.RecordAsync(queued.CallId);
         Assert.That((abandoned.Outcome, abandoned.AnsweredAt), Is.EqualTo(("abandoned", (DateTimeOffset?)null)));
-        Assert.That(await server.Seats.GetQueueAsync("en-general"), Is.Empty);
+        Assert.That(await server.Seats.GetQueueAsync("english"), Is.Empty);
 
         // Ringing: the agent is Ready but does not answer; the caller gives up.
         await desk.Connection.InvokeAsync<SeatSnapshot>("SetReady");
         var c2 = await server.CitizenAsync(600);
         var ringing = await DialEnglishAsync(server, c2);
         var agentLeg = await agent.Ua.IncomingCalls.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(15));
-        Assert.That((await server.Seats.GetSeatAsync("1046"))!.State, Is.EqualTo(AgentState.Ringing));
+        Assert.That((await server.Seats.GetSeatAsync("1049"))!.State, Is.EqualTo(AgentState.Ringing));
         await ringing.HangupAsync();
         var cancelled = await CallServerFixture.NextAsync<Telephony.Sip.UserAgent.CallEnded>(agentLeg);
         Assert.That(cancelled.Reason, Is.EqualTo(Telephony.Sip.UserAgent.CallEndReason.RemoteCancelled));
-        var seat = await WaitSeatAsync(server, "1046", AgentState.Ready);
+        var seat = await WaitSeatAsync(server, "1049", AgentState.Ready);
         Assert.That((seat.State, seat.CallId), Is.EqualTo((AgentState.Ready, (string?)null)));
         Assert.That((await server.RecordAsync(ringing.CallId)).Outcome, Is.EqualTo("abandoned"));
         Assert.That(server.Calls.ActiveCalls, Is.Zero);

@@ -48,7 +48,7 @@ public sealed class ScriptReloadAndGuardTests
             using var client = server.Factory.CreateClient();
             using var anonymous = await client.PostAsync(new Uri("/api/ivr/reload", UriKind.Relative), null);
             Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await AgentDesk.TokenAsync(server.Factory, "agent1046", "demo-agent-1046"));
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await AgentDesk.TokenAsync(server.Factory, "agent1049", "demo-agent-1049"));
             using (var agent = await client.PostAsync(new Uri("/api/ivr/reload", UriKind.Relative), null))
             {
                 Assert.That(agent.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
@@ -74,7 +74,7 @@ public sealed class ScriptReloadAndGuardTests
             }
             Assert.That(server.Calls.PhaseOf(call.CallId), Is.EqualTo(CallPhase.Queued));
             await call.HangupAsync();
-            Assert.That((await server.RecordAsync(call.CallId)).Queue, Is.EqualTo("en-general"));
+            Assert.That((await server.RecordAsync(call.CallId)).Queue, Is.EqualTo("english"));
 
             // Fixed again: the reload goes through.
             await File.WriteAllTextAsync(script, text);
