@@ -103,6 +103,23 @@ public sealed class ScriptReloadAndGuardTests
     }
 
     [Test]
+    [CancelAfter(30_000)]
+    public async Task Only_trunk_sources_reach_the_service_number_and_nobody_unauthenticated_reaches_an_outside_number()
+    {
+        await using var server = new CallServerFixture(useRedis: false, trunkSources: "192.0.2.0/24");
+        await using var citizen = await SipUserAgent.StartAsync("udp:127.0.0.1:0", new SipUserAgentOptions { LocalUri = "sip:citizen@127.0.0.1" });
+        var offer = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\n";
+        var notTrunk = await citizen.CallAsync(server.Uri("12345"), offer);
+        Assert.That((await notTrunk.Completion).StatusCode, Is.EqualTo(403));
+        foreach (var outside in new[] { "0085212345678", "+14155550100", "12348" })
+        {
+            var fraud = await citizen.CallAsync(server.Uri(outside), offer);
+            Assert.That((await fraud.Completion).StatusCode, Is.EqualTo(407), outside);
+        }
+        Assert.That(server.Calls.ActiveCalls, Is.Zero);
+    }
+
+    [Test]
     public void The_trunk_policy_admits_only_listed_sources_and_dials_out_only_script_numbers()
     {
         var policy = new TrunkPolicy(new TrunkOptions { AllowedSources = "127.0.0.0/8, 203.0.113.7, 2001:db8::/32", OutboundUri = "sip:{number}@carrier.example" });
