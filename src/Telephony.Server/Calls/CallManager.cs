@@ -70,6 +70,11 @@ public sealed partial class CallManager : IAcdCallControl, IHostedService
     /// <summary>The queue positions announced to a call in progress ("you are number N"), in order; empty when none or no such call.</summary>
     public IReadOnlyList<int> AnnouncedPositions(string callId) => _calls.TryGetValue(callId, out var call) ? call.Announced : [];
 
+    /// <summary>Raised when a caller finished the post-call survey (call id, score or null when none was given).</summary>
+    public event Action<string, int?>? SurveyFinished;
+
+    internal void OnSurveyFinished(string callId, int? score) => SurveyFinished?.Invoke(callId, score);
+
     /// <summary>Raised after a call's record was written (tests and metrics).</summary>
     public event Action<CallRecord>? CallFinished;
 

@@ -24,6 +24,8 @@ public enum CallPhase
     Ringing,
     /// <summary>Caller and agent talk; media bridged and recorded.</summary>
     Connected,
+    /// <summary>The agent hung up; the caller answers the post-call survey.</summary>
+    Survey,
     /// <summary>Over.</summary>
     Ended,
 }
@@ -59,6 +61,7 @@ internal sealed partial class InboundCallSession
     private DateTimeOffset? _ringingAt;
     private DateTimeOffset? _answeredAt;
     private string _outcome = "failed";
+    private string? _recordingPath;
 
     public InboundCallSession(CallManager manager, SipCall caller, MediaLeg callerMedia, ILogger log)
     {
@@ -143,10 +146,15 @@ internal sealed partial class InboundCallSession
                 LogCallerEnded(_log, ended.Reason.ToString(), Phase.ToString());
                 await EndAsync(Phase switch
                 {
-                    CallPhase.Connected => "answered",
+                    CallPhase.Connected or CallPhase.Survey => "answered",
                     CallPhase.Queued or CallPhase.Ringing => "abandoned",
                     _ => "ivr",
                 }, callerGone: true).ConfigureAwait(false);
+                break;
+            case IvrFinished f when Phase == CallPhase.Survey:
+                LogSurvey(_log, f.Result.SurveyScore?.ToString(CultureInfo.InvariantCulture) ?? "none");
+                _manager.OnSurveyFinished(CallId, f.Result.SurveyScore);
+                await EndAsync("answered", callerGone: false).ConfigureAwait(false);
                 break;
             case IvrFinished f:
                 await AfterIvrAsync(f.Result).ConfigureAwait(false);
@@ -173,7 +181,7 @@ internal sealed partial class InboundCallSession
 
     private void OnDigit(char digit)
     {
-        if (Phase == CallPhase.Ivr)
+        if (Phase is CallPhase.Ivr or CallPhase.Survey)
         {
             _ivr.Digit(digit);
         }
@@ -194,12 +202,14 @@ internal sealed partial class InboundCallSession
         _ = RunIvrAsync(script);
     }
 
-    private async Task RunIvrAsync(IvrScript script)
+    private async Task RunIvrAsync(IvrScript script, IvrQueueRequest? survey = null)
     {
         IvrResult result;
         try
         {
-            result = await _manager.Interpreter.RunAsync(script, _ivr, _manager.Stopping).ConfigureAwait(false);
+            result = survey is null
+                ? await _manager.Interpreter.RunAsync(script, _ivr, _manager.Stopping).ConfigureAwait(false)
+                : await _manager.Interpreter.RunSurveyAsync(script, _ivr, survey, _manager.Stopping).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -332,7 +342,17 @@ internal sealed partial class InboundCallSession
             case Telephony.Sip.UserAgent.CallEnded ended when Phase == CallPhase.Connected:
                 LogAgentHungUp(_log, _agentExtension ?? "?", ended.Reason.ToString());
                 _agentCall = null;
-                await EndAsync("answered", callerGone: false).ConfigureAwait(false);
+                await UnbridgeAsync().ConfigureAwait(false);
+                if (_ivrResult?.Queue is { SurveyNode: not null } request && _manager.Scripts.Current is { } script)
+                {
+                    // The caller stays on the line for the script's post-call survey; its end hangs up.
+                    Phase = CallPhase.Survey;
+                    _ = RunIvrAsync(script, request);
+                }
+                else
+                {
+                    await EndAsync("answered", callerGone: false).ConfigureAwait(false);
+                }
                 break;
             case Telephony.Sip.UserAgent.CallEnded ended when Phase == CallPhase.Ringing:
                 // Busy, rejected or unreachable: the caller stays queued with music; the ACD's ring
@@ -374,6 +394,7 @@ internal sealed partial class InboundCallSession
         var path = _manager.RecordingPathFor(CallId, _answeredAt.Value);
         try
         {
+            _recordingPath = path;
             _recorder = new RtpCallRecorder(path, _callerMedia.CreateCodec(), callerAudio.PayloadType, agentMedia.CreateCodec(), agentAudio.PayloadType,
                 time: _manager.Time, logger: _log);
             _manager.Media.Clock.Add(_recorder);
@@ -382,11 +403,34 @@ internal sealed partial class InboundCallSession
         {
             LogRecordingFailed(_log, path, e.Message); // the conversation goes on unrecorded rather than not at all
             _recorder = null;
+            _recordingPath = null;
         }
         _bridge = new RtpBridge(_callerMedia.Session, BridgeLegFormat.From(callerAudio, _manager.Media.Codecs),
             agentMedia.Session, BridgeLegFormat.From(agentAudio, _manager.Media.Codecs), _recorder, _log);
         Phase = CallPhase.Connected;
         LogConnected(_log, _agentExtension ?? "?", _agentId ?? "?", callerAudio.EncodingName, agentAudio.EncodingName, _recorder?.Recorder.Path ?? "(none)");
+    }
+
+    /// <summary>Ends the conversation's media: recording closed, bridge detached, the caller's leg ours again (prompts, digits).</summary>
+    private async Task UnbridgeAsync()
+    {
+        if (_recorder is not null)
+        {
+            _manager.Media.Clock.Remove(_recorder);
+            _recorder.Dispose();
+            _recorder = null;
+        }
+        if (_bridge is not null)
+        {
+            _bridge.Dispose();
+            _bridge = null;
+            _callerMedia.Session.Handler = _callerMedia;
+        }
+        if (_agentMedia is not null)
+        {
+            await _agentMedia.DisposeAsync().ConfigureAwait(false);
+            _agentMedia = null;
+        }
     }
 
     private async Task DropAgentLegAsync()
@@ -417,12 +461,7 @@ internal sealed partial class InboundCallSession
         _outcome = outcome;
         _ivr.CallerGone();
         var endedAt = _manager.Time.GetUtcNow();
-        if (_recorder is not null)
-        {
-            _manager.Media.Clock.Remove(_recorder);
-            _recorder.Dispose();
-        }
-        _bridge?.Dispose();
+        await UnbridgeAsync().ConfigureAwait(false);
         if (!callerGone)
         {
             await HangupQuietlyAsync(_caller).ConfigureAwait(false);
@@ -456,7 +495,7 @@ internal sealed partial class InboundCallSession
             Queue = _queue,
             AgentId = _answeredAt is null ? null : _agentId,
             Outcome = _outcome,
-            RecordingPath = _recorder?.Recorder.Path,
+            RecordingPath = _recordingPath,
         }).ConfigureAwait(false);
     }
 
@@ -561,6 +600,9 @@ internal sealed partial class InboundCallSession
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call ended: {Outcome} (during {Phase})")]
     private static partial void LogEnded(ILogger logger, string outcome, string phase);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Post-call survey score: {Score}")]
+    private static partial void LogSurvey(ILogger logger, string score);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Hangup of a leg failed: {Reason}")]
     private static partial void LogHangupFailed(ILogger logger, string reason);

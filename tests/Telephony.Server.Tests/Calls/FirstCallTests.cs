@@ -1,6 +1,7 @@
 using NAudio.Wave;
 using Telephony.ContactCenter.Events;
 using Telephony.ContactCenter.Seats;
+using Telephony.Server.Calls;
 using Telephony.Sip.UserAgent;
 
 namespace Telephony.Server.Tests.Calls;
@@ -58,10 +59,24 @@ public sealed class FirstCallTests
         agent.Listening = true;
         await Task.Delay(1500);
 
+        citizen.Listening = false;
+        agent.Listening = false;
         if (agentHangsUp)
         {
+            // The agent hangs up first: the caller gets the script's post-call survey, scores 5, and is hung up on.
+            var survey = new TaskCompletionSource<int?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            server.Calls.SurveyFinished += (id, score) => { if (id == call.CallId) survey.TrySetResult(score); };
             await agentCall.HangupAsync();
-            var ended = await CallServerFixture.NextAsync<Telephony.Sip.UserAgent.CallEnded>(call);
+            var surveyDeadline = DateTime.UtcNow.AddSeconds(5);
+            while (server.Calls.PhaseOf(call.CallId) != CallPhase.Survey && DateTime.UtcNow < surveyDeadline)
+            {
+                await Task.Delay(50);
+            }
+            Assert.That(server.Calls.PhaseOf(call.CallId), Is.EqualTo(CallPhase.Survey));
+            await Task.Delay(300);
+            await call.SendDtmfAsync('5');
+            Assert.That(await survey.Task.WaitAsync(TimeSpan.FromSeconds(15)), Is.EqualTo(5));
+            var ended = await CallServerFixture.NextAsync<Telephony.Sip.UserAgent.CallEnded>(call, TimeSpan.FromSeconds(20));
             Assert.That(ended.Reason, Is.EqualTo(Telephony.Sip.UserAgent.CallEndReason.RemoteHangup));
         }
         else
