@@ -5,6 +5,7 @@ using Telephony.LoadGen.Media;
 var commands = new Dictionary<string, (string Help, Func<string[], Task<int>> Run)>(StringComparer.Ordinal)
 {
     ["media"] = (MediaLoadTest.Help, MediaLoadTest.RunAsync),
+    ["media-relay"] = (MediaRelayProcess.Help, MediaRelayProcess.RunAsync),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
