@@ -197,7 +197,7 @@ internal static class MediaLoadTest
             double loss = sent == 0 ? 0 : 100.0 * (sent - received) / sent;
             double maxLate = phones.Count == 0 ? 0 : Phone.MaxSenderLatenessMs;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"packets sent {sent}, received {received}, loss {loss:F3} % ({sent / Math.Max(1, seconds) / 1000.0:F1} k/s each way through the relay)"));
+                $"packets sent {sent}, received {received}, loss {loss:F3} % ({sent / Math.Max(1, seconds) / 1000.0:F1} k packets/s relayed in total)"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"added jitter |D| (RFC 3550 transit difference of consecutive packets): p50 {histogram.Percentile(0.50):F3} ms, p99 {histogram.Percentile(0.99):F3} ms, max {histogram.Max:F3} ms"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
