@@ -19,4 +19,12 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
     return args.Length == 0 ? 1 : 2;
 }
 
-return await command.Run(args[1..]);
+try
+{
+    return await command.Run(args[1..]);
+}
+catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
+{
+    Console.Error.WriteLine($"{args[0]}: {e.Message}");
+    return 2;
+}
