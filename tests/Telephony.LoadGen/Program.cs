@@ -1,1 +1,30 @@
-Console.WriteLine("Telephony load generator: not built yet");
+// Telephony load generator: one subcommand per kind of load.
+//   media  — bridged RTP relay capacity (loss and added jitter), see Media/MediaLoadTest.cs
+using Telephony.LoadGen.Media;
+
+var commands = new Dictionary<string, (string Help, Func<string[], Task<int>> Run)>(StringComparer.Ordinal)
+{
+    ["media"] = (MediaLoadTest.Help, MediaLoadTest.RunAsync),
+    ["media-relay"] = (MediaRelayProcess.Help, MediaRelayProcess.RunAsync),
+};
+
+if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
+{
+    Console.Error.WriteLine("usage: Telephony.LoadGen <command> [options]");
+    foreach (var (name, (help, _)) in commands)
+    {
+        Console.Error.WriteLine($"  {name,-8} {help}");
+    }
+
+    return args.Length == 0 ? 1 : 2;
+}
+
+try
+{
+    return await command.Run(args[1..]);
+}
+catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
+{
+    Console.Error.WriteLine($"{args[0]}: {e.Message}");
+    return 2;
+}

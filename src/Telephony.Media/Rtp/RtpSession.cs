@@ -1,0 +1,506 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Telephony.Media.Ports;
+using Telephony.Media.Rtcp;
+
+namespace Telephony.Media.Rtp;
+
+/// <summary>Receives each valid RTP packet of a session, on that session's receive loop.</summary>
+public interface IRtpPacketHandler
+{
+    /// <param name="session">The session the packet arrived on.</param>
+    /// <param name="packet">The whole packet; the handler may rewrite it in place. Valid only during the call.</param>
+    /// <param name="arrivalTicks">Arrival time (<see cref="Stopwatch.GetTimestamp"/>).</param>
+    void OnRtpPacket(RtpSession session, Span<byte> packet, long arrivalTicks);
+}
+
+/// <summary>Settings of one RTP session.</summary>
+public sealed class RtpSessionOptions
+{
+    /// <summary>RTP clock rate of the stream (for jitter and SR timestamps).</summary>
+    public int ClockRate { get; init; } = 8000;
+    /// <summary>
+    /// Symmetric RTP (RFC 4961 / "comedia"): after this many consecutive valid packets from one
+    /// source that is not the SDP's address, send there instead. 0 turns latching off.
+    /// </summary>
+    public int LatchAfterPackets { get; init; } = 3;
+    /// <summary>RTCP CNAME (RFC 3550 §6.5.1).</summary>
+    public string CName { get; init; } = "telephony@" + Environment.MachineName;
+    /// <summary>Logs go here, with the call's scope around them by the caller.</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}
+
+/// <summary>Quality figures of one RTP session, for CDRs, the wallboard and metrics.</summary>
+public readonly record struct RtpStreamStatistics(
+    long PacketsReceived,
+    long OctetsReceived,
+    long PacketsSent,
+    long OctetsSent,
+    long PacketsLost,
+    double JitterMilliseconds,
+    DateTimeOffset? LastArrival,
+    uint? RemoteSsrc,
+    IPEndPoint? RemoteEndPoint,
+    bool Latched,
+    long InvalidPackets,
+    double? RoundTripMilliseconds,
+    double? RemoteFractionLost,
+    double? RemoteJitterMilliseconds);
+
+/// <summary>
+/// One RTP session (RFC 3550) on a leased port pair: receive loops with one pooled buffer each
+/// and <see cref="SocketAddress"/> receives (no allocation per packet), symmetric RTP latching,
+/// reception statistics and RTCP SR/RR. Sending is synchronous and thread-safe.
+/// </summary>
+public sealed class RtpSession : IAsyncDisposable
+{
+    private readonly RtpPortLease _lease;
+    private readonly RtpSessionOptions _options;
+    private readonly ILogger _log;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ReceptionStatistics _reception;
+    private readonly AddressFamily _family;
+    private readonly byte[] _rtcpOut = new byte[512];
+
+    private volatile SocketAddress? _remoteRtp;
+    private volatile SocketAddress? _remoteRtcp;
+    private volatile IPEndPoint? _remoteRtpEndPoint;
+    private volatile bool _latched;
+    private volatile bool _remoteWithheld;
+    private SocketAddress? _candidate;
+    private uint _candidateSsrc;
+    private int _candidateCount;
+    private SocketAddress? _rtcpCandidate;
+
+    private long _packetsReceived;
+    private long _octetsReceived;
+    private long _packetsSent;
+    private long _octetsSent;
+    private long _invalid;
+    private long _sendErrors;
+    private long _lastArrivalTicks;
+    private uint _lastSentTimestamp;
+    private long _lastSentTicks;
+    private int _lastSentSequence = -1;
+    private long _packetsSentAtLastReport;
+    private double _rttMs = double.NaN;
+    private RtcpReportBlock? _remoteReport;
+
+    private Task? _rtpLoop;
+    private Task? _rtcpLoop;
+    private volatile IRtpPacketHandler? _handler;
+
+    private RtpSession(RtpPortLease lease, RtpSessionOptions options)
+    {
+        _lease = lease;
+        _options = options;
+        _log = options.Logger;
+        _reception = new ReceptionStatistics(options.ClockRate);
+        _family = lease.RtpSocket.AddressFamily;
+        LocalRtpEndPoint = (IPEndPoint)lease.RtpSocket.LocalEndPoint!;
+        LocalRtcpEndPoint = (IPEndPoint)lease.RtcpSocket.LocalEndPoint!;
+        LocalSsrc = (uint)Random.Shared.NextInt64(1, uint.MaxValue);
+    }
+
+    /// <summary>Leases a port pair and opens a session (not yet receiving: call <see cref="Start"/>).</summary>
+    public static RtpSession? TryOpen(RtpPortPool pool, RtpSessionOptions options, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        ArgumentNullException.ThrowIfNull(options);
+        var lease = pool.TryLease(out error);
+        if (lease is null)
+        {
+            RtpMetrics.PortPoolExhausted.Add(1);
+            options.Logger.LogWarning("RTP session not opened: {Error}", error);
+            return null;
+        }
+
+        RtpMetrics.ActiveSessions.Add(1);
+        return new RtpSession(lease, options);
+    }
+
+    public IPEndPoint LocalRtpEndPoint { get; }
+    public IPEndPoint LocalRtcpEndPoint { get; }
+    /// <summary>SSRC of everything this session sends (RFC 3550 §8: random).</summary>
+    public uint LocalSsrc { get; }
+    /// <summary>Where RTP goes now: the SDP address, or the latched source.</summary>
+    public IPEndPoint? RemoteRtpEndPoint => _remoteRtpEndPoint;
+    public ReceptionStatistics Reception => _reception;
+
+    /// <summary>Gets each received packet; set before <see cref="Start"/> or swap at any time.</summary>
+    public IRtpPacketHandler? Handler
+    {
+        get => _handler;
+        set => _handler = value;
+    }
+
+    /// <summary>
+    /// Sets the peer's address from SDP (call setup or re-INVITE). A null RTP address (c=0.0.0.0)
+    /// stops sending. Clears any latch: a new offer/answer is a fresh start.
+    /// </summary>
+    public bool SetRemote(IPEndPoint? rtp, IPEndPoint? rtcp = null)
+    {
+        if ((rtp is not null && rtp.AddressFamily != _family) || (rtcp is not null && rtcp.AddressFamily != _family))
+        {
+            _log.LogWarning("RTP session {Local}: remote {Remote} is of another address family, ignored", LocalRtpEndPoint, rtp);
+            return false;
+        }
+
+        _remoteRtpEndPoint = rtp;
+        _remoteRtp = rtp?.Serialize();
+        _remoteWithheld = rtp is null; // c=0.0.0.0: the peer asked for no media; do not latch either
+        _remoteRtcp = (rtcp ?? (rtp is null ? null : new IPEndPoint(rtp.Address, rtp.Port + 1)))?.Serialize();
+        _latched = false;
+        return true;
+    }
+
+    /// <summary>Starts the receive loops.</summary>
+    public void Start()
+    {
+        if (_rtpLoop is not null)
+        {
+            return;
+        }
+
+        _rtpLoop = Task.Run(() => ReceiveRtpAsync(_stop.Token));
+        _rtcpLoop = Task.Run(() => ReceiveRtcpAsync(_stop.Token));
+    }
+
+    /// <summary>
+    /// Sends one RTP packet (already carrying our SSRC) to the current remote. Returns false when
+    /// there is nowhere to send or the socket refused. Thread-safe; allocates nothing.
+    /// </summary>
+    public bool Send(ReadOnlySpan<byte> packet)
+    {
+        var remote = _remoteRtp;
+        if (remote is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            _lease.RtpSocket.SendTo(packet, SocketFlags.None, remote);
+        }
+        catch (SocketException)
+        {
+            Interlocked.Increment(ref _sendErrors);
+            return false;
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _packetsSent);
+        Interlocked.Add(ref _octetsSent, Math.Max(0, packet.Length - RtpPacket.FixedHeaderLength));
+        if (packet.Length >= RtpPacket.FixedHeaderLength)
+        {
+            _lastSentTimestamp = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(packet[4..]);
+            _lastSentTicks = Stopwatch.GetTimestamp();
+            Volatile.Write(ref _lastSentSequence, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(packet[2..]));
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Sends a compound RTCP report: SR when we sent RTP since the last report, else RR, with a
+    /// report block about the peer when it is a valid source, plus SDES CNAME (RFC 3550 §6.4, §6.1).
+    /// Called by <see cref="RtcpReporter"/> from the media clock.
+    /// </summary>
+    public bool SendRtcpReport()
+    {
+        var remote = _remoteRtcp;
+        if (remote is null)
+        {
+            return false;
+        }
+
+        long now = Stopwatch.GetTimestamp();
+        RtcpSenderInfo? sender = null;
+        long sent = Interlocked.Read(ref _packetsSent);
+        if (sent != _packetsSentAtLastReport)
+        {
+            // The RTP timestamp of "now" extrapolated from the last packet sent (§6.4.1).
+            uint rtpNow = _lastSentTimestamp + (uint)((now - _lastSentTicks) * _options.ClockRate / Stopwatch.Frequency);
+            sender = new RtcpSenderInfo(RtcpWriter.ToNtp(_options.TimeProvider.GetUtcNow()), rtpNow, (uint)sent,
+                (uint)Interlocked.Read(ref _octetsSent));
+            _packetsSentAtLastReport = sent;
+        }
+
+        lock (_rtcpOut)
+        {
+            int n = RtcpWriter.WriteReport(_rtcpOut, LocalSsrc, sender, _reception.CreateReportBlock(now));
+            n += RtcpWriter.WriteSdesCname(_rtcpOut.AsSpan(n), LocalSsrc, _options.CName);
+            try
+            {
+                _lease.RtcpSocket.SendTo(_rtcpOut.AsSpan(0, n), SocketFlags.None, remote);
+                return true;
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The sequence number, timestamp and send time of the last packet this session sent, so
+    /// whoever sends next (player, bridge) continues the one outgoing stream without a jump.
+    /// False before anything was sent.
+    /// </summary>
+    public bool TryGetLastSent(out ushort sequence, out uint timestamp, out long sentTicks)
+    {
+        int seq = Volatile.Read(ref _lastSentSequence);
+        sequence = (ushort)Math.Max(seq, 0);
+        timestamp = _lastSentTimestamp;
+        sentTicks = _lastSentTicks;
+        return seq >= 0;
+    }
+
+    public RtpStreamStatistics GetStatistics()
+    {
+        long last = Interlocked.Read(ref _lastArrivalTicks);
+        DateTimeOffset? lastArrival = last == 0
+            ? null
+            : _options.TimeProvider.GetUtcNow() - Stopwatch.GetElapsedTime(last);
+        var report = _remoteReport;
+        double rtt = _rttMs;
+        return new RtpStreamStatistics(
+            Interlocked.Read(ref _packetsReceived), Interlocked.Read(ref _octetsReceived),
+            Interlocked.Read(ref _packetsSent), Interlocked.Read(ref _octetsSent),
+            _reception.CumulativeLost, _reception.Jitter * 1000.0 / _options.ClockRate, lastArrival,
+            _reception.Ssrc, _remoteRtpEndPoint, _latched, Interlocked.Read(ref _invalid),
+            double.IsNaN(rtt) ? null : rtt,
+            report?.FractionLostRatio, report is { } r ? r.Jitter * 1000.0 / _options.ClockRate : null);
+    }
+
+    /// <summary>Handles one received datagram (the receive loop calls this; tests and benchmarks may too).</summary>
+    internal void ProcessRtp(Span<byte> datagram, SocketAddress from, long arrivalTicks)
+    {
+        if (!RtpPacket.TryParse(datagram, out var packet))
+        {
+            Interlocked.Increment(ref _invalid);
+            RtpMetrics.InvalidPackets.Add(1);
+            return;
+        }
+
+        RtpMetrics.PacketsReceived.Add(1);
+        Interlocked.Increment(ref _packetsReceived);
+        Interlocked.Add(ref _octetsReceived, packet.PayloadLength);
+        Interlocked.Exchange(ref _lastArrivalTicks, arrivalTicks);
+        _reception.OnPacket(packet.Ssrc, packet.SequenceNumber, packet.Timestamp, arrivalTicks);
+        Latch(from, packet.Ssrc);
+
+        var handler = _handler;
+        if (handler is null)
+        {
+            return;
+        }
+
+        try
+        {
+            handler.OnRtpPacket(this, datagram, arrivalTicks);
+        }
+#pragma warning disable CA1031 // a faulty consumer must not stop the call's media
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _log.LogError(e, "RTP handler failed on session {Local}", LocalRtpEndPoint);
+        }
+    }
+
+    // Symmetric RTP: a peer behind NAT sends from an address its SDP does not know. Once a few
+    // packets in a row come from one new source with one SSRC, answer there (the SSRC check
+    // keeps a stray or spoofed packet now and then from moving the call's media).
+    private void Latch(SocketAddress from, uint ssrc)
+    {
+        int threshold = _options.LatchAfterPackets;
+        if (threshold <= 0 || _remoteWithheld)
+        {
+            return;
+        }
+
+        var current = _remoteRtp;
+        if (current is not null && current.Equals(from))
+        {
+            _candidateCount = 0;
+            return;
+        }
+
+        if (_candidate is not null && _candidate.Equals(from) && _candidateSsrc == ssrc)
+        {
+            _candidateCount++;
+        }
+        else
+        {
+            _candidate ??= new SocketAddress(_family);
+            Copy(from, _candidate);
+            _candidateSsrc = ssrc;
+            _candidateCount = 1;
+        }
+
+        if (_candidateCount >= threshold)
+        {
+            var latched = new SocketAddress(_family);
+            Copy(from, latched);
+            var endPoint = (IPEndPoint)new IPEndPoint(_family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0).Create(latched);
+            _remoteRtp = latched;
+            _remoteRtpEndPoint = endPoint;
+            _latched = true;
+            _candidateCount = 0;
+            _log.LogInformation("RTP session {Local}: latched to {Remote} (symmetric RTP)", LocalRtpEndPoint, endPoint);
+        }
+    }
+
+    private void ProcessRtcp(ReadOnlySpan<byte> datagram, SocketAddress from, long arrivalTicks)
+    {
+        if (!RtcpWriter.TryReadCompound(datagram, LocalSsrc, out var info))
+        {
+            Interlocked.Increment(ref _invalid);
+            return;
+        }
+
+        if (info.HasSenderInfo)
+        {
+            _reception.OnSenderReport(info.SenderInfo, arrivalTicks);
+        }
+
+        if (info.HasReportAboutUs)
+        {
+            var block = info.ReportAboutUs;
+            _remoteReport = block;
+            if (block.LastSenderReport != 0)
+            {
+                // RTT = A - LSR - DLSR in 1/65536 s (§6.4.1).
+                uint a = (uint)(RtcpWriter.ToNtp(_options.TimeProvider.GetUtcNow()) >> 16);
+                uint rtt = a - block.LastSenderReport - block.DelaySinceLastSenderReport;
+                if (rtt < 65536 * 10)
+                {
+                    _rttMs = rtt * 1000.0 / 65536;
+                }
+            }
+        }
+
+        // Symmetric RTCP: answer reports where they really come from once RTP has latched.
+        if (_latched && (_remoteRtcp is null || !_remoteRtcp.Equals(from)))
+        {
+            _rtcpCandidate ??= new SocketAddress(_family);
+            Copy(from, _rtcpCandidate);
+            _remoteRtcp = _rtcpCandidate;
+            _rtcpCandidate = null;
+        }
+    }
+
+    private static void Copy(SocketAddress from, SocketAddress to)
+    {
+        from.Buffer.Span[..from.Size].CopyTo(to.Buffer.Span);
+        to.Size = from.Size;
+    }
+
+    private async Task ReceiveRtpAsync(CancellationToken ct)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(2048);
+        var from = new SocketAddress(_family);
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                int n;
+                try
+                {
+                    n = await _lease.RtpSocket.ReceiveFromAsync(buffer, SocketFlags.None, from, ct).ConfigureAwait(false);
+                }
+                catch (SocketException e) when (!ct.IsCancellationRequested)
+                {
+                    // e.g. ICMP-reported errors on some platforms: the socket is still usable.
+                    _log.LogDebug(e, "RTP receive on {Local} failed, continuing", LocalRtpEndPoint);
+                    continue;
+                }
+
+                ProcessRtp(buffer.AsSpan(0, n), from, Stopwatch.GetTimestamp());
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+        {
+            // the session is closing
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task ReceiveRtcpAsync(CancellationToken ct)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(1500);
+        var from = new SocketAddress(_family);
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                int n;
+                try
+                {
+                    n = await _lease.RtcpSocket.ReceiveFromAsync(buffer, SocketFlags.None, from, ct).ConfigureAwait(false);
+                }
+                catch (SocketException) when (!ct.IsCancellationRequested)
+                {
+                    continue;
+                }
+
+                ProcessRtcp(buffer.AsSpan(0, n), from, Stopwatch.GetTimestamp());
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+        {
+            // the session is closing
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Sends an RTCP BYE (when a remote is known), stops the loops and returns the ports.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        if (_remoteRtcp is { } remote)
+        {
+            Span<byte> bye = stackalloc byte[8];
+            RtcpWriter.WriteBye(bye, LocalSsrc);
+            try
+            {
+                _lease.RtcpSocket.SendTo(bye, SocketFlags.None, remote);
+            }
+            catch (SocketException)
+            {
+                // best effort
+            }
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _lease.Dispose();
+        RtpMetrics.ActiveSessions.Add(-1);
+        foreach (var loop in new[] { _rtpLoop, _rtcpLoop })
+        {
+            if (loop is not null)
+            {
+                await loop.ConfigureAwait(false);
+            }
+        }
+
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,450 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Telephony.Media.Sdp;
+
+/// <summary>What this endpoint offers and accepts.</summary>
+public sealed class SdpNegotiatorOptions
+{
+    /// <summary>Audio codecs we support, in our order of preference (used for our offers).</summary>
+    public IReadOnlyList<string> Codecs { get; init; } = ["PCMU", "PCMA", "G722"];
+    /// <summary>Whether we offer/accept RFC 4733 telephone-event.</summary>
+    public bool TelephoneEvent { get; init; } = true;
+    /// <summary>Dynamic payload type we use for telephone-event in our own offers.</summary>
+    public int TelephoneEventPayloadType { get; init; } = 101;
+    /// <summary>Packetization time we send with (the media clock's 20 ms).</summary>
+    public int Ptime { get; init; } = 20;
+    /// <summary>o= user name.</summary>
+    public string UserName { get; init; } = "telephony";
+}
+
+/// <summary>The agreed audio stream of one offer/answer exchange, seen from our side.</summary>
+public sealed class NegotiatedAudio
+{
+    /// <summary>Index of the m= line carrying this stream.</summary>
+    public required int MediaIndex { get; init; }
+    /// <summary>Codec encoding name in canonical case: PCMU, PCMA or G722.</summary>
+    public required string EncodingName { get; init; }
+    /// <summary>Payload type of the codec (the peer's number; we send and accept it).</summary>
+    public required int PayloadType { get; init; }
+    /// <summary>RTP clock rate of the codec (8000 for all three, RFC 3551 §4.5.2).</summary>
+    public required int ClockRate { get; init; }
+    /// <summary>Telephone-event PT we send DTMF with (the peer's number), or null when none was agreed.</summary>
+    public int? TelephoneEventPayloadType { get; init; }
+    /// <summary>Every telephone-event PT the peer listed; a peer may send with any of them.</summary>
+    public IReadOnlyList<int> PeerTelephoneEventPayloadTypes { get; init; } = [];
+    /// <summary>The peer's a=ptime, or 20 ms when it gave none.</summary>
+    public int PeerPtime { get; init; } = 20;
+    /// <summary>What we do on this stream after the exchange.</summary>
+    public required MediaDirection LocalDirection { get; init; }
+    /// <summary>The direction the peer declared.</summary>
+    public required MediaDirection RemoteDirection { get; init; }
+    /// <summary>Where to send RTP; null when the peer gave c=0.0.0.0 (RFC 2543 hold).</summary>
+    public IPEndPoint? RemoteRtp { get; init; }
+    /// <summary>Where to send RTCP (a=rtcp, RFC 3605, else RTP port + 1).</summary>
+    public IPEndPoint? RemoteRtcp { get; init; }
+
+    /// <summary>The peer put us on hold (it will not receive from us).</summary>
+    public bool RemoteHold => !LocalDirection.Sends();
+
+    /// <summary>Whether <paramref name="payloadType"/> is telephone-event on this stream.</summary>
+    public bool IsTelephoneEvent(int payloadType) =>
+        payloadType == TelephoneEventPayloadType || PeerTelephoneEventPayloadTypes.Contains(payloadType);
+}
+
+/// <summary>Outcome of producing or applying an answer: the agreed stream, or an error for a 488.</summary>
+public sealed class OfferAnswerResult
+{
+    private OfferAnswerResult(SessionDescription? answer, NegotiatedAudio? audio, string? error)
+    {
+        Answer = answer;
+        Audio = audio;
+        Error = error;
+    }
+
+    /// <summary>Our answer (when we answered an offer).</summary>
+    public SessionDescription? Answer { get; }
+    public NegotiatedAudio? Audio { get; }
+    /// <summary>Why negotiation failed (send 488 Not Acceptable Here with this as Warning text).</summary>
+    public string? Error { get; }
+    public bool Success => Error is null && Audio is not null;
+
+    internal static OfferAnswerResult Ok(SessionDescription? answer, NegotiatedAudio audio) => new(answer, audio, null);
+    internal static OfferAnswerResult Fail(string error) => new(null, null, error);
+}
+
+/// <summary>
+/// RFC 3264 offer/answer for one call's audio. Keeps our o= line (its version increases
+/// whenever our SDP changes, §8) and our last offer so an answer can be checked against it.
+/// Not thread-safe: one call's mailbox drives it.
+/// </summary>
+public sealed class SdpNegotiator
+{
+    private static readonly (string Name, int Pt)[] StaticAudio = [("PCMU", 0), ("PCMA", 8), ("G722", 9)];
+
+    private readonly SdpNegotiatorOptions _options;
+    private ulong _version;
+    private string? _lastBodyWithoutOrigin;
+    private SessionDescription? _pendingOffer;
+
+    public SdpNegotiator(SdpNegotiatorOptions options, IPAddress localAddress, int localRtpPort)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(localAddress);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(localRtpPort);
+        _options = options;
+        LocalAddress = localAddress;
+        LocalRtpPort = localRtpPort;
+        SessionId = (ulong)Random.Shared.NextInt64(1, long.MaxValue);
+        _version = (ulong)Random.Shared.Next(1, 1 << 20);
+    }
+
+    public IPAddress LocalAddress { get; set; }
+    public int LocalRtpPort { get; set; }
+    public ulong SessionId { get; }
+    /// <summary>The o= version of the last SDP we produced.</summary>
+    public ulong SessionVersion => _version;
+
+    /// <summary>Builds an offer with our codecs (and telephone-event) in preference order.</summary>
+    public SessionDescription CreateOffer(MediaDirection direction = MediaDirection.SendRecv)
+    {
+        var m = new SdpMediaDescription("audio", LocalRtpPort, 1, "RTP/AVP", []);
+        foreach (string codec in _options.Codecs)
+        {
+            int pt = StaticPayloadType(codec) ?? throw new InvalidOperationException($"unsupported codec {codec}");
+            m.Formats.Add(pt.ToString(CultureInfo.InvariantCulture));
+            m.Attributes.Add(new SdpAttribute("rtpmap", $"{pt} {codec}/8000"));
+        }
+
+        if (_options.TelephoneEvent)
+        {
+            int te = _options.TelephoneEventPayloadType;
+            m.Formats.Add(te.ToString(CultureInfo.InvariantCulture));
+            m.Attributes.Add(new SdpAttribute("rtpmap", $"{te} telephone-event/8000"));
+            m.Attributes.Add(new SdpAttribute("fmtp", $"{te} 0-16"));
+        }
+
+        m.Attributes.Add(new SdpAttribute("ptime", _options.Ptime.ToString(CultureInfo.InvariantCulture)));
+        m.SetDirection(direction);
+        var offer = Stamp(m);
+        _pendingOffer = offer;
+        return offer;
+    }
+
+    /// <summary>Parses and answers an offer body; a parse error becomes a failed result.</summary>
+    public OfferAnswerResult Answer(string offerBody, MediaDirection wanted = MediaDirection.SendRecv)
+    {
+        var parsed = SdpParser.Parse(offerBody);
+        return parsed.Success ? Answer(parsed.Description!, wanted) : OfferAnswerResult.Fail(parsed.Error!);
+    }
+
+    /// <summary>
+    /// Answers an offer (RFC 3264 §6): every m= line gets an answer line; the first usable audio
+    /// stream is accepted with one codec (the offerer's most preferred one we support, §6.1) plus
+    /// telephone-event with the offerer's PT; everything else is rejected with port 0.
+    /// </summary>
+    public OfferAnswerResult Answer(SessionDescription offer, MediaDirection wanted = MediaDirection.SendRecv)
+    {
+        ArgumentNullException.ThrowIfNull(offer);
+        if (offer.MediaDescriptions.Count == 0)
+        {
+            return OfferAnswerResult.Fail("offer has no m= line");
+        }
+
+        _pendingOffer = null; // an offer from the peer replaces any of ours (glare is the SIP layer's business)
+        NegotiatedAudio? audio = null;
+        string? firstReason = null;
+        var answerLines = new List<SdpMediaDescription>(offer.MediaDescriptions.Count);
+        for (int i = 0; i < offer.MediaDescriptions.Count; i++)
+        {
+            var om = offer.MediaDescriptions[i];
+            string? reason = audio is not null ? "only one audio stream is supported" : null;
+            NegotiatedAudio? candidate = null;
+            if (reason is null)
+            {
+                candidate = TryAcceptAudio(offer, om, i, wanted, out reason);
+            }
+
+            if (candidate is null)
+            {
+                firstReason ??= reason;
+                answerLines.Add(Rejected(om));
+                continue;
+            }
+
+            audio = candidate;
+            var am = new SdpMediaDescription("audio", LocalRtpPort, 1, om.Protocol, []);
+            am.Formats.Add(candidate.PayloadType.ToString(CultureInfo.InvariantCulture));
+            am.Attributes.Add(new SdpAttribute("rtpmap", $"{candidate.PayloadType} {candidate.EncodingName}/{candidate.ClockRate}"));
+            if (candidate.TelephoneEventPayloadType is int te)
+            {
+                am.Formats.Add(te.ToString(CultureInfo.InvariantCulture));
+                am.Attributes.Add(new SdpAttribute("rtpmap", $"{te} telephone-event/8000"));
+                am.Attributes.Add(new SdpAttribute("fmtp", $"{te} {om.GetFmtp(te) ?? "0-15"}"));
+            }
+
+            am.Attributes.Add(new SdpAttribute("ptime", _options.Ptime.ToString(CultureInfo.InvariantCulture)));
+            am.SetDirection(candidate.LocalDirection);
+            answerLines.Add(am);
+        }
+
+        if (audio is null)
+        {
+            return OfferAnswerResult.Fail($"no acceptable audio stream: {firstReason}");
+        }
+
+        return OfferAnswerResult.Ok(Stamp([.. answerLines]), audio);
+    }
+
+    /// <summary>Parses and applies the peer's answer to our last offer.</summary>
+    public OfferAnswerResult AcceptAnswer(string answerBody)
+    {
+        var parsed = SdpParser.Parse(answerBody);
+        return parsed.Success ? AcceptAnswer(parsed.Description!) : OfferAnswerResult.Fail(parsed.Error!);
+    }
+
+    /// <summary>Applies the peer's answer to our last offer (RFC 3264 §7).</summary>
+    public OfferAnswerResult AcceptAnswer(SessionDescription answer)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        var offer = _pendingOffer;
+        if (offer is null)
+        {
+            return OfferAnswerResult.Fail("answer received without an outstanding offer");
+        }
+
+        if (answer.MediaDescriptions.Count != offer.MediaDescriptions.Count)
+        {
+            return OfferAnswerResult.Fail(
+                $"answer has {answer.MediaDescriptions.Count} m= lines, the offer had {offer.MediaDescriptions.Count} (RFC 3264 §6)");
+        }
+
+        var om = offer.MediaDescriptions[0];
+        var am = answer.MediaDescriptions[0];
+        if (am.IsRejected)
+        {
+            return OfferAnswerResult.Fail("the peer rejected the audio stream");
+        }
+
+        var result = TryAcceptAudio(answer, am, 0, om.GetDirection(), out string? reason, offeredNames: Names(om));
+        if (result is null)
+        {
+            return OfferAnswerResult.Fail($"unusable answer: {reason}");
+        }
+
+        _pendingOffer = null;
+        return OfferAnswerResult.Ok(null, result);
+    }
+
+    /// <summary>
+    /// Reads one m= line of the peer's SDP. <paramref name="wanted"/> is our wish (answering)
+    /// or our offered direction (when reading an answer).
+    /// </summary>
+    private NegotiatedAudio? TryAcceptAudio(
+        SessionDescription peer, SdpMediaDescription m, int index, MediaDirection wanted, out string? reason,
+        HashSet<string>? offeredNames = null)
+    {
+        if (m.IsRejected)
+        {
+            reason = $"m= line {index} has port 0";
+            return null;
+        }
+
+        if (m.Media != "audio")
+        {
+            reason = $"m= line {index} is {m.Media}, not audio";
+            return null;
+        }
+
+        if (!m.Protocol.Equals("RTP/AVP", StringComparison.OrdinalIgnoreCase))
+        {
+            reason = $"m= line {index} uses {m.Protocol}; only RTP/AVP is supported";
+            return null;
+        }
+
+        var connection = peer.ConnectionFor(m);
+        if (connection is null)
+        {
+            reason = $"m= line {index} has no c= line at media or session level";
+            return null;
+        }
+
+        var ip = connection.IPAddress;
+        if (ip is null)
+        {
+            reason = $"c= address '{connection.Address}' is a host name; an IP address is required";
+            return null;
+        }
+
+        bool nullAddress = connection.IsNullAddress;
+        if (!nullAddress && ip.AddressFamily != LocalAddress.AddressFamily)
+        {
+            reason = $"c= address {ip} is {(ip.AddressFamily == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4")}; our media address {LocalAddress} is not";
+            return null;
+        }
+
+        var maps = new Dictionary<int, SdpRtpMap>();
+        foreach (var map in m.RtpMaps)
+        {
+            maps.TryAdd(map.PayloadType, map);
+        }
+
+        string? codec = null;
+        int codecPt = -1;
+        var telephoneEvents = new List<(int Pt, int Rate)>();
+        foreach (string f in m.Formats)
+        {
+            if (!SdpParser.TryParseInt(f, 0, 127, out int pt))
+            {
+                continue;
+            }
+
+            string? name;
+            int rate;
+            if (maps.TryGetValue(pt, out var rm))
+            {
+                name = rm.EncodingName;
+                rate = rm.ClockRate;
+            }
+            else
+            {
+                // RFC 3551 static types may come without rtpmap (RFC 8866 §6.6).
+                name = StaticAudio.FirstOrDefault(s => s.Pt == pt).Name;
+                rate = 8000;
+            }
+
+            if (name is null)
+            {
+                continue;
+            }
+
+            if (name.Equals("telephone-event", StringComparison.OrdinalIgnoreCase))
+            {
+                telephoneEvents.Add((pt, rate));
+                continue;
+            }
+
+            string? canonical = _options.Codecs.FirstOrDefault(c => c.Equals(name, StringComparison.OrdinalIgnoreCase));
+            if (codec is null && canonical is not null && rate == 8000
+                && (offeredNames is null || offeredNames.Contains(canonical)))
+            {
+                codec = canonical;
+                codecPt = pt;
+            }
+        }
+
+        if (codec is null)
+        {
+            reason = $"m= line {index} offers no codec we support ({string.Join(", ", _options.Codecs)})";
+            return null;
+        }
+
+        // RFC 4733 §7.1.1: telephone-event runs at the audio codec's RTP clock (8000 for ours);
+        // a 16000 Hz event format alone cannot be used with them.
+        int? tePt = null;
+        if (_options.TelephoneEvent)
+        {
+            int narrowband = telephoneEvents.FindIndex(t => t.Rate == 8000);
+            tePt = narrowband >= 0 ? telephoneEvents[narrowband].Pt : null;
+        }
+
+        var remoteDirection = m.GetDirection(peer.Direction);
+        if (nullAddress && remoteDirection.Receives())
+        {
+            // c=0.0.0.0: the old way to say "do not send to me" (RFC 3264 §8.4).
+            remoteDirection = remoteDirection == MediaDirection.SendRecv ? MediaDirection.SendOnly : MediaDirection.Inactive;
+        }
+
+        var local = remoteDirection.AnswerTo(wanted);
+        IPEndPoint? rtp = nullAddress ? null : new IPEndPoint(ip, m.Port);
+        IPEndPoint? rtcp = nullAddress ? null : RtcpEndPoint(m, ip);
+
+        reason = null;
+        return new NegotiatedAudio
+        {
+            MediaIndex = index,
+            EncodingName = codec,
+            PayloadType = codecPt,
+            ClockRate = 8000,
+            TelephoneEventPayloadType = tePt,
+            PeerTelephoneEventPayloadTypes = telephoneEvents.ConvertAll(t => t.Pt),
+            PeerPtime = m.Ptime ?? 20,
+            LocalDirection = local,
+            RemoteDirection = remoteDirection,
+            RemoteRtp = rtp,
+            RemoteRtcp = rtcp,
+        };
+    }
+
+    private static IPEndPoint RtcpEndPoint(SdpMediaDescription m, IPAddress rtpAddress)
+    {
+        // a=rtcp:<port> [IN IP4 <address>] (RFC 3605 §2.1)
+        if (m.GetAttribute("rtcp")?.Value is { } v)
+        {
+            var f = v.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (f.Length >= 1 && SdpParser.TryParseInt(f[0], 1, 65535, out int port))
+            {
+                var address = f.Length == 4 && IPAddress.TryParse(f[3], out var a) && a.AddressFamily == rtpAddress.AddressFamily
+                    ? a : rtpAddress;
+                return new IPEndPoint(address, port);
+            }
+        }
+
+        return new IPEndPoint(rtpAddress, m.Port == 65535 ? m.Port : m.Port + 1);
+    }
+
+    private static SdpMediaDescription Rejected(SdpMediaDescription offered)
+    {
+        // RFC 3264 §6: a rejected stream keeps its media type and protocol, port 0, at least one format.
+        var formats = offered.Formats.Count > 0 ? offered.Formats.Take(1) : ["0"];
+        return new SdpMediaDescription(offered.Media, 0, 1, offered.Protocol, formats);
+    }
+
+    private static HashSet<string> Names(SdpMediaDescription m)
+    {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var map in m.RtpMaps)
+        {
+            names.Add(map.EncodingName);
+        }
+
+        return names;
+    }
+
+    private static int? StaticPayloadType(string codec)
+    {
+        foreach (var (name, pt) in StaticAudio)
+        {
+            if (name.Equals(codec, StringComparison.OrdinalIgnoreCase))
+            {
+                return pt;
+            }
+        }
+
+        return null;
+    }
+
+    private SessionDescription Stamp(params SdpMediaDescription[] media)
+    {
+        var sd = new SessionDescription(new SdpOrigin(_options.UserName, SessionId, _version, "IN",
+            LocalAddress.AddressFamily == AddressFamily.InterNetworkV6 ? "IP6" : "IP4", LocalAddress.ToString()), "-")
+        {
+            Connection = SdpConnection.For(LocalAddress),
+        };
+        sd.Timing.Add("0 0");
+        sd.MediaDescriptions.AddRange(media);
+
+        // RFC 3264 §8: the version goes up by one whenever the description changes, else stays.
+        string body = sd.ToString();
+        string withoutOrigin = body[body.IndexOf("\r\ns=", StringComparison.Ordinal)..];
+        if (_lastBodyWithoutOrigin is not null && withoutOrigin != _lastBodyWithoutOrigin)
+        {
+            _version++;
+            sd.Origin = sd.Origin with { SessionVersion = _version };
+        }
+
+        _lastBodyWithoutOrigin = withoutOrigin;
+        return sd;
+    }
+}

@@ -1,0 +1,153 @@
+using Microsoft.Extensions.Time.Testing;
+using Telephony.Media.Clock;
+
+namespace Telephony.Media.Tests.Clock;
+
+public class MediaClockTests
+{
+    private sealed class Recorder : IMediaTickListener
+    {
+        public List<long> Ticks { get; } = [];
+        public void OnTick(long tick) => Ticks.Add(tick);
+    }
+
+    private sealed class Throwing : IMediaTickListener
+    {
+        public void OnTick(long tick) => throw new InvalidOperationException("boom");
+    }
+
+    [Test]
+    public void Fires_one_tick_per_20_ms_deadline()
+    {
+        var time = new FakeTimeProvider();
+        var clock = new MediaClock(time);
+        var listener = new Recorder();
+        clock.Add(listener);
+        clock.StartAt();
+        Assert.That(clock.Pump(), Is.EqualTo(0));
+        time.Advance(TimeSpan.FromMilliseconds(19));
+        Assert.That(clock.Pump(), Is.EqualTo(0));
+        Assert.That(clock.TimeUntilNextTick(), Is.EqualTo(TimeSpan.FromMilliseconds(1)));
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.That(clock.Pump(), Is.EqualTo(1));
+        time.Advance(TimeSpan.FromMilliseconds(45));
+        Assert.That(clock.Pump(), Is.EqualTo(2));
+        Assert.That(listener.Ticks, Is.EqualTo(new long[] { 1, 2, 3 }));
+        Assert.That(clock.TimeUntilNextTick(), Is.EqualTo(TimeSpan.FromMilliseconds(15)));
+    }
+
+    [Test]
+    public void Does_not_drift_when_wake_ups_are_late_and_irregular()
+    {
+        var time = new FakeTimeProvider();
+        var clock = new MediaClock(time);
+        var listener = new Recorder();
+        clock.Add(listener);
+        clock.StartAt();
+        var random = new Random(9);
+        var elapsed = TimeSpan.Zero;
+        // Ten simulated minutes where every wake-up comes 0-3 ms after the deadline it asked for.
+        while (elapsed < TimeSpan.FromMinutes(10))
+        {
+            var step = clock.TimeUntilNextTick() + TimeSpan.FromMicroseconds(random.Next(0, 3000));
+            time.Advance(step);
+            elapsed += step;
+            clock.Pump();
+        }
+
+        long expected = (long)(elapsed / MediaClock.FrameDuration);
+        Assert.That(clock.Tick, Is.EqualTo(expected), "tick count equals elapsed/20 ms exactly");
+        Assert.That(listener.Ticks.Count, Is.EqualTo(expected));
+        Assert.That(clock.SkippedTicks, Is.EqualTo(0));
+    }
+
+    [Test]
+    public void A_long_stall_catches_up_a_few_ticks_and_skips_the_rest()
+    {
+        var time = new FakeTimeProvider();
+        var clock = new MediaClock(time) { MaxCatchUpTicks = 5 };
+        var listener = new Recorder();
+        clock.Add(listener);
+        clock.StartAt();
+        time.Advance(TimeSpan.FromMilliseconds(1000));
+        Assert.That(clock.Pump(), Is.EqualTo(5));
+        Assert.That(listener.Ticks, Is.EqualTo(new long[] { 46, 47, 48, 49, 50 }));
+        Assert.That(clock.SkippedTicks, Is.EqualTo(45));
+        time.Advance(TimeSpan.FromMilliseconds(20));
+        clock.Pump();
+        Assert.That(listener.Ticks[^1], Is.EqualTo(51), "back on the original grid");
+    }
+
+    [Test]
+    public void A_failing_listener_does_not_stop_the_others_and_removal_works()
+    {
+        var time = new FakeTimeProvider();
+        var clock = new MediaClock(time);
+        var good = new Recorder();
+        clock.Add(new Throwing());
+        clock.Add(good);
+        time.Advance(TimeSpan.Zero);
+        clock.StartAt();
+        time.Advance(TimeSpan.FromMilliseconds(40));
+        clock.Pump();
+        Assert.That(good.Ticks, Has.Count.EqualTo(2));
+        Assert.That(clock.Remove(good), Is.True);
+        Assert.That(clock.Remove(good), Is.False);
+        time.Advance(TimeSpan.FromMilliseconds(20));
+        clock.Pump();
+        Assert.That(good.Ticks, Has.Count.EqualTo(2));
+        Assert.That(clock.ListenerCount, Is.EqualTo(1));
+    }
+
+    [Test]
+    [CancelAfter(10_000)]
+    public async Task Background_loop_runs_on_the_time_provider(CancellationToken token)
+    {
+        var time = new FakeTimeProvider();
+        await using var clock = new MediaClock(time);
+        var listener = new Recorder();
+        clock.Add(listener);
+        clock.StartAt(); // fix the origin before the loop runs
+        clock.Start();
+        for (int i = 0; i < 10 && !token.IsCancellationRequested; i++)
+        {
+            // Move time to the next deadline; the loop fires the tick whether it was already
+            // sleeping on its fake-time delay or computes a zero wait when it gets there.
+            long before = clock.Tick;
+            time.Advance(TimeSpan.FromMilliseconds(20));
+            while (clock.Tick == before && !token.IsCancellationRequested)
+            {
+                await Task.Delay(1, CancellationToken.None);
+            }
+        }
+
+        Assert.That(clock.Tick, Is.EqualTo(10));
+        await clock.DisposeAsync();
+        await clock.DisposeAsync(); // twice is harmless
+        lock (listener.Ticks)
+        {
+            Assert.That(listener.Ticks, Is.EqualTo(Enumerable.Range(1, 10).Select(i => (long)i)));
+        }
+    }
+
+    [Test]
+    [CancelAfter(10_000)]
+    public async Task On_the_system_clock_it_ticks_on_its_own_thread()
+    {
+        await using var clock = new MediaClock();
+        var listener = new Recorder();
+        clock.Add(listener);
+        clock.Start();
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (clock.Tick < 3 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.That(clock.Tick, Is.GreaterThanOrEqualTo(3));
+        await clock.DisposeAsync();
+        long stopped = clock.Tick;
+        await Task.Delay(60);
+        Assert.That(clock.Tick, Is.EqualTo(stopped), "no ticks after dispose");
+    }
+}
