@@ -79,11 +79,12 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         return Task.CompletedTask;
     }
 
-    /// <summary>Closes every socket and stops the timers. Pending client transactions stay incomplete.</summary>
+    /// <summary>Closes every socket and stops the timers. Client transactions still waiting end with a local 503.</summary>
     public async Task StopAsync()
     {
         if (Interlocked.Exchange(ref _state, 2) == 2) return;
         await _transports.DisposeAsync().ConfigureAwait(false);
+        _layer.FailAllClientTransactions();
         _timers.Dispose();
         _metrics.Dispose();
     }

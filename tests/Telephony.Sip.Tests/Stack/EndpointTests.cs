@@ -181,6 +181,19 @@ public class EndpointTests
     }
 
     [Test]
+    public async Task Stopping_the_endpoint_ends_waiting_client_transactions_with_503()
+    {
+        using var silent = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var client = await StartEndpointAsync(new AnsweringUser());
+        var pending = client.SendRequestAsync(Request("INVITE"), SipDestination.Udp((IPEndPoint)silent.Client.LocalEndPoint!));
+        await silent.ReceiveTextAsync();
+        await client.DisposeAsync();
+        var response = await pending;
+        Assert.That(response.StatusCode, Is.EqualTo(503));
+        Assert.That(client.ClientTransactionCount, Is.Zero);
+    }
+
+    [Test]
     public async Task Udp_response_without_rport_goes_to_the_sent_by_port()
     {
         await using var server = await StartEndpointAsync(new AnsweringUser());
