@@ -119,6 +119,9 @@ public class EndpointTests
         Assert.That(provisional, Is.EqualTo(1));
         await WaitUntil(() => serverUser.Cancels.Count == 1); // the TU hears of it right after the 487/200 leave
         Assert.That(final.To!.Tag, Is.EqualTo(serverUser.Requests.Single().LastResponse!.To!.Tag), "487 keeps the early dialog's tag");
+        var inviteTx = serverUser.Requests.Single();
+        Assert.That(inviteTx.IsCancelled, Is.True);
+        Assert.That(inviteTx.TrySendResponse(Telephony.Sip.Messages.SipResponseBuilder.CreateResponse(inviteTx.Request, 200).Build()), Is.False, "too late for a 200");
     }
 
     [Test]
