@@ -197,6 +197,22 @@ public class EndpointTests
     }
 
     [Test]
+    public async Task Responses_whose_top_via_is_not_ours_are_discarded_and_stray_2xx_reach_the_tu()
+    {
+        var user = new AnsweringUser();
+        await using var endpoint = await StartEndpointAsync(user);
+        var port = endpoint.Local(SipTransportProtocol.Udp).Port;
+        using var raw = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        string Response(int viaPort) =>
+            $"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1:{viaPort};branch=z9hG4bKstray{viaPort}\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\nCall-ID: stray\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+        await raw.SendTextAsync(Response(port == 9 ? 10 : 9), endpoint.Local(SipTransportProtocol.Udp));
+        await raw.SendTextAsync(Response(port), endpoint.Local(SipTransportProtocol.Udp));
+        await WaitUntil(() => user.StrayResponses.Count == 1);
+        Assert.That(user.StrayResponses.Single().TopVia!.Port, Is.EqualTo(port));
+        Assert.That(endpoint.DroppedMessages, Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task Udp_response_without_rport_goes_to_the_sent_by_port()
     {
         await using var server = await StartEndpointAsync(new AnsweringUser());
