@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("Telephony.Sip.Tests")]
+[assembly: InternalsVisibleTo("Telephony.Benchmarks")]

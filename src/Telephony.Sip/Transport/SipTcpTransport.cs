@@ -1,0 +1,181 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Telephony.Sip.Messages;
+using Telephony.Sip.Timers;
+
+namespace Telephony.Sip.Transport;
+
+/// <summary>
+/// TCP listeners plus the table of open connections (accepted and outgoing), keyed by the peer's
+/// endpoint so responses and later requests to the same peer reuse the connection (§18.1.1,
+/// §18.2.2). Enforces <see cref="SipTransportOptions.MaxConnections"/> and, from one housekeeping
+/// entry on the shared timer queue, the idle timeout and the started-message deadline.
+/// </summary>
+internal sealed class SipTcpTransport : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<IPEndPoint, SipTcpConnection> _connections = new();
+    private readonly List<(Socket Socket, Task Loop)> _listeners = [];
+    private readonly ISipTransportSink _sink;
+    private readonly SipParserOptions _parserOptions;
+    private readonly SipTransportOptions _options;
+    private readonly SipTimerQueue _timers;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private SipTimer? _housekeeping;
+    private int _count;
+    private int _rejected;
+
+    public SipTcpTransport(ISipTransportSink sink, SipParserOptions parserOptions, SipTransportOptions options, SipTimerQueue timers, ILogger logger)
+    {
+        _sink = sink;
+        _parserOptions = parserOptions;
+        _options = options;
+        _timers = timers;
+        _logger = logger;
+    }
+
+    public int ConnectionCount => Volatile.Read(ref _count);
+
+    /// <summary>Connections refused because <see cref="SipTransportOptions.MaxConnections"/> was reached.</summary>
+    public int RejectedConnections => Volatile.Read(ref _rejected);
+
+    public IReadOnlyList<IPEndPoint> LocalEndPoints => _listeners.Select(l => (IPEndPoint)l.Socket.LocalEndPoint!).ToList();
+
+    public IPEndPoint Listen(IPEndPoint bindTo)
+    {
+        var socket = new Socket(bindTo.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Bind(bindTo);
+            socket.Listen(512);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        _listeners.Add((socket, Task.Run(() => AcceptLoopAsync(socket))));
+        _housekeeping ??= _timers.Schedule(_options.HousekeepingInterval, static s => ((SipTcpTransport)s!).Housekeep(), this);
+        return (IPEndPoint)socket.LocalEndPoint!;
+    }
+
+    private async Task AcceptLoopAsync(Socket listener)
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await listener.AcceptAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException) { break; }
+            catch (SocketException ex)
+            {
+                _logger.LogWarning(ex, "TCP accept failed");
+                continue;
+            }
+            if (Interlocked.Increment(ref _count) > _options.MaxConnections)
+            {
+                Interlocked.Decrement(ref _count);
+                Interlocked.Increment(ref _rejected);
+                _logger.LogWarning("TCP: connection from {Remote} refused, {Max} connections open", client.RemoteEndPoint, _options.MaxConnections);
+                client.Dispose();
+                continue;
+            }
+            try
+            {
+                Register(new SipTcpConnection(client, inbound: true, _sink, _parserOptions, _options, _timers.TimeProvider, _logger), countedAlready: true);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                Interlocked.Decrement(ref _count);
+                client.Dispose();
+            }
+        }
+    }
+
+    private void Register(SipTcpConnection connection, bool countedAlready)
+    {
+        if (!countedAlready) Interlocked.Increment(ref _count);
+        connection.Closed += OnClosed;
+        // A newer connection from the same peer endpoint replaces the entry; the old one stays open
+        // until it closes by itself.
+        _connections[connection.Remote] = connection;
+        connection.Start();
+        _logger.LogDebug("TCP {Remote}: connection {Id} open ({Direction})", connection.Remote, connection.Id, connection.Inbound ? "in" : "out");
+    }
+
+    private void OnClosed(SipTcpConnection connection)
+    {
+        Interlocked.Decrement(ref _count);
+        _connections.TryRemove(new KeyValuePair<IPEndPoint, SipTcpConnection>(connection.Remote, connection));
+        try { ConnectionClosed?.Invoke(connection); }
+        catch (Exception ex) { _logger.LogError(ex, "Connection-closed handler failed"); }
+    }
+
+    /// <summary>Raised after a connection closed (so transactions waiting on it can fail at once).</summary>
+    public event Action<SipTcpConnection>? ConnectionClosed;
+
+    /// <summary>An open connection to <paramref name="remote"/>, if any.</summary>
+    public SipTcpConnection? Find(IPEndPoint remote) =>
+        _connections.TryGetValue(Normalize(remote), out var c) && c.IsOpen ? c : null;
+
+    /// <summary>IPv4-mapped IPv6 addresses become plain IPv4 so both spellings find the same connection.</summary>
+    internal static IPEndPoint Normalize(IPEndPoint endPoint) =>
+        endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
+
+    /// <summary>Reuses an open connection to <paramref name="remote"/> or opens a new one.</summary>
+    public async ValueTask<SipTcpConnection> GetOrConnectAsync(IPEndPoint remote, CancellationToken cancellationToken)
+    {
+        remote = Normalize(remote);
+        if (Find(remote) is { } existing) return existing;
+        if (Volatile.Read(ref _count) >= _options.MaxConnections)
+            throw new SipTransportException($"Cannot connect to {remote}: {_options.MaxConnections} TCP connections open.");
+        var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+        timeout.CancelAfter(_options.ConnectTimeout);
+        try
+        {
+            await socket.ConnectAsync(remote, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+            socket.Dispose();
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new SipTransportException($"TCP connect to {remote} failed: {ex.Message}", ex);
+        }
+        var connection = new SipTcpConnection(socket, inbound: false, _sink, _parserOptions, _options, _timers.TimeProvider, _logger);
+        if (Find(remote) is { } raced)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            return raced;
+        }
+        Register(connection, countedAlready: false);
+        return connection;
+    }
+
+    private void Housekeep()
+    {
+        if (_stop.IsCancellationRequested) return;
+        long now = _timers.TimeProvider.GetTimestamp();
+        foreach (var connection in _connections.Values) connection.CheckTimeouts(now);
+        try
+        {
+            _housekeeping = _timers.Schedule(_options.HousekeepingInterval, static s => ((SipTcpTransport)s!).Housekeep(), this);
+        }
+        catch (ObjectDisposedException) { }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _housekeeping?.Cancel();
+        foreach (var (socket, _) in _listeners) socket.Dispose();
+        await Task.WhenAll(_listeners.Select(l => l.Loop)).ConfigureAwait(false);
+        foreach (var connection in _connections.Values) await connection.DisposeAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+}
