@@ -20,6 +20,7 @@ public sealed partial class SipServerHost(
     private readonly CancellationTokenSource _stopping = new();
     private SipEndpoint? _endpoint;
     private Task? _purge;
+    private int _shutdown;
 
     /// <summary>The UA core (for the call manager). Valid after start.</summary>
     public SipUserAgent UserAgent { get; private set; } = null!;
@@ -85,8 +86,18 @@ public sealed partial class SipServerHost(
     }
 
     /// <inheritdoc />
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken) => ShutdownAsync();
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await ShutdownAsync().ConfigureAwait(false);
+
+    /// <summary>Stops everything once, whichever of StopAsync/DisposeAsync comes first (the host and the container both call in).</summary>
+    private async Task ShutdownAsync()
     {
+        if (Interlocked.Exchange(ref _shutdown, 1) != 0)
+        {
+            return;
+        }
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_purge is not null)
         {
@@ -96,15 +107,6 @@ public sealed partial class SipServerHost(
         {
             await UserAgent.DisposeAsync().ConfigureAwait(false);
         }
-        if (_endpoint is not null)
-        {
-            await _endpoint.StopAsync().ConfigureAwait(false);
-        }
-    }
-
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
         if (_endpoint is not null)
         {
             await _endpoint.DisposeAsync().ConfigureAwait(false);
