@@ -459,11 +459,14 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        foreach (var call in _calls.Values)
+        var calls = _calls.Values.ToList();
+        foreach (var call in calls)
         {
             call.Post(call.AbortAsync);
         }
         _incoming.Writer.TryComplete();
+        // Give the calls a moment to send their BYEs before the sockets close.
+        await Task.WhenAny(Task.WhenAll(calls.Select(c => c.Completion)), Task.Delay(TimeSpan.FromSeconds(2), Time)).ConfigureAwait(false);
         if (_ownsEndpoint)
         {
             await Endpoint.DisposeAsync().ConfigureAwait(false);
