@@ -131,7 +131,7 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
 
     /// <summary>Where a request for <paramref name="requestUri"/> goes: the outbound proxy when configured, else the URI itself.</summary>
     public ValueTask<SipDestination> ResolveAsync(AddressUri requestUri, CancellationToken cancellationToken = default) =>
-        SipDestinationResolver.ResolveAsync(Options.OutboundProxy is { } proxy ? SipUri.Parse(proxy) : requestUri, Options.DefaultTransport, cancellationToken);
+        UaDestinations.ResolveAsync(Options.OutboundProxy is { } proxy ? SipUri.Parse(proxy) : requestUri, Options.DefaultTransport, cancellationToken);
 
     /// <summary>
     /// Starts an out-of-dialog request: Request-URI, From (ours, new tag), To, new Call-ID, CSeq 1,
