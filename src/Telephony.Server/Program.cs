@@ -10,6 +10,7 @@ builder.AddAnonymousRateLimit();
 builder.AddTelephonySecurity();
 builder.AddTelephonyCases();
 builder.AddTelephonyAgents();
+builder.Services.AddSipEndpoint(builder.Configuration);
 
 var app = builder.Build();
 app.UseExceptionHandler();

@@ -1,0 +1,72 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Telephony.Sip.Auth;
+
+namespace Telephony.Server.Sip;
+
+/// <summary>What to do with an out-of-dialog request after the access check.</summary>
+public enum GateAction
+{
+    /// <summary>Go on: the sender is an authenticated seat, or the target is a public service number.</summary>
+    Proceed,
+    /// <summary>Answer 401 (REGISTER) or 407 (others) with <see cref="GateDecision.Challenges"/>.</summary>
+    Challenge,
+    /// <summary>The source is banned for repeated failures: answer 403 without checking anything (cheap, and it ends the transaction).</summary>
+    Banned,
+}
+
+/// <summary>The gate's decision; <see cref="Username"/> is set when the sender authenticated.</summary>
+public sealed record GateDecision(GateAction Action, string? Username, IReadOnlyList<DigestChallenge> Challenges)
+{
+    /// <summary>True when the answer is a 401 (registrar) rather than a 407 (proxy/UAS).</summary>
+    public bool UseWwwAuthenticate { get; init; }
+}
+
+/// <summary>
+/// The server's access policy for out-of-dialog requests. Everything except OPTIONS and calls to
+/// public service numbers needs digest credentials of a seat. Existing and non-existing targets
+/// take the same path and get the same challenge, so an unauthenticated sender cannot enumerate
+/// seats. Repeated failures from one address lead to a ban, during which every request from it gets 403
+/// (even one with the right password), so guessing stops paying off.
+/// </summary>
+public sealed partial class SipAccessGate(DigestAuthenticator authenticator, AuthFailureLimiter limiter, IReadOnlySet<string> publicNumbers, ILogger logger)
+{
+    /// <summary>Checks a request. <paramref name="targetUser"/> is the Request-URI user part (may be null).</summary>
+    public GateDecision Check(string method, string? targetUser, IPAddress source, IEnumerable<string> authorization, IEnumerable<string> proxyAuthorization)
+    {
+        if (limiter.IsBanned(source))
+        {
+            return new GateDecision(GateAction.Banned, null, []);
+        }
+        bool isRegister = method == "REGISTER";
+        if (method == "OPTIONS" || (!isRegister && targetUser is not null && publicNumbers.Contains(targetUser)))
+        {
+            return new GateDecision(GateAction.Proceed, null, []);
+        }
+        var verdict = authenticator.Verify(method, isRegister ? authorization : proxyAuthorization);
+        switch (verdict.Outcome)
+        {
+            case DigestOutcome.Authenticated:
+                limiter.RecordSuccess(source);
+                return new GateDecision(GateAction.Proceed, verdict.Username, []);
+            case DigestOutcome.Failed:
+                LogAuthFailed(logger, method, source, verdict.Reason);
+                if (limiter.RecordFailure(source))
+                {
+                    LogBanned(logger, source, limiter.BanTime.TotalSeconds);
+                    return new GateDecision(GateAction.Banned, null, []);
+                }
+                break;
+        }
+        return new GateDecision(GateAction.Challenge, null, authenticator.CreateChallenges(verdict.Outcome == DigestOutcome.Stale))
+        {
+            UseWwwAuthenticate = isRegister,
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SIP {Method} from {Source}: authentication failed ({Reason})")]
+    private static partial void LogAuthFailed(ILogger logger, string method, IPAddress source, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SIP source {Source} banned for {Seconds} s after repeated authentication failures")]
+    private static partial void LogBanned(ILogger logger, IPAddress source, double seconds);
+}

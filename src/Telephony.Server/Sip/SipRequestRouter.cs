@@ -1,0 +1,135 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Telephony.Sip.Messages;
+using Telephony.Sip.Registrar;
+using Telephony.Sip.Transactions;
+using Telephony.Sip.UserAgent;
+
+namespace Telephony.Server.Sip;
+
+/// <summary>
+/// What the server does with out-of-dialog requests: OPTIONS is answered for everyone; REGISTER
+/// (seats only, each for its own AOR) goes to the registrar; INVITE to a public service number is
+/// let in without authentication, to a seat it needs a seat's credentials. Unauthenticated senders get
+/// the same challenge whatever the target, so seats cannot be enumerated. Banned sources get 403.
+/// </summary>
+public sealed partial class SipRequestRouter(
+    SipUserAgent ua, SipAccessGate gate, SipRegistrar registrar, ILocationStore locations, SeatDirectory seats,
+    SipServerOptions options, ILogger<SipRequestRouter> logger)
+{
+    private readonly HashSet<string> _publicNumbers = new(SipServerOptions.SplitList(options.PublicNumbers), StringComparer.Ordinal);
+
+    /// <summary>The canonical address-of-record of a seat.</summary>
+    public string AorOf(string extension) => $"sip:{extension}@{options.Domain}";
+
+    /// <summary>Handles one out-of-dialog request; always true (the server answers everything itself).</summary>
+    public bool Handle(SipServerTransaction transaction)
+    {
+        _ = HandleAsync(transaction);
+        return true;
+    }
+
+    private async Task HandleAsync(SipServerTransaction tx)
+    {
+        var request = tx.Request;
+        try
+        {
+            var targetUser = (request.RequestUri as SipUri)?.User;
+            var decision = gate.Check(request.Method, targetUser, tx.Flow.Remote.Address,
+                request.GetHeaderLines(SipHeaderNames.Authorization), request.GetHeaderLines(SipHeaderNames.ProxyAuthorization));
+            switch (decision.Action)
+            {
+                case GateAction.Banned:
+                    ua.Respond(tx, 403, "Forbidden");
+                    return;
+                case GateAction.Challenge:
+                    var challenge = SipResponseBuilder.CreateResponse(request, decision.UseWwwAuthenticate ? 401 : 407);
+                    foreach (var c in decision.Challenges)
+                    {
+                        challenge.AddHeader(decision.UseWwwAuthenticate ? SipHeaderNames.WwwAuthenticate : SipHeaderNames.ProxyAuthenticate, c.ToString());
+                    }
+                    ua.Respond(tx, challenge);
+                    return;
+            }
+            switch (request.Method)
+            {
+                case SipMethods.Options:
+                    ua.RespondToOptions(tx);
+                    break;
+                case SipMethods.Register:
+                    await RegisterAsync(tx, decision.Username!).ConfigureAwait(false);
+                    break;
+                case SipMethods.Invite:
+                    await RouteInviteAsync(tx, targetUser, decision.Username).ConfigureAwait(false);
+                    break;
+                default:
+                    var notAllowed = SipResponseBuilder.CreateResponse(request, 405);
+                    notAllowed.SetHeader(SipHeaderNames.Allow, "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER");
+                    ua.Respond(tx, notAllowed);
+                    break;
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogFailed(logger, e, request.Method);
+            ua.Respond(tx, 500, "Server Internal Error");
+        }
+    }
+
+    private async Task RegisterAsync(SipServerTransaction tx, string username)
+    {
+        var request = tx.Request;
+        // §10.3 steps 5: a seat may register only its own address-of-record (the To user).
+        if ((request.To?.Uri as SipUri)?.User is not { } aorUser || aorUser != username)
+        {
+            LogForeignAor(logger, username, request.To?.ToString());
+            ua.Respond(tx, 403, "Forbidden (not your address-of-record)");
+            return;
+        }
+        var source = string.Create(CultureInfo.InvariantCulture, $"{tx.Flow.Protocol.ToString().ToLowerInvariant()}:{tx.Flow.Remote}");
+        var response = await registrar.RegisterAsync(request, AorOf(username), source).ConfigureAwait(false);
+        ua.Respond(tx, response);
+        LogRegistered(logger, username, response.StatusCode, source);
+    }
+
+    private async Task RouteInviteAsync(SipServerTransaction tx, string? targetUser, string? caller)
+    {
+        if (targetUser is not null && _publicNumbers.Contains(targetUser))
+        {
+            // The IVR is connected in a later step; say so plainly.
+            ua.Respond(tx, 480, "Temporarily Unavailable (service number not connected yet)");
+            return;
+        }
+        if (targetUser is null || !seats.Contains(targetUser))
+        {
+            ua.Respond(tx, 404, "Not Found");
+            return;
+        }
+        var bindings = await locations.GetBindingsAsync(AorOf(targetUser)).ConfigureAwait(false);
+        if (bindings.Count == 0)
+        {
+            ua.Respond(tx, 480, "Temporarily Unavailable");
+            return;
+        }
+        // Until the call manager bridges calls, a seat-to-seat call is redirected to the registered contacts (§8.3).
+        var redirect = SipResponseBuilder.CreateResponse(tx.Request, 302, "Moved Temporarily");
+        foreach (var b in bindings)
+        {
+            redirect.AddHeader(SipHeaderNames.Contact, $"<{b.ContactUri}>");
+        }
+        ua.Respond(tx, redirect);
+        LogRedirected(logger, caller, targetUser, bindings.Count);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Handling {Method} failed")]
+    private static partial void LogFailed(ILogger logger, Exception e, string method);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Seat {User} tried to register another address-of-record {To}")]
+    private static partial void LogForeignAor(ILogger logger, string user, string? to);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "REGISTER by seat {User} from {Source}: {Code}")]
+    private static partial void LogRegistered(ILogger logger, string user, int code, string source);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "INVITE from seat {Caller} to seat {Target} redirected to {Count} contact(s)")]
+    private static partial void LogRedirected(ILogger logger, string? caller, string target, int count);
+}

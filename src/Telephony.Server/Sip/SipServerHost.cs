@@ -1,0 +1,130 @@
+using System.Globalization;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Telephony.Sip.Auth;
+using Telephony.Sip.Registrar;
+using Telephony.Sip.Stack;
+using Telephony.Sip.Transport;
+using Telephony.Sip.UserAgent;
+
+namespace Telephony.Server.Sip;
+
+/// <summary>
+/// Owns the server's SIP endpoint as a hosted service: binds <c>Sip:Udp</c>/<c>Sip:Tcp</c>, puts the
+/// UA core on it with the <see cref="SipRequestRouter"/> in front, and purges expired registrations.
+/// </summary>
+public sealed partial class SipServerHost(
+    SipServerOptions options, SeatDirectory seats, ILocationStore locations, ILoggerFactory loggers, TimeProvider time) : IHostedService, IAsyncDisposable
+{
+    private readonly ILogger _logger = loggers.CreateLogger<SipServerHost>();
+    private readonly CancellationTokenSource _stopping = new();
+    private SipEndpoint? _endpoint;
+    private Task? _purge;
+    private int _shutdown;
+
+    /// <summary>The UA core (for the call manager). Valid after start.</summary>
+    public SipUserAgent UserAgent { get; private set; } = null!;
+
+    /// <summary>The bound listeners (real ports when 0 was configured).</summary>
+    public IReadOnlyList<SipListenEndpoint> LocalEndPoints => _endpoint?.LocalEndPoints ?? [];
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var endpointOptions = new SipEndpointOptions { WarnAgent = options.Domain };
+        foreach (var (protocol, list) in new[] { ("udp", options.Udp), ("tcp", options.Tcp) })
+        {
+            foreach (var entry in SipServerOptions.SplitList(list))
+            {
+                foreach (var listen in SipListenEndpoint.ParseList($"{protocol}:{entry}"))
+                {
+                    endpointOptions.Listen.Add(listen);
+                }
+            }
+        }
+        if (endpointOptions.Listen.Count == 0)
+        {
+            throw new InvalidOperationException("Sip:Udp and Sip:Tcp are both empty: nothing to listen on");
+        }
+        var uaLogger = loggers.CreateLogger<SipUserAgent>();
+        _endpoint = new SipEndpoint(endpointOptions, new PendingUser(), loggers.CreateLogger<SipEndpoint>(), time);
+        UserAgent = new SipUserAgent(_endpoint, new SipUserAgentOptions
+        {
+            LocalUri = $"sip:telephony@{options.Domain}",
+            Product = "Telephony",
+        }, uaLogger, time);
+
+        var authenticator = new DigestAuthenticator(options.Domain, seats, TimeSpan.FromMinutes(5), time, options.ParseDigestAlgorithms());
+        var limiter = new AuthFailureLimiter(options.AuthMaxFailures, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(options.AuthBanSeconds), time: time);
+        var gate = new SipAccessGate(authenticator, limiter, new HashSet<string>(SipServerOptions.SplitList(options.PublicNumbers), StringComparer.Ordinal), loggers.CreateLogger<SipAccessGate>());
+        var registrar = new SipRegistrar(new RegistrarCore(locations, new RegistrarOptions { MinExpires = options.MinExpires, MaxExpires = options.MaxExpires }, time), time);
+        var router = new SipRequestRouter(UserAgent, gate, registrar, locations, seats, options, loggers.CreateLogger<SipRequestRouter>());
+        UserAgent.RequestFilter = router.Handle;
+
+        await _endpoint.StartAsync(cancellationToken).ConfigureAwait(false);
+        LogListening(_logger, string.Join(", ", _endpoint.LocalEndPoints), options.Domain, seats.Extensions.Count);
+        _purge = PurgeLoopAsync(_stopping.Token);
+    }
+
+    private async Task PurgeLoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(30), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                int removed = await locations.PurgeExpiredAsync(cancellationToken).ConfigureAwait(false);
+                if (removed > 0)
+                {
+                    LogPurged(_logger, removed);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => ShutdownAsync();
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await ShutdownAsync().ConfigureAwait(false);
+
+    /// <summary>Stops everything once, whichever of StopAsync/DisposeAsync comes first (the host and the container both call in).</summary>
+    private async Task ShutdownAsync()
+    {
+        if (Interlocked.Exchange(ref _shutdown, 1) != 0)
+        {
+            return;
+        }
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_purge is not null)
+        {
+            await _purge.ConfigureAwait(false);
+        }
+        if (UserAgent is not null)
+        {
+            await UserAgent.DisposeAsync().ConfigureAwait(false);
+        }
+        if (_endpoint is not null)
+        {
+            await _endpoint.DisposeAsync().ConfigureAwait(false);
+        }
+        _stopping.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SIP listening on {EndPoints} for domain {Domain} with {Seats} seats")]
+    private static partial void LogListening(ILogger logger, string endPoints, string domain, int seats);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removed {Count} expired registration(s)")]
+    private static partial void LogPurged(ILogger logger, int count);
+
+    /// <summary>Stands in until the UA attaches itself (the endpoint needs a user at construction).</summary>
+    private sealed class PendingUser : ISipTransactionUser
+    {
+        public void OnRequest(Telephony.Sip.Transactions.SipServerTransaction transaction)
+        {
+        }
+    }
+}

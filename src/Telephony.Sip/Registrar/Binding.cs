@@ -1,0 +1,23 @@
+namespace Telephony.Sip.Registrar;
+
+/// <summary>
+/// One registration binding of an address-of-record to a contact (RFC 3261 §10.3).
+/// <paramref name="ContactUri"/> is the contact URI as text; <paramref name="Source"/> is where the
+/// REGISTER came from ("udp:127.0.0.1:5090"), so a later request can follow the same path.
+/// </summary>
+public sealed record Binding(
+    string Aor,
+    string ContactUri,
+    string CallId,
+    uint CSeq,
+    DateTimeOffset ExpiresAt,
+    string? Q = null,
+    string? InstanceId = null,
+    string? Source = null)
+{
+    /// <summary>Whole seconds left before the binding expires (never negative).</summary>
+    public int SecondsLeft(DateTimeOffset now) => (int)Math.Max(0, Math.Ceiling((ExpiresAt - now).TotalSeconds));
+
+    /// <summary>Contact URIs are compared case-insensitively here; the SIP adapter normalises them first.</summary>
+    public static bool SameContact(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,110 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace Telephony.Interop.Tests.Sip;
+
+/// <summary>
+/// Drives a baresip instance headless (see /work/shared/PEERS.md): a private config folder with a
+/// padded microphone file, one account line, the cons command socket, and a self-quit time.
+/// </summary>
+internal sealed class Baresip : IDisposable
+{
+    private readonly PeerProcess _process;
+
+    private Baresip(string dir, int sipPort, int consPort, PeerProcess process)
+    {
+        Directory = dir;
+        SipPort = sipPort;
+        ConsPort = consPort;
+        _process = process;
+    }
+
+    public string Directory { get; }
+
+    public int SipPort { get; }
+
+    public int ConsPort { get; }
+
+    public PeerProcess Process => _process;
+
+    /// <summary>
+    /// Starts baresip listening on <paramref name="sipPort"/> (it also takes port+1) with one account line,
+    /// quitting by itself after <paramref name="quitAfterSeconds"/>; <paramref name="commands"/> run at start (-e).
+    /// </summary>
+    public static Baresip Start(int sipPort, int consPort, int rtpBase, string account, int quitAfterSeconds, params string[] commands)
+    {
+        var dir = System.IO.Directory.CreateTempSubdirectory("baresip-").FullName;
+        var mic = Path.Combine(dir, "mic.wav");
+        WriteSilenceWav(mic, seconds: quitAfterSeconds + 5);
+        var config = new StringBuilder()
+            .AppendLine($"sip_listen 127.0.0.1:{sipPort}")
+            .AppendLine("net_interface 127.0.0.1")
+            .AppendLine($"audio_source aufile,{mic}")
+            .AppendLine("audio_player alsa,null")
+            .AppendLine("audio_alert alsa,null")
+            .AppendLine($"rtp_ports {rtpBase}-{rtpBase + 19}")
+            .AppendLine("module_path /usr/lib/baresip/modules")
+            .AppendLine("module g711.so")
+            .AppendLine("module aufile.so")
+            .AppendLine("module alsa.so")
+            .AppendLine("module cons.so")
+            .AppendLine("module_app account.so")
+            .AppendLine("module_app menu.so")
+            .AppendLine($"cons_listen 127.0.0.1:{consPort}")
+            .ToString();
+        File.WriteAllText(Path.Combine(dir, "config"), config);
+        File.WriteAllText(Path.Combine(dir, "accounts"), account + "\n");
+        // stdbuf: baresip's stdout is block-buffered into a pipe; line buffering lets the test follow it.
+        var args = new List<string> { "-oL", "-eL", "baresip", "-f", dir, "-t", quitAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        foreach (var c in commands)
+        {
+            args.Add("-e");
+            args.Add(c);
+        }
+        return new Baresip(dir, sipPort, consPort, PeerProcess.Start("stdbuf", args, dir));
+    }
+
+    /// <summary>Sends one command to the cons socket (e.g. "/hangup").</summary>
+    public async Task CommandAsync(string command)
+    {
+        using var udp = new UdpClient();
+        var bytes = Encoding.ASCII.GetBytes(command + "\n");
+        await udp.SendAsync(bytes, bytes.Length, "127.0.0.1", ConsPort);
+    }
+
+    public Task<bool> WaitForAsync(string text, TimeSpan timeout) => _process.WaitForAsync(text, timeout);
+
+    public string Output => _process.Output;
+
+    public void Dispose()
+    {
+        _process.Dispose();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>8 kHz mono 16-bit silence (baresip hangs up when its audio file ends, so make it long).</summary>
+    private static void WriteSilenceWav(string path, int seconds)
+    {
+        int dataBytes = 8000 * 2 * seconds;
+        using var w = new BinaryWriter(File.Create(path));
+        w.Write("RIFF"u8);
+        w.Write(36 + dataBytes);
+        w.Write("WAVEfmt "u8);
+        w.Write(16);
+        w.Write((short)1);
+        w.Write((short)1);
+        w.Write(8000);
+        w.Write(16000);
+        w.Write((short)2);
+        w.Write((short)16);
+        w.Write("data"u8);
+        w.Write(dataBytes);
+        w.Write(new byte[dataBytes]);
+    }
+}
