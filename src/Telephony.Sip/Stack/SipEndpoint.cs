@@ -79,11 +79,12 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         return Task.CompletedTask;
     }
 
-    /// <summary>Closes every socket and stops the timers. Pending client transactions stay incomplete.</summary>
+    /// <summary>Closes every socket and stops the timers. Client transactions still waiting end with a local 503.</summary>
     public async Task StopAsync()
     {
         if (Interlocked.Exchange(ref _state, 2) == 2) return;
         await _transports.DisposeAsync().ConfigureAwait(false);
+        _layer.FailAllClientTransactions();
         _timers.Dispose();
         _metrics.Dispose();
     }
@@ -301,7 +302,26 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
             _logger.LogWarning("Invalid {Code} response from {Flow} dropped: {Problem}", response.StatusCode, flow, problem);
             return;
         }
+        if (!IsOurSentByPort(response.TopVia!))
+        {
+            // §18.1.2: a response whose top Via we did not write is discarded.
+            Interlocked.Increment(ref _dropped);
+            _metrics.Dropped(flow.Protocol.ToViaToken(), "not-ours");
+            _logger.LogInformation("Response {Code} from {Flow} has a top Via that is not ours ({Via}); discarded", response.StatusCode, flow, response.TopVia);
+            return;
+        }
         _layer.OnResponse(response, flow);
+    }
+
+    /// <summary>Our Vias always carry the port of one of our listeners (hosts may be spelled several ways, ports not).</summary>
+    private bool IsOurSentByPort(ViaHeader via)
+    {
+        int port = via.Port ?? 5060;
+        foreach (var bound in _transports.BoundEndPoints)
+        {
+            if (bound.EndPoint.Port == port) return true;
+        }
+        return false;
     }
 
     /// <summary>

@@ -21,6 +21,9 @@ public abstract class SipServerTransaction : SipTransaction
     /// <summary>The last response sent (null until the TU or the transaction answered).</summary>
     public SipResponse? LastResponse { get; private protected set; }
 
+    /// <summary>True when a CANCEL matched this INVITE before its final response (§9.2); the 487 already went out.</summary>
+    public bool IsCancelled { get; private protected set; }
+
     /// <summary>True once a final (≥ 200) response went out.</summary>
     public bool HasFinalResponse => LastResponse is { StatusCode: >= 200 };
 
@@ -66,9 +69,6 @@ internal sealed class InviteServerTransaction : SipServerTransaction
         : base(host, request, flow, key, SipTransactionState.Proceeding)
     {
     }
-
-    /// <summary>Set when a CANCEL matched (§9.2).</summary>
-    public bool Cancelled { get; private set; }
 
     internal void Start()
     {
@@ -178,7 +178,7 @@ internal sealed class InviteServerTransaction : SipServerTransaction
         lock (Gate)
         {
             if (State != SipTransactionState.Proceeding) return false;
-            Cancelled = true;
+            IsCancelled = true;
             // Keep the To tag of an earlier provisional so the 487 belongs to the same early dialog.
             var tag = LastResponse?.To?.Tag;
             return TrySendResponse(SipTxnMessages.LocalResponse(Request, 487, "Request Terminated", tag));

@@ -57,6 +57,12 @@ internal sealed class SipTransactionLayer : ISipTransactionHost
     public int ClientCount => _client.Count;
     public int ServerCount => _server.Count;
 
+    /// <summary>The endpoint stops: every client transaction still waiting completes with a local 503 so no TU awaits forever.</summary>
+    public void FailAllClientTransactions()
+    {
+        foreach (var tx in _client.Values) tx.OnTransportError(new SipTransportException("The SIP endpoint stopped."));
+    }
+
     // ---------- keys ----------
 
     /// <summary>§17.2.3 server key; RFC 2543 fallback when the branch lacks the magic cookie.</summary>

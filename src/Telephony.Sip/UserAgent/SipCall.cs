@@ -354,7 +354,7 @@ public sealed partial class SipCall
     {
         try
         {
-            var destination = await SipDestinationResolver.ResolveAsync(NextHopOf(ack), _ua.Options.DefaultTransport).ConfigureAwait(false);
+            var destination = await UaDestinations.ResolveAsync(NextHopOf(ack), _ua.Options.DefaultTransport).ConfigureAwait(false);
             await _ua.Endpoint.SendStatelessAsync(ack, destination).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SipTransportException or System.Net.Sockets.SocketException or ArgumentException)
@@ -941,7 +941,7 @@ public sealed partial class SipCall
             b.SetBody(body, contentType);
         }
         var request = b.Build();
-        var destination = await SipDestinationResolver.ResolveAsync(NextHopOf(request), _ua.Options.DefaultTransport).ConfigureAwait(false);
+        var destination = await UaDestinations.ResolveAsync(NextHopOf(request), _ua.Options.DefaultTransport).ConfigureAwait(false);
         return await _ua.Endpoint.StartRequestAsync(request, destination).ConfigureAwait(false);
     }
 

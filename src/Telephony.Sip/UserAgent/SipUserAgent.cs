@@ -27,7 +27,6 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
 
     private readonly ConcurrentDictionary<string, SipCall> _calls = new(StringComparer.Ordinal);
     private readonly Channel<SipCall> _incoming = Channel.CreateBounded<SipCall>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.Wait });
-    private readonly ConcurrentDictionary<IPAddress, IPAddress> _localForRemote = new();
     private readonly bool _ownsEndpoint;
 
     /// <summary>Attaches a UA to an endpoint (it becomes the endpoint's transaction user).</summary>
@@ -86,18 +85,20 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
     /// </summary>
     public Func<SipServerTransaction, bool>? RequestFilter { get; set; }
 
-    /// <summary>The listener address we advertise in Contact for a transport.</summary>
+    /// <summary>
+    /// Our Contact for requests/responses exchanged with <paramref name="remote"/> over <paramref name="protocol"/>:
+    /// the listener's port and the host the endpoint puts in its Via (or <see cref="SipUserAgentOptions.ContactHost"/>).
+    /// Falls back to another transport's listener when there is none for <paramref name="protocol"/>.
+    /// </summary>
     public NameAddress ContactFor(SipTransportProtocol protocol, IPAddress? remote = null)
     {
-        var listener = Endpoint.LocalEndPoints.FirstOrDefault(e => e.Protocol == protocol);
-        if (listener.EndPoint is null)
+        if (!Endpoint.LocalEndPoints.Any(e => e.Protocol == protocol))
         {
-            listener = Endpoint.LocalEndPoints.First();
-            protocol = listener.Protocol;
+            protocol = Endpoint.LocalEndPoints[0].Protocol;
         }
-        string host = Options.ContactHost ?? HostFor(listener.EndPoint.Address, remote ?? IPAddress.Loopback);
+        var (host, port) = Endpoint.GetLocalAddress(new SipDestination(protocol, new IPEndPoint(remote ?? IPAddress.Loopback, 5060)));
         var user = (SipUri.TryParse(Options.LocalUri, out var aor, out _) ? aor!.User : null) ?? "ua";
-        var uri = new SipUri(host, user, listener.EndPoint.Port);
+        var uri = new SipUri(Options.ContactHost ?? host, user, port);
         if (protocol != SipTransportProtocol.Udp)
         {
             uri = uri.WithParameter("transport", protocol.ToViaToken().ToLowerInvariant());
@@ -105,33 +106,11 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
         return new NameAddress(uri);
     }
 
-    private string HostFor(IPAddress bound, IPAddress remote)
-    {
-        var address = bound;
-        if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
-        {
-            address = _localForRemote.GetOrAdd(remote, static r =>
-            {
-                try
-                {
-                    using var probe = new Socket(r.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-                    probe.Connect(r, 9);
-                    return ((IPEndPoint)probe.LocalEndPoint!).Address;
-                }
-                catch (SocketException)
-                {
-                    return IPAddress.Loopback;
-                }
-            });
-        }
-        return address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
-    }
-
     // ------------------------------------------------------------ sending
 
     /// <summary>Where a request for <paramref name="requestUri"/> goes: the outbound proxy when configured, else the URI itself.</summary>
     public ValueTask<SipDestination> ResolveAsync(AddressUri requestUri, CancellationToken cancellationToken = default) =>
-        SipDestinationResolver.ResolveAsync(Options.OutboundProxy is { } proxy ? SipUri.Parse(proxy) : requestUri, Options.DefaultTransport, cancellationToken);
+        UaDestinations.ResolveAsync(Options.OutboundProxy is { } proxy ? SipUri.Parse(proxy) : requestUri, Options.DefaultTransport, cancellationToken);
 
     /// <summary>
     /// Starts an out-of-dialog request: Request-URI, From (ours, new tag), To, new Call-ID, CSeq 1,
@@ -459,11 +438,14 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        foreach (var call in _calls.Values)
+        var calls = _calls.Values.ToList();
+        foreach (var call in calls)
         {
             call.Post(call.AbortAsync);
         }
         _incoming.Writer.TryComplete();
+        // Give the calls a moment to send their BYEs before the sockets close.
+        await Task.WhenAny(Task.WhenAll(calls.Select(c => c.Completion)), Task.Delay(TimeSpan.FromSeconds(2), Time)).ConfigureAwait(false);
         if (_ownsEndpoint)
         {
             await Endpoint.DisposeAsync().ConfigureAwait(false);

@@ -119,6 +119,9 @@ public class EndpointTests
         Assert.That(provisional, Is.EqualTo(1));
         await WaitUntil(() => serverUser.Cancels.Count == 1); // the TU hears of it right after the 487/200 leave
         Assert.That(final.To!.Tag, Is.EqualTo(serverUser.Requests.Single().LastResponse!.To!.Tag), "487 keeps the early dialog's tag");
+        var inviteTx = serverUser.Requests.Single();
+        Assert.That(inviteTx.IsCancelled, Is.True);
+        Assert.That(inviteTx.TrySendResponse(Telephony.Sip.Messages.SipResponseBuilder.CreateResponse(inviteTx.Request, 200).Build()), Is.False, "too late for a 200");
     }
 
     [Test]
@@ -178,6 +181,35 @@ public class EndpointTests
         var buffer = new byte[4096];
         int n = await accepted.GetStream().ReadAtLeastAsync(buffer, 12);
         Assert.That(System.Text.Encoding.ASCII.GetString(buffer, 0, n), Does.StartWith("SIP/2.0 200"));
+    }
+
+    [Test]
+    public async Task Stopping_the_endpoint_ends_waiting_client_transactions_with_503()
+    {
+        using var silent = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var client = await StartEndpointAsync(new AnsweringUser());
+        var pending = client.SendRequestAsync(Request("INVITE"), SipDestination.Udp((IPEndPoint)silent.Client.LocalEndPoint!));
+        await silent.ReceiveTextAsync();
+        await client.DisposeAsync();
+        var response = await pending;
+        Assert.That(response.StatusCode, Is.EqualTo(503));
+        Assert.That(client.ClientTransactionCount, Is.Zero);
+    }
+
+    [Test]
+    public async Task Responses_whose_top_via_is_not_ours_are_discarded_and_stray_2xx_reach_the_tu()
+    {
+        var user = new AnsweringUser();
+        await using var endpoint = await StartEndpointAsync(user);
+        var port = endpoint.Local(SipTransportProtocol.Udp).Port;
+        using var raw = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        string Response(int viaPort) =>
+            $"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1:{viaPort};branch=z9hG4bKstray{viaPort}\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\nCall-ID: stray\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+        await raw.SendTextAsync(Response(port == 9 ? 10 : 9), endpoint.Local(SipTransportProtocol.Udp));
+        await raw.SendTextAsync(Response(port), endpoint.Local(SipTransportProtocol.Udp));
+        await WaitUntil(() => user.StrayResponses.Count == 1);
+        Assert.That(user.StrayResponses.Single().TopVia!.Port, Is.EqualTo(port));
+        Assert.That(endpoint.DroppedMessages, Is.EqualTo(1));
     }
 
     [Test]

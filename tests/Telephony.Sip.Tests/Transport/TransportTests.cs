@@ -146,7 +146,8 @@ public class TransportTests
         using (var big = new TcpClient())
         {
             await big.ConnectAsync(bound);
-            await big.GetStream().WriteAsync(Encoding.ASCII.GetBytes("X\r\nContent-Length: 100000\r\n\r\n" + new string('a', 4000)));
+            try { await big.GetStream().WriteAsync(Encoding.ASCII.GetBytes("X\r\nContent-Length: 100000\r\n\r\n" + new string('a', 4000))); }
+            catch (IOException) { } // the server may already have closed it
             Assert.That(await ReadToEndAsync(big), Is.Zero);
         }
         using (var noLength = new TcpClient())
@@ -220,9 +221,9 @@ public class TransportTests
         try
         {
             int n;
-            while ((n = await client.GetStream().ReadAsync(buffer)) > 0) total += n;
+            while ((n = await client.Client.ReceiveAsync(buffer, SocketFlags.None)) > 0) total += n;
         }
-        catch (IOException) { }
+        catch (SocketException) { }
         return total;
     }
 }

@@ -222,6 +222,26 @@ public sealed class CallFlowTests
     }
 
     [Test]
+    public async Task Disposing_a_user_agent_ends_its_calls_with_bye()
+    {
+        var pair = await UaPair.StartAsync();
+        try
+        {
+            var outgoing = await pair.A.CallAsync(pair.UriOfB(), UaPair.Sdp);
+            var incoming = await pair.B.IncomingCalls.ReadAsync();
+            await incoming.AcceptAsync(UaPair.Sdp);
+            await UaPair.Next<CallEstablished>(outgoing);
+            await pair.A.DisposeAsync();
+            Assert.That((await outgoing.Completion).Reason, Is.EqualTo(CallEndReason.Failed));
+            Assert.That((await incoming.Completion).Reason, Is.EqualTo(CallEndReason.RemoteHangup));
+        }
+        finally
+        {
+            await pair.B.DisposeAsync();
+        }
+    }
+
+    [Test]
     public void Refer_to_replaces_is_escaped_for_a_uri_header() =>
         Assert.That(SipCall.EscapeUriHeader("abc@h;to-tag=1;from-tag=2"), Is.EqualTo("abc%40h%3Bto-tag%3D1%3Bfrom-tag%3D2"));
 }
