@@ -6,6 +6,7 @@ var commands = new Dictionary<string, (string Help, Func<string[], Task<int>> Ru
 {
     ["media"] = (MediaLoadTest.Help, MediaLoadTest.RunAsync),
     ["media-relay"] = (MediaRelayProcess.Help, MediaRelayProcess.RunAsync),
+    ["calls"] = (Telephony.LoadGen.Calls.CallLoadTest.Help, Telephony.LoadGen.Calls.CallLoadTest.RunAsync),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

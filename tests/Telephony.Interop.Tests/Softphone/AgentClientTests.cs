@@ -1,0 +1,205 @@
+using System.Threading.Channels;
+using Telephony.ContactCenter.Events;
+using Telephony.ContactCenter.Seats;
+using Telephony.Media.Audio;
+using Telephony.Media.Clock;
+using Telephony.Media.Ports;
+using Telephony.Sip.UserAgent;
+using Telephony.Softphone.Core;
+using Telephony.Softphone.Media;
+
+namespace Telephony.Interop.Tests.Softphone;
+
+/// <summary>The softphone core (<see cref="AgentClient"/>) against our real server on 127.0.0.1.</summary>
+[CancelAfter(60_000)]
+[NonParallelizable]
+public sealed class AgentClientTests
+{
+    private SoftphoneServer _server = null!;
+    private string _dir = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _server = new SoftphoneServer();
+        _dir = Directory.CreateTempSubdirectory("softphone-test-").FullName;
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        await _server.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Test]
+    public async Task Registers_its_seat_with_digest_auth_and_appears_in_the_location_store(CancellationToken ct)
+    {
+        var client = await AgentClient.StartAsync(_server.Agent("1001", hub: false), cancellationToken: ct);
+        await using (client)
+        {
+            var bindings = await _server.Locations.GetBindingsAsync("sip:1001@test.local", ct);
+            Assert.That(bindings.Select(b => b.ContactUri), Has.Some.EqualTo(client.Contact));
+            Assert.That(client.Contact, Does.StartWith("sip:1001@127.0.0.1:"));
+        }
+        Assert.That(await _server.Locations.GetBindingsAsync("sip:1001@test.local", ct), Is.Empty, "unregistered (Expires: 0) on dispose");
+    }
+
+    [Test]
+    public async Task Logs_in_to_the_hub_and_its_Ready_and_NotReady_are_seen_by_the_server(CancellationToken ct)
+    {
+        await using var client = await AgentClient.StartAsync(_server.Agent("1002"), cancellationToken: ct);
+        Assert.That(client.SeatInfo!.State, Is.EqualTo(Telephony.Softphone.Core.SeatState.NotReady));
+        Assert.That(await ServerState("1002"), Is.EqualTo((AgentState.NotReady, "login")));
+
+        await client.SetReadyAsync(ct);
+        Assert.That(await ServerState("1002"), Is.EqualTo((AgentState.Ready, (string?)null)));
+        await client.SetNotReadyAsync("lunch", ct);
+        Assert.That(await ServerState("1002"), Is.EqualTo((AgentState.NotReady, "lunch")));
+        await client.LogoutAsync(ct);
+        Assert.That(await ServerState("1002"), Is.EqualTo((AgentState.LoggedOut, (string?)null)));
+
+        var seen = new List<Telephony.Softphone.Core.SeatState>();
+        while (seen.Count < 4)
+        {
+            if (await client.Events.ReadAsync(ct) is SeatStateEvent s)
+            {
+                seen.Add(s.Change.State);
+            }
+        }
+        Assert.That(seen, Is.EqualTo(new[]
+        {
+            Telephony.Softphone.Core.SeatState.NotReady, Telephony.Softphone.Core.SeatState.Ready,
+            Telephony.Softphone.Core.SeatState.NotReady, Telephony.Softphone.Core.SeatState.LoggedOut,
+        }));
+    }
+
+    private async Task<(AgentState, string?)> ServerState(string seat)
+    {
+        var s = await _server.Acd.Store.GetSeatAsync(seat);
+        return (s!.State, s.Reason);
+    }
+
+    [Test]
+    public async Task Auto_answers_a_call_to_its_registered_contact_and_audio_passes_both_ways(CancellationToken ct)
+    {
+        string mic = Path.Combine(_dir, "mic.wav"), heard = Path.Combine(_dir, "heard.wav"), callerHeard = Path.Combine(_dir, "caller-heard.wav");
+        AudioCheck.WriteTone(mic, 1000, 2);
+        var options = _server.Agent("1003", hub: false);
+        options.AutoAnswer = TimeSpan.FromMilliseconds(100);
+        options.PlayFile = mic;
+        options.RecordFile = heard;
+        await using var agent = await AgentClient.StartAsync(options, cancellationToken: ct);
+
+        // The caller dials the contact the server's registrar holds for the seat (the server itself still
+        // answers seat-to-seat INVITEs with a 302 to exactly these contacts).
+        var binding = (await _server.Locations.GetBindingsAsync("sip:1003@test.local", ct)).Single();
+        await using var clock = new MediaClock();
+        clock.Start();
+        await using var callerUa = await SipUserAgent.StartAsync("udp:127.0.0.1:0", new SipUserAgentOptions { LocalUri = "sip:+8613800000001@127.0.0.1" }, cancellationToken: ct);
+        var ports = new RtpPortPool(System.Net.IPAddress.Loopback, 26200, 26299);
+        using var callerSink = new WavFileSink(callerHeard);
+        var (dialed, error) = await OutboundCall.DialAsync(callerUa, binding.ContactUri, ports, clock, Tones.Continuous(440), callerSink, ct: ct);
+        Assert.That(error, Is.Null);
+        var call = dialed!;
+        await using (call)
+        {
+            Assert.That(await call.Established.WaitAsync(TimeSpan.FromSeconds(10), ct), Is.True, $"call up ({call.Ended})");
+            Assert.That(call.Media.Audio!.TelephoneEventPayloadType, Is.Not.Null, "telephone-event negotiated");
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            Assert.That(call.SendDigit('9'), Is.True);
+            Assert.That((await NextAsync<DigitEvent>(agent.Events, ct)).Digit, Is.EqualTo('9'), "RFC 4733 key press reached the softphone");
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            await call.HangupAsync();
+        }
+        callerSink.Dispose();
+
+        var finished = await NextAsync<CallFinishedEvent>(agent.Events, ct);
+        Assert.That(finished.Reason, Is.EqualTo("caller hung up"));
+        Assert.That(finished.Recording, Is.EqualTo(heard));
+        Assert.That(finished.PacketsReceived, Is.GreaterThan(50));
+
+        var agentHeard = AudioCheck.Audible(AudioCheck.ReadSamples(heard));
+        Assert.That(agentHeard, Has.Length.GreaterThan(8000), "at least a second of the caller's tone reached the softphone's --record file");
+        Assert.That(AudioCheck.DominantFrequency(agentHeard), Is.EqualTo(440).Within(15));
+
+        var callerGot = AudioCheck.Audible(AudioCheck.ReadSamples(callerHeard));
+        Assert.That(callerGot, Has.Length.GreaterThan(8000), "at least a second of the --play file reached the caller");
+        Assert.That(AudioCheck.DominantFrequency(callerGot), Is.EqualTo(1000).Within(20));
+    }
+
+    [Test]
+    public async Task A_screen_pop_before_the_INVITE_is_matched_to_it_with_its_lead(CancellationToken ct)
+    {
+        var options = _server.Agent("1001");
+        options.AutoAnswer = TimeSpan.Zero;
+        await using var agent = await AgentClient.StartAsync(options, cancellationToken: ct);
+        var pop = new ScreenPop("acd-call-1", "1001", "1001", "+8613800000002", "12345", ["greeting", "english"], "9", "en", "en-general",
+            TimeSpan.FromSeconds(3), DateTimeOffset.UtcNow);
+        await _server.Notifier.PushScreenPopAsync(pop, ct);
+        var shown = await NextAsync<ScreenPopEvent>(agent.Events, ct);
+        Assert.That((shown.Pop.CallerNumber, shown.Pop.DialedNumber, shown.Pop.Language, shown.Pop.Queue, shown.Pop.IvrDigits),
+            Is.EqualTo(("+8613800000002", "12345", "en", "en-general", "9")));
+        Assert.That(shown.Pop.IvrPath, Is.EqualTo(new[] { "greeting", "english" }));
+
+        await using var clock = new MediaClock();
+        clock.Start();
+        await using var callerUa = await SipUserAgent.StartAsync("udp:127.0.0.1:0", new SipUserAgentOptions { LocalUri = "sip:b2bua@127.0.0.1" }, cancellationToken: ct);
+        var (dialed, _) = await OutboundCall.DialAsync(callerUa, agent.Contact!, new RtpPortPool(System.Net.IPAddress.Loopback, 26300, 26399), clock, null, null, ct: ct);
+        var call = dialed!;
+        await using (call)
+        {
+            var timing = (await NextAsync<PopTimingEvent>(agent.Events, ct)).Timing;
+            Assert.That(timing.PopCallId, Is.EqualTo("acd-call-1"));
+            Assert.That(timing.SipCallId, Is.EqualTo(call.Call.CallId));
+            Assert.That(timing.PopToInviteLead, Is.GreaterThan(TimeSpan.Zero), "the pop came first");
+            Assert.That(timing.PopLatency, Is.GreaterThanOrEqualTo(TimeSpan.Zero).And.LessThan(TimeSpan.FromSeconds(5)));
+            var ringing = await NextAsync<RingingEvent>(agent.Events, ct);
+            Assert.That(ringing.PopCallId, Is.EqualTo("acd-call-1"));
+            Assert.That(await call.Established.WaitAsync(TimeSpan.FromSeconds(10), ct), Is.True);
+        }
+    }
+
+    [Test]
+    public async Task A_wrong_password_is_refused_cleanly_and_the_right_one_still_works(CancellationToken ct)
+    {
+        var sip = _server.Agent("1001", hub: false);
+        sip.SipPassword = "not-the-password";
+        var sipError = Assert.ThrowsAsync<AgentStartException>(async () => await AgentClient.StartAsync(sip, cancellationToken: ct));
+        Assert.That(sipError!.Message, Does.Contain("SIP registration of seat 1001 refused").And.Contain("401"));
+        Assert.That(await _server.Locations.GetBindingsAsync("sip:1001@test.local", ct), Is.Empty);
+
+        var hub = _server.Agent("1001");
+        hub.Password = "not-the-password";
+        var hubError = Assert.ThrowsAsync<AgentStartException>(async () => await AgentClient.StartAsync(hub, cancellationToken: ct));
+        Assert.That(hubError!.Message, Does.Contain("login refused for user agent1001"));
+        Assert.That((await _server.Acd.Store.GetSeatAsync("1001"))!.State, Is.EqualTo(AgentState.LoggedOut));
+
+        await using var good = await AgentClient.StartAsync(_server.Agent("1001"), cancellationToken: ct);
+        Assert.That(good.Contact, Is.Not.Null);
+    }
+
+    [Test]
+    public async Task A_seat_taken_by_another_agent_is_refused_with_the_hubs_reason(CancellationToken ct)
+    {
+        await using var first = await AgentClient.StartAsync(_server.Agent("1001"), cancellationToken: ct);
+        var other = _server.Agent("1002");
+        other.Seat = "1001";
+        other.SipPassword = "sip-1001";
+        var error = Assert.ThrowsAsync<AgentStartException>(async () => await AgentClient.StartAsync(other, cancellationToken: ct));
+        Assert.That(error!.Message, Does.Contain("seat 1001").And.Contain("Another agent"));
+    }
+
+    private static async Task<T> NextAsync<T>(ChannelReader<AgentEvent> events, CancellationToken ct) where T : AgentEvent
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            if (await events.ReadAsync(timeout.Token) is T wanted)
+            {
+                return wanted;
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System.Threading.Channels;
+using Telephony.ContactCenter.Seats;
+using Telephony.Media.Audio;
+using Telephony.Media.Clock;
+using Telephony.Media.Ports;
+using Telephony.Sip.UserAgent;
+using Telephony.Softphone.Core;
+using Telephony.Softphone.Media;
+
+namespace Telephony.Interop.Tests.Softphone;
+
+/// <summary>The softphone behind the whole server path: 12345 → IVR → English queue → pop → INVITE → answer.</summary>
+[CancelAfter(90_000)]
+[NonParallelizable]
+public sealed class ThroughServerTests
+{
+    [Test]
+    public async Task A_caller_pressing_9_pops_the_English_agent_before_the_INVITE_and_they_hear_each_other(CancellationToken ct)
+    {
+        await using var server = new SoftphoneServer();
+        var dir = Directory.CreateTempSubdirectory("softphone-e2e-").FullName;
+        try
+        {
+            string mic = Path.Combine(dir, "mic.wav"), heard = Path.Combine(dir, "heard.wav"), callerHeard = Path.Combine(dir, "caller.wav");
+            AudioCheck.WriteTone(mic, 1000, 2);
+            var options = server.Agent("1049");
+            options.AutoAnswer = TimeSpan.FromMilliseconds(200);
+            options.ReadyOnStart = true;
+            options.PlayFile = mic;
+            options.RecordFile = heard;
+            await using var agent = await AgentClient.StartAsync(options, cancellationToken: ct);
+            Assert.That((await server.Acd.Store.GetSeatAsync("1049", ct))!.State, Is.EqualTo(AgentState.Ready));
+
+            await using var clock = new MediaClock();
+            clock.Start();
+            await using var ua = await SipUserAgent.StartAsync("udp:127.0.0.1:0", new SipUserAgentOptions { LocalUri = "sip:15500000001@127.0.0.1" }, cancellationToken: ct);
+            using var callerSink = new WavFileSink(callerHeard);
+            var (dialed, error) = await OutboundCall.DialAsync(ua, $"sip:12345@127.0.0.1:{server.SipPort}", new RtpPortPool(System.Net.IPAddress.Loopback, 26400, 26499),
+                clock, Tones.Continuous(440), callerSink, ct: ct);
+            Assert.That(error, Is.Null);
+            var call = dialed!;
+            await using (call)
+            {
+                Assert.That(await call.Established.WaitAsync(TimeSpan.FromSeconds(10), ct), Is.True, "the IVR answered");
+                await Task.Delay(500, ct);
+                Assert.That(call.SendDigit('9'), Is.True);
+
+                var pop = (await NextAsync<ScreenPopEvent>(agent.Events, TimeSpan.FromSeconds(30), ct)).Pop;
+                Assert.That((pop.CallerNumber, pop.DialedNumber, pop.Language, pop.Queue), Is.EqualTo(("15500000001", "12345", "en", "english")));
+                Assert.That(pop.IvrPath, Has.Some.Contains("english"));
+                Assert.That(pop.IvrDigits, Does.Contain('9'));
+                var timing = (await NextAsync<PopTimingEvent>(agent.Events, TimeSpan.FromSeconds(15), ct)).Timing;
+                Assert.That(timing.PopCallId, Is.EqualTo(call.Call.CallId), "the pop names the caller's call, and the agent INVITE carries it");
+                Assert.That(timing.PopToInviteLead, Is.GreaterThan(TimeSpan.Zero), "the pop came before the INVITE");
+                Assert.That(timing.ReservedAt, Is.Not.Null, "the Reserved state change came with the call id");
+                await NextAsync<ConnectedEvent>(agent.Events, TimeSpan.FromSeconds(15), ct);
+                await Task.Delay(TimeSpan.FromSeconds(2), ct);
+                await call.HangupAsync();
+            }
+            callerSink.Dispose();
+
+            var finished = await NextAsync<CallFinishedEvent>(agent.Events, TimeSpan.FromSeconds(15), ct);
+            Assert.That(finished.Reason, Is.EqualTo("caller hung up"));
+            var agentHeard = AudioCheck.Audible(AudioCheck.ReadSamples(heard));
+            Assert.That(agentHeard, Has.Length.GreaterThan(4000), "the caller's tone reached the agent through the bridge");
+            Assert.That(AudioCheck.DominantFrequency(agentHeard), Is.EqualTo(440).Within(20));
+            var caller = AudioCheck.ReadSamples(callerHeard);
+            var lastSecond = AudioCheck.Audible(caller[Math.Max(0, caller.Length - 12000)..Math.Max(0, caller.Length - 2000)]);
+            Assert.That(lastSecond, Has.Length.GreaterThan(4000), "the agent's --play audio reached the caller after the IVR");
+            Assert.That(AudioCheck.DominantFrequency(lastSecond), Is.EqualTo(1000).Within(25));
+
+            // Wrap-up (1 s here) returns the seat to Ready by itself.
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while ((await server.Acd.Store.GetSeatAsync("1049", ct))!.State != AgentState.Ready && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100, ct);
+            }
+            Assert.That((await server.Acd.Store.GetSeatAsync("1049", ct))!.State, Is.EqualTo(AgentState.Ready));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static async Task<T> NextAsync<T>(ChannelReader<AgentEvent> events, TimeSpan timeout, CancellationToken ct) where T : AgentEvent
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
+        while (true)
+        {
+            if (await events.ReadAsync(cts.Token) is T wanted)
+            {
+                return wanted;
+            }
+        }
+    }
+}
