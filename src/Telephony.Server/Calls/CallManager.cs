@@ -90,6 +90,8 @@ public sealed partial class CallManager : IAcdCallControl, IHostedService
 
     internal CancellationToken Stopping => _stopping.Token;
 
+    internal TimeSpan TransferRingTimeout => TimeSpan.FromSeconds(_options.TransferRingTimeoutSeconds);
+
     internal SipUserAgent UserAgent => _sip.UserAgent;
 
     internal AutomaticCallDistributor Acd => _acd ?? throw new InvalidOperationException("call manager not started");

@@ -39,4 +39,7 @@ public sealed class CallManagerOptions
     /// reaches the desktop first (the hub has no delivery receipt).
     /// </summary>
     public int PopLeadMilliseconds { get; set; } = 50;
+
+    /// <summary>How long a partner hotline may ring on an IVR transfer before the script goes on at <c>on-fail</c>.</summary>
+    public int TransferRingTimeoutSeconds { get; set; } = 30;
 }

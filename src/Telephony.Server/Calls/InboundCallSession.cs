@@ -22,6 +22,8 @@ public enum CallPhase
     Queued,
     /// <summary>An agent's softphone rings (the caller still hears music).</summary>
     Ringing,
+    /// <summary>The IVR hands the call to a partner hotline through the trunk; the partner rings.</summary>
+    Transferring,
     /// <summary>Caller and agent talk; media bridged and recorded.</summary>
     Connected,
     /// <summary>The agent hung up; the caller answers the post-call survey.</summary>
@@ -47,6 +49,8 @@ internal sealed partial class InboundCallSession
     private readonly DateTimeOffset _offeredAt;
 
     private SipCall? _agentCall;
+    private TaskCompletionSource<bool>? _transfer;
+    private string? _transferredTo;
     private MediaLeg? _agentMedia;
     private string? _agentExtension;
     private string? _agentId;
@@ -146,7 +150,7 @@ internal sealed partial class InboundCallSession
                 LogCallerEnded(_log, ended.Reason.ToString(), Phase.ToString());
                 await EndAsync(Phase switch
                 {
-                    CallPhase.Connected or CallPhase.Survey => "answered",
+                    CallPhase.Connected or CallPhase.Survey => _transferredTo is null ? "answered" : "transferred",
                     CallPhase.Queued or CallPhase.Ringing => "abandoned",
                     _ => "ivr",
                 }, callerGone: true).ConfigureAwait(false);
@@ -169,6 +173,13 @@ internal sealed partial class InboundCallSession
                 break;
             case PositionChanged p when Phase == CallPhase.Queued:
                 AnnouncePosition(p.Position.Position);
+                break;
+            case StartTransfer t:
+                await StartTransferAsync(t).ConfigureAwait(false);
+                break;
+            case TransferTimedOut t when ReferenceEquals(t.Leg, _agentCall) && Phase == CallPhase.Transferring:
+                LogTransferNoAnswer(_log, _transferredTo ?? "?");
+                await FailTransferAsync().ConfigureAwait(false);
                 break;
             case AgentLegEvent a:
                 await OnAgentEventAsync(a).ConfigureAwait(false);
@@ -229,6 +240,8 @@ internal sealed partial class InboundCallSession
             case IvrOutcome.Queued when result.Queue is { } request && Phase == CallPhase.Ivr:
                 await EnqueueAsync(request).ConfigureAwait(false);
                 break;
+            case IvrOutcome.Transferred when Phase == CallPhase.Connected:
+                break; // bridged to the partner hotline until either side hangs up
             case IvrOutcome.Transferred:
                 await EndAsync("transferred", callerGone: false).ConfigureAwait(false);
                 break;
@@ -278,12 +291,69 @@ internal sealed partial class InboundCallSession
         _ = _callerMedia.Play(new SequenceSource(new PromptPlayer(prompts), _manager.MusicOnHold()));
     }
 
-    private ValueTask<bool> TransferAsync(string number, CancellationToken ct)
+    /// <summary>From the IVR task: dial the partner through the mailbox and wait for answered (true) or failed (false).</summary>
+    private async ValueTask<bool> TransferAsync(string number, CancellationToken ct)
     {
         // Only numbers written in the operator's script may be dialled out, and only through the configured trunk.
         var target = _manager.Trunks.OutboundTarget(number, _manager.ScriptTransferNumbers());
-        LogTransfer(_log, number, target ?? "(not allowed or no outbound trunk)");
-        return ValueTask.FromResult(false);
+        if (target is null)
+        {
+            LogTransfer(_log, number, "(not allowed or no outbound trunk)");
+            return false;
+        }
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(new StartTransfer(number, target, done));
+        return await done.Task.WaitAsync(ct).ConfigureAwait(false);
+    }
+
+    private async Task StartTransferAsync(StartTransfer t)
+    {
+        if (Phase != CallPhase.Ivr)
+        {
+            t.Done.TrySetResult(false);
+            return;
+        }
+        var media = MediaLeg.Open(_manager.Media, _log, out var error);
+        if (media is null)
+        {
+            LogNoPorts(_log, error ?? "?");
+            t.Done.TrySetResult(false);
+            return;
+        }
+        _agentMedia = media;
+        _transfer = t.Done;
+        _transferredTo = t.Number;
+        Phase = CallPhase.Transferring;
+        try
+        {
+            _agentCall = await _manager.UserAgent.CallAsync(t.Target, media.CreateOffer(), null,
+                [new SipHeader("X-Telephony-Call", CallId)]).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or System.Net.Sockets.SocketException or ArgumentException)
+        {
+            LogTransfer(_log, t.Number, e.Message);
+            await FailTransferAsync().ConfigureAwait(false);
+            return;
+        }
+        LogTransfer(_log, t.Number, t.Target);
+        var leg = _agentCall;
+        _ = ForwardAsync(leg, e => new AgentLegEvent(leg, e));
+        _ = TimeoutTransferAsync(leg);
+    }
+
+    private async Task TimeoutTransferAsync(SipCall leg)
+    {
+        await Task.Delay(_manager.TransferRingTimeout, _manager.Time).ConfigureAwait(false);
+        Post(new TransferTimedOut(leg));
+    }
+
+    /// <summary>The partner did not take the call: the caller is back in the IVR, which goes on at the step's on-fail.</summary>
+    private async Task FailTransferAsync()
+    {
+        await DropAgentLegAsync().ConfigureAwait(false);
+        _transferredTo = null;
+        Phase = CallPhase.Ivr;
+        Interlocked.Exchange(ref _transfer, null)?.TrySetResult(false);
     }
 
     private ValueTask HangupFromIvrAsync() => ValueTask.CompletedTask; // the IVR's HungUp result ends the call in the loop
@@ -339,11 +409,20 @@ internal sealed partial class InboundCallSession
             case CallEstablished established when Phase == CallPhase.Ringing:
                 await ConnectAsync(established).ConfigureAwait(false);
                 break;
+            case CallEstablished established when Phase == CallPhase.Transferring:
+                await ConnectAsync(established).ConfigureAwait(false);
+                Interlocked.Exchange(ref _transfer, null)?.TrySetResult(Phase == CallPhase.Connected);
+                break;
+            case Telephony.Sip.UserAgent.CallEnded ended when Phase == CallPhase.Transferring:
+                LogAgentRejected(_log, _transferredTo ?? "?", ended.StatusCode, ended.Detail);
+                _agentCall = null;
+                await FailTransferAsync().ConfigureAwait(false);
+                break;
             case Telephony.Sip.UserAgent.CallEnded ended when Phase == CallPhase.Connected:
                 LogAgentHungUp(_log, _agentExtension ?? "?", ended.Reason.ToString());
                 _agentCall = null;
                 await UnbridgeAsync().ConfigureAwait(false);
-                if (_ivrResult?.Queue is { SurveyNode: not null } request && _manager.Scripts.Current is { } script)
+                if (_transferredTo is null && _ivrResult?.Queue is { SurveyNode: not null } request && _manager.Scripts.Current is { } script)
                 {
                     // The caller stays on the line for the script's post-call survey; its end hangs up.
                     Phase = CallPhase.Survey;
@@ -351,7 +430,7 @@ internal sealed partial class InboundCallSession
                 }
                 else
                 {
-                    await EndAsync("answered", callerGone: false).ConfigureAwait(false);
+                    await EndAsync(_transferredTo is null ? "answered" : "transferred", callerGone: false).ConfigureAwait(false);
                 }
                 break;
             case Telephony.Sip.UserAgent.CallEnded ended when Phase == CallPhase.Ringing:
@@ -375,11 +454,16 @@ internal sealed partial class InboundCallSession
         if (!answer.Success)
         {
             LogBadAnswer(_log, answer.Error ?? "?");
+            if (Phase == CallPhase.Transferring)
+            {
+                await FailTransferAsync().ConfigureAwait(false);
+                return;
+            }
             await DropAgentLegAsync().ConfigureAwait(false);
             Phase = CallPhase.Queued;
             return;
         }
-        if (!await _manager.Acd.AgentAnsweredAsync(CallId).ConfigureAwait(false))
+        if (Phase != CallPhase.Transferring && !await _manager.Acd.AgentAnsweredAsync(CallId).ConfigureAwait(false))
         {
             LogOfferStale(_log, _agentExtension ?? "?");
             await DropAgentLegAsync().ConfigureAwait(false);
@@ -460,6 +544,7 @@ internal sealed partial class InboundCallSession
         Phase = CallPhase.Ended;
         _outcome = outcome;
         _ivr.CallerGone();
+        Interlocked.Exchange(ref _transfer, null)?.TrySetResult(false);
         var endedAt = _manager.Time.GetUtcNow();
         await UnbridgeAsync().ConfigureAwait(false);
         if (!callerGone)
@@ -565,7 +650,7 @@ internal sealed partial class InboundCallSession
     [LoggerMessage(Level = LogLevel.Information, Message = "Announcing queue position {Position}")]
     private static partial void LogPosition(ILogger logger, int position);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "IVR transfer to {Number} refused: {Target}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "IVR transfer to {Number}: {Target}")]
     private static partial void LogTransfer(ILogger logger, string number, string target);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "No RTP ports for the agent leg: {Error}")]
@@ -600,6 +685,9 @@ internal sealed partial class InboundCallSession
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call ended: {Outcome} (during {Phase})")]
     private static partial void LogEnded(ILogger logger, string outcome, string phase);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Transfer to {Number}: no answer in time")]
+    private static partial void LogTransferNoAnswer(ILogger logger, string number);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Post-call survey score: {Score}")]
     private static partial void LogSurvey(ILogger logger, string score);

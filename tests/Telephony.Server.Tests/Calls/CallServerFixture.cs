@@ -29,7 +29,7 @@ internal sealed class CallServerFixture : IAsyncDisposable
     private readonly List<IAsyncDisposable> _owned = [];
     private readonly bool _useRedis;
 
-    public CallServerFixture(bool useRedis, int ringTimeoutSeconds = 4, double wrapUpSeconds = 1, string? ivrScript = null, string? trunkSources = null)
+    public CallServerFixture(bool useRedis, int ringTimeoutSeconds = 4, double wrapUpSeconds = 1, string? ivrScript = null, string? trunkSources = null, string? trunkOutbound = null)
     {
         _useRedis = useRedis;
         Folder = Directory.CreateTempSubdirectory("callmgr-test-").FullName;
@@ -54,6 +54,11 @@ internal sealed class CallServerFixture : IAsyncDisposable
             b.UseSetting("Calls:RtpPortMin", "16000");
             b.UseSetting("Calls:RtpPortMax", "16399");
             b.UseSetting("Calls:WatchIvrScript", "false");
+            if (trunkOutbound is not null)
+            {
+                b.UseSetting("Trunks:OutboundUri", trunkOutbound);
+                b.UseSetting("Calls:TransferRingTimeoutSeconds", "3");
+            }
             if (trunkSources is not null)
             {
                 b.UseSetting("Trunks:AllowedSources", trunkSources);
