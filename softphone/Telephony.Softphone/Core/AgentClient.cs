@@ -34,7 +34,9 @@ public sealed partial class AgentClient : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _reservedAt = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PopTiming> _pendingPops = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<(string SipCallId, string Text, DateTimeOffset At)> _invitesWithoutPop = new();
+    private readonly Queue<(string SipCallId, string Text, DateTimeOffset At)> _invitesWithoutPop = new();
+    // Pops (hub thread) and INVITEs (SIP thread) race; matching them is one short critical section.
+    private readonly Lock _popGate = new();
     private HttpClient? _http;
     private HubConnection? _hub;
     private SipUserAgent? _ua;
@@ -194,9 +196,12 @@ public sealed partial class AgentClient : IAsyncDisposable
         if (change.State == SeatState.Reserved && change.CallId is { } callId)
         {
             _reservedAt[callId] = change.At;
-            if (_pendingPops.TryGetValue(callId, out var pop) && pop.ReservedAt is null)
+            lock (_popGate)
             {
-                _pendingPops.TryUpdate(callId, pop with { ReservedAt = change.At }, pop);
+                if (_pendingPops.TryGetValue(callId, out var pop) && pop.ReservedAt is null)
+                {
+                    _pendingPops[callId] = pop with { ReservedAt = change.At };
+                }
             }
         }
         SeatInfo = SeatInfo is null ? null : SeatInfo with { State = change.State, Reason = change.Reason, CallId = change.CallId, StateSince = change.At };
@@ -209,30 +214,36 @@ public sealed partial class AgentClient : IAsyncDisposable
         _reservedAt.TryRemove(pop.CallId, out var reservedAt);
         var timing = new PopTiming(pop.CallId, pop.CallerNumber, reservedAt == default ? null : reservedAt, pop.At, received, null, pop.WaitTime, null);
         Publish(new ScreenPopEvent(pop, received));
-        // The INVITE may have overtaken the pop (it should not): match it now, with a negative lead.
-        while (_invitesWithoutPop.TryPeek(out var early) && received - early.At > TimeSpan.FromSeconds(30))
+        lock (_popGate)
         {
-            _invitesWithoutPop.TryDequeue(out _);
-        }
-        foreach (var early in _invitesWithoutPop)
-        {
-            if (early.Text.Contains(pop.CallId, StringComparison.Ordinal) || _invitesWithoutPop.Count == 1)
+            // The INVITE may have overtaken the pop (it should not): match it now, with a negative lead.
+            while (_invitesWithoutPop.TryPeek(out var stale) && received - stale.At > TimeSpan.FromSeconds(30))
             {
-                Publish(new PopTimingEvent(timing with { InviteReceivedAt = early.At, SipCallId = early.SipCallId }, received));
-                _invitesWithoutPop.Clear();
-                return;
+                _invitesWithoutPop.Dequeue();
             }
+            foreach (var early in _invitesWithoutPop)
+            {
+                if (early.Text.Contains(pop.CallId, StringComparison.Ordinal) || _invitesWithoutPop.Count == 1)
+                {
+                    Publish(new PopTimingEvent(timing with { InviteReceivedAt = early.At, SipCallId = early.SipCallId }, received));
+                    _invitesWithoutPop.Clear();
+                    return;
+                }
+            }
+            _pendingPops[pop.CallId] = timing;
         }
-        _pendingPops[pop.CallId] = timing;
     }
 
     private void OnHubCallEnded(CallEndedInfo ended)
     {
         Publish(new HubCallEvent(AgentHubNames.CallEnded, ended.CallId, ended.Reason, Now));
         _reservedAt.TryRemove(ended.CallId, out _);
-        if (_pendingPops.TryRemove(ended.CallId, out var timing))
+        lock (_popGate)
         {
-            Publish(new PopTimingEvent(timing, Now)); // the call left the seat before any INVITE came
+            if (_pendingPops.TryRemove(ended.CallId, out var timing))
+            {
+                Publish(new PopTimingEvent(timing, Now)); // the call left the seat before any INVITE came
+            }
         }
     }
 
@@ -244,16 +255,19 @@ public sealed partial class AgentClient : IAsyncDisposable
         }
         // The pop's call id may travel in the agent leg's INVITE (a header of the B2BUA's choosing);
         // otherwise the seat's one outstanding pop is this call's.
-        var match = _pendingPops.Values.FirstOrDefault(p => invite.Text.Contains(p.PopCallId, StringComparison.Ordinal))
-            ?? _pendingPops.Values.OrderBy(p => p.PopReceivedAt).FirstOrDefault();
-        if (match is null || !_pendingPops.TryRemove(match.PopCallId, out _))
+        lock (_popGate)
         {
-            _invitesWithoutPop.Enqueue((invite.SipCallId, invite.Text, invite.At));
-            return null;
+            var match = _pendingPops.Values.FirstOrDefault(p => invite.Text.Contains(p.PopCallId, StringComparison.Ordinal))
+                ?? _pendingPops.Values.OrderBy(p => p.PopReceivedAt).FirstOrDefault();
+            if (match is null || !_pendingPops.TryRemove(match.PopCallId, out _))
+            {
+                _invitesWithoutPop.Enqueue((invite.SipCallId, invite.Text, invite.At));
+                return null;
+            }
+            var done = match with { InviteReceivedAt = invite.At, SipCallId = invite.SipCallId };
+            Publish(new PopTimingEvent(done, invite.At));
+            return done;
         }
-        var done = match with { InviteReceivedAt = invite.At, SipCallId = invite.SipCallId };
-        Publish(new PopTimingEvent(done, invite.At));
-        return done;
     }
 
     private readonly record struct SipCallInfo(string SipCallId, string Text, DateTimeOffset At);

@@ -161,6 +161,29 @@ public sealed class AgentClientTests
     }
 
     [Test]
+    public async Task An_INVITE_that_overtakes_its_pop_is_matched_when_the_pop_comes_with_a_negative_lead(CancellationToken ct)
+    {
+        await using var agent = await AgentClient.StartAsync(_server.Agent("1002"), cancellationToken: ct); // rings, does not answer
+        await using var clock = new MediaClock();
+        clock.Start();
+        await using var callerUa = await SipUserAgent.StartAsync("udp:127.0.0.1:0", new SipUserAgentOptions { LocalUri = "sip:b2bua@127.0.0.1" }, cancellationToken: ct);
+        var (dialed, _) = await OutboundCall.DialAsync(callerUa, agent.Contact!, new RtpPortPool(System.Net.IPAddress.Loopback, 26500, 26599), clock, null, null, ct: ct);
+        var call = dialed!;
+        await using (call)
+        {
+            var ringing = await NextAsync<RingingEvent>(agent.Events, ct);
+            Assert.That(ringing.PopCallId, Is.Null, "no pop yet");
+            await _server.Notifier.PushScreenPopAsync(new ScreenPop("acd-late", "1002", "1002", "+8613800000003", "12345", [], "", "zh", "general",
+                TimeSpan.Zero, DateTimeOffset.UtcNow), ct);
+            var timing = (await NextAsync<PopTimingEvent>(agent.Events, ct)).Timing;
+            Assert.That((timing.PopCallId, timing.SipCallId), Is.EqualTo(("acd-late", call.Call.CallId)));
+            Assert.That(timing.PopToInviteLead, Is.LessThan(TimeSpan.Zero), "the INVITE came first and the lead says so");
+            Assert.That(agent.Answer(), Is.True);
+            Assert.That(await call.Established.WaitAsync(TimeSpan.FromSeconds(10), ct), Is.True, "answered by command");
+        }
+    }
+
+    [Test]
     public async Task A_wrong_password_is_refused_cleanly_and_the_right_one_still_works(CancellationToken ct)
     {
         var sip = _server.Agent("1001", hub: false);

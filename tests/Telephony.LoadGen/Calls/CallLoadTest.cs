@@ -249,6 +249,7 @@ internal static class CallLoadTest
         private int _failed;
         private readonly ConcurrentQueue<PopTiming> _allPops = new();
         private readonly ConcurrentQueue<string> _oddities = new();
+        private readonly ConcurrentDictionary<string, (DateTimeOffset? Ringing, DateTimeOffset? Connected)> _unmatchedAgentLegs = new(StringComparer.Ordinal);
         private int _unmatchedAgentCalls;
 
         public int Completed => Volatile.Read(ref _completed);
@@ -296,13 +297,24 @@ internal static class CallLoadTest
                         if (t.Timing.SipCallId is { } sipId)
                         {
                             _byAgentCallId[sipId] = rec;
+                            // The INVITE overtook the pop: its ringing/connected events came before this match.
+                            if (_unmatchedAgentLegs.TryRemove(sipId, out var early))
+                            {
+                                Interlocked.Decrement(ref _unmatchedAgentCalls);
+                                rec.AgentRingingAt ??= early.Ringing;
+                                if (early.Connected is { } at)
+                                {
+                                    rec.AgentConnectedAt = at;
+                                    rec.AgentConnected.TrySetResult();
+                                }
+                            }
                         }
                         break;
                     case RingingEvent r:
                         var ringing = _byAgentCallId.TryGetValue(r.SipCallId, out var byId) ? byId : ByNumber(UserOf(r.From));
                         if (ringing is null)
                         {
-                            _oddities.Enqueue($"seat {agent.Seat}: INVITE {r.SipCallId} from {r.From} at {r.At:HH:mm:ss.fff} matched no caller (pop {r.PopCallId ?? "none"})");
+                            _unmatchedAgentLegs[r.SipCallId] = (r.At, null); // until a late pop names it
                             Interlocked.Increment(ref _unmatchedAgentCalls);
                             break;
                         }
@@ -315,6 +327,9 @@ internal static class CallLoadTest
                     case ConnectedEvent c when _byAgentCallId.TryGetValue(c.SipCallId, out var connected):
                         connected.AgentConnectedAt = c.At;
                         connected.AgentConnected.TrySetResult();
+                        break;
+                    case ConnectedEvent c when _unmatchedAgentLegs.TryGetValue(c.SipCallId, out var leg):
+                        _unmatchedAgentLegs[c.SipCallId] = (leg.Ringing, c.At);
                         break;
                 }
             }
@@ -335,7 +350,7 @@ internal static class CallLoadTest
             }
             if (_unmatchedAgentCalls > 0)
             {
-                Console.WriteLine($"  agent INVITEs not matched to any caller: {_unmatchedAgentCalls}");
+                Console.WriteLine($"  agent INVITEs matched to no caller (no pop named them): {_unmatchedAgentCalls}: {string.Join(", ", _unmatchedAgentLegs.Keys.Take(5))}");
             }
             foreach (var failed in all.Where(r => r.Failure is not null).Take(5))
             {
