@@ -7,6 +7,7 @@ using Telephony.Server.Security;
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+builder.AddAnonymousRateLimit();
 builder.AddTelephonySecurity();
 builder.AddTelephonyCases();
 builder.AddTelephonyAgents();
@@ -18,6 +19,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
 app.MapTelephonySecurity();

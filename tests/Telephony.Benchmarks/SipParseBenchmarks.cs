@@ -6,6 +6,7 @@ namespace Telephony.Benchmarks;
 
 /// <summary>Parse (and parse + serialise) of shared/bench/invite.txt, the 922-byte INVITE with SDP.</summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class SipParseBenchmarks
 {
     private byte[] _invite = [];

@@ -5,6 +5,7 @@ using Telephony.LoadGen.Media;
 var commands = new Dictionary<string, (string Help, Func<string[], Task<int>> Run)>(StringComparer.Ordinal)
 {
     ["media"] = (MediaLoadTest.Help, MediaLoadTest.RunAsync),
+    ["media-relay"] = (MediaRelayProcess.Help, MediaRelayProcess.RunAsync),
     ["calls"] = (Telephony.LoadGen.Calls.CallLoadTest.Help, Telephony.LoadGen.Calls.CallLoadTest.RunAsync),
 };
 
@@ -19,4 +20,12 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
     return args.Length == 0 ? 1 : 2;
 }
 
-return await command.Run(args[1..]);
+try
+{
+    return await command.Run(args[1..]);
+}
+catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
+{
+    Console.Error.WriteLine($"{args[0]}: {e.Message}");
+    return 2;
+}

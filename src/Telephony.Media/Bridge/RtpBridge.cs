@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Telephony.Media.Codecs;
 using Telephony.Media.Rtp;
 using Telephony.Media.Sdp;
 
@@ -13,8 +14,12 @@ public sealed record BridgeLegFormat
     public required string EncodingName { get; init; }
     /// <summary>The audio PT this leg's peer uses and expects.</summary>
     public required int AudioPayloadType { get; init; }
-    /// <summary>Codec for this leg, needed only when the other leg's codec differs.</summary>
-    public IAudioCodec? Codec { get; init; }
+    /// <summary>
+    /// Makes a codec instance for this leg, needed only when the other leg's codec differs. The
+    /// bridge calls it once per direction, because stateful codecs (G.722) need one instance per
+    /// stream direction. <see cref="From"/> takes it from <see cref="CodecRegistry.Default"/>.
+    /// </summary>
+    public Func<IAudioCodec>? CodecFactory { get; init; }
     /// <summary>The telephone-event PT to send to this leg's peer; null drops events towards it.</summary>
     public int? TelephoneEventPayloadType { get; init; }
     /// <summary>Every PT this leg's peer may send telephone-event with.</summary>
@@ -24,8 +29,8 @@ public sealed record BridgeLegFormat
     /// <summary>Whether media from this leg is taken (false when our direction is sendonly/inactive).</summary>
     public bool Receive { get; init; } = true;
 
-    /// <summary>The leg format of a negotiated stream.</summary>
-    public static BridgeLegFormat From(NegotiatedAudio audio, IAudioCodec? codec = null)
+    /// <summary>The leg format of a negotiated stream (codecs from <paramref name="codecs"/>, default registry).</summary>
+    public static BridgeLegFormat From(NegotiatedAudio audio, CodecRegistry? codecs = null)
     {
         ArgumentNullException.ThrowIfNull(audio);
         var events = new List<int>(audio.PeerTelephoneEventPayloadTypes);
@@ -34,11 +39,18 @@ public sealed record BridgeLegFormat
             events.Add(te);
         }
 
+        var registry = codecs ?? CodecRegistry.Default;
+        string name = audio.EncodingName;
+        int rate = audio.ClockRate;
+        Func<IAudioCodec>? factory = registry.IsKnown(name, rate)
+            ? () => registry.TryCreate(name, rate, out var codec) ? codec : throw new InvalidOperationException($"codec {name} vanished from the registry")
+            : null;
+
         return new BridgeLegFormat
         {
             EncodingName = audio.EncodingName,
             AudioPayloadType = audio.PayloadType,
-            Codec = codec,
+            CodecFactory = factory,
             TelephoneEventPayloadType = audio.TelephoneEventPayloadType,
             TelephoneEventPayloadTypes = events,
             Send = audio.LocalDirection.Sends() && audio.RemoteRtp is not null,
@@ -48,9 +60,11 @@ public sealed record BridgeLegFormat
 
     internal bool IsTelephoneEvent(int pt)
     {
-        foreach (int te in TelephoneEventPayloadTypes)
+        // Indexed, not foreach: an interface enumerator would be boxed on every packet.
+        var types = TelephoneEventPayloadTypes;
+        for (int i = 0; i < types.Count; i++)
         {
-            if (te == pt)
+            if (types[i] == pt)
             {
                 return true;
             }
@@ -67,7 +81,8 @@ public sealed record BridgeLegFormat
 /// recomputed when the incoming source changes or after hold so every outgoing stream stays
 /// continuous), the payload type when the legs number it differently, and the marker bit after
 /// a discontinuity. Telephone-event goes through with the PT the other side expects. Otherwise
-/// it transcodes with the legs' <see cref="IAudioCodec"/>s. A tap sees every packet as received.
+/// it transcodes through a <see cref="Transcoder"/> per direction built from the legs' codec
+/// factories (fresh <see cref="IAudioCodec"/> instances). A tap sees every packet as received.
 /// </summary>
 public sealed class RtpBridge : IDisposable
 {
@@ -139,16 +154,15 @@ public sealed class RtpBridge : IDisposable
 
     private static void Validate(BridgeLegFormat a, BridgeLegFormat b)
     {
-        if (!a.EncodingName.Equals(b.EncodingName, StringComparison.OrdinalIgnoreCase) && (a.Codec is null || b.Codec is null))
+        if (!a.EncodingName.Equals(b.EncodingName, StringComparison.OrdinalIgnoreCase) && (a.CodecFactory is null || b.CodecFactory is null))
         {
-            throw new ArgumentException($"legs use {a.EncodingName} and {b.EncodingName}: transcoding needs an IAudioCodec for each leg");
+            throw new ArgumentException($"legs use {a.EncodingName} and {b.EncodingName}: transcoding needs a codec factory for each leg");
         }
     }
 
     /// <summary>One direction of the relay; runs only on the receive loop of its incoming leg.</summary>
     private sealed class Direction : IRtpPacketHandler
     {
-        private const int MaxSamples = 16000 * 60 / 1000; // 60 ms at 16 kHz
         private readonly RtpBridge _bridge;
         private readonly int _in;
         private readonly int _out;
@@ -158,8 +172,9 @@ public sealed class RtpBridge : IDisposable
         private ushort _seqOffset;
         private uint _tsOffset;
         private byte[]? _scratch;
-        private short[]? _pcmIn;
-        private short[]? _pcmOut;
+        private Transcoder? _transcoder;
+        private BridgeLegFormat? _transcoderIn;
+        private BridgeLegFormat? _transcoderOut;
         public long RelayedCount;
         public long DroppedCount;
         public long TranscodedCount;
@@ -262,7 +277,7 @@ public sealed class RtpBridge : IDisposable
             }
             else
             {
-                sent = Transcode(rtp.Payload, inFormat.Codec!, outFormat.Codec!, outSession,
+                sent = Transcode(rtp.Payload, inFormat, outFormat, outSession,
                     new RtpHeader { Marker = marker, PayloadType = outPt, SequenceNumber = seq, Timestamp = ts, Ssrc = outSession.LocalSsrc });
                 TranscodedCount++;
             }
@@ -298,68 +313,25 @@ public sealed class RtpBridge : IDisposable
             _tsOffset = lastTs + advance - inTs;
         }
 
-        private bool Transcode(ReadOnlySpan<byte> payload, IAudioCodec from, IAudioCodec to, RtpSession outSession, in RtpHeader header)
+        private bool Transcode(ReadOnlySpan<byte> payload, BridgeLegFormat from, BridgeLegFormat to, RtpSession outSession, in RtpHeader header)
         {
+            if (_transcoder is null || !ReferenceEquals(from, _transcoderIn) || !ReferenceEquals(to, _transcoderOut))
+            {
+                // New formats (call start or re-INVITE): fresh codec instances for this direction.
+                _transcoder = new Transcoder(from.CodecFactory!(), to.CodecFactory!());
+                _transcoderIn = from;
+                _transcoderOut = to;
+            }
+
             _scratch ??= new byte[1500];
-            _pcmIn ??= new short[MaxSamples];
-            _pcmOut ??= new short[MaxSamples];
-            int maxIn = payload.Length * Math.Max(1, from.SampleRate / 4000);
-            if (maxIn > MaxSamples)
+            if (payload.Length > 480)
             {
                 return false; // more than 60 ms in one packet: not a phone we talk to
             }
 
-            int samples = from.Decode(payload, _pcmIn);
-            ReadOnlySpan<short> pcm = _pcmIn.AsSpan(0, samples);
-            if (from.SampleRate != to.SampleRate)
-            {
-                samples = Resampler.Convert(pcm, from.SampleRate, _pcmOut, to.SampleRate);
-                pcm = _pcmOut.AsSpan(0, samples);
-            }
-
-            int bytes = to.Encode(pcm, _scratch.AsSpan(RtpPacket.FixedHeaderLength));
+            int bytes = _transcoder.Transcode(payload, _scratch.AsSpan(RtpPacket.FixedHeaderLength));
             int length = RtpWriter.Write(_scratch, header, _scratch.AsSpan(RtpPacket.FixedHeaderLength, bytes));
             return outSession.Send(_scratch.AsSpan(0, length));
         }
-    }
-}
-
-/// <summary>Between 8 kHz and 16 kHz for the transcoding path (G.711 ↔ G.722).</summary>
-internal static class Resampler
-{
-    public static int Convert(ReadOnlySpan<short> input, int fromRate, Span<short> output, int toRate)
-    {
-        if (fromRate == toRate)
-        {
-            input.CopyTo(output);
-            return input.Length;
-        }
-
-        if (toRate == fromRate * 2)
-        {
-            // Linear interpolation up.
-            for (int i = 0; i < input.Length; i++)
-            {
-                short next = i + 1 < input.Length ? input[i + 1] : input[i];
-                output[2 * i] = input[i];
-                output[(2 * i) + 1] = (short)((input[i] + next) / 2);
-            }
-
-            return input.Length * 2;
-        }
-
-        if (fromRate == toRate * 2)
-        {
-            // Average pairs down (a crude low-pass before decimation).
-            int n = input.Length / 2;
-            for (int i = 0; i < n; i++)
-            {
-                output[i] = (short)((input[2 * i] + input[(2 * i) + 1]) / 2);
-            }
-
-            return n;
-        }
-
-        throw new NotSupportedException($"resampling {fromRate} Hz to {toRate} Hz");
     }
 }

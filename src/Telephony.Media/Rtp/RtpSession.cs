@@ -73,6 +73,7 @@ public sealed class RtpSession : IAsyncDisposable
     private volatile bool _latched;
     private volatile bool _remoteWithheld;
     private SocketAddress? _candidate;
+    private uint _candidateSsrc;
     private int _candidateCount;
     private SocketAddress? _rtcpCandidate;
 
@@ -295,7 +296,7 @@ public sealed class RtpSession : IAsyncDisposable
         Interlocked.Add(ref _octetsReceived, packet.PayloadLength);
         Interlocked.Exchange(ref _lastArrivalTicks, arrivalTicks);
         _reception.OnPacket(packet.Ssrc, packet.SequenceNumber, packet.Timestamp, arrivalTicks);
-        Latch(from);
+        Latch(from, packet.Ssrc);
 
         var handler = _handler;
         if (handler is null)
@@ -316,8 +317,9 @@ public sealed class RtpSession : IAsyncDisposable
     }
 
     // Symmetric RTP: a peer behind NAT sends from an address its SDP does not know. Once a few
-    // packets in a row come from one new source, answer there.
-    private void Latch(SocketAddress from)
+    // packets in a row come from one new source with one SSRC, answer there (the SSRC check
+    // keeps a stray or spoofed packet now and then from moving the call's media).
+    private void Latch(SocketAddress from, uint ssrc)
     {
         int threshold = _options.LatchAfterPackets;
         if (threshold <= 0 || _remoteWithheld)
@@ -332,7 +334,7 @@ public sealed class RtpSession : IAsyncDisposable
             return;
         }
 
-        if (_candidate is not null && _candidate.Equals(from))
+        if (_candidate is not null && _candidate.Equals(from) && _candidateSsrc == ssrc)
         {
             _candidateCount++;
         }
@@ -340,6 +342,7 @@ public sealed class RtpSession : IAsyncDisposable
         {
             _candidate ??= new SocketAddress(_family);
             Copy(from, _candidate);
+            _candidateSsrc = ssrc;
             _candidateCount = 1;
         }
 

@@ -67,6 +67,14 @@ public sealed partial class CallManager : IAcdCallControl, IHostedService
     /// <summary>The phase of a call in progress, or null when there is no such call (any more).</summary>
     public CallPhase? PhaseOf(string callId) => _calls.TryGetValue(callId, out var call) ? call.Phase : null;
 
+    /// <summary>The queue positions announced to a call in progress ("you are number N"), in order; empty when none or no such call.</summary>
+    public IReadOnlyList<int> AnnouncedPositions(string callId) => _calls.TryGetValue(callId, out var call) ? call.Announced : [];
+
+    /// <summary>Raised when a caller finished the post-call survey (call id, score or null when none was given).</summary>
+    public event Action<string, int?>? SurveyFinished;
+
+    internal void OnSurveyFinished(string callId, int? score) => SurveyFinished?.Invoke(callId, score);
+
     /// <summary>Raised after a call's record was written (tests and metrics).</summary>
     public event Action<CallRecord>? CallFinished;
 
@@ -81,6 +89,8 @@ public sealed partial class CallManager : IAcdCallControl, IHostedService
     internal TimeProvider Time { get; }
 
     internal CancellationToken Stopping => _stopping.Token;
+
+    internal TimeSpan TransferRingTimeout => TimeSpan.FromSeconds(_options.TransferRingTimeoutSeconds);
 
     internal SipUserAgent UserAgent => _sip.UserAgent;
 

@@ -28,18 +28,11 @@ public sealed class CallManagerOptions
     public int RtpPortMax { get; set; } = 20999;
 
     /// <summary>
-    /// IVR queue name → ACD queue name, e.g. <c>"english": "en-general"</c>. Unmapped names try
-    /// <c>{language}-{queue}</c>, then <c>{language}-general</c>, then the first ACD queue.
+    /// IVR queue name → ACD queue name, for deployments whose ACD queues are named differently from the
+    /// script's (e.g. <c>"english": "en-general"</c>). A queue the ACD knows by the script's name needs
+    /// no entry; unmapped names try <c>{language}-{queue}</c>, then <c>{language}-general</c>, then the first ACD queue.
     /// </summary>
-    public Dictionary<string, string> QueueMap { get; set; } = new(StringComparer.Ordinal)
-    {
-        ["general"] = "zh-general",
-        ["english"] = "en-general",
-        ["taxi"] = "zh-taxi",
-        ["deputies"] = "zh-deputy",
-        ["partners"] = "zh-partner",
-        ["leaders"] = "zh-general",
-    };
+    public Dictionary<string, string> QueueMap { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>
     /// How long after the screen-pop was handed to SignalR the agent's softphone is rung, so the pop
@@ -47,6 +40,6 @@ public sealed class CallManagerOptions
     /// </summary>
     public int PopLeadMilliseconds { get; set; } = 50;
 
-    /// <summary>SQLite connection string for call records when no other call-record store is registered.</summary>
-    public string RecordsDatabase { get; set; } = "Data Source=calls.db";
+    /// <summary>How long a partner hotline may ring on an IVR transfer before the script goes on at <c>on-fail</c>.</summary>
+    public int TransferRingTimeoutSeconds { get; set; } = 30;
 }

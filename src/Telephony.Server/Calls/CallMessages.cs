@@ -30,5 +30,11 @@ internal sealed record WithdrawOffer(string Extension) : CallMessage;
 /// <summary>The caller's place in the queue changed.</summary>
 internal sealed record PositionChanged(QueuePosition Position) : CallMessage;
 
+/// <summary>The IVR asks to hand the call to a partner hotline (an allowed script number) through the trunk.</summary>
+internal sealed record StartTransfer(string Number, string Target, TaskCompletionSource<bool> Done) : CallMessage;
+
+/// <summary>The partner hotline did not answer in time.</summary>
+internal sealed record TransferTimedOut(SipCall Leg) : CallMessage;
+
 /// <summary>The server stops: end the call.</summary>
 internal sealed record Shutdown : CallMessage;

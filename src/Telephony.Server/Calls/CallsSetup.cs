@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Telephony.Cases.Storage;
 using Telephony.ContactCenter.Routing;
 using Telephony.Ivr;
 using Telephony.Server.Security;
@@ -13,7 +12,8 @@ public static class CallsSetup
 {
     /// <summary>
     /// Registers the call manager as the ACD's call control and as the SIP host's handler for public
-    /// service numbers. Call after <c>AddTelephonyAgents</c> and <c>AddSipEndpoint</c>.
+    /// service numbers. Call after <c>AddTelephonyCases</c> (the call-record store), <c>AddTelephonyAgents</c>
+    /// and <c>AddSipEndpoint</c>.
     /// </summary>
     public static WebApplicationBuilder AddTelephonyCalls(this WebApplicationBuilder builder)
     {
@@ -30,7 +30,6 @@ public static class CallsSetup
         services.AddSingleton(new TrunkPolicy(trunkOptions));
         services.AddSingleton<IPublicNumberCalls, TrunkInviteGate>();
         services.AddSingleton(sp => IvrScriptProvider.LoadOrThrow(ResolveScript(options.IvrScript, contentRoot), sp.GetRequiredService<ILogger<IvrScriptProvider>>()));
-        services.TryAddSingleton<ICallRecordStore>(sp => new SqlCaseStore(SqlDialect.Sqlite, options.RecordsDatabase, sp.GetRequiredService<ILogger<SqlCaseStore>>()));
         services.AddSingleton<MediaEngine>();
         services.AddSingleton<CallManager>();
         services.Replace(ServiceDescriptor.Singleton<IAcdCallControl>(sp => sp.GetRequiredService<CallManager>()));
@@ -57,7 +56,7 @@ public static class CallsSetup
     }
 
     /// <summary>Finds the script: absolute, or relative to the working directory, the content root, or a parent of the app directory (a repository checkout).</summary>
-    internal static string ResolveScript(string configured, string contentRoot)
+    public static string ResolveScript(string configured, string contentRoot)
     {
         if (Path.IsPathRooted(configured))
         {
@@ -77,21 +76,18 @@ public static class CallsSetup
         return Path.GetFullPath(configured); // LoadOrThrow names the missing file
     }
 
-    /// <summary>Prepares the call-record database and the script watcher before calls arrive.</summary>
-    private sealed class CallsStartup(ICallRecordStore records, CallManagerOptions options, IvrScriptProvider scripts, ILogger<CallManager> log) : IHostedService, IDisposable
+    /// <summary>Starts the IVR script watcher (when configured) with the server.</summary>
+    private sealed class CallsStartup(CallManagerOptions options, IvrScriptProvider scripts) : IHostedService, IDisposable
     {
         private IDisposable? _watch;
 
-        public async Task StartAsync(CancellationToken cancellationToken)
+        public Task StartAsync(CancellationToken cancellationToken)
         {
-            if (records is SqlCaseStore)
-            {
-                await Migrator.MigrateAsync(SqlDialect.Sqlite, options.RecordsDatabase, log, cancellationToken).ConfigureAwait(false);
-            }
             if (options.WatchIvrScript)
             {
                 _watch = scripts.Watch();
             }
+            return Task.CompletedTask;
         }
 
         public Task StopAsync(CancellationToken cancellationToken)

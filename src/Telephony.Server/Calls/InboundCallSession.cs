@@ -22,8 +22,12 @@ public enum CallPhase
     Queued,
     /// <summary>An agent's softphone rings (the caller still hears music).</summary>
     Ringing,
+    /// <summary>The IVR hands the call to a partner hotline through the trunk; the partner rings.</summary>
+    Transferring,
     /// <summary>Caller and agent talk; media bridged and recorded.</summary>
     Connected,
+    /// <summary>The agent hung up; the caller answers the post-call survey.</summary>
+    Survey,
     /// <summary>Over.</summary>
     Ended,
 }
@@ -45,6 +49,8 @@ internal sealed partial class InboundCallSession
     private readonly DateTimeOffset _offeredAt;
 
     private SipCall? _agentCall;
+    private TaskCompletionSource<bool>? _transfer;
+    private string? _transferredTo;
     private MediaLeg? _agentMedia;
     private string? _agentExtension;
     private string? _agentId;
@@ -59,6 +65,7 @@ internal sealed partial class InboundCallSession
     private DateTimeOffset? _ringingAt;
     private DateTimeOffset? _answeredAt;
     private string _outcome = "failed";
+    private string? _recordingPath;
 
     public InboundCallSession(CallManager manager, SipCall caller, MediaLeg callerMedia, ILogger log)
     {
@@ -80,6 +87,9 @@ internal sealed partial class InboundCallSession
     public string DialedNumber { get; }
 
     public CallPhase Phase { get; private set; } = CallPhase.Answering;
+
+    /// <summary>The queue positions announced to the caller so far (an immutable snapshot, readable from any thread).</summary>
+    public IReadOnlyList<int> Announced { get; private set; } = [];
 
     /// <summary>Posts a message to the call's mailbox (any thread).</summary>
     public void Post(CallMessage message) => _mailbox.Writer.TryWrite(message);
@@ -140,10 +150,15 @@ internal sealed partial class InboundCallSession
                 LogCallerEnded(_log, ended.Reason.ToString(), Phase.ToString());
                 await EndAsync(Phase switch
                 {
-                    CallPhase.Connected => "answered",
+                    CallPhase.Connected or CallPhase.Survey => _transferredTo is null ? "answered" : "transferred",
                     CallPhase.Queued or CallPhase.Ringing => "abandoned",
                     _ => "ivr",
                 }, callerGone: true).ConfigureAwait(false);
+                break;
+            case IvrFinished f when Phase == CallPhase.Survey:
+                LogSurvey(_log, f.Result.SurveyScore?.ToString(CultureInfo.InvariantCulture) ?? "none");
+                _manager.OnSurveyFinished(CallId, f.Result.SurveyScore);
+                await EndAsync("answered", callerGone: false).ConfigureAwait(false);
                 break;
             case IvrFinished f:
                 await AfterIvrAsync(f.Result).ConfigureAwait(false);
@@ -159,6 +174,13 @@ internal sealed partial class InboundCallSession
             case PositionChanged p when Phase == CallPhase.Queued:
                 AnnouncePosition(p.Position.Position);
                 break;
+            case StartTransfer t:
+                await StartTransferAsync(t).ConfigureAwait(false);
+                break;
+            case TransferTimedOut t when ReferenceEquals(t.Leg, _agentCall) && Phase == CallPhase.Transferring:
+                LogTransferNoAnswer(_log, _transferredTo ?? "?");
+                await FailTransferAsync().ConfigureAwait(false);
+                break;
             case AgentLegEvent a:
                 await OnAgentEventAsync(a).ConfigureAwait(false);
                 break;
@@ -170,7 +192,7 @@ internal sealed partial class InboundCallSession
 
     private void OnDigit(char digit)
     {
-        if (Phase == CallPhase.Ivr)
+        if (Phase is CallPhase.Ivr or CallPhase.Survey)
         {
             _ivr.Digit(digit);
         }
@@ -191,12 +213,14 @@ internal sealed partial class InboundCallSession
         _ = RunIvrAsync(script);
     }
 
-    private async Task RunIvrAsync(IvrScript script)
+    private async Task RunIvrAsync(IvrScript script, IvrQueueRequest? survey = null)
     {
         IvrResult result;
         try
         {
-            result = await _manager.Interpreter.RunAsync(script, _ivr, _manager.Stopping).ConfigureAwait(false);
+            result = survey is null
+                ? await _manager.Interpreter.RunAsync(script, _ivr, _manager.Stopping).ConfigureAwait(false)
+                : await _manager.Interpreter.RunSurveyAsync(script, _ivr, survey, _manager.Stopping).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -216,6 +240,8 @@ internal sealed partial class InboundCallSession
             case IvrOutcome.Queued when result.Queue is { } request && Phase == CallPhase.Ivr:
                 await EnqueueAsync(request).ConfigureAwait(false);
                 break;
+            case IvrOutcome.Transferred when Phase == CallPhase.Connected:
+                break; // bridged to the partner hotline until either side hangs up
             case IvrOutcome.Transferred:
                 await EndAsync("transferred", callerGone: false).ConfigureAwait(false);
                 break;
@@ -237,7 +263,7 @@ internal sealed partial class InboundCallSession
         _queuedAt = _manager.Time.GetUtcNow();
         _ = _callerMedia.Play(_manager.MusicOnHold());
         _enqueued = true;
-        var position = await _manager.Acd.EnqueueAsync(new InboundCall(CallId, CallerNumber, DialedNumber, _queue, request.Priority, request.Language, path, digits)).ConfigureAwait(false);
+        var position = await _manager.Acd.EnqueueAsync(new InboundCall(CallId, CallerNumber, DialedNumber, _queue, request.Priority, request.Language, path, digits, request.Skills)).ConfigureAwait(false);
         LogQueued(_log, _queue, request.Queue, position?.Position ?? 0);
     }
 
@@ -261,15 +287,73 @@ internal sealed partial class InboundCallSession
             }
         }
         LogPosition(_log, position);
+        Announced = [.. Announced, position];
         _ = _callerMedia.Play(new SequenceSource(new PromptPlayer(prompts), _manager.MusicOnHold()));
     }
 
-    private ValueTask<bool> TransferAsync(string number, CancellationToken ct)
+    /// <summary>From the IVR task: dial the partner through the mailbox and wait for answered (true) or failed (false).</summary>
+    private async ValueTask<bool> TransferAsync(string number, CancellationToken ct)
     {
         // Only numbers written in the operator's script may be dialled out, and only through the configured trunk.
         var target = _manager.Trunks.OutboundTarget(number, _manager.ScriptTransferNumbers());
-        LogTransfer(_log, number, target ?? "(not allowed or no outbound trunk)");
-        return ValueTask.FromResult(false);
+        if (target is null)
+        {
+            LogTransfer(_log, number, "(not allowed or no outbound trunk)");
+            return false;
+        }
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(new StartTransfer(number, target, done));
+        return await done.Task.WaitAsync(ct).ConfigureAwait(false);
+    }
+
+    private async Task StartTransferAsync(StartTransfer t)
+    {
+        if (Phase != CallPhase.Ivr)
+        {
+            t.Done.TrySetResult(false);
+            return;
+        }
+        var media = MediaLeg.Open(_manager.Media, _log, out var error);
+        if (media is null)
+        {
+            LogNoPorts(_log, error ?? "?");
+            t.Done.TrySetResult(false);
+            return;
+        }
+        _agentMedia = media;
+        _transfer = t.Done;
+        _transferredTo = t.Number;
+        Phase = CallPhase.Transferring;
+        try
+        {
+            _agentCall = await _manager.UserAgent.CallAsync(t.Target, media.CreateOffer(), null,
+                [new SipHeader("X-Telephony-Call", CallId)]).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or System.Net.Sockets.SocketException or ArgumentException)
+        {
+            LogTransfer(_log, t.Number, e.Message);
+            await FailTransferAsync().ConfigureAwait(false);
+            return;
+        }
+        LogTransfer(_log, t.Number, t.Target);
+        var leg = _agentCall;
+        _ = ForwardAsync(leg, e => new AgentLegEvent(leg, e));
+        _ = TimeoutTransferAsync(leg);
+    }
+
+    private async Task TimeoutTransferAsync(SipCall leg)
+    {
+        await Task.Delay(_manager.TransferRingTimeout, _manager.Time).ConfigureAwait(false);
+        Post(new TransferTimedOut(leg));
+    }
+
+    /// <summary>The partner did not take the call: the caller is back in the IVR, which goes on at the step's on-fail.</summary>
+    private async Task FailTransferAsync()
+    {
+        await DropAgentLegAsync().ConfigureAwait(false);
+        _transferredTo = null;
+        Phase = CallPhase.Ivr;
+        Interlocked.Exchange(ref _transfer, null)?.TrySetResult(false);
     }
 
     private ValueTask HangupFromIvrAsync() => ValueTask.CompletedTask; // the IVR's HungUp result ends the call in the loop
@@ -325,10 +409,29 @@ internal sealed partial class InboundCallSession
             case CallEstablished established when Phase == CallPhase.Ringing:
                 await ConnectAsync(established).ConfigureAwait(false);
                 break;
+            case CallEstablished established when Phase == CallPhase.Transferring:
+                await ConnectAsync(established).ConfigureAwait(false);
+                Interlocked.Exchange(ref _transfer, null)?.TrySetResult(Phase == CallPhase.Connected);
+                break;
+            case Telephony.Sip.UserAgent.CallEnded ended when Phase == CallPhase.Transferring:
+                LogAgentRejected(_log, _transferredTo ?? "?", ended.StatusCode, ended.Detail);
+                _agentCall = null;
+                await FailTransferAsync().ConfigureAwait(false);
+                break;
             case Telephony.Sip.UserAgent.CallEnded ended when Phase == CallPhase.Connected:
                 LogAgentHungUp(_log, _agentExtension ?? "?", ended.Reason.ToString());
                 _agentCall = null;
-                await EndAsync("answered", callerGone: false).ConfigureAwait(false);
+                await UnbridgeAsync().ConfigureAwait(false);
+                if (_transferredTo is null && _ivrResult?.Queue is { SurveyNode: not null } request && _manager.Scripts.Current is { } script)
+                {
+                    // The caller stays on the line for the script's post-call survey; its end hangs up.
+                    Phase = CallPhase.Survey;
+                    _ = RunIvrAsync(script, request);
+                }
+                else
+                {
+                    await EndAsync(_transferredTo is null ? "answered" : "transferred", callerGone: false).ConfigureAwait(false);
+                }
                 break;
             case Telephony.Sip.UserAgent.CallEnded ended when Phase == CallPhase.Ringing:
                 // Busy, rejected or unreachable: the caller stays queued with music; the ACD's ring
@@ -351,11 +454,16 @@ internal sealed partial class InboundCallSession
         if (!answer.Success)
         {
             LogBadAnswer(_log, answer.Error ?? "?");
+            if (Phase == CallPhase.Transferring)
+            {
+                await FailTransferAsync().ConfigureAwait(false);
+                return;
+            }
             await DropAgentLegAsync().ConfigureAwait(false);
             Phase = CallPhase.Queued;
             return;
         }
-        if (!await _manager.Acd.AgentAnsweredAsync(CallId).ConfigureAwait(false))
+        if (Phase != CallPhase.Transferring && !await _manager.Acd.AgentAnsweredAsync(CallId).ConfigureAwait(false))
         {
             LogOfferStale(_log, _agentExtension ?? "?");
             await DropAgentLegAsync().ConfigureAwait(false);
@@ -370,6 +478,7 @@ internal sealed partial class InboundCallSession
         var path = _manager.RecordingPathFor(CallId, _answeredAt.Value);
         try
         {
+            _recordingPath = path;
             _recorder = new RtpCallRecorder(path, _callerMedia.CreateCodec(), callerAudio.PayloadType, agentMedia.CreateCodec(), agentAudio.PayloadType,
                 time: _manager.Time, logger: _log);
             _manager.Media.Clock.Add(_recorder);
@@ -378,11 +487,34 @@ internal sealed partial class InboundCallSession
         {
             LogRecordingFailed(_log, path, e.Message); // the conversation goes on unrecorded rather than not at all
             _recorder = null;
+            _recordingPath = null;
         }
-        _bridge = new RtpBridge(_callerMedia.Session, BridgeLegFormat.From(callerAudio, _callerMedia.CreateCodec()),
-            agentMedia.Session, BridgeLegFormat.From(agentAudio, agentMedia.CreateCodec()), _recorder, _log);
+        _bridge = new RtpBridge(_callerMedia.Session, BridgeLegFormat.From(callerAudio, _manager.Media.Codecs),
+            agentMedia.Session, BridgeLegFormat.From(agentAudio, _manager.Media.Codecs), _recorder, _log);
         Phase = CallPhase.Connected;
         LogConnected(_log, _agentExtension ?? "?", _agentId ?? "?", callerAudio.EncodingName, agentAudio.EncodingName, _recorder?.Recorder.Path ?? "(none)");
+    }
+
+    /// <summary>Ends the conversation's media: recording closed, bridge detached, the caller's leg ours again (prompts, digits).</summary>
+    private async Task UnbridgeAsync()
+    {
+        if (_recorder is not null)
+        {
+            _manager.Media.Clock.Remove(_recorder);
+            _recorder.Dispose();
+            _recorder = null;
+        }
+        if (_bridge is not null)
+        {
+            _bridge.Dispose();
+            _bridge = null;
+            _callerMedia.Session.Handler = _callerMedia;
+        }
+        if (_agentMedia is not null)
+        {
+            await _agentMedia.DisposeAsync().ConfigureAwait(false);
+            _agentMedia = null;
+        }
     }
 
     private async Task DropAgentLegAsync()
@@ -412,13 +544,9 @@ internal sealed partial class InboundCallSession
         Phase = CallPhase.Ended;
         _outcome = outcome;
         _ivr.CallerGone();
+        Interlocked.Exchange(ref _transfer, null)?.TrySetResult(false);
         var endedAt = _manager.Time.GetUtcNow();
-        if (_recorder is not null)
-        {
-            _manager.Media.Clock.Remove(_recorder);
-            _recorder.Dispose();
-        }
-        _bridge?.Dispose();
+        await UnbridgeAsync().ConfigureAwait(false);
         if (!callerGone)
         {
             await HangupQuietlyAsync(_caller).ConfigureAwait(false);
@@ -452,7 +580,7 @@ internal sealed partial class InboundCallSession
             Queue = _queue,
             AgentId = _answeredAt is null ? null : _agentId,
             Outcome = _outcome,
-            RecordingPath = _recorder?.Recorder.Path,
+            RecordingPath = _recordingPath,
         }).ConfigureAwait(false);
     }
 
@@ -522,7 +650,7 @@ internal sealed partial class InboundCallSession
     [LoggerMessage(Level = LogLevel.Information, Message = "Announcing queue position {Position}")]
     private static partial void LogPosition(ILogger logger, int position);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "IVR transfer to {Number} refused: {Target}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "IVR transfer to {Number}: {Target}")]
     private static partial void LogTransfer(ILogger logger, string number, string target);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "No RTP ports for the agent leg: {Error}")]
@@ -557,6 +685,12 @@ internal sealed partial class InboundCallSession
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call ended: {Outcome} (during {Phase})")]
     private static partial void LogEnded(ILogger logger, string outcome, string phase);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Transfer to {Number}: no answer in time")]
+    private static partial void LogTransferNoAnswer(ILogger logger, string number);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Post-call survey score: {Score}")]
+    private static partial void LogSurvey(ILogger logger, string score);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Hangup of a leg failed: {Reason}")]
     private static partial void LogHangupFailed(ILogger logger, string reason);

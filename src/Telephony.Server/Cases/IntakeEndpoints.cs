@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Telephony.Cases;
+using Telephony.Server.Http;
 
 namespace Telephony.Server.Cases;
 
@@ -40,7 +41,7 @@ internal static class IntakeEndpoints
             CaseHttp.Require(body.Text, "text", CaseService.MaxDescriptionLength);
             var created = await service.ReceiveSmsAsync(body.From!.Trim(), body.Text!, ct);
             return Results.Json(new { created.Id, created.Number, created.AckSentAt }, CaseHttp.Json, statusCode: StatusCodes.Status202Accepted);
-        }).AllowAnonymous().AddEndpointFilter<CaseExceptionFilter>().WithMetadata(limit);
+        }).AllowAnonymous().RequireRateLimiting(AnonymousRateLimit.Policy).AddEndpointFilter<CaseExceptionFilter>().WithMetadata(limit);
 
         app.MapPost("/api/public/cases", async (WebFormRequest? body, CaseService service, CancellationToken ct) =>
         {
@@ -56,6 +57,6 @@ internal static class IntakeEndpoints
             };
             var created = await service.CreateAsync(intake, new Actor("web-form", ActorRole.Agent), ct);
             return Results.Json(new { created.Number, created.AckSentAt }, CaseHttp.Json, statusCode: StatusCodes.Status202Accepted);
-        }).AllowAnonymous().AddEndpointFilter<CaseExceptionFilter>().WithMetadata(limit);
+        }).AllowAnonymous().RequireRateLimiting(AnonymousRateLimit.Policy).AddEndpointFilter<CaseExceptionFilter>().WithMetadata(limit);
     }
 }

@@ -21,7 +21,7 @@ public sealed partial class SipServerHost(
     private readonly CancellationTokenSource _stopping = new();
     private SipEndpoint? _endpoint;
     private Task? _purge;
-    private int _disposed;
+    private int _shutdown;
 
     /// <summary>The UA core (for the call manager). Valid after start.</summary>
     public SipUserAgent UserAgent { get; private set; } = null!;
@@ -55,7 +55,7 @@ public sealed partial class SipServerHost(
             Product = "Telephony",
         }, uaLogger, time);
 
-        var authenticator = new DigestAuthenticator(options.Domain, seats, TimeSpan.FromMinutes(5), time);
+        var authenticator = new DigestAuthenticator(options.Domain, seats, TimeSpan.FromMinutes(5), time, options.ParseDigestAlgorithms());
         var limiter = new AuthFailureLimiter(options.AuthMaxFailures, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(options.AuthBanSeconds), time: time);
         var gate = new SipAccessGate(authenticator, limiter, new HashSet<string>(SipServerOptions.SplitList(options.PublicNumbers), StringComparer.Ordinal), loggers.CreateLogger<SipAccessGate>());
         var registrar = new SipRegistrar(new RegistrarCore(locations, new RegistrarOptions { MinExpires = options.MinExpires, MaxExpires = options.MaxExpires }, time), time);
@@ -87,21 +87,19 @@ public sealed partial class SipServerHost(
     }
 
     /// <inheritdoc />
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken) => ShutdownAsync();
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await ShutdownAsync().ConfigureAwait(false);
+
+    /// <summary>Stops everything once, whichever of StopAsync/DisposeAsync comes first (the host and the container both call in).</summary>
+    private async Task ShutdownAsync()
     {
-        // The host may stop twice (app.Run's shutdown and WebApplicationFactory's dispose race): the second, after disposal, has nothing to do.
-        if (Volatile.Read(ref _disposed) != 0)
+        if (Interlocked.Exchange(ref _shutdown, 1) != 0)
         {
             return;
         }
-        try
-        {
-            await _stopping.CancelAsync().ConfigureAwait(false);
-        }
-        catch (ObjectDisposedException)
-        {
-            return;
-        }
+        await _stopping.CancelAsync().ConfigureAwait(false);
         if (_purge is not null)
         {
             await _purge.ConfigureAwait(false);
@@ -110,16 +108,6 @@ public sealed partial class SipServerHost(
         {
             await UserAgent.DisposeAsync().ConfigureAwait(false);
         }
-        if (_endpoint is not null)
-        {
-            await _endpoint.StopAsync().ConfigureAwait(false);
-        }
-    }
-
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        Volatile.Write(ref _disposed, 1);
         if (_endpoint is not null)
         {
             await _endpoint.DisposeAsync().ConfigureAwait(false);

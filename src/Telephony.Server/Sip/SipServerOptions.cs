@@ -27,6 +27,27 @@ public sealed class SipServerOptions
     /// <summary>Registrar: longest registration granted (seconds).</summary>
     public int MaxExpires { get; set; } = 3600;
 
+    /// <summary>
+    /// Digest algorithms offered in challenges, preferred first (RFC 8760: SHA-256, MD5). Note: the libre
+    /// stack in Debian 12's baresip 1.0 fails on any challenge set that contains SHA-256; use "MD5" for it.
+    /// </summary>
+    public string DigestAlgorithms { get; set; } = "SHA-256,MD5";
+
+    /// <summary>Parses <see cref="DigestAlgorithms"/>; throws with the bad token named.</summary>
+    public IReadOnlyList<Telephony.Sip.Auth.DigestAlgorithm> ParseDigestAlgorithms()
+    {
+        var list = new List<Telephony.Sip.Auth.DigestAlgorithm>();
+        foreach (var token in SplitList(DigestAlgorithms))
+        {
+            if (!Telephony.Sip.Auth.DigestAlgorithms.TryParse(token, out var a))
+            {
+                throw new InvalidOperationException($"Sip:DigestAlgorithms: unknown algorithm '{token}' (use SHA-256 and/or MD5)");
+            }
+            list.Add(a);
+        }
+        return list.Count > 0 ? list : throw new InvalidOperationException("Sip:DigestAlgorithms is empty");
+    }
+
     /// <summary>Failed authentications from one address before it is banned.</summary>
     public int AuthMaxFailures { get; set; } = 5;
 

@@ -33,10 +33,15 @@ public sealed class DigestAuthenticator
     private readonly NonceCountCache _counts;
     private readonly string _unknownUserPassword = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 
-    /// <summary>Creates an authenticator for one realm.</summary>
-    public DigestAuthenticator(string realm, ICredentialStore credentials, TimeSpan? nonceLifetime = null, TimeProvider? time = null)
+    /// <summary>
+    /// Creates an authenticator for one realm. <paramref name="algorithms"/> are offered in that order
+    /// (default SHA-256 then MD5, RFC 8760 §2.4); credentials with another algorithm are refused.
+    /// </summary>
+    public DigestAuthenticator(string realm, ICredentialStore credentials, TimeSpan? nonceLifetime = null, TimeProvider? time = null,
+        IReadOnlyList<DigestAlgorithm>? algorithms = null)
     {
         Realm = realm;
+        Algorithms = algorithms is { Count: > 0 } ? algorithms.Distinct().ToArray() : [DigestAlgorithm.Sha256, DigestAlgorithm.Md5];
         _credentials = credentials;
         var lifetime = nonceLifetime ?? TimeSpan.FromMinutes(5);
         _nonces = new NonceService(realm, lifetime, time);
@@ -46,15 +51,14 @@ public sealed class DigestAuthenticator
     /// <summary>The protection realm (our SIP domain).</summary>
     public string Realm { get; }
 
+    /// <summary>The algorithms offered, preferred first.</summary>
+    public IReadOnlyList<DigestAlgorithm> Algorithms { get; }
+
     /// <summary>The challenges to send, preferred first: one WWW-/Proxy-Authenticate header each.</summary>
     public IReadOnlyList<DigestChallenge> CreateChallenges(bool stale = false)
     {
         var nonce = _nonces.Create();
-        return
-        [
-            new DigestChallenge(Realm, nonce, DigestAlgorithm.Sha256, QopAuth: true, Stale: stale),
-            new DigestChallenge(Realm, nonce, DigestAlgorithm.Md5, QopAuth: true, Stale: stale),
-        ];
+        return Algorithms.Select(a => new DigestChallenge(Realm, nonce, a, QopAuth: true, Stale: stale)).ToArray();
     }
 
     /// <summary>
@@ -98,6 +102,10 @@ public sealed class DigestAuthenticator
         if (!responseOk || !known)
         {
             return new DigestVerdict(DigestOutcome.Failed, Reason: "wrong credentials");
+        }
+        if (!Algorithms.Contains(ours.Algorithm))
+        {
+            return new DigestVerdict(DigestOutcome.Failed, Reason: "algorithm not offered");
         }
         if (!string.Equals(ours.Qop, "auth", StringComparison.OrdinalIgnoreCase))
         {

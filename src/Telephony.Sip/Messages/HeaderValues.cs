@@ -81,6 +81,17 @@ public sealed class ViaHeader
         return true;
     }
 
+    /// <summary>Parses the first via-parm of a Via header value (up to a top-level ',' or the end).</summary>
+    internal static bool TryParseFirst(string text, out ViaHeader? via)
+    {
+        var i = 0;
+        if (!TryParse(text, ref i, out via, out _)) return false;
+        i = SipSyntax.SkipWs(text, i);
+        if (i == text.Length || text[i] == ',') return true;
+        via = null;
+        return false;
+    }
+
     internal static bool TryParseList(string text, List<ViaHeader> into, out string? error)
     {
         var i = 0;
@@ -122,7 +133,7 @@ public sealed class ViaHeader
                 error = "malformed Via sent-protocol (expected SIP/2.0/transport)";
                 return false;
             }
-            var tok = s[start..i].ToString();
+            var tok = SipSyntax.Intern(s[start..i]);
             if (part == 0) name = tok;
             else if (part == 1) version = tok;
             else transport = tok;
@@ -140,9 +151,11 @@ public sealed class ViaHeader
         }
         var hostEnd = i;
         var j = SipSyntax.SkipWs(s, i);
-        var portEnd = hostEnd;
+        var portSpan = ReadOnlySpan<char>.Empty;
+        var hasPort = false;
         if (j < s.Length && s[j] == ':')
         {
+            // sent-by = host [ COLON port ], COLON = SWS ":" SWS
             j = SipSyntax.SkipWs(s, j + 1);
             var ps = j;
             while (j < s.Length && char.IsAsciiDigit(s[j])) j++;
@@ -151,13 +164,11 @@ public sealed class ViaHeader
                 error = "malformed Via sent-by port";
                 return false;
             }
-            portEnd = j;
+            portSpan = s[ps..j];
+            hasPort = true;
             i = j;
         }
-        var hostPort = portEnd == hostEnd
-            ? s[hs..hostEnd].ToString()
-            : string.Concat(s[hs..hostEnd], ":", s[(portEnd - CountDigitsBack(s, portEnd))..portEnd]);
-        if (!SipUri.TryParseHostPort(hostPort, out var host, out var port, out error))
+        if (!SipUri.TryParseHostPort(s[hs..hostEnd], hasPort, portSpan, out var host, out var port, out error))
         {
             error = $"Via sent-by: {error}";
             return false;
@@ -175,13 +186,6 @@ public sealed class ViaHeader
         via = new ViaHeader(transport!, host, port, parameters, name!, version!);
         error = null;
         return true;
-    }
-
-    private static int CountDigitsBack(ReadOnlySpan<char> s, int end)
-    {
-        var n = 0;
-        while (end - n - 1 >= 0 && char.IsAsciiDigit(s[end - n - 1])) n++;
-        return n;
     }
 }
 
@@ -260,10 +264,17 @@ public sealed class AuthHeader
         return sb.ToString();
     }
 
-    private static readonly HashSet<string> DefaultUnquoted = new(StringComparer.OrdinalIgnoreCase) { "algorithm", "qop", "nc", "stale" };
+    /// <summary>Digest credentials (RFC 3261 §25.1 / RFC 8760): algorithm, qop and nc are tokens; the rest quoted.</summary>
+    public static IReadOnlySet<string> CredentialsUnquoted { get; } =
+        new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "algorithm", "qop", "nc" };
 
-    /// <summary>Digest conventions: algorithm, nc, stale and (in credentials) qop unquoted, everything else quoted.</summary>
-    public override string ToString() => ToString(DefaultUnquoted);
+    /// <summary>Digest challenge: algorithm and stale are tokens; realm, nonce, opaque, domain and qop are quoted.</summary>
+    public static IReadOnlySet<string> ChallengeUnquoted { get; } =
+        new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "algorithm", "stale" };
+
+    /// <summary>Serialises with the Digest credentials convention (<see cref="CredentialsUnquoted"/>);
+    /// use <see cref="ToString(IReadOnlySet{string})"/> with <see cref="ChallengeUnquoted"/> for a challenge.</summary>
+    public override string ToString() => ToString(CredentialsUnquoted);
 
     public static bool TryParse(string text, out AuthHeader? value, out string? error)
     {
@@ -283,18 +294,14 @@ public sealed class AuthHeader
         var list = new List<SipParameter>();
         if (i < s.Length)
         {
-            // token68 form: a single token with no '=' followed by a value
+            // token68 form (e.g. "Bearer abc.def=="): one token, possibly ending in '=' padding, and nothing else.
             var probe = i;
             while (probe < s.Length && (SipSyntax.IsTokenChar(s[probe]) || s[probe] == '/')) probe++;
-            var afterTok = SipSyntax.SkipWs(s, probe);
-            if (afterTok == s.Length || (afterTok < s.Length && s[afterTok] == '=' && IsToken68Tail(s, afterTok)))
+            if (IsToken68Tail(s, probe))
             {
-                if (afterTok == s.Length || s[afterTok] == '=')
-                {
-                    value = new AuthHeader(scheme, SipParameters.Empty, s[i..].Trim().ToString());
-                    error = null;
-                    return true;
-                }
+                value = new AuthHeader(scheme, SipParameters.Empty, s[i..].Trim().ToString());
+                error = null;
+                return true;
             }
             while (true)
             {
@@ -351,10 +358,10 @@ public sealed class AuthHeader
         return true;
     }
 
-    private static bool IsToken68Tail(ReadOnlySpan<char> s, int eq)
+    /// <summary>True when only '=' padding and whitespace follow <paramref name="end"/>: "abc==" is token68, "name=value" is not.</summary>
+    private static bool IsToken68Tail(ReadOnlySpan<char> s, int end)
     {
-        // "abc==" (base64 padding) is token68; "name=value" is an auth-param.
-        var j = eq;
+        var j = end;
         while (j < s.Length && s[j] == '=') j++;
         return SipSyntax.SkipWs(s, j) == s.Length;
     }

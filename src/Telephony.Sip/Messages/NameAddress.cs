@@ -113,7 +113,8 @@ public sealed class NameAddress
                 var dn = s[i..lt].TrimEnd(" \t\r\n");
                 foreach (var c in dn)
                 {
-                    if (!SipSyntax.IsTokenChar(c) && !SipSyntax.IsWhitespace(c))
+                    // Tokens and LWS per §25.1; UTF-8 letters are tolerated too, as phones send unquoted names like that.
+                    if (!SipSyntax.IsTokenChar(c) && !SipSyntax.IsWhitespace(c) && c < 0x80)
                     {
                         error = $"invalid character '{c}' in display name (must be tokens or a quoted string)";
                         return false;

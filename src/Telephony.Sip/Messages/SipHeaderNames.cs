@@ -201,12 +201,31 @@ public static class SipHeaderNames
     internal static HeaderKind Lookup(ReadOnlySpan<char> name) =>
         ByNameSpan.TryGetValue(name, out var k) ? k : HeaderKind.Unknown;
 
+    // Names bucketed by length, lower-cased ASCII, for allocation-free matching against received bytes.
+    private static readonly (byte[] Lower, HeaderKind Kind)[][] ByLength = BuildByLength();
+
+    private static (byte[], HeaderKind)[][] BuildByLength()
+    {
+        var max = ByName.Keys.Max(k => k.Length);
+        var buckets = new List<(byte[], HeaderKind)>[max + 1];
+        foreach (var (name, kind) in ByName)
+        {
+            (buckets[name.Length] ??= []).Add((System.Text.Encoding.ASCII.GetBytes(name.ToLowerInvariant()), kind));
+        }
+        return buckets.Select(b => b?.ToArray() ?? []).ToArray();
+    }
+
     internal static HeaderKind Lookup(ReadOnlySpan<byte> asciiName)
     {
-        if (asciiName.Length > 32) return HeaderKind.Unknown;
-        Span<char> chars = stackalloc char[asciiName.Length];
-        for (var i = 0; i < asciiName.Length; i++) chars[i] = (char)asciiName[i];
-        return Lookup(chars);
+        if (asciiName.Length >= ByLength.Length) return HeaderKind.Unknown;
+        foreach (var (lower, kind) in ByLength[asciiName.Length])
+        {
+            var i = 0;
+            // Header names are tokens; OR-ing 0x20 lower-cases letters and leaves '-' and digits as they are.
+            while (i < lower.Length && (asciiName[i] | 0x20) == lower[i]) i++;
+            if (i == lower.Length) return kind;
+        }
+        return HeaderKind.Unknown;
     }
 
     internal static string CanonicalName(HeaderKind kind) => CanonicalByKind[(int)kind];

@@ -11,11 +11,15 @@ public readonly record struct SipHeader(string Name, string Value);
 /// Header lines are indexed once at parse time; strings and typed values are created on first access and cached.
 /// Typed accessors never throw: they return null (or an empty list) when the header is absent or malformed;
 /// <see cref="ValidateHeaders"/> tells which header is malformed and why.
+/// Safe to read from several threads: the lazy caches only ever store equal values.
+/// To change a message, copy it into a <see cref="SipRequestBuilder"/> (or use <see cref="SipRequest.WithTopVia"/>).
 /// </summary>
 public abstract class SipMessage
 {
     private readonly HeaderBlock _headers;
     private IReadOnlyList<ViaHeader>? _via;
+    private ViaHeader? _topVia;
+    private bool _topViaDone;
     private NameAddress? _from, _to;
     private bool _fromDone, _toDone;
     private CSeqHeader? _cseq;
@@ -32,6 +36,9 @@ public abstract class SipMessage
     }
 
     internal HeaderBlock HeaderBlock => _headers;
+
+    /// <summary>Offset of <see cref="RawBytes"/> within the parsed buffer (leading CRLFs skipped).</summary>
+    internal int RawStart { get; init; }
 
     /// <summary>The body (exactly Content-Length bytes), sharing the received buffer.</summary>
     public ReadOnlyMemory<byte> Body { get; }
@@ -115,7 +122,24 @@ public abstract class SipMessage
     /// <summary>All Via values, top first. Empty if absent or any Via is malformed.</summary>
     public IReadOnlyList<ViaHeader> Via => _via ??= ParseVias(out _) ?? [];
 
-    public ViaHeader? TopVia => Via.Count > 0 ? Via[0] : null;
+    /// <summary>
+    /// The first Via value (the hop that sent this message), or null when absent or malformed. Parses only that
+    /// value, so it is cheap on the hot path; <see cref="Via"/> and <see cref="ValidateHeaders"/> check the rest.
+    /// </summary>
+    public ViaHeader? TopVia
+    {
+        get
+        {
+            if (_via is not null) return _via.Count > 0 ? _via[0] : null;
+            if (!_topViaDone)
+            {
+                var i = _headers.IndexOf(HeaderKind.Via);
+                if (i >= 0 && ViaHeader.TryParseFirst(_headers.ValueAt(i), out var v)) _topVia = v;
+                _topViaDone = true;
+            }
+            return _topVia;
+        }
+    }
 
     public NameAddress? From => GetAddress(HeaderKind.From, ref _from, ref _fromDone);
 

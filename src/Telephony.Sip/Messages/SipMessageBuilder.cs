@@ -202,6 +202,45 @@ public sealed class SipRequestBuilder : SipMessageBuilder
         return b;
     }
 
+    /// <summary>
+    /// CANCEL for a pending request (§9.1): same Request-URI, Call-ID, From, To, CSeq number and Route set;
+    /// CSeq method CANCEL; a single Via equal to the request's top Via.
+    /// </summary>
+    public static SipRequestBuilder CreateCancel(SipRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var b = new SipRequestBuilder(SipMethods.Cancel, request.RequestUri);
+        b.CopyForHopByHopRequest(request, request.GetHeader(SipHeaderNames.To), SipMethods.Cancel);
+        return b;
+    }
+
+    /// <summary>
+    /// ACK for a non-2xx final response to an INVITE (§17.1.1.3): Request-URI, Call-ID, From, CSeq number,
+    /// top Via and Route set of the INVITE; To from the response (with its tag); CSeq method ACK.
+    /// </summary>
+    public static SipRequestBuilder CreateAckForFailure(SipRequest invite, SipResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(invite);
+        ArgumentNullException.ThrowIfNull(response);
+        var b = new SipRequestBuilder(SipMethods.Ack, invite.RequestUri);
+        b.CopyForHopByHopRequest(invite, response.GetHeader(SipHeaderNames.To), SipMethods.Ack);
+        return b;
+    }
+
+    private void CopyForHopByHopRequest(SipRequest request, string? to, string method)
+    {
+        var hb = request.HeaderBlock;
+        var top = hb.IndexOf(HeaderKind.Via);
+        if (top >= 0) AddRaw(SipHeaderNames.Via, SipSyntax.SplitList(hb.ValueAt(top))[0]);
+        AddRaw(SipHeaderNames.MaxForwards, "70");
+        if (hb.First(HeaderKind.From) is { } from) AddRaw(SipHeaderNames.From, from);
+        if (to is not null) AddRaw(SipHeaderNames.To, to);
+        if (hb.First(HeaderKind.CallId) is { } callId) AddRaw(SipHeaderNames.CallId, callId);
+        if (request.CSeq is { } cseq) AddRaw(SipHeaderNames.CSeq, new CSeqHeader(cseq.Number, method).ToString());
+        for (var i = hb.IndexOf(HeaderKind.Route); i >= 0; i = hb.IndexOf(HeaderKind.Route, i + 1))
+            AddRaw(SipHeaderNames.Route, hb.ValueAt(i));
+    }
+
     private protected override void WriteStartLine(IBufferWriter<byte> writer)
     {
         Write(writer, Method);

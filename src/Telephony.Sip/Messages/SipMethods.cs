@@ -21,6 +21,9 @@ public static class SipMethods
     private static readonly string[] Known =
         [Invite, Ack, Bye, Cancel, Options, Register, Prack, Subscribe, Notify, Publish, Info, Refer, Message, Update];
 
+    /// <summary>True for the methods of RFC 3261 and the extensions listed here (case-sensitive).</summary>
+    public static bool IsKnown(string method) => Array.IndexOf(Known, method) >= 0;
+
     /// <summary>Returns the shared constant for a known method (no allocation), else a new string.</summary>
     internal static string Intern(ReadOnlySpan<char> method)
     {

@@ -14,13 +14,22 @@ public sealed class SipParameters : IReadOnlyList<SipParameter>
 {
     private readonly SipParameter[] _items;
 
-    public static SipParameters Empty { get; } = new([]);
+    public static SipParameters Empty { get; } = new([], owned: true);
 
     public SipParameters(IEnumerable<SipParameter> items)
     {
         ArgumentNullException.ThrowIfNull(items);
         _items = items.ToArray();
     }
+
+    private SipParameters(SipParameter[] items, bool owned)
+    {
+        _ = owned;
+        _items = items;
+    }
+
+    [ThreadStatic]
+    private static List<SipParameter>? t_scratch;
 
     public int Count => _items.Length;
 
@@ -109,7 +118,9 @@ public sealed class SipParameters : IReadOnlyList<SipParameter>
     {
         parameters = Empty;
         error = null;
-        List<SipParameter>? list = null;
+        var list = t_scratch ?? new List<SipParameter>(8);
+        t_scratch = null;
+        list.Clear();
         while (true)
         {
             i = SipSyntax.SkipWs(s, i);
@@ -127,7 +138,7 @@ public sealed class SipParameters : IReadOnlyList<SipParameter>
                 error = "empty parameter name";
                 return false;
             }
-            var name = s[nameStart..i].ToString();
+            var name = SipSyntax.Intern(s[nameStart..i]);
             string? value = null;
             var j = SipSyntax.SkipWs(s, i);
             if (j < s.Length && s[j] == '=')
@@ -152,13 +163,15 @@ public sealed class SipParameters : IReadOnlyList<SipParameter>
                         error = $"empty value of parameter '{name}'";
                         return false;
                     }
-                    value = s[vStart..j].ToString();
+                    value = SipSyntax.Intern(s[vStart..j]);
                     i = j;
                 }
             }
-            (list ??= new List<SipParameter>(4)).Add(new SipParameter(name, value));
+            list.Add(new SipParameter(name, value));
         }
-        if (list is not null) parameters = new SipParameters(list);
+        if (list.Count > 0) parameters = new SipParameters(list.ToArray(), owned: true);
+        list.Clear();
+        t_scratch = list;
         return true;
     }
 }

@@ -25,12 +25,17 @@ public sealed class SipParseError
 {
     private readonly HeaderBlock? _headers;
 
-    internal SipParseError(SipParseErrorKind kind, string reason, HeaderBlock? headers = null, bool isRequest = false)
+    internal SipParseError(SipParseErrorKind kind, string reason, HeaderBlock? headers = null, bool isRequest = false, string? method = null)
     {
         Kind = kind;
         Reason = reason;
-        _headers = isRequest ? headers : null;
+        Method = method;
+        // Responses are never answered, and neither is an ACK (§17.1.1.3, §17.2.3).
+        _headers = isRequest && method != SipMethods.Ack ? headers : null;
     }
+
+    /// <summary>The request method when the start line got that far, else null.</summary>
+    public string? Method { get; }
 
     public SipParseErrorKind Kind { get; }
 
@@ -40,7 +45,7 @@ public sealed class SipParseError
     /// <summary>Status code to answer a request with: 505 for a bad version, else 400.</summary>
     public int StatusCode => Kind == SipParseErrorKind.UnsupportedVersion ? 505 : 400;
 
-    /// <summary>True when this was a request whose Via/From/To/Call-ID/CSeq are present, so an error response can be formed.</summary>
+    /// <summary>True when this was a request other than ACK whose Via/From/To/Call-ID/CSeq are present, so an error response can be formed.</summary>
     public bool CanRespond => _headers is not null && SipResponseBuilder.HasResponseHeaders(_headers);
 
     /// <summary>Forms the error response (400/505 with the reason in the reason phrase and a Warning 399).</summary>

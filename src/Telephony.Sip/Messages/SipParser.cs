@@ -136,8 +136,11 @@ public static class SipParser
                 if (span[pos..contentEnd].Contains((byte)'\r'))
                 {
                     // CR is only legal as part of a line end (quoted-pair excludes CR and LF, §25.1).
-                    pendingReason ??= "bare CR inside a header line";
-                    pendingKind = SipParseErrorKind.BadHeader;
+                    if (pendingReason is null)
+                    {
+                        pendingReason = "bare CR inside a header line";
+                        pendingKind = SipParseErrorKind.BadHeader;
+                    }
                     pos = lineEnd + 1;
                     continue;
                 }
@@ -147,8 +150,11 @@ public static class SipParser
                     // Folded continuation of the previous header value (§7.3.1).
                     if (count == 0)
                     {
-                        pendingReason ??= "continuation line before the first header";
-                        pendingKind = SipParseErrorKind.BadHeader;
+                        if (pendingReason is null)
+                        {
+                            pendingReason = "continuation line before the first header";
+                            pendingKind = SipParseErrorKind.BadHeader;
+                        }
                     }
                     else
                     {
@@ -169,8 +175,11 @@ public static class SipParser
                 var colon = span[pos..contentEnd].IndexOf((byte)':');
                 if (colon < 0)
                 {
-                    pendingReason ??= $"header line without ':' ({Preview(span[pos..contentEnd])})";
-                    pendingKind = SipParseErrorKind.BadHeader;
+                    if (pendingReason is null)
+                    {
+                        pendingReason = $"header line without ':' ({Preview(span[pos..contentEnd])})";
+                        pendingKind = SipParseErrorKind.BadHeader;
+                    }
                     pos = lineEnd + 1;
                     continue;
                 }
@@ -178,8 +187,11 @@ public static class SipParser
                 var name = span[pos..nameEnd];
                 if (!IsToken(name))
                 {
-                    pendingReason ??= $"invalid header name '{Preview(name)}'";
-                    pendingKind = SipParseErrorKind.BadHeader;
+                    if (pendingReason is null)
+                    {
+                        pendingReason = $"invalid header name '{Preview(name)}'";
+                        pendingKind = SipParseErrorKind.BadHeader;
+                    }
                     pos = lineEnd + 1;
                     continue;
                 }
@@ -211,6 +223,13 @@ public static class SipParser
 
             var headers = new HeaderBlock(data, entries.AsSpan(0, count).ToArray(), count);
 
+            // A problem in the start line or a header line comes first in the message, so it is the one reported.
+            if (pendingReason is not null)
+            {
+                error = new SipParseError(pendingKind, pendingReason, headers, !isResponse, method);
+                return false;
+            }
+
             // ---- Content-Length and body ----
             long contentLength = -1;
             var ambiguous = contentLengthCount > 1;
@@ -221,13 +240,13 @@ public static class SipParser
                 if (raw.IndexOf((byte)',') >= 0) ambiguous = true;
                 else if (!TryParseContentLength(raw, out contentLength, out var clError))
                 {
-                    error = new SipParseError(SipParseErrorKind.BadContentLength, clError, headers, !isResponse);
+                    error = new SipParseError(SipParseErrorKind.BadContentLength, clError, headers, !isResponse, method);
                     return false;
                 }
             }
             if (ambiguous && streamed)
             {
-                error = new SipParseError(SipParseErrorKind.BadContentLength, "several Content-Length values", headers, !isResponse);
+                error = new SipParseError(SipParseErrorKind.BadContentLength, "several Content-Length values", headers, !isResponse, method);
                 return false;
             }
             int bodyEnd;
@@ -236,20 +255,20 @@ public static class SipParser
             {
                 if (streamed)
                 {
-                    error = new SipParseError(SipParseErrorKind.BadContentLength, "Content-Length is mandatory on stream transports (§18.3)", headers, !isResponse);
+                    error = new SipParseError(SipParseErrorKind.BadContentLength, "Content-Length is mandatory on stream transports (§18.3)", headers, !isResponse, method);
                     return false;
                 }
                 bodyEnd = span.Length; // §18.3 for UDP: body runs to the end of the datagram.
             }
             else if (contentLength > options.MaxBodyBytes)
             {
-                error = new SipParseError(SipParseErrorKind.TooLarge, $"Content-Length {contentLength} exceeds the limit of {options.MaxBodyBytes} bytes", headers, !isResponse);
+                error = new SipParseError(SipParseErrorKind.TooLarge, $"Content-Length {contentLength} exceeds the limit of {options.MaxBodyBytes} bytes", headers, !isResponse, method);
                 return false;
             }
             else if (contentLength > available)
             {
                 error = new SipParseError(SipParseErrorKind.BadContentLength,
-                    $"Content-Length {contentLength} is larger than the {available} body bytes received", headers, !isResponse);
+                    $"Content-Length {contentLength} is larger than the {available} body bytes received", headers, !isResponse, method);
                 return false;
             }
             else
@@ -258,21 +277,15 @@ public static class SipParser
             }
             if (bodyEnd - bodyStart > options.MaxBodyBytes)
             {
-                error = new SipParseError(SipParseErrorKind.TooLarge, $"body exceeds the limit of {options.MaxBodyBytes} bytes", headers, !isResponse);
-                return false;
-            }
-
-            if (pendingReason is not null)
-            {
-                error = new SipParseError(pendingKind, pendingReason, headers, !isResponse);
+                error = new SipParseError(SipParseErrorKind.TooLarge, $"body exceeds the limit of {options.MaxBodyBytes} bytes", headers, !isResponse, method);
                 return false;
             }
 
             var body = data[bodyStart..bodyEnd];
             var raw2 = data[msgStart..bodyEnd];
             message = isResponse
-                ? new SipResponse(statusCode, reason!, headers, body, raw2)
-                : new SipRequest(method!, requestUri!, headers, body, raw2);
+                ? new SipResponse(statusCode, reason!, headers, body, raw2) { RawStart = msgStart }
+                : new SipRequest(method!, requestUri!, headers, body, raw2) { RawStart = msgStart };
             return true;
         }
         finally
@@ -371,7 +384,7 @@ public static class SipParser
             return;
         }
         code = (rest[0] - '0') * 100 + (rest[1] - '0') * 10 + (rest[2] - '0');
-        if (code < 100)
+        if (code is < 100 or > 699)
         {
             pending = $"status code {code} out of range 100-699";
             return;
@@ -421,15 +434,7 @@ public static class SipParser
         return end;
     }
 
-    internal static bool IsToken(ReadOnlySpan<byte> s)
-    {
-        if (s.IsEmpty) return false;
-        foreach (var b in s)
-        {
-            if (!SipSyntax.IsTokenByte(b)) return false;
-        }
-        return true;
-    }
+    internal static bool IsToken(ReadOnlySpan<byte> s) => !s.IsEmpty && !s.ContainsAnyExcept(SipSyntax.TokenBytes);
 
     private static string Preview(ReadOnlySpan<byte> s)
     {

@@ -19,6 +19,53 @@ public sealed class SipRequest : SipMessage
 
     public override string? MethodName => Method;
 
+    /// <summary>
+    /// A copy of this request with the top Via value replaced (e.g. by the server transport adding
+    /// received/rport, §18.2.1 and RFC 3581). Other Via values, headers and body are kept byte for byte.
+    /// </summary>
+    public SipRequest WithTopVia(ViaHeader via)
+    {
+        ArgumentNullException.ThrowIfNull(via);
+        var hb = HeaderBlock;
+        var i = hb.IndexOf(HeaderKind.Via);
+        if (i < 0) throw new InvalidOperationException("the request has no Via");
+        ref readonly var e = ref hb[i];
+        var value = hb.ValueAt(i);
+        var elements = SipSyntax.SplitList(value);
+        elements[0] = via.ToString();
+        var newValue = System.Text.Encoding.UTF8.GetBytes(string.Join(", ", elements));
+        var buffer = hb.Buffer.Span;
+        var rawStart = RawStart;
+        var rawEnd = rawStart + RawBytes.Length;
+        var bytes = new byte[RawBytes.Length - e.ValueLength + newValue.Length];
+        var before = buffer[rawStart..e.ValueStart];
+        before.CopyTo(bytes);
+        newValue.CopyTo(bytes.AsSpan(before.Length));
+        buffer[(e.ValueStart + e.ValueLength)..rawEnd].CopyTo(bytes.AsSpan(before.Length + newValue.Length));
+        if (!SipParser.TryParse(bytes, out var m, out var err))
+            throw new ArgumentException($"the new Via makes the request unparsable: {err.Reason}", nameof(via));
+        return (SipRequest)m;
+    }
+
+    /// <summary>
+    /// A copy of this request with <paramref name="via"/> added as a new first Via line (the hop this element adds
+    /// when it sends the request, §8.1.1.7 / §16.6 step 8). Everything else is kept byte for byte.
+    /// </summary>
+    public SipRequest WithNewTopVia(ViaHeader via)
+    {
+        ArgumentNullException.ThrowIfNull(via);
+        var raw = RawBytes.Span;
+        var startLineEnd = raw.IndexOf((byte)'\n') + 1;
+        var line = System.Text.Encoding.UTF8.GetBytes("Via: " + via + "\r\n");
+        var bytes = new byte[raw.Length + line.Length];
+        raw[..startLineEnd].CopyTo(bytes);
+        line.CopyTo(bytes.AsSpan(startLineEnd));
+        raw[startLineEnd..].CopyTo(bytes.AsSpan(startLineEnd + line.Length));
+        if (!SipParser.TryParse(bytes, out var m, out var err))
+            throw new ArgumentException($"the new Via makes the request unparsable: {err.Reason}", nameof(via));
+        return (SipRequest)m;
+    }
+
     private protected override string? Validate()
     {
         var baseError = base.Validate();

@@ -12,11 +12,19 @@ internal static class SipSyntax
     private const string ParamUnreserved = "[]/:&+$";
     private const string HeaderUnreserved = "[]/?:+$";
 
+    private const string AlphaNum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+    private static readonly System.Buffers.SearchValues<char> TokenChars = System.Buffers.SearchValues.Create(AlphaNum + TokenMarks);
+
+    /// <summary>token characters as bytes, for vectorised checks over received data.</summary>
+    public static readonly System.Buffers.SearchValues<byte> TokenBytes =
+        System.Buffers.SearchValues.Create(System.Text.Encoding.ASCII.GetBytes(AlphaNum + TokenMarks));
+
     public static bool IsAlphaNum(char c) => char.IsAsciiLetterOrDigit(c);
 
-    public static bool IsTokenChar(char c) => IsAlphaNum(c) || TokenMarks.Contains(c, StringComparison.Ordinal);
+    public static bool IsTokenChar(char c) => TokenChars.Contains(c);
 
-    public static bool IsTokenByte(byte b) => b < 0x80 && IsTokenChar((char)b);
+    public static bool IsTokenByte(byte b) => TokenBytes.Contains(b);
 
     public static bool IsUnreserved(char c) => IsAlphaNum(c) || UnreservedMarks.Contains(c, StringComparison.Ordinal);
 
@@ -30,15 +38,7 @@ internal static class SipSyntax
 
     public static bool IsWhitespace(char c) => c is ' ' or '\t' or '\r' or '\n';
 
-    public static bool IsToken(ReadOnlySpan<char> s)
-    {
-        if (s.IsEmpty) return false;
-        foreach (var c in s)
-        {
-            if (!IsTokenChar(c)) return false;
-        }
-        return true;
-    }
+    public static bool IsToken(ReadOnlySpan<char> s) => !s.IsEmpty && !s.ContainsAnyExcept(TokenChars);
 
     /// <summary>Word characters of Call-ID (§25.1 "word").</summary>
     public static bool IsWordChar(char c) => IsTokenChar(c) || "()<>:\\\"/[]?{}".Contains(c, StringComparison.Ordinal);
@@ -197,6 +197,28 @@ internal static class SipSyntax
         }
         list.Add(value[start..].Trim());
         return list;
+    }
+
+    private static readonly string[] CommonTokens =
+    [
+        "SIP", "2.0", "UDP", "TCP", "TLS", "SCTP", "WS", "WSS", "udp", "tcp", "tls", "ws", "wss", "branch", "received",
+        "rport", "maddr", "ttl", "tag", "lr", "transport", "user", "phone", "ip", "method", "expires", "q", "to-tag",
+        "from-tag", "early-only", "id", "cause", "text", "realm", "nonce", "uri", "response", "username", "qop", "auth",
+        "nc", "cnonce", "opaque", "algorithm", "MD5", "stale", "boundary", "charset", "application", "sdp", "+sip.instance",
+        "reg-id", "ob", "gr", "sip", "sips",
+    ];
+
+    /// <summary>Returns a shared string for frequent protocol tokens (no allocation), else a new string.</summary>
+    public static string Intern(ReadOnlySpan<char> s)
+    {
+        if (s.Length <= 12)
+        {
+            foreach (var t in CommonTokens)
+            {
+                if (s.SequenceEqual(t)) return t;
+            }
+        }
+        return s.ToString();
     }
 
     public static bool TryParseUInt(ReadOnlySpan<char> s, uint max, out uint value)

@@ -20,8 +20,16 @@ public sealed record UasPolicy
     /// <summary>Body types our responses to INVITE carry; an INVITE whose Accept allows none of them gets 406.</summary>
     public IReadOnlyList<string> ResponseContentTypes { get; init; } = ["application/sdp"];
 
-    /// <summary>Methods we implement (§8.2.1), or null to let every method through; others get 405 with Allow.</summary>
-    public IReadOnlyList<string>? AllowedMethods { get; init; }
+    /// <summary>
+    /// Methods we implement (§8.2.1), or null to let every method through. Another known method gets 405 with
+    /// Allow; a method we don't recognise at all gets 501 (§21.5.2).
+    /// </summary>
+    public IReadOnlyList<string>? AllowedMethods { get; init; } =
+    [
+        SipMethods.Invite, SipMethods.Ack, SipMethods.Bye, SipMethods.Cancel, SipMethods.Options, SipMethods.Register,
+        SipMethods.Info, SipMethods.Refer, SipMethods.Notify, SipMethods.Subscribe, SipMethods.Message, SipMethods.Update,
+        SipMethods.Prack,
+    ];
 
     /// <summary>Host name used as warn-agent in Warning headers.</summary>
     public string WarnAgent { get; init; } = "telephony";
@@ -43,7 +51,7 @@ public sealed record UasVerdict
     /// <summary>Headers the rejection must carry (Unsupported for 420, Accept for 415, Allow for 405 ...).</summary>
     public IReadOnlyList<SipHeader> ResponseHeaders { get; init; } = [];
 
-    /// <summary>True when the request has a Via, so a response can be routed back.</summary>
+    /// <summary>True when a response may be sent: the request has a Via to route it and is not an ACK.</summary>
     public bool CanRespond { get; init; } = true;
 
     /// <summary>Builds the rejection response for <paramref name="request"/> (null when accepted or not answerable).</summary>
@@ -64,7 +72,7 @@ public sealed record UasVerdict
 /// <summary>
 /// The checks a UAS applies to every request before processing it (RFC 3261 §8.2, §16.3 for Max-Forwards),
 /// in the RFC's order: syntax of the mandatory and single-valued headers (400), method (405), Request-URI
-/// scheme (416), Max-Forwards (483), Require/Proxy-Require (420), content type and encoding (415), Accept (406).
+/// scheme and REGISTER address-of-record scheme (416), Max-Forwards (483), Require/Proxy-Require (420), content type and encoding (415), Accept (406).
 /// </summary>
 public static class UasRequestCheck
 {
@@ -76,16 +84,26 @@ public static class UasRequestCheck
     {
         ArgumentNullException.ThrowIfNull(request);
         policy ??= UasPolicy.Default;
-        var canRespond = request.HasHeader(SipHeaderNames.Via);
         var isAckOrCancel = request.Method is SipMethods.Ack or SipMethods.Cancel;
+        // An ACK is never answered (§17.2.3); anything else needs a Via to route the response back.
+        var canRespond = request.HasHeader(SipHeaderNames.Via) && request.Method != SipMethods.Ack;
 
         if (request.ValidateHeaders() is { } problem) return Reject(400, problem, canRespond);
 
         if (policy.AllowedMethods is { } allowed && !allowed.Contains(request.Method, StringComparer.Ordinal) && !isAckOrCancel)
-            return Reject(405, $"method {request.Method} not allowed", canRespond, new SipHeader(SipHeaderNames.Allow, string.Join(", ", allowed)));
+        {
+            var allow = new SipHeader(SipHeaderNames.Allow, string.Join(", ", allowed));
+            return SipMethods.IsKnown(request.Method)
+                ? Reject(405, $"method {request.Method} not allowed", canRespond, allow)
+                : Reject(501, $"method {request.Method} not implemented", canRespond, allow);
+        }
 
         if (!policy.UriSchemes.Contains(request.RequestUri.Scheme))
             return Reject(416, $"unsupported Request-URI scheme '{request.RequestUri.Scheme}'", canRespond);
+
+        // A REGISTER's To is the address-of-record being bound (§10.3): only a scheme we serve can be registered.
+        if (request.Method == SipMethods.Register && request.To is { } aor && !policy.UriSchemes.Contains(aor.Uri.Scheme))
+            return Reject(416, $"unsupported address-of-record scheme '{aor.Uri.Scheme}' in To", canRespond);
 
         if (request.RequestUri is SipUri { Headers.Count: > 0 })
             return Reject(400, "Request-URI must not contain URI headers (§19.1.1)", canRespond);

@@ -231,6 +231,21 @@ public sealed class SipUri : AddressUri
     }
 
     /// <summary>Parses host[:port]; host is a hostname, IPv4 address, or bracketed IPv6 reference.</summary>
+    internal static bool TryParseHostPort(ReadOnlySpan<char> host, bool hasPort, ReadOnlySpan<char> port, out string hostText, out int? portValue, out string? error)
+    {
+        portValue = null;
+        hostText = string.Empty;
+        if (!TryParseHostPort(host, out hostText, out _, out error)) return false;
+        if (!hasPort) return true;
+        if (!SipSyntax.TryParseUInt(port, 65535, out var p))
+        {
+            error = "invalid port";
+            return false;
+        }
+        portValue = (int)p;
+        return true;
+    }
+
     internal static bool TryParseHostPort(ReadOnlySpan<char> s, out string host, out int? port, out string? error)
     {
         host = string.Empty;

@@ -15,7 +15,10 @@ public interface ISipTransactionUser
     /// <summary>
     /// A new request (anything but ACK and a matched CANCEL) with the server transaction to answer
     /// through: <c>transaction.SendResponseAsync(response)</c>. For INVITE the transaction sends
-    /// 100 Trying by itself if no response was sent within 200 ms (§17.2.1).
+    /// 100 Trying by itself if no response was sent within 200 ms (§17.2.1). The endpoint has
+    /// already answered 400 to requests whose headers are malformed (<c>ValidateHeaders</c>); the
+    /// §8.2 UAS checks (method, URI scheme, Require, Content-Type, … — <c>UasRequestCheck</c>) and
+    /// the §8.2.2.2 merged-request check are the TU's.
     /// </summary>
     void OnRequest(SipServerTransaction transaction);
 

@@ -26,6 +26,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
     private readonly SipTransportManager _transports;
     private readonly SipTransactionLayer _layer;
     private readonly ConcurrentDictionary<IPAddress, IPAddress> _routeCache = new();
+    private readonly SipEndpointMetrics _metrics;
     private ISipTransactionUser _user;
     private int _state; // 0 new, 1 started, 2 stopped
     private long _dropped;
@@ -40,6 +41,8 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         _timers = new SipTimerQueue(timeProvider, ex => _logger.LogError(ex, "SIP timer callback failed"));
         _transports = new SipTransportManager(this, options.Parser, options.Transport, _timers, _logger);
         _layer = new SipTransactionLayer(_transports, _timers, options.Timers, _logger, () => _user);
+        _metrics = new SipEndpointMetrics(this);
+        _layer.TransactionFailed += (side, error) => _metrics.TransactionFailed(side, error);
     }
 
     /// <summary>The bound endpoints (with the real port when 0 was configured). Valid after <see cref="StartAsync"/>.</summary>
@@ -76,12 +79,14 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         return Task.CompletedTask;
     }
 
-    /// <summary>Closes every socket and stops the timers. Pending client transactions stay incomplete.</summary>
+    /// <summary>Closes every socket and stops the timers. Client transactions still waiting end with a local 503.</summary>
     public async Task StopAsync()
     {
         if (Interlocked.Exchange(ref _state, 2) == 2) return;
         await _transports.DisposeAsync().ConfigureAwait(false);
+        _layer.FailAllClientTransactions();
         _timers.Dispose();
+        _metrics.Dispose();
     }
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
@@ -151,7 +156,17 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
     public async ValueTask SendStatelessResponseAsync(SipResponse response, SipFlow requestFlow, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(response);
-        var flow = requestFlow.Protocol.IsReliable() ? requestFlow : ResponseFlowFor(response.TopVia, requestFlow);
+        var flow = requestFlow;
+        if (!requestFlow.Protocol.IsReliable())
+        {
+            flow = ResponseFlowFor(response.TopVia, requestFlow);
+        }
+        else if (requestFlow.Connection is not { IsOpen: true })
+        {
+            // §18.2.2: the connection is gone; open one to the source address and the sent-by port.
+            var target = new IPEndPoint(requestFlow.Remote.Address, response.TopVia?.Port ?? 5060);
+            flow = await _transports.GetFlowAsync(new SipDestination(requestFlow.Protocol, target), cancellationToken).ConfigureAwait(false);
+        }
         await _transports.SendAsync(flow, response.RawBytes, cancellationToken).ConfigureAwait(false);
     }
 
@@ -164,10 +179,26 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         if (_options.RequestRPort) parameters = parameters.With("rport", null);
         var local = _transports.LocalFor(flow.Protocol, flow.Remote) ?? flow.Local;
         var via = new ViaHeader(flow.Protocol.ToViaToken(), ViaHostFor(local, flow.Remote.Address), local.Port, parameters);
+        var fast = top is null
+            ? SipViaRewriter.InsertTopVia(request, via, _options.Parser)
+            : SipViaRewriter.ReplaceTopVia(request, via, _options.Parser);
+        if (fast is not null) return fast;
         var builder = SipRequestBuilder.From(request);
         if (top is not null) ReplaceVias(builder, request.Via, via, skipTop: true);
         else builder.PrependVia(via);
         return builder.Build();
+    }
+
+    /// <summary>
+    /// The host and port this endpoint uses in its Via sent-by toward <paramref name="destination"/>
+    /// — also what a Contact should carry (the listening port, and <see cref="SipEndpointOptions.ViaHost"/>
+    /// or the local address that routes to the peer).
+    /// </summary>
+    public (string Host, int Port) GetLocalAddress(SipDestination destination)
+    {
+        var local = _transports.LocalFor(destination.Protocol, destination.EndPoint)
+            ?? throw new InvalidOperationException($"No {destination.Protocol} listener.");
+        return (ViaHostFor(local, destination.EndPoint.Address), local.Port);
     }
 
     private string ViaHostFor(IPEndPoint local, IPAddress remote)
@@ -210,6 +241,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         if (!SipParser.TryParse(data, flow.Protocol.IsReliable(), out var parsed, out var error, _options.Parser))
         {
             Interlocked.Increment(ref _dropped);
+            _metrics.Dropped(flow.Protocol.ToViaToken(), "parse");
             if (error.Kind == SipParseErrorKind.Incomplete && message.IndexOfAnyExcept("\r\n"u8) < 0) return; // stray CRLFs (keep-alive on UDP)
             _logger.LogWarning("Malformed SIP message from {Flow} ({Bytes} bytes): {Reason}", flow, message.Length, error.Reason);
             if (error.TryCreateResponse(_options.WarnAgent, out var builder))
@@ -218,6 +250,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
             }
             return;
         }
+        _metrics.Received(flow.Protocol.ToViaToken(), parsed.IsRequest);
         using var scope = BeginCallScope(parsed.CallId);
         try
         {
@@ -235,8 +268,14 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         if (request.ValidateHeaders() is { } problem)
         {
             Interlocked.Increment(ref _dropped);
+            _metrics.Dropped(flow.Protocol.ToViaToken(), "invalid");
             _logger.LogWarning("Invalid {Method} from {Flow}: {Problem}", request.Method, flow, problem);
             if (request.Method == SipMethods.Ack) return; // never answer an ACK (§17)
+            if (!CanFormResponse(request))
+            {
+                _logger.LogWarning("No 400 can be formed (Via, From, To, Call-ID or CSeq missing); dropped");
+                return;
+            }
             SipResponseBuilder? builder = null;
             try { builder = SipResponseBuilder.CreateErrorResponse(request, 400, problem, _options.WarnAgent); }
             catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
@@ -249,15 +288,40 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         _layer.OnRequest(StampVia(request, flow), flow);
     }
 
+    /// <summary>§8.2.6.2: a response copies Via, From, To, Call-ID and CSeq; without them there is nothing to answer with.</summary>
+    private static bool CanFormResponse(SipRequest request) =>
+        request.HasHeader(SipHeaderNames.Via) && request.HasHeader(SipHeaderNames.From) && request.HasHeader(SipHeaderNames.To)
+        && request.HasHeader(SipHeaderNames.CallId) && request.HasHeader(SipHeaderNames.CSeq);
+
     private void OnResponse(SipResponse response, SipFlow flow)
     {
         if (response.ValidateHeaders() is { } problem)
         {
             Interlocked.Increment(ref _dropped);
+            _metrics.Dropped(flow.Protocol.ToViaToken(), "invalid");
             _logger.LogWarning("Invalid {Code} response from {Flow} dropped: {Problem}", response.StatusCode, flow, problem);
             return;
         }
+        if (!IsOurSentByPort(response.TopVia!))
+        {
+            // §18.1.2: a response whose top Via we did not write is discarded.
+            Interlocked.Increment(ref _dropped);
+            _metrics.Dropped(flow.Protocol.ToViaToken(), "not-ours");
+            _logger.LogInformation("Response {Code} from {Flow} has a top Via that is not ours ({Via}); discarded", response.StatusCode, flow, response.TopVia);
+            return;
+        }
         _layer.OnResponse(response, flow);
+    }
+
+    /// <summary>Our Vias always carry the port of one of our listeners (hosts may be spelled several ways, ports not).</summary>
+    private bool IsOurSentByPort(ViaHeader via)
+    {
+        int port = via.Port ?? 5060;
+        foreach (var bound in _transports.BoundEndPoints)
+        {
+            if (bound.EndPoint.Port == port) return true;
+        }
+        return false;
     }
 
     /// <summary>
@@ -265,7 +329,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
     /// RFC 3581 §4: when the Via has an empty <c>rport</c>, fill in the source port and always add
     /// <c>received</c>. Responses copy the Via, so they carry both back (and are routed by them).
     /// </summary>
-    private static SipRequest StampVia(SipRequest request, SipFlow flow)
+    private SipRequest StampVia(SipRequest request, SipFlow flow)
     {
         var via = request.TopVia!;
         var source = flow.Remote.Address;
@@ -274,6 +338,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         if (!addReceived) return request;
         var stamped = via.WithParameter("received", source.ToString());
         if (fillRPort) stamped = stamped.WithParameter("rport", flow.Remote.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (SipViaRewriter.ReplaceTopVia(request, stamped, _options.Parser) is { } fast) return fast;
         var builder = SipRequestBuilder.From(request);
         ReplaceVias(builder, request.Via, stamped, skipTop: true);
         return builder.Build();
@@ -316,6 +381,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         return port == flow.Remote.Port ? flow : SipTransportManager.Redirect(flow, new IPEndPoint(flow.Remote.Address, port));
     }
 
+    // No scope object at all when nothing would log (the benchmark's and tests' null logger).
     private IDisposable? BeginCallScope(string? callId) =>
-        callId is null ? null : _logger.BeginScope("Call-ID {CallId}", callId);
+        callId is null || !_logger.IsEnabled(LogLevel.Critical) ? null : _logger.BeginScope("Call-ID {CallId}", callId);
 }

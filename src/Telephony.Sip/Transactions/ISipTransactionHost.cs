@@ -21,6 +21,9 @@ internal interface ISipTransactionHost
     /// <summary>Removes the transaction from the table (it reached Terminated).</summary>
     void Terminated(SipTransaction transaction);
 
+    /// <summary>A client transaction failed (Timer B/F/C or transport); it already reported a local 408/503 to its TU.</summary>
+    void ClientTransactionFailed(SipClientTransaction transaction, SipTransactionError error);
+
     /// <summary>Timer H fired or the transport failed for a server transaction (§17.2.1, §17.2.4).</summary>
     void ServerTransactionFailed(SipServerTransaction transaction, SipTransactionError error);
 

@@ -43,6 +43,15 @@ public abstract class SipClientTransaction : SipTransaction
     /// <summary>A response matched this transaction (§17.1.3).</summary>
     internal abstract void OnResponse(SipResponse response);
 
+    /// <summary>The TCP connection closed: fail only if nothing was heard yet (see the layer).</summary>
+    internal void OnConnectionLost(Exception error)
+    {
+        lock (Gate) // re-entered by OnTransportError: the check and the failure are one step
+        {
+            if (State is SipTransactionState.Calling or SipTransactionState.Trying) OnTransportError(error);
+        }
+    }
+
     private protected void MarkProvisional() => _provisional.TrySetResult();
 
     private protected void DeliverProvisional(SipResponse response)
@@ -61,6 +70,7 @@ public abstract class SipClientTransaction : SipTransaction
         var (code, reason) = error == SipTransactionError.Timeout ? (408, "Request Timeout") : (503, "Service Unavailable");
         Log(LogLevel.Information, "failed: {Error}", error);
         _final.TrySetResult(SipTxnMessages.LocalResponse(Request, code, reason));
+        Host.ClientTransactionFailed(this, error);
     }
 }
 

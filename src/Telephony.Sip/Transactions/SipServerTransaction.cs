@@ -21,6 +21,9 @@ public abstract class SipServerTransaction : SipTransaction
     /// <summary>The last response sent (null until the TU or the transaction answered).</summary>
     public SipResponse? LastResponse { get; private protected set; }
 
+    /// <summary>True when a CANCEL matched this INVITE before its final response (§9.2); the 487 already went out.</summary>
+    public bool IsCancelled { get; private protected set; }
+
     /// <summary>True once a final (≥ 200) response went out.</summary>
     public bool HasFinalResponse => LastResponse is { StatusCode: >= 200 };
 
@@ -66,9 +69,6 @@ internal sealed class InviteServerTransaction : SipServerTransaction
         : base(host, request, flow, key, SipTransactionState.Proceeding)
     {
     }
-
-    /// <summary>Set when a CANCEL matched (§9.2).</summary>
-    public bool Cancelled { get; private set; }
 
     internal void Start()
     {
@@ -133,9 +133,18 @@ internal sealed class InviteServerTransaction : SipServerTransaction
     {
         lock (Gate)
         {
-            // Proceeding: resend the last provisional; Completed: the final. Accepted and
-            // Confirmed absorb the INVITE (RFC 6026 §8.6).
-            if (State is SipTransactionState.Proceeding or SipTransactionState.Completed) Retransmit();
+            // Proceeding: resend the last provisional (a 100 Trying at once if the TU has not
+            // answered yet); Completed: the final. Accepted and Confirmed absorb the INVITE
+            // (RFC 6026 §8.6).
+            if (State == SipTransactionState.Proceeding && LastResponse is null)
+            {
+                _tryingTimer?.Cancel();
+                Transmit(SipTxnMessages.LocalResponse(Request, 100, "Trying"));
+            }
+            else if (State is SipTransactionState.Proceeding or SipTransactionState.Completed)
+            {
+                Retransmit();
+            }
         }
     }
 
@@ -169,7 +178,7 @@ internal sealed class InviteServerTransaction : SipServerTransaction
         lock (Gate)
         {
             if (State != SipTransactionState.Proceeding) return false;
-            Cancelled = true;
+            IsCancelled = true;
             // Keep the To tag of an earlier provisional so the 487 belongs to the same early dialog.
             var tag = LastResponse?.To?.Tag;
             return TrySendResponse(SipTxnMessages.LocalResponse(Request, 487, "Request Terminated", tag));

@@ -33,16 +33,17 @@ internal sealed class SipTransactionLayer : ISipTransactionHost
     }
 
     /// <summary>
-    /// A TCP connection closed: client transactions still waiting for a response on it can never
-    /// get one (the server answers on the same connection), so they fail now as a transport error
-    /// (§17.1.4) instead of at Timer B/F.
+    /// A TCP connection closed. Client transactions on it that have heard nothing yet (Calling,
+    /// Trying) fail now as a transport error (§17.1.4) instead of at Timer B/F: the peer most likely
+    /// never took the request (e.g. it refused the connection over its limit). Transactions that
+    /// already got a provisional stay: §18.2.2 lets the server answer on a new connection.
     /// </summary>
     private void OnConnectionClosed(SipTcpConnection connection)
     {
         foreach (var tx in _client.Values)
         {
             if (ReferenceEquals(tx.Flow.Channel, connection))
-                tx.OnTransportError(new SipTransportException($"TCP connection to {connection.Remote} closed ({connection.CloseReason})."));
+                tx.OnConnectionLost(new SipTransportException($"TCP connection to {connection.Remote} closed ({connection.CloseReason})."));
         }
     }
 
@@ -50,8 +51,17 @@ internal sealed class SipTransactionLayer : ISipTransactionHost
     public SipTimerSettings TimerSettings { get; }
     public ILogger Logger { get; }
 
+    /// <summary>(side, error) when a transaction fails; for metrics.</summary>
+    public event Action<string, string>? TransactionFailed;
+
     public int ClientCount => _client.Count;
     public int ServerCount => _server.Count;
+
+    /// <summary>The endpoint stops: every client transaction still waiting completes with a local 503 so no TU awaits forever.</summary>
+    public void FailAllClientTransactions()
+    {
+        foreach (var tx in _client.Values) tx.OnTransportError(new SipTransportException("The SIP endpoint stopped."));
+    }
 
     // ---------- keys ----------
 
@@ -137,7 +147,8 @@ internal sealed class SipTransactionLayer : ISipTransactionHost
             OnCancel(tx, key, tu);
             return;
         }
-        Invoke(() => tu.OnRequest(tx));
+        try { tu.OnRequest(tx); }
+        catch (Exception ex) { Logger.LogError(ex, "Transaction user failed on {Method}", request.Method); }
     }
 
     /// <summary>§9.2: CANCEL matches the INVITE server transaction with the same key but method INVITE.</summary>
@@ -181,7 +192,15 @@ internal sealed class SipTransactionLayer : ISipTransactionHost
             ? new InviteClientTransaction(this, request, bytes, flow, key, onProvisional)
             : new NonInviteClientTransaction(this, request, bytes, flow, key, onProvisional);
         if (!_client.TryAdd(key, tx)) throw new InvalidOperationException($"A client transaction with branch {key.Branch} and method {key.Method} already exists.");
-        tx.Start();
+        try
+        {
+            tx.Start();
+        }
+        catch
+        {
+            Terminated(tx); // e.g. the endpoint was stopped meanwhile: leave no orphan in the table
+            throw;
+        }
         return tx;
     }
 
@@ -270,8 +289,12 @@ internal sealed class SipTransactionLayer : ISipTransactionHost
         }
     }
 
+    public void ClientTransactionFailed(SipClientTransaction transaction, SipTransactionError error) =>
+        TransactionFailed?.Invoke("client", error == SipTransactionError.Timeout ? "timeout" : "transport");
+
     public void ServerTransactionFailed(SipServerTransaction transaction, SipTransactionError error)
     {
+        TransactionFailed?.Invoke("server", error == SipTransactionError.Timeout ? "timeout" : "transport");
         var tu = _tu();
         Invoke(() => tu.OnServerTransactionFailed(transaction, error));
     }

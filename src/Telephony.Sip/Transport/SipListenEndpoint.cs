@@ -8,7 +8,7 @@ namespace Telephony.Sip.Transport;
 /// One configured listening address: a protocol and an IP endpoint. Written in configuration as
 /// <c>udp:127.0.0.1:5060</c>, <c>tcp:0.0.0.0:5060</c>, <c>[::1]:5060</c> or <c>127.0.0.1:5060</c>
 /// (no prefix = both UDP and TCP, see <see cref="ParseList"/>). Port 0 lets the OS choose; the
-/// bound port is then on <see cref="SipEndpointListener.LocalEndPoint"/>.
+/// bound port is then in <c>SipEndpoint.LocalEndPoints</c>.
 /// </summary>
 public readonly record struct SipListenEndpoint(SipTransportProtocol Protocol, IPEndPoint EndPoint)
 {

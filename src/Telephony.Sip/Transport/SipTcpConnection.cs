@@ -151,30 +151,25 @@ internal sealed class SipTcpConnection : IAsyncDisposable
     {
         while (!buffer.IsEmpty)
         {
-            // RFC 5626 §4.4.1 keep-alive: CRLFCRLF ping → CRLF pong. A lone CRLF before a message is
-            // ignored (§7.5); wait for more bytes to tell the two apart.
-            if (buffer.FirstSpan[0] == (byte)'\r' || buffer.FirstSpan[0] == (byte)'\n')
+            // RFC 5626 §4.4.1 keep-alive: CRLFCRLF ping → CRLF pong. Other CRLFs before a message
+            // are ignored (§7.5). A partial ping waits for more bytes (without starting the
+            // message deadline: see the end of the loop).
+            byte first = buffer.FirstSpan[0];
+            if (first is (byte)'\r' or (byte)'\n')
             {
                 Span<byte> head = stackalloc byte[4];
                 int have = (int)Math.Min(4, buffer.Length);
                 buffer.Slice(0, have).CopyTo(head);
-                if (have >= 4 && head.SequenceEqual("\r\n\r\n"u8))
+                if (have == 4 && head.SequenceEqual("\r\n\r\n"u8))
                 {
                     buffer = buffer.Slice(4);
                     _ = SendPongAsync();
                     continue;
                 }
-                if (have >= 2 && head[..2].SequenceEqual("\r\n"u8) && (have < 3 || head[2] != (byte)'\r'))
-                {
-                    buffer = buffer.Slice(2);
-                    continue;
-                }
-                if (head[0] == (byte)'\n')
-                {
-                    buffer = buffer.Slice(1);
-                    continue;
-                }
-                if (have < 4) break; // "\r", "\r\n\r": need more
+                if (have < 4 && "\r\n\r\n"u8.StartsWith(head[..have])) break;
+                int skip = head[..have].IndexOfAnyExcept("\r\n"u8);
+                buffer = buffer.Slice(skip < 0 ? have : skip);
+                continue;
             }
 
             var frame = SipFraming.Frame(buffer, _parserOptions);

@@ -354,7 +354,7 @@ public sealed partial class SipCall
     {
         try
         {
-            var destination = await SipDestinationResolver.ResolveAsync(NextHopOf(ack), _ua.Options.DefaultTransport).ConfigureAwait(false);
+            var destination = await UaDestinations.ResolveAsync(NextHopOf(ack), _ua.Options.DefaultTransport).ConfigureAwait(false);
             await _ua.Endpoint.SendStatelessAsync(ack, destination).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SipTransportException or System.Net.Sockets.SocketException or ArgumentException)
@@ -802,6 +802,42 @@ public sealed partial class SipCall
     }
 
     /// <summary>
+    /// Sends UPDATE (RFC 3311) as a target refresh, with a new offer when <paramref name="sdp"/> is not empty;
+    /// a 2xx updates the remote target and, with a body, <see cref="RemoteSdp"/>. Returns the final response.
+    /// </summary>
+    public async Task<SipResponse> UpdateAsync(ReadOnlyMemory<byte> sdp = default)
+    {
+        var (tx, dialog) = await Invoke(async () =>
+        {
+            var d = RequireEstablished();
+            if (!sdp.IsEmpty)
+            {
+                LocalSdp = sdp;
+            }
+            var t = await StartInDialogAsync(d, SipMethods.Update, b => b.AddContact(_ua.ContactFor(DestinationProtocol(d))), sdp, "application/sdp").ConfigureAwait(false);
+            return (t, d);
+        }).ConfigureAwait(false);
+        var response = await tx.FinalResponse.ConfigureAwait(false);
+        await Invoke(() =>
+        {
+            if (response.IsSuccess && State != CallState.Ended)
+            {
+                if (response.Contacts.Count > 0)
+                {
+                    dialog.UpdateRemoteTarget(response.Contacts[0].ToString());
+                }
+                if (IsSdp(response))
+                {
+                    RemoteSdp = response.Body;
+                    Emit(new RemoteSdpChanged(response.Body));
+                }
+            }
+            return Task.FromResult(true);
+        }).ConfigureAwait(false);
+        return response;
+    }
+
+    /// <summary>
     /// Asks the peer to call <paramref name="referTo"/> (REFER, RFC 3515); with <paramref name="replacing"/> an
     /// attended transfer: the Refer-To carries Replaces naming that call's dialog (RFC 3891). Progress arrives
     /// as <see cref="TransferProgress"/> events. Returns the REFER's final response (202 when accepted).
@@ -905,7 +941,7 @@ public sealed partial class SipCall
             b.SetBody(body, contentType);
         }
         var request = b.Build();
-        var destination = await SipDestinationResolver.ResolveAsync(NextHopOf(request), _ua.Options.DefaultTransport).ConfigureAwait(false);
+        var destination = await UaDestinations.ResolveAsync(NextHopOf(request), _ua.Options.DefaultTransport).ConfigureAwait(false);
         return await _ua.Endpoint.StartRequestAsync(request, destination).ConfigureAwait(false);
     }
 

@@ -27,7 +27,6 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
 
     private readonly ConcurrentDictionary<string, SipCall> _calls = new(StringComparer.Ordinal);
     private readonly Channel<SipCall> _incoming = Channel.CreateBounded<SipCall>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.Wait });
-    private readonly ConcurrentDictionary<IPAddress, IPAddress> _localForRemote = new();
     private readonly bool _ownsEndpoint;
 
     /// <summary>Attaches a UA to an endpoint (it becomes the endpoint's transaction user).</summary>
@@ -86,18 +85,20 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
     /// </summary>
     public Func<SipServerTransaction, bool>? RequestFilter { get; set; }
 
-    /// <summary>The listener address we advertise in Contact for a transport.</summary>
+    /// <summary>
+    /// Our Contact for requests/responses exchanged with <paramref name="remote"/> over <paramref name="protocol"/>:
+    /// the listener's port and the host the endpoint puts in its Via (or <see cref="SipUserAgentOptions.ContactHost"/>).
+    /// Falls back to another transport's listener when there is none for <paramref name="protocol"/>.
+    /// </summary>
     public NameAddress ContactFor(SipTransportProtocol protocol, IPAddress? remote = null)
     {
-        var listener = Endpoint.LocalEndPoints.FirstOrDefault(e => e.Protocol == protocol);
-        if (listener.EndPoint is null)
+        if (!Endpoint.LocalEndPoints.Any(e => e.Protocol == protocol))
         {
-            listener = Endpoint.LocalEndPoints.First();
-            protocol = listener.Protocol;
+            protocol = Endpoint.LocalEndPoints[0].Protocol;
         }
-        string host = Options.ContactHost ?? HostFor(listener.EndPoint.Address, remote ?? IPAddress.Loopback);
+        var (host, port) = Endpoint.GetLocalAddress(new SipDestination(protocol, new IPEndPoint(remote ?? IPAddress.Loopback, 5060)));
         var user = (SipUri.TryParse(Options.LocalUri, out var aor, out _) ? aor!.User : null) ?? "ua";
-        var uri = new SipUri(host, user, listener.EndPoint.Port);
+        var uri = new SipUri(Options.ContactHost ?? host, user, port);
         if (protocol != SipTransportProtocol.Udp)
         {
             uri = uri.WithParameter("transport", protocol.ToViaToken().ToLowerInvariant());
@@ -105,33 +106,11 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
         return new NameAddress(uri);
     }
 
-    private string HostFor(IPAddress bound, IPAddress remote)
-    {
-        var address = bound;
-        if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
-        {
-            address = _localForRemote.GetOrAdd(remote, static r =>
-            {
-                try
-                {
-                    using var probe = new Socket(r.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-                    probe.Connect(r, 9);
-                    return ((IPEndPoint)probe.LocalEndPoint!).Address;
-                }
-                catch (SocketException)
-                {
-                    return IPAddress.Loopback;
-                }
-            });
-        }
-        return address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
-    }
-
     // ------------------------------------------------------------ sending
 
     /// <summary>Where a request for <paramref name="requestUri"/> goes: the outbound proxy when configured, else the URI itself.</summary>
     public ValueTask<SipDestination> ResolveAsync(AddressUri requestUri, CancellationToken cancellationToken = default) =>
-        SipDestinationResolver.ResolveAsync(Options.OutboundProxy is { } proxy ? SipUri.Parse(proxy) : requestUri, Options.DefaultTransport, cancellationToken);
+        UaDestinations.ResolveAsync(Options.OutboundProxy is { } proxy ? SipUri.Parse(proxy) : requestUri, Options.DefaultTransport, cancellationToken);
 
     /// <summary>
     /// Starts an out-of-dialog request: Request-URI, From (ours, new tag), To, new Call-ID, CSeq 1,
@@ -152,7 +131,8 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
     /// <summary>
     /// Sends an out-of-dialog request and returns its final response. A 401/407 is answered once with
     /// our credentials (same Call-ID and tags, CSeq + 1, new branch; §22.2), and again if the nonce was stale.
-    /// Transaction timeouts come back as a local 408, transport failures as 503 (§8.1.3.1).
+    /// Transaction timeouts come back as a local 408 and send failures as 503 (§8.1.3.1); a TCP connection
+    /// that cannot be opened at all throws <see cref="SipTransportException"/>.
     /// </summary>
     public async Task<SipResponse> SendRequestAsync(SipRequest request, Action<SipResponse>? onProvisional = null, CancellationToken cancellationToken = default)
     {
@@ -286,10 +266,28 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
 
     // ------------------------------------------------------------ receiving (ISipTransactionUser)
 
+    /// <summary>The §8.2 checks applied to every request before it is handled (what we support).</summary>
+    public static UasPolicy Policy { get; } = new()
+    {
+        Extensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "replaces" },
+        AcceptedContentTypes = ["application/sdp", DtmfRelay.ContentType, "application/dtmf", SipFrag.ContentType, "text/plain"],
+        WarnAgent = "telephony",
+    };
+
     /// <inheritdoc />
     public void OnRequest(SipServerTransaction transaction)
     {
         var request = transaction.Request;
+        var verdict = UasRequestCheck.Check(request, Policy);
+        if (!verdict.IsAccepted)
+        {
+            LogRefused(Logger, request.Method, verdict.ToString());
+            if (verdict.CanRespond && verdict.CreateResponse(request, Policy.WarnAgent) is { } refusal)
+            {
+                Respond(transaction, refusal);
+            }
+            return;
+        }
         if (request.To?.Tag is not null)
         {
             if (_calls.TryGetValue(request.CallId ?? string.Empty, out var call))
@@ -440,16 +438,22 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        foreach (var call in _calls.Values)
+        var calls = _calls.Values.ToList();
+        foreach (var call in calls)
         {
             call.Post(call.AbortAsync);
         }
         _incoming.Writer.TryComplete();
+        // Give the calls a moment to send their BYEs before the sockets close.
+        await Task.WhenAny(Task.WhenAll(calls.Select(c => c.Completion)), Task.Delay(TimeSpan.FromSeconds(2), Time)).ConfigureAwait(false);
         if (_ownsEndpoint)
         {
             await Endpoint.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} refused by the UAS checks: {Verdict}")]
+    private static partial void LogRefused(ILogger logger, string method, string verdict);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Code} to {Method} not sent: the transaction has moved on")]
     private static partial void LogResponseNotSent(ILogger logger, int code, string method);

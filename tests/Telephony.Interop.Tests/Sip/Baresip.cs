@@ -54,13 +54,14 @@ internal sealed class Baresip : IDisposable
             .ToString();
         File.WriteAllText(Path.Combine(dir, "config"), config);
         File.WriteAllText(Path.Combine(dir, "accounts"), account + "\n");
-        var args = new List<string> { "-f", dir, "-t", quitAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        // stdbuf: baresip's stdout is block-buffered into a pipe; line buffering lets the test follow it.
+        var args = new List<string> { "-oL", "-eL", "baresip", "-f", dir, "-t", quitAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         foreach (var c in commands)
         {
             args.Add("-e");
             args.Add(c);
         }
-        return new Baresip(dir, sipPort, consPort, PeerProcess.Start("baresip", args, dir));
+        return new Baresip(dir, sipPort, consPort, PeerProcess.Start("stdbuf", args, dir));
     }
 
     /// <summary>Sends one command to the cons socket (e.g. "/hangup").</summary>

@@ -22,7 +22,7 @@ namespace Telephony.LoadGen.Media;
 /// </summary>
 internal static class MediaLoadTest
 {
-    public const string Help = "--calls N --seconds S [--record] [--warmup S] [--sockets K] [--bind 127.0.0.1] [--ports 40000-59999]";
+    public const string Help = "--calls N --seconds S [--record | --separate-relay [--relay-default-runtime]] [--warmup S] [--sockets K] [--bind 127.0.0.1] [--ports 40000-59999]";
 
     private const int FrameMs = 20;
     private const int PayloadBytes = 160;
@@ -32,7 +32,7 @@ internal static class MediaLoadTest
     public static async Task<int> RunAsync(string[] args)
     {
         int calls = 100, seconds = 20, warmup = 2, sockets = 4;
-        bool record = false;
+        bool record = false, separate = false, tunedRelay = true;
         var bind = IPAddress.Loopback;
         int portMin = 40000, portMax = 59999;
         for (int i = 0; i < args.Length; i++)
@@ -44,6 +44,8 @@ internal static class MediaLoadTest
                 case "--seconds": seconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--warmup": warmup = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--record": record = true; break;
+                case "--separate-relay": separate = true; break;
+                case "--relay-default-runtime": tunedRelay = false; break;
                 case "--sockets": sockets = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--bind": bind = IPAddress.Parse(Next()); break;
                 case "--ports":
@@ -57,7 +59,13 @@ internal static class MediaLoadTest
             }
         }
 
-        Console.WriteLine($"media load: {calls} bridged calls, {seconds} s measured after {warmup} s warm-up, record={record}, {Environment.ProcessorCount} cores");
+        if (record && separate)
+        {
+            Console.Error.WriteLine("--record and --separate-relay do not combine (the recorder lives in the relay process)");
+            return 2;
+        }
+
+        Console.WriteLine($"media load: {calls} bridged calls, {seconds} s measured after {warmup} s warm-up, record={record}, separate relay process={separate}, {Environment.ProcessorCount} cores");
         if (File.Exists("/proc/loadavg"))
         {
             Console.WriteLine($"machine load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
@@ -86,9 +94,39 @@ internal static class MediaLoadTest
         }
 
         var format = new BridgeLegFormat { EncodingName = "PCMU", AudioPayloadType = 0, TelephoneEventPayloadType = 101, TelephoneEventPayloadTypes = [101] };
+        Process? relay = null;
         try
         {
-            for (int c = 0; c < calls; c++)
+            if (separate)
+            {
+                relay = StartRelayProcess(calls, bind, portMin, portMax, callerSockets, agentSockets, tunedRelay);
+                Console.WriteLine(tunedRelay
+                    ? "relay runtime: DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1, DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0"
+                    : "relay runtime: .NET defaults");
+                for (int c = 0; c < calls; c++)
+                {
+                    string? line = await relay.StandardOutput.ReadLineAsync().ConfigureAwait(false);
+                    var f = line?.Split(' ');
+                    if (f is not { Length: 3 } || f[0] != "CALL")
+                    {
+                        Console.Error.WriteLine($"relay process: unexpected '{line}': {await relay.StandardError.ReadToEndAsync().ConfigureAwait(false)}");
+                        return 1;
+                    }
+
+                    var leg0 = new IPEndPoint(bind, int.Parse(f[1], CultureInfo.InvariantCulture));
+                    var leg1 = new IPEndPoint(bind, int.Parse(f[2], CultureInfo.InvariantCulture));
+                    phones.Add(new Phone(phones.Count, callerSockets[c % sockets].Socket, leg0));
+                    phones.Add(new Phone(phones.Count, agentSockets[c % sockets].Socket, leg1));
+                }
+
+                if (await relay.StandardOutput.ReadLineAsync().ConfigureAwait(false) != "READY")
+                {
+                    Console.Error.WriteLine("relay process did not get ready");
+                    return 1;
+                }
+            }
+
+            for (int c = 0; c < (separate ? 0 : calls); c++)
             {
                 var leg0 = RtpSession.TryOpen(pool, options, out string? e0);
                 var leg1 = RtpSession.TryOpen(pool, options, out string? e1);
@@ -140,9 +178,13 @@ internal static class MediaLoadTest
             sender.Start();
             await Task.Delay(TimeSpan.FromSeconds(warmup)).ConfigureAwait(false);
             cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            relay?.Refresh();
+            var relayCpuBefore = relay?.TotalProcessorTime ?? TimeSpan.Zero;
             var wallBefore = Stopwatch.GetTimestamp();
             sender.Join();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+            relay?.Refresh();
+            var relayCpu = (relay?.TotalProcessorTime ?? TimeSpan.Zero) - relayCpuBefore;
             var wall = Stopwatch.GetElapsedTime(wallBefore);
             await Task.Delay(1000).ConfigureAwait(false); // let the last packets arrive
             foreach (var r in callerSockets.Concat(agentSockets))
@@ -155,13 +197,25 @@ internal static class MediaLoadTest
             double loss = sent == 0 ? 0 : 100.0 * (sent - received) / sent;
             double maxLate = phones.Count == 0 ? 0 : Phone.MaxSenderLatenessMs;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"packets sent {sent}, received {received}, loss {loss:F3} % ({sent / Math.Max(1, seconds) / 1000.0:F1} k/s each way through the relay)"));
+                $"packets sent {sent}, received {received}, loss {loss:F3} % ({sent / Math.Max(1, seconds) / 1000.0:F1} k packets/s relayed in total)"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"added jitter |D| (RFC 3550 transit difference of consecutive packets): p50 {histogram.Percentile(0.50):F3} ms, p99 {histogram.Percentile(0.99):F3} ms, max {histogram.Max:F3} ms"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"one-way transit generator→relay→receiver: p50 {transit.Percentile(0.50):F3} ms, p99 {transit.Percentile(0.99):F3} ms, max {transit.Max:F3} ms"));
+            long dropped = bridges.Sum(b => b.Dropped(0) + b.Dropped(1));
+            if (relay is not null)
+            {
+                await relay.StandardInput.WriteLineAsync("STOP").ConfigureAwait(false);
+                string? last = await relay.StandardOutput.ReadLineAsync().ConfigureAwait(false);
+                dropped = last is not null && last.StartsWith("DROPPED ", StringComparison.Ordinal) ? long.Parse(last[8..], CultureInfo.InvariantCulture) : -1;
+                await relay.WaitForExitAsync().ConfigureAwait(false);
+                double relayCores = relayCpu.TotalSeconds / wall.TotalSeconds;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"relay process CPU {relayCores:F2} cores for {calls} calls ({calls / Math.Max(relayCores, 1e-9):F0} calls' worth of relaying per fully used core, {relayCpu.TotalMilliseconds * 1000 / Math.Max(1, received):F1} µs CPU per relayed packet)"));
+            }
+
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"process CPU {cpu.TotalSeconds / wall.TotalSeconds:F2} cores of {Environment.ProcessorCount} (generator + relay + receivers); sender max lateness {maxLate:F1} ms; relay dropped {bridges.Sum(b => b.Dropped(0) + b.Dropped(1))}"));
+                $"{(separate ? "generator" : "process")} CPU {cpu.TotalSeconds / wall.TotalSeconds:F2} cores of {Environment.ProcessorCount}{(separate ? "" : " (generator + relay + receivers)")}; sender max lateness {maxLate:F1} ms; relay dropped {dropped}"));
             if (record)
             {
                 var durations = recorders.Select(r => r.Recorder.Duration.TotalSeconds).ToList();
@@ -175,6 +229,12 @@ internal static class MediaLoadTest
         }
         finally
         {
+            if (relay is { HasExited: false })
+            {
+                relay.Kill();
+            }
+
+            relay?.Dispose();
             foreach (var b in bridges)
             {
                 b.Dispose();
@@ -196,6 +256,45 @@ internal static class MediaLoadTest
                 Directory.Delete(recordDir, recursive: true);
             }
         }
+    }
+
+    private static Process StartRelayProcess(int calls, IPAddress bind, int portMin, int portMax, Receiver[] callers, Receiver[] agents, bool tuned)
+    {
+        // Run this same program again as "media-relay" (apphost, or "dotnet <dll>").
+        string host = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(host)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (tuned)
+        {
+            // The settings a relay node should run with: socket continuations run on the epoll
+            // thread (no thread-pool hop per packet; our handlers never block), and idle
+            // thread-pool workers do not spin. Both are environment-only runtime settings.
+            start.Environment["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1";
+            start.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
+        }
+
+        if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            start.ArgumentList.Add(typeof(MediaLoadTest).Assembly.Location);
+        }
+
+        foreach (string a in new[]
+                 {
+                     "media-relay", "--calls", calls.ToString(CultureInfo.InvariantCulture), "--bind", bind.ToString(),
+                     "--ports", $"{portMin}-{portMax}",
+                     "--callers", string.Join(',', callers.Select(r => r.LocalEndPoint.ToString())),
+                     "--agents", string.Join(',', agents.Select(r => r.LocalEndPoint.ToString())),
+                 })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        return Process.Start(start) ?? throw new InvalidOperationException("could not start the relay process");
     }
 
     // One thread paces every phone: 20 ms frames split in 1 ms slots so packets are spread

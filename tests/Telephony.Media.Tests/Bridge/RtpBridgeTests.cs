@@ -3,6 +3,7 @@ using Telephony.Media.Bridge;
 using Telephony.Media.Codecs;
 using Telephony.Media.Ports;
 using Telephony.Media.Rtp;
+using Telephony.Media.Sdp;
 using Telephony.Media.Tests.Rtp;
 
 namespace Telephony.Media.Tests.Bridge;
@@ -228,8 +229,8 @@ public class RtpBridgeTests
         var a = new ToyCodec("TOYA", 0, 0x00);
         var b = new ToyCodec("TOYB", 8, 0x55);
         using var bridge = new RtpBridge(
-            rig.Leg0, new BridgeLegFormat { EncodingName = a.EncodingName, AudioPayloadType = 0, Codec = a },
-            rig.Leg1, new BridgeLegFormat { EncodingName = b.EncodingName, AudioPayloadType = 8, Codec = b });
+            rig.Leg0, new BridgeLegFormat { EncodingName = a.EncodingName, AudioPayloadType = 0, CodecFactory = () => a },
+            rig.Leg1, new BridgeLegFormat { EncodingName = b.EncodingName, AudioPayloadType = 8, CodecFactory = () => b });
         rig.Caller.Send(rig.Leg0.LocalRtpEndPoint, 0, 1, 160, 5, [1, 2, 3, 0x80]);
         var p = Read(rig.Agent);
         Assert.That(p.Pt, Is.EqualTo(8));
@@ -246,8 +247,8 @@ public class RtpBridgeTests
     {
         await using var rig = new Rig();
         using var bridge = new RtpBridge(
-            rig.Leg0, new BridgeLegFormat { EncodingName = "PCMU", AudioPayloadType = 0, Codec = PcmuCodec.Instance },
-            rig.Leg1, new BridgeLegFormat { EncodingName = "PCMA", AudioPayloadType = 8, Codec = PcmaCodec.Instance });
+            rig.Leg0, new BridgeLegFormat { EncodingName = "PCMU", AudioPayloadType = 0, CodecFactory = () => PcmuCodec.Instance },
+            rig.Leg1, new BridgeLegFormat { EncodingName = "PCMA", AudioPayloadType = 8, CodecFactory = () => PcmaCodec.Instance });
         short[] tone = Enumerable.Range(0, 160).Select(i => (short)(8000 * Math.Sin(2 * Math.PI * 1000 * i / 8000))).ToArray();
         var ulaw = new byte[160];
         PcmuCodec.Instance.Encode(tone, ulaw);
@@ -260,5 +261,96 @@ public class RtpBridgeTests
         {
             Assert.That((int)decoded[i], Is.EqualTo((int)tone[i]).Within((Math.Abs((int)tone[i]) / 8) + 64), $"sample {i}");
         }
+    }
+
+    [Test]
+    public async Task The_relay_path_allocates_nothing_per_packet()
+    {
+        await using var leg0 = RtpSession.TryOpen(Pool, new RtpSessionOptions(), out _)!;
+        await using var leg1 = RtpSession.TryOpen(Pool, new RtpSessionOptions(), out _)!;
+        using var sink = new TestPhone();
+        var caller = new IPEndPoint(IPAddress.Loopback, 9);
+        leg0.SetRemote(caller);
+        leg1.SetRemote(sink.EndPoint);
+        using var bridge = new RtpBridge(leg0, Pcmu(101), leg1, Pcmu(96), new RecordingTapThatCopiesNothing());
+        var from = caller.Serialize();
+        var packet = new byte[12 + 160];
+
+        void Relay(int count, ushort start)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                ushort seq = (ushort)(start + i);
+                RtpWriter.Write(packet, new RtpHeader { PayloadType = i % 10 == 0 ? 101 : 0, SequenceNumber = seq, Timestamp = seq * 160u, Ssrc = 7 }, []);
+                leg0.ProcessRtp(packet, from, System.Diagnostics.Stopwatch.GetTimestamp());
+            }
+        }
+
+        void Drain()
+        {
+            while (sink.Receive(0) is not null)
+            {
+                // keep the sink's socket buffer from filling
+            }
+        }
+
+        for (int round = 0; round < 4; round++)
+        {
+            Relay(50, (ushort)(round * 50)); // warm up: JIT, first-packet paths, statistics probation
+            Drain();
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Relay(100, 200);
+        long after = GC.GetAllocatedBytesForCurrentThread();
+        Drain();
+        Assert.That(after - before, Is.EqualTo(0), "bytes allocated relaying 100 packets (validate, stats, latch check, rewrite, tap, sendto)");
+        Assert.That(bridge.Relayed(0), Is.EqualTo(300));
+    }
+
+    private sealed class RecordingTapThatCopiesNothing : IRtpTap
+    {
+        public long Count;
+        public void OnRtpPacket(int leg, ReadOnlySpan<byte> rtpPacket) => Count += rtpPacket.Length > 0 ? 1 : 0;
+    }
+
+    [Test]
+    public async Task Transcodes_g722_to_pcmu_and_back_with_a_codec_instance_per_direction()
+    {
+        await using var rig = new Rig();
+        static NegotiatedAudio Negotiated(string name, int pt) => new()
+        {
+            MediaIndex = 0, EncodingName = name, PayloadType = pt, ClockRate = 8000,
+            LocalDirection = MediaDirection.SendRecv, RemoteDirection = MediaDirection.SendRecv,
+            RemoteRtp = new IPEndPoint(IPAddress.Loopback, 9),
+        };
+        using var bridge = new RtpBridge(rig.Leg0, BridgeLegFormat.From(Negotiated("G722", 9)), rig.Leg1, BridgeLegFormat.From(Negotiated("PCMU", 0)));
+
+        // The caller's wideband phone: 1 kHz tone at 16 kHz, encoded with its own G.722 encoder.
+        var phoneEncoder = new G722AudioCodec();
+        var agentDecoder = new short[160];
+        double inEnergy = 0, outEnergy = 0;
+        for (int frame = 0; frame < 10; frame++)
+        {
+            var pcm16 = Enumerable.Range(frame * 320, 320).Select(i => (short)(6000 * Math.Sin(2 * Math.PI * 1000 * i / 16000))).ToArray();
+            var g722 = new byte[160];
+            phoneEncoder.Encode(pcm16, g722);
+            rig.Caller.Send(rig.Leg0.LocalRtpEndPoint, 9, (ushort)frame, (uint)(frame * 160), 5, g722);
+            var p = Read(rig.Agent);
+            Assert.That((p.Pt, p.Payload.Length), Is.EqualTo((0, 160)));
+            PcmuCodec.Instance.Decode(p.Payload, agentDecoder);
+            if (frame >= 5) // after the codecs' and filters' start-up
+            {
+                inEnergy += pcm16.Sum(x => (double)x * x) / 2;
+                outEnergy += agentDecoder.Sum(x => (double)x * x);
+            }
+        }
+
+        Assert.That(outEnergy / inEnergy, Is.InRange(0.5, 1.5), "the tone comes through at about the same level");
+
+        // The other direction at the same time uses its own instances.
+        rig.Agent.Send(rig.Leg1.LocalRtpEndPoint, 0, 1, 160, 6, new byte[160]);
+        var back = Read(rig.Caller);
+        Assert.That((back.Pt, back.Payload.Length), Is.EqualTo((9, 160)));
     }
 }

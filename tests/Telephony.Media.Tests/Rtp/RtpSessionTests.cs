@@ -68,6 +68,23 @@ public class RtpSessionTests
     }
 
     [Test]
+    public async Task Packets_with_changing_ssrcs_do_not_latch()
+    {
+        await using var session = Open();
+        using var sdpAddress = new TestPhone();
+        using var spoofer = new TestPhone();
+        session.SetRemote(sdpAddress.EndPoint);
+        for (ushort i = 0; i < 6; i++)
+        {
+            spoofer.Send(session.LocalRtpEndPoint, 0, i, i * 160u, 1000u + i, new byte[10]);
+        }
+
+        Assert.That(await TestPhone.WaitUntil(() => session.GetStatistics().PacketsReceived == 6), Is.True);
+        Assert.That(session.GetStatistics().Latched, Is.False);
+        Assert.That(session.RemoteRtpEndPoint, Is.EqualTo(sdpAddress.EndPoint));
+    }
+
+    [Test]
     public async Task Latching_can_be_turned_off_and_no_remote_means_no_send()
     {
         await using var session = Open(latch: 0);
@@ -121,6 +138,29 @@ public class RtpSessionTests
         Assert.That(await TestPhone.WaitUntil(() => session.GetStatistics().PacketsReceived == 5), Is.True);
         Assert.That(session.GetStatistics().Latched, Is.False);
         Assert.That(session.Send(Packet(session)), Is.False);
+    }
+
+    [Test]
+    public async Task Hostile_datagrams_on_both_ports_are_counted_and_the_loops_keep_running()
+    {
+        await using var session = Open();
+        using var phone = new TestPhone();
+        var random = new Random(11);
+        int garbage = 0;
+        for (int i = 0; i < 300; i++)
+        {
+            var data = new byte[random.Next(1, 200)]; // small enough that the socket buffers never overflow
+            random.NextBytes(data);
+            data[0] = (byte)(data[0] & 0x3F); // version 0: never valid RTP or RTCP
+            phone.SendRaw(i % 2 == 0 ? session.LocalRtpEndPoint : session.LocalRtcpEndPoint, data);
+            garbage++;
+        }
+
+        Assert.That(await TestPhone.WaitUntil(() => session.GetStatistics().InvalidPackets == garbage), Is.True,
+            $"invalid counted: {session.GetStatistics().InvalidPackets}");
+        phone.Send(session.LocalRtpEndPoint, 0, 1, 0, 5, new byte[160]);
+        Assert.That(await TestPhone.WaitUntil(() => session.GetStatistics().PacketsReceived == 1), Is.True);
+        Assert.That(session.GetStatistics().Latched, Is.False, "garbage never counts towards latching");
     }
 
     [Test]

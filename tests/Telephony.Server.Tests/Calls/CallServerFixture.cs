@@ -27,15 +27,17 @@ internal sealed class CallServerFixture : IAsyncDisposable
 
     private readonly WebApplicationFactory<Program> _factory;
     private readonly List<IAsyncDisposable> _owned = [];
+    private readonly bool _useRedis;
 
-    public CallServerFixture(bool useRedis, int ringTimeoutSeconds = 4, double wrapUpSeconds = 1, string? ivrScript = null)
+    public CallServerFixture(bool useRedis, int ringTimeoutSeconds = 4, double wrapUpSeconds = 1, string? ivrScript = null, string? trunkSources = null, string? trunkOutbound = null)
     {
+        _useRedis = useRedis;
         Folder = Directory.CreateTempSubdirectory("callmgr-test-").FullName;
         File.WriteAllText(Path.Combine(Folder, "seats.json"), """
             { "seats": [
-              { "extension": "1046", "password": "pw-1046" },
-              { "extension": "1047", "password": "pw-1047" },
-              { "extension": "1048", "password": "pw-1048" } ] }
+              { "extension": "1049", "password": "pw-1049" },
+              { "extension": "1050", "password": "pw-1050" },
+              { "extension": "1051", "password": "pw-1051" } ] }
             """);
         var redis = Environment.GetEnvironmentVariable("TELEPHONY_TEST_REDIS") is { Length: > 0 } r ? r : Redis;
         KeyPrefix = "test:callmgr:" + Guid.NewGuid().ToString("N")[..8];
@@ -48,10 +50,19 @@ internal sealed class CallServerFixture : IAsyncDisposable
             b.UseSetting("ContactCenter:RingTimeoutSeconds", ringTimeoutSeconds.ToString(CultureInfo.InvariantCulture));
             b.UseSetting("ContactCenter:WrapUpSeconds", wrapUpSeconds.ToString(CultureInfo.InvariantCulture));
             b.UseSetting("Calls:RecordingsFolder", Path.Combine(Folder, "recordings"));
-            b.UseSetting("Calls:RecordsDatabase", $"Data Source={Path.Combine(Folder, "calls.db")}");
+            b.UseSetting("Cases:ConnectionString", $"Data Source={Path.Combine(Folder, "cases.db")}");
             b.UseSetting("Calls:RtpPortMin", "16000");
             b.UseSetting("Calls:RtpPortMax", "16399");
             b.UseSetting("Calls:WatchIvrScript", "false");
+            if (trunkOutbound is not null)
+            {
+                b.UseSetting("Trunks:OutboundUri", trunkOutbound);
+                b.UseSetting("Calls:TransferRingTimeoutSeconds", "3");
+            }
+            if (trunkSources is not null)
+            {
+                b.UseSetting("Trunks:AllowedSources", trunkSources);
+            }
             if (ivrScript is not null)
             {
                 b.UseSetting("Calls:IvrScript", ivrScript);
@@ -149,6 +160,16 @@ internal sealed class CallServerFixture : IAsyncDisposable
             await _owned[i].DisposeAsync();
         }
         await Clock.DisposeAsync();
+        if (_useRedis)
+        {
+            // Leave nothing behind in the shared Redis: every key of this fixture carries its prefix.
+            var redis = Service<StackExchange.Redis.IConnectionMultiplexer>();
+            var db = redis.GetDatabase();
+            foreach (var key in redis.GetServer(redis.GetEndPoints()[0]).Keys(pattern: "*" + KeyPrefix + "*"))
+            {
+                await db.KeyDeleteAsync(key);
+            }
+        }
         await _factory.DisposeAsync();
         try
         {

@@ -1,6 +1,7 @@
 using NAudio.Wave;
 using Telephony.ContactCenter.Events;
 using Telephony.ContactCenter.Seats;
+using Telephony.Server.Calls;
 using Telephony.Sip.UserAgent;
 
 namespace Telephony.Server.Tests.Calls;
@@ -22,7 +23,7 @@ public sealed class FirstCallTests
     public async Task Caller_reaches_english_agent_talks_and_is_recorded(bool redis, bool agentHangsUp)
     {
         await using var server = new CallServerFixture(useRedis: redis);
-        var (desk, agent) = await server.AgentAsync("1046", AgentHz);
+        var (desk, agent) = await server.AgentAsync("1049", AgentHz);
         var citizen = await server.CitizenAsync(CallerHz, "+8613800000001");
 
         long popAt = 0, inviteAt = 0;
@@ -48,7 +49,7 @@ public sealed class FirstCallTests
         Assert.That(pop, Is.Not.Null);
         Assert.That(popAt, Is.LessThan(inviteAt), "screen-pop before the INVITE");
         Assert.That((pop!.CallId, pop.Language, pop.Extension, pop.CallerNumber, pop.DialedNumber, pop.Queue),
-            Is.EqualTo((call.CallId, "en", "1046", "+8613800000001", "12345", "en-general")));
+            Is.EqualTo((call.CallId, "en", "1049", "+8613800000001", "12345", "english")));
         Assert.That(pop.IvrPath, Does.Contain("[9]").And.Contain("english"));
         Assert.That(pop.IvrDigits, Is.EqualTo("9"));
 
@@ -58,10 +59,24 @@ public sealed class FirstCallTests
         agent.Listening = true;
         await Task.Delay(1500);
 
+        citizen.Listening = false;
+        agent.Listening = false;
         if (agentHangsUp)
         {
+            // The agent hangs up first: the caller gets the script's post-call survey, scores 5, and is hung up on.
+            var survey = new TaskCompletionSource<int?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            server.Calls.SurveyFinished += (id, score) => { if (id == call.CallId) survey.TrySetResult(score); };
             await agentCall.HangupAsync();
-            var ended = await CallServerFixture.NextAsync<Telephony.Sip.UserAgent.CallEnded>(call);
+            var surveyDeadline = DateTime.UtcNow.AddSeconds(5);
+            while (server.Calls.PhaseOf(call.CallId) != CallPhase.Survey && DateTime.UtcNow < surveyDeadline)
+            {
+                await Task.Delay(50);
+            }
+            Assert.That(server.Calls.PhaseOf(call.CallId), Is.EqualTo(CallPhase.Survey));
+            await Task.Delay(300);
+            await call.SendDtmfAsync('5');
+            Assert.That(await survey.Task.WaitAsync(TimeSpan.FromSeconds(15)), Is.EqualTo(5));
+            var ended = await CallServerFixture.NextAsync<Telephony.Sip.UserAgent.CallEnded>(call, TimeSpan.FromSeconds(20));
             Assert.That(ended.Reason, Is.EqualTo(Telephony.Sip.UserAgent.CallEndReason.RemoteHangup));
         }
         else
@@ -78,7 +93,7 @@ public sealed class FirstCallTests
 
         var record = await server.RecordAsync(call.CallId);
         Assert.That((record.Outcome, record.Queue, record.AgentId, record.Caller, record.Called),
-            Is.EqualTo(("answered", "en-general", "1046", "+8613800000001", "12345")));
+            Is.EqualTo(("answered", "english", "1049", "+8613800000001", "12345")));
         Assert.That(record.AnsweredAt, Is.Not.Null);
         Assert.That(record.IvrPath, Does.Contain("[9]"));
         Assert.That(record.RecordingPath, Does.StartWith(Path.Combine(server.Folder, "recordings")));
@@ -108,10 +123,10 @@ public sealed class FirstCallTests
         do
         {
             await Task.Delay(200);
-            seat = await server.Seats.GetSeatAsync("1046");
+            seat = await server.Seats.GetSeatAsync("1049");
         }
         while (seat!.State != AgentState.Ready && DateTime.UtcNow < deadline);
-        var history = (await server.Seats.GetHistoryAsync("1046")).Select(t => t.To).ToList();
+        var history = (await server.Seats.GetHistoryAsync("1049")).Select(t => t.To).ToList();
         var fromReserve = history.Skip(history.IndexOf(AgentState.Reserved)).ToList();
         Assert.That(fromReserve, Is.EqualTo(new[] { AgentState.Reserved, AgentState.Ringing, AgentState.OnCall, AgentState.WrapUp, AgentState.Ready }));
         Assert.That(server.Calls.ActiveCalls, Is.Zero);

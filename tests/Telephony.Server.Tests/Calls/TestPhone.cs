@@ -67,11 +67,52 @@ internal sealed class TestPhone : IRtpPacketHandler, IAsyncDisposable
         return Encoding.UTF8.GetBytes(result.Answer!.ToString());
     }
 
+    /// <summary>Fresh media for each call (the previous call's session is closed).</summary>
     private void OpenMedia()
     {
-        _session ??= RtpSession.TryOpen(Pool, new RtpSessionOptions(), out var error) ?? throw new InvalidOperationException(error);
-        _negotiator ??= new SdpNegotiator(new SdpNegotiatorOptions { Codecs = ["PCMA", "PCMU"] }, IPAddress.Loopback, _session.LocalRtpEndPoint.Port);
+        CloseMedia();
+        _session = RtpSession.TryOpen(Pool, new RtpSessionOptions(), out var error) ?? throw new InvalidOperationException(error);
+        _negotiator = new SdpNegotiator(new SdpNegotiatorOptions { Codecs = ["PCMA", "PCMU"] }, IPAddress.Loopback, _session.LocalRtpEndPoint.Port);
+        lock (_gate)
+        {
+            _received.Clear();
+        }
     }
+
+    private void CloseMedia()
+    {
+        if (_sender is not null)
+        {
+            _clock.Remove(_sender);
+            _sender = null;
+        }
+        if (_session is not null)
+        {
+            _ = _session.DisposeAsync().AsTask();
+            _session = null;
+        }
+    }
+
+    /// <summary>Answers every incoming call (one at a time) until disposed; each answered call is written to <see cref="Answered"/>.</summary>
+    public void AutoAnswer() => _ = Task.Run(async () =>
+    {
+        try
+        {
+            await foreach (var call in Ua.IncomingCalls.ReadAllAsync())
+            {
+                InvitedAt.Writer.TryWrite(Stamp.Now);
+                await call.AcceptAsync(Answer(call.Invite.Body));
+                Answered.Writer.TryWrite(call);
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException or System.Threading.Channels.ChannelClosedException)
+        {
+        }
+    });
+
+    public System.Threading.Channels.Channel<SipCall> Answered { get; } = System.Threading.Channels.Channel.CreateUnbounded<SipCall>();
+
+    public System.Threading.Channels.Channel<long> InvitedAt { get; } = System.Threading.Channels.Channel.CreateUnbounded<long>();
 
     private void Start(NegotiatedAudio audio)
     {
@@ -112,15 +153,8 @@ internal sealed class TestPhone : IRtpPacketHandler, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_sender is not null)
-        {
-            _clock.Remove(_sender);
-        }
-        if (_session is not null)
-        {
-            await _session.DisposeAsync();
-        }
         await Ua.DisposeAsync();
+        CloseMedia();
     }
 }
 

@@ -126,6 +126,20 @@ public sealed partial class SipServerTests
         Assert.That((await rightfully.RegisterAsync(registrar, 600)).StatusCode, Is.EqualTo(403), "the ban holds even for the right password from that address");
     }
 
+    [TestCase("Authorization: Digest username=\"1001\", realm=\"test.local\r\n")]
+    [TestCase("Authorization: Digest username=\"1001\", realm=\"test.local\", nonce=\"x\", uri=\"sip:x\", response=\"00\", algorithm=SHA-512\r\n")]
+    [TestCase("Authorization: Basic MTAwMTpwdw==\r\n")]
+    [TestCase("Authorization: Digest username=\"1001\", realm=\"test.local\", nonce=\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\", uri=\"sip:x\", response=\"00\", qop=auth, nc=00000001, cnonce=\"c\"\r\n")]
+    public async Task Hostile_authorization_headers_get_a_fresh_challenge(string header)
+    {
+        await using var server = new SipServerFixture();
+        using var raw = new RawUdp();
+        int port = server.Port(SipTransportProtocol.Udp);
+        var response = await raw.RequestAsync(raw.Request("REGISTER", "1001", port, "hostile-" + header.Length, header), port);
+        Assert.That(response.StatusCode, Is.EqualTo(401));
+        Assert.That(response.GetHeader("WWW-Authenticate"), Does.StartWith("Digest realm=\"test.local\""));
+    }
+
     private static readonly byte[] UaSdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\n"u8.ToArray();
 
     [GeneratedRegex("tag=[^;,\\s>]+")]

@@ -147,4 +147,16 @@ public sealed class DigestAuthenticatorTests
         }
         Assert.That(limiter.IsBanned(ip), Is.False);
     }
+
+    [Test]
+    public void Offered_algorithms_are_configurable_and_others_are_refused()
+    {
+        var md5Only = new DigestAuthenticator("telephony.local", new InMemoryCredentialStore(new Dictionary<string, string> { ["1001"] = "secret" }),
+            null, _time, [DigestAlgorithm.Md5]);
+        var challenges = md5Only.CreateChallenges();
+        Assert.That(challenges.Select(c => c.Algorithm), Is.EqualTo(new[] { DigestAlgorithm.Md5 }));
+        var sha = challenges[0] with { Algorithm = DigestAlgorithm.Sha256 };
+        Assert.That(md5Only.Verify("REGISTER", [Answer(sha)]).Outcome, Is.EqualTo(DigestOutcome.Failed));
+        Assert.That(md5Only.Verify("REGISTER", [Answer(challenges[0])]).Outcome, Is.EqualTo(DigestOutcome.Authenticated));
+    }
 }

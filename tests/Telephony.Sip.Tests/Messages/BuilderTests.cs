@@ -135,6 +135,54 @@ public class BuilderTests
     }
 
     [Test]
+    public void WithTopViaAddsReceivedAndRport()
+    {
+        var text = "\r\nOPTIONS sip:b@h SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bKa;rport, SIP/2.0/TCP p;branch=z9hG4bKb\r\n" +
+                   "Via: SIP/2.0/UDP q;branch=z9hG4bKc\r\nFrom: <sip:a@h>;tag=1\r\nTo: <sip:b@h>\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\nl: 2\r\n\r\nhi";
+        Assert.That(SipParser.TryParse(text, out var m, out _), Is.True);
+        var r = (SipRequest)m!;
+        var top = r.TopVia!.WithParameter("received", "203.0.113.9").WithParameter("rport", "40000");
+        var r2 = r.WithTopVia(top);
+        Assert.That(r2.TopVia!.Received, Is.EqualTo("203.0.113.9"));
+        Assert.That(r2.TopVia.RPort, Is.EqualTo(40000));
+        Assert.That(r2.Via.Select(v => v.Branch), Is.EqualTo(new[] { "z9hG4bKa", "z9hG4bKb", "z9hG4bKc" }));
+        Assert.That(Encoding.ASCII.GetString(r2.Body.Span), Is.EqualTo("hi"));
+        var resp = SipResponseBuilder.CreateResponse(r2, 200).Build();
+        Assert.That(resp.TopVia!.Received, Is.EqualTo("203.0.113.9"), "the response carries it back (§18.2.2)");
+
+        var r3 = r2.WithNewTopVia(new ViaHeader("TCP", "[2001:db8::7]", 5070, new SipParameters([new SipParameter("branch", "z9hG4bKnew")])));
+        Assert.That(r3.Via.Select(v => v.Branch), Is.EqualTo(new[] { "z9hG4bKnew", "z9hG4bKa", "z9hG4bKb", "z9hG4bKc" }));
+        Assert.That(r3.TopVia!.Host, Is.EqualTo("[2001:db8::7]"));
+        Assert.That(Encoding.ASCII.GetString(r3.Body.Span), Is.EqualTo("hi"));
+        Assert.That(r3.ValidateHeaders(), Is.Null);
+    }
+
+    [Test]
+    public void CancelAndAckForFailure()
+    {
+        var b = SipRequestBuilder.From(NewInvite());
+        b.AddRoute(NameAddress.Parse("<sip:p1.example.com;lr>"));
+        var invite = b.Build();
+        var cancel = SipRequestBuilder.CreateCancel(invite).Build();
+        Assert.That(cancel.Method, Is.EqualTo("CANCEL"));
+        Assert.That(cancel.RequestUri, Is.EqualTo(invite.RequestUri));
+        Assert.That(cancel.CSeq, Is.EqualTo(new CSeqHeader(314159, "CANCEL")));
+        Assert.That(cancel.Via.Single().Branch, Is.EqualTo(invite.TopVia!.Branch));
+        Assert.That(cancel.Routes.Single().Uri.ToString(), Is.EqualTo("sip:p1.example.com;lr"));
+        Assert.That(cancel.From!.Tag, Is.EqualTo("1928301774"));
+        Assert.That(cancel.ValidateHeaders(), Is.Null);
+
+        var busy = SipResponseBuilder.CreateResponse(invite, 486, toTag: "t486").Build();
+        var ack = SipRequestBuilder.CreateAckForFailure(invite, busy).Build();
+        Assert.That(ack.Method, Is.EqualTo("ACK"));
+        Assert.That(ack.CSeq, Is.EqualTo(new CSeqHeader(314159, "ACK")));
+        Assert.That(ack.To!.Tag, Is.EqualTo("t486"));
+        Assert.That(ack.Via.Single().Branch, Is.EqualTo(invite.TopVia.Branch));
+        Assert.That(ack.Body.IsEmpty, Is.True);
+        Assert.That(ack.ValidateHeaders(), Is.Null);
+    }
+
+    [Test]
     public void Identifiers()
     {
         var branches = Enumerable.Range(0, 1000).Select(_ => SipIds.NewBranch()).ToList();

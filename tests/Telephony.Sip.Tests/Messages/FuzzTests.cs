@@ -28,7 +28,7 @@ public class FuzzTests
         var rejected = 0;
         for (var i = 0; i < Iterations; i++)
         {
-            var input = Mutate(seeds[rng.Next(seeds.Length)], rng);
+            var input = i % 10 == 0 ? RandomBytes(rng) : Mutate(seeds[rng.Next(seeds.Length)], rng);
             try
             {
                 if (Exercise(input)) parsed++;
@@ -88,6 +88,14 @@ public class FuzzTests
             _ = resp.ToArray();
         }
         return true;
+    }
+
+    /// <summary>Pure noise, sometimes behind a plausible start line.</summary>
+    private static byte[] RandomBytes(Random rng)
+    {
+        var noise = new byte[rng.Next(2000)];
+        rng.NextBytes(noise);
+        return rng.Next(2) == 0 ? noise : [.. "INVITE sip:a@b SIP/2.0\r\n"u8, .. noise];
     }
 
     private static byte[] Mutate(byte[] seed, Random rng)

@@ -81,6 +81,38 @@ public class HeaderTests
     }
 
     [Test]
+    public void DisplayNames()
+    {
+        Assert.That(NameAddress.Parse("Jürgen Müller <sip:jm@h>").DisplayName, Is.EqualTo("Jürgen Müller"));
+        Assert.That(NameAddress.Parse("\"\" <sip:a@h>").DisplayName, Is.Empty);
+        Assert.That(NameAddress.Parse("<sip:a@h>").DisplayName, Is.Null);
+        Assert.That(NameAddress.TryParse("Bell, Alexander <sip:a@h>", out _, out var e1), Is.False);
+        Assert.That(e1, Does.Contain("display name"));
+        Assert.That(NameAddress.TryParse("\"open <sip:a@h>", out _, out var e2), Is.False);
+        Assert.That(e2, Does.Contain("unterminated"));
+        Assert.That(NameAddress.TryParse("<sip:a@h", out _, out var e3), Is.False);
+        Assert.That(e3, Does.Contain("'>'"));
+        Assert.That(NameAddress.TryParse("sip:a@h junk", out _, out _), Is.False);
+        var tel = NameAddress.Parse("tel:+4930123;tag=x");
+        Assert.That(tel.Uri.ToString(), Is.EqualTo("tel:+4930123"));
+        Assert.That(tel.Tag, Is.EqualTo("x"));
+    }
+
+    [Test]
+    public void OutboundContactWithQuotedInstance()
+    {
+        var m = Parse(Head + "Contact: <sip:a@192.0.2.1;ob>;+sip.instance=\"<urn:uuid:00000000-0000-1000-8000-AABBCCDDEEFF>\";reg-id=1;expires=600, <sip:a@198.51.100.2>;q=0.1\r\nContent-Length: 0\r\n\r\n");
+        Assert.That(m.Contacts, Has.Count.EqualTo(2));
+        var c = m.Contacts[0];
+        Assert.That(c.SipUri!.Parameters.Contains("ob"), Is.True);
+        Assert.That(c.Parameters.Get("+sip.instance"), Is.EqualTo("<urn:uuid:00000000-0000-1000-8000-AABBCCDDEEFF>"));
+        Assert.That(c.Parameters.Get("reg-id"), Is.EqualTo("1"));
+        Assert.That(c.Expires, Is.EqualTo(600u));
+        Assert.That(c.ToString(), Is.EqualTo("<sip:a@192.0.2.1;ob>;+sip.instance=\"<urn:uuid:00000000-0000-1000-8000-AABBCCDDEEFF>\";reg-id=1;expires=600"));
+        Assert.That(m.Contacts[1].Q, Is.EqualTo(0.1));
+    }
+
+    [Test]
     public void ContactWildcard()
     {
         var m = Parse(Head.Replace("OPTIONS", "REGISTER").Replace("1 REGISTER", "1 REGISTER") + "Contact: *\r\nExpires: 0\r\nContent-Length: 0\r\n\r\n");
@@ -111,6 +143,17 @@ public class HeaderTests
     }
 
     [Test]
+    public void TopViaParsesOnlyTheFirstValue()
+    {
+        var m = Parse(Head.Replace("Via: SIP/2.0/UDP h;branch=z9hG4bK1", "Via: SIP/2.0/UDP h;branch=z9hG4bK1, SIP/2.0/UDP ;;bad") + "Content-Length: 0\r\n\r\n");
+        Assert.That(m.TopVia!.Branch, Is.EqualTo("z9hG4bK1"));
+        Assert.That(m.Via, Is.Empty, "the whole list is malformed");
+        Assert.That(m.ValidateHeaders(), Does.Contain("malformed Via"));
+        var bad = Parse(Head.Replace("Via: SIP/2.0/UDP h;branch=z9hG4bK1", "Via: SIP/2.0/UDP h;branch=z9hG4bK1 junk") + "Content-Length: 0\r\n\r\n");
+        Assert.That(bad.TopVia, Is.Null);
+    }
+
+    [Test]
     public void AuthenticationHeaders()
     {
         var m = Parse(Head +
@@ -131,6 +174,9 @@ public class HeaderTests
         Assert.That(cr.ToString(), Does.Contain("realm=\"a \\\"b\\\" c\"").And.Contain("nc=00000001").And.Contain("qop=auth"));
         Assert.That(AuthHeader.TryParse(cr.ToString(), out var again, out _), Is.True);
         Assert.That(again!.Get("response"), Is.EqualTo("dfe56131d1958046689d83306477ecc"));
+        var challenge = new AuthHeader("Digest", new SipParameters([new("realm", "r"), new("qop", "auth"), new("nonce", "n"), new("algorithm", "MD5"), new("stale", "true")]));
+        Assert.That(challenge.ToString(AuthHeader.ChallengeUnquoted), Is.EqualTo("Digest realm=\"r\", qop=\"auth\", nonce=\"n\", algorithm=MD5, stale=true"));
+        Assert.That(challenge.ToString(), Does.Contain("qop=auth,"));
         var bearer = m.ProxyAuthorization.Single();
         Assert.That(bearer.Scheme, Is.EqualTo("Bearer"));
         Assert.That(bearer.Token, Is.EqualTo("abc.def=="));
@@ -193,6 +239,30 @@ public class HeaderTests
         Assert.That(e5!.Reason, Is.EqualTo("empty message"));
         Assert.That(SipParser.TryParse("garbage\r\n\r\n", out _, out var e6), Is.False);
         Assert.That(e6!.Kind, Is.EqualTo(SipParseErrorKind.BadStartLine));
+    }
+
+    [TestCase("SIP/2.0 099 Low", "out of range")]
+    [TestCase("SIP/2.0 700 High", "out of range")]
+    [TestCase("SIP/2.0 20 OK", "three digits")]
+    [TestCase("SIP/2.0 2000 OK", "three digits")]
+    [TestCase("SIP/2.0", "Status-Line must be")]
+    [TestCase("SIP/1.0 200 OK", "unsupported SIP version")]
+    public void BadStatusLines(string statusLine, string reason)
+    {
+        var text = statusLine + "\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@h>;tag=1\r\nTo: <sip:b@h>\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\n\r\n";
+        Assert.That(SipParser.TryParse(text, out _, out var e), Is.False);
+        Assert.That(e!.Reason, Does.Contain(reason));
+        Assert.That(e.CanRespond, Is.False, "responses are never answered");
+    }
+
+    [Test]
+    public void FirstProblemWinsAndKeepsItsKind()
+    {
+        var text = "OPTIONS sip:a@h SIP/3.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nbroken line\r\nFrom: <sip:a@h>;tag=1\r\nTo: <sip:b@h>\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\n\r\n";
+        Assert.That(SipParser.TryParse(text, out _, out var e), Is.False);
+        Assert.That(e!.Kind, Is.EqualTo(SipParseErrorKind.UnsupportedVersion));
+        Assert.That(e.StatusCode, Is.EqualTo(505));
+        Assert.That(e.Reason, Does.Contain("SIP/3.0"));
     }
 
     [Test]

@@ -22,4 +22,18 @@ public class SmokeTests
         Assert.That(req.ValidateHeaders(), Is.Null);
         Assert.That(UasRequestCheck.Check(req).IsAccepted, Is.True);
     }
+
+    [Test]
+    public void ParseAllocatesLessThanTwoKilobytes()
+    {
+        // The budget for one parse of the benchmark INVITE; timing is left to the benchmark, bytes are stable.
+        var bytes = TortureFiles.BenchInvite();
+        for (var i = 0; i < 100; i++) SipParser.TryParse(bytes, out _, out _);
+        const int n = 1000;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < n; i++) SipParser.TryParse(bytes, out _, out _);
+        var perParse = (GC.GetAllocatedBytesForCurrentThread() - before) / n;
+        Assert.That(perParse, Is.LessThan(2048));
+        TestContext.Out.WriteLine($"{perParse} bytes per parse");
+    }
 }

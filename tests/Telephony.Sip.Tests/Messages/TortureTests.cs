@@ -156,7 +156,10 @@ public class TortureTests
         Assert.That(r.GetHeader("extensionHeader-!.%*+_`'~"), Is.EqualTo("\uFEFF\u5927\u505C\u96FB"));
         Assert.That(r.MaxForwards, Is.EqualTo(255));
         Assert.That(r.ValidateHeaders(), Is.Null);
-        AssertAccepted(r);
+        // Well-formed, but a method we don't know: 501 (405 is for known methods we don't allow).
+        var resp = AssertRejected(r, 501, "not implemented");
+        Assert.That(resp.Allow, Does.Contain("INVITE"));
+        AssertAccepted(r, new UasPolicy { AllowedMethods = null });
     }
 
     [Test]
@@ -200,7 +203,8 @@ public class TortureTests
         Assert.That(r.CountHeader("Contact"), Is.EqualTo(2), "C%6Fntact is an unknown header, not Contact");
         Assert.That(r.GetHeader("C%6Fntact"), Is.EqualTo("<sip:alias2@host2.example.com>"));
         Assert.That(r.ValidateHeaders(), Is.Null);
-        AssertAccepted(r);
+        AssertRejected(r, 501, "RE%47IST%45R");
+        AssertAccepted(r, new UasPolicy { AllowedMethods = null });
     }
 
     [Test]
@@ -456,8 +460,9 @@ public class TortureTests
         Assert.That(r.To.Uri.ToString(), Is.EqualTo("isbn:2983792873"));
         Assert.That(r.From!.Uri.Scheme, Is.EqualTo("http"));
         Assert.That(r.Contacts.Single().Uri.ToString(), Is.EqualTo("name:John_Smith"));
-        Assert.That(r.ValidateHeaders(), Is.Null);
-        AssertAccepted(r); // the message layer accepts; the registrar decides what an isbn AOR means
+        Assert.That(r.ValidateHeaders(), Is.Null, "syntactically valid");
+        // A registrar cannot bind an isbn: address-of-record.
+        AssertRejected(r, 416, "unsupported address-of-record scheme 'isbn'");
     }
 
     [Test]

@@ -28,6 +28,9 @@ public class EndpointTests
         Assert.That(via.Received, Is.EqualTo("127.0.0.1"));
         Assert.That(via.RPort, Is.EqualTo(tx.Flow.Remote.Port));
         Assert.That(response.TopVia!.RPort, Is.EqualTo(tx.Flow.Remote.Port), "the response carries the stamped Via back");
+        Assert.That(client.GetLocalAddress(server.Destination(protocol)), Is.EqualTo(("127.0.0.1", client.Local(protocol).Port)));
+        Assert.That(via.Host, Is.EqualTo("127.0.0.1"));
+        Assert.That(via.Port, Is.EqualTo(client.Local(protocol).Port), "sent-by is the listening port, also on TCP");
     }
 
     [Test]
@@ -114,8 +117,11 @@ public class EndpointTests
         var final = await tx.FinalResponse;
         Assert.That(final.StatusCode, Is.EqualTo(487));
         Assert.That(provisional, Is.EqualTo(1));
-        Assert.That(serverUser.Cancels, Has.Count.EqualTo(1));
+        await WaitUntil(() => serverUser.Cancels.Count == 1); // the TU hears of it right after the 487/200 leave
         Assert.That(final.To!.Tag, Is.EqualTo(serverUser.Requests.Single().LastResponse!.To!.Tag), "487 keeps the early dialog's tag");
+        var inviteTx = serverUser.Requests.Single();
+        Assert.That(inviteTx.IsCancelled, Is.True);
+        Assert.That(inviteTx.TrySendResponse(Telephony.Sip.Messages.SipResponseBuilder.CreateResponse(inviteTx.Request, 200).Build()), Is.False, "too late for a 200");
     }
 
     [Test]
@@ -146,10 +152,64 @@ public class EndpointTests
         Assert.That(answer, Does.Contain("Max-Forwards"));
         Assert.That(answer, Does.Contain("Warning: 399"));
 
+        // No Call-ID: no response can be formed (§8.2.6.2) → dropped with a log line.
+        await raw.SendTextAsync(RawRequest("OPTIONS", me, "z9hG4bKnocallid").Replace("Call-ID: raw-1\r\n", "", StringComparison.Ordinal), target);
         await raw.SendTextAsync(RawRequest("OPTIONS", me, "z9hG4bKgood1"), target);
         Assert.That(StatusOf(await raw.ReceiveTextAsync()), Is.EqualTo(200));
         Assert.That(user.Requests, Has.Count.EqualTo(1));
-        Assert.That(server.DroppedMessages, Is.GreaterThanOrEqualTo(2));
+        Assert.That(server.DroppedMessages, Is.GreaterThanOrEqualTo(3));
+    }
+
+    [Test]
+    public async Task Tcp_response_after_the_connection_closed_opens_a_new_one_to_the_sent_by_port()
+    {
+        var user = new AnsweringUser { Answer = _ => null };
+        await using var server = await StartEndpointAsync(user);
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var sentBy = (IPEndPoint)listener.LocalEndpoint;
+        using (var client = new TcpClient(AddressFamily.InterNetwork))
+        {
+            await client.ConnectAsync(server.Local(SipTransportProtocol.Tcp));
+            await client.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes(RawRequest("OPTIONS", sentBy, "z9hG4bKtcpgone", transport: "TCP")));
+            await WaitUntil(() => user.Requests.Count == 1);
+        }
+        await WaitUntil(() => server.ConnectionCount == 0);
+        // §18.2.2: the TU answers late; the response goes on a new connection to received + sent-by port.
+        await user.Requests.Single().SendResponseAsync(Telephony.Sip.Messages.SipResponseBuilder.CreateResponse(user.Requests.Single().Request, 200).Build());
+        using var accepted = await listener.AcceptTcpClientAsync();
+        var buffer = new byte[4096];
+        int n = await accepted.GetStream().ReadAtLeastAsync(buffer, 12);
+        Assert.That(System.Text.Encoding.ASCII.GetString(buffer, 0, n), Does.StartWith("SIP/2.0 200"));
+    }
+
+    [Test]
+    public async Task Stopping_the_endpoint_ends_waiting_client_transactions_with_503()
+    {
+        using var silent = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var client = await StartEndpointAsync(new AnsweringUser());
+        var pending = client.SendRequestAsync(Request("INVITE"), SipDestination.Udp((IPEndPoint)silent.Client.LocalEndPoint!));
+        await silent.ReceiveTextAsync();
+        await client.DisposeAsync();
+        var response = await pending;
+        Assert.That(response.StatusCode, Is.EqualTo(503));
+        Assert.That(client.ClientTransactionCount, Is.Zero);
+    }
+
+    [Test]
+    public async Task Responses_whose_top_via_is_not_ours_are_discarded_and_stray_2xx_reach_the_tu()
+    {
+        var user = new AnsweringUser();
+        await using var endpoint = await StartEndpointAsync(user);
+        var port = endpoint.Local(SipTransportProtocol.Udp).Port;
+        using var raw = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        string Response(int viaPort) =>
+            $"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1:{viaPort};branch=z9hG4bKstray{viaPort}\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\nCall-ID: stray\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+        await raw.SendTextAsync(Response(port == 9 ? 10 : 9), endpoint.Local(SipTransportProtocol.Udp));
+        await raw.SendTextAsync(Response(port), endpoint.Local(SipTransportProtocol.Udp));
+        await WaitUntil(() => user.StrayResponses.Count == 1);
+        Assert.That(user.StrayResponses.Single().TopVia!.Port, Is.EqualTo(port));
+        Assert.That(endpoint.DroppedMessages, Is.EqualTo(1));
     }
 
     [Test]

@@ -32,10 +32,40 @@ public class TransactionTimerTests
     [TearDown]
     public void TearDown() => _peer.Dispose();
 
-    private async Task<int> AdvanceAndCountAsync(TimeSpan by)
+    private async Task<int> AdvanceAndCountAsync(TimeSpan by, int quietMs = 60)
     {
         _clock.Advance(by);
-        return (await _peer.DrainAsync(60)).Count;
+        return (await _peer.DrainAsync(quietMs)).Count;
+    }
+
+    /// <summary>
+    /// Waits (real time, generous) until <paramref name="expected"/> datagrams in all have arrived,
+    /// counting <paramref name="already"/>, then checks nothing more comes: a loaded machine may
+    /// deliver late, but the count must end exactly right.
+    /// </summary>
+    private async Task<int> SettleCountAsync(int already, int expected)
+    {
+        int count = already;
+        while (count < expected)
+        {
+            try
+            {
+                await _peer.ReceiveTextAsync(3000);
+                count++;
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+        return count + (await _peer.DrainAsync(100)).Count;
+    }
+
+    /// <summary>Advances by <paramref name="by"/> and waits for exactly <paramref name="expected"/> datagrams.</summary>
+    private async Task<int> AdvanceAndExpectAsync(TimeSpan by, int expected)
+    {
+        _clock.Advance(by);
+        return await SettleCountAsync(0, expected);
     }
 
     [Test]
@@ -43,14 +73,14 @@ public class TransactionTimerTests
     {
         await using var client = await StartEndpointAsync(new AnsweringUser(), _clock);
         var tx = await client.StartRequestAsync(Request("INVITE"), SipDestination.Udp(_peerAt));
-        Assert.That((await _peer.DrainAsync(100)).Count, Is.EqualTo(1));
+        Assert.That(await SettleCountAsync(0, 1), Is.EqualTo(1));
 
         // Timer A fires at 0.5, 1.5, 3.5, 7.5, 15.5, 31.5 s (intervals 0.5, 1, 2, 4, 8, 16).
         var expected = new[] { (0.5, 1), (1.0, 1), (2.0, 1), (4.0, 1), (8.0, 1), (16.0, 1) };
         foreach (var (step, count) in expected)
         {
             Assert.That(await AdvanceAndCountAsync(TimeSpan.FromSeconds(step) - TimeSpan.FromMilliseconds(1)), Is.Zero);
-            Assert.That(await AdvanceAndCountAsync(TimeSpan.FromMilliseconds(1)), Is.EqualTo(count));
+            Assert.That(await AdvanceAndExpectAsync(TimeSpan.FromMilliseconds(1), count), Is.EqualTo(count));
         }
         Assert.That(tx.FinalResponse.IsCompleted, Is.False);
         _clock.Advance(TimeSpan.FromSeconds(0.5)); // Timer B = 64·T1 = 32 s
@@ -66,10 +96,10 @@ public class TransactionTimerTests
     {
         await using var client = await StartEndpointAsync(new AnsweringUser(), _clock);
         var tx = await client.StartRequestAsync(Request("OPTIONS"), SipDestination.Udp(_peerAt));
-        int sent = (await _peer.DrainAsync(100)).Count;
+        int sent = await SettleCountAsync(0, 1);
         // Sends at 0, 0.5, 1.5, 3.5, 7.5, 11.5, 15.5, 19.5, 23.5, 27.5, 31.5 → 11 before F at 32 s.
-        for (int i = 0; i < 64; i++) sent += await AdvanceAndCountAsync(TimeSpan.FromMilliseconds(500));
-        Assert.That(sent, Is.EqualTo(11));
+        for (int i = 0; i < 64; i++) sent += await AdvanceAndCountAsync(TimeSpan.FromMilliseconds(500), 15);
+        Assert.That(await SettleCountAsync(sent, 11), Is.EqualTo(11));
         Assert.That((await tx.FinalResponse).StatusCode, Is.EqualTo(408));
         Assert.That(client.ClientTransactionCount, Is.Zero);
     }
@@ -114,12 +144,26 @@ public class TransactionTimerTests
         Assert.That(StatusOf(await _peer.ReceiveTextAsync()), Is.EqualTo(486));
         // Timer G: 0.5, 1, 2, 4, 4, 4, ... up to H = 32 s → retransmits at 0.5 1.5 3.5 7.5 11.5 ... 31.5 = 10.
         int retransmits = 0;
-        for (int i = 0; i < 63; i++) retransmits += await AdvanceAndCountAsync(TimeSpan.FromMilliseconds(500));
-        Assert.That(retransmits, Is.EqualTo(10));
+        for (int i = 0; i < 63; i++) retransmits += await AdvanceAndCountAsync(TimeSpan.FromMilliseconds(500), 15);
+        Assert.That(await SettleCountAsync(retransmits, 10), Is.EqualTo(10));
         Assert.That(user.Failures, Is.Empty);
         _clock.Advance(TimeSpan.FromMilliseconds(500));
         Assert.That(user.Failures.Single().Item2, Is.EqualTo(SipTransactionError.Timeout));
         Assert.That(server.ServerTransactionCount, Is.Zero);
+    }
+
+    [Test]
+    public async Task Invite_retransmitted_before_the_tu_answers_gets_100_trying_at_once()
+    {
+        var user = new AnsweringUser { Answer = _ => null };
+        await using var server = await StartEndpointAsync(user, _clock);
+        var invite = RawRequest("INVITE", _peerAt, "z9hG4bKinv100");
+        await _peer.SendTextAsync(invite, server.Local(SipTransportProtocol.Udp));
+        await WaitUntil(() => user.Requests.Count == 1);
+        await _peer.SendTextAsync(invite, server.Local(SipTransportProtocol.Udp));
+        Assert.That(StatusOf(await _peer.ReceiveTextAsync()), Is.EqualTo(100));
+        _clock.Advance(TimeSpan.FromMilliseconds(200));
+        Assert.That(await _peer.DrainAsync(100), Is.Empty, "the 200 ms Trying timer was cancelled");
     }
 
     [Test]

@@ -156,9 +156,9 @@ public sealed class CallFlowTests
         Assert.That((await outgoing.SendDtmfAsync('7', 120)).StatusCode, Is.EqualTo(200));
         var dtmf = await UaPair.Next<DtmfReceived>(incoming);
         Assert.That((dtmf.Digit, dtmf.DurationMs), Is.EqualTo(('7', 120)));
-        Assert.That((await incoming.SendInfoAsync("application/x-test", "hi"u8.ToArray())).StatusCode, Is.EqualTo(200));
+        Assert.That((await incoming.SendInfoAsync("text/plain", "hi"u8.ToArray())).StatusCode, Is.EqualTo(200));
         var info = await UaPair.Next<InfoReceived>(outgoing);
-        Assert.That(info.ContentType, Is.EqualTo("application/x-test"));
+        Assert.That(info.ContentType, Is.EqualTo("text/plain"));
 
         var refer = await outgoing.ReferAsync("sip:carol@127.0.0.1:5999");
         Assert.That(refer.StatusCode, Is.EqualTo(202));
@@ -193,6 +193,52 @@ public sealed class CallFlowTests
         Assert.That((await bogus.Completion).StatusCode, Is.EqualTo(481));
         await secondAtB.RejectAsync(603);
         await first.HangupAsync();
+    }
+
+    [Test]
+    public async Task Update_refreshes_the_session_and_attended_refer_carries_replaces()
+    {
+        await using var pair = await UaPair.StartAsync();
+        var call1 = await pair.A.CallAsync(pair.UriOfB(), UaPair.Sdp);
+        var call1AtB = await pair.B.IncomingCalls.ReadAsync();
+        await call1AtB.AcceptAsync(UaPair.Sdp);
+        await UaPair.Next<CallEstablished>(call1);
+        var call2 = await pair.A.CallAsync(pair.UriOfB(), UaPair.Sdp);
+        var call2AtB = await pair.B.IncomingCalls.ReadAsync();
+        await call2AtB.AcceptAsync(UaPair.Sdp.Replace("40000", "40004", StringComparison.Ordinal));
+        await UaPair.Next<CallEstablished>(call2);
+
+        var update = await call1.UpdateAsync(Encoding.UTF8.GetBytes(UaPair.Sdp + "a=inactive\r\n"));
+        Assert.That(update.StatusCode, Is.EqualTo(200));
+        Assert.That(Encoding.UTF8.GetString((await UaPair.Next<RemoteSdpChanged>(call1AtB)).Sdp.Span), Does.Contain("a=inactive"));
+
+        Assert.That((await call1.ReferAsync(pair.UriOfB("carol"), replacing: call2)).StatusCode, Is.EqualTo(202));
+        var transfer = await UaPair.Next<TransferRequested>(call1AtB);
+        Assert.That(transfer.Replaces, Is.Not.Null);
+        Assert.That((transfer.Replaces!.CallId, transfer.Replaces.ToTag, transfer.Replaces.FromTag), Is.EqualTo((call2.CallId, call2.RemoteTag, call2.LocalTag)));
+        Assert.That(pair.B.FindCall(transfer.Replaces.CallId, transfer.Replaces.ToTag, transfer.Replaces.FromTag), Is.SameAs(call2AtB));
+        await call1.HangupAsync();
+        await call2.HangupAsync();
+    }
+
+    [Test]
+    public async Task Disposing_a_user_agent_ends_its_calls_with_bye()
+    {
+        var pair = await UaPair.StartAsync();
+        try
+        {
+            var outgoing = await pair.A.CallAsync(pair.UriOfB(), UaPair.Sdp);
+            var incoming = await pair.B.IncomingCalls.ReadAsync();
+            await incoming.AcceptAsync(UaPair.Sdp);
+            await UaPair.Next<CallEstablished>(outgoing);
+            await pair.A.DisposeAsync();
+            Assert.That((await outgoing.Completion).Reason, Is.EqualTo(CallEndReason.Failed));
+            Assert.That((await incoming.Completion).Reason, Is.EqualTo(CallEndReason.RemoteHangup));
+        }
+        finally
+        {
+            await pair.B.DisposeAsync();
+        }
     }
 
     [Test]

@@ -121,4 +121,20 @@ public sealed class RawPeerFlowTests
         Assert.That((await peer.ReceiveAsync<SipResponse>(r => r.CSeq?.Number == 9)).StatusCode, Is.EqualTo(200));
         Assert.That((await call.Completion).Reason, Is.EqualTo(CallEndReason.RemoteHangup));
     }
+
+    [TestCase("Require: 100rel\r\n", "", 420)]
+    [TestCase("Content-Type: application/x-unknown\r\n", "hello", 415)]
+    [TestCase("", "", 200)]
+    public async Task Uas_checks_refuse_unsupported_extensions_and_bodies(string header, string body, int expected)
+    {
+        await using var ua = await SipUserAgent.StartAsync("udp:127.0.0.1:0", new SipUserAgentOptions { LocalUri = "sip:bob@127.0.0.1" });
+        using var peer = new RawSipPeer();
+        var uaPort = ua.Endpoint.LocalEndPoints[0].EndPoint.Port;
+        var request = $"OPTIONS sip:bob@127.0.0.1:{uaPort} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{peer.Port};branch=z9hG4bKchk{expected}\r\n" +
+            $"From: <sip:alice@127.0.0.1>;tag=a1\r\nTo: <sip:bob@127.0.0.1>\r\nCall-ID: chk-{expected}\r\nCSeq: 1 OPTIONS\r\n" +
+            $"Max-Forwards: 70\r\n{header}Content-Length: {body.Length}\r\n\r\n{body}";
+        await peer.SendAsync(request, new IPEndPoint(IPAddress.Loopback, uaPort));
+        var response = await peer.ReceiveAsync<SipResponse>(_ => true);
+        Assert.That(response.StatusCode, Is.EqualTo(expected));
+    }
 }

@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Telephony.Server.Http;
+
+/// <summary>
+/// A per-address request budget for the endpoints anyone can reach without a token (the
+/// citizens' web form and the SMS webhook), so one client cannot flood the case store or the
+/// SMS gateway. (Password guessing on the login endpoint is handled by <c>LoginThrottle</c>.) Over budget: 429 problem+json with Retry-After and a log line.
+/// </summary>
+public static class AnonymousRateLimit
+{
+    public const string Policy = "anonymous";
+
+    public static WebApplicationBuilder AddAnonymousRateLimit(this WebApplicationBuilder builder)
+    {
+        var permits = builder.Configuration.GetValue("RateLimit:AnonymousPerMinute", 30);
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.AddPolicy(Policy, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            options.OnRejected = async (context, ct) =>
+            {
+                var http = context.HttpContext;
+                http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AnonymousRateLimit))
+                    .LogWarning("Rate limit: refused {Method} {Path} from {Remote}", http.Request.Method, http.Request.Path, http.Connection.RemoteIpAddress);
+                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry))
+                {
+                    http.Response.Headers.RetryAfter = ((int)retry.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                }
+
+                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = http,
+                    ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests from this address; try again later." },
+                });
+            };
+        });
+        return builder;
+    }
+}
