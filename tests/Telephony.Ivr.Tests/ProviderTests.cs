@@ -120,6 +120,7 @@ public class ProviderTests
         var provider = IvrScriptProvider.LoadOrThrow(ws.ScriptPath);
         using var stop = new CancellationTokenSource();
         var seen = 0;
+        using var readerRunning = new ManualResetEventSlim();
         var reader = Task.Run(() =>
         {
             while (!stop.IsCancellationRequested)
@@ -127,8 +128,12 @@ public class ProviderTests
                 var s = provider.Current!;
                 Assert.That(s.Nodes.ContainsKey("main"), Is.True);
                 seen++;
+                readerRunning.Set();
             }
         });
+        // On a loaded machine the reader may not be scheduled before the reloads are over;
+        // wait until it really reads, so the test exercises reads during reloads.
+        Assert.That(readerRunning.Wait(TimeSpan.FromSeconds(30)), Is.True, "reader never started");
         for (var i = 0; i < 20; i++)
         {
             File.WriteAllText(ws.ScriptPath, i % 3 == 0 ? Broken : i % 2 == 0 ? Good : GoodV2);

@@ -253,9 +253,13 @@ public class TransactionTimerTests
         var target = server.Local(SipTransportProtocol.Udp);
         // RFC 4475 §3.2.1 badbranch: the branch is only the magic cookie.
         var bad = RawRequest("OPTIONS", _peerAt, "z9hG4bK", callId: "badbranch.sadonfo23i420jv0as0derf3j3n", cseq: 8);
+        // The retransmission goes out only after the first answer: a copy that arrived while the
+        // transaction was still Trying would be absorbed without an answer (§17.2.2), and with
+        // parallel receive loops the two datagrams could even be handled in either order.
         await _peer.SendTextAsync(bad, target);
+        var first = await _peer.ReceiveTextAsync();
         await _peer.SendTextAsync(bad, target);
-        var answers = new[] { await _peer.ReceiveTextAsync(), await _peer.ReceiveTextAsync() };
+        var answers = new[] { first, await _peer.ReceiveTextAsync() };
         Assert.That(answers.Select(StatusOf), Is.All.EqualTo(200));
         Assert.That(user.Requests, Has.Count.EqualTo(1));
 
