@@ -18,9 +18,10 @@ namespace Telephony.Server.Calls;
 /// <summary>
 /// The call manager (B2BUA): takes the calls the SIP host lets in for public service numbers,
 /// answers them, runs each as an <see cref="InboundCallSession"/> (one mailbox per call), and is the
-/// ACD's <see cref="IAcdCallControl"/>: it pushes the screen-pop, then rings the seat's softphone.
+/// ACD's <see cref="IAcdCallControl"/>: it pushes the screen-pop, then rings the seat's softphone as soon
+/// as the desktop acknowledges the pop (<see cref="IScreenPopAcknowledgements"/>) or its maximum wait ends.
 /// </summary>
-public sealed partial class CallManager : IAcdCallControl, IHostedService
+public sealed partial class CallManager : IAcdCallControl, IScreenPopAcknowledgements, IHostedService
 {
     private readonly ConcurrentDictionary<string, InboundCallSession> _calls = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _loops = new(StringComparer.Ordinal);
@@ -210,22 +211,36 @@ public sealed partial class CallManager : IAcdCallControl, IHostedService
             LogSeatUnregistered(_log, offer.Pop.CallId, offer.Seat.Extension);
             return false;
         }
-        // The pop is on its way (SignalR or its backplane has it) before the INVITE leaves.
+        // The pop is on its way (SignalR or its backplane has it). SignalR has no delivery receipt and its
+        // websocket may lag the INVITE's datagram, so the call rings when the desktop acknowledges the pop
+        // (AcknowledgePop on the hub), or after the maximum wait for a desktop that never does.
         await _notifier.PushScreenPopAsync(offer.Pop, ct).ConfigureAwait(false);
-        // SignalR has taken the pop, but its websocket may still be behind the INVITE's UDP datagram and
-        // the hub has no delivery receipt: ring after a short lead so the desktop shows the pop first.
-        _ = PostAfterLeadAsync(call, new RingSeat(offer, contacts));
+        call.Post(new RingSeat(offer, contacts));
         return true;
     }
 
-    private async Task PostAfterLeadAsync(InboundCallSession call, CallMessage message)
+    /// <inheritdoc />
+    public async Task<bool> AcknowledgeAsync(string callId, string agentId, CancellationToken ct = default)
     {
-        if (_options.PopLeadMilliseconds > 0)
+        if (!_calls.TryGetValue(callId, out var call))
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(_options.PopLeadMilliseconds), Time).ConfigureAwait(false);
+            return false;
         }
-        call.Post(message);
+        var accepted = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        call.Post(new PopAcknowledged(agentId, accepted));
+        try
+        {
+            // The call's loop answers at once; a call that ends meanwhile never does, hence the bound.
+            return await accepted.Task.WaitAsync(TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
+
+    /// <summary>The longest the seat's softphone waits for the desktop to acknowledge the pop.</summary>
+    internal TimeSpan PopAckMaximumWait => TimeSpan.FromMilliseconds(Math.Max(0, _options.PopLeadMilliseconds));
 
     /// <inheritdoc />
     public Task WithdrawOfferAsync(string callId, string extension, CancellationToken ct = default)

@@ -49,6 +49,7 @@ internal sealed partial class InboundCallSession
     private readonly DateTimeOffset _offeredAt;
 
     private SipCall? _agentCall;
+    private RingSeat? _awaitingPopAck;
     private TaskCompletionSource<bool>? _transfer;
     private string? _transferredTo;
     private MediaLeg? _agentMedia;
@@ -164,7 +165,19 @@ internal sealed partial class InboundCallSession
                 await AfterIvrAsync(f.Result).ConfigureAwait(false);
                 break;
             case RingSeat ring:
-                await RingAsync(ring).ConfigureAwait(false);
+                AwaitPopAck(ring);
+                break;
+            case PopAcknowledged ack:
+                await OnPopAcknowledgedAsync(ack).ConfigureAwait(false);
+                break;
+            case PopAckTimedOut t when ReferenceEquals(t.Ring, _awaitingPopAck):
+                LogPopNotAcknowledged(_log, t.Ring.Offer.Seat.Extension, t.Ring.Offer.Seat.AgentId ?? "?", (int)_manager.PopAckMaximumWait.TotalMilliseconds);
+                _awaitingPopAck = null;
+                await RingAsync(t.Ring).ConfigureAwait(false);
+                break;
+            case WithdrawOffer w when _awaitingPopAck is { } waiting && w.Extension == waiting.Offer.Seat.Extension:
+                LogWithdrawn(_log, w.Extension);
+                _awaitingPopAck = null;
                 break;
             case WithdrawOffer w when w.Extension == _agentExtension && Phase == CallPhase.Ringing:
                 LogWithdrawn(_log, w.Extension);
@@ -359,6 +372,41 @@ internal sealed partial class InboundCallSession
     private ValueTask HangupFromIvrAsync() => ValueTask.CompletedTask; // the IVR's HungUp result ends the call in the loop
 
     // ---------------------------------------------------------------- agent leg
+
+    /// <summary>The pop is pushed: wait (in the mailbox, not blocking it) for the desktop's acknowledgement, bounded.</summary>
+    private void AwaitPopAck(RingSeat ring)
+    {
+        if (Phase != CallPhase.Queued || _awaitingPopAck is not null)
+        {
+            return; // already ringing elsewhere or over; the ACD's timer settles the seat
+        }
+        _awaitingPopAck = ring;
+        _ = TimeoutPopAckAsync(ring);
+    }
+
+    private async Task TimeoutPopAckAsync(RingSeat ring)
+    {
+        var wait = _manager.PopAckMaximumWait;
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, _manager.Time).ConfigureAwait(false);
+        }
+        Post(new PopAckTimedOut(ring));
+    }
+
+    private async Task OnPopAcknowledgedAsync(PopAcknowledged ack)
+    {
+        if (_awaitingPopAck is { } waiting && string.Equals(waiting.Offer.Seat.AgentId, ack.AgentId, StringComparison.Ordinal))
+        {
+            ack.Accepted.TrySetResult(true);
+            LogPopAcknowledged(_log, waiting.Offer.Seat.Extension, ack.AgentId);
+            _awaitingPopAck = null;
+            await RingAsync(waiting).ConfigureAwait(false);
+            return;
+        }
+        // A late acknowledgement (the wait ended first) from the agent whose seat now rings is harmless.
+        ack.Accepted.TrySetResult(Phase == CallPhase.Ringing && string.Equals(_agentId, ack.AgentId, StringComparison.Ordinal));
+    }
 
     private async Task RingAsync(RingSeat ring)
     {
@@ -628,6 +676,12 @@ internal sealed partial class InboundCallSession
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Caller left ({Reason}) during {Phase}")]
     private static partial void LogCallerEnded(ILogger logger, string reason, string phase);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Seat {Extension} (agent {Agent}) acknowledged the screen-pop; ringing")]
+    private static partial void LogPopAcknowledged(ILogger logger, string extension, string agent);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Seat {Extension} (agent {Agent}): desktop did not acknowledge the screen-pop within {Milliseconds} ms; ringing anyway")]
+    private static partial void LogPopNotAcknowledged(ILogger logger, string extension, string agent, int milliseconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ring timeout: stop ringing seat {Extension}")]
     private static partial void LogWithdrawn(ILogger logger, string extension);

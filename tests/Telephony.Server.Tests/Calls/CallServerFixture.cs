@@ -29,7 +29,7 @@ internal sealed class CallServerFixture : IAsyncDisposable
     private readonly List<IAsyncDisposable> _owned = [];
     private readonly bool _useRedis;
 
-    public CallServerFixture(bool useRedis, int ringTimeoutSeconds = 4, double wrapUpSeconds = 1, string? ivrScript = null, string? trunkSources = null, string? trunkOutbound = null)
+    public CallServerFixture(bool useRedis, int ringTimeoutSeconds = 4, double wrapUpSeconds = 1, string? ivrScript = null, string? trunkSources = null, string? trunkOutbound = null, int? popMaxWaitMilliseconds = null)
     {
         _useRedis = useRedis;
         Folder = Directory.CreateTempSubdirectory("callmgr-test-").FullName;
@@ -54,6 +54,10 @@ internal sealed class CallServerFixture : IAsyncDisposable
             b.UseSetting("Calls:RtpPortMin", "16000");
             b.UseSetting("Calls:RtpPortMax", "16399");
             b.UseSetting("Calls:WatchIvrScript", "false");
+            if (popMaxWaitMilliseconds is { } popWait)
+            {
+                b.UseSetting("Calls:PopLeadMilliseconds", popWait.ToString(CultureInfo.InvariantCulture));
+            }
             if (trunkOutbound is not null)
             {
                 b.UseSetting("Trunks:OutboundUri", trunkOutbound);
