@@ -434,8 +434,8 @@ internal sealed partial class InboundCallSession
         catch (Exception e) when (e is InvalidOperationException or FormatException or System.Net.Sockets.SocketException or ArgumentException)
         {
             LogRingFailed(_log, _agentExtension, e.Message);
-            await DropAgentLegAsync().ConfigureAwait(false);
-            return; // the ACD's ring timeout moves the call on
+            await OfferFailedAsync("call failed (INVITE not sent)").ConfigureAwait(false);
+            return;
         }
         LogRinging(_log, _agentExtension, contact);
         var leg = _agentCall;
@@ -482,16 +482,42 @@ internal sealed partial class InboundCallSession
                 }
                 break;
             case Telephony.Sip.UserAgent.CallEnded ended when Phase == CallPhase.Ringing:
-                // Busy, rejected or unreachable: the caller stays queued with music; the ACD's ring
-                // timeout sets the seat NotReady and offers the call to the next agent.
+                // Busy, declined or unreachable: the caller stays queued with music, and the ACD is told now
+                // (seat NotReady with the reason, call offered to the next agent) instead of at the ring timeout.
                 LogAgentRejected(_log, _agentExtension ?? "?", ended.StatusCode, ended.Detail);
                 _agentCall = null;
-                if (_agentMedia is not null)
-                {
-                    await _agentMedia.DisposeAsync().ConfigureAwait(false);
-                    _agentMedia = null;
-                }
+                await OfferFailedAsync(DeclineReason(ended.StatusCode)).ConfigureAwait(false);
                 break;
+        }
+    }
+
+    /// <summary>The NotReady reason a seat gets when its softphone refuses a call with this final status.</summary>
+    internal static string DeclineReason(int statusCode) => statusCode switch
+    {
+        486 or 600 => string.Create(CultureInfo.InvariantCulture, $"busy ({statusCode})"),
+        603 => "declined (603)",
+        0 => "call failed",
+        _ => string.Create(CultureInfo.InvariantCulture, $"call failed ({statusCode})"),
+    };
+
+    /// <summary>The agent leg failed before it was answered: back to the queue, and the ACD moves the call on at once.</summary>
+    private async Task OfferFailedAsync(string reason)
+    {
+        var extension = _agentExtension;
+        await DropAgentLegAsync().ConfigureAwait(false);
+        Phase = CallPhase.Queued;
+        if (extension is null)
+        {
+            return;
+        }
+        try
+        {
+            // The ACD may offer the call on at once: its RingSeat lands in this mailbox after this message.
+            await _manager.Acd.OfferDeclinedAsync(CallId, extension, reason).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogDeclineFailed(_log, e); // the ACD's ring timeout still moves the call on
         }
     }
 
@@ -733,6 +759,9 @@ internal sealed partial class InboundCallSession
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to seat {Extension} (agent {Agent}), {CallerCodec}<->{AgentCodec}, recording {Path}")]
     private static partial void LogConnected(ILogger logger, string extension, string agent, string callerCodec, string agentCodec, string path);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Telling the ACD the seat declined failed; its ring timeout moves the call on")]
+    private static partial void LogDeclineFailed(ILogger logger, Exception e);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Telling the ACD the call ended failed")]
     private static partial void LogAcdFailed(ILogger logger, Exception e);
