@@ -67,6 +67,7 @@ internal sealed partial class InboundCallSession
     private DateTimeOffset? _answeredAt;
     private string _outcome = "failed";
     private string? _recordingPath;
+    private int? _surveyScore;
 
     public InboundCallSession(CallManager manager, SipCall caller, MediaLeg callerMedia, ILogger log)
     {
@@ -158,6 +159,7 @@ internal sealed partial class InboundCallSession
                 break;
             case IvrFinished f when Phase == CallPhase.Survey:
                 LogSurvey(_log, f.Result.SurveyScore?.ToString(CultureInfo.InvariantCulture) ?? "none");
+                _surveyScore = f.Result.SurveyScore;
                 _manager.OnSurveyFinished(CallId, f.Result.SurveyScore);
                 await EndAsync("answered", callerGone: false).ConfigureAwait(false);
                 break;
@@ -655,6 +657,7 @@ internal sealed partial class InboundCallSession
             AgentId = _answeredAt is null ? null : _agentId,
             Outcome = _outcome,
             RecordingPath = _recordingPath,
+            SurveyScore = _surveyScore,
         }).ConfigureAwait(false);
     }
 
