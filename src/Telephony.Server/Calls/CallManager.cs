@@ -107,6 +107,7 @@ public sealed partial class CallManager : IAcdCallControl, IScreenPopAcknowledge
         _acd = _services.GetRequiredService<AutomaticCallDistributor>();
         _queues = new QueueMap(_options.QueueMap, _acd.Queues.Select(q => q.Name).ToList());
         Directory.CreateDirectory(RecordingsFolder);
+        RepairRecordings();
         _acceptLoop = AcceptLoopAsync(_sip.UserAgent, _stopping.Token);
         LogStarted(_log, Scripts.Path, RecordingsFolder);
         return Task.CompletedTask;
@@ -132,6 +133,19 @@ public sealed partial class CallManager : IAcdCallControl, IScreenPopAcknowledge
         {
             await _acceptLoop.ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Before any new recording starts: recordings cut short by a crash (stale RIFF/data sizes in the WAV
+    /// header) are made valid WAVs again, so no conversation is lost to a bad header.
+    /// </summary>
+    private void RepairRecordings()
+    {
+        var started = Time.GetTimestamp();
+        var results = Telephony.Media.Recording.RecordingRepair.RepairDirectory(RecordingsFolder, _log);
+        var repaired = results.Count(r => r.Outcome == Telephony.Media.Recording.RepairOutcome.Repaired);
+        var broken = results.Count(r => r.Outcome == Telephony.Media.Recording.RepairOutcome.NotRepairable);
+        LogRepairDone(_log, results.Count, repaired, broken, (long)Time.GetElapsedTime(started).TotalMilliseconds, RecordingsFolder);
     }
 
     private async Task AcceptLoopAsync(SipUserAgent ua, CancellationToken ct)
@@ -314,6 +328,9 @@ public sealed partial class CallManager : IAcdCallControl, IScreenPopAcknowledge
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call manager started: IVR script {Script}, recordings in {Folder}")]
     private static partial void LogStarted(ILogger logger, string script, string folder);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recording check at start: {Checked} WAV file(s), {Repaired} repaired, {Broken} not repairable, {Milliseconds} ms ({Folder})")]
+    private static partial void LogRepairDone(ILogger logger, int @checked, int repaired, int broken, long milliseconds, string folder);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} call(s) still running at shutdown")]
     private static partial void LogStopTimeout(ILogger logger, int count);
