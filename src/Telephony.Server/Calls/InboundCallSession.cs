@@ -68,6 +68,7 @@ internal sealed partial class InboundCallSession
     private string _outcome = "failed";
     private string? _recordingPath;
     private int? _surveyScore;
+    private readonly bool[] _holding = new bool[2]; // per bridge leg (0 caller, 1 agent): that party put the other on hold
 
     public InboundCallSession(CallManager manager, SipCall caller, MediaLeg callerMedia, ILogger log)
     {
@@ -141,6 +142,9 @@ internal sealed partial class InboundCallSession
         {
             case CallerLegEvent { Event: CallEstablished } when Phase == CallPhase.Answering:
                 StartIvr();
+                break;
+            case CallerLegEvent { Event: RemoteSdpChanged changed }:
+                ApplyPeerOffer(CallerLeg, changed.Sdp);
                 break;
             case CallerLegEvent { Event: DtmfReceived d }:
                 OnDigit(d.Digit);
@@ -456,6 +460,9 @@ internal sealed partial class InboundCallSession
         }
         switch (a.Event)
         {
+            case RemoteSdpChanged changed when Phase == CallPhase.Connected:
+                ApplyPeerOffer(AgentLeg, changed.Sdp);
+                break;
             case CallEstablished established when Phase == CallPhase.Ringing:
                 await ConnectAsync(established).ConfigureAwait(false);
                 break;
@@ -569,6 +576,55 @@ internal sealed partial class InboundCallSession
             agentMedia.Session, BridgeLegFormat.From(agentAudio, _manager.Media.Codecs), _recorder, _log);
         Phase = CallPhase.Connected;
         LogConnected(_log, _agentExtension ?? "?", _agentId ?? "?", callerAudio.EncodingName, agentAudio.EncodingName, _recorder?.Recorder.Path ?? "(none)");
+    }
+
+    private const int CallerLeg = 0;
+    private const int AgentLeg = 1;
+
+    /// <summary>
+    /// A re-INVITE (or UPDATE) with a new offer on either leg: the leg's media follows it (address, codec,
+    /// direction) and, while bridged, so does the bridge. A party that holds (sendonly/inactive, or
+    /// c=0.0.0.0) is no longer relayed to the other, who hears our music on hold until the resume.
+    /// </summary>
+    private void ApplyPeerOffer(int leg, ReadOnlyMemory<byte> sdp)
+    {
+        var media = leg == CallerLeg ? _callerMedia : _agentMedia;
+        if (media is null)
+        {
+            return;
+        }
+        var (audio, error) = media.ApplyPeerOffer(sdp);
+        if (audio is null)
+        {
+            // The SIP layer already answered with our old SDP; the media stays as it was.
+            LogBadReOffer(_log, leg == CallerLeg ? "caller" : "agent", error ?? "?");
+            return;
+        }
+        var holds = audio.RemoteHold || audio.RemoteRtp is null;
+        LogReOffer(_log, leg == CallerLeg ? "caller" : "agent", audio.EncodingName, audio.RemoteDirection.ToString(), audio.RemoteRtp?.ToString() ?? "none");
+        if (_bridge is null || Phase != CallPhase.Connected)
+        {
+            return; // not bridged: the leg plays prompts/music to the new address by itself
+        }
+        var format = BridgeLegFormat.From(audio, _manager.Media.Codecs);
+        if (holds)
+        {
+            format = format with { Receive = false }; // the holder's own hold audio (or silence) is not relayed
+        }
+        _bridge.UpdateLeg(leg, format);
+        var other = leg == CallerLeg ? _agentMedia : _callerMedia;
+        if (holds && !_holding[leg])
+        {
+            _holding[leg] = true;
+            LogHold(_log, leg == CallerLeg ? "caller" : "agent");
+            _ = other?.Play(_manager.MusicOnHold());
+        }
+        else if (!holds && _holding[leg])
+        {
+            _holding[leg] = false;
+            LogResume(_log, leg == CallerLeg ? "caller" : "agent");
+            other?.StopPlaying();
+        }
     }
 
     /// <summary>Ends the conversation's media: recording closed, bridge detached, the caller's leg ours again (prompts, digits).</summary>
@@ -711,6 +767,18 @@ internal sealed partial class InboundCallSession
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Seat {Extension} (agent {Agent}): desktop did not acknowledge the screen-pop within {Milliseconds} ms; ringing anyway")]
     private static partial void LogPopNotAcknowledged(ILogger logger, string extension, string agent, int milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "New offer from the {Leg} leg unusable, media unchanged: {Error}")]
+    private static partial void LogBadReOffer(ILogger logger, string leg, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "New offer from the {Leg} leg applied: {Codec}, peer {Direction}, media to {Remote}")]
+    private static partial void LogReOffer(ILogger logger, string leg, string codec, string direction, string remote);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The {Leg} put the call on hold; the other party hears music")]
+    private static partial void LogHold(ILogger logger, string leg);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The {Leg} resumed the call")]
+    private static partial void LogResume(ILogger logger, string leg);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ring timeout: stop ringing seat {Extension}")]
     private static partial void LogWithdrawn(ILogger logger, string extension);
