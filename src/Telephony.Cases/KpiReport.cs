@@ -61,4 +61,13 @@ public sealed record KpiReport
     public double? AverageHandleTimeSeconds { get; init; }
     /// <summary>Talk hours: Σ (ended − answered) over answered, ended calls, in hours.</summary>
     public double TalkHours { get; init; }
+
+    /// <summary>The lowest post-call survey score counted as satisfied (4 and 5 on the 12345 script's 1..5 scale).</summary>
+    public const int SatisfiedSurveyScore = 4;
+    /// <summary>Survey response rate: answered calls with a post-call survey score / answered calls.</summary>
+    public Ratio SurveyResponseRate { get; init; } = new(0, 0);
+    /// <summary>Satisfaction by phone (post-call survey): answered calls scoring at least <see cref="SatisfiedSurveyScore"/> / answered calls with a score.</summary>
+    public Ratio PhoneSatisfaction { get; init; } = new(0, 0);
+    /// <summary>Average post-call survey score: Σ score / answered calls with a score.</summary>
+    public double? AverageSurveyScore { get; init; }
 }

@@ -162,6 +162,8 @@ public sealed record CallRecord
     /// <summary>answered | abandoned | ivr | transferred | failed (free text, short).</summary>
     public string? Outcome { get; init; }
     public string? RecordingPath { get; init; }
+    /// <summary>The caller's answer to the post-call satisfaction survey (on the script's scale, 1..5 for 12345); null when no survey ran or no answer was given.</summary>
+    public int? SurveyScore { get; init; }
 }
 
 /// <summary>Filters for a case search; every field is optional.</summary>

@@ -382,13 +382,36 @@ public abstract partial class CaseStoreContract
             QueuedAt = Monday9.AddSeconds(20), AgentRingingAt = Monday9.AddSeconds(25), IvrPath = "main>1", Queue = "general", Outcome = "ringing",
         };
         await Store.SaveCallRecordAsync(r);
-        var done = r with { AnsweredAt = Monday9.AddSeconds(28), EndedAt = Monday9.AddMinutes(5), AgentId = "1001", Outcome = "answered", RecordingPath = "/rec/c1.wav" };
+        var done = r with { AnsweredAt = Monday9.AddSeconds(28), EndedAt = Monday9.AddMinutes(5), AgentId = "1001", Outcome = "answered", RecordingPath = "/rec/c1.wav", SurveyScore = 4 };
         await Store.SaveCallRecordAsync(done);
         Assert.That(await Store.GetCallRecordAsync("c1@host"), Is.EqualTo(done));
         await Store.SaveCallRecordAsync(new CallRecord { CallId = "c2@host", OfferedAt = Monday9.AddMinutes(1) });
         var list = await Store.ListCallRecordsAsync(Monday9, Monday9.AddHours(1), 1, 10);
         Assert.That(list.Select(x => x.CallId), Is.EqualTo(new[] { "c2@host", "c1@host" }));
+        Assert.That(list.Select(x => x.SurveyScore), Is.EqualTo(new int?[] { null, 4 }), "no survey is null, not 0");
         Assert.That(await Store.GetCallRecordAsync("nope"), Is.Null);
+    }
+
+    [Test]
+    public async Task A_database_at_schema_3_gains_the_survey_score_and_keeps_its_call_records()
+    {
+        await using var db = TestDatabase.Create(Provider);
+        var applied = await Migrator.MigrateAsync(db.Dialect, db.ConnectionString, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, upToVersion: 3);
+        Assert.That(applied, Is.EqualTo(new[] { 1, 2, 3 }));
+        await using (var connection = db.Dialect.CreateConnection(db.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var insert = connection.CreateCommand();
+            insert.CommandText = "INSERT INTO call_records (call_id, offered_at, outcome) VALUES ('old@host', 1772413200000, 'answered')";
+            Assert.That(await insert.ExecuteNonQueryAsync(), Is.EqualTo(1));
+        }
+
+        var store = db.CreateStore();
+        Assert.That(await store.MigrateAsync(), Is.EqualTo(new[] { 4 }));
+        var old = await store.GetCallRecordAsync("old@host");
+        Assert.That((old!.Outcome, old.SurveyScore), Is.EqualTo(("answered", (int?)null)));
+        await store.SaveCallRecordAsync(old with { SurveyScore = 2 });
+        Assert.That((await store.GetCallRecordAsync("old@host"))!.SurveyScore, Is.EqualTo(2));
     }
 }
 

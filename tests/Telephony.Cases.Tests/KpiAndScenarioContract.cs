@@ -86,12 +86,12 @@ public abstract partial class CaseStoreContract
         var h = t.AddHours(1);
         var calls = new[]
         {
-            Call("c1", t) with { QueuedAt = t.AddSeconds(20), AnsweredAt = t.AddSeconds(30), EndedAt = t.AddSeconds(330), WrapUpEndedAt = t.AddSeconds(390) },
-            Call("c2", h) with { QueuedAt = h.AddSeconds(15), AnsweredAt = h.AddSeconds(35), EndedAt = h.AddSeconds(635) },
-            Call("c3", t.AddHours(2)) with { QueuedAt = t.AddHours(2).AddSeconds(10), EndedAt = t.AddHours(2).AddSeconds(70), Outcome = "abandoned" },
+            Call("c1", t) with { QueuedAt = t.AddSeconds(20), AnsweredAt = t.AddSeconds(30), EndedAt = t.AddSeconds(330), WrapUpEndedAt = t.AddSeconds(390), SurveyScore = 5 },
+            Call("c2", h) with { QueuedAt = h.AddSeconds(15), AnsweredAt = h.AddSeconds(35), EndedAt = h.AddSeconds(635), SurveyScore = 2 },
+            Call("c3", t.AddHours(2)) with { QueuedAt = t.AddHours(2).AddSeconds(10), EndedAt = t.AddHours(2).AddSeconds(70), Outcome = "abandoned", SurveyScore = 5 },
             Call("c4", t.AddHours(3)) with { IvrEndedAt = t.AddHours(3).AddSeconds(60), EndedAt = t.AddHours(3).AddSeconds(60), Outcome = "ivr" },
             Call("c5", t.AddHours(4)) with { AnsweredAt = t.AddHours(4).AddSeconds(15), EndedAt = t.AddHours(4).AddSeconds(135), WrapUpEndedAt = t.AddHours(4).AddSeconds(165) },
-            Call("c6", March.AddDays(-1)) with { QueuedAt = March.AddDays(-1), AnsweredAt = March.AddDays(-1).AddSeconds(1), EndedAt = March.AddDays(-1).AddSeconds(100) },
+            Call("c6", March.AddDays(-1)) with { QueuedAt = March.AddDays(-1), AnsweredAt = March.AddDays(-1).AddSeconds(1), EndedAt = March.AddDays(-1).AddSeconds(100), SurveyScore = 4 },
         };
         foreach (var c in calls)
         {
@@ -186,6 +186,17 @@ public abstract partial class CaseStoreContract
         Assert.That((k.CallsOffered, k.CallsAnswered, k.AnsweredWithin15s, k.CallsAbandoned), Is.EqualTo((5L, 3L, 2L, 1L)));
         Assert.That(k.AnswerRate, Is.EqualTo(new Ratio(3, 5)));
         Assert.That(k.ServiceLevel15s, Is.EqualTo(new Ratio(2, 5)));
+    }
+
+    [Test]
+    public async Task Kpi_post_call_survey_satisfaction_by_phone()
+    {
+        var k = await KpisAsync();
+        // Answered c1,c2,c5; scored c1 (5) and c2 (2); c3's score does not count (never answered), c6 is February.
+        Assert.That(k.SurveyResponseRate, Is.EqualTo(new Ratio(2, 3)));
+        // Satisfied = score >= 4: c1 only. 1/2.
+        Assert.That(k.PhoneSatisfaction, Is.EqualTo(new Ratio(1, 2)));
+        Assert.That(k.AverageSurveyScore, Is.EqualTo(3.5));
     }
 
     [Test]

@@ -214,6 +214,7 @@ public sealed partial class AgentClient : IAsyncDisposable
         _reservedAt.TryRemove(pop.CallId, out var reservedAt);
         var timing = new PopTiming(pop.CallId, pop.CallerNumber, reservedAt == default ? null : reservedAt, pop.At, received, null, pop.WaitTime, null);
         Publish(new ScreenPopEvent(pop, received));
+        _ = AcknowledgePopAsync(pop.CallId);
         lock (_popGate)
         {
             // The INVITE may have overtaken the pop (it should not): match it now, with a negative lead.
@@ -231,6 +232,24 @@ public sealed partial class AgentClient : IAsyncDisposable
                 }
             }
             _pendingPops[pop.CallId] = timing;
+        }
+    }
+
+    /// <summary>Tells the server the pop is shown, so it rings this seat now rather than after its maximum wait.</summary>
+    private async Task AcknowledgePopAsync(string callId)
+    {
+        if (_hub is not { } hub)
+        {
+            return;
+        }
+        try
+        {
+            await hub.InvokeAsync(AgentHubNames.AcknowledgePop, callId).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HubException or InvalidOperationException or IOException or OperationCanceledException)
+        {
+            // The server rings anyway after its maximum wait; a refused ack only costs that delay.
+            Publish(new NoticeEvent($"pop of {callId} not acknowledged: {e.Message}", Now));
         }
     }
 

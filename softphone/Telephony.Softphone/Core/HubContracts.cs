@@ -62,6 +62,7 @@ public static class AgentHubNames
     public const string SetReady = "SetReady";
     public const string SetNotReady = "SetNotReady";
     public const string GetSeat = "GetSeat";
+    public const string AcknowledgePop = "AcknowledgePop";
     public const string StateChanged = "StateChanged";
     public const string ScreenPop = "ScreenPop";
     public const string CallOffered = "CallOffered";

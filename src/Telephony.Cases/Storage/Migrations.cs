@@ -89,5 +89,8 @@ public static class Migrations
             CREATE INDEX ix_call_records_offered ON call_records (offered_at);
             {d.TextSearchIndex}
             """),
+        new(4, "post-call survey score on call records", _ => """
+            ALTER TABLE call_records ADD COLUMN survey_score INTEGER;
+            """),
     ];
 }

@@ -157,6 +157,9 @@ internal sealed class CallKpiRow
     public long Handled { get; set; }
     public long TalkMs { get; set; }
     public long HandleMs { get; set; }
+    public long Surveyed { get; set; }
+    public long SurveySatisfied { get; set; }
+    public long SurveyScoreSum { get; set; }
 }
 
 internal sealed class CallRow
@@ -176,13 +179,14 @@ internal sealed class CallRow
     public string? AgentId { get; set; }
     public string? Outcome { get; set; }
     public string? RecordingPath { get; set; }
+    public int? SurveyScore { get; set; }
 
     public static CallRow From(CallRecord r) => new()
     {
         CallId = r.CallId, Caller = r.Caller, Called = r.Called, OfferedAt = Ms(r.OfferedAt), IvrEndedAt = Ms(r.IvrEndedAt),
         QueuedAt = Ms(r.QueuedAt), AgentRingingAt = Ms(r.AgentRingingAt), AnsweredAt = Ms(r.AnsweredAt), EndedAt = Ms(r.EndedAt),
         WrapUpEndedAt = Ms(r.WrapUpEndedAt), IvrPath = r.IvrPath, Queue = r.Queue, AgentId = r.AgentId, Outcome = r.Outcome,
-        RecordingPath = r.RecordingPath,
+        RecordingPath = r.RecordingPath, SurveyScore = r.SurveyScore,
     };
 
     public CallRecord ToRecord() => new()
@@ -190,6 +194,6 @@ internal sealed class CallRow
         CallId = CallId, Caller = Caller, Called = Called, OfferedAt = FromMs(OfferedAt), IvrEndedAt = FromMs(IvrEndedAt),
         QueuedAt = FromMs(QueuedAt), AgentRingingAt = FromMs(AgentRingingAt), AnsweredAt = FromMs(AnsweredAt), EndedAt = FromMs(EndedAt),
         WrapUpEndedAt = FromMs(WrapUpEndedAt), IvrPath = IvrPath, Queue = Queue, AgentId = AgentId, Outcome = Outcome,
-        RecordingPath = RecordingPath,
+        RecordingPath = RecordingPath, SurveyScore = SurveyScore,
     };
 }

@@ -293,7 +293,10 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL THEN answered_at - COALESCE(queued_at, offered_at) ELSE 0 END), 0) AS BIGINT) AS wait_ms,
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND ended_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS handled,
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND ended_at IS NOT NULL THEN ended_at - answered_at ELSE 0 END), 0) AS BIGINT) AS talk_ms,
-          CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND ended_at IS NOT NULL THEN COALESCE(wrap_up_ended_at, ended_at) - answered_at ELSE 0 END), 0) AS BIGINT) AS handle_ms
+          CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND ended_at IS NOT NULL THEN COALESCE(wrap_up_ended_at, ended_at) - answered_at ELSE 0 END), 0) AS BIGINT) AS handle_ms,
+          CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND survey_score IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS surveyed,
+          CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND survey_score >= @satisfiedScore THEN 1 ELSE 0 END), 0) AS BIGINT) AS survey_satisfied,
+          CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND survey_score IS NOT NULL THEN survey_score ELSE 0 END), 0) AS BIGINT) AS survey_score_sum
         FROM call_records
         WHERE offered_at >= @from AND offered_at < @to
         """;
@@ -310,7 +313,8 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
         async Task<CallKpiRow> CallTotals()
         {
             await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-            return await connection.QuerySingleAsync<CallKpiRow>(new CommandDefinition(_dialect.ReportSessionSetup + CallKpiSql, range, cancellationToken: ct)).ConfigureAwait(false);
+            return await connection.QuerySingleAsync<CallKpiRow>(new CommandDefinition(_dialect.ReportSessionSetup + CallKpiSql,
+                new { range.from, range.to, satisfiedScore = KpiReport.SatisfiedSurveyScore }, cancellationToken: ct)).ConfigureAwait(false);
         }
         var groupsTask = CaseGroups();
         var callsTask = CallTotals();
@@ -349,6 +353,9 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
             AverageSpeedOfAnswerSeconds = calls.Answered == 0 ? null : calls.WaitMs / 1000.0 / calls.Answered,
             AverageHandleTimeSeconds = calls.Handled == 0 ? null : calls.HandleMs / 1000.0 / calls.Handled,
             TalkHours = calls.TalkMs / 3_600_000.0,
+            SurveyResponseRate = new Ratio(calls.Surveyed, calls.Answered),
+            PhoneSatisfaction = new Ratio(calls.SurveySatisfied, calls.Surveyed),
+            AverageSurveyScore = calls.Surveyed == 0 ? null : (double)calls.SurveyScoreSum / calls.Surveyed,
         };
     }
 
@@ -460,7 +467,7 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
 
     // ---------------------------------------------------------------- call records
 
-    private const string CallColumns = "call_id, caller, called, offered_at, ivr_ended_at, queued_at, agent_ringing_at, answered_at, ended_at, wrap_up_ended_at, ivr_path, queue, agent_id, outcome, recording_path";
+    private const string CallColumns = "call_id, caller, called, offered_at, ivr_ended_at, queued_at, agent_ringing_at, answered_at, ended_at, wrap_up_ended_at, ivr_path, queue, agent_id, outcome, recording_path, survey_score";
 
     public async Task SaveCallRecordAsync(CallRecord record, CancellationToken ct = default)
     {

@@ -45,6 +45,8 @@ public enum CallEndReason
     NoAnswer,
     /// <summary>The seat's softphone could not be reached.</summary>
     Unreachable,
+    /// <summary>The seat's softphone refused the call (busy, declined or another final error); the call went to another agent.</summary>
+    Declined,
 }
 
 /// <summary>The call left the seat (the desktop clears its pop).</summary>

@@ -409,26 +409,62 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
         return OfferOutcome.Offered;
     }
 
+    /// <summary>
+    /// The seat's softphone refused the offer now (SIP 486 Busy, 603 Decline or another final error) rather
+    /// than letting it ring out: the seat goes NotReady with <paramref name="reason"/> (cut to
+    /// <see cref="MaxReasonLength"/>) and the call is offered to the next agent at once, keeping its place
+    /// and wait time. False when the call is not (any more) offered to that seat — a ring timeout or a
+    /// hangup came first — and nothing changes.
+    /// </summary>
+    public Task<bool> OfferDeclinedAsync(string callId, string extension, string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(callId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(extension);
+        var trimmed = string.IsNullOrWhiteSpace(reason) ? "declined" : reason.Trim();
+        if (trimmed.Length > MaxReasonLength)
+            trimmed = trimmed[..MaxReasonLength];
+        return Post(async () =>
+        {
+            using var scope = CallScope(callId);
+            if (!_live.TryGetValue(callId, out var live) || live.Phase != CallPhase.Offered || live.Extension != extension)
+                return false;
+            live.CancelTimer();
+            LogDeclined(callId, extension, trimmed);
+            await MoveOnFromSeatAsync(live, extension, trimmed, CallEndReason.Declined, withdraw: false).ConfigureAwait(false);
+            return true;
+        });
+    }
+
     private async Task RingTimeoutAsync(string callId, string extension)
     {
         using var scope = CallScope(callId);
         if (!_live.TryGetValue(callId, out var live) || live.Phase != CallPhase.Offered || live.Extension != extension)
             return;
         live.Timer = null;
-        var now = _time.GetUtcNow();
         LogNoAnswer(callId, extension);
-        var noAnswer = await _store.TransitionAsync(new SeatTransitionRequest(extension, AgentState.NotReady, "no answer", ExpectedCallId: callId), now).ConfigureAwait(false);
-        try
+        await MoveOnFromSeatAsync(live, extension, "no answer", CallEndReason.NoAnswer, withdraw: true).ConfigureAwait(false);
+    }
+
+    /// <summary>The offered seat did not take the call: it goes NotReady, the call gets its old place back and goes to the next agent.</summary>
+    private async Task MoveOnFromSeatAsync(LiveCall live, string extension, string reason, CallEndReason endReason, bool withdraw)
+    {
+        var callId = live.Call.CallId;
+        var now = _time.GetUtcNow();
+        var noAnswer = await _store.TransitionAsync(new SeatTransitionRequest(extension, AgentState.NotReady, reason, ExpectedCallId: callId), now).ConfigureAwait(false);
+        if (withdraw)
         {
-            await _calls.WithdrawOfferAsync(callId, extension).ConfigureAwait(false);
-        }
+            try
+            {
+                await _calls.WithdrawOfferAsync(callId, extension).ConfigureAwait(false);
+            }
 #pragma warning disable CA1031 // see OfferAsync
-        catch (Exception ex)
+            catch (Exception ex)
 #pragma warning restore CA1031
-        {
-            LogOfferFailed(ex, callId, extension);
+            {
+                LogOfferFailed(ex, callId, extension);
+            }
         }
-        await PublishAsync(new CallEnded(callId, extension, live.AgentId ?? "", CallEndReason.NoAnswer, now)).ConfigureAwait(false);
+        await PublishAsync(new CallEnded(callId, extension, live.AgentId ?? "", endReason, now)).ConfigureAwait(false);
         if (noAnswer.Succeeded)
             await PublishStateAsync(noAnswer.Seat!, live.AgentId).ConfigureAwait(false);
         await RequeueAsync(live).ConfigureAwait(false);
@@ -619,6 +655,9 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: seat {Extension} did not answer; moving on")]
     private partial void LogNoAnswer(string callId, string extension);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: seat {Extension} declined the offer ({Reason}); seat NotReady, call offered on")]
+    private partial void LogDeclined(string callId, string extension, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId} handed to node {Node} for seat {Extension}")]
     private partial void LogHandedOff(string callId, string node, string extension);

@@ -33,7 +33,7 @@ public interface IAgentClient
 /// from an argument), and each connection joins only its own agent's group.
 /// </summary>
 [Authorize(Policy = Roles.Agent)]
-public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnections connections, ILogger<AgentHub> log) : Hub<IAgentClient>
+public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnections connections, IScreenPopAcknowledgements pops, ILogger<AgentHub> log) : Hub<IAgentClient>
 {
     /// <summary>The SignalR group of one agent's connections.</summary>
     public static string GroupOf(string agentId) => "agent:" + agentId;
@@ -110,6 +110,26 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
         return Checked(await acd.SetNotReadyAsync(seat, agent, trimmed).ConfigureAwait(false), "become NotReady");
     }
 
+    /// <summary>
+    /// The desktop has shown the screen-pop of <paramref name="callId"/>: the seat's softphone rings now
+    /// instead of after the call manager's maximum wait. Only a pop addressed to the caller's own agent
+    /// id (from the token) is accepted; anything else is refused with a <see cref="HubException"/>.
+    /// </summary>
+    public async Task AcknowledgePop(string callId)
+    {
+        var agent = RequireAgent();
+        if (string.IsNullOrWhiteSpace(callId) || callId.Length > MaxCallIdLength)
+            throw new HubException($"A call id of 1..{MaxCallIdLength} characters is required.");
+        if (!await pops.AcknowledgeAsync(callId, agent, Context.ConnectionAborted).ConfigureAwait(false))
+        {
+            LogAckRefused(agent, callId);
+            throw new HubException("No screen-pop of yours is waiting for that call.");
+        }
+    }
+
+    /// <summary>The longest call id <see cref="AcknowledgePop"/> takes (SIP Call-IDs are short in practice).</summary>
+    public const int MaxCallIdLength = 256;
+
     /// <summary>The caller's seat, or null when not logged in.</summary>
     public async Task<SeatSnapshot?> GetSeat()
     {
@@ -147,6 +167,9 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Agent {Agent} left while Ready at seat {Extension}; seat set NotReady")]
     private partial void LogDisconnectedWhileReady(string agent, string extension);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent {Agent} acknowledged a pop of call {CallId} that is not theirs (or not waiting); refused")]
+    private partial void LogAckRefused(string agent, string callId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Agent {Agent} could not {Action}: {Error}")]
     private partial void LogRefused(string agent, string action, SeatError error);

@@ -61,6 +61,7 @@ public static class AgentsSetup
         services.AddSingleton<IAgentNotifier>(sp => sp.GetRequiredService<SignalRAgentNotifier>());
         services.AddSingleton<IDesktopEventSink>(sp => sp.GetRequiredService<SignalRAgentNotifier>());
         services.TryAddSingleton<IAcdCallControl, UnconnectedCallControl>();
+        services.TryAddSingleton<IScreenPopAcknowledgements, NoScreenPopAcknowledgements>();
         services.AddSingleton<AutomaticCallDistributor>();
         services.AddHostedService<ContactCenterStartup>();
         return builder;

@@ -18,9 +18,10 @@ namespace Telephony.Server.Calls;
 /// <summary>
 /// The call manager (B2BUA): takes the calls the SIP host lets in for public service numbers,
 /// answers them, runs each as an <see cref="InboundCallSession"/> (one mailbox per call), and is the
-/// ACD's <see cref="IAcdCallControl"/>: it pushes the screen-pop, then rings the seat's softphone.
+/// ACD's <see cref="IAcdCallControl"/>: it pushes the screen-pop, then rings the seat's softphone as soon
+/// as the desktop acknowledges the pop (<see cref="IScreenPopAcknowledgements"/>) or its maximum wait ends.
 /// </summary>
-public sealed partial class CallManager : IAcdCallControl, IHostedService
+public sealed partial class CallManager : IAcdCallControl, IScreenPopAcknowledgements, IHostedService
 {
     private readonly ConcurrentDictionary<string, InboundCallSession> _calls = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _loops = new(StringComparer.Ordinal);
@@ -106,6 +107,7 @@ public sealed partial class CallManager : IAcdCallControl, IHostedService
         _acd = _services.GetRequiredService<AutomaticCallDistributor>();
         _queues = new QueueMap(_options.QueueMap, _acd.Queues.Select(q => q.Name).ToList());
         Directory.CreateDirectory(RecordingsFolder);
+        RepairRecordings();
         _acceptLoop = AcceptLoopAsync(_sip.UserAgent, _stopping.Token);
         LogStarted(_log, Scripts.Path, RecordingsFolder);
         return Task.CompletedTask;
@@ -131,6 +133,19 @@ public sealed partial class CallManager : IAcdCallControl, IHostedService
         {
             await _acceptLoop.ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Before any new recording starts: recordings cut short by a crash (stale RIFF/data sizes in the WAV
+    /// header) are made valid WAVs again, so no conversation is lost to a bad header.
+    /// </summary>
+    private void RepairRecordings()
+    {
+        var started = Time.GetTimestamp();
+        var results = Telephony.Media.Recording.RecordingRepair.RepairDirectory(RecordingsFolder, _log);
+        var repaired = results.Count(r => r.Outcome == Telephony.Media.Recording.RepairOutcome.Repaired);
+        var broken = results.Count(r => r.Outcome == Telephony.Media.Recording.RepairOutcome.NotRepairable);
+        LogRepairDone(_log, results.Count, repaired, broken, (long)Time.GetElapsedTime(started).TotalMilliseconds, RecordingsFolder);
     }
 
     private async Task AcceptLoopAsync(SipUserAgent ua, CancellationToken ct)
@@ -210,22 +225,36 @@ public sealed partial class CallManager : IAcdCallControl, IHostedService
             LogSeatUnregistered(_log, offer.Pop.CallId, offer.Seat.Extension);
             return false;
         }
-        // The pop is on its way (SignalR or its backplane has it) before the INVITE leaves.
+        // The pop is on its way (SignalR or its backplane has it). SignalR has no delivery receipt and its
+        // websocket may lag the INVITE's datagram, so the call rings when the desktop acknowledges the pop
+        // (AcknowledgePop on the hub), or after the maximum wait for a desktop that never does.
         await _notifier.PushScreenPopAsync(offer.Pop, ct).ConfigureAwait(false);
-        // SignalR has taken the pop, but its websocket may still be behind the INVITE's UDP datagram and
-        // the hub has no delivery receipt: ring after a short lead so the desktop shows the pop first.
-        _ = PostAfterLeadAsync(call, new RingSeat(offer, contacts));
+        call.Post(new RingSeat(offer, contacts));
         return true;
     }
 
-    private async Task PostAfterLeadAsync(InboundCallSession call, CallMessage message)
+    /// <inheritdoc />
+    public async Task<bool> AcknowledgeAsync(string callId, string agentId, CancellationToken ct = default)
     {
-        if (_options.PopLeadMilliseconds > 0)
+        if (!_calls.TryGetValue(callId, out var call))
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(_options.PopLeadMilliseconds), Time).ConfigureAwait(false);
+            return false;
         }
-        call.Post(message);
+        var accepted = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        call.Post(new PopAcknowledged(agentId, accepted));
+        try
+        {
+            // The call's loop answers at once; a call that ends meanwhile never does, hence the bound.
+            return await accepted.Task.WaitAsync(TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
+
+    /// <summary>The longest the seat's softphone waits for the desktop to acknowledge the pop.</summary>
+    internal TimeSpan PopAckMaximumWait => TimeSpan.FromMilliseconds(Math.Max(0, _options.PopLeadMilliseconds));
 
     /// <inheritdoc />
     public Task WithdrawOfferAsync(string callId, string extension, CancellationToken ct = default)
@@ -299,6 +328,9 @@ public sealed partial class CallManager : IAcdCallControl, IHostedService
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call manager started: IVR script {Script}, recordings in {Folder}")]
     private static partial void LogStarted(ILogger logger, string script, string folder);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recording check at start: {Checked} WAV file(s), {Repaired} repaired, {Broken} not repairable, {Milliseconds} ms ({Folder})")]
+    private static partial void LogRepairDone(ILogger logger, int @checked, int repaired, int broken, long milliseconds, string folder);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} call(s) still running at shutdown")]
     private static partial void LogStopTimeout(ILogger logger, int count);

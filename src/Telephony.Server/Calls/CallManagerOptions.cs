@@ -35,10 +35,11 @@ public sealed class CallManagerOptions
     public Dictionary<string, string> QueueMap { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// How long after the screen-pop was handed to SignalR the agent's softphone is rung, so the pop
-    /// reaches the desktop first (the hub has no delivery receipt).
+    /// The longest the agent's softphone waits, after the screen-pop was handed to SignalR, for the desktop
+    /// to acknowledge the pop (hub method <c>AcknowledgePop</c>). A desktop that acknowledges is rung at once;
+    /// one that never does is still rung after this wait (and a warning is logged). 0 rings at once.
     /// </summary>
-    public int PopLeadMilliseconds { get; set; } = 50;
+    public int PopLeadMilliseconds { get; set; } = 500;
 
     /// <summary>How long a partner hotline may ring on an IVR transfer before the script goes on at <c>on-fail</c>.</summary>
     public int TransferRingTimeoutSeconds { get; set; } = 30;

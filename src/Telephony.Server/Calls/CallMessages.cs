@@ -21,8 +21,14 @@ internal sealed record DigitPressed(char Digit) : CallMessage;
 /// <summary>The IVR script finished.</summary>
 internal sealed record IvrFinished(IvrResult Result) : CallMessage;
 
-/// <summary>The ACD reserved a seat and its pop was pushed: ring the seat's registered contacts.</summary>
+/// <summary>The ACD reserved a seat and its pop was pushed: ring the seat's registered contacts once the desktop acknowledges the pop (or the wait ends).</summary>
 internal sealed record RingSeat(CallOffer Offer, IReadOnlyList<Binding> Contacts) : CallMessage;
+
+/// <summary>An agent's desktop acknowledged a screen-pop; <see cref="Accepted"/> says whether it was this call's waiting pop for that agent.</summary>
+internal sealed record PopAcknowledged(string AgentId, TaskCompletionSource<bool> Accepted) : CallMessage;
+
+/// <summary>The desktop did not acknowledge the pop of <see cref="Ring"/> within the maximum wait: ring anyway.</summary>
+internal sealed record PopAckTimedOut(RingSeat Ring) : CallMessage;
 
 /// <summary>The ACD gave up on the seat (ring timeout): stop ringing it.</summary>
 internal sealed record WithdrawOffer(string Extension) : CallMessage;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Telephony.ContactCenter.Routing;
 using Telephony.Ivr;
+using Telephony.Server.Agents;
 using Telephony.Server.Security;
 using Telephony.Server.Sip;
 using Telephony.Server.Trunks;
@@ -33,6 +34,7 @@ public static class CallsSetup
         services.AddSingleton<MediaEngine>();
         services.AddSingleton<CallManager>();
         services.Replace(ServiceDescriptor.Singleton<IAcdCallControl>(sp => sp.GetRequiredService<CallManager>()));
+        services.Replace(ServiceDescriptor.Singleton<IScreenPopAcknowledgements>(sp => sp.GetRequiredService<CallManager>()));
         services.AddHostedService<CallsStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<MediaEngine>());
         services.AddHostedService(sp => sp.GetRequiredService<CallManager>());

@@ -49,6 +49,7 @@ internal sealed partial class InboundCallSession
     private readonly DateTimeOffset _offeredAt;
 
     private SipCall? _agentCall;
+    private RingSeat? _awaitingPopAck;
     private TaskCompletionSource<bool>? _transfer;
     private string? _transferredTo;
     private MediaLeg? _agentMedia;
@@ -66,6 +67,8 @@ internal sealed partial class InboundCallSession
     private DateTimeOffset? _answeredAt;
     private string _outcome = "failed";
     private string? _recordingPath;
+    private int? _surveyScore;
+    private readonly bool[] _holding = new bool[2]; // per bridge leg (0 caller, 1 agent): that party put the other on hold
 
     public InboundCallSession(CallManager manager, SipCall caller, MediaLeg callerMedia, ILogger log)
     {
@@ -140,6 +143,9 @@ internal sealed partial class InboundCallSession
             case CallerLegEvent { Event: CallEstablished } when Phase == CallPhase.Answering:
                 StartIvr();
                 break;
+            case CallerLegEvent { Event: RemoteSdpChanged changed }:
+                ApplyPeerOffer(CallerLeg, changed.Sdp);
+                break;
             case CallerLegEvent { Event: DtmfReceived d }:
                 OnDigit(d.Digit);
                 break;
@@ -157,6 +163,7 @@ internal sealed partial class InboundCallSession
                 break;
             case IvrFinished f when Phase == CallPhase.Survey:
                 LogSurvey(_log, f.Result.SurveyScore?.ToString(CultureInfo.InvariantCulture) ?? "none");
+                _surveyScore = f.Result.SurveyScore;
                 _manager.OnSurveyFinished(CallId, f.Result.SurveyScore);
                 await EndAsync("answered", callerGone: false).ConfigureAwait(false);
                 break;
@@ -164,7 +171,19 @@ internal sealed partial class InboundCallSession
                 await AfterIvrAsync(f.Result).ConfigureAwait(false);
                 break;
             case RingSeat ring:
-                await RingAsync(ring).ConfigureAwait(false);
+                AwaitPopAck(ring);
+                break;
+            case PopAcknowledged ack:
+                await OnPopAcknowledgedAsync(ack).ConfigureAwait(false);
+                break;
+            case PopAckTimedOut t when ReferenceEquals(t.Ring, _awaitingPopAck):
+                LogPopNotAcknowledged(_log, t.Ring.Offer.Seat.Extension, t.Ring.Offer.Seat.AgentId ?? "?", (int)_manager.PopAckMaximumWait.TotalMilliseconds);
+                _awaitingPopAck = null;
+                await RingAsync(t.Ring).ConfigureAwait(false);
+                break;
+            case WithdrawOffer w when _awaitingPopAck is { } waiting && w.Extension == waiting.Offer.Seat.Extension:
+                LogWithdrawn(_log, w.Extension);
+                _awaitingPopAck = null;
                 break;
             case WithdrawOffer w when w.Extension == _agentExtension && Phase == CallPhase.Ringing:
                 LogWithdrawn(_log, w.Extension);
@@ -360,6 +379,41 @@ internal sealed partial class InboundCallSession
 
     // ---------------------------------------------------------------- agent leg
 
+    /// <summary>The pop is pushed: wait (in the mailbox, not blocking it) for the desktop's acknowledgement, bounded.</summary>
+    private void AwaitPopAck(RingSeat ring)
+    {
+        if (Phase != CallPhase.Queued || _awaitingPopAck is not null)
+        {
+            return; // already ringing elsewhere or over; the ACD's timer settles the seat
+        }
+        _awaitingPopAck = ring;
+        _ = TimeoutPopAckAsync(ring);
+    }
+
+    private async Task TimeoutPopAckAsync(RingSeat ring)
+    {
+        var wait = _manager.PopAckMaximumWait;
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, _manager.Time).ConfigureAwait(false);
+        }
+        Post(new PopAckTimedOut(ring));
+    }
+
+    private async Task OnPopAcknowledgedAsync(PopAcknowledged ack)
+    {
+        if (_awaitingPopAck is { } waiting && string.Equals(waiting.Offer.Seat.AgentId, ack.AgentId, StringComparison.Ordinal))
+        {
+            ack.Accepted.TrySetResult(true);
+            LogPopAcknowledged(_log, waiting.Offer.Seat.Extension, ack.AgentId);
+            _awaitingPopAck = null;
+            await RingAsync(waiting).ConfigureAwait(false);
+            return;
+        }
+        // A late acknowledgement (the wait ended first) from the agent whose seat now rings is harmless.
+        ack.Accepted.TrySetResult(Phase == CallPhase.Ringing && string.Equals(_agentId, ack.AgentId, StringComparison.Ordinal));
+    }
+
     private async Task RingAsync(RingSeat ring)
     {
         if (Phase != CallPhase.Queued)
@@ -386,8 +440,8 @@ internal sealed partial class InboundCallSession
         catch (Exception e) when (e is InvalidOperationException or FormatException or System.Net.Sockets.SocketException or ArgumentException)
         {
             LogRingFailed(_log, _agentExtension, e.Message);
-            await DropAgentLegAsync().ConfigureAwait(false);
-            return; // the ACD's ring timeout moves the call on
+            await OfferFailedAsync("call failed (INVITE not sent)").ConfigureAwait(false);
+            return;
         }
         LogRinging(_log, _agentExtension, contact);
         var leg = _agentCall;
@@ -406,6 +460,9 @@ internal sealed partial class InboundCallSession
         }
         switch (a.Event)
         {
+            case RemoteSdpChanged changed when Phase == CallPhase.Connected:
+                ApplyPeerOffer(AgentLeg, changed.Sdp);
+                break;
             case CallEstablished established when Phase == CallPhase.Ringing:
                 await ConnectAsync(established).ConfigureAwait(false);
                 break;
@@ -434,16 +491,42 @@ internal sealed partial class InboundCallSession
                 }
                 break;
             case Telephony.Sip.UserAgent.CallEnded ended when Phase == CallPhase.Ringing:
-                // Busy, rejected or unreachable: the caller stays queued with music; the ACD's ring
-                // timeout sets the seat NotReady and offers the call to the next agent.
+                // Busy, declined or unreachable: the caller stays queued with music, and the ACD is told now
+                // (seat NotReady with the reason, call offered to the next agent) instead of at the ring timeout.
                 LogAgentRejected(_log, _agentExtension ?? "?", ended.StatusCode, ended.Detail);
                 _agentCall = null;
-                if (_agentMedia is not null)
-                {
-                    await _agentMedia.DisposeAsync().ConfigureAwait(false);
-                    _agentMedia = null;
-                }
+                await OfferFailedAsync(DeclineReason(ended.StatusCode)).ConfigureAwait(false);
                 break;
+        }
+    }
+
+    /// <summary>The NotReady reason a seat gets when its softphone refuses a call with this final status.</summary>
+    internal static string DeclineReason(int statusCode) => statusCode switch
+    {
+        486 or 600 => string.Create(CultureInfo.InvariantCulture, $"busy ({statusCode})"),
+        603 => "declined (603)",
+        0 => "call failed",
+        _ => string.Create(CultureInfo.InvariantCulture, $"call failed ({statusCode})"),
+    };
+
+    /// <summary>The agent leg failed before it was answered: back to the queue, and the ACD moves the call on at once.</summary>
+    private async Task OfferFailedAsync(string reason)
+    {
+        var extension = _agentExtension;
+        await DropAgentLegAsync().ConfigureAwait(false);
+        Phase = CallPhase.Queued;
+        if (extension is null)
+        {
+            return;
+        }
+        try
+        {
+            // The ACD may offer the call on at once: its RingSeat lands in this mailbox after this message.
+            await _manager.Acd.OfferDeclinedAsync(CallId, extension, reason).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogDeclineFailed(_log, e); // the ACD's ring timeout still moves the call on
         }
     }
 
@@ -493,6 +576,55 @@ internal sealed partial class InboundCallSession
             agentMedia.Session, BridgeLegFormat.From(agentAudio, _manager.Media.Codecs), _recorder, _log);
         Phase = CallPhase.Connected;
         LogConnected(_log, _agentExtension ?? "?", _agentId ?? "?", callerAudio.EncodingName, agentAudio.EncodingName, _recorder?.Recorder.Path ?? "(none)");
+    }
+
+    private const int CallerLeg = 0;
+    private const int AgentLeg = 1;
+
+    /// <summary>
+    /// A re-INVITE (or UPDATE) with a new offer on either leg: the leg's media follows it (address, codec,
+    /// direction) and, while bridged, so does the bridge. A party that holds (sendonly/inactive, or
+    /// c=0.0.0.0) is no longer relayed to the other, who hears our music on hold until the resume.
+    /// </summary>
+    private void ApplyPeerOffer(int leg, ReadOnlyMemory<byte> sdp)
+    {
+        var media = leg == CallerLeg ? _callerMedia : _agentMedia;
+        if (media is null)
+        {
+            return;
+        }
+        var (audio, error) = media.ApplyPeerOffer(sdp);
+        if (audio is null)
+        {
+            // The SIP layer already answered with our old SDP; the media stays as it was.
+            LogBadReOffer(_log, leg == CallerLeg ? "caller" : "agent", error ?? "?");
+            return;
+        }
+        var holds = audio.RemoteHold || audio.RemoteRtp is null;
+        LogReOffer(_log, leg == CallerLeg ? "caller" : "agent", audio.EncodingName, audio.RemoteDirection.ToString(), audio.RemoteRtp?.ToString() ?? "none");
+        if (_bridge is null || Phase != CallPhase.Connected)
+        {
+            return; // not bridged: the leg plays prompts/music to the new address by itself
+        }
+        var format = BridgeLegFormat.From(audio, _manager.Media.Codecs);
+        if (holds)
+        {
+            format = format with { Receive = false }; // the holder's own hold audio (or silence) is not relayed
+        }
+        _bridge.UpdateLeg(leg, format);
+        var other = leg == CallerLeg ? _agentMedia : _callerMedia;
+        if (holds && !_holding[leg])
+        {
+            _holding[leg] = true;
+            LogHold(_log, leg == CallerLeg ? "caller" : "agent");
+            _ = other?.Play(_manager.MusicOnHold());
+        }
+        else if (!holds && _holding[leg])
+        {
+            _holding[leg] = false;
+            LogResume(_log, leg == CallerLeg ? "caller" : "agent");
+            other?.StopPlaying();
+        }
     }
 
     /// <summary>Ends the conversation's media: recording closed, bridge detached, the caller's leg ours again (prompts, digits).</summary>
@@ -581,6 +713,7 @@ internal sealed partial class InboundCallSession
             AgentId = _answeredAt is null ? null : _agentId,
             Outcome = _outcome,
             RecordingPath = _recordingPath,
+            SurveyScore = _surveyScore,
         }).ConfigureAwait(false);
     }
 
@@ -628,6 +761,24 @@ internal sealed partial class InboundCallSession
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Caller left ({Reason}) during {Phase}")]
     private static partial void LogCallerEnded(ILogger logger, string reason, string phase);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Seat {Extension} (agent {Agent}) acknowledged the screen-pop; ringing")]
+    private static partial void LogPopAcknowledged(ILogger logger, string extension, string agent);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Seat {Extension} (agent {Agent}): desktop did not acknowledge the screen-pop within {Milliseconds} ms; ringing anyway")]
+    private static partial void LogPopNotAcknowledged(ILogger logger, string extension, string agent, int milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "New offer from the {Leg} leg unusable, media unchanged: {Error}")]
+    private static partial void LogBadReOffer(ILogger logger, string leg, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "New offer from the {Leg} leg applied: {Codec}, peer {Direction}, media to {Remote}")]
+    private static partial void LogReOffer(ILogger logger, string leg, string codec, string direction, string remote);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The {Leg} put the call on hold; the other party hears music")]
+    private static partial void LogHold(ILogger logger, string leg);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The {Leg} resumed the call")]
+    private static partial void LogResume(ILogger logger, string leg);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ring timeout: stop ringing seat {Extension}")]
     private static partial void LogWithdrawn(ILogger logger, string extension);
@@ -679,6 +830,9 @@ internal sealed partial class InboundCallSession
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to seat {Extension} (agent {Agent}), {CallerCodec}<->{AgentCodec}, recording {Path}")]
     private static partial void LogConnected(ILogger logger, string extension, string agent, string callerCodec, string agentCodec, string path);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Telling the ACD the seat declined failed; its ring timeout moves the call on")]
+    private static partial void LogDeclineFailed(ILogger logger, Exception e);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Telling the ACD the call ended failed")]
     private static partial void LogAcdFailed(ILogger logger, Exception e);

@@ -56,6 +56,39 @@ internal sealed class MediaLeg : IRtpPacketHandler, IAsyncDisposable
         return result;
     }
 
+    /// <summary>
+    /// Applies a new offer from the peer in an established call (re-INVITE or UPDATE: hold, resume, new
+    /// address). The SIP layer has already answered with our unchanged SDP, so the codec agreed before
+    /// stays (RFC 3264 §8: our answer names it); the peer's address and direction are taken from the offer.
+    /// Returns the stream as it now is, or the failure (media unchanged).
+    /// </summary>
+    public (NegotiatedAudio? Audio, string? Error) ApplyPeerOffer(ReadOnlyMemory<byte> offer)
+    {
+        var result = _negotiator.Answer(Encoding.UTF8.GetString(offer.Span));
+        if (!result.Success)
+        {
+            return (null, result.Error);
+        }
+        var fresh = result.Audio!;
+        var current = Audio;
+        var audio = current is null ? fresh : new NegotiatedAudio
+        {
+            MediaIndex = fresh.MediaIndex,
+            EncodingName = current.EncodingName,
+            PayloadType = current.PayloadType,
+            ClockRate = current.ClockRate,
+            TelephoneEventPayloadType = current.TelephoneEventPayloadType,
+            PeerTelephoneEventPayloadTypes = current.PeerTelephoneEventPayloadTypes,
+            PeerPtime = fresh.PeerPtime,
+            LocalDirection = fresh.LocalDirection,
+            RemoteDirection = fresh.RemoteDirection,
+            RemoteRtp = fresh.RemoteRtp,
+            RemoteRtcp = fresh.RemoteRtcp,
+        };
+        Apply(audio);
+        return (audio, null);
+    }
+
     /// <summary>Our offer (for the INVITE to an agent).</summary>
     public byte[] CreateOffer() => Encoding.UTF8.GetBytes(_negotiator.CreateOffer().ToString());
 

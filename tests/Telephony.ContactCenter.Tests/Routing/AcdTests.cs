@@ -181,6 +181,61 @@ public sealed class AcdTests(string storeKind)
     }
 
     [Test, CancelAfter(10_000)]
+    public async Task A_declined_offer_sets_the_agent_NotReady_with_the_reason_and_goes_to_the_next_agent_at_once()
+    {
+        await ReadyAsync("1001", "li");
+        await AdvanceAsync(TimeSpan.FromSeconds(1));
+        await ReadyAsync("1002", "chen");
+        await _acd.EnqueueAsync(Call("c1", "zh-general"));
+        await AdvanceAsync(TimeSpan.FromSeconds(1));
+        await _acd.EnqueueAsync(Call("c2", "zh-general"));
+        await AdvanceAsync(TimeSpan.FromSeconds(2));
+        Assert.That(_calls.Offers.Select(o => (o.Pop.CallId, o.Seat.Extension)), Is.EqualTo(new[] { ("c1", "1001"), ("c2", "1002") }));
+
+        // Only the seat the call is offered to can decline it; a stale or foreign decline changes nothing.
+        Assert.That(await _acd.OfferDeclinedAsync("c1", "1002", "busy (486)"), Is.False);
+        Assert.That(await _acd.OfferDeclinedAsync("nope", "1001", "busy (486)"), Is.False);
+
+        Assert.That(await _acd.OfferDeclinedAsync("c1", "1001", "busy (486)"), Is.True);
+        var li = await SeatAsync("1001");
+        Assert.That((li.State, li.Reason, li.CallId), Is.EqualTo((AgentState.NotReady, "busy (486)", (string?)null)));
+        Assert.That(_calls.Withdrawn, Is.Empty, "the server knows its leg failed; nothing to withdraw");
+        Assert.That(_desktops.Of<CallEnded>().Single(), Is.EqualTo(new CallEnded("c1", "1001", "li", CallEndReason.Declined, _time.GetUtcNow())));
+        // No other agent is free: c1 is back at the head of the queue, ahead of nothing newer, with its wait time.
+        Assert.That((await _acd.GetPositionAsync("c1"))!.Position, Is.EqualTo(1));
+
+        // A third agent comes: c1 (arrived first) is offered at once, with its wait counted from its first arrival.
+        await ReadyAsync("1003", "zhao");
+        Assert.That(_calls.Offers.Last().Pop.CallId, Is.EqualTo("c1"));
+        Assert.That(_calls.Offers.Last().Seat.Extension, Is.EqualTo("1003"));
+        Assert.That(_calls.Offers.Last().Pop.WaitTime, Is.EqualTo(TimeSpan.FromSeconds(3)));
+
+        // The old ring timer of the declined offer does nothing when it would have fired.
+        await AdvanceAsync(Ring - TimeSpan.FromSeconds(3));
+        Assert.That((await SeatAsync("1003")).State, Is.EqualTo(AgentState.Ringing));
+        var history = await _acd.Store.GetHistoryAsync("1001");
+        Assert.That(history.Select(h => h.To), Is.EqualTo(new[] { AgentState.NotReady, AgentState.Ready, AgentState.Reserved, AgentState.Ringing, AgentState.NotReady }));
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task A_declined_offer_goes_straight_to_a_free_agent_and_a_long_reason_is_cut()
+    {
+        await ReadyAsync("1001", "li");
+        await AdvanceAsync(TimeSpan.FromSeconds(1));
+        await ReadyAsync("1002", "wang");
+        await _acd.EnqueueAsync(Call("c1", "zh-taxi"));
+        await AdvanceAsync(TimeSpan.FromSeconds(3));
+
+        Assert.That(await _acd.OfferDeclinedAsync("c1", "1001", new string('r', 100)), Is.True);
+
+        Assert.That((await SeatAsync("1001")).Reason, Has.Length.EqualTo(AutomaticCallDistributor.MaxReasonLength));
+        Assert.That(_calls.Offers.Select(o => o.Seat.Extension), Is.EqualTo(new[] { "1001", "1002" }), "offered on at once, not after the ring timeout");
+        Assert.That(_calls.Offers.Last().Pop.WaitTime, Is.EqualTo(TimeSpan.FromSeconds(3)));
+        Assert.That((await SeatAsync("1002")).State, Is.EqualTo(AgentState.Ringing));
+        Assert.That(await _acd.OfferDeclinedAsync("c1", "1001", "again"), Is.False, "a second decline from the old seat is stale");
+    }
+
+    [Test, CancelAfter(10_000)]
     public async Task With_no_other_agent_a_timed_out_call_waits_at_the_head_of_its_queue()
     {
         await ReadyAsync("1001", "li");

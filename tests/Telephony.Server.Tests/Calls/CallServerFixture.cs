@@ -29,7 +29,7 @@ internal sealed class CallServerFixture : IAsyncDisposable
     private readonly List<IAsyncDisposable> _owned = [];
     private readonly bool _useRedis;
 
-    public CallServerFixture(bool useRedis, int ringTimeoutSeconds = 4, double wrapUpSeconds = 1, string? ivrScript = null, string? trunkSources = null, string? trunkOutbound = null)
+    public CallServerFixture(bool useRedis, int ringTimeoutSeconds = 4, double wrapUpSeconds = 1, string? ivrScript = null, string? trunkSources = null, string? trunkOutbound = null, int? popMaxWaitMilliseconds = null, Action<string>? prepareRecordings = null)
     {
         _useRedis = useRedis;
         Folder = Directory.CreateTempSubdirectory("callmgr-test-").FullName;
@@ -39,6 +39,7 @@ internal sealed class CallServerFixture : IAsyncDisposable
               { "extension": "1050", "password": "pw-1050" },
               { "extension": "1051", "password": "pw-1051" } ] }
             """);
+        prepareRecordings?.Invoke(Path.Combine(Folder, "recordings"));
         var redis = Environment.GetEnvironmentVariable("TELEPHONY_TEST_REDIS") is { Length: > 0 } r ? r : Redis;
         KeyPrefix = "test:callmgr:" + Guid.NewGuid().ToString("N")[..8];
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
@@ -54,6 +55,10 @@ internal sealed class CallServerFixture : IAsyncDisposable
             b.UseSetting("Calls:RtpPortMin", "16000");
             b.UseSetting("Calls:RtpPortMax", "16399");
             b.UseSetting("Calls:WatchIvrScript", "false");
+            if (popMaxWaitMilliseconds is { } popWait)
+            {
+                b.UseSetting("Calls:PopLeadMilliseconds", popWait.ToString(CultureInfo.InvariantCulture));
+            }
             if (trunkOutbound is not null)
             {
                 b.UseSetting("Trunks:OutboundUri", trunkOutbound);

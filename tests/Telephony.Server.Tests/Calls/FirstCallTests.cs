@@ -97,6 +97,17 @@ public sealed class FirstCallTests
         Assert.That(record.AnsweredAt, Is.Not.Null);
         Assert.That(record.IvrPath, Does.Contain("[9]"));
         Assert.That(record.RecordingPath, Does.StartWith(Path.Combine(server.Folder, "recordings")));
+        // The survey's score lands in the call record and the call-records API; no survey, no score.
+        Assert.That(record.SurveyScore, Is.EqualTo(agentHangsUp ? 5 : (int?)null));
+        using (var http = server.Factory.CreateClient())
+        {
+            var token = await Agents.AgentDesk.TokenAsync(server.Factory, "supervisor", "demo-supervisor");
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            var json = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(
+                http, new Uri("/api/call-records/" + Uri.EscapeDataString(call.CallId), UriKind.Relative));
+            var score = json.GetProperty("surveyScore");
+            Assert.That(score.ValueKind == System.Text.Json.JsonValueKind.Null ? (int?)null : score.GetInt32(), Is.EqualTo(agentHangsUp ? 5 : (int?)null));
+        }
 
         // Stereo recording: caller left, agent right.
         using (var wav = new WaveFileReader(record.RecordingPath!))

@@ -67,6 +67,9 @@ internal sealed class TestPhone : IRtpPacketHandler, IAsyncDisposable
         return Encoding.UTF8.GetBytes(result.Answer!.ToString());
     }
 
+    /// <summary>A new offer on the current media (re-INVITE): <paramref name="direction"/> sendonly/inactive puts the peer on hold.</summary>
+    public byte[] ReOffer(MediaDirection direction) => Encoding.UTF8.GetBytes(_negotiator!.CreateOffer(direction).ToString());
+
     /// <summary>Fresh media for each call (the previous call's session is closed).</summary>
     private void OpenMedia()
     {

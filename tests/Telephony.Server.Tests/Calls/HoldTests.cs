@@ -1,0 +1,73 @@
+using Telephony.Media.Sdp;
+using Telephony.Server.Calls;
+using Telephony.Sip.UserAgent;
+
+namespace Telephony.Server.Tests.Calls;
+
+/// <summary>A re-INVITE during the conversation reaches the media: hold (sendonly/inactive) gives the other party music, resume brings the voice back.</summary>
+[NonParallelizable]
+public sealed class HoldTests
+{
+    private const double CallerHz = 500;
+    private const double AgentHz = 1200;
+
+    private static async Task<short[]> ListenAsync(TestPhone phone, int ms = 1200)
+    {
+        phone.Listening = false;
+        var before = phone.Received().Length;
+        phone.Listening = true;
+        await Task.Delay(ms);
+        phone.Listening = false;
+        return phone.Received()[before..];
+    }
+
+    private static double Rms(short[] samples) => samples.Length == 0 ? 0 : Math.Sqrt(samples.Average(s => (double)s * s));
+
+    [TestCase(MediaDirection.SendOnly, true, TestName = "Agent_holds_sendonly_caller_hears_music_then_the_agent_again")]
+    [TestCase(MediaDirection.Inactive, false, TestName = "Caller_holds_inactive_agent_hears_music_then_the_caller_again")]
+    [CancelAfter(60_000)]
+    public async Task Hold_and_resume_reach_the_bridge(MediaDirection hold, bool agentHolds)
+    {
+        await using var server = new CallServerFixture(useRedis: false);
+        var (_, agent) = await server.AgentAsync("1049", AgentHz);
+        agent.AutoAnswer();
+        var citizen = await server.CitizenAsync(CallerHz, "+861401");
+        var call = await citizen.Ua.CallAsync(server.Uri("12345"), citizen.Offer());
+        citizen.ApplyAnswer((await CallServerFixture.NextAsync<CallEstablished>(call)).RemoteSdp);
+        await Task.Delay(200);
+        Assert.That((await call.SendDtmfAsync('9')).StatusCode, Is.EqualTo(200));
+        var agentCall = await agent.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(15));
+        await CallServerFixture.NextAsync<CallEstablished>(agentCall);
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (server.Calls.PhaseOf(call.CallId) != CallPhase.Connected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+        await Task.Delay(300);
+
+        var (holder, holderLeg, held, heldHz, holderHz) = agentHolds
+            ? (agent, agentCall, citizen, CallerHz, AgentHz)
+            : (citizen, call, agent, AgentHz, CallerHz);
+        var talking = await ListenAsync(held);
+        Assert.That(ToneCheck.Dominates(talking, holderHz, heldHz), Is.True, "before the hold the held party hears the holder");
+
+        var onHold = await holderLeg.ReInviteAsync(holder.ReOffer(hold));
+        Assert.That(onHold.StatusCode, Is.EqualTo(200));
+        await Task.Delay(300);
+        var music = await ListenAsync(held);
+        Assert.That(music.Length, Is.GreaterThan(4000), "the held party keeps receiving audio");
+        Assert.That(Rms(music), Is.GreaterThan(200), "music, not silence");
+        Assert.That(ToneCheck.Power(music, holderHz), Is.LessThan(ToneCheck.Power(talking, holderHz) / 100), "the holder's audio is no longer relayed");
+        var silentHolder = await ListenAsync(holder);
+        Assert.That(ToneCheck.Power(silentHolder, heldHz), Is.LessThan(1e9), "nothing is sent to the party that holds");
+
+        var resumed = await holderLeg.ReInviteAsync(holder.ReOffer(MediaDirection.SendRecv));
+        Assert.That(resumed.StatusCode, Is.EqualTo(200));
+        await Task.Delay(300);
+        Assert.That(ToneCheck.Dominates(await ListenAsync(held), holderHz, heldHz), Is.True, "after the resume the held party hears the holder again");
+        Assert.That(ToneCheck.Dominates(await ListenAsync(holder), heldHz, holderHz), Is.True, "and the holder hears them");
+
+        await call.HangupAsync();
+        Assert.That((await server.RecordAsync(call.CallId)).Outcome, Is.EqualTo("answered"));
+    }
+}
