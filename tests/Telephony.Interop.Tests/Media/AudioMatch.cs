@@ -53,6 +53,50 @@ internal static class AudioMatch
         return (best, bestLag);
     }
 
+    /// <summary>
+    /// The reference cut into <paramref name="chunk"/>-sample pieces (those with speech in them), each matched on
+    /// its own: best correlation and lag of piece k against the recording from k·chunk on. A slip in the middle
+    /// of the recording (a late packet the jitter buffer concealed) then costs one piece, not the whole match.
+    /// </summary>
+    public static List<(double Peak, int Lag)> ChunkCorrelations(short[] reference, short[] recording, int maxLag, int chunk = 4000)
+    {
+        var result = new List<(double, int)>();
+        for (int start = 0; start + chunk <= reference.Length; start += chunk)
+        {
+            var piece = reference[start..(start + chunk)];
+            if (Rms(piece) < 300)
+            {
+                continue;
+            }
+            int from = Math.Min(start, recording.Length);
+            int to = Math.Min(recording.Length, start + maxLag + chunk);
+            var (peak, lag) = BestCorrelation(piece, recording[from..to], maxLag);
+            result.Add((peak, lag));
+        }
+        return result;
+    }
+
+    /// <summary>Median of the pieces' peaks (0 for none).</summary>
+    public static double MedianPeak(List<(double Peak, int Lag)> chunks)
+    {
+        if (chunks.Count == 0)
+        {
+            return 0;
+        }
+        var peaks = chunks.Select(c => c.Peak).Order().ToArray();
+        return peaks[peaks.Length / 2];
+    }
+
+    public static double Rms(ReadOnlySpan<short> samples)
+    {
+        double sum = 0;
+        foreach (short s in samples)
+        {
+            sum += (double)s * s;
+        }
+        return samples.IsEmpty ? 0 : Math.Sqrt(sum / samples.Length);
+    }
+
     /// <summary>Goertzel amplitude of <paramref name="frequency"/> in <paramref name="samples"/> (a sine of amplitude A gives ≈ A).</summary>
     public static double ToneAmplitude(ReadOnlySpan<short> samples, double frequency, int sampleRate = 8000)
     {
