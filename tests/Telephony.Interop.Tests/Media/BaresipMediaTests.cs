@@ -32,7 +32,7 @@ public sealed class BaresipMediaTests
             Assert.That(spoken, Has.Length.GreaterThan(8000), "espeak-ng produced at least a second of speech");
 
             await using var uas = await MediaUas.StartAsync(27200, 27259);
-            var echo = new FrameQueue(keepCopy: true);
+            var echo = new FrameHandoff(keepCopy: true);
             using var baresip = Baresip.Start(25600, 25603, 27000, Account(25600), 20, mic, dumpAudio: true,
                 $"/dial sip:echo@127.0.0.1:{uas.SipPort}");
             var (call, media) = await uas.AnswerNextAsync(send: echo, heard: echo, TimeSpan.FromSeconds(10));

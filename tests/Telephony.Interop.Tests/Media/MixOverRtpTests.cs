@@ -34,7 +34,7 @@ public sealed class MixOverRtpTests
         try
         {
             var tones = new[] { CallerHz, AgentHz, SupervisorHz };
-            var heard = new FrameQueue[3];
+            var heard = new FrameHandoff[3];
             var ids = new int[3];
             for (int p = 0; p < 3; p++)
             {
@@ -46,12 +46,12 @@ public sealed class MixOverRtpTests
                 Assert.That(endpoint.TryAcceptAnswer(answer, out error), Is.True, error);
 
                 // Server side: what the leg hears is the participant's mixer input; its mixer output is what the leg sends.
-                var toMixer = new FrameQueue();
-                var fromMixer = new FrameQueue();
+                var toMixer = new FrameHandoff();
+                var fromMixer = new FrameHandoff();
                 ids[p] = mixer.Add(p.ToString(System.Globalization.CultureInfo.InvariantCulture), toMixer, fromMixer);
                 server.Start(fromMixer, toMixer);
 
-                heard[p] = new FrameQueue(keepCopy: true, capacity: 1);
+                heard[p] = new FrameHandoff(keepCopy: true, capacity: 1);
                 endpoint.Start(new ToneGenerator([tones[p]], Amplitude), heard[p]);
             }
             MixPolicies.Supervise(mixer, ids[0], ids[1], ids[2], mode);

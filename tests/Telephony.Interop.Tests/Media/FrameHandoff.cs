@@ -7,7 +7,7 @@ namespace Telephony.Interop.Tests.Media;
 /// what a leg sends, an echo), optionally keeping a copy of everything written. Bounded: a reader that falls
 /// behind loses the oldest frames; an empty queue reads as silence.
 /// </summary>
-internal sealed class FrameQueue(bool keepCopy = false, int capacity = 8) : IAudioSource, IAudioSink
+internal sealed class FrameHandoff(bool keepCopy = false, int capacity = 8) : IAudioSource, IAudioSink
 {
     private readonly Lock _gate = new();
     private readonly Queue<short[]> _frames = new();
