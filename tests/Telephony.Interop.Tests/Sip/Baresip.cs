@@ -31,11 +31,26 @@ internal sealed class Baresip : IDisposable
     /// Starts baresip listening on <paramref name="sipPort"/> (it also takes port+1) with one account line,
     /// quitting by itself after <paramref name="quitAfterSeconds"/>; <paramref name="commands"/> run at start (-e).
     /// </summary>
-    public static Baresip Start(int sipPort, int consPort, int rtpBase, string account, int quitAfterSeconds, params string[] commands)
+    public static Baresip Start(int sipPort, int consPort, int rtpBase, string account, int quitAfterSeconds, params string[] commands) =>
+        Start(sipPort, consPort, rtpBase, account, quitAfterSeconds, microphoneWav: null, dumpAudio: false, commands);
+
+    /// <summary>
+    /// As above, with <paramref name="microphoneWav"/> (8 kHz mono s16; null = long silence) copied in as the
+    /// microphone (baresip hangs up when it ends), and with <paramref name="dumpAudio"/> the sndfile module,
+    /// which writes what baresip sends (*enc*.wav) and hears (*dec*.wav) into <see cref="Directory"/>.
+    /// </summary>
+    public static Baresip Start(int sipPort, int consPort, int rtpBase, string account, int quitAfterSeconds, string? microphoneWav, bool dumpAudio, params string[] commands)
     {
         var dir = System.IO.Directory.CreateTempSubdirectory("baresip-").FullName;
         var mic = Path.Combine(dir, "mic.wav");
-        WriteSilenceWav(mic, seconds: quitAfterSeconds + 5);
+        if (microphoneWav is null)
+        {
+            WriteSilenceWav(mic, seconds: quitAfterSeconds + 5);
+        }
+        else
+        {
+            File.Copy(microphoneWav, mic);
+        }
         var config = new StringBuilder()
             .AppendLine($"sip_listen 127.0.0.1:{sipPort}")
             .AppendLine("net_interface 127.0.0.1")
@@ -50,9 +65,12 @@ internal sealed class Baresip : IDisposable
             .AppendLine("module cons.so")
             .AppendLine("module_app account.so")
             .AppendLine("module_app menu.so")
-            .AppendLine($"cons_listen 127.0.0.1:{consPort}")
-            .ToString();
-        File.WriteAllText(Path.Combine(dir, "config"), config);
+            .AppendLine($"cons_listen 127.0.0.1:{consPort}");
+        if (dumpAudio)
+        {
+            config.AppendLine("module sndfile.so").AppendLine($"snd_path {dir}");
+        }
+        File.WriteAllText(Path.Combine(dir, "config"), config.ToString());
         File.WriteAllText(Path.Combine(dir, "accounts"), account + "\n");
         // stdbuf: baresip's stdout is block-buffered into a pipe; line buffering lets the test follow it.
         var args = new List<string> { "-oL", "-eL", "baresip", "-f", dir, "-t", quitAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) };
@@ -75,6 +93,9 @@ internal sealed class Baresip : IDisposable
     public Task<bool> WaitForAsync(string text, TimeSpan timeout) => _process.WaitForAsync(text, timeout);
 
     public string Output => _process.Output;
+
+    /// <summary>The sndfile module's dump of what baresip heard (decoded), or null (needs dumpAudio).</summary>
+    public string? HeardWav => System.IO.Directory.GetFiles(Directory, "*dec*.wav").FirstOrDefault();
 
     public void Dispose()
     {
