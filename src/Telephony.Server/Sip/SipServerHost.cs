@@ -53,7 +53,7 @@ public sealed partial class SipServerHost(
         {
             LocalUri = $"sip:telephony@{options.Domain}",
             Product = "Telephony",
-        }, uaLogger, time);
+        }, uaLogger);
 
         var authenticator = new DigestAuthenticator(options.Domain, seats, TimeSpan.FromMinutes(5), time, options.ParseDigestAlgorithms());
         var limiter = new AuthFailureLimiter(options.AuthMaxFailures, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(options.AuthBanSeconds), time: time);
