@@ -33,6 +33,7 @@ public sealed partial class SipServerHost(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var endpointOptions = new SipEndpointOptions { WarnAgent = options.Domain };
+        options.ApplyStackSettings(endpointOptions);
         foreach (var (protocol, list) in new[] { ("udp", options.Udp), ("tcp", options.Tcp) })
         {
             foreach (var entry in SipServerOptions.SplitList(list))
