@@ -45,7 +45,9 @@ public sealed class HostileInputTests
         Assert.That((await good.RequestAsync(good.Request("OPTIONS", "anyone", udpPort, "warm-0"), udpPort)).StatusCode, Is.EqualTo(200));
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        long before = GC.GetTotalMemory(forceFullCollection: true);
+        GC.Collect();
+        long before = GC.GetGCMemoryInfo().HeapSizeBytes;
+        long workingSetBefore = Environment.WorkingSet;
 
         // A trickler: one byte of a request every 300 ms; the server must cut it off (Sip:TcpMessageTimeoutSeconds = 2).
         using var trickler = new TcpClient(new IPEndPoint(Hostile, 0));
@@ -97,10 +99,13 @@ public sealed class HostileInputTests
 
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        long after = GC.GetTotalMemory(forceFullCollection: true);
+        GC.Collect();
+        long after = GC.GetGCMemoryInfo().HeapSizeBytes;
+        long workingSetAfter = Environment.WorkingSet;
         Assert.That(after - before, Is.LessThan(64L * 1024 * 1024), $"managed heap grew from {before} to {after} bytes");
+        Assert.That(workingSetAfter - workingSetBefore, Is.LessThan(256L * 1024 * 1024), $"working set grew from {workingSetBefore} to {workingSetAfter} bytes");
         Assert.That(endpoint.ServerTransactionCount, Is.LessThan(Datagrams), "transactions are bounded by what was sent");
-        await TestContext.Out.WriteLineAsync($"dropped {endpoint.DroppedMessages}, server transactions {endpoint.ServerTransactionCount}, heap {before} -> {after} bytes");
+        await TestContext.Out.WriteLineAsync($"dropped {endpoint.DroppedMessages}, server transactions {endpoint.ServerTransactionCount}, heap {before} -> {after} bytes, working set {workingSetBefore} -> {workingSetAfter} bytes");
 
         // The registrar still works: a seat registers with digest.
         await using var seat = await SipUserAgent.StartAsync("udp:127.0.0.1:0", new SipUserAgentOptions
