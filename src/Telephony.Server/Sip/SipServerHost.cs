@@ -58,6 +58,7 @@ public sealed partial class SipServerHost(
 
         var authenticator = new DigestAuthenticator(options.Domain, seats, TimeSpan.FromMinutes(5), time, options.ParseDigestAlgorithms());
         var limiter = new AuthFailureLimiter(options.AuthMaxFailures, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(options.AuthBanSeconds), time: time);
+        _endpoint.RequestAdmission = (_, flow) => !limiter.IsBanned(flow.Remote.Address); // banned: no answer, no transaction
         var gate = new SipAccessGate(authenticator, limiter, new HashSet<string>(SipServerOptions.SplitList(options.PublicNumbers), StringComparer.Ordinal), loggers.CreateLogger<SipAccessGate>());
         var registrar = new SipRegistrar(new RegistrarCore(locations, new RegistrarOptions { MinExpires = options.MinExpires, MaxExpires = options.MaxExpires }, time), time);
         var router = new SipRequestRouter(UserAgent, gate, registrar, locations, seats, options, loggers.CreateLogger<SipRequestRouter>(), publicNumberCalls);

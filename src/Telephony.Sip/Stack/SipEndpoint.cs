@@ -271,8 +271,21 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         }
     }
 
+    /// <summary>
+    /// Optional admission check run on every parsed request before any validation, response or
+    /// transaction: false drops the request silently (e.g. a banned scanner gets no answer and
+    /// costs no transaction state). Counted as <c>sip.messages.dropped</c> with reason "refused".
+    /// It runs on the receive path, so it must be cheap and must not throw.
+    /// </summary>
+    public Func<SipRequest, SipFlow, bool>? RequestAdmission { get; set; }
+
     private void OnRequest(SipRequest request, SipFlow flow)
     {
+        if (RequestAdmission is { } admit && !admit(request, flow))
+        {
+            _metrics.Dropped(flow.Protocol.ToViaToken(), "refused");
+            return;
+        }
         if (request.ValidateHeaders() is { } problem)
         {
             Interlocked.Increment(ref _dropped);
