@@ -26,8 +26,9 @@ public sealed record GateDecision(GateAction Action, string? Username, IReadOnly
 /// The server's access policy for out-of-dialog requests. Everything except OPTIONS and calls to
 /// public service numbers needs digest credentials of a seat. Existing and non-existing targets
 /// take the same path and get the same challenge, so an unauthenticated sender cannot enumerate
-/// seats. Repeated failures from one address lead to a ban, during which every request from it gets 403
-/// (even one with the right password), so guessing stops paying off.
+/// seats. Repeated failures from one address lead to a ban, during which every request from it is refused
+/// (even one with the right password), so guessing stops paying off: the server host drops them before a
+/// transaction exists (<c>SipEndpoint.RequestAdmission</c>); a request that still reaches the gate gets 403.
 /// </summary>
 public sealed partial class SipAccessGate(DigestAuthenticator authenticator, AuthFailureLimiter limiter, IReadOnlySet<string> publicNumbers, ILogger logger)
 {

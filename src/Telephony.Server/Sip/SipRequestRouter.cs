@@ -11,7 +11,8 @@ namespace Telephony.Server.Sip;
 /// What the server does with out-of-dialog requests: OPTIONS is answered for everyone; REGISTER
 /// (seats only, each for its own AOR) goes to the registrar; INVITE to a public service number is
 /// let in without authentication, to a seat it needs a seat's credentials. Unauthenticated senders get
-/// the same challenge whatever the target, so seats cannot be enumerated. Banned sources get 403.
+/// the same challenge whatever the target, so seats cannot be enumerated. The failure that triggers a ban gets 403;
+/// after that the endpoint's admission check (set up by <see cref="SipServerHost"/>) drops the source's requests unanswered.
 /// </summary>
 public sealed partial class SipRequestRouter(
     SipUserAgent ua, SipAccessGate gate, SipRegistrar registrar, ILocationStore locations, SeatDirectory seats,

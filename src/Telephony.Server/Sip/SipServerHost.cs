@@ -33,6 +33,7 @@ public sealed partial class SipServerHost(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var endpointOptions = new SipEndpointOptions { WarnAgent = options.Domain };
+        options.ApplyStackSettings(endpointOptions);
         foreach (var (protocol, list) in new[] { ("udp", options.Udp), ("tcp", options.Tcp) })
         {
             foreach (var entry in SipServerOptions.SplitList(list))
@@ -53,10 +54,11 @@ public sealed partial class SipServerHost(
         {
             LocalUri = $"sip:telephony@{options.Domain}",
             Product = "Telephony",
-        }, uaLogger, time);
+        }, uaLogger);
 
         var authenticator = new DigestAuthenticator(options.Domain, seats, TimeSpan.FromMinutes(5), time, options.ParseDigestAlgorithms());
         var limiter = new AuthFailureLimiter(options.AuthMaxFailures, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(options.AuthBanSeconds), time: time);
+        _endpoint.RequestAdmission = (_, flow) => !limiter.IsBanned(flow.Remote.Address); // banned: no answer, no transaction
         var gate = new SipAccessGate(authenticator, limiter, new HashSet<string>(SipServerOptions.SplitList(options.PublicNumbers), StringComparer.Ordinal), loggers.CreateLogger<SipAccessGate>());
         var registrar = new SipRegistrar(new RegistrarCore(locations, new RegistrarOptions { MinExpires = options.MinExpires, MaxExpires = options.MaxExpires }, time), time);
         var router = new SipRequestRouter(UserAgent, gate, registrar, locations, seats, options, loggers.CreateLogger<SipRequestRouter>(), publicNumberCalls);

@@ -1,7 +1,7 @@
 namespace Telephony.Server.Sip;
 
 /// <summary>The <c>Sip</c> configuration section.</summary>
-public sealed class SipServerOptions
+public sealed partial class SipServerOptions
 {
     /// <summary>Config section name.</summary>
     public const string Section = "Sip";

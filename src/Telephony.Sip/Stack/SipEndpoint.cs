@@ -27,6 +27,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
     private readonly SipTransactionLayer _layer;
     private readonly ConcurrentDictionary<IPAddress, IPAddress> _routeCache = new();
     private readonly SipEndpointMetrics _metrics;
+    private readonly SipLogRateLimiter _badInputWarnings;
     private ISipTransactionUser _user;
     private int _state; // 0 new, 1 started, 2 stopped
     private long _dropped;
@@ -42,6 +43,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         _transports = new SipTransportManager(this, options.Parser, options.Transport, _timers, _logger);
         _layer = new SipTransactionLayer(_transports, _timers, options.Timers, _logger, () => _user);
         _metrics = new SipEndpointMetrics(this);
+        _badInputWarnings = new SipLogRateLimiter(options.WarningsPerSource, options.WarningInterval, timeProvider);
         _layer.TransactionFailed += (side, error) => _metrics.TransactionFailed(side, error);
     }
 
@@ -62,6 +64,12 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
 
     /// <summary>Live timers in the shared queue.</summary>
     public int TimerCount => _timers.Count;
+
+    /// <summary>
+    /// The endpoint's one timer service: transactions, transports and the UA (2xx retransmission,
+    /// call linger, registration refresh) all schedule here instead of starting timers of their own.
+    /// </summary>
+    public SipTimerQueue Timers => _timers;
 
     /// <summary>Replaces the transaction user (e.g. when the UA is created after the endpoint).</summary>
     public void SetTransactionUser(ISipTransactionUser user) => _user = user ?? throw new ArgumentNullException(nameof(user));
@@ -243,7 +251,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
             Interlocked.Increment(ref _dropped);
             _metrics.Dropped(flow.Protocol.ToViaToken(), "parse");
             if (error.Kind == SipParseErrorKind.Incomplete && message.IndexOfAnyExcept("\r\n"u8) < 0) return; // stray CRLFs (keep-alive on UDP)
-            _logger.LogWarning("Malformed SIP message from {Flow} ({Bytes} bytes): {Reason}", flow, message.Length, error.Reason);
+            if (ShouldWarnAbout(flow)) _logger.LogWarning("Malformed SIP message from {Flow} ({Bytes} bytes): {Reason}", flow, message.Length, error.Reason);
             if (error.TryCreateResponse(_options.WarnAgent, out var builder))
             {
                 SendErrorResponse(builder!, flow);
@@ -263,29 +271,54 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         }
     }
 
+    /// <summary>
+    /// Optional admission check run on every parsed request before any validation, response or
+    /// transaction: false drops the request silently (e.g. a banned scanner gets no answer and
+    /// costs no transaction state). Counted as <c>sip.messages.dropped</c> with reason "refused".
+    /// It runs on the receive path, so it must be cheap and must not throw.
+    /// </summary>
+    public Func<SipRequest, SipFlow, bool>? RequestAdmission { get; set; }
+
     private void OnRequest(SipRequest request, SipFlow flow)
     {
+        if (RequestAdmission is { } admit && !admit(request, flow))
+        {
+            _metrics.Dropped(flow.Protocol.ToViaToken(), "refused");
+            return;
+        }
         if (request.ValidateHeaders() is { } problem)
         {
             Interlocked.Increment(ref _dropped);
             _metrics.Dropped(flow.Protocol.ToViaToken(), "invalid");
-            _logger.LogWarning("Invalid {Method} from {Flow}: {Problem}", request.Method, flow, problem);
+            bool warn = ShouldWarnAbout(flow);
+            if (warn) _logger.LogWarning("Invalid {Method} from {Flow}: {Problem}", request.Method, flow, problem);
             if (request.Method == SipMethods.Ack) return; // never answer an ACK (§17)
             if (!CanFormResponse(request))
             {
-                _logger.LogWarning("No 400 can be formed (Via, From, To, Call-ID or CSeq missing); dropped");
+                if (warn) _logger.LogWarning("No 400 can be formed (Via, From, To, Call-ID or CSeq missing); dropped");
                 return;
             }
             SipResponseBuilder? builder = null;
             try { builder = SipResponseBuilder.CreateErrorResponse(request, 400, problem, _options.WarnAgent); }
             catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
             {
-                _logger.LogWarning("No 400 can be formed for it ({Reason}); dropped", ex.Message);
+                if (warn) _logger.LogWarning("No 400 can be formed for it ({Reason}); dropped", ex.Message);
             }
             if (builder is not null) SendErrorResponse(builder, flow);
             return;
         }
         _layer.OnRequest(StampVia(request, flow), flow);
+    }
+
+    /// <summary>Rate limit for warnings about bad input (a flood of garbage must not flood the log); drops are counted regardless.</summary>
+    private bool ShouldWarnAbout(in SipFlow flow)
+    {
+        if (!_badInputWarnings.TryAcquire(flow.Remote?.Address, out long suppressed)) return false;
+        if (suppressed > 0)
+        {
+            _logger.LogWarning("Suppressed {Count} further warnings about bad SIP input from {Source}", suppressed, flow.Remote?.Address);
+        }
+        return true;
     }
 
     /// <summary>§8.2.6.2: a response copies Via, From, To, Call-ID and CSeq; without them there is nothing to answer with.</summary>
@@ -299,7 +332,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         {
             Interlocked.Increment(ref _dropped);
             _metrics.Dropped(flow.Protocol.ToViaToken(), "invalid");
-            _logger.LogWarning("Invalid {Code} response from {Flow} dropped: {Problem}", response.StatusCode, flow, problem);
+            if (ShouldWarnAbout(flow)) _logger.LogWarning("Invalid {Code} response from {Flow} dropped: {Problem}", response.StatusCode, flow, problem);
             return;
         }
         if (!IsOurSentByPort(response.TopVia!))

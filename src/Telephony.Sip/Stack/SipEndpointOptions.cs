@@ -19,6 +19,12 @@ public sealed class SipEndpointOptions
     /// <summary>The warn-agent in Warning headers of the 400s we send to malformed requests (§20.43).</summary>
     public string WarnAgent { get; set; } = "telephony";
 
+    /// <summary>Warnings about malformed or invalid input written per source address per <see cref="WarningInterval"/>; the rest are counted and summarised.</summary>
+    public int WarningsPerSource { get; set; } = 5;
+
+    /// <summary>The window of <see cref="WarningsPerSource"/>.</summary>
+    public TimeSpan WarningInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     public SipTransportOptions Transport { get; set; } = new();
 
     public SipTimerSettings Timers { get; set; } = new();

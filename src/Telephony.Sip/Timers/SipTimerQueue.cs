@@ -63,6 +63,33 @@ public sealed class SipTimerQueue : IDisposable
         return entry;
     }
 
+    /// <summary>
+    /// A task that completes after <paramref name="dueIn"/> on this queue (the one-timer-service
+    /// replacement for <c>Task.Delay</c>); cancelling the token removes the entry and cancels the task.
+    /// </summary>
+    public Task DelayAsync(TimeSpan dueIn, CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled(cancellationToken);
+        }
+        var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var entry = Schedule(dueIn, static s => ((TaskCompletionSource)s!).TrySetResult(), tcs);
+        if (cancellationToken.CanBeCanceled)
+        {
+            var registration = cancellationToken.Register(() =>
+            {
+                if (entry.Cancel())
+                {
+                    tcs.TrySetCanceled(cancellationToken);
+                }
+            });
+            _ = tcs.Task.ContinueWith(static (_, r) => ((CancellationTokenRegistration)r!).Dispose(), registration,
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+        return tcs.Task;
+    }
+
     internal bool Cancel(SipTimer entry)
     {
         lock (_gate)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Telephony.Sip.Auth;
 using Telephony.Sip.Dialogs;
 using Telephony.Sip.Messages;
+using Telephony.Sip.Timers;
 using Telephony.Sip.Transactions;
 using Telephony.Sip.Transport;
 
@@ -39,6 +40,7 @@ public sealed partial class SipCall
     private SipResponse? _pending2xx;
     private SipServerTransaction? _pending2xxTx;
     private int _retransmitGeneration;
+    private SipTimer? _retransmitTimer;
 
     // both
     private SipRequest _invite;
@@ -187,27 +189,36 @@ public sealed partial class SipCall
         }
         Volatile.Write(ref _state, (int)CallState.Ended);
         _dialog?.Terminate();
-        _pending2xx = null;
-        _retransmitGeneration++;
+        StopRetransmitting();
         var ended = new CallEnded(reason, statusCode, detail);
         LogEnded(_ua.Logger, CallId, reason, statusCode, detail);
         Emit(ended);
         _events.Writer.TryComplete();
         _ended.TrySetResult(ended);
-        _ = LingerThenCloseAsync();
+        // Keep the call reachable for retransmissions (a 2xx, a BYE) for 64*T1, then close the mailbox.
+        if (TrySchedule(64 * _ua.Options.T1, static s => ((SipCall)s!).Close(), this) is null)
+        {
+            Close();
+        }
     }
 
-    /// <summary>Keeps the call reachable for retransmissions (a 2xx, a BYE) for 64*T1, then closes the mailbox.</summary>
-    private async Task LingerThenCloseAsync()
+    /// <summary>Forgets the call and closes its mailbox (after the linger period, or when the UA shuts down).</summary>
+    internal void Close()
+    {
+        _ua.Forget(this);
+        _mailbox.Writer.TryComplete();
+    }
+
+    /// <summary>Schedules on the endpoint's shared timer queue; null once the endpoint is gone.</summary>
+    private SipTimer? TrySchedule(TimeSpan dueIn, Action<object?> callback, object? state)
     {
         try
         {
-            await Task.Delay(64 * _ua.Options.T1, _ua.Time).ConfigureAwait(false);
+            return _ua.Endpoint.Timers.Schedule(dueIn, callback, state);
         }
-        finally
+        catch (ObjectDisposedException)
         {
-            _ua.Forget(this);
-            _mailbox.Writer.TryComplete();
+            return null;
         }
     }
 
@@ -476,29 +487,39 @@ public sealed partial class SipCall
     {
         _pending2xx = response;
         _pending2xxTx = tx;
+        _retransmitTimer?.Cancel();
         int generation = ++_retransmitGeneration;
-        _ = RetransmitLoopAsync(generation, _ua.Options.T1, TimeSpan.Zero);
+        ScheduleRetransmit(generation, _ua.Options.T1, TimeSpan.Zero);
     }
 
-    private async Task RetransmitLoopAsync(int generation, TimeSpan interval, TimeSpan elapsed)
+    private void StopRetransmitting()
     {
-        await Task.Delay(interval, _ua.Time).ConfigureAwait(false);
-        Post(() =>
+        _pending2xx = null;
+        _retransmitGeneration++;
+        _retransmitTimer?.Cancel();
+        _retransmitTimer = null;
+    }
+
+    // §13.3.1.4: retransmit the 2xx at T1, 2*T1 … capped at T2, until the ACK or 64*T1. The timer is
+    // an entry in the endpoint's shared queue; when it fires the work is posted into this call's mailbox.
+    private void ScheduleRetransmit(int generation, TimeSpan interval, TimeSpan elapsed) =>
+        _retransmitTimer = TrySchedule(interval, _ => Post(() => OnRetransmitDue(generation, interval, elapsed)), null);
+
+    private Task OnRetransmitDue(int generation, TimeSpan interval, TimeSpan elapsed)
+    {
+        if (generation != _retransmitGeneration || _pending2xx is null)
         {
-            if (generation != _retransmitGeneration || _pending2xx is null)
-            {
-                return Task.CompletedTask;
-            }
-            var total = elapsed + interval;
-            if (total >= 64 * _ua.Options.T1)
-            {
-                return OnAckTimeoutAsync();
-            }
-            _pending2xxTx!.TrySendResponse(_pending2xx);
-            var next = interval + interval < _ua.Options.T2 ? interval + interval : _ua.Options.T2;
-            _ = RetransmitLoopAsync(generation, next, total);
             return Task.CompletedTask;
-        });
+        }
+        var total = elapsed + interval;
+        if (total >= 64 * _ua.Options.T1)
+        {
+            return OnAckTimeoutAsync();
+        }
+        var next = interval + interval < _ua.Options.T2 ? interval + interval : _ua.Options.T2;
+        ScheduleRetransmit(generation, next, total); // due from now, before the send, so the interval excludes send time
+        _pending2xxTx!.TrySendResponse(_pending2xx);
+        return Task.CompletedTask;
     }
 
     private async Task OnAckTimeoutAsync()
@@ -516,8 +537,7 @@ public sealed partial class SipCall
         {
             return; // a retransmitted or stray ACK
         }
-        _pending2xx = null;
-        _retransmitGeneration++;
+        StopRetransmitting();
         if (!ack.Body.IsEmpty)
         {
             RemoteSdp = ack.Body; // an answer to an offer in our 2xx (offerless INVITE)

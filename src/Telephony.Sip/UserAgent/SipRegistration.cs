@@ -14,16 +14,14 @@ public sealed partial class SipRegistration : IAsyncDisposable
     private readonly SipUserAgent _ua;
     private readonly string _registrar;
     private readonly int _expires;
-    private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
 
-    private SipRegistration(SipUserAgent ua, string registrar, int expires, TimeProvider time)
+    private SipRegistration(SipUserAgent ua, string registrar, int expires)
     {
         _ua = ua;
         _registrar = registrar;
         _expires = expires;
-        _time = time;
     }
 
     /// <summary>The last final response from the registrar.</summary>
@@ -38,12 +36,15 @@ public sealed partial class SipRegistration : IAsyncDisposable
     /// <summary>Number of successful REGISTERs so far (first one plus refreshes).</summary>
     public int Refreshes { get; private set; }
 
-    /// <summary>Registers once and starts refreshing; check <see cref="IsRegistered"/> for the first outcome.</summary>
-    public static async Task<SipRegistration> StartAsync(SipUserAgent ua, string registrar, int expires = 600, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Registers once and starts refreshing; check <see cref="IsRegistered"/> for the first outcome.
+    /// The refresh waits are entries in the endpoint's shared timer queue (its clock drives them).
+    /// </summary>
+    public static async Task<SipRegistration> StartAsync(SipUserAgent ua, string registrar, int expires = 600, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ua);
         ArgumentOutOfRangeException.ThrowIfLessThan(expires, 1);
-        var registration = new SipRegistration(ua, registrar, expires, time ?? ua.Time);
+        var registration = new SipRegistration(ua, registrar, expires);
         var delay = await registration.RegisterOnceAsync(cancellationToken).ConfigureAwait(false);
         registration._loop = registration.RefreshLoopAsync(delay);
         return registration;
@@ -92,7 +93,7 @@ public sealed partial class SipRegistration : IAsyncDisposable
         {
             while (true)
             {
-                await Task.Delay(delay, _time, _stop.Token).ConfigureAwait(false);
+                await _ua.Timers.DelayAsync(delay, _stop.Token).ConfigureAwait(false);
                 delay = await RegisterOnceAsync(_stop.Token).ConfigureAwait(false);
             }
         }

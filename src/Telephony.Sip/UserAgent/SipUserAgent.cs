@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Telephony.Sip.Auth;
 using Telephony.Sip.Messages;
 using Telephony.Sip.Stack;
+using Telephony.Sip.Timers;
 using Telephony.Sip.Transactions;
 using Telephony.Sip.Transport;
 
@@ -29,18 +30,22 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
     private readonly Channel<SipCall> _incoming = Channel.CreateBounded<SipCall>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.Wait });
     private readonly bool _ownsEndpoint;
 
-    /// <summary>Attaches a UA to an endpoint (it becomes the endpoint's transaction user).</summary>
-    public SipUserAgent(SipEndpoint endpoint, SipUserAgentOptions options, ILogger? logger = null, TimeProvider? time = null)
-        : this(endpoint, options, logger, time, ownsEndpoint: false)
+    /// <summary>
+    /// Attaches a UA to an endpoint (it becomes the endpoint's transaction user). The UA's timers
+    /// (2xx retransmission, linger, registration refresh) run on the endpoint's shared
+    /// <see cref="SipEndpoint.Timers"/>, so they follow the endpoint's <see cref="TimeProvider"/>.
+    /// </summary>
+    public SipUserAgent(SipEndpoint endpoint, SipUserAgentOptions options, ILogger? logger = null)
+        : this(endpoint, options, logger, ownsEndpoint: false)
     {
     }
 
-    private SipUserAgent(SipEndpoint endpoint, SipUserAgentOptions options, ILogger? logger, TimeProvider? time, bool ownsEndpoint)
+    private SipUserAgent(SipEndpoint endpoint, SipUserAgentOptions options, ILogger? logger, bool ownsEndpoint)
     {
+        ArgumentNullException.ThrowIfNull(endpoint);
         Endpoint = endpoint;
         Options = options;
         Logger = logger ?? NullLogger.Instance;
-        Time = time ?? TimeProvider.System;
         LocalAddress = NameAddress.Parse(options.DisplayName is null ? $"<{options.LocalUri}>" : $"{SipSyntax.Quote(options.DisplayName)} <{options.LocalUri}>");
         _ownsEndpoint = ownsEndpoint;
         endpoint.SetTransactionUser(this);
@@ -55,7 +60,7 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
             endpointOptions.Listen.Add(l);
         }
         var endpoint = new SipEndpoint(endpointOptions, NoUser.Instance, logger, time);
-        var ua = new SipUserAgent(endpoint, options, logger, time, ownsEndpoint: true);
+        var ua = new SipUserAgent(endpoint, options, logger, ownsEndpoint: true);
         await endpoint.StartAsync(cancellationToken).ConfigureAwait(false);
         return ua;
     }
@@ -71,7 +76,8 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
 
     internal ILogger Logger { get; }
 
-    internal TimeProvider Time { get; }
+    /// <summary>The endpoint's shared timer queue (the UA starts no timers of its own).</summary>
+    internal SipTimerQueue Timers => Endpoint.Timers;
 
     /// <summary>Incoming calls (INVITEs that passed the filter), to be answered with <see cref="SipCall.AcceptAsync"/> or rejected.</summary>
     public ChannelReader<SipCall> IncomingCalls => _incoming.Reader;
@@ -445,7 +451,24 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
         }
         _incoming.Writer.TryComplete();
         // Give the calls a moment to send their BYEs before the sockets close.
-        await Task.WhenAny(Task.WhenAll(calls.Select(c => c.Completion)), Task.Delay(TimeSpan.FromSeconds(2), Time)).ConfigureAwait(false);
+        using (var giveUp = new CancellationTokenSource())
+        {
+            Task grace;
+            try
+            {
+                grace = Timers.DelayAsync(TimeSpan.FromSeconds(2), giveUp.Token);
+            }
+            catch (ObjectDisposedException)
+            {
+                grace = Task.CompletedTask; // the endpoint is already gone: nothing left to wait for
+            }
+            await Task.WhenAny(Task.WhenAll(calls.Select(c => c.Completion)), grace).ConfigureAwait(false);
+            await giveUp.CancelAsync().ConfigureAwait(false); // removes the grace entry from the queue
+        }
+        foreach (var call in _calls.Values)
+        {
+            call.Close(); // their linger timers die with the UA
+        }
         if (_ownsEndpoint)
         {
             await Endpoint.DisposeAsync().ConfigureAwait(false);

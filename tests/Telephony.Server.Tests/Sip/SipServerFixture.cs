@@ -17,7 +17,7 @@ internal sealed class SipServerFixture : IAsyncDisposable
     private readonly WebApplicationFactory<Program> _factory;
     private readonly string _seatsFile;
 
-    public SipServerFixture(int maxFailures = 5)
+    public SipServerFixture(int maxFailures = 5, IReadOnlyDictionary<string, string>? settings = null)
     {
         _seatsFile = Path.GetTempFileName();
         File.WriteAllText(_seatsFile, """
@@ -31,6 +31,10 @@ internal sealed class SipServerFixture : IAsyncDisposable
             b.UseSetting("Sip:SeatsFile", _seatsFile);
             b.UseSetting("Sip:Domain", "test.local");
             b.UseSetting("Sip:AuthMaxFailures", maxFailures.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            {
+                b.UseSetting(key, value);
+            }
         });
         Host = _factory.Services.GetRequiredService<SipServerHost>();
     }

@@ -117,13 +117,31 @@ public sealed partial class SipServerTests
         await using var guesser = await Seat("1001", "wrong");
         var registrar = server.Uri("x").Replace("x@", "", StringComparison.Ordinal);
         var codes = new List<int>();
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < 3; i++)
         {
             codes.Add((await guesser.RegisterAsync(registrar, 600)).StatusCode);
         }
-        Assert.That(codes, Is.EqualTo(new[] { 401, 401, 403, 403 }));
+        Assert.That(codes, Is.EqualTo(new[] { 401, 401, 403 }), "the failure that triggers the ban is answered 403");
+        int transactions = server.Host.UserAgent.Endpoint.ServerTransactionCount;
+
+        // From now on the banned address gets no answer at all, and costs no transaction.
         await using var rightfully = await Seat("1001", "pw-1001");
-        Assert.That((await rightfully.RegisterAsync(registrar, 600)).StatusCode, Is.EqualTo(403), "the ban holds even for the right password from that address");
+        using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
+        {
+            Assert.That(async () => await rightfully.RegisterAsync(registrar, 600, wait.Token), Throws.InstanceOf<OperationCanceledException>(),
+                "the ban holds even for the right password from that address");
+        }
+        using var raw = new RawUdp();
+        Assert.That(async () => await raw.RequestAsync(raw.Request("OPTIONS", "anyone", server.Port(SipTransportProtocol.Udp), "banned-1"), server.Port(SipTransportProtocol.Udp), TimeSpan.FromSeconds(1)),
+            Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(server.Host.UserAgent.Endpoint.ServerTransactionCount, Is.LessThanOrEqualTo(transactions));
+
+        // Another address is served as usual.
+        await using var elsewhere = await SipUserAgent.StartAsync("udp:127.0.0.2:0", new SipUserAgentOptions
+        {
+            LocalUri = "sip:1001@test.local", Username = "1001", Password = "pw-1001",
+        });
+        Assert.That((await elsewhere.RegisterAsync(registrar, 600)).StatusCode, Is.EqualTo(200));
     }
 
     [TestCase("Authorization: Digest username=\"1001\", realm=\"test.local\r\n")]

@@ -28,10 +28,13 @@ public sealed class RawPeerFlowTests
         var invite = await peer.ReceiveAsync<SipRequest>(r => r.Method == "INVITE");
         await peer.SendAsync(Answer(invite, 180, "fork1", peer.Port));
         await peer.SendAsync(Answer(invite, 180, "fork2", peer.Port));
+        // fork1's 200 must be handled first (it is the one that wins); the UDP receive loops run
+        // concurrently, so two back-to-back datagrams may be processed in either order.
         await peer.SendAsync(Answer(invite, 200, "fork1", peer.Port));
+        var firstAck = await peer.ReceiveAsync<SipRequest>(r => r.Method == "ACK");
         await peer.SendAsync(Answer(invite, 200, "fork2", peer.Port));
 
-        var seen = new List<(string Method, string? ToTag, string Uri)>();
+        var seen = new List<(string Method, string? ToTag, string Uri)> { (firstAck.Method, firstAck.To?.Tag, firstAck.RequestUri.ToString()) };
         while (seen.Count < 3)
         {
             var r = await peer.ReceiveAsync<SipRequest>(_ => true);

@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Telephony.Sip.Stack;
+using Telephony.Sip.Transport;
+using static Telephony.Sip.Tests.Stack.StackTestKit;
+
+namespace Telephony.Sip.Tests.Stack;
+
+[CancelAfter(20_000)]
+public sealed class LogRateLimitTests
+{
+    private sealed class LineLogger : ILogger
+    {
+        public ConcurrentQueue<string> Lines { get; } = new();
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Lines.Enqueue(formatter(state, exception));
+    }
+
+    [Test]
+    public void Limiter_allows_n_per_source_per_interval_then_reports_what_it_suppressed()
+    {
+        var clock = new FakeTimeProvider();
+        var limiter = new SipLogRateLimiter(3, TimeSpan.FromSeconds(10), clock);
+        var a = IPAddress.Parse("192.0.2.1");
+        var b = IPAddress.Parse("192.0.2.2");
+        int allowed = 0;
+        for (int i = 0; i < 10; i++) { if (limiter.TryAcquire(a, out _)) allowed++; }
+        Assert.That(allowed, Is.EqualTo(3));
+        Assert.That(limiter.TryAcquire(b, out var fromB) && fromB == 0, Is.True, "another source has its own budget");
+
+        clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.That(limiter.TryAcquire(a, out var suppressed), Is.True);
+        Assert.That(suppressed, Is.EqualTo(7));
+        Assert.That(limiter.TryAcquire(a, out suppressed) && suppressed == 0, Is.True, "the summary is reported once");
+    }
+
+    [Test]
+    public void Limiter_memory_is_bounded_under_a_spoofed_flood()
+    {
+        var clock = new FakeTimeProvider();
+        var limiter = new SipLogRateLimiter(2, TimeSpan.FromSeconds(10), clock, maxSources: 16);
+        int allowed = 0;
+        for (int i = 0; i < 10_000; i++)
+        {
+            if (limiter.TryAcquire(new IPAddress(0x0A000000u + (uint)i), out _)) allowed++;
+        }
+        Assert.That(limiter.TrackedSources, Is.LessThanOrEqualTo(16));
+        Assert.That(allowed, Is.LessThanOrEqualTo((16 + 1) * 2));
+    }
+
+    [Test]
+    public async Task Endpoint_counts_every_malformed_datagram_but_warns_only_up_to_the_limit()
+    {
+        var clock = new FakeTimeProvider();
+        var logger = new LineLogger();
+        var options = new SipEndpointOptions { WarningsPerSource = 5, WarningInterval = TimeSpan.FromMinutes(1) };
+        options.Listen.Add(new SipListenEndpoint(SipTransportProtocol.Udp, new IPEndPoint(IPAddress.Loopback, 0)));
+        await using var server = new SipEndpoint(options, new AnsweringUser(), logger, clock);
+        await server.StartAsync();
+        using var raw = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        for (int i = 0; i < 40; i++)
+        {
+            await raw.SendAsync("\u0001garbage"u8.ToArray(), server.Local(SipTransportProtocol.Udp));
+        }
+        await WaitUntil(() => server.DroppedMessages == 40);
+        Assert.That(logger.Lines.Count(l => l.Contains("Malformed", StringComparison.Ordinal)), Is.EqualTo(5));
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await raw.SendAsync("\u0001garbage"u8.ToArray(), server.Local(SipTransportProtocol.Udp));
+        await WaitUntil(() => server.DroppedMessages == 41);
+        Assert.That(logger.Lines.Count(l => l.Contains("Malformed", StringComparison.Ordinal)), Is.EqualTo(6));
+        Assert.That(logger.Lines.Count(l => l.Contains("Suppressed 35 further warnings", StringComparison.Ordinal)), Is.EqualTo(1));
+    }
+}
