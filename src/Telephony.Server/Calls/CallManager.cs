@@ -228,6 +228,7 @@ public sealed partial class CallManager : IAcdCallControl, IScreenPopAcknowledge
         // The pop is on its way (SignalR or its backplane has it). SignalR has no delivery receipt and its
         // websocket may lag the INVITE's datagram, so the call rings when the desktop acknowledges the pop
         // (AcknowledgePop on the hub), or after the maximum wait for a desktop that never does.
+        call.Post(new PopPushing(offer.Seat.AgentId ?? ""));
         await _notifier.PushScreenPopAsync(offer.Pop, ct).ConfigureAwait(false);
         call.Post(new RingSeat(offer, contacts));
         return true;

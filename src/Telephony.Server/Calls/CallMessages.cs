@@ -21,6 +21,13 @@ internal sealed record DigitPressed(char Digit) : CallMessage;
 /// <summary>The IVR script finished.</summary>
 internal sealed record IvrFinished(IvrResult Result) : CallMessage;
 
+/// <summary>
+/// The pop for <see cref="AgentId"/> is about to be pushed. Posted before the push, so an
+/// acknowledgement that overtakes the <see cref="RingSeat"/> which follows the push still finds
+/// the call expecting it (the mailbox keeps this order).
+/// </summary>
+internal sealed record PopPushing(string AgentId) : CallMessage;
+
 /// <summary>The ACD reserved a seat and its pop was pushed: ring the seat's registered contacts once the desktop acknowledges the pop (or the wait ends).</summary>
 internal sealed record RingSeat(CallOffer Offer, IReadOnlyList<Binding> Contacts) : CallMessage;
 

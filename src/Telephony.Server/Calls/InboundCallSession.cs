@@ -50,6 +50,8 @@ internal sealed partial class InboundCallSession
 
     private SipCall? _agentCall;
     private RingSeat? _awaitingPopAck;
+    private string? _popPushedTo;   // agent whose pop is being pushed, until its seat rings
+    private bool _popAckedEarly;    // that agent acknowledged before the RingSeat arrived
     private TaskCompletionSource<bool>? _transfer;
     private string? _transferredTo;
     private MediaLeg? _agentMedia;
@@ -170,8 +172,12 @@ internal sealed partial class InboundCallSession
             case IvrFinished f:
                 await AfterIvrAsync(f.Result).ConfigureAwait(false);
                 break;
+            case PopPushing pushing:
+                _popPushedTo = pushing.AgentId;
+                _popAckedEarly = false;
+                break;
             case RingSeat ring:
-                AwaitPopAck(ring);
+                await AwaitPopAckAsync(ring).ConfigureAwait(false);
                 break;
             case PopAcknowledged ack:
                 await OnPopAcknowledgedAsync(ack).ConfigureAwait(false);
@@ -380,11 +386,20 @@ internal sealed partial class InboundCallSession
     // ---------------------------------------------------------------- agent leg
 
     /// <summary>The pop is pushed: wait (in the mailbox, not blocking it) for the desktop's acknowledgement, bounded.</summary>
-    private void AwaitPopAck(RingSeat ring)
+    private async Task AwaitPopAckAsync(RingSeat ring)
     {
         if (Phase != CallPhase.Queued || _awaitingPopAck is not null)
         {
             return; // already ringing elsewhere or over; the ACD's timer settles the seat
+        }
+        var ackedEarly = _popAckedEarly && string.Equals(_popPushedTo, ring.Offer.Seat.AgentId, StringComparison.Ordinal);
+        _popPushedTo = null;
+        _popAckedEarly = false;
+        if (ackedEarly)
+        {
+            // The desktop's acknowledgement overtook this message: the pop is there, ring now.
+            await RingAsync(ring).ConfigureAwait(false);
+            return;
         }
         _awaitingPopAck = ring;
         _ = TimeoutPopAckAsync(ring);
@@ -408,6 +423,14 @@ internal sealed partial class InboundCallSession
             LogPopAcknowledged(_log, waiting.Offer.Seat.Extension, ack.AgentId);
             _awaitingPopAck = null;
             await RingAsync(waiting).ConfigureAwait(false);
+            return;
+        }
+        if (_awaitingPopAck is null && Phase == CallPhase.Queued && _popPushedTo is not null
+            && string.Equals(_popPushedTo, ack.AgentId, StringComparison.Ordinal))
+        {
+            // Acknowledged before the RingSeat that follows the push reached this mailbox.
+            _popAckedEarly = true;
+            ack.Accepted.TrySetResult(true);
             return;
         }
         // A late acknowledgement (the wait ended first) from the agent whose seat now rings is harmless.
