@@ -13,60 +13,57 @@ internal static class G711Input
     public static short NotMinValue(short sample) => sample == short.MinValue ? (short)-32767 : sample;
 }
 
-/// <summary>G.711 µ-law (RFC 3551 §4.5.14, static payload type 0). Stateless: one instance serves every stream.</summary>
-public sealed class PcmuCodec : IAudioCodec
+/// <summary>
+/// G.711 (RFC 3551 §4.5.14): one byte per sample at 8 kHz, stateless, so one instance serves
+/// every stream. The two laws differ only in their per-sample mapping.
+/// </summary>
+public abstract class G711Codec : IAudioCodec
+{
+    public abstract string EncodingName { get; }
+    public abstract int PayloadType { get; }
+    public int RtpClockRate => 8000;
+    public int SampleRate => 8000;
+
+    public int Encode(ReadOnlySpan<short> pcm, Span<byte> payload)
+    {
+        if (payload.Length < pcm.Length)
+            throw new ArgumentException("Payload buffer too small: G.711 needs one byte per sample.", nameof(payload));
+        for (int i = 0; i < pcm.Length; i++)
+            payload[i] = EncodeSample(NotMinValue(pcm[i]));
+        return pcm.Length;
+    }
+
+    public int Decode(ReadOnlySpan<byte> payload, Span<short> pcm)
+    {
+        if (pcm.Length < payload.Length)
+            throw new ArgumentException("PCM buffer too small: G.711 yields one sample per byte.", nameof(pcm));
+        for (int i = 0; i < payload.Length; i++)
+            pcm[i] = DecodeSample(payload[i]);
+        return payload.Length;
+    }
+
+    protected abstract byte EncodeSample(short sample);
+    protected abstract short DecodeSample(byte code);
+}
+
+/// <summary>G.711 µ-law, static payload type 0.</summary>
+public sealed class PcmuCodec : G711Codec
 {
     public static readonly PcmuCodec Instance = new();
 
-    public string EncodingName => "PCMU";
-    public int PayloadType => 0;
-    public int RtpClockRate => 8000;
-    public int SampleRate => 8000;
-
-    public int Encode(ReadOnlySpan<short> pcm, Span<byte> payload)
-    {
-        if (payload.Length < pcm.Length)
-            throw new ArgumentException("Payload buffer too small: G.711 needs one byte per sample.", nameof(payload));
-        for (int i = 0; i < pcm.Length; i++)
-            payload[i] = MuLawEncoder.LinearToMuLawSample(NotMinValue(pcm[i]));
-        return pcm.Length;
-    }
-
-    public int Decode(ReadOnlySpan<byte> payload, Span<short> pcm)
-    {
-        if (pcm.Length < payload.Length)
-            throw new ArgumentException("PCM buffer too small: G.711 yields one sample per byte.", nameof(pcm));
-        for (int i = 0; i < payload.Length; i++)
-            pcm[i] = MuLawDecoder.MuLawToLinearSample(payload[i]);
-        return payload.Length;
-    }
+    public override string EncodingName => "PCMU";
+    public override int PayloadType => 0;
+    protected override byte EncodeSample(short sample) => MuLawEncoder.LinearToMuLawSample(sample);
+    protected override short DecodeSample(byte code) => MuLawDecoder.MuLawToLinearSample(code);
 }
 
-/// <summary>G.711 A-law (RFC 3551 §4.5.14, static payload type 8). Stateless: one instance serves every stream.</summary>
-public sealed class PcmaCodec : IAudioCodec
+/// <summary>G.711 A-law, static payload type 8.</summary>
+public sealed class PcmaCodec : G711Codec
 {
     public static readonly PcmaCodec Instance = new();
 
-    public string EncodingName => "PCMA";
-    public int PayloadType => 8;
-    public int RtpClockRate => 8000;
-    public int SampleRate => 8000;
-
-    public int Encode(ReadOnlySpan<short> pcm, Span<byte> payload)
-    {
-        if (payload.Length < pcm.Length)
-            throw new ArgumentException("Payload buffer too small: G.711 needs one byte per sample.", nameof(payload));
-        for (int i = 0; i < pcm.Length; i++)
-            payload[i] = ALawEncoder.LinearToALawSample(NotMinValue(pcm[i]));
-        return pcm.Length;
-    }
-
-    public int Decode(ReadOnlySpan<byte> payload, Span<short> pcm)
-    {
-        if (pcm.Length < payload.Length)
-            throw new ArgumentException("PCM buffer too small: G.711 yields one sample per byte.", nameof(pcm));
-        for (int i = 0; i < payload.Length; i++)
-            pcm[i] = ALawDecoder.ALawToLinearSample(payload[i]);
-        return payload.Length;
-    }
+    public override string EncodingName => "PCMA";
+    public override int PayloadType => 8;
+    protected override byte EncodeSample(short sample) => ALawEncoder.LinearToALawSample(sample);
+    protected override short DecodeSample(byte code) => ALawDecoder.ALawToLinearSample(code);
 }
