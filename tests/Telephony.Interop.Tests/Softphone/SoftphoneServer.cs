@@ -42,7 +42,6 @@ internal sealed class SoftphoneServer : IAsyncDisposable
             b.UseSetting("Sip:AuthMaxFailures", "50");
             b.UseSetting("ContactCenter:WrapUpSeconds", "1");
             b.UseSetting("Calls:RecordingsFolder", Path.Combine(_folder, "recordings"));
-            b.UseSetting("Calls:RecordsDatabase", $"Data Source={Path.Combine(_folder, "calls.db")}");
             b.UseSetting("Calls:RtpPortMin", "27000");
             b.UseSetting("Calls:RtpPortMax", "27399");
             b.UseSetting("Calls:WatchIvrScript", "false");
