@@ -40,6 +40,27 @@ public abstract class SipClientTransaction : SipTransaction
     /// <summary>Sends the request for the first time and starts the timers.</summary>
     internal abstract void Start();
 
+    /// <summary>The current retransmission interval (Timer A or E); doubled by the subclass.</summary>
+    private protected TimeSpan RetransmitInterval { get; set; }
+
+    /// <summary>
+    /// The common start of both client machines: send, arm the retransmission timer on an
+    /// unreliable transport only (§17.1.1.2, §17.1.2.2), and arm the lifetime timer (B or F).
+    /// </summary>
+    private protected void SendFirst(TimeSpan firstRetransmit, TimeSpan lifetime)
+    {
+        lock (Gate)
+        {
+            Host.Send(this, Flow, RequestBytes);
+            if (!Reliable)
+            {
+                RetransmitInterval = firstRetransmit;
+                StartRetransmitTimer(firstRetransmit);
+            }
+            StartLifetimeTimer(lifetime);
+        }
+    }
+
     /// <summary>A response matched this transaction (§17.1.3).</summary>
     internal abstract void OnResponse(SipResponse response);
 
@@ -77,7 +98,6 @@ public abstract class SipClientTransaction : SipTransaction
 /// <summary>INVITE client transaction: RFC 3261 §17.1.1 (figure 5) as updated by RFC 6026 (figure 5: Accepted, Timer M).</summary>
 internal sealed class InviteClientTransaction : SipClientTransaction
 {
-    private TimeSpan _timerA;
     private ReadOnlyMemory<byte>? _ackBytes;
 
     public InviteClientTransaction(ISipTransactionHost host, SipRequest request, ReadOnlyMemory<byte> requestBytes, SipFlow flow,
@@ -86,27 +106,15 @@ internal sealed class InviteClientTransaction : SipClientTransaction
     {
     }
 
-    internal override void Start()
-    {
-        lock (Gate)
-        {
-            Host.Send(this, Flow, RequestBytes);
-            if (!Reliable)
-            {
-                _timerA = Timers.A;
-                StartRetransmitTimer(_timerA);
-            }
-            StartLifetimeTimer(Timers.B);
-        }
-    }
+    internal override void Start() => SendFirst(Timers.A, Timers.B);
 
     private protected override void OnRetransmitTimer()
     {
         // Timer A: only while Calling; doubles each time (§17.1.1.2).
         if (State != SipTransactionState.Calling) return;
         Host.Send(this, Flow, RequestBytes);
-        _timerA += _timerA;
-        StartRetransmitTimer(_timerA);
+        RetransmitInterval += RetransmitInterval;
+        StartRetransmitTimer(RetransmitInterval);
     }
 
     private protected override Action? OnLifetimeTimer()
@@ -198,7 +206,6 @@ internal sealed class InviteClientTransaction : SipClientTransaction
 /// <summary>Non-INVITE client transaction: RFC 3261 §17.1.2 (figure 6).</summary>
 internal sealed class NonInviteClientTransaction : SipClientTransaction
 {
-    private TimeSpan _timerE;
 
     public NonInviteClientTransaction(ISipTransactionHost host, SipRequest request, ReadOnlyMemory<byte> requestBytes, SipFlow flow,
         SipTransactionKey key, Action<SipResponse>? onProvisional)
@@ -206,27 +213,15 @@ internal sealed class NonInviteClientTransaction : SipClientTransaction
     {
     }
 
-    internal override void Start()
-    {
-        lock (Gate)
-        {
-            Host.Send(this, Flow, RequestBytes);
-            if (!Reliable)
-            {
-                _timerE = Timers.E;
-                StartRetransmitTimer(_timerE);
-            }
-            StartLifetimeTimer(Timers.F);
-        }
-    }
+    internal override void Start() => SendFirst(Timers.E, Timers.F);
 
     private protected override void OnRetransmitTimer()
     {
         // Timer E: doubles up to T2 while Trying; fixed at T2 while Proceeding (§17.1.2.2).
         if (State is not (SipTransactionState.Trying or SipTransactionState.Proceeding)) return;
         Host.Send(this, Flow, RequestBytes);
-        _timerE = State == SipTransactionState.Trying ? Min(_timerE + _timerE, Timers.T2) : Timers.T2;
-        StartRetransmitTimer(_timerE);
+        RetransmitInterval = State == SipTransactionState.Trying ? Min(RetransmitInterval + RetransmitInterval, Timers.T2) : Timers.T2;
+        StartRetransmitTimer(RetransmitInterval);
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
