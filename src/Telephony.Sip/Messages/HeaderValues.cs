@@ -127,7 +127,7 @@ public sealed class ViaHeader
                 i = SipSyntax.SkipWs(s, i + 1);
             }
             var start = i;
-            while (i < s.Length && SipSyntax.IsTokenChar(s[i])) i++;
+            i = SipSyntax.ScanToken(s, i);
             if (i == start)
             {
                 error = "malformed Via sent-protocol (expected SIP/2.0/transport)";
@@ -283,7 +283,7 @@ public sealed class AuthHeader
         var s = text.AsSpan();
         var i = SipSyntax.SkipWs(s, 0);
         var st = i;
-        while (i < s.Length && SipSyntax.IsTokenChar(s[i])) i++;
+        i = SipSyntax.ScanToken(s, i);
         if (i == st)
         {
             error = "authentication header has no scheme";
@@ -307,7 +307,7 @@ public sealed class AuthHeader
             {
                 i = SipSyntax.SkipWs(s, i);
                 var ns = i;
-                while (i < s.Length && SipSyntax.IsTokenChar(s[i])) i++;
+                i = SipSyntax.ScanToken(s, i);
                 if (i == ns)
                 {
                     error = "malformed auth-param";
@@ -381,7 +381,7 @@ public sealed record EventHeader(string EventType, SipParameters Parameters)
         var s = text.AsSpan();
         var i = SipSyntax.SkipWs(s, 0);
         var st = i;
-        while (i < s.Length && SipSyntax.IsTokenChar(s[i])) i++;
+        i = SipSyntax.ScanToken(s, i);
         if (i == st)
         {
             error = "Event has no event type";
@@ -451,7 +451,7 @@ public sealed record ReasonHeader(string Protocol, SipParameters Parameters)
         {
             i = SipSyntax.SkipWs(s, i);
             var st = i;
-            while (i < s.Length && SipSyntax.IsTokenChar(s[i])) i++;
+            i = SipSyntax.ScanToken(s, i);
             if (i == st)
             {
                 error = "Reason has no protocol";
@@ -560,7 +560,7 @@ public sealed record MediaType(string Type, string Subtype, SipParameters Parame
         value = null;
         i = SipSyntax.SkipWs(s, i);
         var st = i;
-        while (i < s.Length && SipSyntax.IsTokenChar(s[i])) i++;
+        i = SipSyntax.ScanToken(s, i);
         var type = s[st..i].ToString();
         i = SipSyntax.SkipWs(s, i);
         if (type.Length == 0 || i >= s.Length || s[i] != '/')
@@ -570,7 +570,7 @@ public sealed record MediaType(string Type, string Subtype, SipParameters Parame
         }
         i = SipSyntax.SkipWs(s, i + 1);
         st = i;
-        while (i < s.Length && SipSyntax.IsTokenChar(s[i])) i++;
+        i = SipSyntax.ScanToken(s, i);
         if (i == st)
         {
             error = "media type must be type/subtype";

@@ -132,7 +132,7 @@ public sealed class SipParameters : IReadOnlyList<SipParameter>
             }
             i = SipSyntax.SkipWs(s, i + 1);
             var nameStart = i;
-            while (i < s.Length && SipSyntax.IsTokenChar(s[i])) i++;
+            i = SipSyntax.ScanToken(s, i);
             if (i == nameStart)
             {
                 error = "empty parameter name";

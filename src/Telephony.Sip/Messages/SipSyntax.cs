@@ -24,6 +24,13 @@ internal static class SipSyntax
 
     public static bool IsTokenChar(char c) => TokenChars.Contains(c);
 
+    /// <summary>Index just past the run of token characters (RFC 3261 §25.1) that starts at <paramref name="start"/>.</summary>
+    public static int ScanToken(ReadOnlySpan<char> s, int start)
+    {
+        var n = s[start..].IndexOfAnyExcept(TokenChars);
+        return n < 0 ? s.Length : start + n;
+    }
+
     public static bool IsTokenByte(byte b) => TokenBytes.Contains(b);
 
     public static bool IsUnreserved(char c) => IsAlphaNum(c) || UnreservedMarks.Contains(c, StringComparison.Ordinal);
