@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Telephony.Media.Ports;
 using Telephony.Media.Rtcp;
+using Telephony.Media.Rtp.Linux;
 
 namespace Telephony.Media.Rtp;
 
@@ -33,6 +34,12 @@ public sealed class RtpSessionOptions
     /// <summary>Logs go here, with the call's scope around them by the caller.</summary>
     public ILogger Logger { get; init; } = NullLogger.Instance;
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+    /// <summary>
+    /// The node's receive loop (64-bit Linux): when set, the session's sockets are read by the
+    /// loop's threads with batched system calls and sent to with plain sendto(2), instead of one
+    /// async receive per socket on .NET's socket engine.
+    /// </summary>
+    public RtpReceiveLoop? ReceiveLoop { get; init; }
 }
 
 /// <summary>Quality figures of one RTP session, for CDRs, the wallboard and metrics.</summary>
@@ -93,6 +100,8 @@ public sealed class RtpSession : IAsyncDisposable
 
     private Task? _rtpLoop;
     private Task? _rtcpLoop;
+    private RtpReceiveLoop.Registration? _rtpRegistration;
+    private RtpReceiveLoop.Registration? _rtcpRegistration;
     private volatile IRtpPacketHandler? _handler;
 
     private RtpSession(RtpPortLease lease, RtpSessionOptions options)
@@ -162,8 +171,16 @@ public sealed class RtpSession : IAsyncDisposable
     /// <summary>Starts the receive loops.</summary>
     public void Start()
     {
-        if (_rtpLoop is not null)
+        if (_rtpLoop is not null || _rtpRegistration is not null)
         {
+            return;
+        }
+
+        if (_options.ReceiveLoop is { } loop)
+        {
+            int thread = loop.PickThread();
+            _rtpRegistration = loop.Register(thread, _lease.RtpSocket, new RtpChannel(this));
+            _rtcpRegistration = loop.Register(thread, _lease.RtcpSocket, new RtcpChannel(this));
             return;
         }
 
@@ -183,18 +200,30 @@ public sealed class RtpSession : IAsyncDisposable
             return false;
         }
 
-        try
+        if (_options.ReceiveLoop is not null)
         {
-            _lease.RtpSocket.SendTo(packet, SocketFlags.None, remote);
+            // The loop's sessions skip Socket.SendTo's checks and bookkeeping: one sendto(2).
+            if (!LinuxUdp.TrySendTo(_lease.RtpSocket, packet, remote))
+            {
+                Interlocked.Increment(ref _sendErrors);
+                return false;
+            }
         }
-        catch (SocketException)
+        else
         {
-            Interlocked.Increment(ref _sendErrors);
-            return false;
-        }
-        catch (ObjectDisposedException)
-        {
-            return false;
+            try
+            {
+                _lease.RtpSocket.SendTo(packet, SocketFlags.None, remote);
+            }
+            catch (SocketException)
+            {
+                Interlocked.Increment(ref _sendErrors);
+                return false;
+            }
+            catch (ObjectDisposedException)
+            {
+                return false;
+            }
         }
 
         Interlocked.Increment(ref _packetsSent);
@@ -491,6 +520,15 @@ public sealed class RtpSession : IAsyncDisposable
         }
 
         await _stop.CancelAsync().ConfigureAwait(false);
+        // Out of the receive loop before the sockets close (their descriptors could be reused).
+        foreach (var registration in new[] { _rtpRegistration, _rtcpRegistration })
+        {
+            if (registration is not null)
+            {
+                await registration.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
         _lease.Dispose();
         RtpMetrics.ActiveSessions.Add(-1);
         foreach (var loop in new[] { _rtpLoop, _rtcpLoop })
@@ -502,5 +540,17 @@ public sealed class RtpSession : IAsyncDisposable
         }
 
         _stop.Dispose();
+    }
+
+    /// <summary>The RTP socket's datagrams from the receive loop.</summary>
+    private sealed class RtpChannel(RtpSession session) : IDatagramHandler
+    {
+        public void OnDatagram(Span<byte> datagram, SocketAddress from, long arrivalTicks) => session.ProcessRtp(datagram, from, arrivalTicks);
+    }
+
+    /// <summary>The RTCP socket's datagrams from the receive loop.</summary>
+    private sealed class RtcpChannel(RtpSession session) : IDatagramHandler
+    {
+        public void OnDatagram(Span<byte> datagram, SocketAddress from, long arrivalTicks) => session.ProcessRtcp(datagram, from, arrivalTicks);
     }
 }

@@ -1,57 +1,48 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
-using Telephony.Media;
-using Telephony.Media.Bridge;
-using Telephony.Media.Clock;
-using Telephony.Media.Codecs;
-using Telephony.Media.Recording;
-using Telephony.Media.Ports;
-using Telephony.Media.Rtp;
+using Telephony.Media.Rtp.Linux;
 
 namespace Telephony.LoadGen.Media;
 
 /// <summary>
-/// Relay capacity: N bridged G.711 calls on this node, each with two simulated phones on
-/// loopback sending 50 packets/s towards the relay and receiving the other phone's packets.
-/// Each packet carries its send time; receivers measure loss, transit and the transit
-/// difference of consecutive packets (|D| of RFC 3550 §6.4.1, the jitter the relay adds).
-/// Generator, relay and receivers share this process and the machine's cores.
+/// Relay capacity: N bridged G.711 calls on a relay node, each with two simulated phones on
+/// loopback sending 50 packets/s towards the relay and receiving the other phone's packets
+/// (100 relayed packets/s per call). Receivers measure loss, transit and the transit difference
+/// of consecutive packets (|D| of RFC 3550 §6.4.1: the jitter the relay adds). By default the
+/// relay runs as a child process (<see cref="MediaRelayProcess"/>) so its CPU is measured apart
+/// from the generator's; both share the machine's cores.
 /// </summary>
 internal static class MediaLoadTest
 {
-    public const string Help = "--calls N --seconds S [--record | --separate-relay [--relay-default-runtime]] [--warmup S] [--sockets K] [--bind 127.0.0.1] [--ports 40000-59999]";
+    public const string Help = "--calls N --seconds S [--record] [--receive-threads T (0 = async sockets)] [--relay-priority P (SCHED_FIFO, 0 = off)] [--generator-priority P] [--in-process] [--relay-default-runtime] [--warmup S] [--sockets K] [--pacers K] [--bind 127.0.0.1] [--ports 40000-59999]";
 
-    private const int FrameMs = 20;
-    private const int PayloadBytes = 160;
-    private const long HistogramMicros = 5_000_000; // 10 µs buckets up to 5 s
-    private const int BucketMicros = 10;
+    private const int SlotsPerFrame = 20; // 20 ms frames sent in 1 ms slots
 
     public static async Task<int> RunAsync(string[] args)
     {
-        int calls = 100, seconds = 20, warmup = 2, sockets = 4;
-        bool record = false, separate = false, tunedRelay = true;
-        var bind = IPAddress.Loopback;
-        int portMin = 40000, portMax = 59999;
+        var o = new Options();
         for (int i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
             switch (args[i])
             {
-                case "--calls": calls = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--seconds": seconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--warmup": warmup = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--record": record = true; break;
-                case "--separate-relay": separate = true; break;
-                case "--relay-default-runtime": tunedRelay = false; break;
-                case "--sockets": sockets = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--bind": bind = IPAddress.Parse(Next()); break;
+                case "--calls": o.Calls = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--seconds": o.Seconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--warmup": o.Warmup = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--record": o.Record = true; break;
+                case "--in-process": o.InProcess = true; break;
+                case "--relay-default-runtime": o.TunedRuntime = false; break;
+                case "--receive-threads": o.ReceiveThreads = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--sockets": o.Sockets = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--pacers": o.Pacers = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--relay-priority": o.RelayPriority = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--generator-priority": o.GeneratorPriority = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--bind": o.Bind = IPAddress.Parse(Next()); break;
                 case "--ports":
                     var range = Next().Split('-');
-                    portMin = int.Parse(range[0], CultureInfo.InvariantCulture);
-                    portMax = int.Parse(range[1], CultureInfo.InvariantCulture);
+                    o.PortMin = int.Parse(range[0], CultureInfo.InvariantCulture);
+                    o.PortMax = int.Parse(range[1], CultureInfo.InvariantCulture);
                     break;
                 default:
                     Console.Error.WriteLine($"unknown option {args[i]}; media {Help}");
@@ -59,171 +50,136 @@ internal static class MediaLoadTest
             }
         }
 
-        if (record && separate)
+        if (!RtpReceiveLoop.IsSupported)
         {
-            Console.Error.WriteLine("--record and --separate-relay do not combine (the recorder lives in the relay process)");
+            Console.Error.WriteLine("media: the generator sends and receives with sendmmsg/recvmmsg and needs 64-bit Linux");
             return 2;
         }
 
-        Console.WriteLine($"media load: {calls} bridged calls, {seconds} s measured after {warmup} s warm-up, record={record}, separate relay process={separate}, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"media load: {o.Calls} bridged calls, {o.Seconds} s measured after {o.Warmup} s warm-up, record={o.Record}, relay {(o.InProcess ? "in the generator's process" : "in its own process")}, {Environment.ProcessorCount} cores");
         if (File.Exists("/proc/loadavg"))
         {
             Console.WriteLine($"machine load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
         }
 
-        var pool = new RtpPortPool(bind, portMin, portMax);
-        var options = new RtpSessionOptions { Logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance };
-        var histogram = new Histogram();
-        var transit = new Histogram();
-        var legs = new List<RtpSession>();
-        var bridges = new List<RtpBridge>();
-        var phones = new List<Phone>();
-        // The simulated phones share a few generator sockets per side (caller side, agent side),
-        // each read by its own blocking thread, so the generator costs less than the relay it
-        // measures; the relay still has one session (socket pair) per leg as in production.
-        var callerSockets = Enumerable.Range(0, sockets).Select(_ => new Receiver(bind, phones, histogram, transit)).ToArray();
-        var agentSockets = Enumerable.Range(0, sockets).Select(_ => new Receiver(bind, phones, histogram, transit)).ToArray();
-        // --record: media-audio's recorder as the bridge tap (per-leg jitter buffer, decode, WAV),
-        // paced by the one media clock, writing under a temporary folder that is removed afterwards.
-        await using var clock = new MediaClock();
-        var recorders = new List<RtpCallRecorder>();
-        string recordDir = Path.Combine(Path.GetTempPath(), $"telephony-loadgen-{Environment.ProcessId}");
-        if (record)
-        {
-            Directory.CreateDirectory(recordDir);
-        }
-
-        var format = new BridgeLegFormat { EncodingName = "PCMU", AudioPayloadType = 0, TelephoneEventPayloadType = 101, TelephoneEventPayloadTypes = [101] };
+        int phonesPerSocket = ((o.Calls + o.Sockets - 1) / o.Sockets) + 1;
+        var callers = Enumerable.Range(0, o.Sockets).Select(_ => new GeneratorSocket(o.Bind, phonesPerSocket, SlotsPerFrame)).ToArray();
+        var agents = Enumerable.Range(0, o.Sockets).Select(_ => new GeneratorSocket(o.Bind, phonesPerSocket, SlotsPerFrame)).ToArray();
+        var callerEnds = callers.Select(s => s.LocalEndPoint).ToList();
+        var agentEnds = agents.Select(s => s.LocalEndPoint).ToList();
+        RelayNode? node = null;
         Process? relay = null;
         try
         {
-            if (separate)
+            List<(int Leg0, int Leg1)> calls;
+            string mode;
+            if (o.InProcess)
             {
-                relay = StartRelayProcess(calls, bind, portMin, portMax, callerSockets, agentSockets, tunedRelay);
-                Console.WriteLine(tunedRelay
-                    ? "relay runtime: DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1, DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0"
-                    : "relay runtime: .NET defaults");
-                for (int c = 0; c < calls; c++)
-                {
-                    string? line = await relay.StandardOutput.ReadLineAsync().ConfigureAwait(false);
-                    var f = line?.Split(' ');
-                    if (f is not { Length: 3 } || f[0] != "CALL")
-                    {
-                        Console.Error.WriteLine($"relay process: unexpected '{line}': {await relay.StandardError.ReadToEndAsync().ConfigureAwait(false)}");
-                        return 1;
-                    }
-
-                    var leg0 = new IPEndPoint(bind, int.Parse(f[1], CultureInfo.InvariantCulture));
-                    var leg1 = new IPEndPoint(bind, int.Parse(f[2], CultureInfo.InvariantCulture));
-                    phones.Add(new Phone(phones.Count, callerSockets[c % sockets].Socket, leg0));
-                    phones.Add(new Phone(phones.Count, agentSockets[c % sockets].Socket, leg1));
-                }
-
-                if (await relay.StandardOutput.ReadLineAsync().ConfigureAwait(false) != "READY")
-                {
-                    Console.Error.WriteLine("relay process did not get ready");
-                    return 1;
-                }
+                node = RelayNode.Open(o.Calls, o.Bind, o.PortMin, o.PortMax, callerEnds, agentEnds, o.ReceiveThreads, o.RelayPriority, o.RecordDirectory);
+                calls = node.Calls;
+                mode = node.Mode;
+            }
+            else
+            {
+                relay = StartRelayProcess(o, callerEnds, agentEnds);
+                (calls, mode) = await ReadRelayCallsAsync(relay, o.Calls).ConfigureAwait(false);
             }
 
-            for (int c = 0; c < (separate ? 0 : calls); c++)
+            Console.WriteLine($"relay: {mode}");
+            var phones = new List<Phone>(2 * o.Calls);
+            for (int c = 0; c < calls.Count; c++)
             {
-                var leg0 = RtpSession.TryOpen(pool, options, out string? e0);
-                var leg1 = RtpSession.TryOpen(pool, options, out string? e1);
-                if (leg0 is null || leg1 is null)
-                {
-                    Console.Error.WriteLine($"could not open call {c}: {e0 ?? e1}");
-                    return 1;
-                }
-
-                legs.Add(leg0);
-                legs.Add(leg1);
-                var callerSocket = callerSockets[c % sockets];
-                var agentSocket = agentSockets[c % sockets];
-                var caller = new Phone(phones.Count, callerSocket.Socket, leg0.LocalRtpEndPoint);
+                // Spread the calls' phones over the slots of a frame as independent phones would be.
+                var caller = new Phone(phones.Count, new IPEndPoint(o.Bind, calls[c].Leg0));
                 phones.Add(caller);
-                var agent = new Phone(phones.Count, agentSocket.Socket, leg1.LocalRtpEndPoint);
+                callers[c % o.Sockets].Add(caller, caller.Id % SlotsPerFrame);
+                var agent = new Phone(phones.Count, new IPEndPoint(o.Bind, calls[c].Leg1));
                 phones.Add(agent);
-                leg0.SetRemote(callerSocket.LocalEndPoint);
-                leg1.SetRemote(agentSocket.LocalEndPoint);
-                RtpCallRecorder? recorder = null;
-                if (record)
-                {
-                    recorder = new RtpCallRecorder(Path.Combine(recordDir, $"call-{c}.wav"), PcmuCodec.Instance, 0, PcmuCodec.Instance, 0);
-                    recorders.Add(recorder);
-                    clock.Add(recorder);
-                }
-
-                bridges.Add(new RtpBridge(leg0, format, leg1, format, recorder));
-                leg0.Start();
-                leg1.Start();
+                agents[c % o.Sockets].Add(agent, agent.Id % SlotsPerFrame);
             }
 
-            clock.Start();
-            foreach (var r in callerSockets.Concat(agentSockets))
+            var window = new MeasureWindow(DateTime.UtcNow.Ticks + (o.Warmup * TimeSpan.TicksPerSecond),
+                DateTime.UtcNow.Ticks + ((o.Warmup + o.Seconds) * TimeSpan.TicksPerSecond));
+            var jitter = new Histogram();
+            var transit = new Histogram();
+            var sockets = callers.Concat(agents).ToArray();
+            foreach (var s in sockets)
             {
-                r.Start();
+                s.StartReceiving(phones, window, jitter, transit, o.GeneratorPriority > 0 ? o.GeneratorPriority - 20 : 0);
             }
 
-            long measureStart = Stopwatch.GetTimestamp() + (warmup * Stopwatch.Frequency);
-            long measureEnd = measureStart + (seconds * Stopwatch.Frequency);
-            foreach (var p in phones)
+            // Each pacer thread sends for its share of the sockets (one caller-side and one agent-side
+            // socket per pacer by default), so the generator's sending is not one core's worth at most.
+            var pacers = Enumerable.Range(0, o.Pacers)
+                .Select(p => new Pacer(sockets.Where((_, i) => i % o.Pacers == p).ToArray(), window, o.GeneratorPriority))
+                .ToArray();
+            var senders = pacers.Select(p => new Thread(p.Run) { IsBackground = true, Name = "rtp-load-sender" }).ToArray();
+            foreach (var t in senders)
             {
-                p.MeasureFrom = measureStart;
-                p.MeasureTo = measureEnd;
+                t.Start();
             }
 
-            var cpuBefore = TimeSpan.Zero;
-            var sender = new Thread(() => Send(phones, measureStart, measureEnd)) { IsBackground = true, Priority = ThreadPriority.AboveNormal, Name = "rtp-load-sender" };
-            sender.Start();
-            await Task.Delay(TimeSpan.FromSeconds(warmup)).ConfigureAwait(false);
-            cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            await Task.Delay(TimeSpan.FromSeconds(o.Warmup)).ConfigureAwait(false);
+            var self = Process.GetCurrentProcess();
+            var cpuBefore = self.TotalProcessorTime;
             relay?.Refresh();
             var relayCpuBefore = relay?.TotalProcessorTime ?? TimeSpan.Zero;
-            var wallBefore = Stopwatch.GetTimestamp();
-            sender.Join();
-            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+            var relaySplitBefore = relay is null ? default : UserSystem(relay.Id);
+            long wallBefore = Stopwatch.GetTimestamp();
+            foreach (var t in senders)
+            {
+                t.Join();
+            }
+
+            self.Refresh();
+            var cpu = self.TotalProcessorTime - cpuBefore;
             relay?.Refresh();
             var relayCpu = (relay?.TotalProcessorTime ?? TimeSpan.Zero) - relayCpuBefore;
+            var relaySplit = relay is null ? default : UserSystem(relay.Id);
             var wall = Stopwatch.GetElapsedTime(wallBefore);
             await Task.Delay(1000).ConfigureAwait(false); // let the last packets arrive
-            foreach (var r in callerSockets.Concat(agentSockets))
-            {
-                r.Dispose();
-            }
 
             long sent = phones.Sum(p => p.SentMeasured);
+            long offered = (long)phones.Count * 50 * o.Seconds;
             long received = phones.Sum(p => p.ReceivedMeasured);
-            double loss = sent == 0 ? 0 : 100.0 * (sent - received) / sent;
-            double maxLate = phones.Count == 0 ? 0 : Phone.MaxSenderLatenessMs;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"packets sent {sent}, received {received}, loss {loss:F3} % ({sent / Math.Max(1, seconds) / 1000.0:F1} k packets/s relayed in total)"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"added jitter |D| (RFC 3550 transit difference of consecutive packets): p50 {histogram.Percentile(0.50):F3} ms, p99 {histogram.Percentile(0.99):F3} ms, max {histogram.Max:F3} ms"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"one-way transit generator→relay→receiver: p50 {transit.Percentile(0.50):F3} ms, p99 {transit.Percentile(0.99):F3} ms, max {transit.Max:F3} ms"));
-            long dropped = bridges.Sum(b => b.Dropped(0) + b.Dropped(1));
+            double loss = sent == 0 ? 100 : 100.0 * (sent - received) / sent;
+            Console.WriteLine(FormattableString.Invariant(
+                $"packets sent {sent}, received {received}, loss {loss:F3} % ({sent / Math.Max(1, o.Seconds) / 1000.0:F1} k packets/s relayed in total)"));
+            Console.WriteLine(FormattableString.Invariant(
+                $"added jitter |D| (RFC 3550 transit difference of consecutive packets): p50 {jitter.PercentileMs(0.50):F3} ms, p99 {jitter.PercentileMs(0.99):F3} ms, max {jitter.MaxMs:F3} ms"));
+            Console.WriteLine(FormattableString.Invariant(
+                $"one-way transit generator→relay→generator socket: p50 {transit.PercentileMs(0.50):F3} ms, p99 {transit.PercentileMs(0.99):F3} ms, max {transit.MaxMs:F3} ms"));
+            string? recording;
+            long dropped;
             if (relay is not null)
             {
-                await relay.StandardInput.WriteLineAsync("STOP").ConfigureAwait(false);
-                string? last = await relay.StandardOutput.ReadLineAsync().ConfigureAwait(false);
-                dropped = last is not null && last.StartsWith("DROPPED ", StringComparison.Ordinal) ? long.Parse(last[8..], CultureInfo.InvariantCulture) : -1;
-                await relay.WaitForExitAsync().ConfigureAwait(false);
+                (dropped, recording) = await StopRelayProcessAsync(relay).ConfigureAwait(false);
                 double relayCores = relayCpu.TotalSeconds / wall.TotalSeconds;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"relay process CPU {relayCores:F2} cores for {calls} calls ({calls / Math.Max(relayCores, 1e-9):F0} calls' worth of relaying per fully used core, {relayCpu.TotalMilliseconds * 1000 / Math.Max(1, received):F1} µs CPU per relayed packet)"));
+                Console.WriteLine(FormattableString.Invariant(
+                    $"relay process CPU {relayCores:F2} cores for {o.Calls} calls ({o.Calls / Math.Max(relayCores, 1e-9):F0} calls' worth per fully used core, {relayCpu.TotalMilliseconds * 1000 / Math.Max(1, received):F2} µs CPU per relayed packet: {(relaySplit.User - relaySplitBefore.User) / wall.TotalSeconds:F2} cores user, {(relaySplit.System - relaySplitBefore.System) / wall.TotalSeconds:F2} cores kernel)"));
             }
-
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{(separate ? "generator" : "process")} CPU {cpu.TotalSeconds / wall.TotalSeconds:F2} cores of {Environment.ProcessorCount}{(separate ? "" : " (generator + relay + receivers)")}; sender max lateness {maxLate:F1} ms; relay dropped {dropped}"));
-            if (record)
+            else
             {
-                var durations = recorders.Select(r => r.Recorder.Duration.TotalSeconds).ToList();
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"recorded {recorders.Count} calls: {durations.Min():F1}-{durations.Max():F1} s of audio each, media clock skipped {clock.SkippedTicks} ticks"));
+                dropped = node!.Dropped;
+                recording = node.RecordingSummary();
             }
 
-            bool clean = loss < 0.1 && histogram.Percentile(0.99) < 2.0;
+            Console.WriteLine(FormattableString.Invariant(
+                $"{(relay is null ? "process (generator + relay)" : "generator")} CPU {cpu.TotalSeconds / wall.TotalSeconds:F2} cores of {Environment.ProcessorCount}; sender max lateness {pacers.Max(p => p.MaxLatenessMs):F1} ms; relay dropped {dropped}"));
+            if (recording is not null)
+            {
+                Console.WriteLine(recording);
+            }
+
+            if (sent < offered * 0.99)
+            {
+                // The generator could not send the load it was asked for (starved of CPU): the
+                // relay saw less than N calls' worth, so the run says nothing about N calls.
+                Console.WriteLine(FormattableString.Invariant($"RESULT invalid: the generator sent {sent} of {offered} packets ({100.0 * sent / offered:F1} %)"));
+                return 4;
+            }
+
+            bool clean = loss < 0.1 && jitter.PercentileMs(0.99) < 2.0;
             Console.WriteLine(clean ? "RESULT clean (<0.1 % loss, p99 added jitter < 2 ms)" : "RESULT not clean");
             return clean ? 0 : 3;
         }
@@ -235,30 +191,19 @@ internal static class MediaLoadTest
             }
 
             relay?.Dispose();
-            foreach (var b in bridges)
+            foreach (var s in callers.Concat(agents))
             {
-                b.Dispose();
+                s.Dispose();
             }
 
-            foreach (var l in legs)
+            if (node is not null)
             {
-                await l.DisposeAsync().ConfigureAwait(false);
-            }
-
-            await clock.DisposeAsync().ConfigureAwait(false); // stop ticking before the recorders close
-            foreach (var r in recorders)
-            {
-                r.Dispose();
-            }
-
-            if (Directory.Exists(recordDir))
-            {
-                Directory.Delete(recordDir, recursive: true);
+                await node.DisposeAsync().ConfigureAwait(false);
             }
         }
     }
 
-    private static Process StartRelayProcess(int calls, IPAddress bind, int portMin, int portMax, Receiver[] callers, Receiver[] agents, bool tuned)
+    private static Process StartRelayProcess(Options o, List<IPEndPoint> callers, List<IPEndPoint> agents)
     {
         // Run this same program again as "media-relay" (apphost, or "dotnet <dll>").
         string host = Environment.ProcessPath!;
@@ -269,11 +214,10 @@ internal static class MediaLoadTest
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        if (tuned)
+        if (o.TunedRuntime && o.ReceiveThreads == 0)
         {
-            // The settings a relay node should run with: socket continuations run on the epoll
-            // thread (no thread-pool hop per packet; our handlers never block), and idle
-            // thread-pool workers do not spin. Both are environment-only runtime settings.
+            // For the async-socket mode only: continuations on the epoll thread (no thread-pool
+            // hop per packet) and no spinning of idle pool workers.
             start.Environment["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1";
             start.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
         }
@@ -283,13 +227,20 @@ internal static class MediaLoadTest
             start.ArgumentList.Add(typeof(MediaLoadTest).Assembly.Location);
         }
 
-        foreach (string a in new[]
-                 {
-                     "media-relay", "--calls", calls.ToString(CultureInfo.InvariantCulture), "--bind", bind.ToString(),
-                     "--ports", $"{portMin}-{portMax}",
-                     "--callers", string.Join(',', callers.Select(r => r.LocalEndPoint.ToString())),
-                     "--agents", string.Join(',', agents.Select(r => r.LocalEndPoint.ToString())),
-                 })
+        var arguments = new List<string>
+        {
+            "media-relay", "--calls", o.Calls.ToString(CultureInfo.InvariantCulture), "--bind", o.Bind.ToString(),
+            "--ports", $"{o.PortMin}-{o.PortMax}", "--receive-threads", o.ReceiveThreads.ToString(CultureInfo.InvariantCulture),
+            "--priority", o.RelayPriority.ToString(CultureInfo.InvariantCulture),
+            "--callers", string.Join(',', callers), "--agents", string.Join(',', agents),
+        };
+        if (o.Record)
+        {
+            arguments.Add("--record");
+            arguments.Add(o.RecordDirectory!);
+        }
+
+        foreach (string a in arguments)
         {
             start.ArgumentList.Add(a);
         }
@@ -297,215 +248,130 @@ internal static class MediaLoadTest
         return Process.Start(start) ?? throw new InvalidOperationException("could not start the relay process");
     }
 
-    // One thread paces every phone: 20 ms frames split in 1 ms slots so packets are spread
-    // like independent phones would send them, by absolute deadlines (no drift).
-    private static void Send(List<Phone> phones, long measureStart, long measureEnd)
+    private static async Task<(List<(int, int)> Calls, string Mode)> ReadRelayCallsAsync(Process relay, int count)
     {
-        long start = Stopwatch.GetTimestamp();
-        long slotTicks = Stopwatch.Frequency / 1000;
-        for (long slot = 0; ; slot++)
+        var calls = new List<(int, int)>(count);
+        string mode = "?";
+        while (true)
         {
-            long deadline = start + (slot * slotTicks);
-            if (deadline > measureEnd)
+            string? line = await relay.StandardOutput.ReadLineAsync().ConfigureAwait(false);
+            var f = line?.Split(' ', 3);
+            if (f is { Length: 3 } && f[0] == "CALL")
             {
-                break;
+                calls.Add((int.Parse(f[1], CultureInfo.InvariantCulture), int.Parse(f[2], CultureInfo.InvariantCulture)));
             }
-
-            long now = Stopwatch.GetTimestamp();
-            while (now < deadline)
+            else if (line is not null && line.StartsWith("MODE ", StringComparison.Ordinal))
             {
-                int ms = (int)((deadline - now) * 1000 / Stopwatch.Frequency);
-                Thread.Sleep(Math.Max(ms, 0) == 0 ? 0 : ms);
-                now = Stopwatch.GetTimestamp();
+                mode = line[5..];
             }
-
-            Phone.NoteLateness((now - deadline) * 1000.0 / Stopwatch.Frequency);
-            int inFrame = (int)(slot % FrameMs);
-            for (int i = inFrame; i < phones.Count; i += FrameMs)
+            else if (line == "READY" && calls.Count == count)
             {
-                phones[i].SendOne(measureStart, measureEnd);
+                return (calls, mode);
+            }
+            else
+            {
+                string error = await relay.StandardError.ReadToEndAsync().ConfigureAwait(false);
+                throw new InvalidOperationException($"relay process: unexpected '{line}': {error}");
             }
         }
     }
 
-    /// <summary>One simulated phone: its own RTP stream, sent from a shared generator socket.</summary>
-    private sealed class Phone
+    private static async Task<(long Dropped, string? Recording)> StopRelayProcessAsync(Process relay)
     {
-        private static long s_maxLatenessMicros;
-        private readonly int _id;
-        private readonly Socket _socket;
-        private readonly SocketAddress _relay;
-        private readonly byte[] _out = new byte[12 + PayloadBytes];
-        private readonly uint _ssrc = (uint)Random.Shared.NextInt64(1, uint.MaxValue);
-        private ushort _seq;
-        private uint _ts;
-        private long _lastTransit;
-        private bool _haveLast;
-
-        public Phone(int id, Socket socket, IPEndPoint relay)
+        await relay.StandardInput.WriteLineAsync("STOP").ConfigureAwait(false);
+        long dropped = -1;
+        string? recording = null;
+        while (await relay.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
-            _id = id;
-            _socket = socket;
-            _relay = relay.Serialize();
-        }
-
-        public long MeasureFrom { get; set; }
-        public long MeasureTo { get; set; }
-        public long SentMeasured;
-        public long ReceivedMeasured;
-
-        public static double MaxSenderLatenessMs => Interlocked.Read(ref s_maxLatenessMicros) / 1000.0;
-
-        public static void NoteLateness(double ms)
-        {
-            long micros = (long)(ms * 1000);
-            long seen;
-            while (micros > (seen = Interlocked.Read(ref s_maxLatenessMicros)) &&
-                   Interlocked.CompareExchange(ref s_maxLatenessMicros, micros, seen) != seen)
+            if (line.StartsWith("DROPPED ", StringComparison.Ordinal))
             {
+                dropped = long.Parse(line[8..], CultureInfo.InvariantCulture);
+            }
+            else if (line.StartsWith("RECORDING ", StringComparison.Ordinal))
+            {
+                recording = line[10..];
             }
         }
 
-        public void SendOne(long measureStart, long measureEnd)
-        {
-            _seq++;
-            _ts += 160;
-            long now = Stopwatch.GetTimestamp();
-            RtpWriter.Write(_out, new RtpHeader { PayloadType = 0, SequenceNumber = _seq, Timestamp = _ts, Ssrc = _ssrc }, []);
-            BinaryPrimitives.WriteInt64LittleEndian(_out.AsSpan(12), now);
-            BinaryPrimitives.WriteInt32LittleEndian(_out.AsSpan(20), _id);
-            try
-            {
-                _socket.SendTo(_out, SocketFlags.None, _relay);
-            }
-            catch (SocketException)
-            {
-                return;
-            }
+        await relay.WaitForExitAsync().ConfigureAwait(false);
+        return (dropped, recording);
+    }
 
-            if (now >= measureStart && now < measureEnd)
-            {
-                SentMeasured++;
-            }
+    /// <summary>A process's user and kernel CPU seconds from /proc/PID/stat (fields 14 and 15, in clock ticks of 1/100 s).</summary>
+    private static (double User, double System) UserSystem(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) / 100.0, long.Parse(fields[12], CultureInfo.InvariantCulture) / 100.0);
         }
-
-        /// <summary>A relayed copy of this phone's packet arrived (called by one receiver thread only).</summary>
-        public void OnRelayed(long sentAt, long now, Histogram jitter, Histogram transit)
+        catch (IOException)
         {
-            long transitTicks = now - sentAt;
-            if (sentAt >= MeasureFrom && sentAt < MeasureTo)
-            {
-                ReceivedMeasured++;
-                transit.Add(transitTicks);
-                if (_haveLast)
-                {
-                    jitter.Add(Math.Abs(transitTicks - _lastTransit));
-                }
-            }
-
-            _lastTransit = transitTicks;
-            _haveLast = true;
+            return default;
         }
     }
 
-    /// <summary>A generator socket shared by many phones, read by a dedicated blocking thread.</summary>
-    private sealed class Receiver : IDisposable
+    private sealed class Options
     {
-        private readonly List<Phone> _phones;
-        private readonly Histogram _jitter;
-        private readonly Histogram _transit;
-        private readonly Thread _thread;
-
-        public Receiver(IPAddress bind, List<Phone> phones, Histogram jitter, Histogram transit)
-        {
-            Socket = new Socket(bind.AddressFamily, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 4 * 1024 * 1024 };
-            Socket.Bind(new IPEndPoint(bind, 0));
-            _phones = phones;
-            _jitter = jitter;
-            _transit = transit;
-            _thread = new Thread(Run) { IsBackground = true, Name = "rtp-load-receiver" };
-        }
-
-        public Socket Socket { get; }
-        public IPEndPoint LocalEndPoint => (IPEndPoint)Socket.LocalEndPoint!;
-
-        public void Start() => _thread.Start();
-
-        private void Run()
-        {
-            var buffer = new byte[2048];
-            var from = new SocketAddress(Socket.AddressFamily);
-            try
-            {
-                while (true)
-                {
-                    int n = Socket.ReceiveFrom(buffer, SocketFlags.None, from);
-                    long now = Stopwatch.GetTimestamp();
-                    if (n < 12 + 12)
-                    {
-                        continue;
-                    }
-
-                    int id = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(20));
-                    if ((uint)id < (uint)_phones.Count)
-                    {
-                        // The packet relayed to this side came from the other phone of the call.
-                        _phones[id].OnRelayed(BinaryPrimitives.ReadInt64LittleEndian(buffer.AsSpan(12)), now, _jitter, _transit);
-                    }
-                }
-            }
-            catch (Exception e) when (e is ObjectDisposedException or SocketException)
-            {
-                // closed at the end of the run
-            }
-        }
-
-        public void Dispose()
-        {
-            Socket.Dispose();
-            _thread.Join(2000);
-        }
+        public int Calls = 100;
+        public int Seconds = 20;
+        public int Warmup = 2;
+        public int Sockets = 2;
+        public int Pacers = 2;
+        public int RelayPriority = 50;
+        public int GeneratorPriority = 60;
+        public int ReceiveThreads = 1;
+        public bool Record;
+        public bool InProcess;
+        public bool TunedRuntime = true;
+        public IPAddress Bind = IPAddress.Loopback;
+        public int PortMin = 40000;
+        public int PortMax = 59999;
+        public string? RecordDirectory => Record ? Path.Combine(Path.GetTempPath(), $"telephony-loadgen-{Environment.ProcessId}") : null;
     }
 
-    /// <summary>Lock-free histogram of durations in 10 µs buckets up to 5 s.</summary>
-    private sealed class Histogram
+    /// <summary>
+    /// Paces every phone from one thread: 20 ms frames split in 1 ms slots by absolute deadlines
+    /// (no drift), each slot's phones sent in one batch per generator socket.
+    /// </summary>
+    private sealed class Pacer(GeneratorSocket[] sockets, MeasureWindow window, int priority)
     {
-        private readonly long[] _buckets = new long[(HistogramMicros / BucketMicros) + 1];
-        private long _maxTicks;
+        private long _maxLatenessMicros;
 
-        public double Max => Interlocked.Read(ref _maxTicks) * 1000.0 / Stopwatch.Frequency;
+        public double MaxLatenessMs => _maxLatenessMicros / 1000.0;
 
-        public void Add(long ticks)
+        public void Run()
         {
-            long micros = ticks * 1_000_000 / Stopwatch.Frequency;
-            long bucket = Math.Clamp(micros / BucketMicros, 0, _buckets.Length - 1);
-            Interlocked.Increment(ref _buckets[bucket]);
-            long seen;
-            while (ticks > (seen = Interlocked.Read(ref _maxTicks)) && Interlocked.CompareExchange(ref _maxTicks, ticks, seen) != seen)
+            if (priority > 0 && LinuxUdp.TrySetRealtimePriority(priority) is int refused and not 0)
             {
-            }
-        }
-
-        public double Percentile(double p)
-        {
-            long total = _buckets.Sum();
-            if (total == 0)
-            {
-                return 0;
+                Console.Error.WriteLine($"generator: real-time priority refused (errno {refused}); pacing on the normal scheduler");
             }
 
-            long rank = (long)Math.Ceiling(p * total);
-            long running = 0;
-            for (int i = 0; i < _buckets.Length; i++)
+            long start = Stopwatch.GetTimestamp();
+            long slotTicks = Stopwatch.Frequency / 1000;
+            for (long slot = 0; ; slot++)
             {
-                running += _buckets[i];
-                if (running >= rank)
+                if (DateTime.UtcNow.Ticks > window.ToUtcTicks)
                 {
-                    return (i + 1) * BucketMicros / 1000.0; // upper edge of the bucket
+                    break;
+                }
+
+                long deadline = start + (slot * slotTicks);
+                long now = Stopwatch.GetTimestamp();
+                if (now < deadline)
+                {
+                    LinuxUdp.SleepUntil(deadline);
+                    now = Stopwatch.GetTimestamp();
+                }
+
+                _maxLatenessMicros = Math.Max(_maxLatenessMicros, (now - deadline) * 1_000_000 / Stopwatch.Frequency);
+                int inFrame = (int)(slot % SlotsPerFrame);
+                foreach (var s in sockets)
+                {
+                    s.SendSlot(inFrame, window);
                 }
             }
-
-            return HistogramMicros / 1000.0;
         }
     }
 }

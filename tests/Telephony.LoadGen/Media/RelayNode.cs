@@ -1,0 +1,129 @@
+using System.Net;
+using Telephony.Media;
+using Telephony.Media.Bridge;
+using Telephony.Media.Clock;
+using Telephony.Media.Codecs;
+using Telephony.Media.Ports;
+using Telephony.Media.Recording;
+using Telephony.Media.Rtp;
+using Telephony.Media.Rtp.Linux;
+
+namespace Telephony.LoadGen.Media;
+
+/// <summary>
+/// The relay under test: N bridged G.711 calls as a node runs them (one RTP session, i.e. one
+/// socket pair, per leg; an <see cref="RtpBridge"/> per call; optionally the call recorder as the
+/// bridge tap on the one media clock), received through the node's <see cref="RtpReceiveLoop"/>
+/// or, with zero receive threads, through one async receive per socket.
+/// </summary>
+internal sealed class RelayNode : IAsyncDisposable
+{
+    private readonly List<RtpSession> _legs = [];
+    private readonly List<RtpBridge> _bridges = [];
+    private readonly List<RtpCallRecorder> _recorders = [];
+    private readonly MediaClock _clock = new();
+    private readonly RtpReceiveLoop? _loop;
+    private readonly string? _recordDirectory;
+    private readonly int _priority;
+
+    private RelayNode(int receiveThreads, int priority, string? recordDirectory)
+    {
+        _loop = receiveThreads > 0 ? new RtpReceiveLoop(receiveThreads, realtimePriority: priority) : null;
+        _recordDirectory = recordDirectory;
+        _priority = priority;
+        if (recordDirectory is not null)
+        {
+            Directory.CreateDirectory(recordDirectory);
+        }
+    }
+
+    /// <summary>(leg 0, leg 1) RTP ports per call, in call order.</summary>
+    public List<(int Leg0, int Leg1)> Calls { get; } = [];
+
+    /// <summary>
+    /// Opens <paramref name="calls"/> calls whose leg 0 sends to a caller-side generator socket and
+    /// leg 1 to an agent-side one (round-robin over the lists).
+    /// </summary>
+    public static RelayNode Open(int calls, IPAddress bind, int portMin, int portMax, IReadOnlyList<IPEndPoint> callers,
+        IReadOnlyList<IPEndPoint> agents, int receiveThreads, int priority, string? recordDirectory)
+    {
+        var node = new RelayNode(receiveThreads, priority, recordDirectory);
+        var pool = new RtpPortPool(bind, portMin, portMax);
+        var options = new RtpSessionOptions { ReceiveLoop = node._loop };
+        var format = new BridgeLegFormat { EncodingName = "PCMU", AudioPayloadType = 0, TelephoneEventPayloadType = 101, TelephoneEventPayloadTypes = [101] };
+        for (int c = 0; c < calls; c++)
+        {
+            var leg0 = RtpSession.TryOpen(pool, options, out string? e0);
+            var leg1 = RtpSession.TryOpen(pool, options, out string? e1);
+            if (leg0 is null || leg1 is null)
+            {
+                throw new InvalidOperationException($"could not open call {c}: {e0 ?? e1}");
+            }
+
+            node._legs.Add(leg0);
+            node._legs.Add(leg1);
+            leg0.SetRemote(callers[c % callers.Count]);
+            leg1.SetRemote(agents[c % agents.Count]);
+            RtpCallRecorder? recorder = null;
+            if (recordDirectory is not null)
+            {
+                recorder = new RtpCallRecorder(Path.Combine(recordDirectory, $"call-{c}.wav"), PcmuCodec.Instance, 0, PcmuCodec.Instance, 0);
+                node._recorders.Add(recorder);
+                node._clock.Add(recorder);
+            }
+
+            node._bridges.Add(new RtpBridge(leg0, format, leg1, format, recorder));
+            leg0.Start();
+            leg1.Start();
+            node.Calls.Add((leg0.LocalRtpEndPoint.Port, leg1.LocalRtpEndPoint.Port));
+        }
+
+        node._clock.Start();
+        return node;
+    }
+
+    public string Mode => _loop is null ? "async receive per socket (.NET socket engine)" : $"receive loop, {_loop.Threads} thread(s), epoll + recvmmsg{(_priority > 0 ? $", SCHED_FIFO {_priority}" : "")}";
+
+    /// <summary>Packets the bridges did not relay (hold, unknown PT, send failure).</summary>
+    public long Dropped => _bridges.Sum(b => b.Dropped(0) + b.Dropped(1));
+
+    /// <summary>A line about the recordings, or null when not recording.</summary>
+    public string? RecordingSummary()
+    {
+        if (_recorders.Count == 0)
+        {
+            return null;
+        }
+
+        var seconds = _recorders.Select(r => r.Recorder.Duration.TotalSeconds).ToList();
+        long lost = _recorders.Sum(r => r.CallerStats.Lost + r.AgentStats.Lost);
+        long underruns = _recorders.Sum(r => r.CallerStats.Underruns + r.AgentStats.Underruns);
+        return FormattableString.Invariant(
+            $"recorded {_recorders.Count} calls: {seconds.Min():F1}-{seconds.Max():F1} s of audio each, media clock skipped {_clock.SkippedTicks} ticks, jitter buffers: {lost} frames lost, {underruns} underruns");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var b in _bridges)
+        {
+            b.Dispose();
+        }
+
+        foreach (var l in _legs)
+        {
+            await l.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _clock.DisposeAsync().ConfigureAwait(false); // stop ticking before the recorders close
+        foreach (var r in _recorders)
+        {
+            r.Dispose();
+        }
+
+        _loop?.Dispose();
+        if (_recordDirectory is not null && Directory.Exists(_recordDirectory))
+        {
+            Directory.Delete(_recordDirectory, recursive: true);
+        }
+    }
+}
