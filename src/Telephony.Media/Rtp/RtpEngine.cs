@@ -19,6 +19,8 @@ public sealed class RtpEngineOptions
     public int PortMax { get; init; } = 39999;
     /// <summary>Symmetric RTP threshold, see <see cref="RtpSessionOptions.LatchAfterPackets"/>.</summary>
     public int LatchAfterPackets { get; init; } = 3;
+    /// <summary>Receives the sessions' RTP/RTCP on its threads (64-bit Linux); null = async receives per socket.</summary>
+    public Linux.RtpReceiveLoop? ReceiveLoop { get; init; }
     /// <summary>What we offer and accept in SDP.</summary>
     public SdpNegotiatorOptions Sdp { get; init; } = new();
 }
@@ -57,6 +59,7 @@ public sealed class RtpEngine
         var session = RtpSession.TryOpen(Ports, new RtpSessionOptions
         {
             LatchAfterPackets = _options.LatchAfterPackets,
+            ReceiveLoop = _options.ReceiveLoop,
             Logger = logger ?? _loggers.CreateLogger<RtpSession>(),
         }, out error);
         if (session is null)

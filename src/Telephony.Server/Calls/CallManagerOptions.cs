@@ -28,6 +28,21 @@ public sealed class CallManagerOptions
     public int RtpPortMax { get; set; } = 20999;
 
     /// <summary>
+    /// Threads that receive every call's RTP and RTCP through epoll with batched reads (64-bit
+    /// Linux); -1 = half the cores (at least one), 0 = one async receive per socket on .NET's socket
+    /// engine (any OS; several times the CPU per packet, see docs/benchmarks.md).
+    /// </summary>
+    public int RtpReceiveThreads { get; set; } = -1;
+
+    /// <summary>
+    /// SCHED_FIFO priority (1–99) of the RTP receive threads, so a packet is relayed when it arrives
+    /// rather than when another thread's time slice ends; 0 = normal scheduling. Needs CAP_SYS_NICE
+    /// (e.g. systemd <c>AmbientCapabilities=CAP_SYS_NICE</c>); when refused the node logs a warning and
+    /// runs on the normal scheduler.
+    /// </summary>
+    public int RtpRealtimePriority { get; set; } = 50;
+
+    /// <summary>
     /// IVR queue name → ACD queue name, for deployments whose ACD queues are named differently from the
     /// script's (e.g. <c>"english": "en-general"</c>). A queue the ACD knows by the script's name needs
     /// no entry; unmapped names try <c>{language}-{queue}</c>, then <c>{language}-general</c>, then the first ACD queue.

@@ -33,7 +33,7 @@ internal sealed class MediaLeg : IRtpPacketHandler, IAsyncDisposable
     /// <summary>Opens a leg on a free port pair; null (with the reason) when the pool is exhausted.</summary>
     public static MediaLeg? Open(MediaEngine engine, ILogger logger, out string? error)
     {
-        var session = RtpSession.TryOpen(engine.Ports, new RtpSessionOptions { Logger = logger, TimeProvider = engine.Time }, out error);
+        var session = RtpSession.TryOpen(engine.Ports, new RtpSessionOptions { Logger = logger, TimeProvider = engine.Time, ReceiveLoop = engine.ReceiveLoop }, out error);
         return session is null ? null : new MediaLeg(engine, session);
     }
 

@@ -122,6 +122,7 @@ internal static class MediaLoadTest
             await Task.Delay(TimeSpan.FromSeconds(o.Warmup)).ConfigureAwait(false);
             var self = Process.GetCurrentProcess();
             var cpuBefore = self.TotalProcessorTime;
+            var selfSplitBefore = UserSystem(Environment.ProcessId);
             relay?.Refresh();
             var relayCpuBefore = relay?.TotalProcessorTime ?? TimeSpan.Zero;
             var relaySplitBefore = relay is null ? default : UserSystem(relay.Id);
@@ -133,6 +134,7 @@ internal static class MediaLoadTest
 
             self.Refresh();
             var cpu = self.TotalProcessorTime - cpuBefore;
+            var selfSplit = UserSystem(Environment.ProcessId);
             relay?.Refresh();
             var relayCpu = (relay?.TotalProcessorTime ?? TimeSpan.Zero) - relayCpuBefore;
             var relaySplit = relay is null ? default : UserSystem(relay.Id);
@@ -165,7 +167,7 @@ internal static class MediaLoadTest
             }
 
             Console.WriteLine(FormattableString.Invariant(
-                $"{(relay is null ? "process (generator + relay)" : "generator")} CPU {cpu.TotalSeconds / wall.TotalSeconds:F2} cores of {Environment.ProcessorCount}; sender max lateness {pacers.Max(p => p.MaxLatenessMs):F1} ms; relay dropped {dropped}"));
+                $"{(relay is null ? "process (generator + relay)" : "generator")} CPU {cpu.TotalSeconds / wall.TotalSeconds:F2} cores of {Environment.ProcessorCount} ({(selfSplit.User - selfSplitBefore.User) / wall.TotalSeconds:F2} user, {(selfSplit.System - selfSplitBefore.System) / wall.TotalSeconds:F2} kernel); sender max lateness {pacers.Max(p => p.MaxLatenessMs):F1} ms; relay dropped {dropped}"));
             if (recording is not null)
             {
                 Console.WriteLine(recording);
