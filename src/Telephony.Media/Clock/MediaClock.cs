@@ -32,6 +32,13 @@ public sealed class MediaClock : IAsyncDisposable
         _log = (ILogger?)logger ?? NullLogger.Instance;
     }
 
+    /// <summary>
+    /// SCHED_FIFO priority (1–99) for the clock's thread on Linux, like the RTP receive loop's
+    /// (see <see cref="Rtp.Linux.RtpReceiveLoop"/>): a tick that waits for another thread's time
+    /// slice delays every prompt and recording frame at once. 0 = normal scheduling.
+    /// </summary>
+    public int RealtimePriority { get; init; }
+
     /// <summary>Most late ticks delivered in one burst after a stall.</summary>
     public int MaxCatchUpTicks { get; init; } = 5;
     /// <summary>The last tick fired (0 before the first).</summary>
@@ -198,6 +205,15 @@ public sealed class MediaClock : IAsyncDisposable
 
     private void RunOnThread(CancellationToken token)
     {
+        if (RealtimePriority > 0 && Rtp.Linux.LinuxUdp.IsSupported)
+        {
+            int refused = Rtp.Linux.LinuxUdp.TrySetRealtimePriority(RealtimePriority);
+            if (refused != 0)
+            {
+                _log.LogWarning("Media clock: real-time priority refused (errno {Errno}; needs CAP_SYS_NICE), normal scheduling", refused);
+            }
+        }
+
         StartAt();
         while (!token.IsCancellationRequested)
         {

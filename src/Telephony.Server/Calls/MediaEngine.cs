@@ -42,7 +42,7 @@ public sealed class MediaEngine : IHostedService, IAsyncDisposable
         Ports = new RtpPortPool(bind, options.RtpPortMin, options.RtpPortMax);
         SdpAddress = options.MediaAddress is { Length: > 0 } m ? IPAddress.Parse(m)
             : bind.Equals(IPAddress.Any) ? IPAddress.Loopback : bind;
-        Clock = new MediaClock(time, clockLogger);
+        Clock = new MediaClock(time, clockLogger) { RealtimePriority = options.RtpRealtimePriority };
         Time = time;
     }
 

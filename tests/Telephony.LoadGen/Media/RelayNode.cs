@@ -21,7 +21,7 @@ internal sealed class RelayNode : IAsyncDisposable
     private readonly List<RtpSession> _legs = [];
     private readonly List<RtpBridge> _bridges = [];
     private readonly List<RtpCallRecorder> _recorders = [];
-    private readonly MediaClock _clock = new();
+    private readonly MediaClock _clock;
     private readonly RtpReceiveLoop? _loop;
     private readonly string? _recordDirectory;
     private readonly int _priority;
@@ -31,6 +31,7 @@ internal sealed class RelayNode : IAsyncDisposable
         _loop = receiveThreads > 0 ? new RtpReceiveLoop(receiveThreads, realtimePriority: priority) : null;
         _recordDirectory = recordDirectory;
         _priority = priority;
+        _clock = new MediaClock { RealtimePriority = priority };
         if (recordDirectory is not null)
         {
             Directory.CreateDirectory(recordDirectory);
