@@ -123,6 +123,7 @@ internal static class MediaLoadTest
             var self = Process.GetCurrentProcess();
             var cpuBefore = self.TotalProcessorTime;
             var selfSplitBefore = UserSystem(Environment.ProcessId);
+            long bufferDropsBefore = UdpReceiveBufferErrors();
             relay?.Refresh();
             var relayCpuBefore = relay?.TotalProcessorTime ?? TimeSpan.Zero;
             var relaySplitBefore = relay is null ? default : UserSystem(relay.Id);
@@ -140,6 +141,7 @@ internal static class MediaLoadTest
             var relaySplit = relay is null ? default : UserSystem(relay.Id);
             var wall = Stopwatch.GetElapsedTime(wallBefore);
             await Task.Delay(1000).ConfigureAwait(false); // let the last packets arrive
+            long bufferDrops = UdpReceiveBufferErrors() - bufferDropsBefore;
 
             long sent = phones.Sum(p => p.SentMeasured);
             long offered = (long)phones.Count * 50 * o.Seconds;
@@ -172,6 +174,10 @@ internal static class MediaLoadTest
             {
                 Console.WriteLine(recording);
             }
+
+            // Where lost packets went: datagrams the kernel dropped because a socket's receive
+            // buffer was full (relay legs or generator sockets alike), machine-wide.
+            Console.WriteLine($"kernel UDP receive-buffer drops during the run (all sockets, /proc/net/snmp RcvbufErrors): {bufferDrops}");
 
             if (sent < offered * 0.99)
             {
@@ -311,6 +317,25 @@ internal static class MediaLoadTest
         catch (IOException)
         {
             return default;
+        }
+    }
+
+    private static long UdpReceiveBufferErrors()
+    {
+        try
+        {
+            var lines = File.ReadAllLines("/proc/net/snmp").Where(l => l.StartsWith("Udp: ", StringComparison.Ordinal)).ToArray();
+            if (lines.Length < 2)
+            {
+                return 0;
+            }
+
+            int column = Array.IndexOf(lines[0].Split(' '), "RcvbufErrors");
+            return column < 0 ? 0 : long.Parse(lines[1].Split(' ')[column], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
         }
     }
 
