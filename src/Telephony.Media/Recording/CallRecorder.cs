@@ -78,10 +78,10 @@ public sealed class CallRecorder : IMediaTickListener, IDisposable
         _right = new short[frameSamples];
         _interleaved = new short[frameSamples * 2];
         _frameBytes = new byte[frameSamples * 2 * sizeof(short)];
-        // A buffer larger than a checkpoint's worth of audio: the OS sees one write per checkpoint
-        // (the crash-safety point) instead of one every few frames.
-        var file = new FileStream(Path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 64 * 1024);
-        _writer = new WaveFileWriter(file, new WaveFormat(_options.SampleRate, 16, 2));
+        // NAudio's own small (4 KB) file buffer on purpose: audio reaches the OS every few frames,
+        // so a killed process loses at most that much beyond the last checkpoint (a larger buffer
+        // saved write calls but lost up to its size of audio in RecorderTests' kill test).
+        _writer = new WaveFileWriter(Path, new WaveFormat(_options.SampleRate, 16, 2));
         _writer.Flush(); // a valid (empty) WAV from the first moment
         WriteMetadata(completed: false);
     }

@@ -77,13 +77,21 @@ internal static unsafe partial class LinuxUdp
     /// <summary>
     /// Sends one datagram without blocking (MSG_DONTWAIT: a full socket buffer drops the packet,
     /// as a congested network would, instead of stalling the thread that relays every call).
+    /// False when the kernel refused it or the socket is already closed.
     /// </summary>
     public static bool TrySendTo(Socket socket, ReadOnlySpan<byte> datagram, SocketAddress to)
     {
         fixed (byte* data = datagram)
         fixed (byte* address = to.Buffer.Span)
         {
-            return sendto(socket.SafeHandle, data, (nuint)datagram.Length, MsgDontWait, address, (uint)to.Size) >= 0;
+            try
+            {
+                return sendto(socket.SafeHandle, data, (nuint)datagram.Length, MsgDontWait, address, (uint)to.Size) >= 0;
+            }
+            catch (ObjectDisposedException)
+            {
+                return false; // the session closed while a player or the other leg was sending
+            }
         }
     }
 

@@ -125,7 +125,7 @@ public sealed class RtpReceiveLoop : IDisposable
     internal sealed unsafe class Worker : IDisposable
     {
         private const int MaxEvents = 256;
-        private const int BufferSize = 2048; // RTP from phones fits a 1500-byte MTU; larger datagrams are cut and refused
+        private const int BufferSize = 2048; // RTP from phones fits a 1500-byte MTU; a larger datagram is cut to this, as the async receive path does
         private const int NameSize = 128; // sizeof(struct sockaddr_storage)
         private const ulong WakeSlot = ulong.MaxValue;
 
