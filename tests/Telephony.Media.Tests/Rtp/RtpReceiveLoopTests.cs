@@ -372,8 +372,8 @@ public class RtpReceiveLoopTests
         Assert.That(await TestPhone.WaitUntil(() => handler.Calls == 3), Is.True, $"delivered: {handler.Calls}");
         var items = handler.Items;
         // What the handler sees: the first 2048 bytes, with nothing telling it the rest was cut
-        // (the loop ignores MSG_TRUNC in msg_flags). RtpSession then takes it as a whole packet;
-        // see RtpSessionLoopModeTests.An_oversized_datagram_is_not_taken_for_a_packet.
+        // (the loop ignores MSG_TRUNC in msg_flags). RtpSession then takes it as a whole packet,
+        // as it does with async receives: see RtpSessionLoopModeTests.An_oversized_datagram_is_cut_to_2048_bytes_the_same_way_in_both_modes.
         Assert.That(items[0].Data, Is.EqualTo(big.AsSpan(0, 2048).ToArray()));
         Assert.That(items[1].Data, Is.EqualTo(huge.AsSpan(0, 2048).ToArray()));
         Assert.That(items[2].Data, Is.EqualTo(Payload(5, 1, 100)), "the next datagram is whole");
