@@ -21,12 +21,14 @@ public class RtpBridgeLoopAllocationTests
     /// Bytes per relayed packet we accept. Not 0: the relay runs on a loop thread whose own
     /// allocation counter cannot be read from here, so the process-wide
     /// <see cref="GC.GetTotalAllocatedBytes"/> is used, and it also counts whatever the test
-    /// runner, timers and the thread pool allocate meanwhile (a few KB over the run). The smallest
+    /// runner, timers and the thread pool allocate meanwhile (usually nothing in a quiet window, but
+    /// the test host's reporting can add a MB now and then: see the windows below). The smallest
     /// managed object is 24 bytes, so anything allocated per packet averages at least that:
     /// <see cref="The_guard_catches_one_small_allocation_per_packet"/> shows the guard trips.
     /// </summary>
     private const double MaxBytesPerPacket = 16;
     private const int Packets = 1000;
+    private const int Windows = 4;
 
     private sealed class CountingTap : IRtpTap
     {
@@ -116,17 +118,26 @@ public class RtpBridgeLoopAllocationTests
         }
 
         Assert.That(Pump(300, 0), Is.True, "warm-up relayed in time"); // JIT, first-packet paths, statistics probation
+        long relayed = 300;
 
-        long before = GC.GetTotalAllocatedBytes(precise: true);
-        bool done = Pump(Packets, 300);
-        long after = GC.GetTotalAllocatedBytes(precise: true);
+        // The process-wide counter also sees the test host now and then (it reports finished
+        // tests, e.g. serialising results: up to a MB or so in one window). That noise comes and
+        // goes; an allocation per packet shows in every window. So: the quietest of a few windows.
+        double perPacket = double.MaxValue;
+        for (int window = 0; window < Windows && perPacket >= MaxBytesPerPacket; window++)
+        {
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            bool done = Pump(Packets, (ushort)relayed);
+            long after = GC.GetTotalAllocatedBytes(precise: true);
+            relayed += Packets;
+            Assert.That(done, Is.True, $"relayed {bridge.Relayed(0)} of {relayed} in time");
+            perPacket = Math.Min(perPacket, (after - before) / (double)Packets);
+            TestContext.Out.WriteLine($"window {window}: {after - before} bytes allocated in the process while relaying {Packets} packets");
+        }
 
-        Assert.That(done, Is.True, $"relayed {bridge.Relayed(0)} of {300 + Packets} in time");
-        Assert.That(bridge.Relayed(0), Is.EqualTo(300 + Packets));
-        Assert.That(drained, Is.EqualTo(300 + Packets), "every relayed packet reached the far phone");
-        Assert.That(loop.Datagrams, Is.EqualTo(300 + Packets), "the loop read them");
-        double perPacket = (after - before) / (double)Packets;
-        TestContext.Out.WriteLine($"{after - before} bytes allocated in the process while relaying {Packets} packets: {perPacket:F2} per packet");
+        Assert.That(bridge.Relayed(0), Is.EqualTo(relayed));
+        Assert.That(drained, Is.EqualTo(relayed), "every relayed packet reached the far phone");
+        Assert.That(loop.Datagrams, Is.EqualTo(relayed), "the loop read them");
         return perPacket;
     }
 }
