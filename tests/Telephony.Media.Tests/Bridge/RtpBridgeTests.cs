@@ -3,15 +3,49 @@ using Telephony.Media.Bridge;
 using Telephony.Media.Codecs;
 using Telephony.Media.Ports;
 using Telephony.Media.Rtp;
+using Telephony.Media.Rtp.Linux;
 using Telephony.Media.Sdp;
 using Telephony.Media.Tests.Rtp;
 
 namespace Telephony.Media.Tests.Bridge;
 
+/// <summary>
+/// Each test runs with async receives and again with the legs on an <see cref="RtpReceiveLoop"/>
+/// of two threads (so the two legs of a bridge are read by different threads).
+/// </summary>
+[TestFixture(false)]
+[TestFixture(true)]
 [CancelAfter(20_000)]
-public class RtpBridgeTests
+public class RtpBridgeTests(bool loop)
 {
-    private static readonly RtpPortPool Pool = new(IPAddress.Loopback, 30500, 30599);
+    // Separate ranges so the two modes never share a port, even run side by side.
+    private static readonly RtpPortPool AsyncPool = new(IPAddress.Loopback, 30500, 30599);
+    private static readonly RtpPortPool LoopPool = new(IPAddress.Loopback, 31500, 31599);
+    private static RtpReceiveLoop? s_loop;
+
+    private RtpPortPool Pool => loop ? LoopPool : AsyncPool;
+
+    private RtpSessionOptions Options => new() { ReceiveLoop = loop ? s_loop ?? throw new InvalidOperationException("no receive loop") : null };
+
+    [OneTimeSetUp]
+    public void StartTheLoop()
+    {
+        if (loop)
+        {
+            Assume.That(RtpReceiveLoop.IsSupported, "the receive loop needs 64-bit Linux");
+            s_loop = new RtpReceiveLoop(threads: 2);
+        }
+    }
+
+    [OneTimeTearDown]
+    public void StopTheLoop()
+    {
+        if (loop)
+        {
+            s_loop?.Dispose();
+            s_loop = null;
+        }
+    }
 
     private sealed class RecordingTap : IRtpTap
     {
@@ -60,10 +94,10 @@ public class RtpBridgeTests
         public RtpSession Leg0 { get; }
         public RtpSession Leg1 { get; }
 
-        public Rig()
+        public Rig(RtpBridgeTests fixture)
         {
-            Leg0 = RtpSession.TryOpen(Pool, new RtpSessionOptions(), out _)!;
-            Leg1 = RtpSession.TryOpen(Pool, new RtpSessionOptions(), out _)!;
+            Leg0 = RtpSession.TryOpen(fixture.Pool, fixture.Options, out _)!;
+            Leg1 = RtpSession.TryOpen(fixture.Pool, fixture.Options, out _)!;
             Leg0.SetRemote(Caller.EndPoint);
             Leg1.SetRemote(Agent.EndPoint);
             Leg0.Start();
@@ -95,7 +129,7 @@ public class RtpBridgeTests
     [Test]
     public async Task Relays_without_transcoding_and_keeps_each_outgoing_stream_continuous()
     {
-        await using var rig = new Rig();
+        await using var rig = new Rig(this);
         var tap = new RecordingTap();
         using var bridge = new RtpBridge(rig.Leg0, Pcmu(101), rig.Leg1, Pcmu(96), tap);
         var to0 = rig.Leg0.LocalRtpEndPoint;
@@ -155,12 +189,16 @@ public class RtpBridgeTests
 
         // Counters move just after the send: wait for them rather than race them.
         Assert.That(await TestPhone.WaitUntil(() => bridge.Relayed(0) == 8 && bridge.Relayed(1) == 1), Is.True);
+        if (loop)
+        {
+            Assert.That(s_loop!.Datagrams, Is.GreaterThanOrEqualTo(9), "the loop did the receiving");
+        }
     }
 
     [Test]
     public async Task Hold_stops_relay_and_resume_continues_the_numbering()
     {
-        await using var rig = new Rig();
+        await using var rig = new Rig(this);
         using var bridge = new RtpBridge(rig.Leg0, Pcmu(101), rig.Leg1, Pcmu(101));
         var to0 = rig.Leg0.LocalRtpEndPoint;
         rig.Caller.Send(to0, 0, 10, 1600, 5, [1]);
@@ -186,7 +224,7 @@ public class RtpBridgeTests
     [Test]
     public async Task A_re_invite_to_a_new_phone_continues_the_outgoing_stream()
     {
-        await using var rig = new Rig();
+        await using var rig = new Rig(this);
         using var bridge = new RtpBridge(rig.Leg0, Pcmu(101), rig.Leg1, Pcmu(101));
         var to0 = rig.Leg0.LocalRtpEndPoint;
         rig.Caller.Send(to0, 0, 100, 16000, 5, [1]);
@@ -211,7 +249,7 @@ public class RtpBridgeTests
     [Test]
     public async Task Unknown_payload_types_and_events_the_far_side_cannot_take_are_dropped()
     {
-        await using var rig = new Rig();
+        await using var rig = new Rig(this);
         var noEvents = new BridgeLegFormat { EncodingName = "PCMU", AudioPayloadType = 0 };
         using var bridge = new RtpBridge(rig.Leg0, Pcmu(101), rig.Leg1, noEvents);
         var to0 = rig.Leg0.LocalRtpEndPoint;
@@ -225,7 +263,7 @@ public class RtpBridgeTests
     [Test]
     public async Task Transcodes_when_the_legs_use_different_codecs()
     {
-        await using var rig = new Rig();
+        await using var rig = new Rig(this);
         var a = new ToyCodec("TOYA", 0, 0x00);
         var b = new ToyCodec("TOYB", 8, 0x55);
         using var bridge = new RtpBridge(
@@ -245,7 +283,7 @@ public class RtpBridgeTests
     [Test]
     public async Task Transcodes_pcmu_to_pcma_with_the_real_g711_codecs()
     {
-        await using var rig = new Rig();
+        await using var rig = new Rig(this);
         using var bridge = new RtpBridge(
             rig.Leg0, new BridgeLegFormat { EncodingName = "PCMU", AudioPayloadType = 0, CodecFactory = () => PcmuCodec.Instance },
             rig.Leg1, new BridgeLegFormat { EncodingName = "PCMA", AudioPayloadType = 8, CodecFactory = () => PcmaCodec.Instance });
@@ -266,8 +304,9 @@ public class RtpBridgeTests
     [Test]
     public async Task The_relay_path_allocates_nothing_per_packet()
     {
-        await using var leg0 = RtpSession.TryOpen(Pool, new RtpSessionOptions(), out _)!;
-        await using var leg1 = RtpSession.TryOpen(Pool, new RtpSessionOptions(), out _)!;
+        // Not started: the test drives leg 0's packet path itself. In loop mode the relay's send is LinuxUdp.TrySendTo.
+        await using var leg0 = RtpSession.TryOpen(Pool, Options, out _)!;
+        await using var leg1 = RtpSession.TryOpen(Pool, Options, out _)!;
         using var sink = new TestPhone();
         var caller = new IPEndPoint(IPAddress.Loopback, 9);
         leg0.SetRemote(caller);
@@ -317,7 +356,7 @@ public class RtpBridgeTests
     [Test]
     public async Task Transcodes_g722_to_pcmu_and_back_with_a_codec_instance_per_direction()
     {
-        await using var rig = new Rig();
+        await using var rig = new Rig(this);
         static NegotiatedAudio Negotiated(string name, int pt) => new()
         {
             MediaIndex = 0, EncodingName = name, PayloadType = pt, ClockRate = 8000,

@@ -1,17 +1,46 @@
 using System.Net;
 using Telephony.Media.Ports;
 using Telephony.Media.Rtp;
+using Telephony.Media.Rtp.Linux;
 
 namespace Telephony.Media.Tests.Rtp;
 
+/// <summary>Each test runs with async receives and again with the sessions on an <see cref="RtpReceiveLoop"/>.</summary>
+[TestFixture(false)]
+[TestFixture(true)]
 [CancelAfter(20_000)]
-public class RtpSessionTests
+public class RtpSessionTests(bool loop)
 {
-    private static readonly RtpPortPool Pool = new(IPAddress.Loopback, 30400, 30499);
+    // Separate ranges so the two modes never share a port, even run side by side.
+    private static readonly RtpPortPool AsyncPool = new(IPAddress.Loopback, 30400, 30499);
+    private static readonly RtpPortPool LoopPool = new(IPAddress.Loopback, 31400, 31499);
+    private static RtpReceiveLoop? s_loop;
 
-    private static RtpSession Open(int latch = 3)
+    private RtpPortPool Pool => loop ? LoopPool : AsyncPool;
+
+    [OneTimeSetUp]
+    public void StartTheLoop()
     {
-        var session = RtpSession.TryOpen(Pool, new RtpSessionOptions { LatchAfterPackets = latch }, out string? error);
+        if (loop)
+        {
+            Assume.That(RtpReceiveLoop.IsSupported, "the receive loop needs 64-bit Linux");
+            s_loop = new RtpReceiveLoop(threads: 2);
+        }
+    }
+
+    [OneTimeTearDown]
+    public void StopTheLoop()
+    {
+        if (loop)
+        {
+            s_loop?.Dispose();
+            s_loop = null;
+        }
+    }
+
+    private RtpSession Open(int latch = 3)
+    {
+        var session = RtpSession.TryOpen(Pool, new RtpSessionOptions { LatchAfterPackets = latch, ReceiveLoop = loop ? s_loop ?? throw new InvalidOperationException("no receive loop") : null }, out string? error);
         Assert.That(session, Is.Not.Null, error);
         session!.Start();
         return session;
@@ -38,6 +67,10 @@ public class RtpSessionTests
         Assert.That(stats.PacketsLost, Is.EqualTo(0));
         Assert.That(stats.LastArrival, Is.Not.Null);
         Assert.That(session.Reception.ExtendedHighestSequence, Is.EqualTo(65536u + 13), "sequence wrapped");
+        if (loop)
+        {
+            Assert.That(s_loop!.Datagrams, Is.GreaterThanOrEqualTo(21), "the loop did the receiving");
+        }
     }
 
     [Test]
