@@ -81,7 +81,7 @@ public sealed class CallRecorder : IMediaTickListener, IDisposable
         // NAudio's own small (4 KB) file buffer on purpose: audio reaches the OS every few frames,
         // so a killed process loses at most that much beyond the last checkpoint (a larger buffer
         // saved write calls but lost up to its size of audio in RecorderTests' kill test).
-        _writer = new WaveFileWriter(Path, new WaveFormat(_options.SampleRate, 16, 2));
+        _writer = new WaveFileWriter(new KnownLengthFileStream(Path), new WaveFormat(_options.SampleRate, 16, 2));
         _writer.Flush(); // a valid (empty) WAV from the first moment
         WriteMetadata(completed: false);
     }
