@@ -105,7 +105,7 @@ internal static class MediaLoadTest
             var sockets = callers.Concat(agents).ToArray();
             foreach (var s in sockets)
             {
-                s.StartReceiving(phones, window, jitter, transit, o.GeneratorPriority > 0 ? o.GeneratorPriority - 20 : 0);
+                s.StartReceiving(phones, window, jitter, transit, o.GeneratorPriority);
             }
 
             // Each pacer thread sends for its share of the sockets (one caller-side and one agent-side
