@@ -13,8 +13,6 @@ namespace Telephony.Media.Rtp.Linux;
 internal static unsafe partial class LinuxUdp
 {
     public const int EpollIn = 0x001;
-    public const int EpollErr = 0x008;
-    public const int EpollHup = 0x010;
     public const int EpollCtlAdd = 1;
     public const int EpollCtlDel = 2;
     public const int EpollCloexec = 0x80000;
@@ -22,7 +20,6 @@ internal static unsafe partial class LinuxUdp
     public const int EfdCloexec = 0x80000;
     public const int MsgDontWait = 0x40;
     public const int EIntr = 4;
-    public const int EAgain = 11;
 
     /// <summary>Whether this process can use these calls.</summary>
     public static bool IsSupported => OperatingSystem.IsLinux() && Environment.Is64BitProcess;
