@@ -33,7 +33,7 @@ public interface IAgentClient
 /// from an argument), and each connection joins only its own agent's group.
 /// </summary>
 [Authorize(Policy = Roles.Agent)]
-public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnections connections, IScreenPopAcknowledgements pops, ILogger<AgentHub> log) : Hub<IAgentClient>
+public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnections connections, IScreenPopAcknowledgements pops, IRecordingControl recordings, ILogger<AgentHub> log) : Hub<IAgentClient>
 {
     /// <summary>The SignalR group of one agent's connections.</summary>
     public static string GroupOf(string agentId) => "agent:" + agentId;
@@ -130,6 +130,51 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
     /// <summary>The longest call id <see cref="AcknowledgePop"/> takes (SIP Call-IDs are short in practice).</summary>
     public const int MaxCallIdLength = 256;
 
+    /// <summary>
+    /// Pauses the recording of the caller's own connected call <paramref name="callId"/> (while the
+    /// citizen gives a card or ID number): silence is recorded until <see cref="ResumeRecording"/>,
+    /// and the recording's metadata lists the stretch with <paramref name="reason"/> (1..64 characters).
+    /// Pausing a paused recording changes nothing; anyone else's call is refused with a <see cref="HubException"/>.
+    /// </summary>
+    public async Task PauseRecording(string callId, string reason)
+    {
+        var agent = RequireAgent();
+        RequireCallId(callId);
+        var trimmed = (reason ?? "").Trim();
+        if (trimmed.Length is 0 or > AutomaticCallDistributor.MaxReasonLength)
+            throw new HubException($"A reason of 1..{AutomaticCallDistributor.MaxReasonLength} characters is required.");
+        RecordingOutcome(await recordings.PauseAsync(callId, agent, trimmed, Context.ConnectionAborted).ConfigureAwait(false), agent, callId);
+    }
+
+    /// <summary>Resumes the recording of the caller's own connected call <paramref name="callId"/>.</summary>
+    public async Task ResumeRecording(string callId)
+    {
+        var agent = RequireAgent();
+        RequireCallId(callId);
+        RecordingOutcome(await recordings.ResumeAsync(callId, agent, Context.ConnectionAborted).ConfigureAwait(false), agent, callId);
+    }
+
+    private static void RequireCallId(string callId)
+    {
+        if (string.IsNullOrWhiteSpace(callId) || callId.Length > MaxCallIdLength)
+            throw new HubException($"A call id of 1..{MaxCallIdLength} characters is required.");
+    }
+
+    private void RecordingOutcome(RecordingControlResult result, string agent, string callId)
+    {
+        switch (result)
+        {
+            case RecordingControlResult.Paused or RecordingControlResult.Resumed
+                or RecordingControlResult.AlreadyPaused or RecordingControlResult.NotPaused:
+                return;
+            case RecordingControlResult.NotRecording:
+                throw new HubException("That call is not being recorded.");
+            default:
+                LogRecordingControlRefused(agent, callId);
+                throw new HubException("No call of yours is connected with that id.");
+        }
+    }
+
     /// <summary>The caller's seat, or null when not logged in.</summary>
     public async Task<SeatSnapshot?> GetSeat()
     {
@@ -161,6 +206,9 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
             _ => $"Cannot {action} ({result.Error}).",
         });
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent {Agent} asked to pause or resume the recording of call {CallId}, which is not connected to them")]
+    private partial void LogRecordingControlRefused(string agent, string callId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "User {User} has no agent claim; hub connection refused")]
     private partial void LogNoAgentClaim(string user);

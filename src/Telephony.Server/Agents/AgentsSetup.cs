@@ -62,6 +62,7 @@ public static class AgentsSetup
         services.AddSingleton<IDesktopEventSink>(sp => sp.GetRequiredService<SignalRAgentNotifier>());
         services.TryAddSingleton<IAcdCallControl, UnconnectedCallControl>();
         services.TryAddSingleton<IScreenPopAcknowledgements, NoScreenPopAcknowledgements>();
+        services.TryAddSingleton<IRecordingControl, NoRecordingControl>();
         services.AddSingleton<AutomaticCallDistributor>();
         services.AddHostedService<ContactCenterStartup>();
         return builder;

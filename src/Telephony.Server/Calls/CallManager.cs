@@ -21,7 +21,7 @@ namespace Telephony.Server.Calls;
 /// ACD's <see cref="IAcdCallControl"/>: it pushes the screen-pop, then rings the seat's softphone as soon
 /// as the desktop acknowledges the pop (<see cref="IScreenPopAcknowledgements"/>) or its maximum wait ends.
 /// </summary>
-public sealed partial class CallManager : IAcdCallControl, IScreenPopAcknowledgements, IHostedService
+public sealed partial class CallManager : IAcdCallControl, IScreenPopAcknowledgements, IRecordingControl, IHostedService
 {
     private readonly ConcurrentDictionary<string, InboundCallSession> _calls = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _loops = new(StringComparer.Ordinal);
@@ -251,6 +251,33 @@ public sealed partial class CallManager : IAcdCallControl, IScreenPopAcknowledge
         catch (TimeoutException)
         {
             return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<RecordingControlResult> PauseAsync(string callId, string agentId, string reason, CancellationToken ct = default) =>
+        ControlRecordingAsync(callId, agentId, pause: true, reason, ct);
+
+    /// <inheritdoc />
+    public Task<RecordingControlResult> ResumeAsync(string callId, string agentId, CancellationToken ct = default) =>
+        ControlRecordingAsync(callId, agentId, pause: false, "", ct);
+
+    private async Task<RecordingControlResult> ControlRecordingAsync(string callId, string agentId, bool pause, string reason, CancellationToken ct)
+    {
+        if (!_calls.TryGetValue(callId, out var call))
+        {
+            return RecordingControlResult.NotYourCall;
+        }
+        var done = new TaskCompletionSource<RecordingControlResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        call.Post(new RecordingControl(agentId, pause, reason, done));
+        try
+        {
+            // The call's loop answers at once; a call that ends meanwhile never does, hence the bound.
+            return await done.Task.WaitAsync(TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return RecordingControlResult.NotYourCall;
         }
     }
 

@@ -34,6 +34,9 @@ internal sealed record RingSeat(CallOffer Offer, IReadOnlyList<Binding> Contacts
 /// <summary>An agent's desktop acknowledged a screen-pop; <see cref="Accepted"/> says whether it was this call's waiting pop for that agent.</summary>
 internal sealed record PopAcknowledged(string AgentId, TaskCompletionSource<bool> Accepted) : CallMessage;
 
+/// <summary>An agent's desktop asks to pause (<see cref="Pause"/>) or resume the recording of the call.</summary>
+internal sealed record RecordingControl(string AgentId, bool Pause, string Reason, TaskCompletionSource<Agents.RecordingControlResult> Done) : CallMessage;
+
 /// <summary>The desktop did not acknowledge the pop of <see cref="Ring"/> within the maximum wait: ring anyway.</summary>
 internal sealed record PopAckTimedOut(RingSeat Ring) : CallMessage;
 

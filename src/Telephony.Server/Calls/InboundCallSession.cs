@@ -6,6 +6,7 @@ using Telephony.Ivr;
 using Telephony.Media.Audio;
 using Telephony.Media.Bridge;
 using Telephony.Media.Recording;
+using Telephony.Server.Agents;
 using Telephony.Sip.Messages;
 using Telephony.Sip.UserAgent;
 
@@ -181,6 +182,9 @@ internal sealed partial class InboundCallSession
                 break;
             case PopAcknowledged ack:
                 await OnPopAcknowledgedAsync(ack).ConfigureAwait(false);
+                break;
+            case RecordingControl r:
+                r.Done.TrySetResult(ControlRecording(r));
                 break;
             case PopAckTimedOut t when ReferenceEquals(t.Ring, _awaitingPopAck):
                 LogPopNotAcknowledged(_log, t.Ring.Offer.Seat.Extension, t.Ring.Offer.Seat.AgentId ?? "?", (int)_manager.PopAckMaximumWait.TotalMilliseconds);
@@ -413,6 +417,38 @@ internal sealed partial class InboundCallSession
             await Task.Delay(wait, _manager.Time).ConfigureAwait(false);
         }
         Post(new PopAckTimedOut(ring));
+    }
+
+    // Only the agent this call is connected to may pause or resume its recording (sensitive data
+    // such as a card number stays out of the file; the metadata lists the paused stretch).
+    private RecordingControlResult ControlRecording(RecordingControl request)
+    {
+        if (Phase != CallPhase.Connected || !string.Equals(_agentId, request.AgentId, StringComparison.Ordinal))
+        {
+            return RecordingControlResult.NotYourCall;
+        }
+        if (_recorder is null)
+        {
+            return RecordingControlResult.NotRecording;
+        }
+        var recorder = _recorder.Recorder;
+        if (request.Pause)
+        {
+            if (recorder.IsPaused)
+            {
+                return RecordingControlResult.AlreadyPaused;
+            }
+            recorder.Pause(request.Reason);
+            LogRecordingPaused(_log, request.AgentId, request.Reason);
+            return RecordingControlResult.Paused;
+        }
+        if (!recorder.IsPaused)
+        {
+            return RecordingControlResult.NotPaused;
+        }
+        recorder.Resume();
+        LogRecordingResumed(_log, request.AgentId);
+        return RecordingControlResult.Resumed;
     }
 
     private async Task OnPopAcknowledgedAsync(PopAcknowledged ack)
@@ -787,6 +823,12 @@ internal sealed partial class InboundCallSession
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Seat {Extension} (agent {Agent}) acknowledged the screen-pop; ringing")]
     private static partial void LogPopAcknowledged(ILogger logger, string extension, string agent);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Agent {Agent} paused the recording: {Reason}")]
+    private static partial void LogRecordingPaused(ILogger logger, string agent, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Agent {Agent} resumed the recording")]
+    private static partial void LogRecordingResumed(ILogger logger, string agent);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Seat {Extension} (agent {Agent}): desktop did not acknowledge the screen-pop within {Milliseconds} ms; ringing anyway")]
     private static partial void LogPopNotAcknowledged(ILogger logger, string extension, string agent, int milliseconds);
