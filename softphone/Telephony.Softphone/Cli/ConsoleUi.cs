@@ -93,10 +93,18 @@ public sealed class ConsoleUi(AgentClient client, TextWriter output)
                         await output.WriteLineAsync("no call").ConfigureAwait(false);
                     }
                     break;
+                case "pause":
+                    await client.PauseRecordingAsync(parts.Length > 1 ? parts[1] : "sensitive data", ct).ConfigureAwait(false);
+                    await output.WriteLineAsync("recording paused").ConfigureAwait(false);
+                    break;
+                case "resume":
+                    await client.ResumeRecordingAsync(ct).ConfigureAwait(false);
+                    await output.WriteLineAsync("recording resumed").ConfigureAwait(false);
+                    break;
                 case "quit" or "exit":
                     return false;
                 case "help":
-                    await output.WriteLineAsync("commands: ready | notready <reason> | answer | hangup | status | logout | quit").ConfigureAwait(false);
+                    await output.WriteLineAsync("commands: ready | notready <reason> | answer | hangup | pause <reason> | resume (recording) | status | logout | quit").ConfigureAwait(false);
                     break;
                 default:
                     await output.WriteLineAsync($"unknown command '{parts[0]}' (help lists them)").ConfigureAwait(false);

@@ -300,6 +300,31 @@ public sealed partial class AgentClient : IAsyncDisposable
     /// <summary>Logs the agent out of the seat (the SIP registration stays until dispose).</summary>
     public Task<SeatInfo> LogoutAsync(CancellationToken ct = default) => InvokeSeatAsync(AgentHubNames.Logout, null, ct);
 
+    /// <summary>
+    /// Pauses the recording of the current call (while the citizen gives a card or ID number); the
+    /// server records silence until <see cref="ResumeRecordingAsync"/> and notes the reason.
+    /// </summary>
+    public Task PauseRecordingAsync(string reason, CancellationToken ct = default) =>
+        InvokeOnCurrentCallAsync(AgentHubNames.PauseRecording, reason, ct);
+
+    /// <summary>Resumes the recording of the current call.</summary>
+    public Task ResumeRecordingAsync(CancellationToken ct = default) =>
+        InvokeOnCurrentCallAsync(AgentHubNames.ResumeRecording, null, ct);
+
+    private async Task InvokeOnCurrentCallAsync(string method, string? argument, CancellationToken ct)
+    {
+        var hub = _hub ?? throw new InvalidOperationException("no hub: start with an HTTP address");
+        var callId = Volatile.Read(ref _current)?.ServerCallId ?? throw new InvalidOperationException("no call from the server in progress");
+        if (argument is null)
+        {
+            await hub.InvokeAsync(method, callId, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await hub.InvokeAsync(method, callId, argument, ct).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Asks the hub for the seat's state now.</summary>
     public async Task<SeatInfo?> GetSeatAsync(CancellationToken ct = default)
     {
@@ -405,6 +430,7 @@ public sealed partial class AgentClient : IAsyncDisposable
         try
         {
             var pop = MatchPop(info);
+            active.ServerCallId = pop?.PopCallId;
             media = CallMedia.Open(_ports, _clock, _log, out string? portError);
             if (media is null)
             {
@@ -596,6 +622,8 @@ public sealed partial class AgentClient : IAsyncDisposable
         public SipCall Call { get; } = call;
         public TaskCompletionSource AnswerRequested { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public TaskCompletionSource HangupRequested { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>The server's id of the call (its screen-pop's), which the hub's call methods take.</summary>
+        public string? ServerCallId { get; set; }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Logged in to seat {Seat} on the hub ({State})")]

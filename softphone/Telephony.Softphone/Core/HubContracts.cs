@@ -63,6 +63,8 @@ public static class AgentHubNames
     public const string SetNotReady = "SetNotReady";
     public const string GetSeat = "GetSeat";
     public const string AcknowledgePop = "AcknowledgePop";
+    public const string PauseRecording = "PauseRecording";
+    public const string ResumeRecording = "ResumeRecording";
     public const string StateChanged = "StateChanged";
     public const string ScreenPop = "ScreenPop";
     public const string CallOffered = "CallOffered";

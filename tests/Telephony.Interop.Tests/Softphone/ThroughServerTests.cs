@@ -54,13 +54,23 @@ public sealed class ThroughServerTests
                 Assert.That(timing.PopToInviteLead, Is.GreaterThan(TimeSpan.Zero), "the pop came before the INVITE");
                 Assert.That(timing.ReservedAt, Is.Not.Null, "the Reserved state change came with the call id");
                 await NextAsync<ConnectedEvent>(agent.Events, TimeSpan.FromSeconds(15), ct);
-                await Task.Delay(TimeSpan.FromSeconds(2), ct);
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                // The desktop's "pause recording" (console command pause/resume) reaches the call's recorder.
+                await agent.PauseRecordingAsync("card number", ct);
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                await agent.ResumeRecordingAsync(ct);
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
                 await call.HangupAsync();
             }
             callerSink.Dispose();
 
             var finished = await NextAsync<CallFinishedEvent>(agent.Events, TimeSpan.FromSeconds(15), ct);
             Assert.That(finished.Reason, Is.EqualTo("caller hung up"));
+            Assert.ThrowsAsync<InvalidOperationException>(() => agent.PauseRecordingAsync("after the call", ct), "no call in progress any more");
+            var metadata = Directory.GetFiles(server.Recordings, "*.wav.json", SearchOption.AllDirectories);
+            Assert.That(metadata, Has.Length.EqualTo(1));
+            string json = await File.ReadAllTextAsync(metadata[0], ct);
+            Assert.That(json, Does.Contain("\"Reason\": \"card number\""), "the pause is in the recording's metadata");
             var agentHeard = AudioCheck.Audible(AudioCheck.ReadSamples(heard));
             Assert.That(agentHeard, Has.Length.GreaterThan(4000), "the caller's tone reached the agent through the bridge");
             Assert.That(AudioCheck.DominantFrequency(agentHeard), Is.EqualTo(440).Within(20));
