@@ -164,6 +164,25 @@ public sealed record CallRecord
     public string? RecordingPath { get; init; }
     /// <summary>The caller's answer to the post-call satisfaction survey (on the script's scale, 1..5 for 12345); null when no survey ran or no answer was given.</summary>
     public int? SurveyScore { get; init; }
+    /// <summary>How the caller's RTP reached us over the whole call; null when the call had no media.</summary>
+    public MediaLegQuality? CallerMedia { get; init; }
+    /// <summary>How the answering agent's RTP reached us; null when no agent answered.</summary>
+    public MediaLegQuality? AgentMedia { get; init; }
+}
+
+/// <summary>
+/// One call leg's reception statistics at the end of the call (RFC 3550 §6.4.1 and A.3, A.8):
+/// what the supervisor's report and a complaint about a bad line are checked against.
+/// </summary>
+public sealed record MediaLegQuality
+{
+    public long PacketsReceived { get; init; }
+    /// <summary>Packets expected but not received (never negative: duplicates do not count as gains).</summary>
+    public long PacketsLost { get; init; }
+    /// <summary>Interarrival jitter estimate at the end of the call, in milliseconds.</summary>
+    public double JitterMilliseconds { get; init; }
+    /// <summary>Lost / expected, in percent.</summary>
+    public double LossPercent => PacketsReceived + PacketsLost == 0 ? 0 : 100.0 * PacketsLost / (PacketsReceived + PacketsLost);
 }
 
 /// <summary>Filters for a case search; every field is optional.</summary>

@@ -382,13 +382,17 @@ public abstract partial class CaseStoreContract
             QueuedAt = Monday9.AddSeconds(20), AgentRingingAt = Monday9.AddSeconds(25), IvrPath = "main>1", Queue = "general", Outcome = "ringing",
         };
         await Store.SaveCallRecordAsync(r);
-        var done = r with { AnsweredAt = Monday9.AddSeconds(28), EndedAt = Monday9.AddMinutes(5), AgentId = "1001", Outcome = "answered", RecordingPath = "/rec/c1.wav", SurveyScore = 4 };
+        var done = r with { AnsweredAt = Monday9.AddSeconds(28), EndedAt = Monday9.AddMinutes(5), AgentId = "1001", Outcome = "answered", RecordingPath = "/rec/c1.wav", SurveyScore = 4,
+            CallerMedia = new MediaLegQuality { PacketsReceived = 14_990, PacketsLost = 10, JitterMilliseconds = 1.375 },
+            AgentMedia = new MediaLegQuality { PacketsReceived = 13_500, PacketsLost = 0, JitterMilliseconds = 0.25 } };
         await Store.SaveCallRecordAsync(done);
         Assert.That(await Store.GetCallRecordAsync("c1@host"), Is.EqualTo(done));
         await Store.SaveCallRecordAsync(new CallRecord { CallId = "c2@host", OfferedAt = Monday9.AddMinutes(1) });
         var list = await Store.ListCallRecordsAsync(Monday9, Monday9.AddHours(1), 1, 10);
         Assert.That(list.Select(x => x.CallId), Is.EqualTo(new[] { "c2@host", "c1@host" }));
         Assert.That(list.Select(x => x.SurveyScore), Is.EqualTo(new int?[] { null, 4 }), "no survey is null, not 0");
+        Assert.That(list[0].CallerMedia, Is.Null, "no media figures are null, not zeros");
+        Assert.That(list[1].CallerMedia!.LossPercent, Is.EqualTo(10 * 100.0 / 15_000).Within(1e-9));
         Assert.That(await Store.GetCallRecordAsync("nope"), Is.Null);
     }
 
@@ -407,7 +411,7 @@ public abstract partial class CaseStoreContract
         }
 
         var store = db.CreateStore();
-        Assert.That(await store.MigrateAsync(), Is.EqualTo(new[] { 4 }));
+        Assert.That(await store.MigrateAsync(), Is.EqualTo(new[] { 4, 5 }));
         var old = await store.GetCallRecordAsync("old@host");
         Assert.That((old!.Outcome, old.SurveyScore), Is.EqualTo(("answered", (int?)null)));
         await store.SaveCallRecordAsync(old with { SurveyScore = 2 });

@@ -92,5 +92,13 @@ public static class Migrations
         new(4, "post-call survey score on call records", _ => """
             ALTER TABLE call_records ADD COLUMN survey_score INTEGER;
             """),
+        new(5, "per-leg media quality on call records", _ => """
+            ALTER TABLE call_records ADD COLUMN caller_packets_received BIGINT;
+            ALTER TABLE call_records ADD COLUMN caller_packets_lost BIGINT;
+            ALTER TABLE call_records ADD COLUMN caller_jitter_ms DOUBLE PRECISION;
+            ALTER TABLE call_records ADD COLUMN agent_packets_received BIGINT;
+            ALTER TABLE call_records ADD COLUMN agent_packets_lost BIGINT;
+            ALTER TABLE call_records ADD COLUMN agent_jitter_ms DOUBLE PRECISION;
+            """),
     ];
 }

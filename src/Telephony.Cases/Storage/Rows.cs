@@ -180,6 +180,12 @@ internal sealed class CallRow
     public string? Outcome { get; set; }
     public string? RecordingPath { get; set; }
     public int? SurveyScore { get; set; }
+    public long? CallerPacketsReceived { get; set; }
+    public long? CallerPacketsLost { get; set; }
+    public double? CallerJitterMs { get; set; }
+    public long? AgentPacketsReceived { get; set; }
+    public long? AgentPacketsLost { get; set; }
+    public double? AgentJitterMs { get; set; }
 
     public static CallRow From(CallRecord r) => new()
     {
@@ -187,6 +193,8 @@ internal sealed class CallRow
         QueuedAt = Ms(r.QueuedAt), AgentRingingAt = Ms(r.AgentRingingAt), AnsweredAt = Ms(r.AnsweredAt), EndedAt = Ms(r.EndedAt),
         WrapUpEndedAt = Ms(r.WrapUpEndedAt), IvrPath = r.IvrPath, Queue = r.Queue, AgentId = r.AgentId, Outcome = r.Outcome,
         RecordingPath = r.RecordingPath, SurveyScore = r.SurveyScore,
+        CallerPacketsReceived = r.CallerMedia?.PacketsReceived, CallerPacketsLost = r.CallerMedia?.PacketsLost, CallerJitterMs = r.CallerMedia?.JitterMilliseconds,
+        AgentPacketsReceived = r.AgentMedia?.PacketsReceived, AgentPacketsLost = r.AgentMedia?.PacketsLost, AgentJitterMs = r.AgentMedia?.JitterMilliseconds,
     };
 
     public CallRecord ToRecord() => new()
@@ -195,5 +203,11 @@ internal sealed class CallRow
         QueuedAt = FromMs(QueuedAt), AgentRingingAt = FromMs(AgentRingingAt), AnsweredAt = FromMs(AnsweredAt), EndedAt = FromMs(EndedAt),
         WrapUpEndedAt = FromMs(WrapUpEndedAt), IvrPath = IvrPath, Queue = Queue, AgentId = AgentId, Outcome = Outcome,
         RecordingPath = RecordingPath, SurveyScore = SurveyScore,
+        CallerMedia = Quality(CallerPacketsReceived, CallerPacketsLost, CallerJitterMs),
+        AgentMedia = Quality(AgentPacketsReceived, AgentPacketsLost, AgentJitterMs),
     };
+
+    private static MediaLegQuality? Quality(long? received, long? lost, double? jitter) => received is null
+        ? null
+        : new MediaLegQuality { PacketsReceived = received.Value, PacketsLost = lost ?? 0, JitterMilliseconds = jitter ?? 0 };
 }

@@ -56,6 +56,7 @@ internal sealed partial class InboundCallSession
     private TaskCompletionSource<bool>? _transfer;
     private string? _transferredTo;
     private MediaLeg? _agentMedia;
+    private MediaLegQuality? _agentQuality;
     private string? _agentExtension;
     private string? _agentId;
     private RtpBridge? _bridge;
@@ -701,11 +702,34 @@ internal sealed partial class InboundCallSession
             _bridge = null;
             _callerMedia.Session.Handler = _callerMedia;
         }
-        if (_agentMedia is not null)
+        await DisposeAgentMediaAsync().ConfigureAwait(false);
+    }
+
+    // The agent leg's reception figures go into the call record; a leg that never carried audio
+    // (rung, not answered) does not replace those of the one that did.
+    private async Task DisposeAgentMediaAsync()
+    {
+        if (_agentMedia is null)
         {
-            await _agentMedia.DisposeAsync().ConfigureAwait(false);
-            _agentMedia = null;
+            return;
         }
+        if (QualityOf(_agentMedia) is { PacketsReceived: > 0 } quality)
+        {
+            _agentQuality = quality;
+        }
+        await _agentMedia.DisposeAsync().ConfigureAwait(false);
+        _agentMedia = null;
+    }
+
+    private static MediaLegQuality QualityOf(MediaLeg media)
+    {
+        var stats = media.Session.GetStatistics();
+        return new MediaLegQuality
+        {
+            PacketsReceived = stats.PacketsReceived,
+            PacketsLost = Math.Max(0, stats.PacketsLost),
+            JitterMilliseconds = Math.Round(stats.JitterMilliseconds, 3),
+        };
     }
 
     private async Task DropAgentLegAsync()
@@ -716,11 +740,7 @@ internal sealed partial class InboundCallSession
         {
             await HangupQuietlyAsync(leg).ConfigureAwait(false);
         }
-        if (_agentMedia is not null)
-        {
-            await _agentMedia.DisposeAsync().ConfigureAwait(false);
-            _agentMedia = null;
-        }
+        await DisposeAgentMediaAsync().ConfigureAwait(false);
     }
 
     // ---------------------------------------------------------------- the end
@@ -754,8 +774,11 @@ internal sealed partial class InboundCallSession
                 LogAcdFailed(_log, e);
             }
         }
+        var callerQuality = QualityOf(_callerMedia);
         await _callerMedia.DisposeAsync().ConfigureAwait(false);
         LogEnded(_log, outcome, wasPhase.ToString());
+        LogMediaQuality(_log, callerQuality.PacketsReceived, callerQuality.LossPercent, callerQuality.JitterMilliseconds,
+            _agentQuality?.PacketsReceived ?? 0, _agentQuality?.LossPercent ?? 0, _agentQuality?.JitterMilliseconds ?? 0);
         await _manager.SaveRecordAsync(new CallRecord
         {
             CallId = CallId,
@@ -773,6 +796,8 @@ internal sealed partial class InboundCallSession
             Outcome = _outcome,
             RecordingPath = _recordingPath,
             SurveyScore = _surveyScore,
+            CallerMedia = callerQuality.PacketsReceived > 0 ? callerQuality : null,
+            AgentMedia = _agentQuality,
         }).ConfigureAwait(false);
     }
 
@@ -901,6 +926,9 @@ internal sealed partial class InboundCallSession
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Telling the ACD the call ended failed")]
     private static partial void LogAcdFailed(ILogger logger, Exception e);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Media received: caller {CallerPackets} packets, {CallerLoss:F2} % lost, jitter {CallerJitter:F1} ms; agent {AgentPackets} packets, {AgentLoss:F2} % lost, jitter {AgentJitter:F1} ms")]
+    private static partial void LogMediaQuality(ILogger logger, long callerPackets, double callerLoss, double callerJitter, long agentPackets, double agentLoss, double agentJitter);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call ended: {Outcome} (during {Phase})")]
     private static partial void LogEnded(ILogger logger, string outcome, string phase);

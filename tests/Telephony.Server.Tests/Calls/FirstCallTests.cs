@@ -99,12 +99,22 @@ public sealed class FirstCallTests
         Assert.That(record.RecordingPath, Does.StartWith(Path.Combine(server.Folder, "recordings")));
         // The survey's score lands in the call record and the call-records API; no survey, no score.
         Assert.That(record.SurveyScore, Is.EqualTo(agentHangsUp ? 5 : (int?)null));
+        // Each leg's reception statistics (RFC 3550) are kept with the call: over a second of
+        // 50 packets/s on loopback, nothing lost and next to no jitter.
+        Assert.That(record.CallerMedia, Is.Not.Null);
+        Assert.That(record.AgentMedia, Is.Not.Null);
+        Assert.That(record.CallerMedia!.PacketsReceived, Is.GreaterThan(50));
+        Assert.That(record.AgentMedia!.PacketsReceived, Is.GreaterThan(50));
+        Assert.That((record.CallerMedia.PacketsLost, record.AgentMedia.PacketsLost), Is.EqualTo((0L, 0L)));
+        Assert.That(record.CallerMedia.JitterMilliseconds, Is.InRange(0, 20));
+        Assert.That(record.AgentMedia.JitterMilliseconds, Is.InRange(0, 20));
         using (var http = server.Factory.CreateClient())
         {
             var token = await Agents.AgentDesk.TokenAsync(server.Factory, "supervisor", "demo-supervisor");
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
             var json = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(
                 http, new Uri("/api/call-records/" + Uri.EscapeDataString(call.CallId), UriKind.Relative));
+            Assert.That(json.GetProperty("agentMedia").GetProperty("packetsReceived").GetInt64(), Is.EqualTo(record.AgentMedia.PacketsReceived));
             var score = json.GetProperty("surveyScore");
             Assert.That(score.ValueKind == System.Text.Json.JsonValueKind.Null ? (int?)null : score.GetInt32(), Is.EqualTo(agentHangsUp ? 5 : (int?)null));
         }
