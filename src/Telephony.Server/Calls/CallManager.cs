@@ -10,6 +10,7 @@ using Telephony.Media.Audio;
 using Telephony.Server.Agents;
 using Telephony.Server.Sip;
 using Telephony.Server.Trunks;
+using Telephony.Media.Mixing;
 using Telephony.Sip.Registrar;
 using Telephony.Sip.UserAgent;
 
@@ -253,6 +254,45 @@ public sealed partial class CallManager : IAcdCallControl, IScreenPopAcknowledge
             return false;
         }
     }
+
+    /// <summary>The calls in progress on this node, for the supervisors' list.</summary>
+    public IReadOnlyList<LiveCall> LiveCalls() => [.. _calls.Values.Select(c => c.Describe()).OrderBy(c => c.CallId, StringComparer.Ordinal)];
+
+    /// <summary>Puts the supervisor at <paramref name="seat"/> on a connected call: their phone rings, and mixing starts when they answer.</summary>
+    public Task<SupervisionResult> SuperviseAsync(string callId, string seat, SupervisionMode mode, CancellationToken ct = default) =>
+        AskCallAsync(callId, new SupervisionRequest(seat, mode, Leave: false, NewResult()), ct);
+
+    /// <summary>Switches the supervisor on a call between monitor, whisper and barge.</summary>
+    public Task<SupervisionResult> ChangeSupervisionAsync(string callId, SupervisionMode mode, CancellationToken ct = default) =>
+        AskCallAsync(callId, new SupervisionRequest(null, mode, Leave: false, NewResult()), ct);
+
+    /// <summary>Takes the supervisor off a call (their leg is hung up).</summary>
+    public Task<SupervisionResult> EndSupervisionAsync(string callId, CancellationToken ct = default) =>
+        AskCallAsync(callId, new SupervisionRequest(null, default, Leave: true, NewResult()), ct);
+
+    private static TaskCompletionSource<SupervisionResult> NewResult() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private async Task<SupervisionResult> AskCallAsync(string callId, SupervisionRequest request, CancellationToken ct)
+    {
+        if (!_calls.TryGetValue(callId, out var call))
+        {
+            return SupervisionResult.NotConnected;
+        }
+        call.Post(request);
+        try
+        {
+            // The call's loop answers within a SIP round trip; a call that ends meanwhile never does, hence the bound.
+            return await request.Done.Task.WaitAsync(TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return SupervisionResult.NotConnected;
+        }
+    }
+
+    /// <summary>Where a seat's phone is registered (for calling a supervisor).</summary>
+    internal ValueTask<IReadOnlyList<Binding>> ContactsOfSeatAsync(string seat, CancellationToken ct = default) =>
+        _locations.GetBindingsAsync($"sip:{seat}@{_sipOptions.Domain}", ct);
 
     /// <inheritdoc />
     public Task<RecordingControlResult> PauseAsync(string callId, string agentId, string reason, CancellationToken ct = default) =>

@@ -15,6 +15,12 @@ internal sealed record CallerLegEvent(CallEvent Event) : CallMessage;
 /// <summary>An event of an agent leg; <see cref="Leg"/> tells a current leg from one already dropped.</summary>
 internal sealed record AgentLegEvent(SipCall Leg, CallEvent Event) : CallMessage;
 
+/// <summary>Something happened on the supervisor's leg.</summary>
+internal sealed record SupervisorLegEvent(SipCall Leg, CallEvent Event) : CallMessage;
+
+/// <summary>A supervisor asks to join (<see cref="Seat"/> set), change the mode of, or leave (<see cref="Leave"/>) the call.</summary>
+internal sealed record SupervisionRequest(string? Seat, Telephony.Media.Mixing.SupervisionMode Mode, bool Leave, TaskCompletionSource<SupervisionResult> Done) : CallMessage;
+
 /// <summary>A key the caller pressed (RFC 4733 telephone-event).</summary>
 internal sealed record DigitPressed(char Digit) : CallMessage;
 

@@ -42,7 +42,10 @@ public static class CallsSetup
         return builder;
     }
 
-    /// <summary>Maps <c>POST /api/ivr/reload</c> (admin): reloads the IVR script; a broken one is refused with file:line:col and the old one stays.</summary>
+    /// <summary>
+    /// Maps <c>POST /api/ivr/reload</c> (admin): reloads the IVR script; a broken one is refused with
+    /// file:line:col and the old one stays. Also the supervisors' <c>/api/calls</c> (<see cref="SupervisionEndpoints"/>).
+    /// </summary>
     public static IEndpointRouteBuilder MapTelephonyCalls(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/ivr/reload", (IvrScriptProvider scripts) =>
@@ -55,6 +58,7 @@ public static class CallsSetup
                     statusCode: StatusCodes.Status422UnprocessableEntity,
                     extensions: new Dictionary<string, object?> { ["errors"] = result.Errors.Select(e => e.ToString()).ToArray() });
         }).RequireAuthorization(Roles.Admin);
+        app.MapSupervision();
         return app;
     }
 

@@ -5,6 +5,7 @@ using Telephony.ContactCenter.Routing;
 using Telephony.Ivr;
 using Telephony.Media.Audio;
 using Telephony.Media.Bridge;
+using Telephony.Media.Mixing;
 using Telephony.Media.Recording;
 using Telephony.Server.Agents;
 using Telephony.Sip.Messages;
@@ -57,6 +58,11 @@ internal sealed partial class InboundCallSession
     private string? _transferredTo;
     private MediaLeg? _agentMedia;
     private MediaLegQuality? _agentQuality;
+    private SipCall? _supervisorCall;
+    private MediaLeg? _supervisorMedia;
+    private SupervisedMix? _mix;
+    private SupervisionMode _supervisionMode;
+    private string? _supervisorSeat;
     private string? _agentExtension;
     private string? _agentId;
     private RtpBridge? _bridge;
@@ -210,6 +216,12 @@ internal sealed partial class InboundCallSession
             case TransferTimedOut t when ReferenceEquals(t.Leg, _agentCall) && Phase == CallPhase.Transferring:
                 LogTransferNoAnswer(_log, _transferredTo ?? "?");
                 await FailTransferAsync().ConfigureAwait(false);
+                break;
+            case SupervisionRequest r:
+                r.Done.TrySetResult(await OnSupervisionRequestAsync(r).ConfigureAwait(false));
+                break;
+            case SupervisorLegEvent e:
+                await OnSupervisorEventAsync(e).ConfigureAwait(false);
                 break;
             case AgentLegEvent a:
                 await OnAgentEventAsync(a).ConfigureAwait(false);
@@ -632,11 +644,147 @@ internal sealed partial class InboundCallSession
             _recorder = null;
             _recordingPath = null;
         }
-        _bridge = new RtpBridge(_callerMedia.Session, BridgeLegFormat.From(callerAudio, _manager.Media.Codecs),
-            agentMedia.Session, BridgeLegFormat.From(agentAudio, _manager.Media.Codecs), _recorder, _log);
+        Bridge();
         Phase = CallPhase.Connected;
         LogConnected(_log, _agentExtension ?? "?", _agentId ?? "?", callerAudio.EncodingName, agentAudio.EncodingName, _recorder?.Recorder.Path ?? "(none)");
     }
+
+    /// <summary>Relays caller and agent directly (RTP bridge with the recorder as its tap).</summary>
+    private void Bridge()
+    {
+        _bridge = new RtpBridge(_callerMedia.Session, BridgeLegFormat.From(_callerMedia.Audio!, _manager.Media.Codecs),
+            _agentMedia!.Session, BridgeLegFormat.From(_agentMedia.Audio!, _manager.Media.Codecs), _recorder, _log);
+    }
+
+    // ------------------------------------------------------------ supervision
+
+    /// <summary>A supervisor joins (calls their seat), changes the mode, or leaves.</summary>
+    private async Task<SupervisionResult> OnSupervisionRequestAsync(SupervisionRequest request)
+    {
+        if (request.Leave)
+        {
+            if (_supervisorCall is null && _mix is null)
+            {
+                return SupervisionResult.NotSupervised;
+            }
+            LogSupervisorLeft(_log, _supervisorSeat ?? "?", "asked to leave");
+            await LeaveSupervisionAsync(rebridge: true).ConfigureAwait(false);
+            return SupervisionResult.Left;
+        }
+        if (request.Seat is null)
+        {
+            if (_supervisorCall is null)
+            {
+                return SupervisionResult.NotSupervised;
+            }
+            _supervisionMode = request.Mode;
+            _mix?.SetMode(request.Mode);
+            LogSupervisionMode(_log, _supervisorSeat ?? "?", request.Mode.ToString());
+            return SupervisionResult.Changed;
+        }
+        if (Phase != CallPhase.Connected || _agentMedia is null)
+        {
+            return SupervisionResult.NotConnected;
+        }
+        if (_supervisorCall is not null || _mix is not null)
+        {
+            return SupervisionResult.AlreadySupervised;
+        }
+        if (_bridge is null)
+        {
+            return SupervisionResult.NotConnected;
+        }
+        var contacts = await _manager.ContactsOfSeatAsync(request.Seat).ConfigureAwait(false);
+        var media = contacts.Count == 0 ? null : MediaLeg.Open(_manager.Media, _log, out _);
+        if (media is null)
+        {
+            LogSupervisorUnreachable(_log, request.Seat, contacts.Count == 0 ? "seat not registered" : "no RTP port");
+            return SupervisionResult.SeatUnreachable;
+        }
+        SipCall call;
+        try
+        {
+            call = await _manager.UserAgent.CallAsync(contacts[0].ContactUri, media.CreateOffer(), null,
+                [new SipHeader("X-Telephony-Supervise", CallId)]).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or System.Net.Sockets.SocketException or ArgumentException)
+        {
+            LogSupervisorUnreachable(_log, request.Seat, e.Message);
+            await media.DisposeAsync().ConfigureAwait(false);
+            return SupervisionResult.SeatUnreachable;
+        }
+        _supervisorCall = call;
+        _supervisorMedia = media;
+        _supervisorSeat = request.Seat;
+        _supervisionMode = request.Mode;
+        LogSupervisorCalling(_log, request.Seat, request.Mode.ToString());
+        _ = ForwardAsync(call, e => new SupervisorLegEvent(call, e));
+        return SupervisionResult.Calling;
+    }
+
+    private async Task OnSupervisorEventAsync(SupervisorLegEvent e)
+    {
+        if (!ReferenceEquals(e.Leg, _supervisorCall))
+        {
+            if (e.Event is CallEstablished)
+            {
+                await HangupQuietlyAsync(e.Leg).ConfigureAwait(false); // a late answer after the supervisor was dropped
+            }
+            return;
+        }
+        switch (e.Event)
+        {
+            case CallEstablished established:
+                var answer = _supervisorMedia!.AcceptAnswer(established.RemoteSdp);
+                if (!answer.Success || Phase != CallPhase.Connected || _bridge is null || _agentMedia is null)
+                {
+                    LogBadAnswer(_log, answer.Error ?? "the call is no longer connected");
+                    await LeaveSupervisionAsync(rebridge: true).ConfigureAwait(false);
+                    return;
+                }
+                // From relaying to mixing: the bridge lets go of both legs, the mixer takes all three.
+                _bridge.Dispose();
+                _bridge = null;
+                _mix = new SupervisedMix(_manager.Media, _callerMedia, _agentMedia, _supervisorMedia, _recorder, _supervisionMode);
+                LogSupervising(_log, _supervisorSeat ?? "?", _supervisionMode.ToString());
+                break;
+            case Telephony.Sip.UserAgent.CallEnded ended:
+                LogSupervisorLeft(_log, _supervisorSeat ?? "?", ended.Reason.ToString());
+                _supervisorCall = null;
+                await LeaveSupervisionAsync(rebridge: true).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    /// <summary>Hangs up the supervisor's leg and stops mixing; back to the direct bridge when still connected.</summary>
+    private async Task LeaveSupervisionAsync(bool rebridge)
+    {
+        var call = _supervisorCall;
+        _supervisorCall = null;
+        if (call is not null)
+        {
+            await HangupQuietlyAsync(call).ConfigureAwait(false);
+        }
+        if (_mix is not null)
+        {
+            _mix.Dispose();
+            _mix = null;
+            if (rebridge && Phase == CallPhase.Connected && _agentMedia is not null)
+            {
+                Bridge();
+            }
+        }
+        if (_supervisorMedia is not null)
+        {
+            await _supervisorMedia.DisposeAsync().ConfigureAwait(false);
+            _supervisorMedia = null;
+        }
+        _supervisorSeat = null;
+    }
+
+    /// <summary>This call for a supervisor's list (read from outside the call's loop: a snapshot, not a promise).</summary>
+    public LiveCall Describe() => new(CallId, CallerNumber, DialedNumber, Phase.ToString(), _queue, _agentId, _agentExtension,
+        _supervisorCall is null ? null : _supervisionMode.ToString().ToLowerInvariant(), _supervisorSeat);
 
     private const int CallerLeg = 0;
     private const int AgentLeg = 1;
@@ -690,6 +838,7 @@ internal sealed partial class InboundCallSession
     /// <summary>Ends the conversation's media: recording closed, bridge detached, the caller's leg ours again (prompts, digits).</summary>
     private async Task UnbridgeAsync()
     {
+        await LeaveSupervisionAsync(rebridge: false).ConfigureAwait(false);
         if (_recorder is not null)
         {
             _manager.Media.Clock.Remove(_recorder);
@@ -848,6 +997,21 @@ internal sealed partial class InboundCallSession
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Seat {Extension} (agent {Agent}) acknowledged the screen-pop; ringing")]
     private static partial void LogPopAcknowledged(ILogger logger, string extension, string agent);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Calling supervisor seat {Seat} to {Mode} the call")]
+    private static partial void LogSupervisorCalling(ILogger logger, string seat, string mode);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Supervisor seat {Seat} is on the call ({Mode}): caller, agent and supervisor are mixed")]
+    private static partial void LogSupervising(ILogger logger, string seat, string mode);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Supervisor seat {Seat} switched to {Mode}")]
+    private static partial void LogSupervisionMode(ILogger logger, string seat, string mode);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Supervisor seat {Seat} left the call ({Reason}); caller and agent relayed directly again")]
+    private static partial void LogSupervisorLeft(ILogger logger, string seat, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Supervisor seat {Seat} cannot be called: {Reason}")]
+    private static partial void LogSupervisorUnreachable(ILogger logger, string seat, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Agent {Agent} paused the recording: {Reason}")]
     private static partial void LogRecordingPaused(ILogger logger, string agent, string reason);

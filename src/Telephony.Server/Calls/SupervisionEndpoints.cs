@@ -1,0 +1,82 @@
+using Telephony.Media.Mixing;
+using Telephony.Server.Security;
+
+namespace Telephony.Server.Calls;
+
+/// <summary>
+/// The supervisors' call control (policy <see cref="Roles.Supervisor"/>: supervisors and admins):
+/// <c>GET /api/calls</c> lists the calls in progress on this node;
+/// <c>POST /api/calls/{callId}/supervision</c> <c>{seat, mode}</c> rings the supervisor's seat and,
+/// when it answers, mixes them into the conversation (mode <c>monitor</c>, <c>whisper</c> or <c>barge</c>);
+/// <c>PUT …/supervision</c> <c>{mode}</c> switches the mode; <c>DELETE …/supervision</c> takes them off.
+/// </summary>
+public static partial class SupervisionEndpoints
+{
+    /// <summary>Body of the supervision requests.</summary>
+    public sealed record SupervisionBody(string? Seat, string? Mode);
+
+    public static IEndpointRouteBuilder MapSupervision(this IEndpointRouteBuilder app)
+    {
+        var calls = app.MapGroup("/api/calls").RequireAuthorization(Roles.Supervisor);
+        calls.MapGet("", (CallManager manager) => Results.Ok(manager.LiveCalls()));
+        calls.MapPost("/{callId}/supervision", async (string callId, SupervisionBody? body, CallManager manager, ILoggerFactory logs, CancellationToken ct) =>
+        {
+            var log = logs.CreateLogger(typeof(SupervisionEndpoints));
+            if (!TryMode(body?.Mode, out var mode) || !IsSeat(body?.Seat))
+            {
+                LogRefused(log, callId, "bad seat or mode");
+                return Invalid("A seat (1..16 letters or digits) and a mode (monitor, whisper or barge) are required.");
+            }
+            return Respond(await manager.SuperviseAsync(callId, body!.Seat!, mode, ct).ConfigureAwait(false), callId, log);
+        });
+        calls.MapPut("/{callId}/supervision", async (string callId, SupervisionBody? body, CallManager manager, ILoggerFactory logs, CancellationToken ct) =>
+        {
+            var log = logs.CreateLogger(typeof(SupervisionEndpoints));
+            if (!TryMode(body?.Mode, out var mode))
+            {
+                LogRefused(log, callId, "bad mode");
+                return Invalid("A mode (monitor, whisper or barge) is required.");
+            }
+            return Respond(await manager.ChangeSupervisionAsync(callId, mode, ct).ConfigureAwait(false), callId, log);
+        });
+        calls.MapDelete("/{callId}/supervision", async (string callId, CallManager manager, ILoggerFactory logs, CancellationToken ct) =>
+            Respond(await manager.EndSupervisionAsync(callId, ct).ConfigureAwait(false), callId, logs.CreateLogger(typeof(SupervisionEndpoints))));
+        return app;
+    }
+
+    private static bool TryMode(string? text, out SupervisionMode mode)
+    {
+        mode = default;
+        // Names only: Enum.TryParse would also take "1" or "monitor,barge".
+        return text is { Length: > 0 and <= 16 } && text.All(char.IsAsciiLetter) && Enum.TryParse(text, ignoreCase: true, out mode);
+    }
+
+    private static bool IsSeat(string? seat) => seat is { Length: > 0 and <= 16 } && seat.All(char.IsAsciiLetterOrDigit);
+
+    private static IResult Invalid(string detail) =>
+        Results.Problem(title: "Invalid supervision request", detail: detail, statusCode: StatusCodes.Status400BadRequest);
+
+    private static IResult Respond(SupervisionResult result, string callId, ILogger log)
+    {
+        switch (result)
+        {
+            case SupervisionResult.Calling:
+                return Results.Accepted(value: new { callId, status = "calling" });
+            case SupervisionResult.Changed:
+                return Results.Ok(new { callId, status = "changed" });
+            case SupervisionResult.Left:
+                return Results.NoContent();
+        }
+        LogRefused(log, callId, result.ToString());
+        return result switch
+        {
+            SupervisionResult.NotConnected => Results.Problem(title: "No connected call with that id on this node.", statusCode: StatusCodes.Status404NotFound),
+            SupervisionResult.AlreadySupervised => Results.Problem(title: "A supervisor is already on that call.", statusCode: StatusCodes.Status409Conflict),
+            SupervisionResult.NotSupervised => Results.Problem(title: "No supervisor is on that call.", statusCode: StatusCodes.Status409Conflict),
+            _ => Results.Problem(title: "The supervisor's seat cannot be called (no registered phone).", statusCode: StatusCodes.Status422UnprocessableEntity),
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Supervision request on call {CallId} refused: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string callId, string reason);
+}

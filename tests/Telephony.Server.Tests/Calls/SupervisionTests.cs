@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Telephony.Server.Calls;
+using Telephony.Server.Tests.Agents;
+using Telephony.Sip.UserAgent;
+
+namespace Telephony.Server.Tests.Calls;
+
+/// <summary>
+/// A supervisor joins a connected call through <c>/api/calls/{id}/supervision</c>: their seat's phone
+/// rings, and once answered the three parties are mixed. Each party hears exactly what the mode
+/// allows (checked by tone frequency): monitor, then whisper, then barge; leaving restores the
+/// direct relay. Citizen 500 Hz, agent 1200 Hz, supervisor 1700 Hz.
+/// </summary>
+[NonParallelizable]
+public sealed class SupervisionTests
+{
+    private const double CallerHz = 500;
+    private const double AgentHz = 1200;
+    private const double SupervisorHz = 1700;
+
+    private static async Task<short[]> ListenAsync(TestPhone phone, int ms = 1000)
+    {
+        phone.Listening = false;
+        var before = phone.Received().Length;
+        phone.Listening = true;
+        await Task.Delay(ms);
+        phone.Listening = false;
+        return phone.Received()[before..];
+    }
+
+    /// <summary>Whether <paramref name="hz"/> is clearly present: within 20 dB of the strongest of the three tones.</summary>
+    private static bool Hears(short[] heard, double hz)
+    {
+        double strongest = new[] { CallerHz, AgentHz, SupervisorHz }.Max(f => ToneCheck.Power(heard, f));
+        return strongest > 0 && ToneCheck.Power(heard, hz) > strongest / 100;
+    }
+
+    private static string Heard(short[] heard) =>
+        string.Join(", ", new[] { CallerHz, AgentHz, SupervisorHz }.Select(f => $"{f} Hz: {ToneCheck.Power(heard, f):E1}"));
+
+    private static async Task ExpectAsync(TestPhone phone, string who, params double[] tones)
+    {
+        var heard = await ListenAsync(phone);
+        Assert.That(heard.Length, Is.GreaterThan(4000), $"{who} receives audio");
+        foreach (double hz in new[] { CallerHz, AgentHz, SupervisorHz }.Where(f => f != phone.ToneHz))
+        {
+            Assert.That(Hears(heard, hz), Is.EqualTo(tones.Contains(hz)), $"{who} {(tones.Contains(hz) ? "hears" : "does not hear")} {hz} Hz ({Heard(heard)})");
+        }
+    }
+
+    [Test]
+    [CancelAfter(90_000)]
+    public async Task Monitor_whisper_barge_and_leave_each_let_the_right_parties_hear_the_supervisor()
+    {
+        await using var server = new CallServerFixture(useRedis: false);
+        var (_, agent) = await server.AgentAsync("1049", AgentHz);
+        agent.AutoAnswer();
+        // The supervisor's phone is registered at seat 1051, with no agent desk (so the ACD never routes to it).
+        await using var supervisor = await TestPhone.StartAsync("sip:1051@test.local", SupervisorHz, server.Clock, "1051", "pw-1051");
+        Assert.That((await supervisor.Ua.RegisterAsync($"sip:127.0.0.1:{server.SipPort}", 300)).StatusCode, Is.EqualTo(200));
+        supervisor.AutoAnswer();
+        var citizen = await server.CitizenAsync(CallerHz, "+861601");
+        var call = await citizen.Ua.CallAsync(server.Uri("12345"), citizen.Offer());
+        citizen.ApplyAnswer((await CallServerFixture.NextAsync<CallEstablished>(call)).RemoteSdp);
+        await Task.Delay(200);
+        Assert.That((await call.SendDtmfAsync('9')).StatusCode, Is.EqualTo(200));
+        var agentCall = await agent.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(15));
+        await CallServerFixture.NextAsync<CallEstablished>(agentCall);
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (server.Calls.PhaseOf(call.CallId) != CallPhase.Connected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        using var http = server.Factory.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await AgentDesk.TokenAsync(server.Factory, "supervisor", "demo-supervisor"));
+        var supervision = new Uri($"/api/calls/{Uri.EscapeDataString(call.CallId)}/supervision", UriKind.Relative);
+
+        // The live list shows the connected call; bad requests are refused with clear statuses.
+        var live = await http.GetFromJsonAsync<JsonElement>(new Uri("/api/calls", UriKind.Relative));
+        var listed = live.EnumerateArray().Single(c => c.GetProperty("callId").GetString() == call.CallId);
+        Assert.That((listed.GetProperty("phase").GetString(), listed.GetProperty("agentSeat").GetString()), Is.EqualTo(("Connected", "1049")));
+        Assert.That((await http.PostAsJsonAsync(supervision, new { seat = "1051", mode = "loud" })).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await http.PostAsJsonAsync(supervision, new { seat = "10 60", mode = "monitor" })).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await http.PostAsJsonAsync(supervision, new { seat = "1050", mode = "monitor" })).StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity), "seat 1050 has no phone registered");
+        Assert.That((await http.PostAsJsonAsync(new Uri("/api/calls/no-such-call/supervision", UriKind.Relative), new { seat = "1051", mode = "monitor" })).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await http.PutAsJsonAsync(supervision, new { mode = "barge" })).StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "no supervisor yet");
+        using (var agentHttp = server.Factory.CreateClient())
+        {
+            agentHttp.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await AgentDesk.TokenAsync(server.Factory, "agent1050", "demo-agent-1050"));
+            Assert.That((await agentHttp.PostAsJsonAsync(supervision, new { seat = "1051", mode = "monitor" })).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        }
+
+        // Before: a plain two-party call.
+        await ExpectAsync(citizen, "the citizen", AgentHz);
+
+        var joined = await http.PostAsJsonAsync(supervision, new { seat = "1051", mode = "monitor" });
+        Assert.That(joined.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        var supervisorCall = await supervisor.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        await CallServerFixture.NextAsync<CallEstablished>(supervisorCall);
+        Assert.That((await http.PostAsJsonAsync(supervision, new { seat = "1051", mode = "barge" })).StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "one supervisor at a time");
+        await Task.Delay(500);
+
+        // Monitor: the supervisor hears both; nobody hears the supervisor.
+        await ExpectAsync(supervisor, "the supervisor (monitor)", CallerHz, AgentHz);
+        await ExpectAsync(citizen, "the citizen (monitor)", AgentHz);
+        await ExpectAsync(agent, "the agent (monitor)", CallerHz);
+
+        // Whisper: the agent hears the supervisor too, the citizen still does not.
+        Assert.That((await http.PutAsJsonAsync(supervision, new { mode = "whisper" })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await Task.Delay(200);
+        await ExpectAsync(agent, "the agent (whisper)", CallerHz, SupervisorHz);
+        await ExpectAsync(citizen, "the citizen (whisper)", AgentHz);
+
+        // Barge: everybody hears everybody.
+        Assert.That((await http.PutAsJsonAsync(supervision, new { mode = "Barge" })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await Task.Delay(200);
+        await ExpectAsync(citizen, "the citizen (barge)", AgentHz, SupervisorHz);
+        await ExpectAsync(agent, "the agent (barge)", CallerHz, SupervisorHz);
+        live = await http.GetFromJsonAsync<JsonElement>(new Uri("/api/calls", UriKind.Relative));
+        listed = live.EnumerateArray().Single(c => c.GetProperty("callId").GetString() == call.CallId);
+        Assert.That((listed.GetProperty("supervision").GetString(), listed.GetProperty("supervisorSeat").GetString()), Is.EqualTo(("barge", "1051")));
+
+        // Leaving hangs up the supervisor and restores the direct relay.
+        Assert.That((await http.DeleteAsync(supervision)).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        await CallServerFixture.NextAsync<Telephony.Sip.UserAgent.CallEnded>(supervisorCall);
+        Assert.That((await http.DeleteAsync(supervision)).StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "nobody left to take off");
+        await Task.Delay(300);
+        await ExpectAsync(citizen, "the citizen (after)", AgentHz);
+        await ExpectAsync(agent, "the agent (after)", CallerHz);
+
+        await call.HangupAsync();
+        var record = await server.RecordAsync(call.CallId);
+        Assert.That(record.Outcome, Is.EqualTo("answered"));
+        Assert.That(record.RecordingPath, Is.Not.Null, "recorded throughout");
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task A_supervisor_who_hangs_up_leaves_the_call_relayed_and_the_caller_hanging_up_ends_the_supervisor_leg_too()
+    {
+        await using var server = new CallServerFixture(useRedis: false);
+        var (_, agent) = await server.AgentAsync("1049", AgentHz);
+        agent.AutoAnswer();
+        await using var supervisor = await TestPhone.StartAsync("sip:1051@test.local", SupervisorHz, server.Clock, "1051", "pw-1051");
+        Assert.That((await supervisor.Ua.RegisterAsync($"sip:127.0.0.1:{server.SipPort}", 300)).StatusCode, Is.EqualTo(200));
+        supervisor.AutoAnswer();
+        var citizen = await server.CitizenAsync(CallerHz, "+861602");
+        var call = await citizen.Ua.CallAsync(server.Uri("12345"), citizen.Offer());
+        citizen.ApplyAnswer((await CallServerFixture.NextAsync<CallEstablished>(call)).RemoteSdp);
+        await Task.Delay(200);
+        Assert.That((await call.SendDtmfAsync('9')).StatusCode, Is.EqualTo(200));
+        var agentCall = await agent.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(15));
+        await CallServerFixture.NextAsync<CallEstablished>(agentCall);
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (server.Calls.PhaseOf(call.CallId) != CallPhase.Connected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.That(await server.Calls.SuperviseAsync(call.CallId, "1051", Telephony.Media.Mixing.SupervisionMode.Barge), Is.EqualTo(SupervisionResult.Calling));
+        var first = await supervisor.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        await CallServerFixture.NextAsync<CallEstablished>(first);
+        await Task.Delay(500);
+        await ExpectAsync(citizen, "the citizen (barge)", AgentHz, SupervisorHz);
+
+        // The supervisor hangs up: back to the plain relay.
+        await first.HangupAsync();
+        await Task.Delay(500);
+        Assert.That(server.Calls.LiveCalls().Single(c => c.CallId == call.CallId).Supervision, Is.Null);
+        await ExpectAsync(citizen, "the citizen (supervisor gone)", AgentHz);
+        await ExpectAsync(agent, "the agent (supervisor gone)", CallerHz);
+
+        // Again, and this time the citizen hangs up: the supervisor's leg ends with the call.
+        Assert.That(await server.Calls.SuperviseAsync(call.CallId, "1051", Telephony.Media.Mixing.SupervisionMode.Monitor), Is.EqualTo(SupervisionResult.Calling));
+        var second = await supervisor.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        await CallServerFixture.NextAsync<CallEstablished>(second);
+        await Task.Delay(300);
+        await call.HangupAsync();
+        await CallServerFixture.NextAsync<Telephony.Sip.UserAgent.CallEnded>(second);
+        Assert.That((await server.RecordAsync(call.CallId)).Outcome, Is.EqualTo("answered"));
+    }
+}
