@@ -385,7 +385,8 @@ internal sealed partial class InboundCallSession
 
     private async Task TimeoutTransferAsync(SipCall leg)
     {
-        await Task.Delay(_manager.TransferRingTimeout, _manager.Time).ConfigureAwait(false);
+        // On the SIP endpoint's one timer queue (same clock as the call manager's), not a timer per call.
+        await _manager.UserAgent.Endpoint.Timers.DelayAsync(_manager.TransferRingTimeout).ConfigureAwait(false);
         Post(new TransferTimedOut(leg));
     }
 
@@ -427,7 +428,7 @@ internal sealed partial class InboundCallSession
         var wait = _manager.PopAckMaximumWait;
         if (wait > TimeSpan.Zero)
         {
-            await Task.Delay(wait, _manager.Time).ConfigureAwait(false);
+            await _manager.UserAgent.Endpoint.Timers.DelayAsync(wait).ConfigureAwait(false);
         }
         Post(new PopAckTimedOut(ring));
     }

@@ -18,22 +18,35 @@ public class RtpBridgeLoopAllocationTests
     private static readonly RtpPortPool Pool = new(IPAddress.Loopback, 31800, 31849);
 
     /// <summary>
-    /// Bytes per relayed packet we accept. Not 0: the relay runs on a loop thread whose own
-    /// allocation counter cannot be read from here, so the process-wide
-    /// <see cref="GC.GetTotalAllocatedBytes"/> is used, and it also counts whatever the test
-    /// runner, timers and the thread pool allocate meanwhile (usually nothing in a quiet window, but
-    /// the test host's reporting can add a MB now and then: see the windows below). The smallest
-    /// managed object is 24 bytes, so anything allocated per packet averages at least that:
-    /// <see cref="The_guard_catches_one_small_allocation_per_packet"/> shows the guard trips.
+    /// Bytes per relayed packet we accept, measured on the loop thread that relays them (the tap
+    /// reads <see cref="GC.GetAllocatedBytesForCurrentThread"/> there), so nothing other threads
+    /// or earlier tests do can count. The smallest managed object is 24 bytes, so anything
+    /// allocated per packet averages at least that: <see cref="The_guard_catches_one_small_allocation_per_packet"/>
+    /// shows the guard trips; a quiet relay path measures 0.
     /// </summary>
     private const double MaxBytesPerPacket = 16;
     private const int Packets = 1000;
-    private const int Windows = 4;
 
     private sealed class CountingTap : IRtpTap
     {
         public long Count;
         public void OnRtpPacket(int leg, ReadOnlySpan<byte> rtpPacket) => Count += rtpPacket.Length > 0 ? 1 : 0;
+    }
+
+    /// <summary>Runs on the relaying loop thread: counts packets and reads that thread's allocation counter after each.</summary>
+    private sealed class ThreadAllocationTap(IRtpTap inner) : IRtpTap
+    {
+        private long _packets;
+        private long _allocated;
+
+        public (long Packets, long Allocated) Reading => (Volatile.Read(ref _packets), Volatile.Read(ref _allocated));
+
+        public void OnRtpPacket(int leg, ReadOnlySpan<byte> rtpPacket)
+        {
+            inner.OnRtpPacket(leg, rtpPacket);
+            Volatile.Write(ref _allocated, GC.GetAllocatedBytesForCurrentThread());
+            Volatile.Write(ref _packets, _packets + 1);
+        }
     }
 
     /// <summary>A recorder gone wrong: one small array per packet (kept, so it cannot be optimised away).</summary>
@@ -61,8 +74,9 @@ public class RtpBridgeLoopAllocationTests
         Assert.That(perPacket, Is.GreaterThanOrEqualTo(MaxBytesPerPacket), "a 1-byte array per packet must trip the guard");
     }
 
-    private static async Task<double> MeasureBytesPerRelayedPacket(IRtpTap tap)
+    private static async Task<double> MeasureBytesPerRelayedPacket(IRtpTap inner)
     {
+        var tap = new ThreadAllocationTap(inner);
         using var caller = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         using var sink = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         caller.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -120,20 +134,16 @@ public class RtpBridgeLoopAllocationTests
         Assert.That(Pump(300, 0), Is.True, "warm-up relayed in time"); // JIT, first-packet paths, statistics probation
         long relayed = 300;
 
-        // The process-wide counter also sees the test host now and then (it reports finished
-        // tests, e.g. serialising results: up to a MB or so in one window). That noise comes and
-        // goes; an allocation per packet shows in every window. So: the quietest of a few windows.
-        double perPacket = double.MaxValue;
-        for (int window = 0; window < Windows && perPacket >= MaxBytesPerPacket; window++)
-        {
-            long before = GC.GetTotalAllocatedBytes(precise: true);
-            bool done = Pump(Packets, (ushort)relayed);
-            long after = GC.GetTotalAllocatedBytes(precise: true);
-            relayed += Packets;
-            Assert.That(done, Is.True, $"relayed {bridge.Relayed(0)} of {relayed} in time");
-            perPacket = Math.Min(perPacket, (after - before) / (double)Packets);
-            TestContext.Out.WriteLine($"window {window}: {after - before} bytes allocated in the process while relaying {Packets} packets");
-        }
+        // Between two readings taken inside the tap lie whole packets of the loop thread's work:
+        // recvmmsg, validation, statistics, latch check, bridge rewrite, the tap itself, sendto.
+        var (packetsBefore, bytesBefore) = tap.Reading;
+        bool done = Pump(Packets, (ushort)relayed);
+        relayed += Packets;
+        Assert.That(done, Is.True, $"relayed {bridge.Relayed(0)} of {relayed} in time");
+        var (packetsAfter, bytesAfter) = tap.Reading;
+        Assert.That(packetsAfter - packetsBefore, Is.EqualTo(Packets));
+        double perPacket = (bytesAfter - bytesBefore) / (double)Packets;
+        TestContext.Out.WriteLine($"{bytesAfter - bytesBefore} bytes allocated on the relaying loop thread for {Packets} packets");
 
         Assert.That(bridge.Relayed(0), Is.EqualTo(relayed));
         Assert.That(drained, Is.EqualTo(relayed), "every relayed packet reached the far phone");
