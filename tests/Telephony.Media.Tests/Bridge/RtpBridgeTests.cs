@@ -16,36 +16,10 @@ namespace Telephony.Media.Tests.Bridge;
 [TestFixture(false)]
 [TestFixture(true)]
 [CancelAfter(20_000)]
-public class RtpBridgeTests(bool loop)
+public class RtpBridgeTests(bool loop) : ReceiveModeFixture(loop,
+    new RtpPortPool(IPAddress.Loopback, 30500, 30599), new RtpPortPool(IPAddress.Loopback, 31500, 31599))
 {
-    // Separate ranges so the two modes never share a port, even run side by side.
-    private static readonly RtpPortPool AsyncPool = new(IPAddress.Loopback, 30500, 30599);
-    private static readonly RtpPortPool LoopPool = new(IPAddress.Loopback, 31500, 31599);
-    private static RtpReceiveLoop? s_loop;
-
-    private RtpPortPool Pool => loop ? LoopPool : AsyncPool;
-
-    private RtpSessionOptions Options => new() { ReceiveLoop = loop ? s_loop ?? throw new InvalidOperationException("no receive loop") : null };
-
-    [OneTimeSetUp]
-    public void StartTheLoop()
-    {
-        if (loop)
-        {
-            Assume.That(RtpReceiveLoop.IsSupported, "the receive loop needs 64-bit Linux");
-            s_loop = new RtpReceiveLoop(threads: 2);
-        }
-    }
-
-    [OneTimeTearDown]
-    public void StopTheLoop()
-    {
-        if (loop)
-        {
-            s_loop?.Dispose();
-            s_loop = null;
-        }
-    }
+    private RtpSessionOptions Options => SessionOptions();
 
     private sealed class RecordingTap : IRtpTap
     {
@@ -189,9 +163,9 @@ public class RtpBridgeTests(bool loop)
 
         // Counters move just after the send: wait for them rather than race them.
         Assert.That(await TestPhone.WaitUntil(() => bridge.Relayed(0) == 8 && bridge.Relayed(1) == 1), Is.True);
-        if (loop)
+        if (OnLoop)
         {
-            Assert.That(s_loop!.Datagrams, Is.GreaterThanOrEqualTo(9), "the loop did the receiving");
+            Assert.That(Loop.Datagrams, Is.GreaterThanOrEqualTo(9), "the loop did the receiving");
         }
     }
 

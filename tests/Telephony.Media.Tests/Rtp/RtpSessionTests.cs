@@ -9,38 +9,12 @@ namespace Telephony.Media.Tests.Rtp;
 [TestFixture(false)]
 [TestFixture(true)]
 [CancelAfter(20_000)]
-public class RtpSessionTests(bool loop)
+public class RtpSessionTests(bool loop) : ReceiveModeFixture(loop,
+    new RtpPortPool(IPAddress.Loopback, 30400, 30499), new RtpPortPool(IPAddress.Loopback, 31400, 31499))
 {
-    // Separate ranges so the two modes never share a port, even run side by side.
-    private static readonly RtpPortPool AsyncPool = new(IPAddress.Loopback, 30400, 30499);
-    private static readonly RtpPortPool LoopPool = new(IPAddress.Loopback, 31400, 31499);
-    private static RtpReceiveLoop? s_loop;
-
-    private RtpPortPool Pool => loop ? LoopPool : AsyncPool;
-
-    [OneTimeSetUp]
-    public void StartTheLoop()
-    {
-        if (loop)
-        {
-            Assume.That(RtpReceiveLoop.IsSupported, "the receive loop needs 64-bit Linux");
-            s_loop = new RtpReceiveLoop(threads: 2);
-        }
-    }
-
-    [OneTimeTearDown]
-    public void StopTheLoop()
-    {
-        if (loop)
-        {
-            s_loop?.Dispose();
-            s_loop = null;
-        }
-    }
-
     private RtpSession Open(int latch = 3)
     {
-        var session = RtpSession.TryOpen(Pool, new RtpSessionOptions { LatchAfterPackets = latch, ReceiveLoop = loop ? s_loop ?? throw new InvalidOperationException("no receive loop") : null }, out string? error);
+        var session = RtpSession.TryOpen(Pool, SessionOptions(latch), out string? error);
         Assert.That(session, Is.Not.Null, error);
         session!.Start();
         return session;
@@ -67,9 +41,9 @@ public class RtpSessionTests(bool loop)
         Assert.That(stats.PacketsLost, Is.EqualTo(0));
         Assert.That(stats.LastArrival, Is.Not.Null);
         Assert.That(session.Reception.ExtendedHighestSequence, Is.EqualTo(65536u + 13), "sequence wrapped");
-        if (loop)
+        if (OnLoop)
         {
-            Assert.That(s_loop!.Datagrams, Is.GreaterThanOrEqualTo(21), "the loop did the receiving");
+            Assert.That(Loop.Datagrams, Is.GreaterThanOrEqualTo(21), "the loop did the receiving");
         }
     }
 

@@ -124,6 +124,28 @@ internal sealed class CallServerFixture : IAsyncDisposable
         return (desk, phone);
     }
 
+    /// <summary>
+    /// A citizen sending <paramref name="citizenHz"/> dials 12345, presses 9 (English queue) and is
+    /// connected to <paramref name="agent"/>'s auto-answering softphone; returns once the call is bridged.
+    /// </summary>
+    public async Task<(TestPhone Citizen, SipCall Call, SipCall AgentCall)> ConnectEnglishCallAsync(TestPhone agent, double citizenHz, string citizenUser)
+    {
+        var citizen = await CitizenAsync(citizenHz, citizenUser);
+        var call = await citizen.Ua.CallAsync(Uri("12345"), citizen.Offer());
+        citizen.ApplyAnswer((await NextAsync<CallEstablished>(call)).RemoteSdp);
+        await Task.Delay(200);
+        Assert.That((await call.SendDtmfAsync('9')).StatusCode, Is.EqualTo(200));
+        var agentCall = await agent.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(15));
+        await NextAsync<CallEstablished>(agentCall);
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (Calls.PhaseOf(call.CallId) != CallPhase.Connected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+        Assert.That(Calls.PhaseOf(call.CallId), Is.EqualTo(CallPhase.Connected), "bridged to the agent");
+        return (citizen, call, agentCall);
+    }
+
     /// <summary>Waits for the next event of a type on a call, skipping others.</summary>
     public static async Task<T> NextAsync<T>(SipCall call, TimeSpan? timeout = null) where T : CallEvent
     {

@@ -31,18 +31,7 @@ public sealed class HoldTests
         await using var server = new CallServerFixture(useRedis: false);
         var (_, agent) = await server.AgentAsync("1049", AgentHz);
         agent.AutoAnswer();
-        var citizen = await server.CitizenAsync(CallerHz, "+861401");
-        var call = await citizen.Ua.CallAsync(server.Uri("12345"), citizen.Offer());
-        citizen.ApplyAnswer((await CallServerFixture.NextAsync<CallEstablished>(call)).RemoteSdp);
-        await Task.Delay(200);
-        Assert.That((await call.SendDtmfAsync('9')).StatusCode, Is.EqualTo(200));
-        var agentCall = await agent.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(15));
-        await CallServerFixture.NextAsync<CallEstablished>(agentCall);
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (server.Calls.PhaseOf(call.CallId) != CallPhase.Connected && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        var (citizen, call, agentCall) = await server.ConnectEnglishCallAsync(agent, CallerHz, "+861401");
         await Task.Delay(300);
 
         var (holder, holderLeg, held, heldHz, holderHz) = agentHolds

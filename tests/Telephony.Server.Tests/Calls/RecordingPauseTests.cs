@@ -27,22 +27,7 @@ public sealed class RecordingPauseTests
         var (desk, agent) = await server.AgentAsync("1049", AgentHz);
         agent.AutoAnswer();
         await using var stranger = await AgentDesk.LoginAsync(server.Factory, "1050");
-        var citizen = await server.CitizenAsync(CallerHz, "+861501");
-        var call = await citizen.Ua.CallAsync(server.Uri("12345"), citizen.Offer());
-        citizen.ApplyAnswer((await CallServerFixture.NextAsync<CallEstablished>(call)).RemoteSdp);
-        await Task.Delay(200);
-        Assert.That((await call.SendDtmfAsync('9')).StatusCode, Is.EqualTo(200));
-
-        // Before the call is connected to the agent it cannot be paused.
-        Assert.ThrowsAsync<HubException>(() => desk.Connection.InvokeAsync("PauseRecording", call.CallId, "too early"));
-
-        var agentCall = await agent.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(15));
-        await CallServerFixture.NextAsync<CallEstablished>(agentCall);
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (server.Calls.PhaseOf(call.CallId) != CallPhase.Connected && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        var (_, call, _) = await server.ConnectEnglishCallAsync(agent, CallerHz, "+861501");
         await Task.Delay(1500); // recorded talk before the pause
 
         var foreign = Assert.ThrowsAsync<HubException>(() => stranger.Connection.InvokeAsync("PauseRecording", call.CallId, "not mine"));

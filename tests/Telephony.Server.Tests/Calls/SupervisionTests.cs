@@ -62,18 +62,7 @@ public sealed class SupervisionTests
         await using var supervisor = await TestPhone.StartAsync("sip:1051@test.local", SupervisorHz, server.Clock, "1051", "pw-1051");
         Assert.That((await supervisor.Ua.RegisterAsync($"sip:127.0.0.1:{server.SipPort}", 300)).StatusCode, Is.EqualTo(200));
         supervisor.AutoAnswer();
-        var citizen = await server.CitizenAsync(CallerHz, "+861601");
-        var call = await citizen.Ua.CallAsync(server.Uri("12345"), citizen.Offer());
-        citizen.ApplyAnswer((await CallServerFixture.NextAsync<CallEstablished>(call)).RemoteSdp);
-        await Task.Delay(200);
-        Assert.That((await call.SendDtmfAsync('9')).StatusCode, Is.EqualTo(200));
-        var agentCall = await agent.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(15));
-        await CallServerFixture.NextAsync<CallEstablished>(agentCall);
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (server.Calls.PhaseOf(call.CallId) != CallPhase.Connected && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        var (citizen, call, agentCall) = await server.ConnectEnglishCallAsync(agent, CallerHz, "+861601");
 
         using var http = server.Factory.CreateClient();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await AgentDesk.TokenAsync(server.Factory, "supervisor", "demo-supervisor"));
@@ -148,18 +137,7 @@ public sealed class SupervisionTests
         await using var supervisor = await TestPhone.StartAsync("sip:1051@test.local", SupervisorHz, server.Clock, "1051", "pw-1051");
         Assert.That((await supervisor.Ua.RegisterAsync($"sip:127.0.0.1:{server.SipPort}", 300)).StatusCode, Is.EqualTo(200));
         supervisor.AutoAnswer();
-        var citizen = await server.CitizenAsync(CallerHz, "+861602");
-        var call = await citizen.Ua.CallAsync(server.Uri("12345"), citizen.Offer());
-        citizen.ApplyAnswer((await CallServerFixture.NextAsync<CallEstablished>(call)).RemoteSdp);
-        await Task.Delay(200);
-        Assert.That((await call.SendDtmfAsync('9')).StatusCode, Is.EqualTo(200));
-        var agentCall = await agent.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(15));
-        await CallServerFixture.NextAsync<CallEstablished>(agentCall);
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (server.Calls.PhaseOf(call.CallId) != CallPhase.Connected && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        var (citizen, call, agentCall) = await server.ConnectEnglishCallAsync(agent, CallerHz, "+861602");
 
         Assert.That(await server.Calls.SuperviseAsync(call.CallId, "1051", Telephony.Media.Mixing.SupervisionMode.Barge), Is.EqualTo(SupervisionResult.Calling));
         var first = await supervisor.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
