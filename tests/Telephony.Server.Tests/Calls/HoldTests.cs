@@ -11,16 +11,6 @@ public sealed class HoldTests
     private const double CallerHz = 500;
     private const double AgentHz = 1200;
 
-    private static async Task<short[]> ListenAsync(TestPhone phone, int ms = 1200)
-    {
-        phone.Listening = false;
-        var before = phone.Received().Length;
-        phone.Listening = true;
-        await Task.Delay(ms);
-        phone.Listening = false;
-        return phone.Received()[before..];
-    }
-
     private static double Rms(short[] samples) => samples.Length == 0 ? 0 : Math.Sqrt(samples.Average(s => (double)s * s));
 
     [TestCase(MediaDirection.SendOnly, true, TestName = "Agent_holds_sendonly_caller_hears_music_then_the_agent_again")]
@@ -37,24 +27,24 @@ public sealed class HoldTests
         var (holder, holderLeg, held, heldHz, holderHz) = agentHolds
             ? (agent, agentCall, citizen, CallerHz, AgentHz)
             : (citizen, call, agent, AgentHz, CallerHz);
-        var talking = await ListenAsync(held);
+        var talking = await held.ListenAsync(1200);
         Assert.That(ToneCheck.Dominates(talking, holderHz, heldHz), Is.True, "before the hold the held party hears the holder");
 
         var onHold = await holderLeg.ReInviteAsync(holder.ReOffer(hold));
         Assert.That(onHold.StatusCode, Is.EqualTo(200));
         await Task.Delay(300);
-        var music = await ListenAsync(held);
+        var music = await held.ListenAsync(1200);
         Assert.That(music.Length, Is.GreaterThan(4000), "the held party keeps receiving audio");
         Assert.That(Rms(music), Is.GreaterThan(200), "music, not silence");
         Assert.That(ToneCheck.Power(music, holderHz), Is.LessThan(ToneCheck.Power(talking, holderHz) / 100), "the holder's audio is no longer relayed");
-        var silentHolder = await ListenAsync(holder);
+        var silentHolder = await holder.ListenAsync(1200);
         Assert.That(ToneCheck.Power(silentHolder, heldHz), Is.LessThan(1e9), "nothing is sent to the party that holds");
 
         var resumed = await holderLeg.ReInviteAsync(holder.ReOffer(MediaDirection.SendRecv));
         Assert.That(resumed.StatusCode, Is.EqualTo(200));
         await Task.Delay(300);
-        Assert.That(ToneCheck.Dominates(await ListenAsync(held), holderHz, heldHz), Is.True, "after the resume the held party hears the holder again");
-        Assert.That(ToneCheck.Dominates(await ListenAsync(holder), heldHz, holderHz), Is.True, "and the holder hears them");
+        Assert.That(ToneCheck.Dominates(await held.ListenAsync(1200), holderHz, heldHz), Is.True, "after the resume the held party hears the holder again");
+        Assert.That(ToneCheck.Dominates(await holder.ListenAsync(1200), heldHz, holderHz), Is.True, "and the holder hears them");
 
         await call.HangupAsync();
         Assert.That((await server.RecordAsync(call.CallId)).Outcome, Is.EqualTo("answered"));

@@ -21,16 +21,6 @@ public sealed class SupervisionTests
     private const double AgentHz = 1200;
     private const double SupervisorHz = 1700;
 
-    private static async Task<short[]> ListenAsync(TestPhone phone, int ms = 1000)
-    {
-        phone.Listening = false;
-        var before = phone.Received().Length;
-        phone.Listening = true;
-        await Task.Delay(ms);
-        phone.Listening = false;
-        return phone.Received()[before..];
-    }
-
     /// <summary>Whether <paramref name="hz"/> is clearly present: within 20 dB of the strongest of the three tones.</summary>
     private static bool Hears(short[] heard, double hz)
     {
@@ -43,12 +33,21 @@ public sealed class SupervisionTests
 
     private static async Task ExpectAsync(TestPhone phone, string who, params double[] tones)
     {
-        var heard = await ListenAsync(phone);
+        var heard = await phone.ListenAsync();
         Assert.That(heard.Length, Is.GreaterThan(4000), $"{who} receives audio");
         foreach (double hz in new[] { CallerHz, AgentHz, SupervisorHz }.Where(f => f != phone.ToneHz))
         {
             Assert.That(Hears(heard, hz), Is.EqualTo(tones.Contains(hz)), $"{who} {(tones.Contains(hz) ? "hears" : "does not hear")} {hz} Hz ({Heard(heard)})");
         }
+    }
+
+    /// <summary>The supervisor's phone, registered at seat 1051 with no agent desk (so the ACD never routes to it), answering by itself.</summary>
+    private static async Task<TestPhone> SupervisorPhoneAsync(CallServerFixture server)
+    {
+        var supervisor = await TestPhone.StartAsync("sip:1051@test.local", SupervisorHz, server.Clock, "1051", "pw-1051");
+        Assert.That((await supervisor.Ua.RegisterAsync($"sip:127.0.0.1:{server.SipPort}", 300)).StatusCode, Is.EqualTo(200));
+        supervisor.AutoAnswer();
+        return supervisor;
     }
 
     [Test]
@@ -58,10 +57,7 @@ public sealed class SupervisionTests
         await using var server = new CallServerFixture(useRedis: false);
         var (_, agent) = await server.AgentAsync("1049", AgentHz);
         agent.AutoAnswer();
-        // The supervisor's phone is registered at seat 1051, with no agent desk (so the ACD never routes to it).
-        await using var supervisor = await TestPhone.StartAsync("sip:1051@test.local", SupervisorHz, server.Clock, "1051", "pw-1051");
-        Assert.That((await supervisor.Ua.RegisterAsync($"sip:127.0.0.1:{server.SipPort}", 300)).StatusCode, Is.EqualTo(200));
-        supervisor.AutoAnswer();
+        await using var supervisor = await SupervisorPhoneAsync(server);
         var (citizen, call, agentCall) = await server.ConnectEnglishCallAsync(agent, CallerHz, "+861601");
 
         using var http = server.Factory.CreateClient();
@@ -134,9 +130,7 @@ public sealed class SupervisionTests
         await using var server = new CallServerFixture(useRedis: false);
         var (_, agent) = await server.AgentAsync("1049", AgentHz);
         agent.AutoAnswer();
-        await using var supervisor = await TestPhone.StartAsync("sip:1051@test.local", SupervisorHz, server.Clock, "1051", "pw-1051");
-        Assert.That((await supervisor.Ua.RegisterAsync($"sip:127.0.0.1:{server.SipPort}", 300)).StatusCode, Is.EqualTo(200));
-        supervisor.AutoAnswer();
+        await using var supervisor = await SupervisorPhoneAsync(server);
         var (citizen, call, agentCall) = await server.ConnectEnglishCallAsync(agent, CallerHz, "+861602");
 
         Assert.That(await server.Calls.SuperviseAsync(call.CallId, "1051", Telephony.Media.Mixing.SupervisionMode.Barge), Is.EqualTo(SupervisionResult.Calling));

@@ -146,6 +146,17 @@ internal sealed class TestPhone : IRtpPacketHandler, IAsyncDisposable
         }
     }
 
+    /// <summary>What this phone hears during the next <paramref name="ms"/> milliseconds (decoded PCM).</summary>
+    public async Task<short[]> ListenAsync(int ms = 1000)
+    {
+        Listening = false;
+        var before = Received().Length;
+        Listening = true;
+        await Task.Delay(ms);
+        Listening = false;
+        return Received()[before..];
+    }
+
     public short[] Received()
     {
         lock (_gate)
