@@ -14,14 +14,23 @@ public sealed class RtpCallRecorder : IRtpTap, IMediaTickListener, IDisposable
 {
     private readonly JitterDecodingSource _caller;
     private readonly JitterDecodingSource _agent;
+    private IAudioSource? _agentChannelOverride;
 
     public RtpCallRecorder(string path, IAudioCodec callerCodec, int callerPayloadType, IAudioCodec agentCodec, int agentPayloadType,
         CallRecorderOptions? options = null, JitterBufferOptions? jitter = null, TimeProvider? time = null, ILogger? logger = null)
     {
         _caller = new JitterDecodingSource(callerCodec, callerPayloadType, 8000, jitter, time);
         _agent = new JitterDecodingSource(agentCodec, agentPayloadType, 8000, jitter, time);
-        Recorder = new CallRecorder(path, _caller, _agent, options, logger);
+        Recorder = new CallRecorder(path, _caller, new AgentChannel(this), options, logger);
     }
+
+    /// <summary>
+    /// Records the agent channel from <paramref name="source"/> (8 kHz) instead of the agent's RTP:
+    /// the centre's side of a supervised call, agent plus a whispering or barging supervisor.
+    /// Null goes back to the agent's RTP. While a source is set, agent packets given to the tap
+    /// are not needed and should not be given (they would wait, stale, in the jitter buffer).
+    /// </summary>
+    public void RecordAgentChannelFrom(IAudioSource? source) => Volatile.Write(ref _agentChannelOverride, source);
 
     public CallRecorder Recorder { get; }
     public JitterBufferStats CallerStats => _caller.Stats;
@@ -36,6 +45,15 @@ public sealed class RtpCallRecorder : IRtpTap, IMediaTickListener, IDisposable
     }
 
     public void OnTick(long tick) => Recorder.OnTick(tick);
+
+    /// <summary>The recorder's right channel: the agent's RTP, or the override while one is set.</summary>
+    private sealed class AgentChannel(RtpCallRecorder owner) : IAudioSource
+    {
+        public int SampleRate => 8000;
+
+        public bool ReadFrame(Span<short> frame) =>
+            (Volatile.Read(ref owner._agentChannelOverride) ?? owner._agent).ReadFrame(frame);
+    }
 
     public void Dispose() => Recorder.Dispose();
 }

@@ -1,4 +1,5 @@
 using Telephony.Media;
+using Telephony.Media.Audio;
 using Telephony.Media.Jitter;
 using Telephony.Media.Mixing;
 using Telephony.Media.Recording;
@@ -12,21 +13,28 @@ namespace Telephony.Server.Calls;
 /// is decoded through its own jitter buffer into one <see cref="AudioMixer"/> on the media clock,
 /// and each leg is sent its own mix as <see cref="MixPolicies.Supervise"/> allows for the mode:
 /// monitor (the supervisor only listens), whisper (the agent hears the supervisor, the citizen
-/// does not), barge (everybody hears everybody). The recorder keeps getting the caller's and the
-/// agent's packets, so the recording goes on unchanged (the supervisor is not in it).
+/// does not), barge (everybody hears everybody). The recording goes on: its caller channel from the
+/// caller's packets as before, its agent channel from a fourth, listen-only mixer participant that
+/// hears the centre's side of the call, the agent and, while whispering or barging, the supervisor.
 /// </summary>
 internal sealed class SupervisedMix : IDisposable
 {
     private static readonly string[] Names = ["caller", "agent", "supervisor"];
+    private const int CallerLeg = 0;
+    private const int AgentLeg = 1;
+    private const int SupervisorLeg = 2;
 
     private readonly MediaEngine _engine;
-    private readonly AudioMixer _mixer = new(capacity: 3);
+    private readonly AudioMixer _mixer = new(capacity: 4);
     private readonly MediaLeg[] _legs;
     private readonly int[] _ids = new int[3];
+    private readonly RtpCallRecorder? _recorder;
+    private readonly int _centreSide = -1;
 
-    public SupervisedMix(MediaEngine engine, MediaLeg caller, MediaLeg agent, MediaLeg supervisor, IRtpTap? recorder, SupervisionMode mode)
+    public SupervisedMix(MediaEngine engine, MediaLeg caller, MediaLeg agent, MediaLeg supervisor, RtpCallRecorder? recorder, SupervisionMode mode)
     {
         _engine = engine;
+        _recorder = recorder;
         _legs = [caller, agent, supervisor];
         for (int i = 0; i < _legs.Length; i++)
         {
@@ -34,9 +42,15 @@ internal sealed class SupervisedMix : IDisposable
             var input = new JitterDecodingSource(leg.CreateCodec(), leg.Audio!.PayloadType);
             var output = new FrameQueue();
             _ids[i] = _mixer.Add(Names[i], input, output);
-            // Legs 0 and 1 are the recorder's caller and agent channels, as under the bridge.
-            leg.Session.Handler = new MixInput(input, i < 2 ? recorder : null, i);
+            // The recorder still takes the caller's packets (its left channel, leg 0 as under the bridge).
+            leg.Session.Handler = new MixInput(input, i == CallerLeg ? recorder : null, CallerLeg);
             _ = leg.Play(output);
+        }
+        if (recorder is not null)
+        {
+            var centreSide = new FrameQueue();
+            _centreSide = _mixer.Add("recording", new SilenceSource(), centreSide);
+            recorder.RecordAgentChannelFrom(centreSide);
         }
         SetMode(mode);
         engine.Clock.Add(_mixer);
@@ -48,13 +62,20 @@ internal sealed class SupervisedMix : IDisposable
     public void SetMode(SupervisionMode mode)
     {
         Mode = mode;
-        MixPolicies.Supervise(_mixer, _ids[0], _ids[1], _ids[2], mode);
+        MixPolicies.Supervise(_mixer, _ids[CallerLeg], _ids[AgentLeg], _ids[SupervisorLeg], mode);
+        if (_centreSide >= 0)
+        {
+            // The agent channel records what the centre says to the citizen or the agent hears from the supervisor.
+            _mixer.SetHears(_centreSide, _ids[AgentLeg], true);
+            _mixer.SetHears(_centreSide, _ids[SupervisorLeg], mode is SupervisionMode.Whisper or SupervisionMode.Barge);
+        }
     }
 
     /// <summary>Stops mixing; the legs are their own handlers again (the caller's takes digits), ready to be bridged.</summary>
     public void Dispose()
     {
         _engine.Clock.Remove(_mixer);
+        _recorder?.RecordAgentChannelFrom(null);
         foreach (var leg in _legs)
         {
             leg.StopPlaying();

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using NAudio.Wave;
 using Telephony.Server.Calls;
 using Telephony.Server.Tests.Agents;
 using Telephony.Sip.UserAgent;
@@ -54,7 +53,7 @@ public sealed class RecordingPauseTests
         double end = pauses[0].GetProperty("EndSeconds").GetDouble();
         Assert.That(end - start, Is.EqualTo(2.0).Within(0.5), "the pause lasted as long as the agent kept it");
 
-        var (left, right) = ReadStereo(record.RecordingPath!);
+        var (left, right) = ToneCheck.ReadStereo(record.RecordingPath!);
         Assert.That(left.Length / 8000.0, Is.GreaterThan(end + 1.0), "audio goes on after the resume");
         int a = (int)((start + 0.2) * 8000), b = (int)((end - 0.2) * 8000);
         Assert.That(left[a..b].All(s => s == 0) && right[a..b].All(s => s == 0), Is.True, "silence in both channels while paused");
@@ -66,18 +65,4 @@ public sealed class RecordingPauseTests
         Assert.That(ToneCheck.Dominates(right[after.Item1..after.Item2], AgentHz, CallerHz), Is.True, "the agent after the resume");
     }
 
-    private static (short[] Left, short[] Right) ReadStereo(string path)
-    {
-        using var wav = new WaveFileReader(path);
-        var bytes = new byte[wav.Length];
-        int frames = wav.Read(bytes, 0, bytes.Length) / 4;
-        var left = new short[frames];
-        var right = new short[frames];
-        for (int i = 0; i < frames; i++)
-        {
-            left[i] = BitConverter.ToInt16(bytes, i * 4);
-            right[i] = BitConverter.ToInt16(bytes, (i * 4) + 2);
-        }
-        return (left, right);
-    }
 }

@@ -88,11 +88,14 @@ public sealed class SupervisionTests
         await CallServerFixture.NextAsync<CallEstablished>(supervisorCall);
         Assert.That((await http.PostAsJsonAsync(supervision, new { seat = "1051", mode = "barge" })).StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "one supervisor at a time");
         await Task.Delay(500);
+        var monitorFrom = DateTimeOffset.UtcNow;
 
         // Monitor: the supervisor hears both; nobody hears the supervisor.
         await ExpectAsync(supervisor, "the supervisor (monitor)", CallerHz, AgentHz);
         await ExpectAsync(citizen, "the citizen (monitor)", AgentHz);
         await ExpectAsync(agent, "the agent (monitor)", CallerHz);
+
+        var monitorTo = DateTimeOffset.UtcNow;
 
         // Whisper: the agent hears the supervisor too, the citizen still does not.
         Assert.That((await http.PutAsJsonAsync(supervision, new { mode = "whisper" })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -103,11 +106,14 @@ public sealed class SupervisionTests
         // Barge: everybody hears everybody.
         Assert.That((await http.PutAsJsonAsync(supervision, new { mode = "Barge" })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         await Task.Delay(200);
+        var bargeFrom = DateTimeOffset.UtcNow;
         await ExpectAsync(citizen, "the citizen (barge)", AgentHz, SupervisorHz);
         await ExpectAsync(agent, "the agent (barge)", CallerHz, SupervisorHz);
         live = await http.GetFromJsonAsync<JsonElement>(new Uri("/api/calls", UriKind.Relative));
         listed = live.EnumerateArray().Single(c => c.GetProperty("callId").GetString() == call.CallId);
         Assert.That((listed.GetProperty("supervision").GetString(), listed.GetProperty("supervisorSeat").GetString()), Is.EqualTo(("barge", "1051")));
+
+        var bargeTo = DateTimeOffset.UtcNow;
 
         // Leaving hangs up the supervisor and restores the direct relay.
         Assert.That((await http.DeleteAsync(supervision)).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
@@ -121,6 +127,21 @@ public sealed class SupervisionTests
         var record = await server.RecordAsync(call.CallId);
         Assert.That(record.Outcome, Is.EqualTo("answered"));
         Assert.That(record.RecordingPath, Is.Not.Null, "recorded throughout");
+
+        // The recording's agent channel is the centre's side: the supervisor is in it while barging
+        // (or whispering), not while monitoring; the caller channel stays the citizen alone.
+        var (left, right) = ToneCheck.ReadStereo(record.RecordingPath!);
+        short[] Span(short[] channel, DateTimeOffset from, DateTimeOffset to)
+        {
+            int a = (int)((from - record.AnsweredAt!.Value).TotalSeconds * 8000) + 2400, b = (int)((to - record.AnsweredAt.Value).TotalSeconds * 8000) - 2400;
+            Assert.That(b - a, Is.GreaterThan(8000), "a long enough stretch");
+            return channel[a..Math.Min(b, channel.Length)];
+        }
+        Assert.That(Hears(Span(right, monitorFrom, monitorTo), SupervisorHz), Is.False, "monitoring: the supervisor is not in the recording");
+        Assert.That(Hears(Span(right, monitorFrom, monitorTo), AgentHz), Is.True, "monitoring: the agent is");
+        Assert.That(Hears(Span(right, bargeFrom, bargeTo), SupervisorHz), Is.True, "barging: the supervisor is in the agent channel");
+        Assert.That(Hears(Span(right, bargeFrom, bargeTo), AgentHz), Is.True, "barging: with the agent");
+        Assert.That(Hears(Span(left, bargeFrom, bargeTo), SupervisorHz), Is.False, "the caller channel is the citizen alone");
     }
 
     [Test]

@@ -188,6 +188,22 @@ internal static class ToneCheck
     }
 
     /// <summary>True when <paramref name="expected"/> is at least 10× stronger than <paramref name="other"/> and the signal is not silence.</summary>
+    /// <summary>A stereo 16-bit recording as its two channels (left = caller, right = agent).</summary>
+    public static (short[] Left, short[] Right) ReadStereo(string path)
+    {
+        using var wav = new NAudio.Wave.WaveFileReader(path);
+        var bytes = new byte[wav.Length];
+        int frames = wav.Read(bytes, 0, bytes.Length) / 4;
+        var left = new short[frames];
+        var right = new short[frames];
+        for (int i = 0; i < frames; i++)
+        {
+            left[i] = BitConverter.ToInt16(bytes, i * 4);
+            right[i] = BitConverter.ToInt16(bytes, (i * 4) + 2);
+        }
+        return (left, right);
+    }
+
     public static bool Dominates(ReadOnlySpan<short> samples, double expected, double other) =>
         samples.Length >= 1600 && Power(samples, expected) > 10 * Power(samples, other) && Power(samples, expected) > 1e9;
 }
