@@ -749,6 +749,17 @@ internal sealed partial class InboundCallSession
                 _mix = new SupervisedMix(_manager.Media, _callerMedia, _agentMedia, _supervisorMedia, _recorder, _supervisionMode);
                 LogSupervising(_log, _supervisorSeat ?? "?", _supervisionMode.ToString());
                 break;
+            case RemoteSdpChanged changed when _mix is not null:
+                // The supervisor's phone moved its media (re-INVITE): rebuild the mix on the new format.
+                if (_supervisorMedia!.ApplyPeerOffer(changed.Sdp).Audio is null)
+                {
+                    LogBadReOffer(_log, "supervisor", "unusable offer");
+                    break;
+                }
+                var mode = _mix.Mode;
+                _mix.Dispose();
+                _mix = new SupervisedMix(_manager.Media, _callerMedia, _agentMedia!, _supervisorMedia, _recorder, mode);
+                break;
             case Telephony.Sip.UserAgent.CallEnded ended:
                 LogSupervisorLeft(_log, _supervisorSeat ?? "?", ended.Reason.ToString());
                 _supervisorCall = null;
@@ -811,6 +822,15 @@ internal sealed partial class InboundCallSession
         }
         var holds = audio.RemoteHold || audio.RemoteRtp is null;
         LogReOffer(_log, leg == CallerLeg ? "caller" : "agent", audio.EncodingName, audio.RemoteDirection.ToString(), audio.RemoteRtp?.ToString() ?? "none");
+        if (_mix is not null && Phase == CallPhase.Connected)
+        {
+            // Supervised: the mix is rebuilt on the legs' new formats (codec, address) in the same
+            // mode; a party on hold simply sends nothing into it for a while.
+            var mode = _mix.Mode;
+            _mix.Dispose();
+            _mix = new SupervisedMix(_manager.Media, _callerMedia, _agentMedia!, _supervisorMedia!, _recorder, mode);
+            return;
+        }
         if (_bridge is null || Phase != CallPhase.Connected)
         {
             return; // not bridged: the leg plays prompts/music to the new address by itself

@@ -160,6 +160,12 @@ public sealed class SupervisionTests
         await Task.Delay(500);
         await ExpectAsync(citizen, "the citizen (barge)", AgentHz, SupervisorHz);
 
+        // A re-INVITE from the agent while supervised rebuilds the mix on the new offer; nothing is lost.
+        Assert.That((await agentCall.ReInviteAsync(agent.ReOffer(Telephony.Media.Sdp.MediaDirection.SendRecv))).StatusCode, Is.EqualTo(200));
+        await Task.Delay(300);
+        await ExpectAsync(citizen, "the citizen (barge, after the agent's re-INVITE)", AgentHz, SupervisorHz);
+        await ExpectAsync(agent, "the agent (barge, after its re-INVITE)", CallerHz, SupervisorHz);
+
         // The supervisor hangs up: back to the plain relay.
         await first.HangupAsync();
         await Task.Delay(500);
