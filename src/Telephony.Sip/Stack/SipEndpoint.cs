@@ -311,12 +311,15 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
     }
 
     /// <summary>Rate limit for warnings about bad input (a flood of garbage must not flood the log); drops are counted regardless.</summary>
-    private bool ShouldWarnAbout(in SipFlow flow)
+    private bool ShouldWarnAbout(in SipFlow flow) => ((ISipTransportSink)this).MayWarnAbout(flow.Remote?.Address);
+
+    /// <inheritdoc />
+    bool ISipTransportSink.MayWarnAbout(IPAddress? source)
     {
-        if (!_badInputWarnings.TryAcquire(flow.Remote?.Address, out long suppressed)) return false;
+        if (!_badInputWarnings.TryAcquire(source, out long suppressed)) return false;
         if (suppressed > 0)
         {
-            _logger.LogWarning("Suppressed {Count} further warnings about bad SIP input from {Source}", suppressed, flow.Remote?.Address);
+            _logger.LogWarning("Suppressed {Count} further warnings about bad SIP input from {Source}", suppressed, source);
         }
         return true;
     }

@@ -57,4 +57,10 @@ internal interface ISipTransportSink
 
     /// <summary>A stream was dropped for breaking a limit or framing rule (already logged by the transport).</summary>
     void OnStreamError(in SipFlow flow, string reason) { }
+
+    /// <summary>
+    /// Whether a transport may log a warning about bad input from <paramref name="source"/> now:
+    /// the endpoint bounds such warnings per source, so a flood of garbage cannot flood the log.
+    /// </summary>
+    bool MayWarnAbout(System.Net.IPAddress? source) => true;
 }

@@ -93,7 +93,8 @@ internal sealed class SipTcpConnection : IAsyncDisposable
         long started = Volatile.Read(ref _messageStarted);
         if (started != 0 && _time.GetElapsedTime(started, now) > _options.MessageCompletionTimeout)
         {
-            _logger.LogWarning("TCP {Remote}: message not completed within {Timeout}; closing", Remote, _options.MessageCompletionTimeout);
+            if (_sink.MayWarnAbout(Remote.Address))
+                _logger.LogWarning("TCP {Remote}: message not completed within {Timeout}; closing", Remote, _options.MessageCompletionTimeout);
             Close("message completion timeout");
         }
         else if (_time.GetElapsedTime(Volatile.Read(ref _lastActivity), now) > _options.ConnectionIdleTimeout)
@@ -128,7 +129,8 @@ internal sealed class SipTcpConnection : IAsyncDisposable
                 {
                     if (!buffer.IsEmpty)
                     {
-                        _logger.LogWarning("TCP {Remote}: peer closed in the middle of a message ({Bytes} bytes); dropped", Remote, buffer.Length);
+                        if (_sink.MayWarnAbout(Remote.Address))
+                            _logger.LogWarning("TCP {Remote}: peer closed in the middle of a message ({Bytes} bytes); dropped", Remote, buffer.Length);
                     }
                     Close(buffer.IsEmpty ? "closed by peer" : "truncated message");
                     break;
@@ -196,7 +198,8 @@ internal sealed class SipTcpConnection : IAsyncDisposable
             if (frame.Status == SipFrameStatus.Invalid)
             {
                 var error = frame.Error ?? "framing error";
-                _logger.LogWarning("TCP {Remote}: cannot frame the stream ({Error}); closing", Remote, error);
+                if (_sink.MayWarnAbout(Remote.Address))
+                    _logger.LogWarning("TCP {Remote}: cannot frame the stream ({Error}); closing", Remote, error);
                 try { _sink.OnStreamError(Flow, error); } catch (Exception ex) { _logger.LogError(ex, "stream error handler failed"); }
                 Close("framing: " + error);
                 return false;

@@ -81,7 +81,8 @@ internal sealed class SipTcpTransport : IAsyncDisposable
             {
                 Interlocked.Decrement(ref _count);
                 Interlocked.Increment(ref _rejected);
-                _logger.LogWarning("TCP: connection from {Remote} refused, {Max} connections open", client.RemoteEndPoint, _options.MaxConnections);
+                if (_sink.MayWarnAbout((client.RemoteEndPoint as System.Net.IPEndPoint)?.Address))
+                    _logger.LogWarning("TCP: connection from {Remote} refused, {Max} connections open", client.RemoteEndPoint, _options.MaxConnections);
                 client.Dispose();
                 continue;
             }

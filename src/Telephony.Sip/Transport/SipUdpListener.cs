@@ -96,7 +96,8 @@ internal sealed class SipUdpListener : IAsyncDisposable
 
                 if (received >= _options.MaxDatagramSize)
                 {
-                    _logger.LogWarning("UDP {Local}: datagram from {Remote} reached the {Limit}-byte limit; dropped", LocalEndPoint, remote, _options.MaxDatagramSize);
+                    if (_sink.MayWarnAbout(remote.Address))
+                        _logger.LogWarning("UDP {Local}: datagram from {Remote} reached the {Limit}-byte limit; dropped", LocalEndPoint, remote, _options.MaxDatagramSize);
                     continue;
                 }
 

@@ -54,6 +54,40 @@ public sealed class LogRateLimitTests
     }
 
     [Test]
+    public async Task Transport_warnings_are_bounded_too_oversized_datagrams_and_broken_tcp_frames()
+    {
+        var logger = new LineLogger();
+        var options = new SipEndpointOptions { WarningsPerSource = 3, WarningInterval = TimeSpan.FromMinutes(1) };
+        options.Transport.MaxDatagramSize = 1500;
+        options.Listen.Add(new SipListenEndpoint(SipTransportProtocol.Udp, new IPEndPoint(IPAddress.Loopback, 0)));
+        options.Listen.Add(new SipListenEndpoint(SipTransportProtocol.Tcp, new IPEndPoint(IPAddress.Loopback, 0)));
+        await using var server = new SipEndpoint(options, new AnsweringUser(), logger);
+        await server.StartAsync();
+
+        // 30 datagrams at the size limit: each is dropped by the UDP listener, three are logged.
+        using var raw = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        for (int i = 0; i < 30; i++)
+        {
+            await raw.SendAsync(new byte[3000], server.Local(SipTransportProtocol.Udp));
+        }
+        int Oversized() => logger.Lines.Count(l => l.Contains("byte limit", StringComparison.Ordinal));
+        await WaitUntil(() => Oversized() >= 3);
+        await Task.Delay(300);
+        Assert.That(Oversized(), Is.EqualTo(3), "the UDP listener's warnings share the endpoint's per-source budget");
+
+        // The same source's TCP framing errors: its budget is spent, so nothing more is written.
+        for (int i = 0; i < 5; i++)
+        {
+            using var tcp = new TcpClient();
+            await tcp.ConnectAsync(server.Local(SipTransportProtocol.Tcp));
+            await tcp.GetStream().WriteAsync("INVITE sip:x SIP/2.0\r\nContent-Length: nonsense\r\n\r\n"u8.ToArray());
+            await Task.Delay(50);
+        }
+        await Task.Delay(300);
+        Assert.That(logger.Lines.Count(l => l.Contains("cannot frame", StringComparison.Ordinal)), Is.Zero, "no TCP framing warning beyond the source's budget");
+    }
+
+    [Test]
     public async Task Endpoint_counts_every_malformed_datagram_but_warns_only_up_to_the_limit()
     {
         var clock = new FakeTimeProvider();
