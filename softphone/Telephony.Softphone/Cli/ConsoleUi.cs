@@ -101,10 +101,18 @@ public sealed class ConsoleUi(AgentClient client, TextWriter output)
                     await client.ResumeRecordingAsync(ct).ConfigureAwait(false);
                     await output.WriteLineAsync("recording resumed").ConfigureAwait(false);
                     break;
+                case "partner" when parts.Length > 1:
+                    await client.AddPartnerAsync(parts[1], ct).ConfigureAwait(false);
+                    await output.WriteLineAsync($"calling partner {parts[1]}").ConfigureAwait(false);
+                    break;
+                case "droppartner":
+                    await client.DropPartnerAsync(ct).ConfigureAwait(false);
+                    await output.WriteLineAsync("partner dropped").ConfigureAwait(false);
+                    break;
                 case "quit" or "exit":
                     return false;
                 case "help":
-                    await output.WriteLineAsync("commands: ready | notready <reason> | answer | hangup | pause <reason> | resume (recording) | status | logout | quit").ConfigureAwait(false);
+                    await output.WriteLineAsync("commands: ready | notready <reason> | answer | hangup | pause <reason> | resume (recording) | partner <number> | droppartner | status | logout | quit").ConfigureAwait(false);
                     break;
                 default:
                     await output.WriteLineAsync($"unknown command '{parts[0]}' (help lists them)").ConfigureAwait(false);

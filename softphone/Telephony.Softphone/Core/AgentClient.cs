@@ -311,6 +311,14 @@ public sealed partial class AgentClient : IAsyncDisposable
     public Task ResumeRecordingAsync(CancellationToken ct = default) =>
         InvokeOnCurrentCallAsync(AgentHubNames.ResumeRecording, null, ct);
 
+    /// <summary>Brings partner hotline <paramref name="number"/> (one the IVR script names) into the current call as a third party.</summary>
+    public Task AddPartnerAsync(string number, CancellationToken ct = default) =>
+        InvokeOnCurrentCallAsync(AgentHubNames.AddPartner, number, ct);
+
+    /// <summary>Drops the partner hotline from the current call.</summary>
+    public Task DropPartnerAsync(CancellationToken ct = default) =>
+        InvokeOnCurrentCallAsync(AgentHubNames.DropPartner, null, ct);
+
     private async Task InvokeOnCurrentCallAsync(string method, string? argument, CancellationToken ct)
     {
         var hub = _hub ?? throw new InvalidOperationException("no hub: start with an HTTP address");

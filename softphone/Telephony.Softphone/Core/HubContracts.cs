@@ -65,6 +65,8 @@ public static class AgentHubNames
     public const string AcknowledgePop = "AcknowledgePop";
     public const string PauseRecording = "PauseRecording";
     public const string ResumeRecording = "ResumeRecording";
+    public const string AddPartner = "AddPartner";
+    public const string DropPartner = "DropPartner";
     public const string StateChanged = "StateChanged";
     public const string ScreenPop = "ScreenPop";
     public const string CallOffered = "CallOffered";

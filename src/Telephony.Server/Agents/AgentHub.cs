@@ -33,7 +33,7 @@ public interface IAgentClient
 /// from an argument), and each connection joins only its own agent's group.
 /// </summary>
 [Authorize(Policy = Roles.Agent)]
-public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnections connections, IScreenPopAcknowledgements pops, IRecordingControl recordings, ILogger<AgentHub> log) : Hub<IAgentClient>
+public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnections connections, IScreenPopAcknowledgements pops, IRecordingControl recordings, IConferenceControl conferences, ILogger<AgentHub> log) : Hub<IAgentClient>
 {
     /// <summary>The SignalR group of one agent's connections.</summary>
     public static string GroupOf(string agentId) => "agent:" + agentId;
@@ -154,6 +154,48 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
         RecordingOutcome(await recordings.ResumeAsync(callId, agent, Context.ConnectionAborted).ConfigureAwait(false), agent, callId);
     }
 
+    /// <summary>
+    /// Brings partner hotline <paramref name="number"/> (legal aid, charity, …: a number the IVR script
+    /// names) into the caller's own connected call <paramref name="callId"/>: it is dialled through the
+    /// outbound trunk and, when it answers, citizen, agent and partner all hear each other.
+    /// </summary>
+    public async Task AddPartner(string callId, string number)
+    {
+        var agent = RequireAgent();
+        RequireCallId(callId);
+        if (string.IsNullOrEmpty(number) || number.Length > 16 || !number.All(char.IsAsciiDigit))
+            throw new HubException("A partner number of 1..16 digits is required.");
+        ConferenceOutcome(await conferences.AddPartnerAsync(callId, agent, number, Context.ConnectionAborted).ConfigureAwait(false), agent, callId);
+    }
+
+    /// <summary>Drops the partner hotline from the caller's own call; citizen and agent talk alone again.</summary>
+    public async Task DropPartner(string callId)
+    {
+        var agent = RequireAgent();
+        RequireCallId(callId);
+        ConferenceOutcome(await conferences.DropPartnerAsync(callId, agent, Context.ConnectionAborted).ConfigureAwait(false), agent, callId);
+    }
+
+    private void ConferenceOutcome(ConferenceResult result, string agent, string callId)
+    {
+        switch (result)
+        {
+            case ConferenceResult.Calling or ConferenceResult.Dropped:
+                return;
+            case ConferenceResult.NumberNotAllowed:
+                throw new HubException("That number is not a partner hotline this centre may call.");
+            case ConferenceResult.ThirdPartyPresent:
+                throw new HubException("A supervisor or partner is already on that call.");
+            case ConferenceResult.NoPartner:
+                throw new HubException("No partner is on that call.");
+            case ConferenceResult.Unreachable:
+                throw new HubException("The partner could not be dialled.");
+            default:
+                LogRecordingControlRefused(agent, callId);
+                throw new HubException("No call of yours is connected with that id.");
+        }
+    }
+
     private static void RequireCallId(string callId)
     {
         if (string.IsNullOrWhiteSpace(callId) || callId.Length > MaxCallIdLength)
@@ -207,7 +249,7 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
         });
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent {Agent} asked to pause or resume the recording of call {CallId}, which is not connected to them")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent {Agent} asked to act on call {CallId} (recording or partner), which is not connected to them")]
     private partial void LogRecordingControlRefused(string agent, string callId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "User {User} has no agent claim; hub connection refused")]

@@ -63,6 +63,7 @@ public static class AgentsSetup
         services.TryAddSingleton<IAcdCallControl, UnconnectedCallControl>();
         services.TryAddSingleton<IScreenPopAcknowledgements, NoScreenPopAcknowledgements>();
         services.TryAddSingleton<IRecordingControl, NoRecordingControl>();
+        services.TryAddSingleton<IConferenceControl, NoConferenceControl>();
         services.AddSingleton<AutomaticCallDistributor>();
         services.AddHostedService<ContactCenterStartup>();
         return builder;

@@ -22,7 +22,7 @@ namespace Telephony.Server.Calls;
 /// ACD's <see cref="IAcdCallControl"/>: it pushes the screen-pop, then rings the seat's softphone as soon
 /// as the desktop acknowledges the pop (<see cref="IScreenPopAcknowledgements"/>) or its maximum wait ends.
 /// </summary>
-public sealed partial class CallManager : IAcdCallControl, IScreenPopAcknowledgements, IRecordingControl, IHostedService
+public sealed partial class CallManager : IAcdCallControl, IScreenPopAcknowledgements, IRecordingControl, IConferenceControl, IHostedService
 {
     private readonly ConcurrentDictionary<string, InboundCallSession> _calls = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _loops = new(StringComparer.Ordinal);
@@ -272,21 +272,40 @@ public sealed partial class CallManager : IAcdCallControl, IScreenPopAcknowledge
 
     private static TaskCompletionSource<SupervisionResult> NewResult() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private async Task<SupervisionResult> AskCallAsync(string callId, SupervisionRequest request, CancellationToken ct)
+    private Task<SupervisionResult> AskCallAsync(string callId, SupervisionRequest request, CancellationToken ct) =>
+        AskCallAsync(callId, request, r => r.Done.Task, SupervisionResult.NotConnected, ct);
+
+    /// <inheritdoc />
+    public Task<ConferenceResult> AddPartnerAsync(string callId, string agentId, string number, CancellationToken ct = default)
+    {
+        // Only numbers written in the operator's script may be dialled out, and only through the configured trunk.
+        var target = Trunks.OutboundTarget(number, ScriptTransferNumbers());
+        return AskCallAsync(callId, new ConferenceRequest(agentId, number, target, NewConferenceResult()), r => r.Done.Task, ConferenceResult.NotYourCall, ct);
+    }
+
+    /// <inheritdoc />
+    public Task<ConferenceResult> DropPartnerAsync(string callId, string agentId, CancellationToken ct = default) =>
+        AskCallAsync(callId, new ConferenceRequest(agentId, null, null, NewConferenceResult()), r => r.Done.Task, ConferenceResult.NotYourCall, ct);
+
+    private static TaskCompletionSource<ConferenceResult> NewConferenceResult() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Posts a request to a call's mailbox and waits (bounded) for its answer; <paramref name="none"/> for no such call.</summary>
+    private async Task<TResult> AskCallAsync<TMessage, TResult>(string callId, TMessage request, Func<TMessage, Task<TResult>> answer, TResult none, CancellationToken ct)
+        where TMessage : CallMessage
     {
         if (!_calls.TryGetValue(callId, out var call))
         {
-            return SupervisionResult.NotConnected;
+            return none;
         }
         call.Post(request);
         try
         {
             // The call's loop answers within a SIP round trip; a call that ends meanwhile never does, hence the bound.
-            return await request.Done.Task.WaitAsync(TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+            return await answer(request).WaitAsync(TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            return SupervisionResult.NotConnected;
+            return none;
         }
     }
 
@@ -302,24 +321,9 @@ public sealed partial class CallManager : IAcdCallControl, IScreenPopAcknowledge
     public Task<RecordingControlResult> ResumeAsync(string callId, string agentId, CancellationToken ct = default) =>
         ControlRecordingAsync(callId, agentId, pause: false, "", ct);
 
-    private async Task<RecordingControlResult> ControlRecordingAsync(string callId, string agentId, bool pause, string reason, CancellationToken ct)
-    {
-        if (!_calls.TryGetValue(callId, out var call))
-        {
-            return RecordingControlResult.NotYourCall;
-        }
-        var done = new TaskCompletionSource<RecordingControlResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        call.Post(new RecordingControl(agentId, pause, reason, done));
-        try
-        {
-            // The call's loop answers at once; a call that ends meanwhile never does, hence the bound.
-            return await done.Task.WaitAsync(TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            return RecordingControlResult.NotYourCall;
-        }
-    }
+    private Task<RecordingControlResult> ControlRecordingAsync(string callId, string agentId, bool pause, string reason, CancellationToken ct) =>
+        AskCallAsync(callId, new RecordingControl(agentId, pause, reason, new TaskCompletionSource<RecordingControlResult>(TaskCreationOptions.RunContinuationsAsynchronously)),
+            r => r.Done.Task, RecordingControlResult.NotYourCall, ct);
 
     /// <summary>The longest the seat's softphone waits for the desktop to acknowledge the pop.</summary>
     internal TimeSpan PopAckMaximumWait => TimeSpan.FromMilliseconds(Math.Max(0, _options.PopLeadMilliseconds));

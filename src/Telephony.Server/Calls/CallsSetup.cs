@@ -36,6 +36,7 @@ public static class CallsSetup
         services.Replace(ServiceDescriptor.Singleton<IAcdCallControl>(sp => sp.GetRequiredService<CallManager>()));
         services.Replace(ServiceDescriptor.Singleton<IScreenPopAcknowledgements>(sp => sp.GetRequiredService<CallManager>()));
         services.Replace(ServiceDescriptor.Singleton<IRecordingControl>(sp => sp.GetRequiredService<CallManager>()));
+        services.Replace(ServiceDescriptor.Singleton<IConferenceControl>(sp => sp.GetRequiredService<CallManager>()));
         services.AddHostedService<CallsStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<MediaEngine>());
         services.AddHostedService(sp => sp.GetRequiredService<CallManager>());

@@ -58,11 +58,12 @@ internal sealed partial class InboundCallSession
     private string? _transferredTo;
     private MediaLeg? _agentMedia;
     private MediaLegQuality? _agentQuality;
-    private SipCall? _supervisorCall;
-    private MediaLeg? _supervisorMedia;
+    private SipCall? _thirdCall;
+    private MediaLeg? _thirdMedia;
     private SupervisedMix? _mix;
-    private SupervisionMode _supervisionMode;
-    private string? _supervisorSeat;
+    private SupervisionMode _mixMode;
+    private string? _thirdLabel;
+    private string? _partnerNumber;
     private string? _agentExtension;
     private string? _agentId;
     private RtpBridge? _bridge;
@@ -219,6 +220,9 @@ internal sealed partial class InboundCallSession
                 break;
             case SupervisionRequest r:
                 r.Done.TrySetResult(await OnSupervisionRequestAsync(r).ConfigureAwait(false));
+                break;
+            case ConferenceRequest c:
+                c.Done.TrySetResult(await OnConferenceRequestAsync(c).ConfigureAwait(false));
                 break;
             case SupervisorLegEvent e:
                 await OnSupervisorEventAsync(e).ConfigureAwait(false);
@@ -664,30 +668,30 @@ internal sealed partial class InboundCallSession
     {
         if (request.Leave)
         {
-            if (_supervisorCall is null && _mix is null)
+            if ((_thirdCall is null && _mix is null) || _partnerNumber is not null)
             {
                 return SupervisionResult.NotSupervised;
             }
-            LogSupervisorLeft(_log, _supervisorSeat ?? "?", "asked to leave");
+            LogSupervisorLeft(_log, _thirdLabel ?? "?", "asked to leave");
             await LeaveSupervisionAsync(rebridge: true).ConfigureAwait(false);
             return SupervisionResult.Left;
         }
         if (request.Seat is null)
         {
-            if (_supervisorCall is null)
+            if (_thirdCall is null || _partnerNumber is not null)
             {
                 return SupervisionResult.NotSupervised;
             }
-            _supervisionMode = request.Mode;
+            _mixMode = request.Mode;
             _mix?.SetMode(request.Mode);
-            LogSupervisionMode(_log, _supervisorSeat ?? "?", request.Mode.ToString());
+            LogSupervisionMode(_log, _thirdLabel ?? "?", request.Mode.ToString());
             return SupervisionResult.Changed;
         }
         if (Phase != CallPhase.Connected || _agentMedia is null)
         {
             return SupervisionResult.NotConnected;
         }
-        if (_supervisorCall is not null || _mix is not null)
+        if (_thirdCall is not null || _mix is not null)
         {
             return SupervisionResult.AlreadySupervised;
         }
@@ -696,36 +700,95 @@ internal sealed partial class InboundCallSession
             return SupervisionResult.NotConnected;
         }
         var contacts = await _manager.ContactsOfSeatAsync(request.Seat).ConfigureAwait(false);
-        var media = contacts.Count == 0 ? null : MediaLeg.Open(_manager.Media, _log, out _);
+        if (contacts.Count == 0)
+        {
+            LogSupervisorUnreachable(_log, request.Seat, "seat not registered");
+            return SupervisionResult.SeatUnreachable;
+        }
+        if (!await CallThirdPartyAsync(contacts[0].ContactUri, request.Seat, request.Mode, "X-Telephony-Supervise").ConfigureAwait(false))
+        {
+            return SupervisionResult.SeatUnreachable;
+        }
+        LogSupervisorCalling(_log, request.Seat, request.Mode.ToString());
+        return SupervisionResult.Calling;
+    }
+
+    /// <summary>
+    /// Dials the third party of a connected call (a supervisor's seat, or a partner hotline through
+    /// the trunk); mixing starts when it answers (<see cref="OnSupervisorEventAsync"/>).
+    /// </summary>
+    private async Task<bool> CallThirdPartyAsync(string uri, string label, SupervisionMode mode, string header)
+    {
+        var media = MediaLeg.Open(_manager.Media, _log, out var error);
         if (media is null)
         {
-            LogSupervisorUnreachable(_log, request.Seat, contacts.Count == 0 ? "seat not registered" : "no RTP port");
-            return SupervisionResult.SeatUnreachable;
+            LogSupervisorUnreachable(_log, label, error ?? "no RTP port");
+            return false;
         }
         SipCall call;
         try
         {
-            call = await _manager.UserAgent.CallAsync(contacts[0].ContactUri, media.CreateOffer(), null,
-                [new SipHeader("X-Telephony-Supervise", CallId)]).ConfigureAwait(false);
+            call = await _manager.UserAgent.CallAsync(uri, media.CreateOffer(), null, [new SipHeader(header, CallId)]).ConfigureAwait(false);
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or System.Net.Sockets.SocketException or ArgumentException)
         {
-            LogSupervisorUnreachable(_log, request.Seat, e.Message);
+            LogSupervisorUnreachable(_log, label, e.Message);
             await media.DisposeAsync().ConfigureAwait(false);
-            return SupervisionResult.SeatUnreachable;
+            return false;
         }
-        _supervisorCall = call;
-        _supervisorMedia = media;
-        _supervisorSeat = request.Seat;
-        _supervisionMode = request.Mode;
-        LogSupervisorCalling(_log, request.Seat, request.Mode.ToString());
+        _thirdCall = call;
+        _thirdMedia = media;
+        _thirdLabel = label;
+        _mixMode = mode;
         _ = ForwardAsync(call, e => new SupervisorLegEvent(call, e));
-        return SupervisionResult.Calling;
+        return true;
+    }
+
+    /// <summary>
+    /// The connected agent brings a partner hotline into the call as a third party (everybody hears
+    /// everybody), or drops it again (<see cref="ConferenceRequest.Number"/> null).
+    /// </summary>
+    private async Task<ConferenceResult> OnConferenceRequestAsync(ConferenceRequest request)
+    {
+        if (Phase != CallPhase.Connected || !string.Equals(_agentId, request.AgentId, StringComparison.Ordinal))
+        {
+            return ConferenceResult.NotYourCall;
+        }
+        if (request.Number is null)
+        {
+            if (_partnerNumber is null)
+            {
+                return ConferenceResult.NoPartner;
+            }
+            LogSupervisorLeft(_log, "partner " + _partnerNumber, "dropped by the agent");
+            await LeaveSupervisionAsync(rebridge: true).ConfigureAwait(false);
+            return ConferenceResult.Dropped;
+        }
+        if (request.Target is null)
+        {
+            LogSupervisorUnreachable(_log, "partner " + request.Number, "not a number the script names, or no outbound trunk");
+            return ConferenceResult.NumberNotAllowed;
+        }
+        if (_thirdCall is not null || _mix is not null)
+        {
+            return ConferenceResult.ThirdPartyPresent;
+        }
+        if (_bridge is null)
+        {
+            return ConferenceResult.NotYourCall;
+        }
+        if (!await CallThirdPartyAsync(request.Target, "partner " + request.Number, SupervisionMode.Barge, "X-Telephony-Call").ConfigureAwait(false))
+        {
+            return ConferenceResult.Unreachable;
+        }
+        _partnerNumber = request.Number;
+        LogConferencing(_log, request.Number);
+        return ConferenceResult.Calling;
     }
 
     private async Task OnSupervisorEventAsync(SupervisorLegEvent e)
     {
-        if (!ReferenceEquals(e.Leg, _supervisorCall))
+        if (!ReferenceEquals(e.Leg, _thirdCall))
         {
             if (e.Event is CallEstablished)
             {
@@ -736,7 +799,7 @@ internal sealed partial class InboundCallSession
         switch (e.Event)
         {
             case CallEstablished established:
-                var answer = _supervisorMedia!.AcceptAnswer(established.RemoteSdp);
+                var answer = _thirdMedia!.AcceptAnswer(established.RemoteSdp);
                 if (!answer.Success || Phase != CallPhase.Connected || _bridge is null || _agentMedia is null)
                 {
                     LogBadAnswer(_log, answer.Error ?? "the call is no longer connected");
@@ -746,23 +809,23 @@ internal sealed partial class InboundCallSession
                 // From relaying to mixing: the bridge lets go of both legs, the mixer takes all three.
                 _bridge.Dispose();
                 _bridge = null;
-                _mix = new SupervisedMix(_manager.Media, _callerMedia, _agentMedia, _supervisorMedia, _recorder, _supervisionMode);
-                LogSupervising(_log, _supervisorSeat ?? "?", _supervisionMode.ToString());
+                _mix = new SupervisedMix(_manager.Media, _callerMedia, _agentMedia, _thirdMedia, _recorder, _mixMode);
+                LogSupervising(_log, _thirdLabel ?? "?", _mixMode.ToString());
                 break;
             case RemoteSdpChanged changed when _mix is not null:
                 // The supervisor's phone moved its media (re-INVITE): rebuild the mix on the new format.
-                if (_supervisorMedia!.ApplyPeerOffer(changed.Sdp).Audio is null)
+                if (_thirdMedia!.ApplyPeerOffer(changed.Sdp).Audio is null)
                 {
                     LogBadReOffer(_log, "supervisor", "unusable offer");
                     break;
                 }
                 var mode = _mix.Mode;
                 _mix.Dispose();
-                _mix = new SupervisedMix(_manager.Media, _callerMedia, _agentMedia!, _supervisorMedia, _recorder, mode);
+                _mix = new SupervisedMix(_manager.Media, _callerMedia, _agentMedia!, _thirdMedia, _recorder, mode);
                 break;
             case Telephony.Sip.UserAgent.CallEnded ended:
-                LogSupervisorLeft(_log, _supervisorSeat ?? "?", ended.Reason.ToString());
-                _supervisorCall = null;
+                LogSupervisorLeft(_log, _thirdLabel ?? "?", ended.Reason.ToString());
+                _thirdCall = null;
                 await LeaveSupervisionAsync(rebridge: true).ConfigureAwait(false);
                 break;
         }
@@ -771,8 +834,8 @@ internal sealed partial class InboundCallSession
     /// <summary>Hangs up the supervisor's leg and stops mixing; back to the direct bridge when still connected.</summary>
     private async Task LeaveSupervisionAsync(bool rebridge)
     {
-        var call = _supervisorCall;
-        _supervisorCall = null;
+        var call = _thirdCall;
+        _thirdCall = null;
         if (call is not null)
         {
             await HangupQuietlyAsync(call).ConfigureAwait(false);
@@ -786,17 +849,22 @@ internal sealed partial class InboundCallSession
                 Bridge();
             }
         }
-        if (_supervisorMedia is not null)
+        if (_thirdMedia is not null)
         {
-            await _supervisorMedia.DisposeAsync().ConfigureAwait(false);
-            _supervisorMedia = null;
+            await _thirdMedia.DisposeAsync().ConfigureAwait(false);
+            _thirdMedia = null;
         }
-        _supervisorSeat = null;
+        _thirdLabel = null;
+        _partnerNumber = null;
     }
 
     /// <summary>This call for a supervisor's list (read from outside the call's loop: a snapshot, not a promise).</summary>
-    public LiveCall Describe() => new(CallId, CallerNumber, DialedNumber, Phase.ToString(), _queue, _agentId, _agentExtension,
-        _supervisorCall is null ? null : _supervisionMode.ToString().ToLowerInvariant(), _supervisorSeat);
+    public LiveCall Describe()
+    {
+        bool supervised = _thirdCall is not null && _partnerNumber is null;
+        return new(CallId, CallerNumber, DialedNumber, Phase.ToString(), _queue, _agentId, _agentExtension,
+            supervised ? _mixMode.ToString().ToLowerInvariant() : null, supervised ? _thirdLabel : null, _partnerNumber);
+    }
 
     private const int CallerLeg = 0;
     private const int AgentLeg = 1;
@@ -828,7 +896,7 @@ internal sealed partial class InboundCallSession
             // mode; a party on hold simply sends nothing into it for a while.
             var mode = _mix.Mode;
             _mix.Dispose();
-            _mix = new SupervisedMix(_manager.Media, _callerMedia, _agentMedia!, _supervisorMedia!, _recorder, mode);
+            _mix = new SupervisedMix(_manager.Media, _callerMedia, _agentMedia!, _thirdMedia!, _recorder, mode);
             return;
         }
         if (_bridge is null || Phase != CallPhase.Connected)
@@ -1018,6 +1086,9 @@ internal sealed partial class InboundCallSession
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Seat {Extension} (agent {Agent}) acknowledged the screen-pop; ringing")]
     private static partial void LogPopAcknowledged(ILogger logger, string extension, string agent);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The agent brings partner hotline {Number} into the call")]
+    private static partial void LogConferencing(ILogger logger, string number);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Calling supervisor seat {Seat} to {Mode} the call")]
     private static partial void LogSupervisorCalling(ILogger logger, string seat, string mode);

@@ -21,25 +21,7 @@ public sealed class SupervisionTests
     private const double AgentHz = 1200;
     private const double SupervisorHz = 1700;
 
-    /// <summary>Whether <paramref name="hz"/> is clearly present: within 20 dB of the strongest of the three tones.</summary>
-    private static bool Hears(short[] heard, double hz)
-    {
-        double strongest = new[] { CallerHz, AgentHz, SupervisorHz }.Max(f => ToneCheck.Power(heard, f));
-        return strongest > 0 && ToneCheck.Power(heard, hz) > strongest / 100;
-    }
-
-    private static string Heard(short[] heard) =>
-        string.Join(", ", new[] { CallerHz, AgentHz, SupervisorHz }.Select(f => $"{f} Hz: {ToneCheck.Power(heard, f):E1}"));
-
-    private static async Task ExpectAsync(TestPhone phone, string who, params double[] tones)
-    {
-        var heard = await phone.ListenAsync();
-        Assert.That(heard.Length, Is.GreaterThan(4000), $"{who} receives audio");
-        foreach (double hz in new[] { CallerHz, AgentHz, SupervisorHz }.Where(f => f != phone.ToneHz))
-        {
-            Assert.That(Hears(heard, hz), Is.EqualTo(tones.Contains(hz)), $"{who} {(tones.Contains(hz) ? "hears" : "does not hear")} {hz} Hz ({Heard(heard)})");
-        }
-    }
+    private static readonly ThreePartyHearing Tones = new(CallerHz, AgentHz, SupervisorHz);
 
     /// <summary>The supervisor's phone, registered at seat 1051 with no agent desk (so the ACD never routes to it), answering by itself.</summary>
     private static async Task<TestPhone> SupervisorPhoneAsync(CallServerFixture server)
@@ -80,7 +62,7 @@ public sealed class SupervisionTests
         }
 
         // Before: a plain two-party call.
-        await ExpectAsync(citizen, "the citizen", AgentHz);
+        await Tones.ExpectAsync(citizen, "the citizen", AgentHz);
 
         var joined = await http.PostAsJsonAsync(supervision, new { seat = "1051", mode = "monitor" });
         Assert.That(joined.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
@@ -91,24 +73,24 @@ public sealed class SupervisionTests
         var monitorFrom = DateTimeOffset.UtcNow;
 
         // Monitor: the supervisor hears both; nobody hears the supervisor.
-        await ExpectAsync(supervisor, "the supervisor (monitor)", CallerHz, AgentHz);
-        await ExpectAsync(citizen, "the citizen (monitor)", AgentHz);
-        await ExpectAsync(agent, "the agent (monitor)", CallerHz);
+        await Tones.ExpectAsync(supervisor, "the supervisor (monitor)", CallerHz, AgentHz);
+        await Tones.ExpectAsync(citizen, "the citizen (monitor)", AgentHz);
+        await Tones.ExpectAsync(agent, "the agent (monitor)", CallerHz);
 
         var monitorTo = DateTimeOffset.UtcNow;
 
         // Whisper: the agent hears the supervisor too, the citizen still does not.
         Assert.That((await http.PutAsJsonAsync(supervision, new { mode = "whisper" })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         await Task.Delay(200);
-        await ExpectAsync(agent, "the agent (whisper)", CallerHz, SupervisorHz);
-        await ExpectAsync(citizen, "the citizen (whisper)", AgentHz);
+        await Tones.ExpectAsync(agent, "the agent (whisper)", CallerHz, SupervisorHz);
+        await Tones.ExpectAsync(citizen, "the citizen (whisper)", AgentHz);
 
         // Barge: everybody hears everybody.
         Assert.That((await http.PutAsJsonAsync(supervision, new { mode = "Barge" })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         await Task.Delay(200);
         var bargeFrom = DateTimeOffset.UtcNow;
-        await ExpectAsync(citizen, "the citizen (barge)", AgentHz, SupervisorHz);
-        await ExpectAsync(agent, "the agent (barge)", CallerHz, SupervisorHz);
+        await Tones.ExpectAsync(citizen, "the citizen (barge)", AgentHz, SupervisorHz);
+        await Tones.ExpectAsync(agent, "the agent (barge)", CallerHz, SupervisorHz);
         live = await http.GetFromJsonAsync<JsonElement>(new Uri("/api/calls", UriKind.Relative));
         listed = live.EnumerateArray().Single(c => c.GetProperty("callId").GetString() == call.CallId);
         Assert.That((listed.GetProperty("supervision").GetString(), listed.GetProperty("supervisorSeat").GetString()), Is.EqualTo(("barge", "1051")));
@@ -120,8 +102,8 @@ public sealed class SupervisionTests
         await CallServerFixture.NextAsync<Telephony.Sip.UserAgent.CallEnded>(supervisorCall);
         Assert.That((await http.DeleteAsync(supervision)).StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "nobody left to take off");
         await Task.Delay(300);
-        await ExpectAsync(citizen, "the citizen (after)", AgentHz);
-        await ExpectAsync(agent, "the agent (after)", CallerHz);
+        await Tones.ExpectAsync(citizen, "the citizen (after)", AgentHz);
+        await Tones.ExpectAsync(agent, "the agent (after)", CallerHz);
 
         await call.HangupAsync();
         var record = await server.RecordAsync(call.CallId);
@@ -137,11 +119,11 @@ public sealed class SupervisionTests
             Assert.That(b - a, Is.GreaterThan(8000), "a long enough stretch");
             return channel[a..Math.Min(b, channel.Length)];
         }
-        Assert.That(Hears(Span(right, monitorFrom, monitorTo), SupervisorHz), Is.False, "monitoring: the supervisor is not in the recording");
-        Assert.That(Hears(Span(right, monitorFrom, monitorTo), AgentHz), Is.True, "monitoring: the agent is");
-        Assert.That(Hears(Span(right, bargeFrom, bargeTo), SupervisorHz), Is.True, "barging: the supervisor is in the agent channel");
-        Assert.That(Hears(Span(right, bargeFrom, bargeTo), AgentHz), Is.True, "barging: with the agent");
-        Assert.That(Hears(Span(left, bargeFrom, bargeTo), SupervisorHz), Is.False, "the caller channel is the citizen alone");
+        Assert.That(Tones.Hears(Span(right, monitorFrom, monitorTo), SupervisorHz), Is.False, "monitoring: the supervisor is not in the recording");
+        Assert.That(Tones.Hears(Span(right, monitorFrom, monitorTo), AgentHz), Is.True, "monitoring: the agent is");
+        Assert.That(Tones.Hears(Span(right, bargeFrom, bargeTo), SupervisorHz), Is.True, "barging: the supervisor is in the agent channel");
+        Assert.That(Tones.Hears(Span(right, bargeFrom, bargeTo), AgentHz), Is.True, "barging: with the agent");
+        Assert.That(Tones.Hears(Span(left, bargeFrom, bargeTo), SupervisorHz), Is.False, "the caller channel is the citizen alone");
     }
 
     [Test]
@@ -158,20 +140,20 @@ public sealed class SupervisionTests
         var first = await supervisor.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
         await CallServerFixture.NextAsync<CallEstablished>(first);
         await Task.Delay(500);
-        await ExpectAsync(citizen, "the citizen (barge)", AgentHz, SupervisorHz);
+        await Tones.ExpectAsync(citizen, "the citizen (barge)", AgentHz, SupervisorHz);
 
         // A re-INVITE from the agent while supervised rebuilds the mix on the new offer; nothing is lost.
         Assert.That((await agentCall.ReInviteAsync(agent.ReOffer(Telephony.Media.Sdp.MediaDirection.SendRecv))).StatusCode, Is.EqualTo(200));
         await Task.Delay(300);
-        await ExpectAsync(citizen, "the citizen (barge, after the agent's re-INVITE)", AgentHz, SupervisorHz);
-        await ExpectAsync(agent, "the agent (barge, after its re-INVITE)", CallerHz, SupervisorHz);
+        await Tones.ExpectAsync(citizen, "the citizen (barge, after the agent's re-INVITE)", AgentHz, SupervisorHz);
+        await Tones.ExpectAsync(agent, "the agent (barge, after its re-INVITE)", CallerHz, SupervisorHz);
 
         // The supervisor hangs up: back to the plain relay.
         await first.HangupAsync();
         await Task.Delay(500);
         Assert.That(server.Calls.LiveCalls().Single(c => c.CallId == call.CallId).Supervision, Is.Null);
-        await ExpectAsync(citizen, "the citizen (supervisor gone)", AgentHz);
-        await ExpectAsync(agent, "the agent (supervisor gone)", CallerHz);
+        await Tones.ExpectAsync(citizen, "the citizen (supervisor gone)", AgentHz);
+        await Tones.ExpectAsync(agent, "the agent (supervisor gone)", CallerHz);
 
         // Again, and this time the citizen hangs up: the supervisor's leg ends with the call.
         Assert.That(await server.Calls.SuperviseAsync(call.CallId, "1051", Telephony.Media.Mixing.SupervisionMode.Monitor), Is.EqualTo(SupervisionResult.Calling));

@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Telephony.Server.Calls;
+using Telephony.Server.Tests.Agents;
+using Telephony.Sip.UserAgent;
+
+namespace Telephony.Server.Tests.Calls;
+
+/// <summary>
+/// A three-party call with a partner hotline: the connected agent brings legal aid (12348, a number
+/// the 12345 script names) in through the outbound trunk (a test phone plays the partner), all three
+/// hear each other, and the agent drops the partner again. Citizen 500 Hz, agent 1200 Hz, partner 1700 Hz.
+/// </summary>
+[NonParallelizable]
+public sealed class ConferenceTests
+{
+    private const double CallerHz = 500;
+    private const double AgentHz = 1200;
+    private const double PartnerHz = 1700;
+    private static readonly ThreePartyHearing Tones = new(CallerHz, AgentHz, PartnerHz);
+
+    [Test]
+    [CancelAfter(90_000)]
+    public async Task The_agent_brings_legal_aid_in_everybody_hears_everybody_then_the_agent_drops_it()
+    {
+        await using var partnerClock = new Telephony.Media.Clock.MediaClock();
+        partnerClock.Start();
+        await using var partner = await TestPhone.StartAsync("sip:12348@127.0.0.1", PartnerHz, partnerClock);
+        var port = partner.Ua.Endpoint.LocalEndPoints.First().EndPoint.Port;
+        await using var server = new CallServerFixture(useRedis: false, trunkOutbound: $"sip:{{number}}@127.0.0.1:{port}");
+        partner.AutoAnswer();
+        var (desk, agent) = await server.AgentAsync("1049", AgentHz);
+        agent.AutoAnswer();
+        await using var stranger = await AgentDesk.LoginAsync(server.Factory, "1050");
+        var (citizen, call, _) = await server.ConnectEnglishCallAsync(agent, CallerHz, "+861701");
+
+        // Refusals, each with a clear message: not the agent's call, a number the script does not name
+        // (toll-fraud guard), not a number at all, nothing to drop.
+        var foreign = Assert.ThrowsAsync<HubException>(() => stranger.Connection.InvokeAsync("AddPartner", call.CallId, "12348"));
+        Assert.That(foreign!.Message, Does.Contain("No call of yours"));
+        var premium = Assert.ThrowsAsync<HubException>(() => desk.Connection.InvokeAsync("AddPartner", call.CallId, "16800000000"));
+        Assert.That(premium!.Message, Does.Contain("not a partner hotline"));
+        Assert.ThrowsAsync<HubException>(() => desk.Connection.InvokeAsync("AddPartner", call.CallId, "12348;x"));
+        var nothing = Assert.ThrowsAsync<HubException>(() => desk.Connection.InvokeAsync("DropPartner", call.CallId));
+        Assert.That(nothing!.Message, Does.Contain("No partner"));
+
+        await desk.Connection.InvokeAsync("AddPartner", call.CallId, "12348");
+        var partnerCall = await partner.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(((Telephony.Sip.Messages.SipUri)partnerCall.Invite.RequestUri).User, Is.EqualTo("12348"), "dialled through the trunk");
+        await CallServerFixture.NextAsync<CallEstablished>(partnerCall);
+        await Task.Delay(500);
+
+        await Tones.ExpectAsync(citizen, "the citizen (conference)", AgentHz, PartnerHz);
+        await Tones.ExpectAsync(agent, "the agent (conference)", CallerHz, PartnerHz);
+        await Tones.ExpectAsync(partner, "the partner (conference)", CallerHz, AgentHz);
+        var live = server.Calls.LiveCalls().Single(c => c.CallId == call.CallId);
+        Assert.That((live.Partner, live.Supervision), Is.EqualTo(("12348", (string?)null)));
+        Assert.That(await server.Calls.SuperviseAsync(call.CallId, "1051", Telephony.Media.Mixing.SupervisionMode.Monitor),
+            Is.EqualTo(SupervisionResult.AlreadySupervised), "one third party at a time");
+        var second = Assert.ThrowsAsync<HubException>(() => desk.Connection.InvokeAsync("AddPartner", call.CallId, "12348"));
+        Assert.That(second!.Message, Does.Contain("already on that call"));
+
+        await desk.Connection.InvokeAsync("DropPartner", call.CallId);
+        await CallServerFixture.NextAsync<Telephony.Sip.UserAgent.CallEnded>(partnerCall);
+        await Task.Delay(300);
+        await Tones.ExpectAsync(citizen, "the citizen (after)", AgentHz);
+        await Tones.ExpectAsync(agent, "the agent (after)", CallerHz);
+        Assert.That(server.Calls.LiveCalls().Single(c => c.CallId == call.CallId).Partner, Is.Null);
+
+        await call.HangupAsync();
+        Assert.That((await server.RecordAsync(call.CallId)).Outcome, Is.EqualTo("answered"));
+    }
+}
