@@ -109,10 +109,14 @@ public sealed class ConsoleUi(AgentClient client, TextWriter output)
                     await client.DropPartnerAsync(ct).ConfigureAwait(false);
                     await output.WriteLineAsync("partner dropped").ConfigureAwait(false);
                     break;
+                case "handover":
+                    await client.HandOverToPartnerAsync(ct).ConfigureAwait(false);
+                    await output.WriteLineAsync("handed over to the partner").ConfigureAwait(false);
+                    break;
                 case "quit" or "exit":
                     return false;
                 case "help":
-                    await output.WriteLineAsync("commands: ready | notready <reason> | answer | hangup | pause <reason> | resume (recording) | partner <number> | droppartner | status | logout | quit").ConfigureAwait(false);
+                    await output.WriteLineAsync("commands: ready | notready <reason> | answer | hangup | pause <reason> | resume (recording) | partner <number> | droppartner | handover | status | logout | quit").ConfigureAwait(false);
                     break;
                 default:
                     await output.WriteLineAsync($"unknown command '{parts[0]}' (help lists them)").ConfigureAwait(false);

@@ -319,6 +319,10 @@ public sealed partial class AgentClient : IAsyncDisposable
     public Task DropPartnerAsync(CancellationToken ct = default) =>
         InvokeOnCurrentCallAsync(AgentHubNames.DropPartner, null, ct);
 
+    /// <summary>Leaves a conference with a partner that answered: the citizen goes on with the partner.</summary>
+    public Task HandOverToPartnerAsync(CancellationToken ct = default) =>
+        InvokeOnCurrentCallAsync(AgentHubNames.HandOverToPartner, null, ct);
+
     private async Task InvokeOnCurrentCallAsync(string method, string? argument, CancellationToken ct)
     {
         var hub = _hub ?? throw new InvalidOperationException("no hub: start with an HTTP address");

@@ -67,6 +67,7 @@ public static class AgentHubNames
     public const string ResumeRecording = "ResumeRecording";
     public const string AddPartner = "AddPartner";
     public const string DropPartner = "DropPartner";
+    public const string HandOverToPartner = "HandOverToPartner";
     public const string StateChanged = "StateChanged";
     public const string ScreenPop = "ScreenPop";
     public const string CallOffered = "CallOffered";

@@ -13,7 +13,9 @@ namespace Telephony.Media.Recording;
 public sealed class RtpCallRecorder : IRtpTap, IMediaTickListener, IDisposable
 {
     private readonly JitterDecodingSource _caller;
-    private readonly JitterDecodingSource _agent;
+    private readonly JitterBufferOptions? _jitter;
+    private readonly TimeProvider? _time;
+    private JitterDecodingSource _agent;
     private IAudioSource? _agentChannelOverride;
 
     public RtpCallRecorder(string path, IAudioCodec callerCodec, int callerPayloadType, IAudioCodec agentCodec, int agentPayloadType,
@@ -21,8 +23,17 @@ public sealed class RtpCallRecorder : IRtpTap, IMediaTickListener, IDisposable
     {
         _caller = new JitterDecodingSource(callerCodec, callerPayloadType, 8000, jitter, time);
         _agent = new JitterDecodingSource(agentCodec, agentPayloadType, 8000, jitter, time);
+        _jitter = jitter;
+        _time = time;
         Recorder = new CallRecorder(path, _caller, new AgentChannel(this), options, logger);
     }
+
+    /// <summary>
+    /// The agent side is now another party with its own codec and payload type (the call was
+    /// handed over to a partner hotline): decode leg 1 with these from here on.
+    /// </summary>
+    public void RecordAgentLegAs(IAudioCodec codec, int payloadType) =>
+        Volatile.Write(ref _agent, new JitterDecodingSource(codec, payloadType, 8000, _jitter, _time));
 
     /// <summary>
     /// Records the agent channel from <paramref name="source"/> (8 kHz) instead of the agent's RTP:
@@ -34,14 +45,14 @@ public sealed class RtpCallRecorder : IRtpTap, IMediaTickListener, IDisposable
 
     public CallRecorder Recorder { get; }
     public JitterBufferStats CallerStats => _caller.Stats;
-    public JitterBufferStats AgentStats => _agent.Stats;
+    public JitterBufferStats AgentStats => Volatile.Read(ref _agent).Stats;
 
     public void OnRtpPacket(int leg, ReadOnlySpan<byte> rtpPacket)
     {
         if (leg == 0)
             _caller.Push(rtpPacket);
         else if (leg == 1)
-            _agent.Push(rtpPacket);
+            Volatile.Read(ref _agent).Push(rtpPacket);
     }
 
     public void OnTick(long tick) => Recorder.OnTick(tick);
@@ -52,7 +63,7 @@ public sealed class RtpCallRecorder : IRtpTap, IMediaTickListener, IDisposable
         public int SampleRate => 8000;
 
         public bool ReadFrame(Span<short> frame) =>
-            (Volatile.Read(ref owner._agentChannelOverride) ?? owner._agent).ReadFrame(frame);
+            (Volatile.Read(ref owner._agentChannelOverride) ?? Volatile.Read(ref owner._agent)).ReadFrame(frame);
     }
 
     public void Dispose() => Recorder.Dispose();

@@ -176,11 +176,22 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
         ConferenceOutcome(await conferences.DropPartnerAsync(callId, agent, Context.ConnectionAborted).ConfigureAwait(false), agent, callId);
     }
 
+    /// <summary>
+    /// Leaves a conference with a partner that has answered: the citizen goes on with the partner
+    /// (still recorded) and the caller's seat goes to wrap-up.
+    /// </summary>
+    public async Task HandOverToPartner(string callId)
+    {
+        var agent = RequireAgent();
+        RequireCallId(callId);
+        ConferenceOutcome(await conferences.HandOverAsync(callId, agent, Context.ConnectionAborted).ConfigureAwait(false), agent, callId);
+    }
+
     private void ConferenceOutcome(ConferenceResult result, string agent, string callId)
     {
         switch (result)
         {
-            case ConferenceResult.Calling or ConferenceResult.Dropped:
+            case ConferenceResult.Calling or ConferenceResult.Dropped or ConferenceResult.HandedOver:
                 return;
             case ConferenceResult.NumberNotAllowed:
                 throw new HubException("That number is not a partner hotline this centre may call.");

@@ -9,6 +9,9 @@ public enum ConferenceResult
     /// <summary>The partner was dropped; citizen and agent talk alone again.</summary>
     Dropped,
 
+    /// <summary>The agent left; the citizen goes on with the partner (the seat goes to wrap-up).</summary>
+    HandedOver,
+
     /// <summary>No call of that id is connected to this agent.</summary>
     NotYourCall,
 
@@ -35,6 +38,9 @@ public interface IConferenceControl
     Task<ConferenceResult> AddPartnerAsync(string callId, string agentId, string number, CancellationToken ct = default);
 
     Task<ConferenceResult> DropPartnerAsync(string callId, string agentId, CancellationToken ct = default);
+
+    /// <summary>The agent leaves a conference with a partner that has answered; the citizen goes on with the partner.</summary>
+    Task<ConferenceResult> HandOverAsync(string callId, string agentId, CancellationToken ct = default);
 }
 
 /// <summary>Registered until the call manager provides the real control: no calls.</summary>
@@ -44,5 +50,8 @@ internal sealed class NoConferenceControl : IConferenceControl
         Task.FromResult(ConferenceResult.NotYourCall);
 
     public Task<ConferenceResult> DropPartnerAsync(string callId, string agentId, CancellationToken ct = default) =>
+        Task.FromResult(ConferenceResult.NotYourCall);
+
+    public Task<ConferenceResult> HandOverAsync(string callId, string agentId, CancellationToken ct = default) =>
         Task.FromResult(ConferenceResult.NotYourCall);
 }

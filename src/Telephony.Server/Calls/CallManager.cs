@@ -280,12 +280,16 @@ public sealed partial class CallManager : IAcdCallControl, IScreenPopAcknowledge
     {
         // Only numbers written in the operator's script may be dialled out, and only through the configured trunk.
         var target = Trunks.OutboundTarget(number, ScriptTransferNumbers());
-        return AskCallAsync(callId, new ConferenceRequest(agentId, number, target, NewConferenceResult()), r => r.Done.Task, ConferenceResult.NotYourCall, ct);
+        return AskCallAsync(callId, new ConferenceRequest(agentId, number, target, HandOver: false, NewConferenceResult()), r => r.Done.Task, ConferenceResult.NotYourCall, ct);
     }
 
     /// <inheritdoc />
     public Task<ConferenceResult> DropPartnerAsync(string callId, string agentId, CancellationToken ct = default) =>
-        AskCallAsync(callId, new ConferenceRequest(agentId, null, null, NewConferenceResult()), r => r.Done.Task, ConferenceResult.NotYourCall, ct);
+        AskCallAsync(callId, new ConferenceRequest(agentId, null, null, HandOver: false, NewConferenceResult()), r => r.Done.Task, ConferenceResult.NotYourCall, ct);
+
+    /// <inheritdoc />
+    public Task<ConferenceResult> HandOverAsync(string callId, string agentId, CancellationToken ct = default) =>
+        AskCallAsync(callId, new ConferenceRequest(agentId, null, null, HandOver: true, NewConferenceResult()), r => r.Done.Task, ConferenceResult.NotYourCall, ct);
 
     private static TaskCompletionSource<ConferenceResult> NewConferenceResult() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -19,7 +19,8 @@ internal sealed record AgentLegEvent(SipCall Leg, CallEvent Event) : CallMessage
 internal sealed record SupervisorLegEvent(SipCall Leg, CallEvent Event) : CallMessage;
 
 /// <summary>The connected agent adds a partner hotline (<see cref="Number"/>, dialled at <see cref="Target"/>; null when not allowed) or drops it (<see cref="Number"/> null).</summary>
-internal sealed record ConferenceRequest(string AgentId, string? Number, string? Target, TaskCompletionSource<Agents.ConferenceResult> Done) : CallMessage;
+/// <remarks>With <see cref="HandOver"/> the agent leaves instead, and the citizen goes on with the partner.</remarks>
+internal sealed record ConferenceRequest(string AgentId, string? Number, string? Target, bool HandOver, TaskCompletionSource<Agents.ConferenceResult> Done) : CallMessage;
 
 /// <summary>A supervisor asks to join (<see cref="Seat"/> set), change the mode of, or leave (<see cref="Leave"/>) the call.</summary>
 internal sealed record SupervisionRequest(string? Seat, Telephony.Media.Mixing.SupervisionMode Mode, bool Leave, TaskCompletionSource<SupervisionResult> Done) : CallMessage;

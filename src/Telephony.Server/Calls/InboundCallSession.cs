@@ -58,6 +58,7 @@ internal sealed partial class InboundCallSession
     private string? _transferredTo;
     private MediaLeg? _agentMedia;
     private MediaLegQuality? _agentQuality;
+    private bool _agentQualityFinal;
     private SipCall? _thirdCall;
     private MediaLeg? _thirdMedia;
     private SupervisedMix? _mix;
@@ -754,6 +755,10 @@ internal sealed partial class InboundCallSession
         {
             return ConferenceResult.NotYourCall;
         }
+        if (request.HandOver)
+        {
+            return await HandOverToPartnerAsync().ConfigureAwait(false);
+        }
         if (request.Number is null)
         {
             if (_partnerNumber is null)
@@ -788,6 +793,12 @@ internal sealed partial class InboundCallSession
 
     private async Task OnSupervisorEventAsync(SupervisorLegEvent e)
     {
+        if (ReferenceEquals(e.Leg, _agentCall))
+        {
+            // A partner the agent handed the call over to: its leg is the call's other leg now.
+            await OnAgentEventAsync(new AgentLegEvent(e.Leg, e.Event)).ConfigureAwait(false);
+            return;
+        }
         if (!ReferenceEquals(e.Leg, _thirdCall))
         {
             if (e.Event is CallEstablished)
@@ -856,6 +867,53 @@ internal sealed partial class InboundCallSession
         }
         _thirdLabel = null;
         _partnerNumber = null;
+    }
+
+    /// <summary>
+    /// The agent leaves a conference; the partner's leg becomes the call's other leg (bridged to the
+    /// citizen and recorded as the agent channel), the agent's seat goes to wrap-up, and the call
+    /// ends as "transferred".
+    /// </summary>
+    private async Task<ConferenceResult> HandOverToPartnerAsync()
+    {
+        if (_partnerNumber is null || _mix is null || _thirdCall is null || _thirdMedia is null)
+        {
+            return ConferenceResult.NoPartner;
+        }
+        var number = _partnerNumber;
+        _mix.Dispose();
+        _mix = null;
+        var agentCall = _agentCall;
+        _agentCall = null;
+        await DisposeAgentMediaAsync().ConfigureAwait(false);
+        _agentQualityFinal = true; // the call record keeps the agent's figures, not the partner's
+        if (agentCall is not null)
+        {
+            await HangupQuietlyAsync(agentCall).ConfigureAwait(false);
+        }
+        _agentCall = _thirdCall;
+        _agentMedia = _thirdMedia;
+        _thirdCall = null;
+        _thirdMedia = null;
+        _thirdLabel = null;
+        _partnerNumber = null;
+        _transferredTo = number;
+        _recorder?.RecordAgentLegAs(_agentMedia.CreateCodec(), _agentMedia.Audio!.PayloadType);
+        Bridge();
+        if (_enqueued)
+        {
+            _enqueued = false; // the ACD is told now, not again at the end
+            try
+            {
+                await _manager.Acd.CallEndedAsync(CallId).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                LogAcdFailed(_log, e);
+            }
+        }
+        LogHandedOver(_log, _agentExtension ?? "?", number);
+        return ConferenceResult.HandedOver;
     }
 
     /// <summary>This call for a supervisor's list (read from outside the call's loop: a snapshot, not a promise).</summary>
@@ -951,7 +1009,7 @@ internal sealed partial class InboundCallSession
         {
             return;
         }
-        if (QualityOf(_agentMedia) is { PacketsReceived: > 0 } quality)
+        if (!_agentQualityFinal && QualityOf(_agentMedia) is { PacketsReceived: > 0 } quality)
         {
             _agentQuality = quality;
         }
@@ -1086,6 +1144,9 @@ internal sealed partial class InboundCallSession
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Seat {Extension} (agent {Agent}) acknowledged the screen-pop; ringing")]
     private static partial void LogPopAcknowledged(ILogger logger, string extension, string agent);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seat {Extension} handed the call over to partner hotline {Number} and left")]
+    private static partial void LogHandedOver(ILogger logger, string extension, string number);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The agent brings partner hotline {Number} into the call")]
     private static partial void LogConferencing(ILogger logger, string number);

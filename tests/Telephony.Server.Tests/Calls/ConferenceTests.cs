@@ -70,4 +70,51 @@ public sealed class ConferenceTests
         await call.HangupAsync();
         Assert.That((await server.RecordAsync(call.CallId)).Outcome, Is.EqualTo("answered"));
     }
+
+    [Test]
+    [CancelAfter(90_000)]
+    public async Task The_agent_hands_the_citizen_over_to_the_partner_and_leaves()
+    {
+        await using var partnerClock = new Telephony.Media.Clock.MediaClock();
+        partnerClock.Start();
+        await using var partner = await TestPhone.StartAsync("sip:12348@127.0.0.1", PartnerHz, partnerClock);
+        var port = partner.Ua.Endpoint.LocalEndPoints.First().EndPoint.Port;
+        await using var server = new CallServerFixture(useRedis: false, trunkOutbound: $"sip:{{number}}@127.0.0.1:{port}");
+        partner.AutoAnswer();
+        var (desk, agent) = await server.AgentAsync("1049", AgentHz);
+        agent.AutoAnswer();
+        var (citizen, call, agentCall) = await server.ConnectEnglishCallAsync(agent, CallerHz, "+861702");
+
+        var early = Assert.ThrowsAsync<HubException>(() => desk.Connection.InvokeAsync("HandOverToPartner", call.CallId));
+        Assert.That(early!.Message, Does.Contain("No partner"), "nothing to hand over to yet");
+        await desk.Connection.InvokeAsync("AddPartner", call.CallId, "12348");
+        var partnerCall = await partner.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        await CallServerFixture.NextAsync<CallEstablished>(partnerCall);
+        await Task.Delay(500);
+        await Tones.ExpectAsync(citizen, "the citizen (conference)", AgentHz, PartnerHz);
+
+        await desk.Connection.InvokeAsync("HandOverToPartner", call.CallId);
+        await CallServerFixture.NextAsync<Telephony.Sip.UserAgent.CallEnded>(agentCall);
+        await Task.Delay(300);
+        await Tones.ExpectAsync(citizen, "the citizen (handed over)", PartnerHz);
+        await Tones.ExpectAsync(partner, "the partner (handed over)", CallerHz);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((await server.Seats.GetSeatAsync("1049"))!.State != Telephony.ContactCenter.Seats.AgentState.Ready && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+        Assert.That((await server.Seats.GetSeatAsync("1049"))!.State, Is.EqualTo(Telephony.ContactCenter.Seats.AgentState.Ready),
+            "the seat is free again (after wrap-up) while the citizen still talks to the partner");
+        Assert.That(server.Calls.PhaseOf(call.CallId), Is.EqualTo(CallPhase.Connected));
+
+        await call.HangupAsync();
+        await CallServerFixture.NextAsync<Telephony.Sip.UserAgent.CallEnded>(partnerCall);
+        var record = await server.RecordAsync(call.CallId);
+        Assert.That((record.Outcome, record.AgentId), Is.EqualTo(("transferred", "1049")));
+        // The recording follows the hand-over: the partner is in the agent channel at the end.
+        var (_, right) = ToneCheck.ReadStereo(record.RecordingPath!);
+        var lastSecond = right[Math.Max(0, right.Length - 12000)..Math.Max(0, right.Length - 4000)];
+        Assert.That(Tones.Hears(lastSecond, PartnerHz) && !Tones.Hears(lastSecond, AgentHz), Is.True,
+            $"the partner, not the agent, at the end of the agent channel ({Tones.Describe(lastSecond)})");
+    }
 }
