@@ -16,7 +16,7 @@ internal sealed record CallerLegEvent(CallEvent Event) : CallMessage;
 internal sealed record AgentLegEvent(SipCall Leg, CallEvent Event) : CallMessage;
 
 /// <summary>Something happened on the supervisor's leg.</summary>
-internal sealed record SupervisorLegEvent(SipCall Leg, CallEvent Event) : CallMessage;
+internal sealed record ThirdLegEvent(SipCall Leg, CallEvent Event) : CallMessage;
 
 /// <summary>The connected agent adds a partner hotline (<see cref="Number"/>, dialled at <see cref="Target"/>; null when not allowed) or drops it (<see cref="Number"/> null).</summary>
 /// <remarks>With <see cref="HandOver"/> the agent leaves instead, and the citizen goes on with the partner.</remarks>

@@ -61,10 +61,11 @@ internal sealed partial class InboundCallSession
     private bool _agentQualityFinal;
     private SipCall? _thirdCall;
     private MediaLeg? _thirdMedia;
-    private SupervisedMix? _mix;
+    private ThreePartyMix? _mix;
     private SupervisionMode _mixMode;
     private string? _thirdLabel;
     private string? _partnerNumber;
+    private string? _supervisorSeat;
     private string? _agentExtension;
     private string? _agentId;
     private RtpBridge? _bridge;
@@ -225,8 +226,8 @@ internal sealed partial class InboundCallSession
             case ConferenceRequest c:
                 c.Done.TrySetResult(await OnConferenceRequestAsync(c).ConfigureAwait(false));
                 break;
-            case SupervisorLegEvent e:
-                await OnSupervisorEventAsync(e).ConfigureAwait(false);
+            case ThirdLegEvent e:
+                await OnThirdLegEventAsync(e).ConfigureAwait(false);
                 break;
             case AgentLegEvent a:
                 await OnAgentEventAsync(a).ConfigureAwait(false);
@@ -673,8 +674,8 @@ internal sealed partial class InboundCallSession
             {
                 return SupervisionResult.NotSupervised;
             }
-            LogSupervisorLeft(_log, _thirdLabel ?? "?", "asked to leave");
-            await LeaveSupervisionAsync(rebridge: true).ConfigureAwait(false);
+            LogThirdPartyLeft(_log, _thirdLabel ?? "?", "asked to leave");
+            await DropThirdPartyAsync(rebridge: true).ConfigureAwait(false);
             return SupervisionResult.Left;
         }
         if (request.Seat is null)
@@ -703,27 +704,28 @@ internal sealed partial class InboundCallSession
         var contacts = await _manager.ContactsOfSeatAsync(request.Seat).ConfigureAwait(false);
         if (contacts.Count == 0)
         {
-            LogSupervisorUnreachable(_log, request.Seat, "seat not registered");
+            LogThirdPartyUnreachable(_log, "supervisor seat " + request.Seat, "seat not registered");
             return SupervisionResult.SeatUnreachable;
         }
-        if (!await CallThirdPartyAsync(contacts[0].ContactUri, request.Seat, request.Mode, "X-Telephony-Supervise").ConfigureAwait(false))
+        if (!await CallThirdPartyAsync(contacts[0].ContactUri, "supervisor seat " + request.Seat, request.Mode, "X-Telephony-Supervise").ConfigureAwait(false))
         {
             return SupervisionResult.SeatUnreachable;
         }
+        _supervisorSeat = request.Seat;
         LogSupervisorCalling(_log, request.Seat, request.Mode.ToString());
         return SupervisionResult.Calling;
     }
 
     /// <summary>
     /// Dials the third party of a connected call (a supervisor's seat, or a partner hotline through
-    /// the trunk); mixing starts when it answers (<see cref="OnSupervisorEventAsync"/>).
+    /// the trunk); mixing starts when it answers (<see cref="OnThirdLegEventAsync"/>).
     /// </summary>
     private async Task<bool> CallThirdPartyAsync(string uri, string label, SupervisionMode mode, string header)
     {
         var media = MediaLeg.Open(_manager.Media, _log, out var error);
         if (media is null)
         {
-            LogSupervisorUnreachable(_log, label, error ?? "no RTP port");
+            LogThirdPartyUnreachable(_log, label, error ?? "no RTP port");
             return false;
         }
         SipCall call;
@@ -733,7 +735,7 @@ internal sealed partial class InboundCallSession
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or System.Net.Sockets.SocketException or ArgumentException)
         {
-            LogSupervisorUnreachable(_log, label, e.Message);
+            LogThirdPartyUnreachable(_log, label, e.Message);
             await media.DisposeAsync().ConfigureAwait(false);
             return false;
         }
@@ -741,7 +743,7 @@ internal sealed partial class InboundCallSession
         _thirdMedia = media;
         _thirdLabel = label;
         _mixMode = mode;
-        _ = ForwardAsync(call, e => new SupervisorLegEvent(call, e));
+        _ = ForwardAsync(call, e => new ThirdLegEvent(call, e));
         return true;
     }
 
@@ -765,13 +767,13 @@ internal sealed partial class InboundCallSession
             {
                 return ConferenceResult.NoPartner;
             }
-            LogSupervisorLeft(_log, "partner " + _partnerNumber, "dropped by the agent");
-            await LeaveSupervisionAsync(rebridge: true).ConfigureAwait(false);
+            LogThirdPartyLeft(_log, "partner " + _partnerNumber, "dropped by the agent");
+            await DropThirdPartyAsync(rebridge: true).ConfigureAwait(false);
             return ConferenceResult.Dropped;
         }
         if (request.Target is null)
         {
-            LogSupervisorUnreachable(_log, "partner " + request.Number, "not a number the script names, or no outbound trunk");
+            LogThirdPartyUnreachable(_log, "partner " + request.Number, "not a number the script names, or no outbound trunk");
             return ConferenceResult.NumberNotAllowed;
         }
         if (_thirdCall is not null || _mix is not null)
@@ -791,7 +793,7 @@ internal sealed partial class InboundCallSession
         return ConferenceResult.Calling;
     }
 
-    private async Task OnSupervisorEventAsync(SupervisorLegEvent e)
+    private async Task OnThirdLegEventAsync(ThirdLegEvent e)
     {
         if (ReferenceEquals(e.Leg, _agentCall))
         {
@@ -814,13 +816,13 @@ internal sealed partial class InboundCallSession
                 if (!answer.Success || Phase != CallPhase.Connected || _bridge is null || _agentMedia is null)
                 {
                     LogBadAnswer(_log, answer.Error ?? "the call is no longer connected");
-                    await LeaveSupervisionAsync(rebridge: true).ConfigureAwait(false);
+                    await DropThirdPartyAsync(rebridge: true).ConfigureAwait(false);
                     return;
                 }
                 // From relaying to mixing: the bridge lets go of both legs, the mixer takes all three.
                 _bridge.Dispose();
                 _bridge = null;
-                _mix = new SupervisedMix(_manager.Media, _callerMedia, _agentMedia, _thirdMedia, _recorder, _mixMode);
+                _mix = new ThreePartyMix(_manager.Media, _callerMedia, _agentMedia, _thirdMedia, _recorder, _mixMode);
                 LogSupervising(_log, _thirdLabel ?? "?", _mixMode.ToString());
                 break;
             case RemoteSdpChanged changed when _mix is not null:
@@ -832,18 +834,18 @@ internal sealed partial class InboundCallSession
                 }
                 var mode = _mix.Mode;
                 _mix.Dispose();
-                _mix = new SupervisedMix(_manager.Media, _callerMedia, _agentMedia!, _thirdMedia, _recorder, mode);
+                _mix = new ThreePartyMix(_manager.Media, _callerMedia, _agentMedia!, _thirdMedia, _recorder, mode);
                 break;
             case Telephony.Sip.UserAgent.CallEnded ended:
-                LogSupervisorLeft(_log, _thirdLabel ?? "?", ended.Reason.ToString());
+                LogThirdPartyLeft(_log, _thirdLabel ?? "?", ended.Reason.ToString());
                 _thirdCall = null;
-                await LeaveSupervisionAsync(rebridge: true).ConfigureAwait(false);
+                await DropThirdPartyAsync(rebridge: true).ConfigureAwait(false);
                 break;
         }
     }
 
-    /// <summary>Hangs up the supervisor's leg and stops mixing; back to the direct bridge when still connected.</summary>
-    private async Task LeaveSupervisionAsync(bool rebridge)
+    /// <summary>Hangs up the third party's leg (supervisor or partner) and stops mixing; back to the direct bridge when still connected.</summary>
+    private async Task DropThirdPartyAsync(bool rebridge)
     {
         var call = _thirdCall;
         _thirdCall = null;
@@ -867,6 +869,7 @@ internal sealed partial class InboundCallSession
         }
         _thirdLabel = null;
         _partnerNumber = null;
+        _supervisorSeat = null;
     }
 
     /// <summary>
@@ -921,7 +924,7 @@ internal sealed partial class InboundCallSession
     {
         bool supervised = _thirdCall is not null && _partnerNumber is null;
         return new(CallId, CallerNumber, DialedNumber, Phase.ToString(), _queue, _agentId, _agentExtension,
-            supervised ? _mixMode.ToString().ToLowerInvariant() : null, supervised ? _thirdLabel : null, _partnerNumber);
+            supervised ? _mixMode.ToString().ToLowerInvariant() : null, supervised ? _supervisorSeat : null, _partnerNumber);
     }
 
     private const int CallerLeg = 0;
@@ -954,7 +957,7 @@ internal sealed partial class InboundCallSession
             // mode; a party on hold simply sends nothing into it for a while.
             var mode = _mix.Mode;
             _mix.Dispose();
-            _mix = new SupervisedMix(_manager.Media, _callerMedia, _agentMedia!, _thirdMedia!, _recorder, mode);
+            _mix = new ThreePartyMix(_manager.Media, _callerMedia, _agentMedia!, _thirdMedia!, _recorder, mode);
             return;
         }
         if (_bridge is null || Phase != CallPhase.Connected)
@@ -985,7 +988,7 @@ internal sealed partial class InboundCallSession
     /// <summary>Ends the conversation's media: recording closed, bridge detached, the caller's leg ours again (prompts, digits).</summary>
     private async Task UnbridgeAsync()
     {
-        await LeaveSupervisionAsync(rebridge: false).ConfigureAwait(false);
+        await DropThirdPartyAsync(rebridge: false).ConfigureAwait(false);
         if (_recorder is not null)
         {
             _manager.Media.Clock.Remove(_recorder);
@@ -1154,17 +1157,17 @@ internal sealed partial class InboundCallSession
     [LoggerMessage(Level = LogLevel.Information, Message = "Calling supervisor seat {Seat} to {Mode} the call")]
     private static partial void LogSupervisorCalling(ILogger logger, string seat, string mode);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Supervisor seat {Seat} is on the call ({Mode}): caller, agent and supervisor are mixed")]
-    private static partial void LogSupervising(ILogger logger, string seat, string mode);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Party} answered: caller, agent and {Party} are mixed ({Mode})")]
+    private static partial void LogSupervising(ILogger logger, string party, string mode);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Supervisor seat {Seat} switched to {Mode}")]
-    private static partial void LogSupervisionMode(ILogger logger, string seat, string mode);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Party} switched to {Mode}")]
+    private static partial void LogSupervisionMode(ILogger logger, string party, string mode);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Supervisor seat {Seat} left the call ({Reason}); caller and agent relayed directly again")]
-    private static partial void LogSupervisorLeft(ILogger logger, string seat, string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Third party {Party} left the call ({Reason}); caller and agent relayed directly again")]
+    private static partial void LogThirdPartyLeft(ILogger logger, string party, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Supervisor seat {Seat} cannot be called: {Reason}")]
-    private static partial void LogSupervisorUnreachable(ILogger logger, string seat, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Third party {Party} cannot be called: {Reason}")]
+    private static partial void LogThirdPartyUnreachable(ILogger logger, string party, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Agent {Agent} paused the recording: {Reason}")]
     private static partial void LogRecordingPaused(ILogger logger, string agent, string reason);

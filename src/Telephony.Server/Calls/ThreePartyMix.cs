@@ -8,7 +8,8 @@ using Telephony.Media.Rtp;
 namespace Telephony.Server.Calls;
 
 /// <summary>
-/// The media of a connected call while a supervisor is on it. Instead of relaying RTP between
+/// The media of a connected call while a third party is on it: a supervisor, or a partner hotline
+/// the agent brought in (mixed as a barge: everybody hears everybody). Instead of relaying RTP between
 /// caller and agent (the <see cref="Telephony.Media.Bridge.RtpBridge"/>), each of the three legs
 /// is decoded through its own jitter buffer into one <see cref="AudioMixer"/> on the media clock,
 /// and each leg is sent its own mix as <see cref="MixPolicies.Supervise"/> allows for the mode:
@@ -17,7 +18,7 @@ namespace Telephony.Server.Calls;
 /// caller's packets as before, its agent channel from a fourth, listen-only mixer participant that
 /// hears the centre's side of the call, the agent and, while whispering or barging, the supervisor.
 /// </summary>
-internal sealed class SupervisedMix : IDisposable
+internal sealed class ThreePartyMix : IDisposable
 {
     private static readonly string[] Names = ["caller", "agent", "supervisor"];
     private const int CallerLeg = 0;
@@ -31,11 +32,11 @@ internal sealed class SupervisedMix : IDisposable
     private readonly RtpCallRecorder? _recorder;
     private readonly int _centreSide = -1;
 
-    public SupervisedMix(MediaEngine engine, MediaLeg caller, MediaLeg agent, MediaLeg supervisor, RtpCallRecorder? recorder, SupervisionMode mode)
+    public ThreePartyMix(MediaEngine engine, MediaLeg caller, MediaLeg agent, MediaLeg third, RtpCallRecorder? recorder, SupervisionMode mode)
     {
         _engine = engine;
         _recorder = recorder;
-        _legs = [caller, agent, supervisor];
+        _legs = [caller, agent, third];
         for (int i = 0; i < _legs.Length; i++)
         {
             var leg = _legs[i];
