@@ -57,18 +57,10 @@ public sealed class BaresipCallTests
         using (var wav = new WaveFileReader(record.RecordingPath!))
         {
             Assert.That(wav.WaveFormat.Channels, Is.EqualTo(2));
-            var bytes = new byte[wav.Length];
-            int frames = wav.Read(bytes, 0, bytes.Length) / 4;
-            var left = new short[frames];
-            var right = new short[frames];
-            for (int i = 0; i < frames; i++)
-            {
-                left[i] = BitConverter.ToInt16(bytes, i * 4);
-                right[i] = BitConverter.ToInt16(bytes, (i * 4) + 2);
-            }
-            Assert.That(ToneCheck.Dominates(left, CallerHz, AgentHz), Is.True, "left = caller (baresip)");
-            Assert.That(ToneCheck.Dominates(right, AgentHz, CallerHz), Is.True, "right = agent");
         }
+        var (left, right) = ToneCheck.ReadStereo(record.RecordingPath!);
+        Assert.That(ToneCheck.Dominates(left, CallerHz, AgentHz), Is.True, "left = caller (baresip)");
+        Assert.That(ToneCheck.Dominates(right, AgentHz, CallerHz), Is.True, "right = agent");
 
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while ((await server.Seats.GetSeatAsync("1049"))!.State != AgentState.Ready && DateTime.UtcNow < deadline)

@@ -19,18 +19,50 @@ public sealed class ConferenceTests
     private const double PartnerHz = 1700;
     private static readonly ThreePartyHearing Tones = new(CallerHz, AgentHz, PartnerHz);
 
+    /// <summary>The server with its outbound trunk pointing at the partner's phone (legal aid, 12348), and agent 1049 Ready.</summary>
+    private sealed class Rig : IAsyncDisposable
+    {
+        private readonly Telephony.Media.Clock.MediaClock _partnerClock;
+
+        private Rig(Telephony.Media.Clock.MediaClock partnerClock, TestPhone partner, CallServerFixture server)
+        {
+            _partnerClock = partnerClock;
+            Partner = partner;
+            Server = server;
+        }
+
+        public TestPhone Partner { get; }
+        public CallServerFixture Server { get; }
+        public AgentDesk Desk { get; private set; } = null!;
+        public TestPhone Agent { get; private set; } = null!;
+
+        public static async Task<Rig> StartAsync()
+        {
+            var clock = new Telephony.Media.Clock.MediaClock();
+            clock.Start();
+            var partner = await TestPhone.StartAsync("sip:12348@127.0.0.1", PartnerHz, clock);
+            var port = partner.Ua.Endpoint.LocalEndPoints.First().EndPoint.Port;
+            var rig = new Rig(clock, partner, new CallServerFixture(useRedis: false, trunkOutbound: $"sip:{{number}}@127.0.0.1:{port}"));
+            partner.AutoAnswer();
+            (rig.Desk, rig.Agent) = await rig.Server.AgentAsync("1049", AgentHz);
+            rig.Agent.AutoAnswer();
+            return rig;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Server.DisposeAsync();
+            await Partner.DisposeAsync();
+            await _partnerClock.DisposeAsync();
+        }
+    }
+
     [Test]
     [CancelAfter(90_000)]
     public async Task The_agent_brings_legal_aid_in_everybody_hears_everybody_then_the_agent_drops_it()
     {
-        await using var partnerClock = new Telephony.Media.Clock.MediaClock();
-        partnerClock.Start();
-        await using var partner = await TestPhone.StartAsync("sip:12348@127.0.0.1", PartnerHz, partnerClock);
-        var port = partner.Ua.Endpoint.LocalEndPoints.First().EndPoint.Port;
-        await using var server = new CallServerFixture(useRedis: false, trunkOutbound: $"sip:{{number}}@127.0.0.1:{port}");
-        partner.AutoAnswer();
-        var (desk, agent) = await server.AgentAsync("1049", AgentHz);
-        agent.AutoAnswer();
+        await using var rig = await Rig.StartAsync();
+        var (server, partner, desk, agent) = (rig.Server, rig.Partner, rig.Desk, rig.Agent);
         await using var stranger = await AgentDesk.LoginAsync(server.Factory, "1050");
         var (citizen, call, _) = await server.ConnectEnglishCallAsync(agent, CallerHz, "+861701");
 
@@ -75,14 +107,8 @@ public sealed class ConferenceTests
     [CancelAfter(90_000)]
     public async Task The_agent_hands_the_citizen_over_to_the_partner_and_leaves()
     {
-        await using var partnerClock = new Telephony.Media.Clock.MediaClock();
-        partnerClock.Start();
-        await using var partner = await TestPhone.StartAsync("sip:12348@127.0.0.1", PartnerHz, partnerClock);
-        var port = partner.Ua.Endpoint.LocalEndPoints.First().EndPoint.Port;
-        await using var server = new CallServerFixture(useRedis: false, trunkOutbound: $"sip:{{number}}@127.0.0.1:{port}");
-        partner.AutoAnswer();
-        var (desk, agent) = await server.AgentAsync("1049", AgentHz);
-        agent.AutoAnswer();
+        await using var rig = await Rig.StartAsync();
+        var (server, partner, desk, agent) = (rig.Server, rig.Partner, rig.Desk, rig.Agent);
         var (citizen, call, agentCall) = await server.ConnectEnglishCallAsync(agent, CallerHz, "+861702");
 
         var early = Assert.ThrowsAsync<HubException>(() => desk.Connection.InvokeAsync("HandOverToPartner", call.CallId));

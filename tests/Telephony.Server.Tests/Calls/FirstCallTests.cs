@@ -123,20 +123,11 @@ public sealed class FirstCallTests
         using (var wav = new WaveFileReader(record.RecordingPath!))
         {
             Assert.That((wav.WaveFormat.Channels, wav.WaveFormat.SampleRate, wav.WaveFormat.BitsPerSample), Is.EqualTo((2, 8000, 16)));
-            var bytes = new byte[wav.Length];
-            var read = wav.Read(bytes, 0, bytes.Length);
-            var frames = read / 4;
-            var left = new short[frames];
-            var right = new short[frames];
-            for (int i = 0; i < frames; i++)
-            {
-                left[i] = BitConverter.ToInt16(bytes, i * 4);
-                right[i] = BitConverter.ToInt16(bytes, (i * 4) + 2);
-            }
-            Assert.That(frames, Is.GreaterThan(8000), "over a second recorded");
-            Assert.That(ToneCheck.Dominates(left, CallerHz, AgentHz), Is.True, "left = caller");
-            Assert.That(ToneCheck.Dominates(right, AgentHz, CallerHz), Is.True, "right = agent");
         }
+        var (left, right) = ToneCheck.ReadStereo(record.RecordingPath!);
+        Assert.That(left, Has.Length.GreaterThan(8000), "over a second recorded");
+        Assert.That(ToneCheck.Dominates(left, CallerHz, AgentHz), Is.True, "left = caller");
+        Assert.That(ToneCheck.Dominates(right, AgentHz, CallerHz), Is.True, "right = agent");
 
         // The seat's states, from the store (Redis in the Redis case), end Ready after wrap-up.
         var deadline = DateTime.UtcNow.AddSeconds(10);
