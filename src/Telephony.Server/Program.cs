@@ -11,7 +11,7 @@ builder.AddAnonymousRateLimit();
 builder.AddTelephonySecurity();
 builder.AddTelephonyCases();
 builder.AddTelephonyAgents();
-builder.Services.AddSipEndpoint(builder.Configuration);
+builder.AddSipEndpoint();
 builder.AddTelephonyCalls();
 
 var app = builder.Build();

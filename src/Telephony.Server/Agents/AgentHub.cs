@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Telephony.Calls;
+using Telephony.Calls.Commands;
 using Telephony.ContactCenter.Events;
 using Telephony.ContactCenter.Routing;
 using Telephony.ContactCenter.Seats;
@@ -33,7 +35,7 @@ public interface IAgentClient
 /// from an argument), and each connection joins only its own agent's group.
 /// </summary>
 [Authorize(Policy = Roles.Agent)]
-public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnections connections, IScreenPopAcknowledgements pops, IRecordingControl recordings, IConferenceControl conferences, ILogger<AgentHub> log) : Hub<IAgentClient>
+public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnections connections, CallManager calls, ILogger<AgentHub> log) : Hub<IAgentClient>
 {
     /// <summary>The SignalR group of one agent's connections.</summary>
     public static string GroupOf(string agentId) => "agent:" + agentId;
@@ -115,19 +117,9 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
     /// instead of after the call manager's maximum wait. Only a pop addressed to the caller's own agent
     /// id (from the token) is accepted; anything else is refused with a <see cref="HubException"/>.
     /// </summary>
-    public async Task AcknowledgePop(string callId)
-    {
-        var agent = RequireAgent();
-        if (string.IsNullOrWhiteSpace(callId) || callId.Length > MaxCallIdLength)
-            throw new HubException($"A call id of 1..{MaxCallIdLength} characters is required.");
-        if (!await pops.AcknowledgeAsync(callId, agent, Context.ConnectionAborted).ConfigureAwait(false))
-        {
-            LogAckRefused(agent, callId);
-            throw new HubException("No screen-pop of yours is waiting for that call.");
-        }
-    }
+    public Task AcknowledgePop(string callId) => AskAsync(callId, new AcknowledgePop(RequireAgent()));
 
-    /// <summary>The longest call id <see cref="AcknowledgePop"/> takes (SIP Call-IDs are short in practice).</summary>
+    /// <summary>The longest call id the call methods take (SIP Call-IDs are short in practice).</summary>
     public const int MaxCallIdLength = 256;
 
     /// <summary>
@@ -136,97 +128,55 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
     /// and the recording's metadata lists the stretch with <paramref name="reason"/> (1..64 characters).
     /// Pausing a paused recording changes nothing; anyone else's call is refused with a <see cref="HubException"/>.
     /// </summary>
-    public async Task PauseRecording(string callId, string reason)
+    public Task PauseRecording(string callId, string reason)
     {
         var agent = RequireAgent();
-        RequireCallId(callId);
         var trimmed = (reason ?? "").Trim();
         if (trimmed.Length is 0 or > AutomaticCallDistributor.MaxReasonLength)
             throw new HubException($"A reason of 1..{AutomaticCallDistributor.MaxReasonLength} characters is required.");
-        RecordingOutcome(await recordings.PauseAsync(callId, agent, trimmed, Context.ConnectionAborted).ConfigureAwait(false), agent, callId);
+        return AskAsync(callId, new PauseRecording(agent, trimmed));
     }
 
     /// <summary>Resumes the recording of the caller's own connected call <paramref name="callId"/>.</summary>
-    public async Task ResumeRecording(string callId)
-    {
-        var agent = RequireAgent();
-        RequireCallId(callId);
-        RecordingOutcome(await recordings.ResumeAsync(callId, agent, Context.ConnectionAborted).ConfigureAwait(false), agent, callId);
-    }
+    public Task ResumeRecording(string callId) => AskAsync(callId, new ResumeRecording(RequireAgent()));
 
     /// <summary>
-    /// Brings partner hotline <paramref name="number"/> (legal aid, charity, …: a number the IVR script
-    /// names) into the caller's own connected call <paramref name="callId"/>: it is dialled through the
+    /// Brings partner hotline <paramref name="number"/> (legal aid, charity, …: a number the dial plan
+    /// allows) into the caller's own connected call <paramref name="callId"/>: it is dialled through the
     /// outbound trunk and, when it answers, citizen, agent and partner all hear each other.
     /// </summary>
-    public async Task AddPartner(string callId, string number)
+    public Task AddPartner(string callId, string number)
     {
         var agent = RequireAgent();
-        RequireCallId(callId);
         if (string.IsNullOrEmpty(number) || number.Length > 16 || !number.All(char.IsAsciiDigit))
             throw new HubException("A partner number of 1..16 digits is required.");
-        ConferenceOutcome(await conferences.AddPartnerAsync(callId, agent, number, Context.ConnectionAborted).ConfigureAwait(false), agent, callId);
+        return AskAsync(callId, new AddPartner(agent, number));
     }
 
     /// <summary>Drops the partner hotline from the caller's own call; citizen and agent talk alone again.</summary>
-    public async Task DropPartner(string callId)
-    {
-        var agent = RequireAgent();
-        RequireCallId(callId);
-        ConferenceOutcome(await conferences.DropPartnerAsync(callId, agent, Context.ConnectionAborted).ConfigureAwait(false), agent, callId);
-    }
+    public Task DropPartner(string callId) => AskAsync(callId, new DropPartner(RequireAgent()));
 
     /// <summary>
     /// Leaves a conference with a partner that has answered: the citizen goes on with the partner
     /// (still recorded) and the caller's seat goes to wrap-up.
     /// </summary>
-    public async Task HandOverToPartner(string callId)
-    {
-        var agent = RequireAgent();
-        RequireCallId(callId);
-        ConferenceOutcome(await conferences.HandOverAsync(callId, agent, Context.ConnectionAborted).ConfigureAwait(false), agent, callId);
-    }
+    public Task HandOverToPartner(string callId) => AskAsync(callId, new HandOverToPartner(RequireAgent()));
 
-    private void ConferenceOutcome(ConferenceResult result, string agent, string callId)
-    {
-        switch (result)
-        {
-            case ConferenceResult.Calling or ConferenceResult.Dropped or ConferenceResult.HandedOver:
-                return;
-            case ConferenceResult.NumberNotAllowed:
-                throw new HubException("That number is not a partner hotline this centre may call.");
-            case ConferenceResult.ThirdPartyPresent:
-                throw new HubException("A supervisor or partner is already on that call.");
-            case ConferenceResult.NoPartner:
-                throw new HubException("No partner is on that call.");
-            case ConferenceResult.Unreachable:
-                throw new HubException("The partner could not be dialled.");
-            default:
-                LogRecordingControlRefused(agent, callId);
-                throw new HubException("No call of yours is connected with that id.");
-        }
-    }
-
-    private static void RequireCallId(string callId)
+    /// <summary>The one path from this hub to a call: the command runs in the call's loop; a refusal comes back as a <see cref="HubException"/> with the call's own sentence.</summary>
+    private async Task AskAsync(string callId, AgentCommand command)
     {
         if (string.IsNullOrWhiteSpace(callId) || callId.Length > MaxCallIdLength)
             throw new HubException($"A call id of 1..{MaxCallIdLength} characters is required.");
+        var result = await calls.AskAsync(callId, command, Context.ConnectionAborted).ConfigureAwait(false);
+        if (result.Succeeded)
+            return;
+        LogCommandRefused(command.AgentId, command.GetType().Name, callId, result.Status);
+        throw new HubException(result.Status == CommandStatus.NoSuchCall ? CommandResultNotYours(command) : result.Detail);
     }
 
-    private void RecordingOutcome(RecordingControlResult result, string agent, string callId)
-    {
-        switch (result)
-        {
-            case RecordingControlResult.Paused or RecordingControlResult.Resumed
-                or RecordingControlResult.AlreadyPaused or RecordingControlResult.NotPaused:
-                return;
-            case RecordingControlResult.NotRecording:
-                throw new HubException("That call is not being recorded.");
-            default:
-                LogRecordingControlRefused(agent, callId);
-                throw new HubException("No call of yours is connected with that id.");
-        }
-    }
+    // An agent asking about an unknown call id gets the same answer as for someone else's call.
+    private static string CommandResultNotYours(AgentCommand command) =>
+        command is AcknowledgePop ? "No screen-pop of yours is waiting for that call." : "No call of yours is connected with that id.";
 
     /// <summary>The caller's seat, or null when not logged in.</summary>
     public async Task<SeatSnapshot?> GetSeat()
@@ -260,17 +210,14 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
         });
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent {Agent} asked to act on call {CallId} (recording or partner), which is not connected to them")]
-    private partial void LogRecordingControlRefused(string agent, string callId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent {Agent}: {Command} on call {CallId} refused ({Status})")]
+    private partial void LogCommandRefused(string agent, string command, string callId, CommandStatus status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "User {User} has no agent claim; hub connection refused")]
     private partial void LogNoAgentClaim(string user);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Agent {Agent} left while Ready at seat {Extension}; seat set NotReady")]
     private partial void LogDisconnectedWhileReady(string agent, string extension);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent {Agent} acknowledged a pop of call {CallId} that is not theirs (or not waiting); refused")]
-    private partial void LogAckRefused(string agent, string callId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Agent {Agent} could not {Action}: {Error}")]
     private partial void LogRefused(string agent, string action, SeatError error);

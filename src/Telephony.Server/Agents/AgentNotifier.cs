@@ -1,20 +1,14 @@
 using Microsoft.AspNetCore.SignalR;
+using Telephony.Calls;
 using Telephony.ContactCenter.Events;
 
 namespace Telephony.Server.Agents;
 
 /// <summary>
-/// Pushes to one agent's desktop. The call manager awaits <see cref="PushScreenPopAsync"/> before it
-/// rings the softphone, so the pop is on its way before the phone rings.
+/// Pushes to one agent's desktop over SignalR: the call manager's screen-pops (awaited before the seat
+/// may ring, so the pop is on its way first) and the ACD's desktop events.
 /// </summary>
-public interface IAgentNotifier
-{
-    /// <summary>Sends the screen-pop to the agent's SignalR group; completes when SignalR (or its Redis backplane) has taken it.</summary>
-    Task PushScreenPopAsync(ScreenPop pop, CancellationToken ct = default);
-}
-
-/// <summary>SignalR implementation of <see cref="IAgentNotifier"/> and of the ACD's desktop event sink.</summary>
-public sealed class SignalRAgentNotifier(IHubContext<AgentHub, IAgentClient> hub) : IAgentNotifier, IDesktopEventSink
+public sealed class SignalRAgentNotifier(IHubContext<AgentHub, IAgentClient> hub) : IScreenPopNotifier, IDesktopEventSink
 {
     public Task PushScreenPopAsync(ScreenPop pop, CancellationToken ct = default)
     {

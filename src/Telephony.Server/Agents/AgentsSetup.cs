@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using StackExchange.Redis;
+using Telephony.Calls;
 using Telephony.ContactCenter.Agents;
 using Telephony.ContactCenter.Events;
 using Telephony.ContactCenter.Routing;
@@ -17,7 +18,7 @@ public static class AgentsSetup
     /// <summary>
     /// Registers the ACD, its seat store (Redis when <c>ContactCenter:Redis</c> is set, so several
     /// nodes share seats and queues, with SignalR's Redis backplane; in-process otherwise), the
-    /// desktop event sink and <see cref="IAgentNotifier"/>.
+    /// desktop event sink and the screen-pop notifier. The ACD's call control is the call manager (<c>AddTelephonyCalls</c>).
     /// </summary>
     public static WebApplicationBuilder AddTelephonyAgents(this WebApplicationBuilder builder)
     {
@@ -58,12 +59,8 @@ public static class AgentsSetup
 
         services.AddSingleton<AgentConnections>();
         services.AddSingleton<SignalRAgentNotifier>();
-        services.AddSingleton<IAgentNotifier>(sp => sp.GetRequiredService<SignalRAgentNotifier>());
+        services.AddSingleton<IScreenPopNotifier>(sp => sp.GetRequiredService<SignalRAgentNotifier>());
         services.AddSingleton<IDesktopEventSink>(sp => sp.GetRequiredService<SignalRAgentNotifier>());
-        services.TryAddSingleton<IAcdCallControl, UnconnectedCallControl>();
-        services.TryAddSingleton<IScreenPopAcknowledgements, NoScreenPopAcknowledgements>();
-        services.TryAddSingleton<IRecordingControl, NoRecordingControl>();
-        services.TryAddSingleton<IConferenceControl, NoConferenceControl>();
         services.AddSingleton<AutomaticCallDistributor>();
         services.AddHostedService<ContactCenterStartup>();
         return builder;

@@ -1,45 +1,44 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Telephony.Calls;
+using Telephony.Calls.Legs;
+using Telephony.Calls.Recording;
+using Telephony.Calls.Routing;
+using Telephony.Calls.Trunks;
 using Telephony.ContactCenter.Routing;
 using Telephony.Ivr;
-using Telephony.Server.Agents;
+using Telephony.Server.Hosting;
 using Telephony.Server.Security;
 using Telephony.Server.Sip;
-using Telephony.Server.Trunks;
 
 namespace Telephony.Server.Calls;
 
-/// <summary>Wires the call manager (B2BUA), the media engine, the IVR script and the trunk policy into the server.</summary>
+/// <summary>Wires the call manager (B2BUA, in <c>Telephony.Calls</c>), its media engine, the IVR script and the trunk policy into the server.</summary>
 public static class CallsSetup
 {
     /// <summary>
-    /// Registers the call manager as the ACD's call control and as the SIP host's handler for public
-    /// service numbers. Call after <c>AddTelephonyCases</c> (the call-record store), <c>AddTelephonyAgents</c>
-    /// and <c>AddSipEndpoint</c>.
+    /// Registers the call manager as the ACD's call control and as the target of the SIP host's
+    /// service-number INVITEs. Call after <c>AddTelephonyCases</c> (the call-record store),
+    /// <c>AddTelephonyAgents</c> (the ACD, the screen-pop notifier) and <c>AddSipEndpoint</c>.
     /// </summary>
     public static WebApplicationBuilder AddTelephonyCalls(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var options = new CallManagerOptions();
-        builder.Configuration.GetSection(CallManagerOptions.Section).Bind(options);
-        var trunkOptions = new TrunkOptions();
-        builder.Configuration.GetSection(TrunkOptions.Section).Bind(trunkOptions);
-        var contentRoot = builder.Environment.ContentRootPath;
+        var options = builder.AddSettings<CallManagerOptions>(CallManagerOptions.Section, (o, section) => o.Validate(section));
+        var trunkOptions = builder.AddSettings<TrunkOptions>(TrunkOptions.Section, (o, section) => o.Validate(section));
+        var scriptPath = ServerPaths.FindUpwards(options.IvrScript, builder.Environment.ContentRootPath);
+        var recordings = new RecordingFolder(ServerPaths.FromWorkingDirectory(options.RecordingsFolder));
 
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(options);
-        services.AddSingleton(new TrunkPolicy(trunkOptions));
-        services.AddSingleton<IPublicNumberCalls, TrunkInviteGate>();
-        services.AddSingleton(sp => IvrScriptProvider.LoadOrThrow(ResolveScript(options.IvrScript, contentRoot), sp.GetRequiredService<ILogger<IvrScriptProvider>>()));
-        services.AddSingleton<MediaEngine>();
+        services.AddSingleton(sp => new TrunkPolicy(trunkOptions, SipServerOptions.SplitList(sp.GetRequiredService<SipServerOptions>().PublicNumbers)));
+        services.AddSingleton(recordings);
+        services.AddSingleton(sp => IvrScriptProvider.LoadOrThrow(scriptPath, sp.GetRequiredService<ILogger<IvrScriptProvider>>()));
+        services.AddSingleton<DialPlan>();
+        services.AddSingleton(sp => new SeatPhones(sp.GetRequiredService<Telephony.Sip.Registrar.ILocationStore>(), sp.GetRequiredService<SipServerOptions>().Domain));
+        services.AddSingleton(sp => new MediaEngine(options, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<Telephony.Media.Clock.MediaClock>>(), sp.GetRequiredService<ILogger<Telephony.Media.Rtp.Linux.RtpReceiveLoop>>()));
+        services.AddSingleton<CallRecords>();
         services.AddSingleton<CallManager>();
-        services.Replace(ServiceDescriptor.Singleton<IAcdCallControl>(sp => sp.GetRequiredService<CallManager>()));
-        services.Replace(ServiceDescriptor.Singleton<IScreenPopAcknowledgements>(sp => sp.GetRequiredService<CallManager>()));
-        services.Replace(ServiceDescriptor.Singleton<IRecordingControl>(sp => sp.GetRequiredService<CallManager>()));
-        services.Replace(ServiceDescriptor.Singleton<IConferenceControl>(sp => sp.GetRequiredService<CallManager>()));
-        services.AddHostedService<CallsStartup>();
-        services.AddHostedService(sp => sp.GetRequiredService<MediaEngine>());
-        services.AddHostedService(sp => sp.GetRequiredService<CallManager>());
+        services.AddSingleton<IAcdCallControl>(sp => sp.GetRequiredService<CallManager>());
+        services.AddHostedService<CallsHost>();
         return builder;
     }
 
@@ -63,48 +62,40 @@ public static class CallsSetup
         return app;
     }
 
-    /// <summary>Finds the script: absolute, or relative to the working directory, the content root, or a parent of the app directory (a repository checkout).</summary>
-    public static string ResolveScript(string configured, string contentRoot)
-    {
-        if (Path.IsPathRooted(configured))
-        {
-            return configured;
-        }
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), contentRoot, AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, configured);
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-        return Path.GetFullPath(configured); // LoadOrThrow names the missing file
-    }
-
-    /// <summary>Starts the IVR script watcher (when configured) with the server.</summary>
-    private sealed class CallsStartup(CallManagerOptions options, IvrScriptProvider scripts) : IHostedService, IDisposable
+    /// <summary>
+    /// Runs the call side with the server: the media clock, the IVR script watcher (when configured) and
+    /// the call manager (on the SIP host's user agent, started before it); on stop, every call ends and
+    /// writes its record before the media engine goes.
+    /// </summary>
+    private sealed class CallsHost(
+        CallManagerOptions options, IvrScriptProvider scripts, MediaEngine media, CallManager calls,
+        SipServerHost sip, AutomaticCallDistributor acd) : IHostedService, IAsyncDisposable
     {
         private IDisposable? _watch;
 
         public Task StartAsync(CancellationToken cancellationToken)
         {
+            media.Start();
             if (options.WatchIvrScript)
             {
                 _watch = scripts.Watch();
             }
+            calls.Start(sip.UserAgent, acd);
             return Task.CompletedTask;
         }
 
-        public Task StopAsync(CancellationToken cancellationToken)
+        public async Task StopAsync(CancellationToken cancellationToken)
         {
             _watch?.Dispose();
             _watch = null;
-            return Task.CompletedTask;
+            await calls.StopAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        public void Dispose() => _watch?.Dispose();
+        public async ValueTask DisposeAsync()
+        {
+            _watch?.Dispose();
+            await calls.DisposeAsync().ConfigureAwait(false);
+            await media.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

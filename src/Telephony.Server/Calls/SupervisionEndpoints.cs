@@ -1,4 +1,5 @@
-using Telephony.Media.Mixing;
+using Telephony.Calls;
+using Telephony.Calls.Commands;
 using Telephony.Server.Security;
 
 namespace Telephony.Server.Calls;
@@ -27,7 +28,7 @@ public static partial class SupervisionEndpoints
                 LogRefused(log, callId, "bad seat or mode");
                 return Invalid("A seat (1..16 letters or digits) and a mode (monitor, whisper or barge) are required.");
             }
-            return Respond(await manager.SuperviseAsync(callId, body!.Seat!, mode, ct).ConfigureAwait(false), callId, log);
+            return Respond(await manager.AskAsync(callId, new Supervise(body!.Seat!, mode), ct).ConfigureAwait(false), callId, log);
         });
         calls.MapPut("/{callId}/supervision", async (string callId, SupervisionBody? body, CallManager manager, ILoggerFactory logs, CancellationToken ct) =>
         {
@@ -37,10 +38,10 @@ public static partial class SupervisionEndpoints
                 LogRefused(log, callId, "bad mode");
                 return Invalid("A mode (monitor, whisper or barge) is required.");
             }
-            return Respond(await manager.ChangeSupervisionAsync(callId, mode, ct).ConfigureAwait(false), callId, log);
+            return Respond(await manager.AskAsync(callId, new ChangeSupervision(mode), ct).ConfigureAwait(false), callId, log);
         });
         calls.MapDelete("/{callId}/supervision", async (string callId, CallManager manager, ILoggerFactory logs, CancellationToken ct) =>
-            Respond(await manager.EndSupervisionAsync(callId, ct).ConfigureAwait(false), callId, logs.CreateLogger(typeof(SupervisionEndpoints))));
+            Respond(await manager.AskAsync(callId, new EndSupervision(), ct).ConfigureAwait(false), callId, logs.CreateLogger(typeof(SupervisionEndpoints))));
         return app;
     }
 
@@ -56,25 +57,18 @@ public static partial class SupervisionEndpoints
     private static IResult Invalid(string detail) =>
         Results.Problem(title: "Invalid supervision request", detail: detail, statusCode: StatusCodes.Status400BadRequest);
 
-    private static IResult Respond(SupervisionResult result, string callId, ILogger log)
+    private static IResult Respond(CommandResult result, string callId, ILogger log)
     {
-        switch (result)
+        if (result.Status == CommandStatus.Started)
         {
-            case SupervisionResult.Calling:
-                return Results.Accepted(value: new { callId, status = "calling" });
-            case SupervisionResult.Changed:
-                return Results.Ok(new { callId, status = "changed" });
-            case SupervisionResult.Left:
-                return Results.NoContent();
+            return Results.Accepted(value: new { callId, status = result.Detail });
         }
-        LogRefused(log, callId, result.ToString());
-        return result switch
+        if (result.Status == CommandStatus.Done)
         {
-            SupervisionResult.NotConnected => Results.Problem(title: "No connected call with that id on this node.", statusCode: StatusCodes.Status404NotFound),
-            SupervisionResult.AlreadySupervised => Results.Problem(title: "A supervisor is already on that call.", statusCode: StatusCodes.Status409Conflict),
-            SupervisionResult.NotSupervised => Results.Problem(title: "No supervisor is on that call.", statusCode: StatusCodes.Status409Conflict),
-            _ => Results.Problem(title: "The supervisor's seat cannot be called (no registered phone).", statusCode: StatusCodes.Status422UnprocessableEntity),
-        };
+            return result.Detail == "left" ? Results.NoContent() : Results.Ok(new { callId, status = result.Detail });
+        }
+        LogRefused(log, callId, result.Status.ToString());
+        return CommandResults.Problem(result);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Supervision request on call {CallId} refused: {Reason}")]

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using Telephony.Calls.Trunks;
 using Telephony.Sip.Auth;
 
 namespace Telephony.Server.Sip;
@@ -7,8 +8,12 @@ namespace Telephony.Server.Sip;
 /// <summary>What to do with an out-of-dialog request after the access check.</summary>
 public enum GateAction
 {
-    /// <summary>Go on: the sender is an authenticated seat, or the target is a public service number.</summary>
+    /// <summary>Go on: the sender is an authenticated seat (or the request is an OPTIONS).</summary>
     Proceed,
+    /// <summary>An INVITE to a public service number from a trunk: a citizen's call for the call manager, no authentication.</summary>
+    ServiceCall,
+    /// <summary>A request to a public service number from an address that is not a trunk: answer 403.</summary>
+    NotATrunk,
     /// <summary>Answer 401 (REGISTER) or 407 (others) with <see cref="GateDecision.Challenges"/>.</summary>
     Challenge,
     /// <summary>The source is banned for repeated failures: answer 403 without checking anything (cheap, and it ends the transaction).</summary>
@@ -30,7 +35,12 @@ public sealed record GateDecision(GateAction Action, string? Username, IReadOnly
 /// (even one with the right password), so guessing stops paying off: the server host drops them before a
 /// transaction exists (<c>SipEndpoint.RequestAdmission</c>); a request that still reaches the gate gets 403.
 /// </summary>
-public sealed partial class SipAccessGate(DigestAuthenticator authenticator, AuthFailureLimiter limiter, IReadOnlySet<string> publicNumbers, ILogger logger)
+/// <remarks>
+/// The service-number decision is the trunk policy's (<see cref="TrunkPolicy.Admit"/>), taken here once:
+/// a trunk's INVITE goes straight to the call manager, anyone else's gets 403. Without a trunk policy
+/// (no call manager in this host) service numbers get no special treatment.
+/// </remarks>
+public sealed partial class SipAccessGate(DigestAuthenticator authenticator, AuthFailureLimiter limiter, TrunkPolicy? trunks, ILogger logger)
 {
     /// <summary>Checks a request. <paramref name="targetUser"/> is the Request-URI user part (may be null).</summary>
     public GateDecision Check(string method, string? targetUser, IPAddress source, IEnumerable<string> authorization, IEnumerable<string> proxyAuthorization)
@@ -40,9 +50,20 @@ public sealed partial class SipAccessGate(DigestAuthenticator authenticator, Aut
             return new GateDecision(GateAction.Banned, null, []);
         }
         bool isRegister = method == "REGISTER";
-        if (method == "OPTIONS" || (!isRegister && targetUser is not null && publicNumbers.Contains(targetUser)))
+        if (method == "OPTIONS")
         {
             return new GateDecision(GateAction.Proceed, null, []);
+        }
+        if (!isRegister && trunks is not null)
+        {
+            switch (trunks.Admit(targetUser, source))
+            {
+                case ServiceNumberAdmission.FromTrunk:
+                    return new GateDecision(method == "INVITE" ? GateAction.ServiceCall : GateAction.Proceed, null, []);
+                case ServiceNumberAdmission.NotATrunk:
+                    LogNotATrunk(logger, method, source, targetUser);
+                    return new GateDecision(GateAction.NotATrunk, null, []);
+            }
         }
         var verdict = authenticator.Verify(method, isRegister ? authorization : proxyAuthorization);
         switch (verdict.Outcome)
@@ -64,6 +85,9 @@ public sealed partial class SipAccessGate(DigestAuthenticator authenticator, Aut
             UseWwwAuthenticate = isRegister,
         };
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} to service number {Target} from {Source} refused: not on the trunk allow-list")]
+    private static partial void LogNotATrunk(ILogger logger, string method, IPAddress source, string? target);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SIP {Method} from {Source}: authentication failed ({Reason})")]
     private static partial void LogAuthFailed(ILogger logger, string method, IPAddress source, string? reason);

@@ -10,16 +10,14 @@ namespace Telephony.Server.Sip;
 /// <summary>
 /// What the server does with out-of-dialog requests: OPTIONS is answered for everyone; REGISTER
 /// (seats only, each for its own AOR) goes to the registrar; INVITE to a public service number is
-/// let in without authentication, to a seat it needs a seat's credentials. Unauthenticated senders get
+/// taken by the call manager when it comes from a trunk (the gate's one decision), to a seat it needs a seat's credentials. Unauthenticated senders get
 /// the same challenge whatever the target, so seats cannot be enumerated. The failure that triggers a ban gets 403;
 /// after that the endpoint's admission check (set up by <see cref="SipServerHost"/>) drops the source's requests unanswered.
 /// </summary>
 public sealed partial class SipRequestRouter(
     SipUserAgent ua, SipAccessGate gate, SipRegistrar registrar, ILocationStore locations, SeatDirectory seats,
-    SipServerOptions options, ILogger<SipRequestRouter> logger, IPublicNumberCalls? publicNumberCalls = null)
+    SipServerOptions options, ILogger<SipRequestRouter> logger)
 {
-    private readonly HashSet<string> _publicNumbers = new(SipServerOptions.SplitList(options.PublicNumbers), StringComparer.Ordinal);
-
     /// <summary>The canonical address-of-record of a seat.</summary>
     public string AorOf(string extension) => $"sip:{extension}@{options.Domain}";
 
@@ -42,6 +40,12 @@ public sealed partial class SipRequestRouter(
             {
                 case GateAction.Banned:
                     ua.Respond(tx, 403, "Forbidden");
+                    return;
+                case GateAction.NotATrunk:
+                    ua.Respond(tx, 403, "Forbidden (not a trunk)");
+                    return;
+                case GateAction.ServiceCall:
+                    ua.AcceptIncomingInvite(tx); // the call manager takes it from the UA's incoming calls
                     return;
                 case GateAction.Challenge:
                     var challenge = SipResponseBuilder.CreateResponse(request, decision.UseWwwAuthenticate ? 401 : 407);
@@ -95,16 +99,6 @@ public sealed partial class SipRequestRouter(
 
     private async Task RouteInviteAsync(SipServerTransaction tx, string? targetUser, string? caller)
     {
-        if (targetUser is not null && _publicNumbers.Contains(targetUser))
-        {
-            if (publicNumberCalls is not null)
-            {
-                publicNumberCalls.OnInvite(ua, tx); // the call manager (trunk check, IVR, queue)
-                return;
-            }
-            ua.Respond(tx, 480, "Temporarily Unavailable (service number not connected yet)");
-            return;
-        }
         if (targetUser is null || !seats.Contains(targetUser))
         {
             ua.Respond(tx, 404, "Not Found");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Telephony.Calls.Trunks;
 using Telephony.Sip.Auth;
 using Telephony.Sip.Registrar;
 using Telephony.Sip.Stack;
@@ -15,7 +16,7 @@ namespace Telephony.Server.Sip;
 /// </summary>
 public sealed partial class SipServerHost(
     SipServerOptions options, SeatDirectory seats, ILocationStore locations, ILoggerFactory loggers, TimeProvider time,
-    IPublicNumberCalls? publicNumberCalls = null) : IHostedService, IAsyncDisposable
+    TrunkPolicy? trunks = null) : IHostedService, IAsyncDisposable
 {
     private readonly ILogger _logger = loggers.CreateLogger<SipServerHost>();
     private readonly CancellationTokenSource _stopping = new();
@@ -59,9 +60,9 @@ public sealed partial class SipServerHost(
         var authenticator = new DigestAuthenticator(options.Domain, seats, TimeSpan.FromMinutes(5), time, options.ParseDigestAlgorithms());
         var limiter = new AuthFailureLimiter(options.AuthMaxFailures, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(options.AuthBanSeconds), time: time);
         _endpoint.RequestAdmission = (_, flow) => !limiter.IsBanned(flow.Remote.Address); // banned: no answer, no transaction
-        var gate = new SipAccessGate(authenticator, limiter, new HashSet<string>(SipServerOptions.SplitList(options.PublicNumbers), StringComparer.Ordinal), loggers.CreateLogger<SipAccessGate>());
+        var gate = new SipAccessGate(authenticator, limiter, trunks, loggers.CreateLogger<SipAccessGate>());
         var registrar = new SipRegistrar(new RegistrarCore(locations, new RegistrarOptions { MinExpires = options.MinExpires, MaxExpires = options.MaxExpires }, time), time);
-        var router = new SipRequestRouter(UserAgent, gate, registrar, locations, seats, options, loggers.CreateLogger<SipRequestRouter>(), publicNumberCalls);
+        var router = new SipRequestRouter(UserAgent, gate, registrar, locations, seats, options, loggers.CreateLogger<SipRequestRouter>());
         UserAgent.RequestFilter = router.Handle;
 
         await _endpoint.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
+using Telephony.Server.Hosting;
 using Telephony.Server.Sip;
 using Telephony.Sip.Registrar;
 
@@ -11,21 +11,18 @@ public static class SipServiceCollectionExtensions
     /// <summary>
     /// Adds the SIP host (UDP/TCP listeners, registrar for the seats in <c>Sip:SeatsFile</c>, access gate)
     /// as a hosted service. An <see cref="ILocationStore"/> registered earlier wins over the in-memory one.
+    /// The stack's timers and limits are checked when the host starts (<see cref="SipServerOptions.ApplyStackSettings"/>).
     /// </summary>
-    public static IServiceCollection AddSipEndpoint(this IServiceCollection services, IConfiguration configuration)
+    public static WebApplicationBuilder AddSipEndpoint(this WebApplicationBuilder builder)
     {
-        services.Configure<SipServerOptions>(configuration.GetSection(SipServerOptions.Section));
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.AddSettings<SipServerOptions>(SipServerOptions.Section);
+        var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<SipServerOptions>>().Value);
-        services.TryAddSingleton(sp =>
-        {
-            var file = sp.GetRequiredService<SipServerOptions>().SeatsFile;
-            var path = Path.IsPathRooted(file) ? file : Path.Combine(AppContext.BaseDirectory, file);
-            return SeatDirectory.Load(path);
-        });
+        services.TryAddSingleton(_ => SeatDirectory.Load(ServerPaths.FromAppDirectory(options.SeatsFile)));
         services.TryAddSingleton<ILocationStore>(sp => new InMemoryLocationStore(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<SipServerHost>();
         services.AddHostedService(sp => sp.GetRequiredService<SipServerHost>());
-        return services;
+        return builder;
     }
 }

@@ -1,3 +1,4 @@
+using Telephony.Calls;
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -67,7 +68,7 @@ internal sealed class SoftphoneServer : IAsyncDisposable
 
     public AutomaticCallDistributor Acd => _factory.Services.GetRequiredService<AutomaticCallDistributor>();
 
-    public IAgentNotifier Notifier => _factory.Services.GetRequiredService<IAgentNotifier>();
+    public IScreenPopNotifier Notifier => _factory.Services.GetRequiredService<IScreenPopNotifier>();
 
     /// <summary>Options for a softphone at <paramref name="seat"/> against this server (RTP in the interop range).</summary>
     public AgentClientOptions Agent(string seat, bool hub = true, int rtpBase = 26000) => new()

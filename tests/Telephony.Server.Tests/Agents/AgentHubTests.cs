@@ -1,3 +1,4 @@
+using Telephony.Calls;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -114,7 +115,7 @@ public sealed class AgentHubTests
     {
         await using var first = await AgentDesk.LoginAsync(_factory, "1001");
         await using var second = await AgentDesk.LoginAsync(_factory, "1002");
-        var notifier = AgentDesk.Service<IAgentNotifier>(_factory);
+        var notifier = AgentDesk.Service<IScreenPopNotifier>(_factory);
 
         await notifier.PushScreenPopAsync(PopFor("1001", "call-a"));
         await notifier.PushScreenPopAsync(PopFor("1002", "call-b"));

@@ -1,3 +1,4 @@
+using Telephony.Calls;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.TestHost;
@@ -19,7 +20,7 @@ namespace Telephony.Server.Tests.Agents;
 public sealed class CallFlowTests
 {
     /// <summary>What the call manager will do: pop first (awaited), then ring.</summary>
-    private sealed class PoppingCallControl(IAgentNotifier notifier) : IAcdCallControl
+    private sealed class PoppingCallControl(IScreenPopNotifier notifier) : IAcdCallControl
     {
         public async Task<bool> OfferAsync(CallOffer offer, CancellationToken ct = default)
         {

@@ -1,3 +1,4 @@
+using Telephony.Calls;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -69,7 +70,7 @@ public sealed class TwoNodeTests
         Assert.That(first?.Extension, Is.EqualTo("1001"));
         Assert.That(second, Is.Null);
 
-        await AgentDesk.Service<IAgentNotifier>(_nodeB).PushScreenPopAsync(new(
+        await AgentDesk.Service<IScreenPopNotifier>(_nodeB).PushScreenPopAsync(new(
             "call-1", "1001", "1001", "+8613800000000", "12345", ["welcome"], "", "zh", "zh-general", TimeSpan.FromSeconds(3), DateTimeOffset.UtcNow));
         Assert.That((await desk.Pops.Reader.ReadAsync()).CallId, Is.EqualTo("call-1"));
     }

@@ -8,6 +8,8 @@ using Telephony.ContactCenter.Routing;
 using Telephony.ContactCenter.Seats;
 using Telephony.ContactCenter.Store;
 using Telephony.Media.Clock;
+using Telephony.Calls;
+using Telephony.Calls.Legs;
 using Telephony.Server.Calls;
 using Telephony.Server.Sip;
 using Telephony.Server.Tests.Agents;

@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Telephony.Calls;
+using Telephony.Calls.Commands;
+using Telephony.Calls.Legs;
 using Telephony.Server.Calls;
 using Telephony.Server.Tests.Agents;
 using Telephony.Sip.UserAgent;
@@ -87,8 +90,8 @@ public sealed class ConferenceTests
         await Tones.ExpectAsync(partner, "the partner (conference)", CallerHz, AgentHz);
         var live = server.Calls.LiveCalls().Single(c => c.CallId == call.CallId);
         Assert.That((live.Partner, live.Supervision), Is.EqualTo(("12348", (string?)null)));
-        Assert.That(await server.Calls.SuperviseAsync(call.CallId, "1051", Telephony.Media.Mixing.SupervisionMode.Monitor),
-            Is.EqualTo(SupervisionResult.AlreadySupervised), "one third party at a time");
+        Assert.That((await server.Calls.AskAsync(call.CallId, new Supervise("1051", SupervisionMode.Monitor))).Status,
+            Is.EqualTo(CommandStatus.Conflict), "one third party at a time");
         var second = Assert.ThrowsAsync<HubException>(() => desk.Connection.InvokeAsync("AddPartner", call.CallId, "12348"));
         Assert.That(second!.Message, Does.Contain("already on that call"));
 

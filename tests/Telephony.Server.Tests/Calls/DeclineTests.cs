@@ -1,4 +1,6 @@
 using Telephony.ContactCenter.Seats;
+using Telephony.Calls;
+using Telephony.Calls.Legs;
 using Telephony.Server.Calls;
 using Telephony.Sip.UserAgent;
 

@@ -1,6 +1,8 @@
 using NAudio.Wave;
 using Telephony.ContactCenter.Events;
 using Telephony.ContactCenter.Seats;
+using Telephony.Calls;
+using Telephony.Calls.Legs;
 using Telephony.Server.Calls;
 using Telephony.Sip.UserAgent;
 
@@ -65,7 +67,7 @@ public sealed class FirstCallTests
         {
             // The agent hangs up first: the caller gets the script's post-call survey, scores 5, and is hung up on.
             var survey = new TaskCompletionSource<int?>(TaskCreationOptions.RunContinuationsAsynchronously);
-            server.Calls.SurveyFinished += (id, score) => { if (id == call.CallId) survey.TrySetResult(score); };
+            server.Calls.Records.SurveyFinished += (id, score) => { if (id == call.CallId) survey.TrySetResult(score); };
             await agentCall.HangupAsync();
             var surveyDeadline = DateTime.UtcNow.AddSeconds(5);
             while (server.Calls.PhaseOf(call.CallId) != CallPhase.Survey && DateTime.UtcNow < surveyDeadline)

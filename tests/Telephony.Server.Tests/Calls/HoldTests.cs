@@ -1,4 +1,6 @@
 using Telephony.Media.Sdp;
+using Telephony.Calls;
+using Telephony.Calls.Legs;
 using Telephony.Server.Calls;
 using Telephony.Sip.UserAgent;
 

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Telephony.Media.Clock;
 using Telephony.Media.Rtp.Linux;
+using Telephony.Calls;
+using Telephony.Calls.Legs;
 using Telephony.Server.Calls;
 
 namespace Telephony.Server.Tests.Calls;

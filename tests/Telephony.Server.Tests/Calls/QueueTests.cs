@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.SignalR.Client;
 using Telephony.ContactCenter.Events;
 using Telephony.ContactCenter.Seats;
+using Telephony.Calls;
+using Telephony.Calls.Legs;
 using Telephony.Server.Calls;
 using Telephony.Sip.UserAgent;
 

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Telephony.Calls;
+using Telephony.Calls.Legs;
 using Telephony.Server.Calls;
 using Telephony.Server.Tests.Agents;
 using Telephony.Sip.UserAgent;

@@ -2,9 +2,11 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Telephony.Ivr;
+using Telephony.Calls;
+using Telephony.Calls.Legs;
 using Telephony.Server.Calls;
 using Telephony.Server.Tests.Agents;
-using Telephony.Server.Trunks;
+using Telephony.Calls.Trunks;
 using Telephony.Sip.UserAgent;
 
 namespace Telephony.Server.Tests.Calls;
@@ -15,7 +17,7 @@ public sealed class ScriptReloadAndGuardTests
 {
     private static string CopyScripts()
     {
-        var source = Path.GetDirectoryName(CallsSetup.ResolveScript("ivr-scripts/12345.yaml", AppContext.BaseDirectory))!;
+        var source = Path.GetDirectoryName(Telephony.Server.Hosting.ServerPaths.FindUpwards("ivr-scripts/12345.yaml", AppContext.BaseDirectory))!;
         var target = Directory.CreateTempSubdirectory("ivr-copy-").FullName;
         foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
         {
@@ -122,7 +124,7 @@ public sealed class ScriptReloadAndGuardTests
     [Test]
     public void The_trunk_policy_admits_only_listed_sources_and_dials_out_only_script_numbers()
     {
-        var policy = new TrunkPolicy(new TrunkOptions { AllowedSources = "127.0.0.0/8, 203.0.113.7, 2001:db8::/32", OutboundUri = "sip:{number}@carrier.example" });
+        var policy = new TrunkPolicy(new TrunkOptions { AllowedSources = "127.0.0.0/8, 203.0.113.7, 2001:db8::/32", OutboundUri = "sip:{number}@carrier.example" }, ["12345"]);
         Assert.That(policy.IsAllowedSource(IPAddress.Parse("127.1.2.3")), Is.True);
         Assert.That(policy.IsAllowedSource(IPAddress.Parse("203.0.113.7")), Is.True);
         Assert.That(policy.IsAllowedSource(IPAddress.Parse("203.0.113.8")), Is.False);
@@ -133,7 +135,7 @@ public sealed class ScriptReloadAndGuardTests
         var script = new HashSet<string> { "12348" };
         Assert.That(policy.OutboundTarget("12348", script), Is.EqualTo("sip:12348@carrier.example"));
         Assert.That(policy.OutboundTarget("0044123456789", script), Is.Null, "a number the script does not name never goes out");
-        Assert.That(new TrunkPolicy(new TrunkOptions()).OutboundTarget("12348", script), Is.Null, "no outbound trunk configured");
-        Assert.That(() => new TrunkPolicy(new TrunkOptions { AllowedSources = "10.0.0.0/40" }), Throws.TypeOf<FormatException>());
+        Assert.That(new TrunkPolicy(new TrunkOptions(), ["12345"]).OutboundTarget("12348", script), Is.Null, "no outbound trunk configured");
+        Assert.That(() => new TrunkPolicy(new TrunkOptions { AllowedSources = "10.0.0.0/40" }, []), Throws.TypeOf<FormatException>());
     }
 }

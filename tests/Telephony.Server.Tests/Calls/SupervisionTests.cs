@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Telephony.Calls;
+using Telephony.Calls.Commands;
+using Telephony.Calls.Legs;
 using Telephony.Server.Calls;
 using Telephony.Server.Tests.Agents;
 using Telephony.Sip.UserAgent;
@@ -136,7 +139,7 @@ public sealed class SupervisionTests
         await using var supervisor = await SupervisorPhoneAsync(server);
         var (citizen, call, agentCall) = await server.ConnectEnglishCallAsync(agent, CallerHz, "+861602");
 
-        Assert.That(await server.Calls.SuperviseAsync(call.CallId, "1051", Telephony.Media.Mixing.SupervisionMode.Barge), Is.EqualTo(SupervisionResult.Calling));
+        Assert.That((await server.Calls.AskAsync(call.CallId, new Supervise("1051", SupervisionMode.Barge))).Status, Is.EqualTo(CommandStatus.Started));
         var first = await supervisor.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
         await CallServerFixture.NextAsync<CallEstablished>(first);
         await Task.Delay(500);
@@ -156,7 +159,7 @@ public sealed class SupervisionTests
         await Tones.ExpectAsync(agent, "the agent (supervisor gone)", CallerHz);
 
         // Again, and this time the citizen hangs up: the supervisor's leg ends with the call.
-        Assert.That(await server.Calls.SuperviseAsync(call.CallId, "1051", Telephony.Media.Mixing.SupervisionMode.Monitor), Is.EqualTo(SupervisionResult.Calling));
+        Assert.That((await server.Calls.AskAsync(call.CallId, new Supervise("1051", SupervisionMode.Monitor))).Status, Is.EqualTo(CommandStatus.Started));
         var second = await supervisor.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
         await CallServerFixture.NextAsync<CallEstablished>(second);
         await Task.Delay(300);

@@ -1,3 +1,5 @@
+using Telephony.Calls;
+using Telephony.Calls.Legs;
 using Telephony.Server.Calls;
 using Telephony.Sip.UserAgent;
 
@@ -14,7 +16,7 @@ public sealed class TransferTests
     private static string WriteScript()
     {
         var dir = Directory.CreateTempSubdirectory("ivr-transfer-").FullName;
-        var prompts = Path.GetDirectoryName(CallsSetup.ResolveScript("ivr-scripts/12345.yaml", AppContext.BaseDirectory))!;
+        var prompts = Path.GetDirectoryName(Telephony.Server.Hosting.ServerPaths.FindUpwards("ivr-scripts/12345.yaml", AppContext.BaseDirectory))!;
         Directory.CreateDirectory(Path.Combine(dir, "prompts", "en"));
         File.Copy(Path.Combine(prompts, "prompts", "en", "goodbye.wav"), Path.Combine(dir, "prompts", "en", "goodbye.wav"));
         File.WriteAllText(Path.Combine(dir, "transfer.yaml"), """

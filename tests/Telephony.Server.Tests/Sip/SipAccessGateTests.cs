@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Telephony.Calls.Trunks;
 using Telephony.Server.Sip;
 using Telephony.Sip.Auth;
 
@@ -18,7 +19,7 @@ public sealed class SipAccessGateTests
     {
         _time = new FakeTimeProvider();
         _auth = new DigestAuthenticator("telephony.local", new SeatDirectory(new Dictionary<string, string> { ["1001"] = "pw-1001" }), null, _time);
-        _gate = new SipAccessGate(_auth, new AuthFailureLimiter(3, time: _time), new HashSet<string> { "12345" }, NullLogger.Instance);
+        _gate = new SipAccessGate(_auth, new AuthFailureLimiter(3, time: _time), new TrunkPolicy(new TrunkOptions { AllowedSources = "127.0.0.0/8" }, ["12345"]), NullLogger.Instance);
     }
 
     [Test]
@@ -35,11 +36,19 @@ public sealed class SipAccessGateTests
     }
 
     [Test]
-    public void Public_numbers_and_options_pass_without_credentials()
+    public void Public_numbers_from_a_trunk_and_options_pass_without_credentials()
     {
-        Assert.That(_gate.Check("INVITE", "12345", Source, [], []).Action, Is.EqualTo(GateAction.Proceed));
+        Assert.That(_gate.Check("INVITE", "12345", Source, [], []).Action, Is.EqualTo(GateAction.ServiceCall));
         Assert.That(_gate.Check("OPTIONS", "1001", Source, [], []).Action, Is.EqualTo(GateAction.Proceed));
         Assert.That(_gate.Check("REGISTER", "12345", Source, [], []).Action, Is.EqualTo(GateAction.Challenge));
+    }
+
+    [Test]
+    public void A_service_number_from_outside_the_trunk_allow_list_is_refused_in_the_same_decision()
+    {
+        var stranger = IPAddress.Parse("198.51.100.7");
+        Assert.That(_gate.Check("INVITE", "12345", stranger, [], []).Action, Is.EqualTo(GateAction.NotATrunk));
+        Assert.That(_gate.Check("INVITE", "1001", stranger, [], []).Action, Is.EqualTo(GateAction.Challenge), "seats keep their digest rules");
     }
 
     [Test]

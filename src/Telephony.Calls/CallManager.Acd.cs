@@ -1,0 +1,53 @@
+using Telephony.Calls.Sessions;
+using Telephony.ContactCenter.Queues;
+using Telephony.ContactCenter.Routing;
+
+namespace Telephony.Calls;
+
+// The ACD's call control. These run in the ACD's mailbox: never await the ACD here.
+public sealed partial class CallManager : IAcdCallControl
+{
+    /// <inheritdoc />
+    public async Task<bool> OfferAsync(CallOffer offer, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(offer);
+        if (!_calls.TryGetValue(offer.Pop.CallId, out var call))
+        {
+            return false;
+        }
+        var contacts = await _seatPhones.ContactsAsync(offer.Seat.Extension, ct).ConfigureAwait(false);
+        if (contacts.Count == 0)
+        {
+            CallsLog.SeatUnregistered(_log, offer.Pop.CallId, offer.Seat.Extension);
+            return false;
+        }
+        // The pop is on its way (SignalR or its backplane has it). SignalR has no delivery receipt and its
+        // websocket may lag the INVITE's datagram, so the call rings when the desktop acknowledges the pop
+        // (the AcknowledgePop command), or after the maximum wait for a desktop that never does.
+        call.Post(new PopPushing(offer.Seat.AgentId ?? ""));
+        await _notifier.PushScreenPopAsync(offer.Pop, ct).ConfigureAwait(false);
+        call.Post(new RingSeat(offer, contacts));
+        return true;
+    }
+
+    /// <inheritdoc />
+    public Task WithdrawOfferAsync(string callId, string extension, CancellationToken ct = default)
+    {
+        if (_calls.TryGetValue(callId, out var call))
+        {
+            call.Post(new WithdrawOffer(extension));
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task QueuePositionChangedAsync(QueuePosition position, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(position);
+        if (_calls.TryGetValue(position.CallId, out var call))
+        {
+            call.Post(new PositionChanged(position));
+        }
+        return Task.CompletedTask;
+    }
+}

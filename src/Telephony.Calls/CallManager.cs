@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Telephony.Calls.Legs;
+using Telephony.Calls.Recording;
+using Telephony.Calls.Routing;
+using Telephony.Calls.Sessions;
+using Telephony.Calls.Trunks;
+using Telephony.ContactCenter.Routing;
+using Telephony.Ivr;
+using Telephony.Sip.UserAgent;
+
+namespace Telephony.Calls;
+
+/// <summary>
+/// The call manager (B2BUA): takes the calls the SIP host lets in for public service numbers,
+/// answers them, and runs each as an <see cref="InboundCallSession"/> (one mailbox per call). It is
+/// the ACD's <see cref="IAcdCallControl"/> (<c>CallManager.Acd.cs</c>) and the one entry through
+/// which desktops and endpoints ask a call to do something (<see cref="AskAsync"/>, <c>CallManager.Commands.cs</c>).
+/// </summary>
+public sealed partial class CallManager : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, InboundCallSession> _calls = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task> _loops = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly MediaEngine _media;
+    private readonly IvrScriptProvider _scripts;
+    private readonly DialPlan _dialPlan;
+    private readonly IScreenPopNotifier _notifier;
+    private readonly SeatPhones _seatPhones;
+    private readonly CallManagerOptions _options;
+    private readonly RecordingFolder _recordings;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _log;
+    private CallServices? _services;
+    private Task? _acceptLoop;
+
+    /// <summary>Creates the manager; <see cref="Start"/> connects it to the SIP user agent and the ACD.</summary>
+    public CallManager(
+        MediaEngine media, IvrScriptProvider scripts, DialPlan dialPlan, IScreenPopNotifier notifier, SeatPhones seatPhones,
+        CallManagerOptions options, RecordingFolder recordings, CallRecords records, TimeProvider time, ILoggerFactory loggers)
+    {
+        _media = media;
+        _scripts = scripts;
+        _dialPlan = dialPlan;
+        _notifier = notifier;
+        _seatPhones = seatPhones;
+        _options = options;
+        _recordings = recordings;
+        Records = records;
+        _time = time;
+        _loggers = loggers;
+        _log = loggers.CreateLogger<CallManager>();
+    }
+
+    /// <summary>Call records as they are written, and survey results.</summary>
+    public CallRecords Records { get; }
+
+    /// <summary>Calls in progress.</summary>
+    public int ActiveCalls => _calls.Count;
+
+    /// <summary>The phase of a call in progress, or null when there is no such call (any more).</summary>
+    public CallPhase? PhaseOf(string callId) => _calls.TryGetValue(callId, out var call) ? call.Phase : null;
+
+    /// <summary>The queue positions announced to a call in progress ("you are number N"), in order; empty when none or no such call.</summary>
+    public IReadOnlyList<int> AnnouncedPositions(string callId) => _calls.TryGetValue(callId, out var call) ? call.Announced : [];
+
+    /// <summary>The calls in progress on this node, for the supervisors' list.</summary>
+    public IReadOnlyList<LiveCall> LiveCalls() => [.. _calls.Values.Select(c => c.Describe()).OrderBy(c => c.CallId, StringComparer.Ordinal)];
+
+    /// <summary>Repairs crash-cut recordings, then takes the user agent's incoming calls and serves the ACD.</summary>
+    public void Start(SipUserAgent userAgent, AutomaticCallDistributor acd)
+    {
+        ArgumentNullException.ThrowIfNull(userAgent);
+        ArgumentNullException.ThrowIfNull(acd);
+        _recordings.PrepareAndRepair(_time, _log);
+        _services = new CallServices
+        {
+            Media = _media,
+            Scripts = _scripts,
+            Interpreter = new IvrInterpreter(_loggers.CreateLogger<IvrInterpreter>()),
+            UserAgent = userAgent,
+            Acd = acd,
+            Queues = new QueueMap(_options.QueueMap, acd.Queues.Select(q => q.Name).ToList()),
+            SeatPhones = _seatPhones,
+            DialPlan = _dialPlan,
+            HoldMusic = new HoldMusic(_media, _scripts, _log),
+            Recordings = _recordings,
+            Records = Records,
+            Time = _time,
+            PopAckMaximumWait = TimeSpan.FromMilliseconds(Math.Max(0, _options.PopLeadMilliseconds)),
+            TransferRingTimeout = TimeSpan.FromSeconds(_options.TransferRingTimeoutSeconds),
+            Stopping = _stopping.Token,
+        };
+        _acceptLoop = AcceptLoopAsync(userAgent, _stopping.Token);
+        CallsLog.Started(_log, _scripts.Path, _recordings.Path);
+    }
+
+    /// <summary>Ends every call (each writes its record), bounded, then stops taking calls.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var call in _calls.Values)
+        {
+            call.Post(new Shutdown());
+        }
+        try
+        {
+            await Task.WhenAll(_loops.Values).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            CallsLog.StopTimeout(_log, _calls.Count);
+        }
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_acceptLoop is not null)
+        {
+            await _acceptLoop.ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stopping.IsCancellationRequested)
+        {
+            await StopAsync().ConfigureAwait(false);
+        }
+        _stopping.Dispose();
+    }
+
+    private async Task AcceptLoopAsync(SipUserAgent ua, CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var call in ua.IncomingCalls.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                await AcceptAsync(call).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task AcceptAsync(SipCall call)
+    {
+        using var scope = _log.BeginScope(new Dictionary<string, object> { ["CallId"] = call.CallId });
+        try
+        {
+            var media = MediaLeg.Open(_media, _log, out var error);
+            if (media is null)
+            {
+                CallsLog.NoPorts(_log, error ?? "?");
+                await call.RejectAsync(503, "Service Unavailable (no media ports)").ConfigureAwait(false);
+                return;
+            }
+            var answer = media.AnswerOffer(call.Invite.Body);
+            if (!answer.Success)
+            {
+                // RFC 3261 §21.4.26: nothing acceptable in the offer (or no offer: we do not do late offers).
+                CallsLog.BadOffer(_log, answer.Error ?? "?");
+                await media.DisposeAsync().ConfigureAwait(false);
+                await call.RejectAsync(488, "Not Acceptable Here").ConfigureAwait(false);
+                return;
+            }
+            var session = new InboundCallSession(_services!, call, media, _loggers.CreateLogger<InboundCallSession>());
+            _calls[call.CallId] = session;
+            await call.AcceptAsync(MediaLeg.Body(answer)).ConfigureAwait(false);
+            _loops[call.CallId] = RunSessionAsync(session);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            CallsLog.AcceptFailed(_log, e);
+            _calls.TryRemove(call.CallId, out _);
+        }
+    }
+
+    private async Task RunSessionAsync(InboundCallSession session)
+    {
+        await Task.Yield();
+        try
+        {
+            await session.RunAsync(_stopping.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _calls.TryRemove(session.CallId, out _);
+            _loops.TryRemove(session.CallId, out _);
+        }
+    }
+}

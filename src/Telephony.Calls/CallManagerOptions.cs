@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Net;
+
+namespace Telephony.Calls;
+
+/// <summary>The <c>Calls</c> configuration section: the call manager's media, IVR, recording and queue settings.</summary>
+public sealed class CallManagerOptions
+{
+    /// <summary>Config section name.</summary>
+    public const string Section = "Calls";
+
+    /// <summary>The IVR script; relative paths are searched from the working directory and upwards from the app directory.</summary>
+    public string IvrScript { get; set; } = "ivr-scripts/12345.yaml";
+
+    /// <summary>Reload the IVR script by itself when its files change (the admin endpoint always works).</summary>
+    public bool WatchIvrScript { get; set; } = true;
+
+    /// <summary>Folder for call recordings (stereo WAV: caller left, agent right).</summary>
+    public string RecordingsFolder { get; set; } = "recordings";
+
+    /// <summary>Address RTP sockets bind to; also written into our SDP unless <see cref="MediaAddress"/> is set.</summary>
+    public string RtpBindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Address written into SDP when the bind address is a wildcard or behind NAT.</summary>
+    public string? MediaAddress { get; set; }
+
+    /// <summary>First RTP port (even); each call leg takes a pair.</summary>
+    public int RtpPortMin { get; set; } = 20000;
+
+    /// <summary>Last RTP port.</summary>
+    public int RtpPortMax { get; set; } = 20999;
+
+    /// <summary>
+    /// Threads that receive every call's RTP and RTCP through epoll with batched reads (64-bit
+    /// Linux); -1 = half the cores (at least one), 0 = one async receive per socket on .NET's socket
+    /// engine (any OS; several times the CPU per packet, see docs/benchmarks.md).
+    /// </summary>
+    public int RtpReceiveThreads { get; set; } = -1;
+
+    /// <summary>
+    /// SCHED_FIFO priority (1–99) of the RTP receive threads, so a packet is relayed when it arrives
+    /// rather than when another thread's time slice ends; 0 = normal scheduling. Needs CAP_SYS_NICE
+    /// (e.g. systemd <c>AmbientCapabilities=CAP_SYS_NICE</c>); when refused the node logs a warning and
+    /// runs on the normal scheduler.
+    /// </summary>
+    public int RtpRealtimePriority { get; set; } = 50;
+
+    /// <summary>
+    /// IVR queue name → ACD queue name, for deployments whose ACD queues are named differently from the
+    /// script's (e.g. <c>"english": "en-general"</c>). A queue the ACD knows by the script's name needs
+    /// no entry; unmapped names try <c>{language}-{queue}</c>, then <c>{language}-general</c>, then the first ACD queue.
+    /// </summary>
+    public Dictionary<string, string> QueueMap { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The longest the agent's softphone waits, after the screen-pop was handed to SignalR, for the desktop
+    /// to acknowledge the pop (hub method <c>AcknowledgePop</c>). A desktop that acknowledges is rung at once;
+    /// one that never does is still rung after this wait (and a warning is logged). 0 rings at once.
+    /// </summary>
+    public int PopLeadMilliseconds { get; set; } = 500;
+
+    /// <summary>How long a partner hotline may ring on an IVR transfer before the script goes on at <c>on-fail</c>.</summary>
+    public int TransferRingTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Each bad value as "Calls:Key = value: what is allowed"; empty when all are fine (checked at start).</summary>
+    public IEnumerable<string> Validate(string section = Section)
+    {
+        if (string.IsNullOrWhiteSpace(IvrScript))
+        {
+            yield return $"{section}:IvrScript is empty: name the IVR script file";
+        }
+        if (string.IsNullOrWhiteSpace(RecordingsFolder))
+        {
+            yield return $"{section}:RecordingsFolder is empty: name a folder for recordings";
+        }
+        if (!IPAddress.TryParse(RtpBindAddress, out _))
+        {
+            yield return $"{section}:RtpBindAddress = '{RtpBindAddress}' is not an IP address";
+        }
+        if (MediaAddress is { Length: > 0 } media && !IPAddress.TryParse(media, out _))
+        {
+            yield return $"{section}:MediaAddress = '{media}' is not an IP address";
+        }
+        if (RtpPortMin is < 1024 or > 65534 || RtpPortMin % 2 != 0)
+        {
+            yield return Out(section, nameof(RtpPortMin), RtpPortMin, "an even port, 1024..65534");
+        }
+        if (RtpPortMax < RtpPortMin + 1 || RtpPortMax > 65535)
+        {
+            yield return Out(section, nameof(RtpPortMax), RtpPortMax, "RtpPortMin+1..65535");
+        }
+        if (RtpReceiveThreads is < -1 or > 64)
+        {
+            yield return Out(section, nameof(RtpReceiveThreads), RtpReceiveThreads, "-1 (half the cores), 0 (async sockets) or 1..64");
+        }
+        if (RtpRealtimePriority is < 0 or > 99)
+        {
+            yield return Out(section, nameof(RtpRealtimePriority), RtpRealtimePriority, "0 (normal scheduling) or 1..99 (SCHED_FIFO)");
+        }
+        if (PopLeadMilliseconds is < 0 or > 10_000)
+        {
+            yield return Out(section, nameof(PopLeadMilliseconds), PopLeadMilliseconds, "0..10000 ms");
+        }
+        if (TransferRingTimeoutSeconds is < 1 or > 600)
+        {
+            yield return Out(section, nameof(TransferRingTimeoutSeconds), TransferRingTimeoutSeconds, "1..600 s");
+        }
+    }
+
+    private static string Out(string section, string key, int value, string allowed) =>
+        string.Create(CultureInfo.InvariantCulture, $"{section}:{key} = {value} is out of range: use {allowed}");
+}

@@ -1,0 +1,39 @@
+using Telephony.Calls.Sessions;
+
+namespace Telephony.Calls.Commands;
+
+/// <summary>The desktop has shown the screen-pop: the seat may ring now (pop before ring).</summary>
+public sealed record AcknowledgePop(string AgentId) : AgentCommand(AgentId)
+{
+    internal override Task<CommandResult> ExecuteAsync(InboundCallSession call) => call.AcknowledgePopAsync(this);
+}
+
+/// <summary>Silence in the recording from now on (a card or ID number is being given); the reason goes into its metadata.</summary>
+public sealed record PauseRecording(string AgentId, string Reason) : AgentCommand(AgentId)
+{
+    internal override Task<CommandResult> ExecuteAsync(InboundCallSession call) => Task.FromResult(call.PauseRecording(this));
+}
+
+/// <summary>The recording goes on again.</summary>
+public sealed record ResumeRecording(string AgentId) : AgentCommand(AgentId)
+{
+    internal override Task<CommandResult> ExecuteAsync(InboundCallSession call) => Task.FromResult(call.ResumeRecording(this));
+}
+
+/// <summary>The connected agent brings a partner hotline (a number the dial plan allows) into the call: all three hear each other.</summary>
+public sealed record AddPartner(string AgentId, string Number) : AgentCommand(AgentId)
+{
+    internal override Task<CommandResult> ExecuteAsync(InboundCallSession call) => call.AddPartnerAsync(this);
+}
+
+/// <summary>The partner leaves; citizen and agent talk alone again.</summary>
+public sealed record DropPartner(string AgentId) : AgentCommand(AgentId)
+{
+    internal override Task<CommandResult> ExecuteAsync(InboundCallSession call) => call.DropPartnerAsync(this);
+}
+
+/// <summary>The agent leaves a conference; the citizen goes on with the partner (the seat goes to wrap-up).</summary>
+public sealed record HandOverToPartner(string AgentId) : AgentCommand(AgentId)
+{
+    internal override Task<CommandResult> ExecuteAsync(InboundCallSession call) => call.HandOverToPartnerAsync(this);
+}

@@ -1,0 +1,134 @@
+using Microsoft.Extensions.Logging;
+using Telephony.Calls.Legs;
+using System.Threading.Channels;
+using Telephony.Ivr;
+using Telephony.Media.Audio;
+
+namespace Telephony.Calls.Ivr;
+
+/// <summary>
+/// <see cref="IIvrChannel"/> over a live call: prompts play through the caller's media leg on the
+/// media clock, key presses arrive from the call's mailbox (RFC 4733 or SIP INFO), and the
+/// caller's hangup cancels whatever the script is waiting for with <see cref="IvrCallerHangupException"/>.
+/// </summary>
+internal sealed partial class SipIvrChannel(
+    string callId, string callerNumber, string dialedNumber, MediaLeg leg, MediaEngine media,
+    Func<string, CancellationToken, ValueTask<bool>> transfer, Func<ValueTask> hangup,
+    TimeProvider time, ILogger logger) : IIvrChannel
+{
+    private readonly Channel<char> _digits = Channel.CreateBounded<char>(new BoundedChannelOptions(32) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly CancellationTokenSource _gone = new();
+    private readonly List<IvrRecord> _records = [];
+
+    public string CallId { get; } = callId;
+
+    public string CallerNumber { get; } = callerNumber;
+
+    public string DialedNumber { get; } = dialedNumber;
+
+    public TimeProvider Time { get; } = time;
+
+    /// <summary>What the script stored for the call record.</summary>
+    public IReadOnlyList<IvrRecord> Records => _records;
+
+    /// <summary>From the call's loop: a key press for the script.</summary>
+    public void Digit(char digit) => _digits.Writer.TryWrite(digit);
+
+    /// <summary>From the call's loop: the caller is gone; every wait ends with <see cref="IvrCallerHangupException"/>.</summary>
+    public void CallerGone() => _gone.Cancel();
+
+    public async ValueTask<char?> PlayAsync(IReadOnlyList<IvrPrompt> prompts, bool bargeIn, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        ThrowIfGone();
+        if (bargeIn && _digits.Reader.TryRead(out var early))
+        {
+            return early;
+        }
+        var loaded = new List<Prompt>(prompts.Count);
+        foreach (var p in prompts)
+        {
+            try
+            {
+                loaded.Add(media.Prompts.Get(p.FilePath));
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                LogPromptFailed(logger, p.FilePath, e.Message);
+            }
+        }
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _gone.Token);
+        try
+        {
+            var done = leg.Play(new PromptPlayer(loaded));
+            if (bargeIn)
+            {
+                using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(linked.Token);
+                var key = _digits.Reader.WaitToReadAsync(stopWaiting.Token).AsTask();
+                await Task.WhenAny(done, key).ConfigureAwait(false);
+                await stopWaiting.CancelAsync().ConfigureAwait(false);
+                linked.Token.ThrowIfCancellationRequested();
+                if (_digits.Reader.TryRead(out var digit))
+                {
+                    leg.StopPlaying();
+                    return digit;
+                }
+                return null;
+            }
+            await done.WaitAsync(linked.Token).ConfigureAwait(false);
+            while (_digits.Reader.TryRead(out _))
+            {
+                // keys pressed during a prompt without barge-in are discarded
+            }
+            return null;
+        }
+        catch (OperationCanceledException) when (_gone.IsCancellationRequested)
+        {
+            throw new IvrCallerHangupException();
+        }
+    }
+
+    public async ValueTask<char?> ReadDigitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ThrowIfGone();
+        using var timer = new CancellationTokenSource(timeout, Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _gone.Token, timer.Token);
+        try
+        {
+            return await _digits.Reader.ReadAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_gone.IsCancellationRequested)
+        {
+            throw new IvrCallerHangupException();
+        }
+        catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    public async ValueTask<bool> TransferAsync(string number, CancellationToken cancellationToken)
+    {
+        ThrowIfGone();
+        return await transfer(number, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask HangupAsync(CancellationToken cancellationToken)
+    {
+        leg.StopPlaying();
+        await hangup().ConfigureAwait(false);
+    }
+
+    public void Record(IvrRecord record) => _records.Add(record);
+
+    private void ThrowIfGone()
+    {
+        if (_gone.IsCancellationRequested)
+        {
+            throw new IvrCallerHangupException();
+        }
+    }
+
+    [LoggerMessage(EventId = 2200, Level = LogLevel.Warning, Message = "Prompt {Path} cannot be played: {Reason}")]
+    private static partial void LogPromptFailed(ILogger logger, string path, string reason);
+}

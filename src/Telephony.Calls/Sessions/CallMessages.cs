@@ -1,0 +1,51 @@
+using Telephony.Calls.Commands;
+using Telephony.ContactCenter.Queues;
+using Telephony.ContactCenter.Routing;
+using Telephony.Ivr;
+using Telephony.Sip.Registrar;
+using Telephony.Sip.UserAgent;
+
+namespace Telephony.Calls.Sessions;
+
+/// <summary>Everything that happens to one call, posted to its mailbox and handled in order by its one loop.</summary>
+internal abstract record CallMessage;
+
+/// <summary>An event of one of the call's SIP dialogs; the session tells by <see cref="Sip"/> whose leg it is (or was).</summary>
+internal sealed record LegEvent(SipCall Sip, CallEvent Event) : CallMessage;
+
+/// <summary>A <see cref="CallCommand"/> from a desktop or an endpoint; its answer goes to <see cref="Done"/>.</summary>
+internal sealed record CommandMessage(CallCommand Command, TaskCompletionSource<CommandResult> Done) : CallMessage;
+
+/// <summary>A key the caller pressed (RFC 4733 telephone-event, or in-band).</summary>
+internal sealed record DigitPressed(char Digit) : CallMessage;
+
+/// <summary>The IVR script (or the post-call survey) finished.</summary>
+internal sealed record IvrFinished(IvrResult Result) : CallMessage;
+
+/// <summary>
+/// The pop for <see cref="AgentId"/> is about to be pushed. Posted before the push, so an
+/// acknowledgement that overtakes the <see cref="RingSeat"/> which follows the push still finds
+/// the call expecting it (the mailbox keeps this order).
+/// </summary>
+internal sealed record PopPushing(string AgentId) : CallMessage;
+
+/// <summary>The ACD reserved a seat and its pop was pushed: ring the seat's registered contacts once the desktop acknowledges the pop (or the wait ends).</summary>
+internal sealed record RingSeat(CallOffer Offer, IReadOnlyList<Binding> Contacts) : CallMessage;
+
+/// <summary>The desktop did not acknowledge the pop of <see cref="Ring"/> within the maximum wait: ring anyway.</summary>
+internal sealed record PopAckTimedOut(RingSeat Ring) : CallMessage;
+
+/// <summary>The ACD gave up on the seat (ring timeout): stop ringing it.</summary>
+internal sealed record WithdrawOffer(string Extension) : CallMessage;
+
+/// <summary>The caller's place in the queue changed.</summary>
+internal sealed record PositionChanged(QueuePosition Position) : CallMessage;
+
+/// <summary>The IVR asks to hand the call to a partner hotline (a number the dial plan allows) through the trunk.</summary>
+internal sealed record StartTransfer(string Number, string Target, TaskCompletionSource<bool> Done) : CallMessage;
+
+/// <summary>The partner hotline did not answer in time.</summary>
+internal sealed record TransferTimedOut(SipCall Leg) : CallMessage;
+
+/// <summary>The node stops: end the call.</summary>
+internal sealed record Shutdown : CallMessage;

@@ -1,0 +1,53 @@
+using Telephony.Cases;
+
+namespace Telephony.Calls.Sessions;
+
+// The end: every leg hung up and released, the ACD told, the call record written.
+internal sealed partial class InboundCallSession
+{
+    private async Task EndAsync(CallOutcome outcome, bool callerGone)
+    {
+        if (Phase == CallPhase.Ended)
+        {
+            return;
+        }
+        var wasPhase = Phase;
+        Phase = CallPhase.Ended;
+        _outcome = outcome;
+        _ivr.CallerGone();
+        Interlocked.Exchange(ref _transfer, null)?.TrySetResult(false);
+        _timeline.EndedAt = _services.Time.GetUtcNow();
+        await UnbridgeAsync().ConfigureAwait(false);
+        if (!callerGone)
+        {
+            await HangupQuietlyAsync(_caller.Sip).ConfigureAwait(false);
+        }
+        await DropCentreAsync().ConfigureAwait(false);
+        await LeaveAcdAsync().ConfigureAwait(false);
+        var callerQuality = _caller.Quality();
+        await _caller.Media.DisposeAsync().ConfigureAwait(false);
+        LogEnded(_log, outcome.ToText(), wasPhase.ToString());
+        LogMediaQuality(_log, callerQuality.PacketsReceived, callerQuality.LossPercent, callerQuality.JitterMilliseconds,
+            _agentQuality?.PacketsReceived ?? 0, _agentQuality?.LossPercent ?? 0, _agentQuality?.JitterMilliseconds ?? 0);
+        await _services.Records.SaveAsync(new CallRecord
+        {
+            CallId = CallId,
+            Caller = CallerNumber,
+            Called = DialedNumber,
+            OfferedAt = _timeline.OfferedAt,
+            IvrEndedAt = _timeline.IvrEndedAt,
+            QueuedAt = _timeline.QueuedAt,
+            AgentRingingAt = _timeline.RingingAt,
+            AnsweredAt = _timeline.AnsweredAt,
+            EndedAt = _timeline.EndedAt,
+            IvrPath = _ivrResult?.PathText,
+            Queue = _queue,
+            AgentId = _timeline.AnsweredAt is null ? null : _agentId,
+            Outcome = _outcome.ToText(),
+            RecordingPath = _recordingPath,
+            SurveyScore = _surveyScore,
+            CallerMedia = callerQuality.PacketsReceived > 0 ? callerQuality : null,
+            AgentMedia = _agentQuality,
+        }).ConfigureAwait(false);
+    }
+}

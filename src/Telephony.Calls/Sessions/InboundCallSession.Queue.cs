@@ -1,0 +1,216 @@
+using System.Globalization;
+using Telephony.Calls.Commands;
+using Telephony.Calls.Legs;
+using Telephony.ContactCenter.Routing;
+using Telephony.Ivr;
+using Telephony.Media.Audio;
+
+namespace Telephony.Calls.Sessions;
+
+// Queued and ringing: music and position announcements while the ACD looks for an agent; the
+// screen-pop is pushed first and the seat rings when its desktop acknowledges it (pop before ring),
+// or after the bounded wait for a desktop that never does.
+internal sealed partial class InboundCallSession
+{
+    private string? _queue;
+    private string _language = "zh";
+    private bool _enqueued;
+    private RingSeat? _awaitingPopAck;
+    private string? _popPushedTo;   // agent whose pop is being pushed, until its seat rings
+    private bool _popAckedEarly;    // that agent acknowledged before the RingSeat arrived
+
+    private async Task EnqueueAsync(IvrQueueRequest request)
+    {
+        _language = request.Language;
+        _queue = _services.Queues.Resolve(request.Queue, request.Language);
+        var path = request.Path.Select(p => p.ToString()).ToList();
+        var digits = string.Concat(request.Path.Where(p => p.Kind == IvrPathKind.Digits).Select(p => p.Value));
+        Phase = CallPhase.Queued;
+        _timeline.QueuedAt = _services.Time.GetUtcNow();
+        _ = _caller.Media.Play(_services.HoldMusic.Next());
+        _enqueued = true;
+        var position = await _services.Acd.EnqueueAsync(new InboundCall(CallId, CallerNumber, DialedNumber, _queue, request.Priority, request.Language, path, digits, request.Skills)).ConfigureAwait(false);
+        LogQueued(_log, _queue, request.Queue, position?.Position ?? 0);
+    }
+
+    private void AnnouncePosition(int position)
+    {
+        var script = _services.Scripts.Current;
+        if (script is null || position <= 0)
+        {
+            return;
+        }
+        var prompts = new List<Prompt>();
+        foreach (var name in QueuePositionPhrase.Prompts(_language, position))
+        {
+            try
+            {
+                prompts.Add(_services.Media.Prompts.Get(script.PromptPath(_language, name)));
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                LogPromptMissing(_log, name, e.Message);
+            }
+        }
+        LogPosition(_log, position);
+        Announced = [.. Announced, position];
+        _ = _caller.Media.Play(new SequenceSource(new PromptPlayer(prompts), _services.HoldMusic.Next()));
+    }
+
+    /// <summary>The ACD is about to push this agent's pop (posted before the push, so an early acknowledgement finds it).</summary>
+    private void OnPopPushing(PopPushing pushing)
+    {
+        _popPushedTo = pushing.AgentId;
+        _popAckedEarly = false;
+    }
+
+    /// <summary>The pop is pushed: wait (in the mailbox, not blocking it) for the desktop's acknowledgement, bounded.</summary>
+    private async Task AwaitPopAckAsync(RingSeat ring)
+    {
+        if (Phase != CallPhase.Queued || _awaitingPopAck is not null)
+        {
+            return; // already ringing elsewhere or over; the ACD's timer settles the seat
+        }
+        var ackedEarly = _popAckedEarly && string.Equals(_popPushedTo, ring.Offer.Seat.AgentId, StringComparison.Ordinal);
+        _popPushedTo = null;
+        _popAckedEarly = false;
+        if (ackedEarly)
+        {
+            // The desktop's acknowledgement overtook this message: the pop is there, ring now.
+            await RingAsync(ring).ConfigureAwait(false);
+            return;
+        }
+        _awaitingPopAck = ring;
+        _ = TimeoutPopAckAsync(ring);
+    }
+
+    private async Task TimeoutPopAckAsync(RingSeat ring)
+    {
+        var wait = _services.PopAckMaximumWait;
+        if (wait > TimeSpan.Zero)
+        {
+            await _services.DelayAsync(wait).ConfigureAwait(false);
+        }
+        Post(new PopAckTimedOut(ring));
+    }
+
+    private async Task OnPopAckTimedOutAsync(PopAckTimedOut timedOut)
+    {
+        if (!ReferenceEquals(timedOut.Ring, _awaitingPopAck))
+        {
+            return;
+        }
+        LogPopNotAcknowledged(_log, timedOut.Ring.Offer.Seat.Extension, timedOut.Ring.Offer.Seat.AgentId ?? "?", (int)_services.PopAckMaximumWait.TotalMilliseconds);
+        _awaitingPopAck = null;
+        await RingAsync(timedOut.Ring).ConfigureAwait(false);
+    }
+
+    /// <summary>The <see cref="AcknowledgePop"/> command: the desktop shows the pop, so its seat may ring.</summary>
+    internal async Task<CommandResult> AcknowledgePopAsync(AcknowledgePop command)
+    {
+        if (_awaitingPopAck is { } waiting && string.Equals(waiting.Offer.Seat.AgentId, command.AgentId, StringComparison.Ordinal))
+        {
+            LogPopAcknowledged(_log, waiting.Offer.Seat.Extension, command.AgentId);
+            _awaitingPopAck = null;
+            await RingAsync(waiting).ConfigureAwait(false);
+            return CommandResult.Done("ringing");
+        }
+        if (_awaitingPopAck is null && Phase == CallPhase.Queued && _popPushedTo is not null
+            && string.Equals(_popPushedTo, command.AgentId, StringComparison.Ordinal))
+        {
+            // Acknowledged before the RingSeat that follows the push reached this mailbox.
+            _popAckedEarly = true;
+            return CommandResult.Done("ringing");
+        }
+        // A late acknowledgement (the wait ended first) from the agent whose seat now rings is harmless.
+        return Phase == CallPhase.Ringing && string.Equals(_agentId, command.AgentId, StringComparison.Ordinal)
+            ? CommandResult.Done("ringing")
+            : new CommandResult(CommandStatus.NotYourCall, "No screen-pop of yours is waiting for that call.");
+    }
+
+    private async Task RingAsync(RingSeat ring)
+    {
+        if (Phase != CallPhase.Queued)
+        {
+            return; // already ringing elsewhere or over; the ACD's timer settles the seat
+        }
+        var extension = ring.Offer.Seat.Extension;
+        _agentExtension = extension;
+        _agentId = ring.Offer.Seat.AgentId;
+        var contact = ring.Contacts[0].ContactUri;
+        Phase = CallPhase.Ringing;
+        _timeline.RingingAt = _services.Time.GetUtcNow();
+        var leg = await DialAsync(LegRole.Agent, extension, contact, "X-Telephony-Call").ConfigureAwait(false);
+        if (leg is null)
+        {
+            await OfferFailedAsync("call failed (INVITE not sent)").ConfigureAwait(false);
+            return;
+        }
+        _centre = leg;
+        LogRinging(_log, extension, contact);
+    }
+
+    /// <summary>The ACD gave up on the seat (ring timeout): stop waiting for its pop, or stop ringing it.</summary>
+    private async Task WithdrawOfferAsync(WithdrawOffer withdraw)
+    {
+        if (_awaitingPopAck is { } waiting && withdraw.Extension == waiting.Offer.Seat.Extension)
+        {
+            LogWithdrawn(_log, withdraw.Extension);
+            _awaitingPopAck = null;
+        }
+        else if (withdraw.Extension == _agentExtension && Phase == CallPhase.Ringing)
+        {
+            LogWithdrawn(_log, withdraw.Extension);
+            await DropCentreAsync().ConfigureAwait(false);
+            Phase = CallPhase.Queued;
+        }
+    }
+
+    /// <summary>The NotReady reason a seat gets when its phone refuses a call with this final status.</summary>
+    internal static string DeclineReason(int statusCode) => statusCode switch
+    {
+        486 or 600 => string.Create(CultureInfo.InvariantCulture, $"busy ({statusCode})"),
+        603 => "declined (603)",
+        0 => "call failed",
+        _ => string.Create(CultureInfo.InvariantCulture, $"call failed ({statusCode})"),
+    };
+
+    /// <summary>The agent leg failed before it was answered: back to the queue, and the ACD moves the call on at once.</summary>
+    private async Task OfferFailedAsync(string reason)
+    {
+        var extension = _agentExtension;
+        await DropCentreAsync().ConfigureAwait(false);
+        Phase = CallPhase.Queued;
+        if (extension is null)
+        {
+            return;
+        }
+        try
+        {
+            // The ACD may offer the call on at once: its RingSeat lands in this mailbox after this message.
+            await _services.Acd.OfferDeclinedAsync(CallId, extension, reason).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogDeclineFailed(_log, e); // the ACD's ring timeout still moves the call on
+        }
+    }
+
+    /// <summary>Tells the ACD once that the call left it (ended, or handed over to a partner).</summary>
+    private async Task LeaveAcdAsync()
+    {
+        if (!_enqueued)
+        {
+            return;
+        }
+        _enqueued = false;
+        try
+        {
+            await _services.Acd.CallEndedAsync(CallId).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogAcdFailed(_log, e);
+        }
+    }
+}

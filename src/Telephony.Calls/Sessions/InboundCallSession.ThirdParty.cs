@@ -1,0 +1,214 @@
+using Telephony.Calls.Commands;
+using Telephony.Calls.Legs;
+using Telephony.Sip.UserAgent;
+
+namespace Telephony.Calls.Sessions;
+
+// A third party on a connected call: a supervisor (monitor, whisper, barge) or a partner hotline the
+// agent brings in (everybody hears everybody), one at a time. While it is on, the three legs are
+// mixed (ThreePartyMix) instead of relayed; the agent may hand the call over to the partner and leave.
+internal sealed partial class InboundCallSession
+{
+    private ThreePartyMix? _mix;
+    private SupervisionMode _mixMode;
+
+    /// <summary>The <see cref="Supervise"/> command: ring the supervisor's seat; mixing starts when it answers.</summary>
+    internal async Task<CommandResult> SuperviseAsync(Supervise command)
+    {
+        if (Phase != CallPhase.Connected || _centre is null || _bridge is null && _mix is null)
+        {
+            return CommandResult.NotConnected;
+        }
+        if (_third is not null)
+        {
+            return new CommandResult(CommandStatus.Conflict, _third.Role == LegRole.Supervisor
+                ? "A supervisor is already on that call." : "A partner is on that call.");
+        }
+        var contacts = await _services.SeatPhones.ContactsAsync(command.Seat).ConfigureAwait(false);
+        if (contacts.Count == 0)
+        {
+            LogThirdPartyUnreachable(_log, "supervisor seat " + command.Seat, "seat not registered");
+            return new CommandResult(CommandStatus.Unavailable, "The supervisor's seat cannot be called (no registered phone).");
+        }
+        if (!await CallThirdPartyAsync(LegRole.Supervisor, command.Seat, contacts[0].ContactUri, command.Mode, "X-Telephony-Supervise").ConfigureAwait(false))
+        {
+            return new CommandResult(CommandStatus.Unavailable, "The supervisor's seat cannot be called.");
+        }
+        LogSupervisorCalling(_log, command.Seat, command.Mode.ToString());
+        return CommandResult.Started("calling");
+    }
+
+    /// <summary>The <see cref="ChangeSupervision"/> command.</summary>
+    internal CommandResult ChangeSupervision(ChangeSupervision command)
+    {
+        if (_third?.Role != LegRole.Supervisor)
+        {
+            return new CommandResult(CommandStatus.NothingToUndo, "No supervisor is on that call.");
+        }
+        _mixMode = command.Mode;
+        _mix?.SetMode(command.Mode);
+        LogSupervisionMode(_log, _third.Label, command.Mode.ToString());
+        return CommandResult.Done("changed");
+    }
+
+    /// <summary>The <see cref="EndSupervision"/> command.</summary>
+    internal async Task<CommandResult> EndSupervisionAsync()
+    {
+        if (_third?.Role != LegRole.Supervisor)
+        {
+            return new CommandResult(CommandStatus.NothingToUndo, "No supervisor is on that call.");
+        }
+        LogThirdPartyLeft(_log, _third.Label, "asked to leave");
+        await DropThirdPartyAsync(rebridge: true).ConfigureAwait(false);
+        return CommandResult.Done("left");
+    }
+
+    /// <summary>The <see cref="AddPartner"/> command: dial a partner hotline the dial plan allows, through the trunk.</summary>
+    internal async Task<CommandResult> AddPartnerAsync(AddPartner command)
+    {
+        if (!IsConnectedTo(command))
+        {
+            return CommandResult.NotYourCall;
+        }
+        if (_services.DialPlan.OutboundTarget(command.Number) is not { } target)
+        {
+            LogThirdPartyUnreachable(_log, "partner " + command.Number, "not a number the script names, or no outbound trunk");
+            return new CommandResult(CommandStatus.NotAllowed, "That number is not a partner hotline this centre may call.");
+        }
+        if (_third is not null)
+        {
+            return new CommandResult(CommandStatus.Conflict, "A supervisor or partner is already on that call.");
+        }
+        if (!await CallThirdPartyAsync(LegRole.Partner, command.Number, target, SupervisionMode.Barge, "X-Telephony-Call").ConfigureAwait(false))
+        {
+            return new CommandResult(CommandStatus.Unavailable, "The partner could not be dialled.");
+        }
+        LogConferencing(_log, command.Number);
+        return CommandResult.Started("calling");
+    }
+
+    /// <summary>The <see cref="DropPartner"/> command.</summary>
+    internal async Task<CommandResult> DropPartnerAsync(DropPartner command)
+    {
+        if (!IsConnectedTo(command))
+        {
+            return CommandResult.NotYourCall;
+        }
+        if (_third?.Role != LegRole.Partner)
+        {
+            return new CommandResult(CommandStatus.NothingToUndo, "No partner is on that call.");
+        }
+        LogThirdPartyLeft(_log, _third.Label, "dropped by the agent");
+        await DropThirdPartyAsync(rebridge: true).ConfigureAwait(false);
+        return CommandResult.Done("dropped");
+    }
+
+    /// <summary>
+    /// The <see cref="HandOverToPartner"/> command: the agent leaves a conference; the partner's leg becomes
+    /// the centre leg (bridged to the citizen and recorded as the agent channel), the seat goes to wrap-up,
+    /// and the call ends as "transferred".
+    /// </summary>
+    internal async Task<CommandResult> HandOverToPartnerAsync(HandOverToPartner command)
+    {
+        if (!IsConnectedTo(command))
+        {
+            return CommandResult.NotYourCall;
+        }
+        if (_third is not { Role: LegRole.Partner } partner || _mix is null)
+        {
+            return new CommandResult(CommandStatus.NothingToUndo, "No partner is on that call.");
+        }
+        _mix.Dispose();
+        _mix = null;
+        await DropCentreAsync().ConfigureAwait(false);
+        _agentQualityFinal = true; // the call record keeps the agent's figures, not the partner's
+        _centre = partner;
+        _third = null;
+        _transferredTo = partner.Party;
+        _recorder?.RecordAgentLegAs(partner.Media.CreateCodec(), partner.Media.Audio!.PayloadType);
+        Bridge();
+        await LeaveAcdAsync().ConfigureAwait(false); // the seat goes to wrap-up now, not at the end
+        LogHandedOver(_log, _agentExtension ?? "?", partner.Party);
+        return CommandResult.Done("handed over");
+    }
+
+    /// <summary>Dials the third party of a connected call; mixing starts when it answers (<see cref="OnThirdEventAsync"/>).</summary>
+    private async Task<bool> CallThirdPartyAsync(LegRole role, string party, string uri, SupervisionMode mode, string header)
+    {
+        var leg = await DialAsync(role, party, uri, header).ConfigureAwait(false);
+        if (leg is null)
+        {
+            return false;
+        }
+        _third = leg;
+        _mixMode = mode;
+        return true;
+    }
+
+    private async Task OnThirdEventAsync(CallEvent e)
+    {
+        var third = _third!;
+        switch (e)
+        {
+            case CallEstablished established:
+                var answer = third.Media.AcceptAnswer(established.RemoteSdp);
+                if (!answer.Success || Phase != CallPhase.Connected || _bridge is null || _centre is null)
+                {
+                    LogBadAnswer(_log, third.Label, answer.Error ?? "the call is no longer connected");
+                    await DropThirdPartyAsync(rebridge: true).ConfigureAwait(false);
+                    return;
+                }
+                // From relaying to mixing: the bridge lets go of both legs, the mixer takes all three.
+                _bridge.Dispose();
+                _bridge = null;
+                _mix = new ThreePartyMix(_services.Media, _caller.Media, _centre.Media, third.Media, _recorder, _mixMode);
+                LogSupervising(_log, third.Label, _mixMode.ToString());
+                break;
+            case RemoteSdpChanged changed when _mix is not null:
+                // The third party's phone moved its media (re-INVITE): rebuild the mix on the new format.
+                if (third.Media.ApplyPeerOffer(changed.Sdp).Audio is null)
+                {
+                    LogBadReOffer(_log, third.Label, "unusable offer");
+                    break;
+                }
+                RebuildMix();
+                break;
+            case CallEnded ended:
+                LogThirdPartyLeft(_log, third.Label, ended.Reason.ToString());
+                await DropThirdPartyAsync(rebridge: true).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    /// <summary>The mix again on the legs' current formats, in the same mode (after a re-INVITE on any leg).</summary>
+    private void RebuildMix()
+    {
+        var mode = _mix!.Mode;
+        _mix.Dispose();
+        _mix = new ThreePartyMix(_services.Media, _caller.Media, _centre!.Media, _third!.Media, _recorder, mode);
+    }
+
+    /// <summary>Hangs up the third party's leg and stops mixing; back to the direct bridge when still connected.</summary>
+    private async Task DropThirdPartyAsync(bool rebridge)
+    {
+        var third = _third;
+        _third = null;
+        if (third is not null)
+        {
+            await HangupQuietlyAsync(third.Sip).ConfigureAwait(false);
+        }
+        if (_mix is not null)
+        {
+            _mix.Dispose();
+            _mix = null;
+            if (rebridge && Phase == CallPhase.Connected && _centre is not null)
+            {
+                Bridge();
+            }
+        }
+        if (third is not null)
+        {
+            await third.Media.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,281 @@
+using System.Globalization;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Telephony.Calls.Commands;
+using Telephony.Calls.Ivr;
+using Telephony.Calls.Legs;
+using Telephony.Cases;
+using Telephony.Ivr;
+using Telephony.Media.Bridge;
+using Telephony.Media.Recording;
+using Telephony.Sip.Messages;
+using Telephony.Sip.UserAgent;
+
+namespace Telephony.Calls.Sessions;
+
+/// <summary>
+/// One inbound call as a back-to-back user agent. The call holds named legs: the citizen's
+/// (<see cref="_caller"/>), the centre's (<see cref="_centre"/>: an agent, or a partner after an
+/// IVR transfer or a hand-over) and a third party's (<see cref="_third"/>: a supervisor or a
+/// partner), each its own SIP dialog with media anchored here. Everything that happens to the
+/// call (SIP events of any leg, key presses, the IVR's result, the ACD's decisions, commands from
+/// desktops) goes through one mailbox read by one loop, so the call's state needs no locks.
+/// The concerns live in partial files: <c>.Ivr</c>, <c>.Queue</c>, <c>.Connected</c>,
+/// <c>.ThirdParty</c>, <c>.End</c>, <c>.Log</c>.
+/// </summary>
+internal sealed partial class InboundCallSession
+{
+    private readonly Channel<CallMessage> _mailbox = Channel.CreateUnbounded<CallMessage>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CallServices _services;
+    private readonly CallLeg _caller;
+    private readonly ILogger _log;
+    private readonly SipIvrChannel _ivr;
+    private readonly CallTimeline _timeline;
+
+    private CallLeg? _centre;
+    private CallLeg? _third;
+    private string? _agentExtension;
+    private string? _agentId;
+    private CallOutcome _outcome = CallOutcome.Failed;
+
+    public InboundCallSession(CallServices services, SipCall caller, MediaLeg callerMedia, ILogger log)
+    {
+        _services = services;
+        _log = log;
+        _timeline = new CallTimeline(services.Time.GetUtcNow());
+        CallerNumber = (caller.Invite.From?.Uri as SipUri)?.User ?? caller.Invite.From?.Uri.ToString() ?? "anonymous";
+        DialedNumber = (caller.Invite.RequestUri as SipUri)?.User ?? string.Empty;
+        _caller = new CallLeg(LegRole.Caller, CallerNumber, caller, callerMedia);
+        callerMedia.DigitReceived = d => Post(new DigitPressed(d));
+        _ivr = new SipIvrChannel(CallId, CallerNumber, DialedNumber, callerMedia, services.Media, TransferAsync, HangupFromIvrAsync, services.Time, log);
+    }
+
+    public string CallId => _caller.Sip.CallId;
+
+    public string CallerNumber { get; }
+
+    public string DialedNumber { get; }
+
+    public CallPhase Phase { get; private set; } = CallPhase.Answering;
+
+    /// <summary>The queue positions announced to the caller so far (an immutable snapshot, readable from any thread).</summary>
+    public IReadOnlyList<int> Announced { get; private set; } = [];
+
+    /// <summary>Posts a message to the call's mailbox (any thread); false when the call is over.</summary>
+    public bool Post(CallMessage message) => _mailbox.Writer.TryWrite(message);
+
+    /// <summary>The call's loop; returns when the call is over and cleaned up.</summary>
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        using var scope = _log.BeginScope(new Dictionary<string, object> { ["CallId"] = CallId });
+        Forward(_caller.Sip);
+        LogAnswered(_log, CallerNumber, DialedNumber, _caller.Media.Remote?.ToString() ?? "?");
+        try
+        {
+            await foreach (var message in _mailbox.Reader.ReadAllAsync(stopping).ConfigureAwait(false))
+            {
+                try
+                {
+                    await HandleAsync(message).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogFailed(_log, e, message.GetType().Name);
+                    await EndAsync(CallOutcome.Failed, callerGone: false).ConfigureAwait(false);
+                }
+                if (Phase == CallPhase.Ended)
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // host stopping
+        }
+        finally
+        {
+            if (Phase != CallPhase.Ended)
+            {
+                await EndAsync(CallOutcome.Failed, callerGone: false).ConfigureAwait(false);
+            }
+            _mailbox.Writer.TryComplete();
+            FailPendingCommands();
+        }
+    }
+
+    private async Task HandleAsync(CallMessage message)
+    {
+        switch (message)
+        {
+            case LegEvent e when ReferenceEquals(e.Sip, _caller.Sip):
+                await OnCallerEventAsync(e.Event).ConfigureAwait(false);
+                break;
+            case LegEvent e when ReferenceEquals(e.Sip, _centre?.Sip):
+                await OnCentreEventAsync(e.Event).ConfigureAwait(false);
+                break;
+            case LegEvent e when ReferenceEquals(e.Sip, _third?.Sip):
+                await OnThirdEventAsync(e.Event).ConfigureAwait(false);
+                break;
+            case LegEvent { Event: CallEstablished } e:
+                await HangupQuietlyAsync(e.Sip).ConfigureAwait(false); // a late answer from a leg we gave up on
+                break;
+            case CommandMessage c:
+                c.Done.TrySetResult(await c.Command.ExecuteAsync(this).ConfigureAwait(false));
+                break;
+            case DigitPressed d:
+                OnDigit(d.Digit);
+                break;
+            case IvrFinished f:
+                await OnIvrFinishedAsync(f.Result).ConfigureAwait(false);
+                break;
+            case PopPushing pushing:
+                OnPopPushing(pushing);
+                break;
+            case RingSeat ring:
+                await AwaitPopAckAsync(ring).ConfigureAwait(false);
+                break;
+            case PopAckTimedOut t:
+                await OnPopAckTimedOutAsync(t).ConfigureAwait(false);
+                break;
+            case WithdrawOffer w:
+                await WithdrawOfferAsync(w).ConfigureAwait(false);
+                break;
+            case PositionChanged p when Phase == CallPhase.Queued:
+                AnnouncePosition(p.Position.Position);
+                break;
+            case StartTransfer t:
+                await StartTransferAsync(t).ConfigureAwait(false);
+                break;
+            case TransferTimedOut t when ReferenceEquals(t.Leg, _centre?.Sip) && Phase == CallPhase.Transferring:
+                LogTransferNoAnswer(_log, _centre!.Party);
+                await FailTransferAsync().ConfigureAwait(false);
+                break;
+            case Shutdown:
+                await EndAsync(CallOutcome.Failed, callerGone: false).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private async Task OnCallerEventAsync(CallEvent e)
+    {
+        switch (e)
+        {
+            case CallEstablished when Phase == CallPhase.Answering:
+                StartIvr();
+                break;
+            case RemoteSdpChanged changed:
+                ApplyPeerOffer(_caller, changed.Sdp);
+                break;
+            case DtmfReceived d:
+                OnDigit(d.Digit);
+                break;
+            case CallEnded ended:
+                LogCallerEnded(_log, ended.Reason.ToString(), Phase.ToString());
+                await EndAsync(Phase switch
+                {
+                    CallPhase.Connected or CallPhase.Survey => _centre?.Role == LegRole.Partner || _transferredTo is not null ? CallOutcome.Transferred : CallOutcome.Answered,
+                    CallPhase.Queued or CallPhase.Ringing => CallOutcome.Abandoned,
+                    _ => CallOutcome.Ivr,
+                }, callerGone: true).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private void OnDigit(char digit)
+    {
+        if (Phase is CallPhase.Ivr or CallPhase.Survey)
+        {
+            _ivr.Digit(digit);
+        }
+    }
+
+    /// <summary>This call for a supervisor's list (read from outside the call's loop: a snapshot, not a promise).</summary>
+    public LiveCall Describe()
+    {
+        var third = _third;
+        bool supervised = third?.Role == LegRole.Supervisor;
+        return new(CallId, CallerNumber, DialedNumber, Phase.ToString(), _queue, _agentId, _agentExtension,
+            supervised ? _mixMode.ToString().ToLowerInvariant() : null, supervised ? third!.Party : null,
+            third?.Role == LegRole.Partner ? third.Party : null);
+    }
+
+    /// <summary>Sends every event of a leg's dialog to this call's mailbox until the dialog ends.</summary>
+    private void Forward(SipCall sip) => _ = ForwardAsync(sip);
+
+    private async Task ForwardAsync(SipCall sip)
+    {
+        try
+        {
+            await foreach (var e in sip.Events.ReadAllAsync().ConfigureAwait(false))
+            {
+                Post(new LegEvent(sip, e));
+                if (e is CallEnded)
+                {
+                    return;
+                }
+            }
+        }
+        catch (ChannelClosedException)
+        {
+        }
+    }
+
+    /// <summary>Opens a media leg and sends the INVITE for a new leg; null (logged) when either fails.</summary>
+    private async Task<CallLeg?> DialAsync(LegRole role, string party, string uri, string header)
+    {
+        var media = MediaLeg.Open(_services.Media, _log, out var error);
+        if (media is null)
+        {
+            LogNoPorts(_log, role.ToString(), error ?? "?");
+            return null;
+        }
+        try
+        {
+            var sip = await _services.UserAgent.CallAsync(uri, media.CreateOffer(), null, [new SipHeader(header, CallId)]).ConfigureAwait(false);
+            var leg = new CallLeg(role, party, sip, media);
+            Forward(sip);
+            return leg;
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or System.Net.Sockets.SocketException or ArgumentException)
+        {
+            LogDialFailed(_log, role.ToString(), party, e.Message);
+            await media.DisposeAsync().ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    private async Task HangupQuietlyAsync(SipCall call)
+    {
+        if (call.State == CallState.Ended)
+        {
+            return;
+        }
+        try
+        {
+            await call.HangupAsync().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException or IOException or System.Net.Sockets.SocketException)
+        {
+            LogHangupFailed(_log, e.Message);
+        }
+    }
+
+    /// <summary>Commands still in the mailbox when the call ended get an answer instead of a timeout.</summary>
+    private void FailPendingCommands()
+    {
+        while (_mailbox.Reader.TryRead(out var message))
+        {
+            if (message is CommandMessage c)
+            {
+                c.Done.TrySetResult(CommandResult.NoSuchCall);
+            }
+        }
+    }
+
+    /// <summary>An agent command is for this call only when that agent is the one it is connected to.</summary>
+    private bool IsConnectedTo(AgentCommand command) =>
+        Phase == CallPhase.Connected && _centre?.Role == LegRole.Agent && string.Equals(_agentId, command.AgentId, StringComparison.Ordinal);
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{CallId} {Phase}");
+}

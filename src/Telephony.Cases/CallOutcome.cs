@@ -1,0 +1,34 @@
+namespace Telephony.Cases;
+
+/// <summary>How a call ended, as the call manager knows it; stored as the short text of <see cref="CallOutcomes.ToText"/>.</summary>
+public enum CallOutcome
+{
+    /// <summary>Nothing usable happened (an error, or the node stopped).</summary>
+    Failed,
+
+    /// <summary>An agent answered.</summary>
+    Answered,
+
+    /// <summary>The caller hung up while queued or while an agent's phone rang.</summary>
+    Abandoned,
+
+    /// <summary>The call ended in the IVR (self-service, or the caller left there).</summary>
+    Ivr,
+
+    /// <summary>The call went on with a partner hotline (IVR transfer or the agent's hand-over).</summary>
+    Transferred,
+}
+
+/// <summary>The one mapping between <see cref="CallOutcome"/> and the call record's <c>outcome</c> column.</summary>
+public static class CallOutcomes
+{
+    /// <summary>The column text: answered | abandoned | ivr | transferred | failed.</summary>
+    public static string ToText(this CallOutcome outcome) => outcome switch
+    {
+        CallOutcome.Answered => "answered",
+        CallOutcome.Abandoned => "abandoned",
+        CallOutcome.Ivr => "ivr",
+        CallOutcome.Transferred => "transferred",
+        _ => "failed",
+    };
+}
