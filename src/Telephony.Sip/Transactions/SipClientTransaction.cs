@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Telephony.Sip.Messages;
 using Telephony.Sip.Transport;
 
@@ -79,7 +78,7 @@ public abstract class SipClientTransaction : SipTransaction
     {
         if (_onProvisional is null) return;
         try { _onProvisional(response); }
-        catch (Exception ex) { Host.Logger.LogError(ex, "Provisional response callback failed"); }
+        catch (Exception ex) { Host.Logger.ProvisionalCallbackFailed(ex); }
     }
 
     private protected void DeliverFinal(SipResponse response) => _final.TrySetResult(response);
@@ -89,7 +88,7 @@ public abstract class SipClientTransaction : SipTransaction
     {
         Error = error;
         var (code, reason) = error == SipTransactionError.Timeout ? (408, "Request Timeout") : (503, "Service Unavailable");
-        Log(LogLevel.Information, "failed: {Error}", error);
+        Host.Logger.TransactionFailed(Key, error);
         _final.TrySetResult(SipTxnMessages.LocalResponse(Request, code, reason));
         Host.ClientTransactionFailed(this, error);
     }
@@ -178,7 +177,7 @@ internal sealed class InviteClientTransaction : SipClientTransaction
                     after = () => Host.Additional2xx(this, response);
                     break;
                 default:
-                    Log(LogLevel.Debug, "response {Code} ignored in {State}", code, State);
+                    Host.Logger.ResponseIgnored(Key, code, State);
                     break;
             }
         }
@@ -191,7 +190,7 @@ internal sealed class InviteClientTransaction : SipClientTransaction
         {
             if (State is SipTransactionState.Calling or SipTransactionState.Proceeding)
             {
-                Log(LogLevel.Warning, "transport error: {Message}", error.Message);
+                Host.Logger.TransactionTransportError(Key, error.Message);
                 Terminate();
                 Fail(SipTransactionError.TransportError);
             }
@@ -274,7 +273,7 @@ internal sealed class NonInviteClientTransaction : SipClientTransaction
         {
             if (State is SipTransactionState.Trying or SipTransactionState.Proceeding)
             {
-                Log(LogLevel.Warning, "transport error: {Message}", error.Message);
+                Host.Logger.TransactionTransportError(Key, error.Message);
                 Terminate();
                 Fail(SipTransactionError.TransportError);
             }

@@ -123,7 +123,7 @@ public sealed partial class SipCall
             }
             else
             {
-                LogBadResponse(_ua.Logger, CallId, "unreadable dtmf-relay INFO body");
+                _ua.Logger.CallBadMessage(CallId, "unreadable dtmf-relay INFO body");
             }
         }
         else if (type is not null && type.Is("application", "dtmf") && request.Body.Length is > 0 and < 8

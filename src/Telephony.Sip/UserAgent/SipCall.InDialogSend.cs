@@ -183,7 +183,7 @@ public sealed partial class SipCall
         }
         catch (Exception e) when (e is SipTransportException or System.Net.Sockets.SocketException or ArgumentException)
         {
-            LogSendFailed(_ua.Logger, CallId, "NOTIFY", e.Message);
+            _ua.Logger.CallSendFailed(CallId, "NOTIFY", e.Message);
         }
     }
 
@@ -215,7 +215,7 @@ public sealed partial class SipCall
         }
         catch (Exception e) when (e is SipTransportException or System.Net.Sockets.SocketException or ArgumentException)
         {
-            LogSendFailed(_ua.Logger, CallId, "BYE", e.Message);
+            _ua.Logger.CallSendFailed(CallId, "BYE", e.Message);
             dialog.Terminate();
             return Task.CompletedTask;
         }

@@ -115,7 +115,7 @@ public sealed partial class SipCall
         {
             if (contact is null)
             {
-                LogBadResponse(_ua.Logger, CallId, "2xx without Contact");
+                _ua.Logger.CallBadMessage(CallId, "2xx without Contact");
                 return;
             }
             dialog = Dialog.CreateAsUac(CallId, LocalTag, tag, LocalAddressText(), RemoteAddressText(), cseq.Number, 200, contact, RecordRoutes(response));
@@ -137,7 +137,7 @@ public sealed partial class SipCall
             return;
         }
         // Another fork answered too, or we hung up meanwhile: ACK it (done) and end that dialog with BYE.
-        LogExtraDialog(_ua.Logger, CallId, tag);
+        _ua.Logger.CallExtraDialog(CallId, tag);
         _extraDialogs[tag] = dialog;
         await TryByeAsync(dialog).ConfigureAwait(false);
         if (_dialog is null && State != CallState.Ended)
@@ -155,7 +155,7 @@ public sealed partial class SipCall
         }
         catch (Exception e) when (e is SipTransportException or System.Net.Sockets.SocketException or ArgumentException)
         {
-            LogSendFailed(_ua.Logger, CallId, "ACK", e.Message);
+            _ua.Logger.CallSendFailed(CallId, "ACK", e.Message);
         }
     }
 
@@ -170,7 +170,7 @@ public sealed partial class SipCall
         }
         catch (Exception e) when (e is SipTransportException or InvalidOperationException or OperationCanceledException)
         {
-            LogSendFailed(_ua.Logger, CallId, "CANCEL", e.Message);
+            _ua.Logger.CallSendFailed(CallId, "CANCEL", e.Message);
         }
     }
 }

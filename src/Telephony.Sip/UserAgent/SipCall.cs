@@ -128,7 +128,7 @@ public sealed partial class SipCall
     {
         if (!_mailbox.Writer.TryWrite(work))
         {
-            LogLateEvent(_ua.Logger, CallId);
+            _ua.Logger.CallEventAfterClose(CallId);
         }
     }
 
@@ -165,7 +165,7 @@ public sealed partial class SipCall
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                LogWorkFailed(_ua.Logger, e, CallId);
+                _ua.Logger.CallWorkFailed(e, CallId);
                 if (State != CallState.Ended)
                 {
                     await TryByeAsync().ConfigureAwait(false);
@@ -179,7 +179,7 @@ public sealed partial class SipCall
     {
         if (!_events.Writer.TryWrite(e))
         {
-            LogEventDropped(_ua.Logger, CallId, e.GetType().Name);
+            _ua.Logger.CallEventDropped(CallId, e.GetType().Name);
         }
     }
 
@@ -193,7 +193,7 @@ public sealed partial class SipCall
         _dialog?.Terminate();
         StopRetransmitting();
         var ended = new CallEnded(reason, statusCode, detail);
-        LogEnded(_ua.Logger, CallId, reason, statusCode, detail);
+        _ua.Logger.CallEnd(CallId, reason, statusCode, detail);
         Emit(ended);
         _events.Writer.TryComplete();
         _ended.TrySetResult(ended);
@@ -252,25 +252,4 @@ public sealed partial class SipCall
         }
         return sb.ToString();
     }
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Call {CallId}: event after the call closed dropped")]
-    private static partial void LogLateEvent(ILogger logger, string callId);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Call {CallId}: handling an event failed")]
-    private static partial void LogWorkFailed(ILogger logger, Exception e, string callId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId}: event buffer full, oldest event dropped for {Event}")]
-    private static partial void LogEventDropped(ILogger logger, string callId, string @event);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId} ended: {Reason} {Code} {Detail}")]
-    private static partial void LogEnded(ILogger logger, string callId, CallEndReason reason, int code, string detail);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: extra 2xx from fork {Tag}: ACK and BYE")]
-    private static partial void LogExtraDialog(ILogger logger, string callId, string tag);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId}: {Problem}")]
-    private static partial void LogBadResponse(ILogger logger, string callId, string problem);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId}: sending {Method} failed: {Reason}")]
-    private static partial void LogSendFailed(ILogger logger, string callId, string method, string reason);
 }

@@ -23,7 +23,7 @@ public sealed partial class SipUserAgent
         var verdict = UasRequestCheck.Check(request, Policy);
         if (!verdict.IsAccepted)
         {
-            LogRefused(Logger, request.Method, verdict.ToString());
+            Logger.RequestRefused(request.Method, verdict.ToString());
             if (verdict.CanRespond && verdict.CreateResponse(request, Policy.WarnAgent) is { } refusal)
             {
                 Respond(transaction, refusal);

@@ -129,12 +129,12 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
         {
             if (!transaction.TrySendResponse(response.Build()))
             {
-                LogResponseNotSent(Logger, response.StatusCode, transaction.Request.Method);
+                Logger.ResponseNotSent(response.StatusCode, transaction.Request.Method);
             }
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            LogResponseFailed(Logger, response.StatusCode, transaction.Request.Method, e.Message);
+            Logger.ResponseNotBuilt(response.StatusCode, transaction.Request.Method, e.Message);
         }
     }
 
@@ -171,15 +171,6 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
             await Endpoint.DisposeAsync().ConfigureAwait(false);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} refused by the UAS checks: {Verdict}")]
-    private static partial void LogRefused(ILogger logger, string method, string verdict);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "{Code} to {Method} not sent: the transaction has moved on")]
-    private static partial void LogResponseNotSent(ILogger logger, int code, string method);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Code} to {Method} could not be built: {Reason}")]
-    private static partial void LogResponseFailed(ILogger logger, int code, string method, string reason);
 
     private sealed class NoUser : ISipTransactionUser
     {
