@@ -4,6 +4,7 @@ namespace Telephony.Sip;
 /// Every log event of the SIP stack, one partial file per area (like Kestrel's <c>KestrelTrace</c>), each
 /// with a stable <see cref="Microsoft.Extensions.Logging.EventId"/> so alerts and dashboards can match on
 /// the id instead of the text. Ids are never reused or renumbered; a retired event leaves a gap.
+/// Each area file lists one event a line (id, level, text, method), to be read as a table.
 /// </summary>
 /// <remarks>
 /// EventId ranges (the "next free" id of each area is noted at the top of its file):

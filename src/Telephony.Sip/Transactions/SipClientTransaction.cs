@@ -72,6 +72,38 @@ public abstract class SipClientTransaction : SipTransaction
         }
     }
 
+    /// <summary>No final response yet: Calling (INVITE) or Trying (non-INVITE), then Proceeding.</summary>
+    private protected bool AwaitingFinal =>
+        State is SipTransactionState.Calling or SipTransactionState.Trying or SipTransactionState.Proceeding;
+
+    /// <summary>
+    /// Timer B or C (INVITE), F (non-INVITE) before a final response: a timeout (§17.1.1.2, §17.1.2.2).
+    /// Timer D or M (INVITE), K (non-INVITE) after it: the wait for retransmissions is over.
+    /// </summary>
+    private protected override Action? OnLifetimeTimer()
+    {
+        if (AwaitingFinal)
+        {
+            Terminate();
+            Fail(SipTransactionError.Timeout);
+        }
+        else if (State is SipTransactionState.Completed or SipTransactionState.Accepted)
+        {
+            Terminate();
+        }
+        return null;
+    }
+
+    /// <summary>The transport failed before a final response came: a local 503 (§8.1.3.1); false when one already came.</summary>
+    private protected bool FailOnTransportError(Exception error)
+    {
+        if (!AwaitingFinal) return false;
+        Host.Logger.TransactionTransportError(Key, error.Message);
+        Terminate();
+        Fail(SipTransactionError.TransportError);
+        return true;
+    }
+
     private protected void MarkProvisional() => _provisional.TrySetResult();
 
     private protected void DeliverProvisional(SipResponse response)
@@ -114,23 +146,6 @@ internal sealed class InviteClientTransaction : SipClientTransaction
         Host.Send(this, Flow, RequestBytes);
         RetransmitInterval += RetransmitInterval;
         StartRetransmitTimer(RetransmitInterval);
-    }
-
-    private protected override Action? OnLifetimeTimer()
-    {
-        switch (State)
-        {
-            case SipTransactionState.Calling: // Timer B
-            case SipTransactionState.Proceeding: // Timer C
-                Terminate();
-                Fail(SipTransactionError.Timeout);
-                break;
-            case SipTransactionState.Completed: // Timer D
-            case SipTransactionState.Accepted: // Timer M
-                Terminate();
-                break;
-        }
-        return null;
     }
 
     internal override void OnResponse(SipResponse response)
@@ -188,13 +203,7 @@ internal sealed class InviteClientTransaction : SipClientTransaction
     {
         lock (Gate)
         {
-            if (State is SipTransactionState.Calling or SipTransactionState.Proceeding)
-            {
-                Host.Logger.TransactionTransportError(Key, error.Message);
-                Terminate();
-                Fail(SipTransactionError.TransportError);
-            }
-            else if (State == SipTransactionState.Completed)
+            if (!FailOnTransportError(error) && State == SipTransactionState.Completed)
             {
                 Terminate(); // the ACK could not be sent: nothing more to do (§17.1.4)
             }
@@ -224,21 +233,6 @@ internal sealed class NonInviteClientTransaction : SipClientTransaction
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-
-    private protected override Action? OnLifetimeTimer()
-    {
-        switch (State)
-        {
-            case SipTransactionState.Trying or SipTransactionState.Proceeding: // Timer F
-                Terminate();
-                Fail(SipTransactionError.Timeout);
-                break;
-            case SipTransactionState.Completed: // Timer K
-                Terminate();
-                break;
-        }
-        return null;
-    }
 
     internal override void OnResponse(SipResponse response)
     {
@@ -271,12 +265,7 @@ internal sealed class NonInviteClientTransaction : SipClientTransaction
     {
         lock (Gate)
         {
-            if (State is SipTransactionState.Trying or SipTransactionState.Proceeding)
-            {
-                Host.Logger.TransactionTransportError(Key, error.Message);
-                Terminate();
-                Fail(SipTransactionError.TransportError);
-            }
+            FailOnTransportError(error);
         }
     }
 }

@@ -37,17 +37,11 @@ public sealed partial class SipCall
                 OnReInvite(tx, dialog);
                 break;
             case SipMethods.Update:
-                if (request.Contacts.Count > 0)
+                RefreshTarget(dialog, request);
+                var ok = CreateInDialogOk(tx);
+                if (TakeRemoteSdp(request))
                 {
-                    dialog.UpdateRemoteTarget(request.Contacts[0].ToString());
-                }
-                var ok = SipResponseBuilder.CreateResponse(request, 200, null, LocalTag);
-                ok.AddContact(_ua.ContactFor(tx.Flow.Protocol, tx.Flow.Remote.Address));
-                if (IsSdp(request))
-                {
-                    RemoteSdp = request.Body;
                     ok.SetBody(LocalSdp, "application/sdp");
-                    Emit(new RemoteSdpChanged(request.Body));
                 }
                 _ua.Respond(tx, ok);
                 break;
@@ -87,12 +81,8 @@ public sealed partial class SipCall
             return;
         }
         _reinviteTx = tx;
-        if (request.Contacts.Count > 0)
-        {
-            dialog.UpdateRemoteTarget(request.Contacts[0].ToString()); // §12.2.2 target refresh
-        }
-        var ok = SipResponseBuilder.CreateResponse(request, 200, null, LocalTag);
-        ok.AddContact(_ua.ContactFor(tx.Flow.Protocol, tx.Flow.Remote.Address));
+        RefreshTarget(dialog, request);
+        var ok = CreateInDialogOk(tx);
         ok.SetHeader(SipHeaderNames.Allow, SipUserAgent.AllowedMethods);
         if (!LocalSdp.IsEmpty)
         {
@@ -103,11 +93,15 @@ public sealed partial class SipCall
         {
             StartRetransmitting(tx, response);
         }
-        if (IsSdp(request))
-        {
-            RemoteSdp = request.Body;
-            Emit(new RemoteSdpChanged(request.Body));
-        }
+        TakeRemoteSdp(request);
+    }
+
+    /// <summary>A 200 to an in-dialog request, with our tag and a Contact for the flow it came on (§12.2.2).</summary>
+    private SipResponseBuilder CreateInDialogOk(SipServerTransaction tx)
+    {
+        var ok = SipResponseBuilder.CreateResponse(tx.Request, 200, null, LocalTag);
+        ok.AddContact(_ua.ContactFor(tx.Flow.Protocol, tx.Flow.Remote.Address));
+        return ok;
     }
 
     private void OnInfo(SipServerTransaction tx)

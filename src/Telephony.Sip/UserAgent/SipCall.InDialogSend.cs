@@ -72,18 +72,11 @@ public sealed partial class SipCall
             _reinvitePending = false;
             if (response.IsSuccess && response.To?.Tag is { } tag && State != CallState.Ended)
             {
-                if (response.Contacts.Count > 0)
-                {
-                    dialog.UpdateRemoteTarget(response.Contacts[0].ToString());
-                }
+                RefreshTarget(dialog, response);
                 var ack = BuildInDialog(dialog, SipMethods.Ack, response.CSeq!.Number).Build();
                 _acks[(tag, response.CSeq.Number)] = ack;
                 await SendAckAsync(ack).ConfigureAwait(false);
-                if (IsSdp(response))
-                {
-                    RemoteSdp = response.Body;
-                    Emit(new RemoteSdpChanged(response.Body));
-                }
+                TakeRemoteSdp(response);
             }
             return true;
         }).ConfigureAwait(false);
@@ -111,15 +104,8 @@ public sealed partial class SipCall
         {
             if (response.IsSuccess && State != CallState.Ended)
             {
-                if (response.Contacts.Count > 0)
-                {
-                    dialog.UpdateRemoteTarget(response.Contacts[0].ToString());
-                }
-                if (IsSdp(response))
-                {
-                    RemoteSdp = response.Body;
-                    Emit(new RemoteSdpChanged(response.Body));
-                }
+                RefreshTarget(dialog, response);
+                TakeRemoteSdp(response);
             }
             return Task.FromResult(true);
         }).ConfigureAwait(false);
@@ -181,7 +167,7 @@ public sealed partial class SipCall
                 b.AddContact(_ua.ContactFor(DestinationProtocol(dialog)));
             }, SipFrag.Format(statusCode, reason), SipFrag.ContentType).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is SipTransportException or System.Net.Sockets.SocketException or ArgumentException)
+        catch (Exception e) when (IsSendFailure(e))
         {
             _ua.Logger.CallSendFailed(CallId, "NOTIFY", e.Message);
         }
@@ -213,7 +199,7 @@ public sealed partial class SipCall
             dialog.Terminate();
             return tx.FinalResponse;
         }
-        catch (Exception e) when (e is SipTransportException or System.Net.Sockets.SocketException or ArgumentException)
+        catch (Exception e) when (IsSendFailure(e))
         {
             _ua.Logger.CallSendFailed(CallId, "BYE", e.Message);
             dialog.Terminate();

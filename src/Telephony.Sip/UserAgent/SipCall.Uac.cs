@@ -153,7 +153,7 @@ public sealed partial class SipCall
             var destination = await UaDestinations.ResolveAsync(NextHopOf(ack), _ua.Options.DefaultTransport).ConfigureAwait(false);
             await _ua.Endpoint.SendStatelessAsync(ack, destination).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is SipTransportException or System.Net.Sockets.SocketException or ArgumentException)
+        catch (Exception e) when (IsSendFailure(e))
         {
             _ua.Logger.CallSendFailed(CallId, "ACK", e.Message);
         }

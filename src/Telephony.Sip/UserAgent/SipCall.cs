@@ -234,6 +234,30 @@ public sealed partial class SipCall
 
     private static bool IsSdp(SipMessage message) => !message.Body.IsEmpty && message.ContentType?.Is("application", "sdp") == true;
 
+    /// <summary>§12.2: a target refresh (re-INVITE, UPDATE) or its 2xx carries the peer's new remote target in its Contact.</summary>
+    private static void RefreshTarget(Dialog dialog, SipMessage message)
+    {
+        if (message.Contacts.Count > 0)
+        {
+            dialog.UpdateRemoteTarget(message.Contacts[0].ToString());
+        }
+    }
+
+    /// <summary>An SDP body from the peer (offer or answer) becomes <see cref="RemoteSdp"/> and is announced; false when there is none.</summary>
+    private bool TakeRemoteSdp(SipMessage message)
+    {
+        if (!IsSdp(message))
+        {
+            return false;
+        }
+        RemoteSdp = message.Body;
+        Emit(new RemoteSdpChanged(message.Body));
+        return true;
+    }
+
+    /// <summary>What a failed in-dialog send (ACK, BYE, NOTIFY) throws: logged, never fatal to the call.</summary>
+    private static bool IsSendFailure(Exception e) => e is SipTransportException or System.Net.Sockets.SocketException or ArgumentException;
+
     /// <summary>Escapes a value for a URI header (RFC 3261 §25.1 hnv-unreserved / unreserved; everything else %XX).</summary>
     internal static string EscapeUriHeader(string value)
     {

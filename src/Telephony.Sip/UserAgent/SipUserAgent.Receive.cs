@@ -120,38 +120,37 @@ public sealed partial class SipUserAgent
     }
 
     /// <inheritdoc />
-    public void OnAck(SipRequest ack, SipFlow flow, SipServerTransaction? transaction)
-    {
-        if (_calls.TryGetValue(ack.CallId ?? string.Empty, out var call))
-        {
-            call.Post(() => call.OnAckAsync(ack));
-        }
-    }
+    public void OnAck(SipRequest ack, SipFlow flow, SipServerTransaction? transaction) =>
+        PostToCall(ack.CallId, call => call.OnAckAsync(ack));
 
     /// <inheritdoc />
-    public void OnCancel(SipServerTransaction invite, SipRequest cancel)
-    {
-        if (_calls.TryGetValue(invite.Request.CallId ?? string.Empty, out var call))
-        {
-            call.Post(call.OnRemoteCancelAsync);
-        }
-    }
+    public void OnCancel(SipServerTransaction invite, SipRequest cancel) =>
+        PostToCall(invite.Request.CallId, call => call.OnRemoteCancelAsync());
 
     /// <inheritdoc />
     public void OnStrayResponse(SipResponse response, SipFlow flow, SipClientTransaction? transaction)
     {
-        if (response.IsSuccess && response.CSeq?.Method == SipMethods.Invite && _calls.TryGetValue(response.CallId ?? string.Empty, out var call))
+        if (response.IsSuccess && response.CSeq?.Method == SipMethods.Invite)
         {
-            call.Post(() => call.OnInviteSuccessAsync(response));
+            PostToCall(response.CallId, call => call.OnInviteSuccessAsync(response));
         }
     }
 
     /// <inheritdoc />
     public void OnServerTransactionFailed(SipServerTransaction transaction, SipTransactionError error)
     {
-        if (transaction.IsInvite && _calls.TryGetValue(transaction.Request.CallId ?? string.Empty, out var call))
+        if (transaction.IsInvite)
         {
-            call.Post(() => call.OnServerInviteFailedAsync(transaction, error));
+            PostToCall(transaction.Request.CallId, call => call.OnServerInviteFailedAsync(transaction, error));
+        }
+    }
+
+    /// <summary>Hands work to the mailbox of the call with <paramref name="callId"/>; nothing when there is no such call.</summary>
+    private void PostToCall(string? callId, Func<SipCall, Task> work)
+    {
+        if (_calls.TryGetValue(callId ?? string.Empty, out var call))
+        {
+            call.Post(() => work(call));
         }
     }
 }
