@@ -281,15 +281,8 @@ public sealed class AuthHeader
         ArgumentNullException.ThrowIfNull(text);
         value = null;
         var s = text.AsSpan();
-        var i = SipSyntax.SkipWs(s, 0);
-        var st = i;
-        i = SipSyntax.ScanToken(s, i);
-        if (i == st)
-        {
-            error = "authentication header has no scheme";
-            return false;
-        }
-        var scheme = s[st..i].ToString();
+        var i = 0;
+        if (!SipSyntax.TryReadToken(s, ref i, "authentication header has no scheme", out var scheme, out error)) return false;
         i = SipSyntax.SkipWs(s, i);
         var list = new List<SipParameter>();
         if (i < s.Length)
@@ -305,15 +298,7 @@ public sealed class AuthHeader
             }
             while (true)
             {
-                i = SipSyntax.SkipWs(s, i);
-                var ns = i;
-                i = SipSyntax.ScanToken(s, i);
-                if (i == ns)
-                {
-                    error = "malformed auth-param";
-                    return false;
-                }
-                var name = s[ns..i].ToString();
+                if (!SipSyntax.TryReadToken(s, ref i, "malformed auth-param", out var name, out error)) return false;
                 i = SipSyntax.SkipWs(s, i);
                 if (i >= s.Length || s[i] != '=')
                 {
@@ -379,15 +364,8 @@ public sealed record EventHeader(string EventType, SipParameters Parameters)
         ArgumentNullException.ThrowIfNull(text);
         value = null;
         var s = text.AsSpan();
-        var i = SipSyntax.SkipWs(s, 0);
-        var st = i;
-        i = SipSyntax.ScanToken(s, i);
-        if (i == st)
-        {
-            error = "Event has no event type";
-            return false;
-        }
-        var type = s[st..i].ToString();
+        var i = 0;
+        if (!SipSyntax.TryReadToken(s, ref i, "Event has no event type", out var type, out error)) return false;
         if (!SipParameters.TryParse(s, ref i, false, out var ps, out error))
         {
             error = $"Event: {error}";
@@ -449,15 +427,7 @@ public sealed record ReasonHeader(string Protocol, SipParameters Parameters)
         var i = 0;
         while (true)
         {
-            i = SipSyntax.SkipWs(s, i);
-            var st = i;
-            i = SipSyntax.ScanToken(s, i);
-            if (i == st)
-            {
-                error = "Reason has no protocol";
-                return false;
-            }
-            var proto = s[st..i].ToString();
+            if (!SipSyntax.TryReadToken(s, ref i, "Reason has no protocol", out var proto, out error)) return false;
             if (!SipParameters.TryParse(s, ref i, true, out var ps, out error))
             {
                 error = $"Reason: {error}";
@@ -558,25 +528,16 @@ public sealed record MediaType(string Type, string Subtype, SipParameters Parame
     internal static bool TryParse(ReadOnlySpan<char> s, ref int i, bool inList, out MediaType? value, out string? error)
     {
         value = null;
+        const string Malformed = "media type must be type/subtype";
+        if (!SipSyntax.TryReadToken(s, ref i, Malformed, out var type, out error)) return false;
         i = SipSyntax.SkipWs(s, i);
-        var st = i;
-        i = SipSyntax.ScanToken(s, i);
-        var type = s[st..i].ToString();
-        i = SipSyntax.SkipWs(s, i);
-        if (type.Length == 0 || i >= s.Length || s[i] != '/')
+        if (i >= s.Length || s[i] != '/')
         {
-            error = "media type must be type/subtype";
+            error = Malformed;
             return false;
         }
-        i = SipSyntax.SkipWs(s, i + 1);
-        st = i;
-        i = SipSyntax.ScanToken(s, i);
-        if (i == st)
-        {
-            error = "media type must be type/subtype";
-            return false;
-        }
-        var sub = s[st..i].ToString();
+        i++;
+        if (!SipSyntax.TryReadToken(s, ref i, Malformed, out var sub, out error)) return false;
         if (!SipParameters.TryParse(s, ref i, inList, out var ps, out error)) return false;
         value = new MediaType(type, sub, ps);
         return true;

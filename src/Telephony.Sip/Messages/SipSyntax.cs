@@ -31,6 +31,20 @@ internal static class SipSyntax
         return n < 0 ? s.Length : start + n;
     }
 
+    /// <summary>
+    /// Skips LWS from <paramref name="i"/>, then reads the token there and moves past it. When there is no
+    /// token, <paramref name="error"/> is <paramref name="missing"/> (the header's own wording) and the result false.
+    /// </summary>
+    public static bool TryReadToken(ReadOnlySpan<char> s, ref int i, string missing, out string token, out string? error)
+    {
+        i = SkipWs(s, i);
+        var start = i;
+        i = ScanToken(s, i);
+        token = s[start..i].ToString();
+        error = token.Length == 0 ? missing : null;
+        return error is null;
+    }
+
     public static bool IsTokenByte(byte b) => TokenBytes.Contains(b);
 
     public static bool IsUnreserved(char c) => IsAlphaNum(c) || UnreservedMarks.Contains(c, StringComparison.Ordinal);

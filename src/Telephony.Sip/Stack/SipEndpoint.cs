@@ -39,7 +39,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         _options = options;
         _user = user;
         _logger = logger ?? NullLogger.Instance;
-        _timers = new SipTimerQueue(timeProvider, ex => _logger.LogError(ex, "SIP timer callback failed"));
+        _timers = new SipTimerQueue(timeProvider, ex => _logger.TimerCallbackFailed(ex));
         _transports = new SipTransportManager(this, options.Parser, options.Transport, _timers, _logger);
         _layer = new SipTransactionLayer(_transports, _timers, options.Timers, _logger, () => _user);
         _metrics = new SipEndpointMetrics(this);
@@ -251,7 +251,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
             Interlocked.Increment(ref _dropped);
             _metrics.Dropped(flow.Protocol.ToViaToken(), "parse");
             if (error.Kind == SipParseErrorKind.Incomplete && message.IndexOfAnyExcept("\r\n"u8) < 0) return; // stray CRLFs (keep-alive on UDP)
-            if (ShouldWarnAbout(flow)) _logger.LogWarning("Malformed SIP message from {Flow} ({Bytes} bytes): {Reason}", flow, message.Length, error.Reason);
+            if (ShouldWarnAbout(flow)) _logger.MalformedMessage(flow, message.Length, error.Reason);
             if (error.TryCreateResponse(_options.WarnAgent, out var builder))
             {
                 SendErrorResponse(builder!, flow);
@@ -267,7 +267,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         }
         catch (Exception ex)
         {
-            _logger.LogError(ex, "Handling a SIP message from {Flow} failed", flow);
+            _logger.MessageHandlingFailed(ex, flow);
         }
     }
 
@@ -291,18 +291,18 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
             Interlocked.Increment(ref _dropped);
             _metrics.Dropped(flow.Protocol.ToViaToken(), "invalid");
             bool warn = ShouldWarnAbout(flow);
-            if (warn) _logger.LogWarning("Invalid {Method} from {Flow}: {Problem}", request.Method, flow, problem);
+            if (warn) _logger.InvalidRequest(request.Method, flow, problem);
             if (request.Method == SipMethods.Ack) return; // never answer an ACK (§17)
             if (!CanFormResponse(request))
             {
-                if (warn) _logger.LogWarning("No 400 can be formed (Via, From, To, Call-ID or CSeq missing); dropped");
+                if (warn) _logger.NoErrorResponsePossible();
                 return;
             }
             SipResponseBuilder? builder = null;
             try { builder = SipResponseBuilder.CreateErrorResponse(request, 400, problem, _options.WarnAgent); }
             catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
             {
-                if (warn) _logger.LogWarning("No 400 can be formed for it ({Reason}); dropped", ex.Message);
+                if (warn) _logger.ErrorResponseNotFormed(ex.Message);
             }
             if (builder is not null) SendErrorResponse(builder, flow);
             return;
@@ -319,7 +319,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         if (!_badInputWarnings.TryAcquire(source, out long suppressed)) return false;
         if (suppressed > 0)
         {
-            _logger.LogWarning("Suppressed {Count} further warnings about bad SIP input from {Source}", suppressed, source);
+            _logger.BadInputWarningsSuppressed(suppressed, source);
         }
         return true;
     }
@@ -335,7 +335,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         {
             Interlocked.Increment(ref _dropped);
             _metrics.Dropped(flow.Protocol.ToViaToken(), "invalid");
-            if (ShouldWarnAbout(flow)) _logger.LogWarning("Invalid {Code} response from {Flow} dropped: {Problem}", response.StatusCode, flow, problem);
+            if (ShouldWarnAbout(flow)) _logger.InvalidResponse(response.StatusCode, flow, problem);
             return;
         }
         if (!IsOurSentByPort(response.TopVia!))
@@ -343,7 +343,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
             // §18.1.2: a response whose top Via we did not write is discarded.
             Interlocked.Increment(ref _dropped);
             _metrics.Dropped(flow.Protocol.ToViaToken(), "not-ours");
-            _logger.LogInformation("Response {Code} from {Flow} has a top Via that is not ours ({Via}); discarded", response.StatusCode, flow, response.TopVia);
+            _logger.ResponseViaNotOurs(response.StatusCode, flow, response.TopVia);
             return;
         }
         _layer.OnResponse(response, flow);
@@ -395,18 +395,18 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         try { response = builder.Build(); }
         catch (InvalidOperationException ex)
         {
-            _logger.LogWarning("Error response could not be built ({Reason}); dropped", ex.Message);
+            _logger.ErrorResponseNotBuilt(ex.Message);
             return;
         }
         var target = flow.Protocol.IsReliable() ? flow : ResponseFlowFor(response.TopVia, flow);
-        _logger.LogInformation("Answered {Flow} with {Code} {Reason}", target, response.StatusCode, response.ReasonPhrase);
+        _logger.AnsweredStatelessly(target, response.StatusCode, response.ReasonPhrase);
         _ = SendQuietlyAsync(target, response.RawBytes);
     }
 
     private async Task SendQuietlyAsync(SipFlow flow, ReadOnlyMemory<byte> data)
     {
         try { await _transports.SendAsync(flow, data, CancellationToken.None).ConfigureAwait(false); }
-        catch (SipTransportException ex) { _logger.LogInformation("Stateless send to {Flow} failed: {Reason}", flow, ex.Message); }
+        catch (SipTransportException ex) { _logger.StatelessSendFailed(flow, ex.Message); }
     }
 
     /// <summary>§18.2.2 over UDP from the Via alone (stateless responses): rport → source port; else sent-by port.</summary>

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Telephony.Sip.Messages;
 using Telephony.Sip.Transport;
 
@@ -73,13 +72,45 @@ public abstract class SipClientTransaction : SipTransaction
         }
     }
 
+    /// <summary>No final response yet: Calling (INVITE) or Trying (non-INVITE), then Proceeding.</summary>
+    private protected bool AwaitingFinal =>
+        State is SipTransactionState.Calling or SipTransactionState.Trying or SipTransactionState.Proceeding;
+
+    /// <summary>
+    /// Timer B or C (INVITE), F (non-INVITE) before a final response: a timeout (§17.1.1.2, §17.1.2.2).
+    /// Timer D or M (INVITE), K (non-INVITE) after it: the wait for retransmissions is over.
+    /// </summary>
+    private protected override Action? OnLifetimeTimer()
+    {
+        if (AwaitingFinal)
+        {
+            Terminate();
+            Fail(SipTransactionError.Timeout);
+        }
+        else if (State is SipTransactionState.Completed or SipTransactionState.Accepted)
+        {
+            Terminate();
+        }
+        return null;
+    }
+
+    /// <summary>The transport failed before a final response came: a local 503 (§8.1.3.1); false when one already came.</summary>
+    private protected bool FailOnTransportError(Exception error)
+    {
+        if (!AwaitingFinal) return false;
+        Host.Logger.TransactionTransportError(Key, error.Message);
+        Terminate();
+        Fail(SipTransactionError.TransportError);
+        return true;
+    }
+
     private protected void MarkProvisional() => _provisional.TrySetResult();
 
     private protected void DeliverProvisional(SipResponse response)
     {
         if (_onProvisional is null) return;
         try { _onProvisional(response); }
-        catch (Exception ex) { Host.Logger.LogError(ex, "Provisional response callback failed"); }
+        catch (Exception ex) { Host.Logger.ProvisionalCallbackFailed(ex); }
     }
 
     private protected void DeliverFinal(SipResponse response) => _final.TrySetResult(response);
@@ -89,7 +120,7 @@ public abstract class SipClientTransaction : SipTransaction
     {
         Error = error;
         var (code, reason) = error == SipTransactionError.Timeout ? (408, "Request Timeout") : (503, "Service Unavailable");
-        Log(LogLevel.Information, "failed: {Error}", error);
+        Host.Logger.TransactionFailed(Key, error);
         _final.TrySetResult(SipTxnMessages.LocalResponse(Request, code, reason));
         Host.ClientTransactionFailed(this, error);
     }
@@ -115,23 +146,6 @@ internal sealed class InviteClientTransaction : SipClientTransaction
         Host.Send(this, Flow, RequestBytes);
         RetransmitInterval += RetransmitInterval;
         StartRetransmitTimer(RetransmitInterval);
-    }
-
-    private protected override Action? OnLifetimeTimer()
-    {
-        switch (State)
-        {
-            case SipTransactionState.Calling: // Timer B
-            case SipTransactionState.Proceeding: // Timer C
-                Terminate();
-                Fail(SipTransactionError.Timeout);
-                break;
-            case SipTransactionState.Completed: // Timer D
-            case SipTransactionState.Accepted: // Timer M
-                Terminate();
-                break;
-        }
-        return null;
     }
 
     internal override void OnResponse(SipResponse response)
@@ -178,7 +192,7 @@ internal sealed class InviteClientTransaction : SipClientTransaction
                     after = () => Host.Additional2xx(this, response);
                     break;
                 default:
-                    Log(LogLevel.Debug, "response {Code} ignored in {State}", code, State);
+                    Host.Logger.ResponseIgnored(Key, code, State);
                     break;
             }
         }
@@ -189,13 +203,7 @@ internal sealed class InviteClientTransaction : SipClientTransaction
     {
         lock (Gate)
         {
-            if (State is SipTransactionState.Calling or SipTransactionState.Proceeding)
-            {
-                Log(LogLevel.Warning, "transport error: {Message}", error.Message);
-                Terminate();
-                Fail(SipTransactionError.TransportError);
-            }
-            else if (State == SipTransactionState.Completed)
+            if (!FailOnTransportError(error) && State == SipTransactionState.Completed)
             {
                 Terminate(); // the ACK could not be sent: nothing more to do (§17.1.4)
             }
@@ -225,21 +233,6 @@ internal sealed class NonInviteClientTransaction : SipClientTransaction
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-
-    private protected override Action? OnLifetimeTimer()
-    {
-        switch (State)
-        {
-            case SipTransactionState.Trying or SipTransactionState.Proceeding: // Timer F
-                Terminate();
-                Fail(SipTransactionError.Timeout);
-                break;
-            case SipTransactionState.Completed: // Timer K
-                Terminate();
-                break;
-        }
-        return null;
-    }
 
     internal override void OnResponse(SipResponse response)
     {
@@ -272,12 +265,7 @@ internal sealed class NonInviteClientTransaction : SipClientTransaction
     {
         lock (Gate)
         {
-            if (State is SipTransactionState.Trying or SipTransactionState.Proceeding)
-            {
-                Log(LogLevel.Warning, "transport error: {Message}", error.Message);
-                Terminate();
-                Fail(SipTransactionError.TransportError);
-            }
+            FailOnTransportError(error);
         }
     }
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Telephony.Sip.Messages;
 using Telephony.Sip.Transport;
 
@@ -199,11 +198,11 @@ internal sealed class InviteServerTransaction : SipServerTransaction
         switch (State)
         {
             case SipTransactionState.Completed: // Timer H: the ACK never came
-                Log(LogLevel.Information, "no ACK for {Code} (Timer H)", LastResponse?.StatusCode);
+                Host.Logger.NoAckForFinalResponse(Key, LastResponse?.StatusCode);
                 Terminate();
                 return () => Host.ServerTransactionFailed(this, SipTransactionError.Timeout);
             case SipTransactionState.Proceeding: // the TU never answered (safety net)
-                Log(LogLevel.Warning, "TU sent no final response within {Limit}; dropped", Timers.InviteServerMaxProceeding);
+                Host.Logger.InviteTuSilent(Key, Timers.InviteServerMaxProceeding);
                 _tryingTimer?.Cancel();
                 Terminate();
                 return () => Host.ServerTransactionFailed(this, SipTransactionError.Timeout);
@@ -218,7 +217,7 @@ internal sealed class InviteServerTransaction : SipServerTransaction
         bool notify = false;
         lock (Gate)
         {
-            Log(LogLevel.Warning, "transport error: {Message}", error.Message);
+            Host.Logger.TransactionTransportError(Key, error.Message);
             // RFC 6026 §8.8: in Accepted a failed 2xx send does not end the transaction.
             if (State is SipTransactionState.Proceeding or SipTransactionState.Completed)
             {
@@ -282,7 +281,7 @@ internal sealed class NonInviteServerTransaction : SipServerTransaction
     private protected override Action? OnLifetimeTimer()
     {
         bool silentTu = State is SipTransactionState.Trying or SipTransactionState.Proceeding;
-        if (silentTu) Log(LogLevel.Warning, "TU sent no final response within Timer F; dropped");
+        if (silentTu) Host.Logger.NonInviteTuSilent(Key);
         Terminate(); // Timer J, or the safety net
         return silentTu ? () => Host.ServerTransactionFailed(this, SipTransactionError.Timeout) : null;
     }
@@ -292,7 +291,7 @@ internal sealed class NonInviteServerTransaction : SipServerTransaction
         bool notify = false;
         lock (Gate)
         {
-            Log(LogLevel.Warning, "transport error: {Message}", error.Message);
+            Host.Logger.TransactionTransportError(Key, error.Message);
             if (State is SipTransactionState.Trying or SipTransactionState.Proceeding or SipTransactionState.Completed)
             {
                 Terminate();

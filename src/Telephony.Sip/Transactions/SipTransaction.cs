@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Telephony.Sip.Messages;
 using Telephony.Sip.Timers;
 using Telephony.Sip.Transport;
@@ -111,13 +110,5 @@ public abstract class SipTransaction
     {
         if (wait <= TimeSpan.Zero) Terminate();
         else StartLifetimeTimer(wait);
-    }
-
-    private protected void Log(LogLevel level, string message, params object?[] args)
-    {
-        if (!Host.Logger.IsEnabled(level)) return;
-#pragma warning disable CA2254 // the template is a constant at every call site
-        Host.Logger.Log(level, "{Transaction} " + message, [Key.ToString(), .. args]);
-#pragma warning restore CA2254
     }
 }

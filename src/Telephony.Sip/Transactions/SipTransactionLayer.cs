@@ -148,7 +148,7 @@ internal sealed class SipTransactionLayer : ISipTransactionHost
             return;
         }
         try { tu.OnRequest(tx); }
-        catch (Exception ex) { Logger.LogError(ex, "Transaction user failed on {Method}", request.Method); }
+        catch (Exception ex) { Logger.TransactionUserFailedOn(ex, request.Method); }
     }
 
     /// <summary>§9.2: CANCEL matches the INVITE server transaction with the same key but method INVITE.</summary>
@@ -163,7 +163,7 @@ internal sealed class SipTransactionLayer : ISipTransactionHost
         }
         else
         {
-            Logger.LogInformation("CANCEL matches no INVITE transaction; 481");
+            Logger.CancelMatchesNoInvite();
             cancelTx.TrySendResponse(SipTxnMessages.LocalResponse(cancelTx.Request, 481, "Call/Transaction Does Not Exist"));
         }
     }
@@ -314,6 +314,6 @@ internal sealed class SipTransactionLayer : ISipTransactionHost
     private void Invoke(Action call)
     {
         try { call(); }
-        catch (Exception ex) { Logger.LogError(ex, "Transaction user callback failed"); }
+        catch (Exception ex) { Logger.TransactionUserCallbackFailed(ex); }
     }
 }

@@ -94,12 +94,12 @@ internal sealed class SipTcpConnection : IAsyncDisposable
         if (started != 0 && _time.GetElapsedTime(started, now) > _options.MessageCompletionTimeout)
         {
             if (_sink.MayWarnAbout(Remote.Address))
-                _logger.LogWarning("TCP {Remote}: message not completed within {Timeout}; closing", Remote, _options.MessageCompletionTimeout);
+                _logger.TcpMessageNotCompleted(Remote, _options.MessageCompletionTimeout);
             Close("message completion timeout");
         }
         else if (_time.GetElapsedTime(Volatile.Read(ref _lastActivity), now) > _options.ConnectionIdleTimeout)
         {
-            _logger.LogInformation("TCP {Remote}: idle for {Timeout}; closing", Remote, _options.ConnectionIdleTimeout);
+            _logger.TcpIdle(Remote, _options.ConnectionIdleTimeout);
             Close("idle timeout");
         }
     }
@@ -130,7 +130,7 @@ internal sealed class SipTcpConnection : IAsyncDisposable
                     if (!buffer.IsEmpty)
                     {
                         if (_sink.MayWarnAbout(Remote.Address))
-                            _logger.LogWarning("TCP {Remote}: peer closed in the middle of a message ({Bytes} bytes); dropped", Remote, buffer.Length);
+                            _logger.TcpPeerClosedMidMessage(Remote, buffer.Length);
                     }
                     Close(buffer.IsEmpty ? "closed by peer" : "truncated message");
                     break;
@@ -139,7 +139,7 @@ internal sealed class SipTcpConnection : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            _logger.LogError(ex, "TCP {Remote}: read loop failed", Remote);
+            _logger.TcpReadLoopFailed(ex, Remote);
         }
         finally
         {
@@ -199,8 +199,8 @@ internal sealed class SipTcpConnection : IAsyncDisposable
             {
                 var error = frame.Error ?? "framing error";
                 if (_sink.MayWarnAbout(Remote.Address))
-                    _logger.LogWarning("TCP {Remote}: cannot frame the stream ({Error}); closing", Remote, error);
-                try { _sink.OnStreamError(Flow, error); } catch (Exception ex) { _logger.LogError(ex, "stream error handler failed"); }
+                    _logger.TcpCannotFrame(Remote, error);
+                try { _sink.OnStreamError(Flow, error); } catch (Exception ex) { _logger.TcpStreamErrorHandlerFailed(ex); }
                 Close("framing: " + error);
                 return false;
             }
@@ -229,7 +229,7 @@ internal sealed class SipTcpConnection : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            _logger.LogError(ex, "TCP {Remote}: handling a message failed", Remote);
+            _logger.TcpMessageHandlingFailed(ex, Remote);
         }
         finally
         {
@@ -247,7 +247,7 @@ internal sealed class SipTcpConnection : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _closeState, 1) != 0) return;
         _closeReason = reason;
-        _logger.LogDebug("TCP {Remote}: closed ({Reason})", Remote, reason);
+        _logger.TcpClosed(Remote, reason);
         try { _closed.Cancel(); } catch (ObjectDisposedException) { }
         try { _socket.Shutdown(SocketShutdown.Both); } catch (Exception ex) when (ex is SocketException or ObjectDisposedException) { }
         _stream.Dispose();

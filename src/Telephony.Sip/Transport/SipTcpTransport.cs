@@ -74,7 +74,7 @@ internal sealed class SipTcpTransport : IAsyncDisposable
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException) { break; }
             catch (SocketException ex)
             {
-                _logger.LogWarning(ex, "TCP accept failed");
+                _logger.TcpAcceptFailed(ex);
                 continue;
             }
             if (Interlocked.Increment(ref _count) > _options.MaxConnections)
@@ -82,7 +82,7 @@ internal sealed class SipTcpTransport : IAsyncDisposable
                 Interlocked.Decrement(ref _count);
                 Interlocked.Increment(ref _rejected);
                 if (_sink.MayWarnAbout((client.RemoteEndPoint as System.Net.IPEndPoint)?.Address))
-                    _logger.LogWarning("TCP: connection from {Remote} refused, {Max} connections open", client.RemoteEndPoint, _options.MaxConnections);
+                    _logger.TcpConnectionRefused(client.RemoteEndPoint, _options.MaxConnections);
                 client.Dispose();
                 continue;
             }
@@ -106,7 +106,7 @@ internal sealed class SipTcpTransport : IAsyncDisposable
         // until it closes by itself.
         _connections[connection.Remote] = connection;
         connection.Start();
-        _logger.LogDebug("TCP {Remote}: connection {Id} open ({Direction})", connection.Remote, connection.Id, connection.Inbound ? "in" : "out");
+        _logger.TcpConnectionOpened(connection.Remote, connection.Id, connection.Inbound ? "in" : "out");
     }
 
     private void OnClosed(SipTcpConnection connection)
@@ -114,7 +114,7 @@ internal sealed class SipTcpTransport : IAsyncDisposable
         Interlocked.Decrement(ref _count);
         _connections.TryRemove(new KeyValuePair<IPEndPoint, SipTcpConnection>(connection.Remote, connection));
         try { ConnectionClosed?.Invoke(connection); }
-        catch (Exception ex) { _logger.LogError(ex, "Connection-closed handler failed"); }
+        catch (Exception ex) { _logger.TcpClosedHandlerFailed(ex); }
     }
 
     /// <summary>Raised after a connection closed (so transactions waiting on it can fail at once).</summary>

@@ -50,7 +50,7 @@ internal sealed class SipTransportManager : IAsyncDisposable
             default:
                 throw new ArgumentOutOfRangeException(nameof(endPoint));
         }
-        _logger.LogInformation("SIP listening on {EndPoint}", _bound[^1]);
+        _logger.Listening(_bound[^1]);
     }
 
     /// <summary>Our listening endpoint for <paramref name="protocol"/> in the family of <paramref name="remote"/>, if any.</summary>

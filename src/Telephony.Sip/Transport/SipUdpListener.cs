@@ -76,12 +76,12 @@ internal sealed class SipUdpListener : IAsyncDisposable
                 catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize)
                 {
                     // ICMP unreachable from an earlier send, or an oversized datagram (truncated): drop it.
-                    _logger.LogDebug("UDP {Local}: receive error {Error} ignored", LocalEndPoint, ex.SocketErrorCode);
+                    _logger.UdpReceiveErrorIgnored(LocalEndPoint, ex.SocketErrorCode);
                     continue;
                 }
                 catch (SocketException ex)
                 {
-                    _logger.LogWarning(ex, "UDP {Local}: receive failed", LocalEndPoint);
+                    _logger.UdpReceiveFailed(ex, LocalEndPoint);
                     continue;
                 }
 
@@ -97,7 +97,7 @@ internal sealed class SipUdpListener : IAsyncDisposable
                 if (received >= _options.MaxDatagramSize)
                 {
                     if (_sink.MayWarnAbout(remote.Address))
-                        _logger.LogWarning("UDP {Local}: datagram from {Remote} reached the {Limit}-byte limit; dropped", LocalEndPoint, remote, _options.MaxDatagramSize);
+                        _logger.UdpDatagramTooLarge(LocalEndPoint, remote, _options.MaxDatagramSize);
                     continue;
                 }
 
@@ -108,7 +108,7 @@ internal sealed class SipUdpListener : IAsyncDisposable
                 catch (Exception ex)
                 {
                     // The sink must not throw; if it does, the loop survives it.
-                    _logger.LogError(ex, "UDP {Local}: handling a datagram from {Remote} failed", LocalEndPoint, remote);
+                    _logger.UdpDatagramHandlingFailed(ex, LocalEndPoint, remote);
                 }
             }
         }

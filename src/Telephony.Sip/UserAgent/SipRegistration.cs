@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Logging;
 using Telephony.Sip.Messages;
 
 namespace Telephony.Sip.UserAgent;
@@ -8,7 +7,7 @@ namespace Telephony.Sip.UserAgent;
 /// Keeps a UA registered (RFC 3261 §10.2.4): registers, then refreshes at half the granted expiry
 /// (retrying every 30 s after a failure), and unregisters (Expires: 0) when disposed.
 /// </summary>
-public sealed partial class SipRegistration : IAsyncDisposable
+public sealed class SipRegistration : IAsyncDisposable
 {
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(30);
     private readonly SipUserAgent _ua;
@@ -58,7 +57,7 @@ public sealed partial class SipRegistration : IAsyncDisposable
             LastResponse = response;
             if (!response.IsSuccess)
             {
-                LogFailed(_ua.Logger, _registrar, response.StatusCode, response.ReasonPhrase);
+                _ua.Logger.RegistrationRefused(_registrar, response.StatusCode, response.ReasonPhrase);
                 return RetryAfterFailure;
             }
             GrantedExpires = Granted(response);
@@ -67,7 +66,7 @@ public sealed partial class SipRegistration : IAsyncDisposable
         }
         catch (Exception e) when (e is Transport.SipTransportException or System.Net.Sockets.SocketException)
         {
-            LogError(_ua.Logger, _registrar, e.Message);
+            _ua.Logger.RegistrationFailed(_registrar, e.Message);
             return RetryAfterFailure;
         }
     }
@@ -119,15 +118,9 @@ public sealed partial class SipRegistration : IAsyncDisposable
             }
             catch (Exception e) when (e is OperationCanceledException or Transport.SipTransportException or System.Net.Sockets.SocketException)
             {
-                LogError(_ua.Logger, _registrar, e.Message);
+                _ua.Logger.RegistrationFailed(_registrar, e.Message);
             }
         }
         _stop.Dispose();
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Registration at {Registrar} refused: {Code} {Reason}")]
-    private static partial void LogFailed(ILogger logger, string registrar, int code, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Registration at {Registrar} failed: {Reason}")]
-    private static partial void LogError(ILogger logger, string registrar, string reason);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Reflection;
 using Microsoft.Extensions.Logging;
 using Telephony.Sip.Stack;
 using Telephony.Sip.Transport;
@@ -61,5 +62,19 @@ public class LoggingTests
         Assert.That(invalid.Level, Is.EqualTo(LogLevel.Warning));
         Assert.That(invalid.Scopes, Does.Contain("log-call-42"));
         Assert.That(invalid.Message, Does.Contain("Max-Forwards"));
+    }
+
+    [Test]
+    public void Every_log_event_of_the_stack_has_its_own_event_id_in_the_documented_ranges()
+    {
+        var ids = typeof(SipEndpoint).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+            .Select(m => m.GetCustomAttribute<LoggerMessageAttribute>())
+            .OfType<LoggerMessageAttribute>()
+            .Select(a => a.EventId)
+            .ToList();
+        Assert.That(ids, Is.Not.Empty);
+        Assert.That(ids, Is.Unique, "an EventId names one event (SipLog.cs lists the ranges)");
+        Assert.That(ids, Has.All.InRange(1000, 1699));
     }
 }

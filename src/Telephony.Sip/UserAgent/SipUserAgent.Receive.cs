@@ -1,0 +1,156 @@
+using Telephony.Sip.Messages;
+using Telephony.Sip.Transactions;
+using Telephony.Sip.Transport;
+
+namespace Telephony.Sip.UserAgent;
+
+// What the endpoint hands us as its transaction user (§8.2): out-of-dialog requests, incoming INVITEs,
+// and the in-dialog requests, ACKs, CANCELs and stray 2xx routed to their call.
+public sealed partial class SipUserAgent
+{
+    /// <summary>The §8.2 checks applied to every request before it is handled (what we support).</summary>
+    public static UasPolicy Policy { get; } = new()
+    {
+        Extensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "replaces" },
+        AcceptedContentTypes = ["application/sdp", DtmfRelay.ContentType, "application/dtmf", SipFrag.ContentType, "text/plain"],
+        WarnAgent = "telephony",
+    };
+
+    /// <inheritdoc />
+    public void OnRequest(SipServerTransaction transaction)
+    {
+        var request = transaction.Request;
+        var verdict = UasRequestCheck.Check(request, Policy);
+        if (!verdict.IsAccepted)
+        {
+            Logger.RequestRefused(request.Method, verdict.ToString());
+            if (verdict.CanRespond && verdict.CreateResponse(request, Policy.WarnAgent) is { } refusal)
+            {
+                Respond(transaction, refusal);
+            }
+            return;
+        }
+        if (request.To?.Tag is not null)
+        {
+            if (_calls.TryGetValue(request.CallId ?? string.Empty, out var call))
+            {
+                call.Post(() => call.OnInDialogRequestAsync(transaction));
+            }
+            else
+            {
+                Respond(transaction, 481, "Call/Transaction Does Not Exist");
+            }
+            return;
+        }
+        if (request.Method == SipMethods.Cancel)
+        {
+            Respond(transaction, 481, "Call/Transaction Does Not Exist"); // a CANCEL the layer could not match
+            return;
+        }
+        if (RequestFilter is { } filter && filter(transaction))
+        {
+            return;
+        }
+        switch (request.Method)
+        {
+            case SipMethods.Invite:
+                AcceptIncomingInvite(transaction);
+                break;
+            case SipMethods.Options:
+                RespondToOptions(transaction);
+                break;
+            default:
+                var b = SipResponseBuilder.CreateResponse(request, 405);
+                b.SetHeader(SipHeaderNames.Allow, AllowedMethods);
+                Respond(transaction, b);
+                break;
+        }
+    }
+
+    /// <summary>Answers OPTIONS with 200 and our capabilities (§11.2).</summary>
+    public void RespondToOptions(SipServerTransaction transaction)
+    {
+        var b = SipResponseBuilder.CreateResponse(transaction.Request, 200);
+        b.SetHeader(SipHeaderNames.Allow, AllowedMethods);
+        b.SetHeader(SipHeaderNames.Accept, "application/sdp, application/dtmf-relay, message/sipfrag");
+        b.SetHeader(SipHeaderNames.Supported, "replaces");
+        b.SetHeader(SipHeaderNames.Server, Options.Product);
+        Respond(transaction, b);
+    }
+
+    /// <summary>Turns an out-of-dialog INVITE into an incoming <see cref="SipCall"/> on <see cref="IncomingCalls"/>.</summary>
+    public void AcceptIncomingInvite(SipServerTransaction transaction)
+    {
+        var request = transaction.Request;
+        if (_calls.Count >= Options.MaxCalls)
+        {
+            var busy = SipResponseBuilder.CreateResponse(request, 503);
+            busy.SetHeader(SipHeaderNames.RetryAfter, "5");
+            Respond(transaction, busy);
+            return;
+        }
+        var replaces = request.Replaces;
+        SipCall? replaced = null;
+        if (request.HasHeader(SipHeaderNames.Replaces))
+        {
+            // RFC 3891 §3: the Replaces names the dialog from the sender's view: to-tag is our local tag.
+            replaced = replaces is null ? null : FindCall(replaces.CallId, replaces.ToTag, replaces.FromTag);
+            if (replaced is null)
+            {
+                Respond(transaction, 481, "Call/Transaction Does Not Exist");
+                return;
+            }
+        }
+        if (request.Contacts.Count == 0)
+        {
+            Respond(transaction, SipResponseBuilder.CreateErrorResponse(request, 400, "Contact missing", "telephony"));
+            return;
+        }
+        var call = new SipCall(this, transaction, replaced);
+        if (!_calls.TryAdd(call.CallId, call))
+        {
+            Respond(transaction, 482, "Loop Detected"); // a second INVITE with a Call-ID in use (merged request, §8.2.2.2)
+            return;
+        }
+        if (!_incoming.Writer.TryWrite(call))
+        {
+            Forget(call);
+            Respond(transaction, 486, "Busy Here");
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnAck(SipRequest ack, SipFlow flow, SipServerTransaction? transaction) =>
+        PostToCall(ack.CallId, call => call.OnAckAsync(ack));
+
+    /// <inheritdoc />
+    public void OnCancel(SipServerTransaction invite, SipRequest cancel) =>
+        PostToCall(invite.Request.CallId, call => call.OnRemoteCancelAsync());
+
+    /// <inheritdoc />
+    public void OnStrayResponse(SipResponse response, SipFlow flow, SipClientTransaction? transaction)
+    {
+        if (response.IsSuccess && response.CSeq?.Method == SipMethods.Invite)
+        {
+            PostToCall(response.CallId, call => call.OnInviteSuccessAsync(response));
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnServerTransactionFailed(SipServerTransaction transaction, SipTransactionError error)
+    {
+        if (transaction.IsInvite)
+        {
+            PostToCall(transaction.Request.CallId, call => call.OnServerInviteFailedAsync(transaction, error));
+        }
+    }
+
+    /// <summary>Hands work to the mailbox of the call with <paramref name="callId"/>; nothing when there is no such call.</summary>
+    private void PostToCall(string? callId, Func<SipCall, Task> work)
+    {
+        if (_calls.TryGetValue(callId ?? string.Empty, out var call))
+        {
+            call.Post(() => work(call));
+        }
+    }
+}
