@@ -34,6 +34,7 @@ public sealed partial class CallManager : IAsyncDisposable
     private readonly ILogger _log;
     private CallServices? _services;
     private Task? _acceptLoop;
+    private int _stopped;
 
     /// <summary>Creates the manager; <see cref="Start"/> connects it to the SIP user agent and the ACD.</summary>
     public CallManager(
@@ -96,9 +97,13 @@ public sealed partial class CallManager : IAsyncDisposable
         CallsLog.Started(_log, _scripts.Path, _recordings.Path);
     }
 
-    /// <summary>Ends every call (each writes its record), bounded, then stops taking calls.</summary>
+    /// <summary>Ends every call (each writes its record), bounded, then stops taking calls. Once; later calls return at once.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
         foreach (var call in _calls.Values)
         {
             call.Post(new Shutdown());
@@ -119,14 +124,8 @@ public sealed partial class CallManager : IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        if (!_stopping.IsCancellationRequested)
-        {
-            await StopAsync().ConfigureAwait(false);
-        }
-        _stopping.Dispose();
-    }
+    /// <remarks>The host stops it first; the container disposes it (and whoever wraps it) after. The token source is not disposed: sessions may still read its token.</remarks>
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
     private async Task AcceptLoopAsync(SipUserAgent ua, CancellationToken ct)
     {

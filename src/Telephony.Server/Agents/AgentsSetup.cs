@@ -7,6 +7,8 @@ using Telephony.ContactCenter.Events;
 using Telephony.ContactCenter.Routing;
 using Telephony.ContactCenter.Store;
 
+using Telephony.Server.Hosting;
+
 namespace Telephony.Server.Agents;
 
 /// <summary>Wires the contact center (seat store, ACD) and the agents' SignalR hub into the server.</summary>
@@ -23,11 +25,10 @@ public static class AgentsSetup
     public static WebApplicationBuilder AddTelephonyAgents(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var config = builder.Configuration.GetSection("ContactCenter");
-        var agentsFile = config["AgentsFile"] ?? "agents.json";
-        var agentsPath = Path.IsPathRooted(agentsFile) ? agentsFile : Path.Combine(AppContext.BaseDirectory, agentsFile);
-        var redis = config["Redis"];
-        var keyPrefix = config["KeyPrefix"] is { Length: > 0 } p ? p : "telephony:cc";
+        var settings = builder.AddSettings<ContactCenterSettings>(ContactCenterSettings.Section, (o, section) => o.Validate(section));
+        var agentsPath = ServerPaths.FromAppDirectory(settings.AgentsFile);
+        var redis = settings.Redis;
+        var keyPrefix = settings.KeyPrefix;
         var services = builder.Services;
 
         services.TryAddSingleton(TimeProvider.System);
@@ -35,10 +36,10 @@ public static class AgentsSetup
         services.AddSingleton(sp => new AgentDirectory(sp.GetRequiredService<AgentsFile>().Agents));
         services.AddSingleton(sp => new AcdOptions
         {
-            Node = config["Node"] is { Length: > 0 } node ? node : Environment.MachineName,
-            RingTimeout = TimeSpan.FromSeconds(config.GetValue("RingTimeoutSeconds", 20.0)),
-            WrapUpTime = TimeSpan.FromSeconds(config.GetValue("WrapUpSeconds", 30.0)),
-            Seats = AcdOptions.SeatRange(config.GetValue("FirstSeat", 1001), config.GetValue("SeatCount", 60)),
+            Node = settings.Node is { Length: > 0 } node ? node : Environment.MachineName,
+            RingTimeout = TimeSpan.FromSeconds(settings.RingTimeoutSeconds),
+            WrapUpTime = TimeSpan.FromSeconds(settings.WrapUpSeconds),
+            Seats = AcdOptions.SeatRange(settings.FirstSeat, settings.SeatCount),
             Queues = sp.GetRequiredService<AgentsFile>().Queues,
         });
 

@@ -4,6 +4,8 @@ using Telephony.Cases;
 using Telephony.Cases.Sms;
 using Telephony.Cases.Storage;
 
+using Telephony.Server.Hosting;
+
 namespace Telephony.Server.Cases;
 
 /// <summary>Configuration section <c>Cases</c>.</summary>
@@ -21,6 +23,27 @@ public sealed class CasesSettings
     public long MaxRequestBytes { get; set; } = 64 * 1024;
     /// <summary>Working days to complete a case.</summary>
     public int CompletionWorkingDays { get; set; } = 5;
+
+    /// <summary>Each bad value as "Cases:Key = value: what is allowed" (checked at start).</summary>
+    public IEnumerable<string> Validate(string section)
+    {
+        if (Provider is not ("sqlite" or "postgres"))
+        {
+            yield return $"{section}:Provider = '{Provider}': use sqlite or postgres";
+        }
+        if (Provider == "postgres" && string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            yield return $"{section}:ConnectionString is required for the postgres provider";
+        }
+        if (MaxRequestBytes is < 1024 or > 16 * 1024 * 1024)
+        {
+            yield return FormattableString.Invariant($"{section}:MaxRequestBytes = {MaxRequestBytes} is out of range: use 1024..16777216");
+        }
+        if (CompletionWorkingDays is < 1 or > 60)
+        {
+            yield return FormattableString.Invariant($"{section}:CompletionWorkingDays = {CompletionWorkingDays} is out of range: use 1..60");
+        }
+    }
 }
 
 public static class CasesSetup
@@ -29,11 +52,10 @@ public static class CasesSetup
     public static WebApplicationBuilder AddTelephonyCases(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.Configure<CasesSettings>(builder.Configuration.GetSection("Cases"));
+        var settings = builder.AddSettings<CasesSettings>("Cases", (o, section) => o.Validate(section));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp =>
         {
-            var settings = sp.GetRequiredService<IOptions<CasesSettings>>().Value;
             var dialect = SqlDialect.FromName(settings.Provider);
             var cs = settings.ConnectionString;
             if (string.IsNullOrWhiteSpace(cs))
@@ -42,7 +64,7 @@ public static class CasesSetup
                 {
                     throw new InvalidOperationException("Cases:ConnectionString is required for the postgres provider");
                 }
-                var dir = Path.Combine(AppContext.BaseDirectory, "data");
+                var dir = ServerPaths.FromAppDirectory("data");
                 Directory.CreateDirectory(dir);
                 cs = $"Data Source={Path.Combine(dir, "cases.db")}";
             }
@@ -53,13 +75,12 @@ public static class CasesSetup
         builder.Services.AddSingleton<ICallRecordStore>(sp => sp.GetRequiredService<SqlCaseStore>());
         builder.Services.TryAddSingleton<ISmsGateway>(sp =>
         {
-            var settings = sp.GetRequiredService<IOptions<CasesSettings>>().Value;
-            var path = settings.SmsOutboxFile ?? Path.Combine(AppContext.BaseDirectory, "data", "sms-outbox.jsonl");
+            var path = settings.SmsOutboxFile is { Length: > 0 } outbox ? ServerPaths.FromWorkingDirectory(outbox) : ServerPaths.FromAppDirectory(Path.Combine("data", "sms-outbox.jsonl"));
             return new FileSmsGateway(path, sp.GetRequiredService<ILogger<FileSmsGateway>>(), sp.GetRequiredService<TimeProvider>());
         });
         builder.Services.AddSingleton(sp => new CaseOptions
         {
-            CompletionWorkingDays = sp.GetRequiredService<IOptions<CasesSettings>>().Value.CompletionWorkingDays,
+            CompletionWorkingDays = settings.CompletionWorkingDays,
         });
         builder.Services.AddSingleton<CaseService>();
         builder.Services.AddHostedService<CaseStoreMigration>();

@@ -20,7 +20,7 @@ internal static class DirectoryEndpoints
 {
     public static void Map(WebApplication app)
     {
-        var limit = new RequestSizeLimitAttribute(app.Services.GetRequiredService<IOptions<CasesSettings>>().Value.MaxRequestBytes);
+        var limit = new RequestSizeLimitAttribute(app.Services.GetRequiredService<CasesSettings>().MaxRequestBytes);
         var dir = app.MapGroup("/api/directory").RequireAuthorization().AddEndpointFilter<CaseExceptionFilter>().WithMetadata(limit);
 
         dir.MapGet("/departments", async (IDirectoryStore s, CancellationToken ct) => CaseHttp.Ok(await s.ListDepartmentsAsync(ct)));

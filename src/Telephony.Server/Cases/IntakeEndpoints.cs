@@ -21,12 +21,12 @@ internal static class IntakeEndpoints
 
     public static void Map(WebApplication app)
     {
-        var settings = app.Services.GetRequiredService<IOptions<CasesSettings>>().Value;
+        var settings = app.Services.GetRequiredService<CasesSettings>();
         var limit = new RequestSizeLimitAttribute(settings.MaxRequestBytes);
 
-        app.MapPost("/api/sms/inbound", async (InboundSmsRequest? body, HttpRequest request, CaseService service, IOptions<CasesSettings> options, CancellationToken ct) =>
+        app.MapPost("/api/sms/inbound", async (InboundSmsRequest? body, HttpRequest request, CaseService service, CasesSettings cases, CancellationToken ct) =>
         {
-            var expected = options.Value.SmsWebhookToken;
+            var expected = cases.SmsWebhookToken;
             if (string.IsNullOrEmpty(expected))
             {
                 return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The SMS webhook is not configured (Cases:SmsWebhookToken).");

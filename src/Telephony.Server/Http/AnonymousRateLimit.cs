@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 
+using Telephony.Server.Hosting;
+
 namespace Telephony.Server.Http;
 
 /// <summary>
@@ -15,7 +17,7 @@ public static class AnonymousRateLimit
 
     public static WebApplicationBuilder AddAnonymousRateLimit(this WebApplicationBuilder builder)
     {
-        var permits = builder.Configuration.GetValue("RateLimit:AnonymousPerMinute", 30);
+        var permits = builder.AddSettings<RateLimitSettings>(RateLimitSettings.Section, (o, section) => o.Validate(section)).AnonymousPerMinute;
         builder.Services.AddRateLimiter(options =>
         {
             options.AddPolicy(Policy, http => RateLimitPartition.GetFixedWindowLimiter(
@@ -40,5 +42,24 @@ public static class AnonymousRateLimit
             };
         });
         return builder;
+    }
+}
+
+/// <summary>The <c>RateLimit</c> configuration section.</summary>
+public sealed class RateLimitSettings
+{
+    /// <summary>Config section name.</summary>
+    public const string Section = "RateLimit";
+
+    /// <summary>Requests per minute one address may make to the anonymous endpoints.</summary>
+    public int AnonymousPerMinute { get; set; } = 30;
+
+    /// <summary>Each bad value, named (checked at start).</summary>
+    public IEnumerable<string> Validate(string section)
+    {
+        if (AnonymousPerMinute is < 1 or > 100_000)
+        {
+            yield return FormattableString.Invariant($"{section}:AnonymousPerMinute = {AnonymousPerMinute} is out of range: use 1..100000");
+        }
     }
 }

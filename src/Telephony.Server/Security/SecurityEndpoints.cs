@@ -2,6 +2,8 @@ using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 
+using Telephony.Server.Hosting;
+
 namespace Telephony.Server.Security;
 
 /// <summary>Request body of <c>POST /api/auth/token</c>.</summary>
@@ -19,8 +21,8 @@ public static class SecurityEndpoints
     /// <summary>Registers authentication, role policies, the user directory and the login throttle.</summary>
     public static WebApplicationBuilder AddTelephonySecurity(this WebApplicationBuilder builder)
     {
-        var usersFile = builder.Configuration["Security:UsersFile"] ?? "users.json";
-        var usersPath = Path.IsPathRooted(usersFile) ? usersFile : Path.Combine(AppContext.BaseDirectory, usersFile);
+        var settings = builder.AddSettings<SecuritySettings>(SecuritySettings.Section, (o, section) => o.Validate(section));
+        var usersPath = ServerPaths.FromAppDirectory(settings.UsersFile);
         builder.Services.AddSingleton(_ => UserDirectory.Load(usersPath));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<LoginThrottle>();
@@ -28,8 +30,7 @@ public static class SecurityEndpoints
         builder.Services.AddAuthentication(AuthenticationScheme)
             .AddBearerToken(AuthenticationScheme, options =>
             {
-                options.BearerTokenExpiration = TimeSpan.FromHours(
-                    builder.Configuration.GetValue("Security:TokenHours", 12.0));
+                options.BearerTokenExpiration = TimeSpan.FromHours(settings.TokenHours);
                 options.Events = new BearerTokenEvents
                 {
                     // Browsers' WebSocket API cannot set headers, so SignalR sends the token

@@ -1,0 +1,27 @@
+namespace Telephony.Server.Security;
+
+/// <summary>The <c>Security</c> configuration section.</summary>
+public sealed class SecuritySettings
+{
+    /// <summary>Config section name.</summary>
+    public const string Section = "Security";
+
+    /// <summary>The users file (JSON: name, password hash, roles, agent id); relative paths are taken from the app's base directory.</summary>
+    public string UsersFile { get; set; } = "users.json";
+
+    /// <summary>How long a bearer token is valid, in hours.</summary>
+    public double TokenHours { get; set; } = 12;
+
+    /// <summary>Each bad value, named (checked at start).</summary>
+    public IEnumerable<string> Validate(string section)
+    {
+        if (string.IsNullOrWhiteSpace(UsersFile))
+        {
+            yield return $"{section}:UsersFile is empty: name the users file";
+        }
+        if (TokenHours is < 0.01 or > 24 * 30)
+        {
+            yield return FormattableString.Invariant($"{section}:TokenHours = {TokenHours} is out of range: use 0.01..720");
+        }
+    }
+}
