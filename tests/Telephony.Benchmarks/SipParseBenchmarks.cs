@@ -1,10 +1,11 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
 using Telephony.Sip.Messages;
+using Telephony.Tests.Shared;
 
 namespace Telephony.Benchmarks;
 
-/// <summary>Parse (and parse + serialise) of shared/bench/invite.txt, the 922-byte INVITE with SDP.</summary>
+/// <summary>Parse (and parse + serialise) of tests/Shared/TestData/invite.txt, the 922-byte INVITE with SDP.</summary>
 [MemoryDiagnoser]
 [MedianColumn]
 public class SipParseBenchmarks
@@ -13,7 +14,7 @@ public class SipParseBenchmarks
     private readonly ArrayBufferWriter<byte> _writer = new(4096);
 
     [GlobalSetup]
-    public void Setup() => _invite = File.ReadAllBytes(FindInvite());
+    public void Setup() => _invite = TestDataFiles.Read("invite.txt");
 
     /// <summary>Parse into an immutable message (header index only; typed headers lazy).</summary>
     [Benchmark(Baseline = true)]
@@ -50,20 +51,5 @@ public class SipParseBenchmarks
         _writer.ResetWrittenCount();
         b.WriteTo(_writer);
         return _writer.WrittenCount;
-    }
-
-    private static string FindInvite()
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var p = Path.Combine(dir.FullName, "shared", "bench", "invite.txt");
-                if (File.Exists(p)) return p;
-            }
-        }
-        var env = Environment.GetEnvironmentVariable("TELEPHONY_SHARED");
-        if (env is not null && File.Exists(Path.Combine(env, "bench", "invite.txt"))) return Path.Combine(env, "bench", "invite.txt");
-        throw new FileNotFoundException("shared/bench/invite.txt not found (set TELEPHONY_SHARED)");
     }
 }

@@ -4,7 +4,7 @@ using System.Text;
 namespace Telephony.Interop.Tests.Sip;
 
 /// <summary>
-/// Drives a baresip instance headless (see /work/shared/PEERS.md): a private config folder with a
+/// Drives a baresip instance headless (see docs/PEERS.md): a private config folder with a
 /// padded microphone file, one account line, the cons command socket, and a self-quit time.
 /// </summary>
 internal sealed class Baresip : IDisposable

@@ -3,23 +3,11 @@ using Telephony.Media.Audio;
 
 namespace Telephony.Media.Tests.Audio;
 
-public class SourceTests
+public class SourceTests : TempDirectoryTests
 {
-    private string _dir = "";
-
-    [SetUp]
-    public void SetUp()
-    {
-        _dir = Path.Combine(Path.GetTempPath(), "telephony-audio-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_dir);
-    }
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_dir, recursive: true);
-
     private string WriteWav(string relative, short[] samples, WaveFormat? format = null)
     {
-        string path = Path.Combine(_dir, relative);
+        string path = Path.Combine(TempDir, relative);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         using var w = new WaveFileWriter(path, format ?? new WaveFormat(8000, 16, 1));
         var bytes = new byte[samples.Length * 2];
@@ -45,7 +33,7 @@ public class SourceTests
         string path = WriteWav("a.wav", ToneAnalysis.Tone(8000, 4000, 5000, 1000));
         var cache = new PromptCache();
         var p1 = cache.Get(path);
-        var p2 = cache.Get(Path.Combine(_dir, ".", "a.wav"));
+        var p2 = cache.Get(Path.Combine(TempDir, ".", "a.wav"));
         Assert.That(p2, Is.SameAs(p1));
         Assert.That(cache.Count, Is.EqualTo(1));
         Assert.That(p1.Duration, Is.EqualTo(TimeSpan.FromMilliseconds(500)));
@@ -60,12 +48,12 @@ public class SourceTests
         var cache = new PromptCache();
         string stereo = WriteWav("stereo.wav", new short[320], new WaveFormat(8000, 16, 2));
         string wide = WriteWav("wide.wav", new short[320], new WaveFormat(16000, 16, 1));
-        string junk = Path.Combine(_dir, "junk.wav");
+        string junk = Path.Combine(TempDir, "junk.wav");
         File.WriteAllText(junk, "this is not a wav file at all");
         Assert.That(() => cache.Get(stereo), Throws.TypeOf<InvalidDataException>().With.Message.Contains("2 channel"));
         Assert.That(() => cache.Get(wide), Throws.TypeOf<InvalidDataException>().With.Message.Contains("16000 Hz"));
         Assert.That(() => cache.Get(junk), Throws.TypeOf<InvalidDataException>());
-        Assert.That(() => cache.Get(Path.Combine(_dir, "missing.wav")), Throws.TypeOf<FileNotFoundException>());
+        Assert.That(() => cache.Get(Path.Combine(TempDir, "missing.wav")), Throws.TypeOf<FileNotFoundException>());
         Assert.That(cache.Count, Is.Zero, "failures are not cached");
     }
 
@@ -92,7 +80,7 @@ public class SourceTests
             foreach (var key in new[] { "queue-you-are-number", "queue-in-the-queue", "0", "1", "2", "3", "4", "5", "10", "20", "100", "hundred" })
                 WriteWav($"{lang}/{key}.wav", Constant(id++, 80));
         }
-        var lib = new PromptLibrary(_dir, new PromptCache());
+        var lib = new PromptLibrary(TempDir, new PromptCache());
         var en = ReadAll(lib.QueuePosition(23, "en"));
         // en: you-are-number(1) 20(10) 3(6) in-the-queue(2)
         Assert.That(Segments(en), Is.EqualTo(new short[] { 1, 10, 6, 2 }));

@@ -16,14 +16,21 @@ public class MediaClockTests
         public void OnTick(long tick) => throw new InvalidOperationException("boom");
     }
 
-    [Test]
-    public void Fires_one_tick_per_20_ms_deadline()
+    /// <summary>A clock on fake time (origin fixed at its start) with one recording listener.</summary>
+    private static (FakeTimeProvider Time, MediaClock Clock, Recorder Listener) StartedWithOneListener(Func<FakeTimeProvider, MediaClock>? create = null)
     {
         var time = new FakeTimeProvider();
-        var clock = new MediaClock(time);
+        var clock = create?.Invoke(time) ?? new MediaClock(time);
         var listener = new Recorder();
         clock.Add(listener);
         clock.StartAt();
+        return (time, clock, listener);
+    }
+
+    [Test]
+    public void Fires_one_tick_per_20_ms_deadline()
+    {
+        var (time, clock, listener) = StartedWithOneListener();
         Assert.That(clock.Pump(), Is.EqualTo(0));
         time.Advance(TimeSpan.FromMilliseconds(19));
         Assert.That(clock.Pump(), Is.EqualTo(0));
@@ -39,11 +46,7 @@ public class MediaClockTests
     [Test]
     public void Does_not_drift_when_wake_ups_are_late_and_irregular()
     {
-        var time = new FakeTimeProvider();
-        var clock = new MediaClock(time);
-        var listener = new Recorder();
-        clock.Add(listener);
-        clock.StartAt();
+        var (time, clock, listener) = StartedWithOneListener();
         var random = new Random(9);
         var elapsed = TimeSpan.Zero;
         // Ten simulated minutes where every wake-up comes 0-3 ms after the deadline it asked for.
@@ -64,11 +67,7 @@ public class MediaClockTests
     [Test]
     public void A_long_stall_catches_up_a_few_ticks_and_skips_the_rest()
     {
-        var time = new FakeTimeProvider();
-        var clock = new MediaClock(time) { MaxCatchUpTicks = 5 };
-        var listener = new Recorder();
-        clock.Add(listener);
-        clock.StartAt();
+        var (time, clock, listener) = StartedWithOneListener(t => new MediaClock(t) { MaxCatchUpTicks = 5 });
         time.Advance(TimeSpan.FromMilliseconds(1000));
         Assert.That(clock.Pump(), Is.EqualTo(5));
         Assert.That(listener.Ticks, Is.EqualTo(new long[] { 46, 47, 48, 49, 50 }));

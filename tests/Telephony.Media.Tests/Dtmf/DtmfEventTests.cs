@@ -1,5 +1,6 @@
 using Telephony.Media.Dtmf;
 using Telephony.Media.Tests.Jitter;
+using Telephony.Media.Tests.Rtp;
 
 namespace Telephony.Media.Tests.Dtmf;
 
@@ -175,10 +176,10 @@ public class DtmfEventTests
     {
         // tshark -r dtmf_2833_1.pcap -d udp.port==10000,rtp shows 10 packets of PT 101, one
         // event (code 1) at timestamp 13280: start with marker, 6 continuations, end bit ×3.
-        var packets = PcapReader.ReadUdp("/work/shared/pcap/dtmf_2833_1.pcap");
+        var packets = PcapReader.ReadUdp("dtmf_2833_1.pcap");
         Assert.That(packets, Has.Count.EqualTo(10));
         var (rx, digits) = NewReceiver(101);
-        foreach (var (_, dport, payload) in packets)
+        foreach (var (_, _, dport, payload) in packets)
         {
             Assert.That(dport, Is.EqualTo(10000));
             rx.OnRtpPacket(0, payload);

@@ -9,20 +9,8 @@ namespace Telephony.Media.Tests.Dtmf;
 /// English and Chinese, sox converts them to the 8 kHz prompt format, the prompt cache loads
 /// them, and the in-band detector must find no digit in speech but every digit mixed into it.
 /// </summary>
-public class SpeechTalkOffTests
+public class SpeechTalkOffTests : TempDirectoryTests
 {
-    private string _dir = "";
-
-    [SetUp]
-    public void SetUp()
-    {
-        _dir = Path.Combine(Path.GetTempPath(), "telephony-speech-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_dir);
-    }
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_dir, recursive: true);
-
     private static void Run(string file, params string[] args)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
@@ -37,8 +25,8 @@ public class SpeechTalkOffTests
 
     private Prompt Speak(string voice, string text)
     {
-        string raw = Path.Combine(_dir, voice + ".raw.wav");
-        string wav = Path.Combine(_dir, voice + ".wav");
+        string raw = Path.Combine(TempDir, voice + ".raw.wav");
+        string wav = Path.Combine(TempDir, voice + ".wav");
         Run("espeak-ng", "-v", voice, "-w", raw, text);
         Run("sox", raw, "-r", "8000", "-c", "1", "-b", "16", wav, "vol", "0.8");
         return new PromptCache().Get(wav);

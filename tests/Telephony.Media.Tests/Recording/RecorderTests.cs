@@ -8,21 +8,10 @@ using Telephony.Media.Tests.Audio;
 
 namespace Telephony.Media.Tests.Recording;
 
-public class RecorderTests
+public class RecorderTests : TempDirectoryTests
 {
-    private string _dir = "";
-
-    [SetUp]
-    public void SetUp()
-    {
-        _dir = Path.Combine(Path.GetTempPath(), "telephony-rec-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_dir);
-    }
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_dir, recursive: true);
-
-    private static (short[] Left, short[] Right, WaveFormat Format) ReadStereo(string path)
+    /// <summary>The two channels of a 16-bit stereo WAV (caller left, agent right), and its format.</summary>
+    internal static (short[] Left, short[] Right, WaveFormat Format) ReadStereo(string path)
     {
         using var reader = new WaveFileReader(path);
         var bytes = new byte[reader.Length];
@@ -42,7 +31,7 @@ public class RecorderTests
     [Test]
     public void Caller_goes_left_agent_goes_right()
     {
-        string path = Path.Combine(_dir, "call.wav");
+        string path = Path.Combine(TempDir, "call.wav");
         using (var rec = new CallRecorder(path, Tones.Continuous(500, 6000), Tones.Continuous(1500, 6000)))
         {
             for (long t = 0; t < 100; t++)
@@ -61,7 +50,7 @@ public class RecorderTests
     [Test]
     public void Missing_frames_and_missed_ticks_become_silence_and_keep_alignment()
     {
-        string path = Path.Combine(_dir, "gaps.wav");
+        string path = Path.Combine(TempDir, "gaps.wav");
         var caller = new FrameQueue();
         var agent = new FrameQueue();
         var one = Enumerable.Repeat((short)1000, 160).ToArray();
@@ -87,7 +76,7 @@ public class RecorderTests
     [Test]
     public void Pause_writes_silence_and_records_the_pause_in_metadata()
     {
-        string path = Path.Combine(_dir, "paused.wav");
+        string path = Path.Combine(TempDir, "paused.wav");
         var rec = new CallRecorder(path, Tones.Continuous(700, 5000), Tones.Continuous(900, 5000));
         for (long t = 0; t < 50; t++)
             rec.OnTick(t);
@@ -117,13 +106,13 @@ public class RecorderTests
     [Test]
     public void Repair_fixes_stale_sizes_and_leaves_good_and_foreign_files_alone()
     {
-        string good = Path.Combine(_dir, "good.wav");
+        string good = Path.Combine(TempDir, "good.wav");
         using (var rec = new CallRecorder(good, new SilenceSource(), new SilenceSource()))
         {
             for (long t = 0; t < 10; t++)
                 rec.OnTick(t);
         }
-        string stale = Path.Combine(_dir, "sub", "stale.wav");
+        string stale = Path.Combine(TempDir, "sub", "stale.wav");
         Directory.CreateDirectory(Path.GetDirectoryName(stale)!);
         File.Copy(good, stale);
         byte[] goodBytes = File.ReadAllBytes(good);
@@ -137,10 +126,10 @@ public class RecorderTests
             fs.Position = fs.Length;
             fs.Write(new byte[] { 1, 2, 3 });      // a torn last sample frame
         }
-        string junk = Path.Combine(_dir, "junk.wav");
+        string junk = Path.Combine(TempDir, "junk.wav");
         File.WriteAllText(junk, "not audio");
 
-        var results = RecordingRepair.RepairDirectory(_dir).ToDictionary(r => Path.GetFileName(r.Path));
+        var results = RecordingRepair.RepairDirectory(TempDir).ToDictionary(r => Path.GetFileName(r.Path));
         Assert.That(results["good.wav"].Outcome, Is.EqualTo(RepairOutcome.AlreadyValid));
         Assert.That(results["stale.wav"].Outcome, Is.EqualTo(RepairOutcome.Repaired));
         Assert.That(results["stale.wav"].DataBytes, Is.EqualTo(10 * 160 * 4));
@@ -153,7 +142,7 @@ public class RecorderTests
     [CancelAfter(90_000)]
     public async Task Recording_survives_a_killed_process(CancellationToken cancel)
     {
-        string path = Path.Combine(_dir, "crash.wav");
+        string path = Path.Combine(TempDir, "crash.wav");
         string testDll = typeof(CrashRecorderChild).Assembly.Location;
         var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -212,53 +201,41 @@ public class RecorderTests
     }
 }
 
-public class RtpCallRecorderTests
+public class RtpCallRecorderTests : TempDirectoryTests
 {
     [Test]
     public void Records_two_rtp_legs_with_different_codecs_into_the_right_channels()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "telephony-rtprec-" + Guid.NewGuid().ToString("N"));
-        string path = Path.Combine(dir, "call.wav");
-        try
+        string path = Path.Combine(TempDir, "not-yet-there", "call.wav"); // the recorder makes the folder
+        var pcmu = Telephony.Media.Codecs.PcmuCodec.Instance;
+        var g722 = new Telephony.Media.Codecs.G722AudioCodec();
+        using (var rec = new RtpCallRecorder(path, pcmu, 0, new Telephony.Media.Codecs.G722AudioCodec(), 9))
         {
-            var pcmu = Telephony.Media.Codecs.PcmuCodec.Instance;
-            var g722 = new Telephony.Media.Codecs.G722AudioCodec();
-            using (var rec = new RtpCallRecorder(path, pcmu, 0, new Telephony.Media.Codecs.G722AudioCodec(), 9))
+            var callerTone = Tones.Continuous(600, 6000);
+            var agentTone = Tones.Continuous(1300, 6000, 16000);
+            var pcm8 = new short[160];
+            var pcm16 = new short[320];
+            var payload = new byte[160];
+            for (int f = 0; f < 100; f++)
             {
-                var callerTone = Tones.Continuous(600, 6000);
-                var agentTone = Tones.Continuous(1300, 6000, 16000);
-                var pcm8 = new short[160];
-                var pcm16 = new short[320];
-                var payload = new byte[160];
-                for (int f = 0; f < 100; f++)
-                {
-                    callerTone.ReadFrame(pcm8);
-                    pcmu.Encode(pcm8, payload);
-                    rec.OnRtpPacket(0, Jitter.TestRtp.Packet(0, (ushort)f, (uint)(f * 160), 1, payload));
-                    agentTone.ReadFrame(pcm16);
-                    g722.Encode(pcm16, payload);
-                    if (f % 10 != 5) // the agent leg loses every tenth packet
-                        rec.OnRtpPacket(1, Jitter.TestRtp.Packet(9, (ushort)(f + 1000), (uint)(f * 160), 2, payload));
-                    rec.OnRtpPacket(2, Jitter.TestRtp.Packet(0, (ushort)f, 0, 3, new byte[160])); // unknown leg
-                    rec.OnTick(f);
-                }
-                Assert.That(rec.AgentStats.Lost, Is.EqualTo(10), "packets 5, 15, …, 95");
+                callerTone.ReadFrame(pcm8);
+                pcmu.Encode(pcm8, payload);
+                rec.OnRtpPacket(0, Jitter.TestRtp.Packet(0, (ushort)f, (uint)(f * 160), 1, payload));
+                agentTone.ReadFrame(pcm16);
+                g722.Encode(pcm16, payload);
+                if (f % 10 != 5) // the agent leg loses every tenth packet
+                    rec.OnRtpPacket(1, Jitter.TestRtp.Packet(9, (ushort)(f + 1000), (uint)(f * 160), 2, payload));
+                rec.OnRtpPacket(2, Jitter.TestRtp.Packet(0, (ushort)f, 0, 3, new byte[160])); // unknown leg
+                rec.OnTick(f);
             }
-            using var reader = new WaveFileReader(path);
-            var bytes = new byte[reader.Length];
-            reader.ReadExactly(bytes);
-            var samples = new short[bytes.Length / 2];
-            Buffer.BlockCopy(bytes, 0, samples, 0, bytes.Length);
-            var left = samples.Where((_, i) => i % 2 == 0).Skip(1600).ToArray();
-            var right = samples.Where((_, i) => i % 2 == 1).Skip(1600).ToArray();
-            Assert.That(ToneAnalysis.Amplitude(left, 600, 8000), Is.EqualTo(6000).Within(600));
-            Assert.That(ToneAnalysis.Amplitude(left, 1300, 8000), Is.LessThan(60));
-            Assert.That(ToneAnalysis.Amplitude(right, 1300, 8000), Is.GreaterThan(4000), "agent tone despite 10 % loss");
-            Assert.That(ToneAnalysis.Amplitude(right, 600, 8000), Is.LessThan(60));
+            Assert.That(rec.AgentStats.Lost, Is.EqualTo(10), "packets 5, 15, …, 95");
         }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        var (allLeft, allRight, _) = RecorderTests.ReadStereo(path);
+        var left = allLeft[1600..];
+        var right = allRight[1600..];
+        Assert.That(ToneAnalysis.Amplitude(left, 600, 8000), Is.EqualTo(6000).Within(600));
+        Assert.That(ToneAnalysis.Amplitude(left, 1300, 8000), Is.LessThan(60));
+        Assert.That(ToneAnalysis.Amplitude(right, 1300, 8000), Is.GreaterThan(4000), "agent tone despite 10 % loss");
+        Assert.That(ToneAnalysis.Amplitude(right, 600, 8000), Is.LessThan(60));
     }
 }

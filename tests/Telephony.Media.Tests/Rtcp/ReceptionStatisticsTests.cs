@@ -7,6 +7,18 @@ public class ReceptionStatisticsTests
     // Arrival clock = RTP clock (8000 ticks/s) so arrival times are in timestamp units.
     private static ReceptionStatistics Stats() => new(8000, 8000);
 
+    /// <summary>
+    /// Feeds the sequence numbers in this order; <paramref name="onTheGrid"/>: timestamp and arrival are
+    /// seq × 160 (a steady 20 ms stream), else both 0 (only the sequence matters).
+    /// </summary>
+    private static void Receive(ReceptionStatistics s, uint ssrc, bool onTheGrid, params ushort[] sequence)
+    {
+        foreach (ushort seq in sequence)
+        {
+            s.OnPacket(ssrc, seq, onTheGrid ? seq * 160u : 0, onTheGrid ? seq * 160L : 0);
+        }
+    }
+
     [Test]
     public void Jitter_follows_rfc_3550_a8_by_hand()
     {
@@ -38,10 +50,7 @@ public class ReceptionStatisticsTests
     public void Loss_and_fraction_lost_by_hand()
     {
         var s = Stats();
-        foreach (ushort seq in new ushort[] { 10, 11, 12, 14, 15, 17 })
-        {
-            s.OnPacket(7, seq, seq * 160u, seq * 160L);
-        }
+        Receive(s, 7, onTheGrid: true, 10, 11, 12, 14, 15, 17);
 
         // base = 11 (probation ends there), max = 17: expected 7, received 5 (11,12,14,15,17).
         Assert.That(s.CumulativeLost, Is.EqualTo(2));
@@ -51,10 +60,7 @@ public class ReceptionStatisticsTests
         Assert.That(first.FractionLost, Is.EqualTo(2 * 256 / 7)); // 73
         Assert.That(first.ExtendedHighestSequence, Is.EqualTo(17u));
 
-        foreach (ushort seq in new ushort[] { 18, 19, 20, 21 })
-        {
-            s.OnPacket(7, seq, seq * 160u, seq * 160L);
-        }
+        Receive(s, 7, onTheGrid: true, 18, 19, 20, 21);
 
         var second = s.CreateReportBlock(0)!.Value;
         Assert.That(second.FractionLost, Is.EqualTo(0), "no loss in the second interval");
@@ -65,10 +71,7 @@ public class ReceptionStatisticsTests
     public void Duplicates_make_loss_negative_and_reordering_is_not_loss()
     {
         var s = Stats();
-        foreach (ushort seq in new ushort[] { 1, 2, 4, 3, 5, 5 })
-        {
-            s.OnPacket(7, seq, seq * 160u, seq * 160L);
-        }
+        Receive(s, 7, onTheGrid: true, 1, 2, 4, 3, 5, 5);
 
         // base 2, max 5: expected 4, received 2,4,3,5,5 = 5.
         Assert.That(s.CumulativeLost, Is.EqualTo(-1));
@@ -79,10 +82,7 @@ public class ReceptionStatisticsTests
     public void Sequence_wrap_extends_the_highest_sequence()
     {
         var s = Stats();
-        foreach (ushort seq in new ushort[] { 65533, 65534, 65535, 0, 2 })
-        {
-            s.OnPacket(7, seq, 0, 0);
-        }
+        Receive(s, 7, onTheGrid: false, 65533, 65534, 65535, 0, 2);
 
         Assert.That(s.ExtendedHighestSequence, Is.EqualTo(65536u + 2));
         Assert.That(s.CumulativeLost, Is.EqualTo(1), "sequence 1 is missing");
@@ -92,10 +92,7 @@ public class ReceptionStatisticsTests
     public void Ssrc_change_starts_a_new_source_and_a_restart_resyncs()
     {
         var s = Stats();
-        foreach (ushort seq in new ushort[] { 100, 101, 102, 103 })
-        {
-            s.OnPacket(1, seq, 0, 0);
-        }
+        Receive(s, 1, onTheGrid: false, 100, 101, 102, 103);
 
         Assert.That(s.OnPacket(2, 5000, 0, 0), Is.False);
         Assert.That(s.Ssrc, Is.EqualTo(2u));

@@ -21,14 +21,27 @@ public class TransportTests
         public void OnStreamError(in SipFlow flow, string reason) => StreamErrors.Enqueue(reason);
     }
 
-    private static async Task<(SipTransportManager Manager, RecordingSink Sink, SipTimerQueue Timers)> StartAsync(SipTransportOptions options, params SipListenEndpoint[] endPoints)
+    /// <summary>A transport manager listening on one loopback port, with its sink and timers; disposes both.</summary>
+    private sealed class Listening(SipTransportManager manager, RecordingSink sink, SipTimerQueue timers) : IAsyncDisposable
+    {
+        public void Deconstruct(out SipTransportManager transport, out RecordingSink received, out IPEndPoint bound) =>
+            (transport, received, bound) = (manager, sink, manager.BoundEndPoints[0].EndPoint);
+
+        public async ValueTask DisposeAsync()
+        {
+            timers.Dispose();
+            await manager.DisposeAsync();
+        }
+    }
+
+    private static async Task<Listening> ListenAsync(SipTransportProtocol protocol, SipTransportOptions? options = null)
     {
         var sink = new RecordingSink();
         var timers = new SipTimerQueue();
-        var manager = new SipTransportManager(sink, SipParserOptions.Default, options, timers, NullLogger.Instance);
-        foreach (var e in endPoints) manager.Listen(e);
+        var manager = new SipTransportManager(sink, SipParserOptions.Default, options ?? new SipTransportOptions(), timers, NullLogger.Instance);
+        manager.Listen(new SipListenEndpoint(protocol, new IPEndPoint(IPAddress.Loopback, 0)));
         await Task.Yield();
-        return (manager, sink, timers);
+        return new Listening(manager, sink, timers);
     }
 
     private static async Task WaitUntil(Func<bool> condition, int timeoutMs = 5000)
@@ -57,10 +70,8 @@ public class TransportTests
     [Test]
     public async Task Udp_datagram_reaches_the_sink_with_the_bound_port_and_the_source()
     {
-        var (manager, sink, timers) = await StartAsync(new SipTransportOptions(), new SipListenEndpoint(SipTransportProtocol.Udp, new IPEndPoint(IPAddress.Loopback, 0)));
-        await using var _ = manager;
-        using var __ = timers;
-        var bound = manager.BoundEndPoints[0].EndPoint;
+        await using var listening = await ListenAsync(SipTransportProtocol.Udp);
+        var (manager, sink, bound) = listening;
         Assert.That(bound.Port, Is.Not.Zero);
         using var client = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         for (int i = 0; i < 3; i++) await client.SendAsync(Encoding.ASCII.GetBytes($"hello {i}"), bound);
@@ -79,10 +90,8 @@ public class TransportTests
     [Test]
     public async Task Tcp_frames_pipelined_and_split_messages_answers_keepalive_and_reuses_the_connection()
     {
-        var (manager, sink, timers) = await StartAsync(new SipTransportOptions(), new SipListenEndpoint(SipTransportProtocol.Tcp, new IPEndPoint(IPAddress.Loopback, 0)));
-        await using var _ = manager;
-        using var __ = timers;
-        var bound = manager.BoundEndPoints[0].EndPoint;
+        await using var listening = await ListenAsync(SipTransportProtocol.Tcp);
+        var (manager, sink, bound) = listening;
         using var client = new TcpClient();
         await client.ConnectAsync(bound);
         var stream = client.GetStream();
@@ -114,11 +123,10 @@ public class TransportTests
     public async Task Tcp_keepalive_ping_split_across_reads_still_gets_one_pong_and_lone_crlf_does_not()
     {
         var options = new SipTransportOptions { MessageCompletionTimeout = TimeSpan.FromMilliseconds(300), HousekeepingInterval = TimeSpan.FromMilliseconds(50) };
-        var (manager, sink, timers) = await StartAsync(options, new SipListenEndpoint(SipTransportProtocol.Tcp, new IPEndPoint(IPAddress.Loopback, 0)));
-        await using var _ = manager;
-        using var __ = timers;
+        await using var listening = await ListenAsync(SipTransportProtocol.Tcp, options);
+        var (manager, sink, bound) = listening;
         using var client = new TcpClient();
-        await client.ConnectAsync(manager.BoundEndPoints[0].EndPoint);
+        await client.ConnectAsync(bound);
         var stream = client.GetStream();
         await stream.WriteAsync("\r\n"u8.ToArray());
         await Task.Delay(100);
@@ -138,10 +146,8 @@ public class TransportTests
     public async Task Tcp_oversized_or_unframeable_stream_is_closed()
     {
         var options = new SipTransportOptions { MaxMessageSize = 2048 };
-        var (manager, sink, timers) = await StartAsync(options, new SipListenEndpoint(SipTransportProtocol.Tcp, new IPEndPoint(IPAddress.Loopback, 0)));
-        await using var _ = manager;
-        using var __ = timers;
-        var bound = manager.BoundEndPoints[0].EndPoint;
+        await using var listening = await ListenAsync(SipTransportProtocol.Tcp, options);
+        var (manager, sink, bound) = listening;
 
         using (var big = new TcpClient())
         {
@@ -165,11 +171,10 @@ public class TransportTests
     public async Task Tcp_trickling_client_is_dropped_after_the_message_deadline()
     {
         var options = new SipTransportOptions { MessageCompletionTimeout = TimeSpan.FromSeconds(1), HousekeepingInterval = TimeSpan.FromMilliseconds(100) };
-        var (manager, _, timers) = await StartAsync(options, new SipListenEndpoint(SipTransportProtocol.Tcp, new IPEndPoint(IPAddress.Loopback, 0)));
-        await using var __ = manager;
-        using var ___ = timers;
+        await using var listening = await ListenAsync(SipTransportProtocol.Tcp, options);
+        var (manager, _, bound) = listening;
         using var client = new TcpClient();
-        await client.ConnectAsync(manager.BoundEndPoints[0].EndPoint);
+        await client.ConnectAsync(bound);
         var stream = client.GetStream();
         var started = DateTime.UtcNow;
         var closed = false;
@@ -191,9 +196,8 @@ public class TransportTests
     public async Task Tcp_connections_beyond_the_limit_are_refused()
     {
         var options = new SipTransportOptions { MaxConnections = 3 };
-        var (manager, _, timers) = await StartAsync(options, new SipListenEndpoint(SipTransportProtocol.Tcp, new IPEndPoint(IPAddress.Loopback, 0)));
-        await using var __ = manager;
-        using var ___ = timers;
+        await using var listening = await ListenAsync(SipTransportProtocol.Tcp, options);
+        var (manager, _, bound) = listening;
         var clients = new List<TcpClient>();
         try
         {
@@ -201,7 +205,7 @@ public class TransportTests
             {
                 var c = new TcpClient();
                 clients.Add(c);
-                await c.ConnectAsync(manager.BoundEndPoints[0].EndPoint);
+                await c.ConnectAsync(bound);
             }
             await WaitUntil(() => manager.Tcp.RejectedConnections == 3);
             Assert.That(manager.Tcp.ConnectionCount, Is.EqualTo(3));

@@ -45,9 +45,7 @@ public sealed class CallFlowTests
     public async Task Callee_hangs_up_and_the_caller_sees_it()
     {
         await using var pair = await UaPair.StartAsync();
-        var outgoing = await pair.A.CallAsync(pair.UriOfB(), UaPair.Sdp);
-        var incoming = await pair.B.IncomingCalls.ReadAsync();
-        await incoming.AcceptAsync(UaPair.Sdp);
+        var (outgoing, incoming) = await pair.EstablishCallAsync();
         await UaPair.Next<CallEstablished>(incoming);
         await incoming.HangupAsync();
         Assert.That((await outgoing.Completion).Reason, Is.EqualTo(CallEndReason.RemoteHangup));
@@ -141,10 +139,7 @@ public sealed class CallFlowTests
     public async Task Reinvite_info_dtmf_and_refer_with_notify()
     {
         await using var pair = await UaPair.StartAsync();
-        var outgoing = await pair.A.CallAsync(pair.UriOfB(), UaPair.Sdp);
-        var incoming = await pair.B.IncomingCalls.ReadAsync();
-        await incoming.AcceptAsync(UaPair.Sdp);
-        await UaPair.Next<CallEstablished>(outgoing);
+        var (outgoing, incoming) = await pair.EstablishCallAsync();
         await UaPair.Next<CallEstablished>(incoming);
 
         var hold = UaPair.Sdp + "a=sendonly\r\n";
@@ -178,10 +173,7 @@ public sealed class CallFlowTests
     public async Task Attended_transfer_invite_with_replaces_finds_the_replaced_call()
     {
         await using var pair = await UaPair.StartAsync();
-        var first = await pair.A.CallAsync(pair.UriOfB(), UaPair.Sdp);
-        var firstAtB = await pair.B.IncomingCalls.ReadAsync();
-        await firstAtB.AcceptAsync(UaPair.Sdp);
-        await UaPair.Next<CallEstablished>(first);
+        var (first, firstAtB) = await pair.EstablishCallAsync();
 
         // Replaces from the sender's (A's) view of the dialog at B: to-tag is B's tag.
         var replaces = $"{first.CallId};to-tag={first.RemoteTag};from-tag={first.LocalTag}";
@@ -199,14 +191,8 @@ public sealed class CallFlowTests
     public async Task Update_refreshes_the_session_and_attended_refer_carries_replaces()
     {
         await using var pair = await UaPair.StartAsync();
-        var call1 = await pair.A.CallAsync(pair.UriOfB(), UaPair.Sdp);
-        var call1AtB = await pair.B.IncomingCalls.ReadAsync();
-        await call1AtB.AcceptAsync(UaPair.Sdp);
-        await UaPair.Next<CallEstablished>(call1);
-        var call2 = await pair.A.CallAsync(pair.UriOfB(), UaPair.Sdp);
-        var call2AtB = await pair.B.IncomingCalls.ReadAsync();
-        await call2AtB.AcceptAsync(UaPair.Sdp.Replace("40000", "40004", StringComparison.Ordinal));
-        await UaPair.Next<CallEstablished>(call2);
+        var (call1, call1AtB) = await pair.EstablishCallAsync();
+        var (call2, call2AtB) = await pair.EstablishCallAsync(UaPair.Sdp.Replace("40000", "40004", StringComparison.Ordinal));
 
         var update = await call1.UpdateAsync(Encoding.UTF8.GetBytes(UaPair.Sdp + "a=inactive\r\n"));
         Assert.That(update.StatusCode, Is.EqualTo(200));
@@ -227,10 +213,7 @@ public sealed class CallFlowTests
         var pair = await UaPair.StartAsync();
         try
         {
-            var outgoing = await pair.A.CallAsync(pair.UriOfB(), UaPair.Sdp);
-            var incoming = await pair.B.IncomingCalls.ReadAsync();
-            await incoming.AcceptAsync(UaPair.Sdp);
-            await UaPair.Next<CallEstablished>(outgoing);
+            var (outgoing, incoming) = await pair.EstablishCallAsync();
             await pair.A.DisposeAsync();
             Assert.That((await outgoing.Completion).Reason, Is.EqualTo(CallEndReason.Failed));
             Assert.That((await incoming.Completion).Reason, Is.EqualTo(CallEndReason.RemoteHangup));

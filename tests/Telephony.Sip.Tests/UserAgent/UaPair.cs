@@ -33,6 +33,19 @@ internal sealed class UaPair : IAsyncDisposable
         return Transport == "udp" ? $"sip:{user}@127.0.0.1:{ep.Port}" : $"sip:{user}@127.0.0.1:{ep.Port};transport={Transport}";
     }
 
+    /// <summary>
+    /// A calls B with <see cref="Sdp"/>, B answers with <paramref name="answerSdp"/> (default <see cref="Sdp"/>),
+    /// and A has seen the 200: the call is established at A (B's ACK may still be on its way).
+    /// </summary>
+    public async Task<(SipCall Outgoing, SipCall Incoming)> EstablishCallAsync(string? answerSdp = null)
+    {
+        var outgoing = await A.CallAsync(UriOfB(), Sdp);
+        var incoming = await B.IncomingCalls.ReadAsync();
+        await incoming.AcceptAsync(answerSdp ?? Sdp);
+        await Next<CallEstablished>(outgoing);
+        return (outgoing, incoming);
+    }
+
     public static async Task<T> Next<T>(SipCall call, TimeSpan? timeout = null) where T : CallEvent
     {
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));

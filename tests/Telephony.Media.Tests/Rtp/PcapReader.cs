@@ -1,33 +1,41 @@
 using System.Buffers.Binary;
+using Telephony.Tests.Shared;
 
-namespace Telephony.Media.Tests.Dtmf;
+namespace Telephony.Media.Tests.Rtp;
+
+/// <summary>One UDP datagram of a capture: when it was captured (µs since the epoch), its ports and payload.</summary>
+internal readonly record struct CapturedUdp(long Micros, int SourcePort, int DestinationPort, byte[] Payload);
 
 /// <summary>
-/// Reads UDP payloads out of a classic libpcap file (global header, per-record headers,
-/// Ethernet II [+802.1Q] / IPv4 / UDP). Enough to replay captured RTP in tests.
+/// Reads the UDP datagrams out of a classic libpcap file in <c>TestData/Pcap</c> (global header,
+/// per-record headers, Ethernet II [+802.1Q] / IPv4 / UDP): enough to replay captured RTP in tests.
+/// Either byte order, µs or ns timestamps; anything else is an error, not an empty list.
 /// </summary>
 internal static class PcapReader
 {
-    public static List<(int SourcePort, int DestinationPort, byte[] Payload)> ReadUdp(string path)
+    public static List<CapturedUdp> ReadUdp(string name)
     {
-        var data = File.ReadAllBytes(path);
+        var data = TestDataFiles.Read("Pcap", name);
         if (data.Length < 24)
             throw new InvalidDataException("Not a pcap file: too short.");
         uint magic = BinaryPrimitives.ReadUInt32LittleEndian(data);
-        bool little = magic switch
+        (bool little, long fractionsPerMicro) = magic switch
         {
-            0xA1B2C3D4 or 0xA1B23C4D => true,
-            0xD4C3B2A1 or 0x4D3CB2A1 => false,
+            0xA1B2C3D4 => (true, 1L),
+            0xA1B23C4D => (true, 1000L),
+            0xD4C3B2A1 => (false, 1L),
+            0x4D3CB2A1 => (false, 1000L),
             _ => throw new InvalidDataException($"Not a classic pcap file (magic {magic:X8})."),
         };
         uint linkType = ReadU32(data.AsSpan(20), little);
         if (linkType != 1)
             throw new InvalidDataException($"Only Ethernet captures are supported (link type {linkType}).");
 
-        var result = new List<(int, int, byte[])>();
+        var result = new List<CapturedUdp>();
         int offset = 24;
         while (offset + 16 <= data.Length)
         {
+            long micros = (ReadU32(data.AsSpan(offset), little) * 1_000_000L) + (ReadU32(data.AsSpan(offset + 4), little) / fractionsPerMicro);
             int captured = (int)ReadU32(data.AsSpan(offset + 8), little);
             offset += 16;
             if (captured < 0 || offset + captured > data.Length)
@@ -35,7 +43,7 @@ internal static class PcapReader
             var frame = data.AsSpan(offset, captured);
             offset += captured;
             if (TryUdp(frame, out int sport, out int dport, out var payload))
-                result.Add((sport, dport, payload.ToArray()));
+                result.Add(new CapturedUdp(micros, sport, dport, payload.ToArray()));
         }
         return result;
     }
