@@ -35,7 +35,7 @@ public sealed record CallAnswered(string CallId, string Extension, string AgentI
     : DesktopEvent(Extension, AgentId, At);
 
 /// <summary>Why a call left the seat.</summary>
-public enum CallEndReason
+public enum CallLeftSeatReason
 {
     /// <summary>The conversation ended normally.</summary>
     Completed,
@@ -49,8 +49,11 @@ public enum CallEndReason
     Declined,
 }
 
-/// <summary>The call left the seat (the desktop clears its pop).</summary>
-public sealed record CallEnded(string CallId, string Extension, string AgentId, CallEndReason Reason, DateTimeOffset At)
+/// <summary>
+/// The call left the seat (the desktop clears its pop): it ended, or went on to another agent. Not the
+/// SIP stack's <c>Telephony.Sip.UserAgent.CallEnded</c>; the hub still sends it as <c>CallEnded</c>.
+/// </summary>
+public sealed record CallLeftSeat(string CallId, string Extension, string AgentId, CallLeftSeatReason Reason, DateTimeOffset At)
     : DesktopEvent(Extension, AgentId, At);
 
 /// <summary>Where desktop events go; the server forwards them to the agent's SignalR group.</summary>

@@ -189,13 +189,13 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     public Task<bool> AgentAnsweredAsync(string callId) => Post(async () =>
     {
         using var scope = CallScope(callId);
-        if (!_live.TryGetValue(callId, out var live) || live.Phase != CallPhase.Offered)
+        if (!_live.TryGetValue(callId, out var live) || live.Stage != QueuedCallStage.Offered)
             return false;
         var result = await _store.TransitionAsync(new SeatTransitionRequest(live.Extension!, AgentState.OnCall, ExpectedCallId: callId), _time.GetUtcNow()).ConfigureAwait(false);
         if (!result.Succeeded)
             return false;
         live.CancelTimer();
-        live.Phase = CallPhase.Connected;
+        live.Stage = QueuedCallStage.Connected;
         await PublishStateAsync(result.Seat!, live.AgentId).ConfigureAwait(false);
         await PublishAsync(new CallAnswered(callId, live.Extension!, live.AgentId!, _time.GetUtcNow())).ConfigureAwait(false);
         return true;
@@ -212,25 +212,25 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
             return true;
         live.CancelTimer();
         var now = _time.GetUtcNow();
-        switch (live.Phase)
+        switch (live.Stage)
         {
-            case CallPhase.Queued:
+            case QueuedCallStage.Queued:
                 await _store.RemoveFromQueueAsync(live.Queue.Name, callId).ConfigureAwait(false);
                 LogAbandoned(callId, live.Queue.Name);
                 await AnnouncePositionsAsync(live.Queue).ConfigureAwait(false);
                 break;
-            case CallPhase.Offered:
+            case QueuedCallStage.Offered:
                 var released = await _store.TransitionAsync(new SeatTransitionRequest(live.Extension!, AgentState.Ready, ExpectedCallId: callId), now).ConfigureAwait(false);
-                await PublishAsync(new CallEnded(callId, live.Extension!, live.AgentId!, CallEndReason.CallerHungUp, now)).ConfigureAwait(false);
+                await PublishAsync(new CallLeftSeat(callId, live.Extension!, live.AgentId!, CallLeftSeatReason.CallerHungUp, now)).ConfigureAwait(false);
                 if (released.Succeeded)
                 {
                     await PublishStateAsync(released.Seat!, live.AgentId).ConfigureAwait(false);
                     await DispatchSeatAsync(live.Extension!).ConfigureAwait(false);
                 }
                 break;
-            case CallPhase.Connected:
+            case QueuedCallStage.Connected:
                 var wrapUp = await _store.TransitionAsync(new SeatTransitionRequest(live.Extension!, AgentState.WrapUp, ExpectedCallId: callId), now).ConfigureAwait(false);
-                await PublishAsync(new CallEnded(callId, live.Extension!, live.AgentId!, CallEndReason.Completed, now)).ConfigureAwait(false);
+                await PublishAsync(new CallLeftSeat(callId, live.Extension!, live.AgentId!, CallLeftSeatReason.Completed, now)).ConfigureAwait(false);
                 if (wrapUp.Succeeded)
                 {
                     await PublishStateAsync(wrapUp.Seat!, live.AgentId).ConfigureAwait(false);
@@ -355,7 +355,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
         using var scope = CallScope(callId);
         var seat = assignment.Seat;
         var now = _time.GetUtcNow();
-        if (!_live.TryGetValue(callId, out var live) || live.Phase != CallPhase.Queued)
+        if (!_live.TryGetValue(callId, out var live) || live.Stage != QueuedCallStage.Queued)
         {
             // Another node's call: hand the assignment to that node, which offers it.
             if (live is null && assignment.Call.Node != _options.Node && await _nodes.HandOffAsync(assignment).ConfigureAwait(false))
@@ -369,7 +369,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
             return OfferOutcome.CallGone;
         }
 
-        live.Phase = CallPhase.Offered;
+        live.Stage = QueuedCallStage.Offered;
         live.Extension = seat.Extension;
         live.AgentId = seat.AgentId;
         await PublishStateAsync(seat, seat.AgentId).ConfigureAwait(false);
@@ -392,7 +392,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
         if (!rings)
         {
             var unreachable = await _store.TransitionAsync(new SeatTransitionRequest(seat.Extension, AgentState.NotReady, "unreachable", ExpectedCallId: callId), _time.GetUtcNow()).ConfigureAwait(false);
-            await PublishAsync(new CallEnded(callId, seat.Extension, seat.AgentId ?? "", CallEndReason.Unreachable, _time.GetUtcNow())).ConfigureAwait(false);
+            await PublishAsync(new CallLeftSeat(callId, seat.Extension, seat.AgentId ?? "", CallLeftSeatReason.Unreachable, _time.GetUtcNow())).ConfigureAwait(false);
             if (unreachable.Succeeded)
                 await PublishStateAsync(unreachable.Seat!, seat.AgentId).ConfigureAwait(false);
             await RequeueAsync(live).ConfigureAwait(false);
@@ -426,11 +426,11 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
         return Post(async () =>
         {
             using var scope = CallScope(callId);
-            if (!_live.TryGetValue(callId, out var live) || live.Phase != CallPhase.Offered || live.Extension != extension)
+            if (!_live.TryGetValue(callId, out var live) || live.Stage != QueuedCallStage.Offered || live.Extension != extension)
                 return false;
             live.CancelTimer();
             LogDeclined(callId, extension, trimmed);
-            await MoveOnFromSeatAsync(live, extension, trimmed, CallEndReason.Declined, withdraw: false).ConfigureAwait(false);
+            await MoveOnFromSeatAsync(live, extension, trimmed, CallLeftSeatReason.Declined, withdraw: false).ConfigureAwait(false);
             return true;
         });
     }
@@ -438,15 +438,15 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     private async Task RingTimeoutAsync(string callId, string extension)
     {
         using var scope = CallScope(callId);
-        if (!_live.TryGetValue(callId, out var live) || live.Phase != CallPhase.Offered || live.Extension != extension)
+        if (!_live.TryGetValue(callId, out var live) || live.Stage != QueuedCallStage.Offered || live.Extension != extension)
             return;
         live.Timer = null;
         LogNoAnswer(callId, extension);
-        await MoveOnFromSeatAsync(live, extension, "no answer", CallEndReason.NoAnswer, withdraw: true).ConfigureAwait(false);
+        await MoveOnFromSeatAsync(live, extension, "no answer", CallLeftSeatReason.NoAnswer, withdraw: true).ConfigureAwait(false);
     }
 
     /// <summary>The offered seat did not take the call: it goes NotReady, the call gets its old place back and goes to the next agent.</summary>
-    private async Task MoveOnFromSeatAsync(LiveCall live, string extension, string reason, CallEndReason endReason, bool withdraw)
+    private async Task MoveOnFromSeatAsync(LiveCall live, string extension, string reason, CallLeftSeatReason endReason, bool withdraw)
     {
         var callId = live.Call.CallId;
         var now = _time.GetUtcNow();
@@ -464,7 +464,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
                 LogOfferFailed(ex, callId, extension);
             }
         }
-        await PublishAsync(new CallEnded(callId, extension, live.AgentId ?? "", endReason, now)).ConfigureAwait(false);
+        await PublishAsync(new CallLeftSeat(callId, extension, live.AgentId ?? "", endReason, now)).ConfigureAwait(false);
         if (noAnswer.Succeeded)
             await PublishStateAsync(noAnswer.Seat!, live.AgentId).ConfigureAwait(false);
         await RequeueAsync(live).ConfigureAwait(false);
@@ -483,7 +483,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
 
     private async Task RequeueAsync(LiveCall live)
     {
-        live.Phase = CallPhase.Queued;
+        live.Stage = QueuedCallStage.Queued;
         live.Extension = null;
         live.AgentId = null;
         live.LastPosition = 0;
@@ -495,7 +495,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
 
     private async Task<QueuePosition?> PositionOfAsync(string callId)
     {
-        if (!_live.TryGetValue(callId, out var live) || live.Phase != CallPhase.Queued)
+        if (!_live.TryGetValue(callId, out var live) || live.Stage != QueuedCallStage.Queued)
             return null;
         var position = await _store.GetQueuePositionAsync(live.Queue.Name, callId).ConfigureAwait(false);
         if (position is null)
@@ -506,14 +506,14 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
 
     private async Task AnnouncePositionsAsync(QueueDefinition queue)
     {
-        var waiting = _live.Values.Where(l => l.Phase == CallPhase.Queued && l.Queue.Name == queue.Name).ToList();
+        var waiting = _live.Values.Where(l => l.Stage == QueuedCallStage.Queued && l.Queue.Name == queue.Name).ToList();
         if (waiting.Count == 0)
             return;
         var entries = await _store.GetQueueAsync(queue.Name).ConfigureAwait(false);
         var staffed = await StaffedAsync(queue).ConfigureAwait(false);
         for (var i = 0; i < entries.Count; i++)
         {
-            if (!_live.TryGetValue(entries[i].CallId, out var live) || live.Phase != CallPhase.Queued || live.LastPosition == i + 1)
+            if (!_live.TryGetValue(entries[i].CallId, out var live) || live.Stage != QueuedCallStage.Queued || live.LastPosition == i + 1)
                 continue;
             live.LastPosition = i + 1;
             var position = new QueuePosition(live.Call.CallId, queue.Name, i + 1, ExpectedWait(queue, i + 1, staffed));
@@ -622,7 +622,8 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
         _timers.Dispose();
     }
 
-    private enum CallPhase { Queued, Offered, Connected }
+    /// <summary>Where one of this node's calls is in the ACD (not the server's call phase: the ACD sees only queue, offer, talk).</summary>
+    private enum QueuedCallStage { Queued, Offered, Connected }
 
     private enum OfferOutcome { Offered, Requeued, HandedOff, CallGone }
 
@@ -631,7 +632,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
         public InboundCall Call { get; } = call;
         public QueueDefinition Queue { get; } = queue;
         public QueueEntry Entry { get; } = entry;
-        public CallPhase Phase { get; set; } = CallPhase.Queued;
+        public QueuedCallStage Stage { get; set; } = QueuedCallStage.Queued;
         public string? Extension { get; set; }
         public string? AgentId { get; set; }
         public IDisposable? Timer { get; set; }

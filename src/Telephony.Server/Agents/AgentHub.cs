@@ -23,8 +23,8 @@ public interface IAgentClient
     /// <summary>The agent answered.</summary>
     Task CallAnswered(CallAnswered answered);
 
-    /// <summary>The call left the seat.</summary>
-    Task CallEnded(CallEnded ended);
+    /// <summary>The call left the seat (the method name is the wire name the desktops listen for).</summary>
+    Task CallEnded(CallLeftSeat left);
 }
 
 /// <summary>

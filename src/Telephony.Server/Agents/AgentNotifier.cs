@@ -36,7 +36,7 @@ public sealed class SignalRAgentNotifier(IHubContext<AgentHub, IAgentClient> hub
             ScreenPop e => client.ScreenPop(e),
             CallOffered e => client.CallOffered(e),
             CallAnswered e => client.CallAnswered(e),
-            CallEnded e => client.CallEnded(e),
+            CallLeftSeat e => client.CallEnded(e),
             _ => Task.CompletedTask,
         };
     }

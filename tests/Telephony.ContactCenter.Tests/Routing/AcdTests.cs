@@ -173,7 +173,7 @@ public sealed class AcdTests(string storeKind)
         Assert.That(_calls.Offers.Select(o => o.Seat.Extension), Is.EqualTo(new[] { "1001", "1002" }));
         Assert.That((await SeatAsync("1002")).State, Is.EqualTo(AgentState.Ringing));
         Assert.That(_calls.Offers.Last().Pop.WaitTime, Is.EqualTo(Ring), "wait time counts from the first arrival");
-        Assert.That(_desktops.Of<CallEnded>().Single(), Is.EqualTo(new CallEnded("c1", "1001", "li", CallEndReason.NoAnswer, _time.GetUtcNow())));
+        Assert.That(_desktops.Of<CallLeftSeat>().Single(), Is.EqualTo(new CallLeftSeat("c1", "1001", "li", CallLeftSeatReason.NoAnswer, _time.GetUtcNow())));
 
         var history = await _acd.Store.GetHistoryAsync("1001");
         Assert.That(history.Select(h => h.To), Is.EqualTo(new[] { AgentState.NotReady, AgentState.Ready, AgentState.Reserved, AgentState.Ringing, AgentState.NotReady }));
@@ -200,7 +200,7 @@ public sealed class AcdTests(string storeKind)
         var li = await SeatAsync("1001");
         Assert.That((li.State, li.Reason, li.CallId), Is.EqualTo((AgentState.NotReady, "busy (486)", (string?)null)));
         Assert.That(_calls.Withdrawn, Is.Empty, "the server knows its leg failed; nothing to withdraw");
-        Assert.That(_desktops.Of<CallEnded>().Single(), Is.EqualTo(new CallEnded("c1", "1001", "li", CallEndReason.Declined, _time.GetUtcNow())));
+        Assert.That(_desktops.Of<CallLeftSeat>().Single(), Is.EqualTo(new CallLeftSeat("c1", "1001", "li", CallLeftSeatReason.Declined, _time.GetUtcNow())));
         // No other agent is free: c1 is back at the head of the queue, ahead of nothing newer, with its wait time.
         Assert.That((await _acd.GetPositionAsync("c1"))!.Position, Is.EqualTo(1));
 
@@ -260,7 +260,7 @@ public sealed class AcdTests(string storeKind)
 
         var seat = await SeatAsync("1001");
         Assert.That((seat.State, seat.CallId), Is.EqualTo((AgentState.Ready, (string?)null)));
-        Assert.That(_desktops.Of<CallEnded>().Single().Reason, Is.EqualTo(CallEndReason.CallerHungUp));
+        Assert.That(_desktops.Of<CallLeftSeat>().Single().Reason, Is.EqualTo(CallLeftSeatReason.CallerHungUp));
         await AdvanceAsync(Ring);
         Assert.That((await SeatAsync("1001")).State, Is.EqualTo(AgentState.Ready), "the ring timer was cancelled");
         Assert.That(_calls.Withdrawn, Is.Empty);
@@ -296,7 +296,7 @@ public sealed class AcdTests(string storeKind)
         }));
         Assert.That(history[6].At - history[5].At, Is.EqualTo(WrapUp));
         Assert.That(_desktops.Of<CallAnswered>().Single().CallId, Is.EqualTo("c1"));
-        Assert.That(_desktops.Of<CallEnded>().Single().Reason, Is.EqualTo(CallEndReason.Completed));
+        Assert.That(_desktops.Of<CallLeftSeat>().Single().Reason, Is.EqualTo(CallLeftSeatReason.Completed));
     }
 
     [Test, CancelAfter(10_000)]

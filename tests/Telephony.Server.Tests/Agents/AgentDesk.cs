@@ -51,7 +51,7 @@ internal sealed class AgentDesk : IAsyncDisposable
         connection.On<ScreenPop>(nameof(IAgentClient.ScreenPop), p => desk.Pops.Writer.TryWrite(p));
         connection.On<CallOffered>(nameof(IAgentClient.CallOffered), e => desk.CallEvents.Writer.TryWrite(e));
         connection.On<CallAnswered>(nameof(IAgentClient.CallAnswered), e => desk.CallEvents.Writer.TryWrite(e));
-        connection.On<CallEnded>(nameof(IAgentClient.CallEnded), e => desk.CallEvents.Writer.TryWrite(e));
+        connection.On<CallLeftSeat>(nameof(IAgentClient.CallEnded), e => desk.CallEvents.Writer.TryWrite(e));
         try
         {
             await connection.StartAsync();

@@ -53,8 +53,8 @@ public sealed class CallFlowTests
         Assert.That(await acd.AgentAnsweredAsync("call-77"), Is.True);
         Assert.That(await desk.CallEvents.Reader.ReadAsync(), Is.InstanceOf<CallAnswered>());
         await acd.CallEndedAsync("call-77");
-        var ended = (CallEnded)await desk.CallEvents.Reader.ReadAsync();
-        Assert.That(ended.Reason, Is.EqualTo(CallEndReason.Completed));
+        var ended = (CallLeftSeat)await desk.CallEvents.Reader.ReadAsync();
+        Assert.That(ended.Reason, Is.EqualTo(CallLeftSeatReason.Completed));
 
         var states = new List<AgentState>();
         while (states.Count < 6)
