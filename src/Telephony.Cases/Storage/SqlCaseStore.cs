@@ -469,16 +469,50 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
 
     private const string CallColumns = "call_id, caller, called, offered_at, ivr_ended_at, queued_at, agent_ringing_at, answered_at, ended_at, wrap_up_ended_at, ivr_path, queue, agent_id, outcome, recording_path, survey_score, caller_packets_received, caller_packets_lost, caller_jitter_ms, agent_packets_received, agent_packets_lost, agent_jitter_ms";
 
+    // A save without a wrap-up end keeps the one stored (the seat may leave wrap-up between two saves).
+    private static readonly string SaveCallRecordSql = $"""
+        INSERT INTO call_records ({CallColumns}) VALUES ({ParameterList(CallColumns)})
+        ON CONFLICT (call_id) DO UPDATE SET {string.Join(", ", CallColumns.Split(", ").Skip(1).Select(c => c == "wrap_up_ended_at"
+            ? $"{c} = COALESCE(excluded.{c}, call_records.{c})"
+            : $"{c} = excluded.{c}"))}
+        """;
+
+    // Moves a wrap-up end that arrived before its record into the record. Run as its own statement after
+    // each side's write has committed, so whichever of the save and the wrap-up end commits second sees
+    // the other's row (READ COMMITTED in PostgreSQL; SQLite serialises writers anyway).
+    private const string MergePendingWrapUpSql = """
+        UPDATE call_records SET wrap_up_ended_at = (SELECT p.wrap_up_ended_at FROM pending_wrap_up_ends p WHERE p.call_id = @callId)
+        WHERE call_id = @callId AND wrap_up_ended_at IS NULL
+          AND EXISTS (SELECT 1 FROM pending_wrap_up_ends p WHERE p.call_id = @callId);
+        DELETE FROM pending_wrap_up_ends WHERE call_id = @callId
+          AND EXISTS (SELECT 1 FROM call_records r WHERE r.call_id = @callId AND r.wrap_up_ended_at IS NOT NULL);
+        """;
+
     public async Task SaveCallRecordAsync(CallRecord record, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(record);
         var row = CallRow.From(record);
-        var updates = string.Join(", ", CallColumns.Split(", ").Skip(1).Select(c => $"{c} = excluded.{c}"));
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await connection.ExecuteAsync(new CommandDefinition($"""
-            INSERT INTO call_records ({CallColumns}) VALUES ({ParameterList(CallColumns)})
-            ON CONFLICT (call_id) DO UPDATE SET {updates}
-            """, row, cancellationToken: ct)).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(SaveCallRecordSql, row, cancellationToken: ct)).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(MergePendingWrapUpSql, new { callId = record.CallId }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    public async Task SetWrapUpEndedAsync(string callId, DateTimeOffset at, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(callId);
+        var args = new { callId, at = Ms(at) };
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        var stamped = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE call_records SET wrap_up_ended_at = @at WHERE call_id = @callId AND wrap_up_ended_at IS NULL", args, cancellationToken: ct)).ConfigureAwait(false);
+        if (stamped > 0)
+            return;
+        // No record yet (or it already has its end): keep the end until the record is saved.
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO pending_wrap_up_ends (call_id, wrap_up_ended_at)
+            SELECT @callId, @at WHERE NOT EXISTS (SELECT 1 FROM call_records r WHERE r.call_id = @callId)
+            ON CONFLICT (call_id) DO NOTHING
+            """, args, cancellationToken: ct)).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(MergePendingWrapUpSql, new { callId }, cancellationToken: ct)).ConfigureAwait(false);
     }
 
     public async Task<CallRecord?> GetCallRecordAsync(string callId, CancellationToken ct = default)
