@@ -56,6 +56,14 @@ public enum CallLeftSeatReason
 public sealed record CallLeftSeat(string CallId, string Extension, string AgentId, CallLeftSeatReason Reason, DateTimeOffset At)
     : DesktopEvent(Extension, AgentId, At);
 
+/// <summary>
+/// The seat left wrap-up for <see cref="CallId"/> at <see cref="DesktopEvent.At"/> (the wrap-up time ran out,
+/// or the agent went Ready, NotReady or logged out): the end of the call's after-call work, which the
+/// average handle time includes. Published once per call; the host stores it on the call record.
+/// </summary>
+public sealed record WrapUpEnded(string CallId, string Extension, string AgentId, DateTimeOffset At)
+    : DesktopEvent(Extension, AgentId, At);
+
 /// <summary>Where desktop events go; the server forwards them to the agent's SignalR group.</summary>
 public interface IDesktopEventSink
 {

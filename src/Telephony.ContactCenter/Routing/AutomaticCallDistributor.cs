@@ -261,17 +261,23 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     /// <summary>Logs the agent out (not while a call is reserved, ringing or connected).</summary>
     public Task<SeatResult> LogoutAsync(string extension, string agentId) => Post(async () =>
     {
+        var before = await _store.GetSeatAsync(extension).ConfigureAwait(false);
         var result = await _store.LogoutAsync(extension, agentId, _time.GetUtcNow()).ConfigureAwait(false);
-        if (result.Succeeded)
-            await PublishStateAsync(result.Seat!, agentId).ConfigureAwait(false);
+        if (!result.Succeeded)
+            return result;
+        // The store has no guarded logout, so a seat that another node moved out of wrap-up in between
+        // could report its end twice; the call-record store keeps the first.
+        if (before is { State: AgentState.WrapUp, CallId: { } wrapped })
+            await PublishAsync(new WrapUpEnded(wrapped, extension, agentId, result.Seat!.StateSince)).ConfigureAwait(false);
+        await PublishStateAsync(result.Seat!, agentId).ConfigureAwait(false);
         return result;
     });
 
     /// <summary>The agent is ready (from NotReady or WrapUp); the best waiting call is offered at once.</summary>
     public Task<SeatResult> SetReadyAsync(string extension, string agentId) => Post(async () =>
     {
-        var result = await _store.TransitionAsync(
-            new SeatTransitionRequest(extension, AgentState.Ready, ExpectedAgentId: agentId, OnlyFrom: AgentMayLeaveForReady), _time.GetUtcNow()).ConfigureAwait(false);
+        var result = await TransitionReportingWrapUpAsync(
+            new SeatTransitionRequest(extension, AgentState.Ready, ExpectedAgentId: agentId, OnlyFrom: AgentMayLeaveForReady)).ConfigureAwait(false);
         if (!result.Succeeded)
             return result;
         await PublishStateAsync(result.Seat!, agentId).ConfigureAwait(false);
@@ -287,8 +293,8 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
             throw new ArgumentException($"A NotReady reason of 1..{MaxReasonLength} characters is required.", nameof(reason));
         return Post(async () =>
         {
-            var result = await _store.TransitionAsync(
-                new SeatTransitionRequest(extension, AgentState.NotReady, reason, agentId, OnlyFrom: AgentMayLeaveForNotReady), _time.GetUtcNow()).ConfigureAwait(false);
+            var result = await TransitionReportingWrapUpAsync(
+                new SeatTransitionRequest(extension, AgentState.NotReady, reason, agentId, OnlyFrom: AgentMayLeaveForNotReady)).ConfigureAwait(false);
             if (result.Succeeded)
                 await PublishStateAsync(result.Seat!, agentId).ConfigureAwait(false);
             return result;
@@ -473,12 +479,35 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
 
     private async Task WrapUpOverAsync(string extension, string callId)
     {
-        var ready = await _store.TransitionAsync(
-            new SeatTransitionRequest(extension, AgentState.Ready, ExpectedCallId: callId, OnlyFrom: [AgentState.WrapUp]), _time.GetUtcNow()).ConfigureAwait(false);
+        var ready = await TransitionReportingWrapUpAsync(
+            new SeatTransitionRequest(extension, AgentState.Ready, ExpectedCallId: callId, OnlyFrom: [AgentState.WrapUp])).ConfigureAwait(false);
         if (!ready.Succeeded)
             return; // the agent already went Ready or NotReady by hand
         await PublishStateAsync(ready.Seat!, ready.Seat!.AgentId).ConfigureAwait(false);
         await DispatchSeatAsync(extension).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Applies <paramref name="request"/>; when it takes the seat out of wrap-up, publishes
+    /// <see cref="WrapUpEnded"/> for the call wrapped up. The move out of wrap-up is tried first,
+    /// guarded by that call's id, so the end is reported exactly when the store really left wrap-up for
+    /// it, even if another node moves the seat in between.
+    /// </summary>
+    private async Task<SeatResult> TransitionReportingWrapUpAsync(SeatTransitionRequest request)
+    {
+        var seat = await _store.GetSeatAsync(request.Extension).ConfigureAwait(false);
+        if (seat is { State: AgentState.WrapUp, CallId: { } wrapped }
+            && (request.ExpectedCallId is null || request.ExpectedCallId == wrapped)
+            && request.AllowedSources().Contains(AgentState.WrapUp))
+        {
+            var left = await _store.TransitionAsync(request with { ExpectedCallId = wrapped, OnlyFrom = [AgentState.WrapUp] }, _time.GetUtcNow()).ConfigureAwait(false);
+            if (left.Succeeded)
+            {
+                await PublishAsync(new WrapUpEnded(wrapped, left.Seat!.Extension, seat.AgentId ?? "", left.Seat.StateSince)).ConfigureAwait(false);
+                return left;
+            }
+        }
+        return await _store.TransitionAsync(request, _time.GetUtcNow()).ConfigureAwait(false);
     }
 
     private async Task RequeueAsync(LiveCall live)

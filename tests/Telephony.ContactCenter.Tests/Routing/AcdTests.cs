@@ -295,6 +295,7 @@ public sealed class AcdTests(string storeKind)
             AgentState.WrapUp, AgentState.Ready, AgentState.Reserved, AgentState.Ringing,
         }));
         Assert.That(history[6].At - history[5].At, Is.EqualTo(WrapUp));
+        Assert.That(_desktops.Of<WrapUpEnded>().Single(), Is.EqualTo(new WrapUpEnded("c1", "1001", "li", history[6].At)), "the wrap-up time ran out");
         Assert.That(_desktops.Of<CallAnswered>().Single().CallId, Is.EqualTo("c1"));
         Assert.That(_desktops.Of<CallLeftSeat>().Single().Reason, Is.EqualTo(CallLeftSeatReason.Completed));
     }
@@ -306,10 +307,40 @@ public sealed class AcdTests(string storeKind)
         await _acd.EnqueueAsync(Call("c1", "zh-taxi"));
         await _acd.AgentAnsweredAsync("c1");
         await _acd.CallEndedAsync("c1");
+        await AdvanceAsync(TimeSpan.FromSeconds(7));
         Assert.That((await _acd.SetNotReadyAsync("1001", "li", "lunch")).Succeeded, Is.True);
         await AdvanceAsync(WrapUp);
         var seat = await SeatAsync("1001");
         Assert.That((seat.State, seat.Reason), Is.EqualTo((AgentState.NotReady, "lunch")));
+        Assert.That(_desktops.Of<WrapUpEnded>().Single(), Is.EqualTo(new WrapUpEnded("c1", "1001", "li", seat.StateSince)),
+            "wrap-up ended when the agent left it, once; the timer found nothing to end");
+        Assert.That((await _acd.SetReadyAsync("1001", "li")).Succeeded, Is.True);
+        Assert.That(_desktops.Of<WrapUpEnded>().Count(), Is.EqualTo(1), "leaving NotReady is not the end of a wrap-up");
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task Ready_by_hand_or_logging_out_during_wrap_up_ends_the_wrap_up_of_that_call()
+    {
+        await ReadyAsync("1001", "li");
+        await ReadyAsync("1002", "chen");
+        await _acd.EnqueueAsync(Call("c1", "zh-taxi"));
+        await _acd.EnqueueAsync(Call("c2", "zh-general"));
+        await _acd.AgentAnsweredAsync("c1");
+        await _acd.AgentAnsweredAsync("c2");
+        await _acd.CallEndedAsync("c1");
+        await _acd.CallEndedAsync("c2");
+        await AdvanceAsync(TimeSpan.FromSeconds(3));
+        var readyAt = _time.GetUtcNow();
+        Assert.That((await _acd.SetReadyAsync("1001", "li")).Succeeded, Is.True);
+        await AdvanceAsync(TimeSpan.FromSeconds(2));
+        var loggedOutAt = _time.GetUtcNow();
+        Assert.That((await _acd.LogoutAsync("1002", "chen")).Succeeded, Is.True);
+        await AdvanceAsync(WrapUp);
+        Assert.That(_desktops.Of<WrapUpEnded>(), Is.EqualTo(new[]
+        {
+            new WrapUpEnded("c1", "1001", "li", readyAt),
+            new WrapUpEnded("c2", "1002", "chen", loggedOutAt),
+        }));
     }
 
     [Test, CancelAfter(10_000)]
