@@ -34,21 +34,6 @@ public sealed record CallOffered(string CallId, string Extension, string AgentId
 public sealed record CallAnswered(string CallId, string Extension, string AgentId, DateTimeOffset At)
     : DesktopEvent(Extension, AgentId, At);
 
-/// <summary>Why a call left the seat.</summary>
-public enum CallLeftSeatReason
-{
-    /// <summary>The conversation ended normally.</summary>
-    Completed,
-    /// <summary>The caller hung up before the agent answered.</summary>
-    CallerHungUp,
-    /// <summary>The agent did not answer in time; the call went to another agent.</summary>
-    NoAnswer,
-    /// <summary>The seat's softphone could not be reached.</summary>
-    Unreachable,
-    /// <summary>The seat's softphone refused the call (busy, declined or another final error); the call went to another agent.</summary>
-    Declined,
-}
-
 /// <summary>
 /// The call left the seat (the desktop clears its pop): it ended, or went on to another agent. Not the
 /// SIP stack's <c>Telephony.Sip.UserAgent.CallEnded</c>; the hub still sends it as <c>CallEnded</c>.
