@@ -6,7 +6,7 @@ namespace Telephony.ContactCenter.Events;
 public abstract record DesktopEvent(string Extension, string? AgentId, DateTimeOffset At);
 
 /// <summary>The seat changed state.</summary>
-public sealed record AgentStateChanged(string Extension, string? AgentId, AgentState State, string? Reason, string? CallId, DateTimeOffset At)
+public sealed record SeatStateChanged(string Extension, string? AgentId, SeatState State, string? Reason, string? CallId, DateTimeOffset At)
     : DesktopEvent(Extension, AgentId, At);
 
 /// <summary>

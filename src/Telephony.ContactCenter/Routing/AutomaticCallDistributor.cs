@@ -23,8 +23,8 @@ namespace Telephony.ContactCenter.Routing;
 /// </summary>
 public sealed partial class AutomaticCallDistributor : IAsyncDisposable
 {
-    private static readonly AgentState[] AgentMayLeaveForReady = [AgentState.NotReady, AgentState.WrapUp];
-    private static readonly AgentState[] AgentMayLeaveForNotReady = [AgentState.Ready, AgentState.NotReady, AgentState.WrapUp];
+    private static readonly SeatState[] AgentMayLeaveForReady = [SeatState.NotReady, SeatState.WrapUp];
+    private static readonly SeatState[] AgentMayLeaveForNotReady = [SeatState.Ready, SeatState.NotReady, SeatState.WrapUp];
 
     /// <summary>Longest NotReady reason accepted from a desktop.</summary>
     public const int MaxReasonLength = 64;
@@ -107,10 +107,10 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
             var now = _time.GetUtcNow();
             foreach (var seat in await _store.GetSeatsAsync().ConfigureAwait(false))
             {
-                if (seat.State is not (AgentState.Reserved or AgentState.Ringing) || seat.CallId is null
+                if (seat.State is not (SeatState.Reserved or SeatState.Ringing) || seat.CallId is null
                     || _live.ContainsKey(seat.CallId) || now - seat.StateSince <= _options.RingTimeout + _options.StaleGrace)
                     continue;
-                var freed = await _store.TransitionAsync(new SeatTransitionRequest(seat.Extension, AgentState.NotReady, StaleReason, ExpectedCallId: seat.CallId), now).ConfigureAwait(false);
+                var freed = await _store.TransitionAsync(new SeatTransitionRequest(seat.Extension, SeatState.NotReady, StaleReason, ExpectedCallId: seat.CallId), now).ConfigureAwait(false);
                 if (freed.Succeeded)
                 {
                     LogStaleSeat(seat.Extension, seat.CallId);
@@ -191,7 +191,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
         using var scope = CallScope(callId);
         if (!_live.TryGetValue(callId, out var live) || live.Stage != QueuedCallStage.Offered)
             return false;
-        var result = await _store.TransitionAsync(new SeatTransitionRequest(live.Extension!, AgentState.OnCall, ExpectedCallId: callId), _time.GetUtcNow()).ConfigureAwait(false);
+        var result = await _store.TransitionAsync(new SeatTransitionRequest(live.Extension!, SeatState.OnCall, ExpectedCallId: callId), _time.GetUtcNow()).ConfigureAwait(false);
         if (!result.Succeeded)
             return false;
         live.CancelTimer();
@@ -220,7 +220,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
                 await AnnouncePositionsAsync(live.Queue).ConfigureAwait(false);
                 break;
             case QueuedCallStage.Offered:
-                var released = await _store.TransitionAsync(new SeatTransitionRequest(live.Extension!, AgentState.Ready, ExpectedCallId: callId), now).ConfigureAwait(false);
+                var released = await _store.TransitionAsync(new SeatTransitionRequest(live.Extension!, SeatState.Ready, ExpectedCallId: callId), now).ConfigureAwait(false);
                 await PublishAsync(new CallLeftSeat(callId, live.Extension!, live.AgentId!, CallLeftSeatReason.CallerHungUp, now)).ConfigureAwait(false);
                 if (released.Succeeded)
                 {
@@ -229,7 +229,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
                 }
                 break;
             case QueuedCallStage.Connected:
-                var wrapUp = await _store.TransitionAsync(new SeatTransitionRequest(live.Extension!, AgentState.WrapUp, ExpectedCallId: callId), now).ConfigureAwait(false);
+                var wrapUp = await _store.TransitionAsync(new SeatTransitionRequest(live.Extension!, SeatState.WrapUp, ExpectedCallId: callId), now).ConfigureAwait(false);
                 await PublishAsync(new CallLeftSeat(callId, live.Extension!, live.AgentId!, CallLeftSeatReason.Completed, now)).ConfigureAwait(false);
                 if (wrapUp.Succeeded)
                 {
@@ -267,7 +267,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
             return result;
         // The store has no guarded logout, so a seat that another node moved out of wrap-up in between
         // could report its end twice; the call-record store keeps the first.
-        if (before is { State: AgentState.WrapUp, CallId: { } wrapped })
+        if (before is { State: SeatState.WrapUp, CallId: { } wrapped })
             await PublishAsync(new WrapUpEnded(wrapped, extension, agentId, result.Seat!.StateSince)).ConfigureAwait(false);
         await PublishStateAsync(result.Seat!, agentId).ConfigureAwait(false);
         return result;
@@ -277,7 +277,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     public Task<SeatResult> SetReadyAsync(string extension, string agentId) => Post(async () =>
     {
         var result = await TransitionReportingWrapUpAsync(
-            new SeatTransitionRequest(extension, AgentState.Ready, ExpectedAgentId: agentId, OnlyFrom: AgentMayLeaveForReady)).ConfigureAwait(false);
+            new SeatTransitionRequest(extension, SeatState.Ready, ExpectedAgentId: agentId, OnlyFrom: AgentMayLeaveForReady)).ConfigureAwait(false);
         if (!result.Succeeded)
             return result;
         await PublishStateAsync(result.Seat!, agentId).ConfigureAwait(false);
@@ -294,7 +294,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
         return Post(async () =>
         {
             var result = await TransitionReportingWrapUpAsync(
-                new SeatTransitionRequest(extension, AgentState.NotReady, reason, agentId, OnlyFrom: AgentMayLeaveForNotReady)).ConfigureAwait(false);
+                new SeatTransitionRequest(extension, SeatState.NotReady, reason, agentId, OnlyFrom: AgentMayLeaveForNotReady)).ConfigureAwait(false);
             if (result.Succeeded)
                 await PublishStateAsync(result.Seat!, agentId).ConfigureAwait(false);
             return result;
@@ -321,7 +321,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     private async Task DispatchSeatAsync(string extension)
     {
         var seat = await _store.GetSeatAsync(extension).ConfigureAwait(false);
-        if (seat is not { State: AgentState.Ready })
+        if (seat is not { State: SeatState.Ready })
             return;
         var eligible = (await _store.GetWaitingQueuesAsync().ConfigureAwait(false))
             .Select(ResolveRoute)
@@ -370,7 +370,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
                 return OfferOutcome.HandedOff;
             }
             // The call is gone (hung up meanwhile, or its node is down and the call with it): free the seat.
-            await _store.TransitionAsync(new SeatTransitionRequest(seat.Extension, AgentState.Ready, ExpectedCallId: callId), now).ConfigureAwait(false);
+            await _store.TransitionAsync(new SeatTransitionRequest(seat.Extension, SeatState.Ready, ExpectedCallId: callId), now).ConfigureAwait(false);
             LogCallGone(callId, assignment.Call.Node);
             return OfferOutcome.CallGone;
         }
@@ -397,7 +397,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
 
         if (!rings)
         {
-            var unreachable = await _store.TransitionAsync(new SeatTransitionRequest(seat.Extension, AgentState.NotReady, "unreachable", ExpectedCallId: callId), _time.GetUtcNow()).ConfigureAwait(false);
+            var unreachable = await _store.TransitionAsync(new SeatTransitionRequest(seat.Extension, SeatState.NotReady, "unreachable", ExpectedCallId: callId), _time.GetUtcNow()).ConfigureAwait(false);
             await PublishAsync(new CallLeftSeat(callId, seat.Extension, seat.AgentId ?? "", CallLeftSeatReason.Unreachable, _time.GetUtcNow())).ConfigureAwait(false);
             if (unreachable.Succeeded)
                 await PublishStateAsync(unreachable.Seat!, seat.AgentId).ConfigureAwait(false);
@@ -405,7 +405,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
             return OfferOutcome.Requeued;
         }
 
-        var ringing = await _store.TransitionAsync(new SeatTransitionRequest(seat.Extension, AgentState.Ringing, ExpectedCallId: callId), _time.GetUtcNow()).ConfigureAwait(false);
+        var ringing = await _store.TransitionAsync(new SeatTransitionRequest(seat.Extension, SeatState.Ringing, ExpectedCallId: callId), _time.GetUtcNow()).ConfigureAwait(false);
         if (ringing.Succeeded)
             await PublishStateAsync(ringing.Seat!, seat.AgentId).ConfigureAwait(false);
         await PublishAsync(new CallOffered(callId, seat.Extension, seat.AgentId ?? "", _options.RingTimeout, _time.GetUtcNow())).ConfigureAwait(false);
@@ -456,7 +456,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     {
         var callId = live.Call.CallId;
         var now = _time.GetUtcNow();
-        var noAnswer = await _store.TransitionAsync(new SeatTransitionRequest(extension, AgentState.NotReady, reason, ExpectedCallId: callId), now).ConfigureAwait(false);
+        var noAnswer = await _store.TransitionAsync(new SeatTransitionRequest(extension, SeatState.NotReady, reason, ExpectedCallId: callId), now).ConfigureAwait(false);
         if (withdraw)
         {
             try
@@ -480,7 +480,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     private async Task WrapUpOverAsync(string extension, string callId)
     {
         var ready = await TransitionReportingWrapUpAsync(
-            new SeatTransitionRequest(extension, AgentState.Ready, ExpectedCallId: callId, OnlyFrom: [AgentState.WrapUp])).ConfigureAwait(false);
+            new SeatTransitionRequest(extension, SeatState.Ready, ExpectedCallId: callId, OnlyFrom: [SeatState.WrapUp])).ConfigureAwait(false);
         if (!ready.Succeeded)
             return; // the agent already went Ready or NotReady by hand
         await PublishStateAsync(ready.Seat!, ready.Seat!.AgentId).ConfigureAwait(false);
@@ -496,11 +496,11 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     private async Task<SeatResult> TransitionReportingWrapUpAsync(SeatTransitionRequest request)
     {
         var seat = await _store.GetSeatAsync(request.Extension).ConfigureAwait(false);
-        if (seat is { State: AgentState.WrapUp, CallId: { } wrapped }
+        if (seat is { State: SeatState.WrapUp, CallId: { } wrapped }
             && (request.ExpectedCallId is null || request.ExpectedCallId == wrapped)
-            && request.AllowedSources().Contains(AgentState.WrapUp))
+            && request.AllowedSources().Contains(SeatState.WrapUp))
         {
-            var left = await _store.TransitionAsync(request with { ExpectedCallId = wrapped, OnlyFrom = [AgentState.WrapUp] }, _time.GetUtcNow()).ConfigureAwait(false);
+            var left = await _store.TransitionAsync(request with { ExpectedCallId = wrapped, OnlyFrom = [SeatState.WrapUp] }, _time.GetUtcNow()).ConfigureAwait(false);
             if (left.Succeeded)
             {
                 await PublishAsync(new WrapUpEnded(wrapped, left.Seat!.Extension, seat.AgentId ?? "", left.Seat.StateSince)).ConfigureAwait(false);
@@ -562,7 +562,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     private async Task<int> StaffedAsync(QueueDefinition queue)
     {
         var seats = await _store.GetSeatsAsync().ConfigureAwait(false);
-        return seats.Count(s => s.State != AgentState.LoggedOut && s.HasSkills(queue.RequiredSkills));
+        return seats.Count(s => s.State != SeatState.LoggedOut && s.HasSkills(queue.RequiredSkills));
     }
 
     /// <summary>
@@ -582,7 +582,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     // ---- events ----
 
     private Task PublishStateAsync(SeatSnapshot seat, string? agentId) =>
-        PublishAsync(new AgentStateChanged(seat.Extension, agentId ?? seat.AgentId, seat.State, seat.Reason, seat.CallId, seat.StateSince));
+        PublishAsync(new SeatStateChanged(seat.Extension, agentId ?? seat.AgentId, seat.State, seat.Reason, seat.CallId, seat.StateSince));
 
     private async Task PublishAsync(DesktopEvent desktopEvent)
     {

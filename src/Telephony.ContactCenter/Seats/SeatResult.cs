@@ -18,13 +18,13 @@ public sealed record SeatResult(SeatError Error, SeatSnapshot? Seat)
 /// "Ready" may leave NotReady or WrapUp, never Reserved).</param>
 public sealed record SeatTransitionRequest(
     string Extension,
-    AgentState To,
+    SeatState To,
     string? Reason = null,
     string? ExpectedAgentId = null,
     string? ExpectedCallId = null,
-    IReadOnlyList<AgentState>? OnlyFrom = null)
+    IReadOnlyList<SeatState>? OnlyFrom = null)
 {
     /// <summary>The states this request may leave: the state table, narrowed by <see cref="OnlyFrom"/>.</summary>
-    public IReadOnlyList<AgentState> AllowedSources() =>
-        OnlyFrom is null ? AgentStateRules.LegalSources(To) : [.. AgentStateRules.LegalSources(To).Intersect(OnlyFrom)];
+    public IReadOnlyList<SeatState> AllowedSources() =>
+        OnlyFrom is null ? SeatStateRules.LegalSources(To) : [.. SeatStateRules.LegalSources(To).Intersect(OnlyFrom)];
 }

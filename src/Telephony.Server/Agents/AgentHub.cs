@@ -12,7 +12,7 @@ namespace Telephony.Server.Agents;
 public interface IAgentClient
 {
     /// <summary>The agent's seat changed state.</summary>
-    Task StateChanged(AgentStateChanged change);
+    Task StateChanged(SeatStateChanged change);
 
     /// <summary>A call is about to ring at the agent's seat: show who it is.</summary>
     Task ScreenPop(ScreenPop pop);
@@ -59,7 +59,7 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
     {
         if (AgentId is { } agent && connections.Closed(agent) == 0
             && await acd.Store.FindSeatOfAgentAsync(agent).ConfigureAwait(false) is { } ext
-            && await acd.Store.GetSeatAsync(ext).ConfigureAwait(false) is { State: AgentState.Ready })
+            && await acd.Store.GetSeatAsync(ext).ConfigureAwait(false) is { State: SeatState.Ready })
         {
             LogDisconnectedWhileReady(agent, ext);
             try

@@ -56,12 +56,12 @@ public sealed class CallFlowTests
         var ended = (CallLeftSeat)await desk.CallEvents.Reader.ReadAsync();
         Assert.That(ended.Reason, Is.EqualTo(CallLeftSeatReason.Completed));
 
-        var states = new List<AgentState>();
+        var states = new List<SeatState>();
         while (states.Count < 6)
             states.Add((await desk.States.Reader.ReadAsync()).State);
         Assert.That(states, Is.EqualTo(new[]
         {
-            AgentState.NotReady, AgentState.Ready, AgentState.Reserved, AgentState.Ringing, AgentState.OnCall, AgentState.WrapUp,
+            SeatState.NotReady, SeatState.Ready, SeatState.Reserved, SeatState.Ringing, SeatState.OnCall, SeatState.WrapUp,
         }));
     }
 }

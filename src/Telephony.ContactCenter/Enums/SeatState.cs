@@ -1,7 +1,7 @@
 namespace Telephony.ContactCenter.Seats;
 
 /// <summary>The state of one seat (and of the agent logged in to it).</summary>
-public enum AgentState
+public enum SeatState
 {
     /// <summary>Nobody is logged in to the seat.</summary>
     LoggedOut,
