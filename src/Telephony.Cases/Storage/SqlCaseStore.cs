@@ -378,17 +378,27 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
     public async Task<Department> SaveDepartmentAsync(Department department, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(department);
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         var args = new { department.Id, department.Code, department.Name, Active = department.Active ? 1 : 0 };
-        if (department.Id == 0)
+        return department with { Id = await SaveDirectoryRowAsync("departments", "code, name, active", department.Id, args, "department", ct).ConfigureAwait(false) };
+    }
+
+    /// <summary>
+    /// Inserts a directory row when <paramref name="id"/> is 0 (returning the new id) or updates the row
+    /// with that id; an update of a row that does not exist throws <see cref="KeyNotFoundException"/>.
+    /// <paramref name="args"/> carries <c>Id</c> and one property per column (snake_case column = PascalCase property).
+    /// </summary>
+    private async Task<long> SaveDirectoryRowAsync(string table, string columns, long id, object args, string what, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        if (id == 0)
         {
-            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "INSERT INTO departments (code, name, active) VALUES (@Code, @Name, @Active) RETURNING id", args, cancellationToken: ct)).ConfigureAwait(false);
-            return department with { Id = id };
+            return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                $"INSERT INTO {table} ({columns}) VALUES ({ParameterList(columns)}) RETURNING id", args, cancellationToken: ct)).ConfigureAwait(false);
         }
+        var assignments = string.Join(", ", columns.Split(", ").Select(c => $"{c} = @{ToPascal(c)}"));
         var n = await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE departments SET code = @Code, name = @Name, active = @Active WHERE id = @Id", args, cancellationToken: ct)).ConfigureAwait(false);
-        return n == 1 ? department : throw new KeyNotFoundException($"department {department.Id} not found");
+            $"UPDATE {table} SET {assignments} WHERE id = @Id", args, cancellationToken: ct)).ConfigureAwait(false);
+        return n == 1 ? id : throw new KeyNotFoundException($"{what} {id} not found");
     }
 
     public async Task<IReadOnlyList<District>> ListDistrictsAsync(CancellationToken ct = default)
@@ -407,15 +417,7 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
     public async Task<District> SaveDistrictAsync(District district, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(district);
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        if (district.Id == 0)
-        {
-            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "INSERT INTO districts (code, name) VALUES (@Code, @Name) RETURNING id", district, cancellationToken: ct)).ConfigureAwait(false);
-            return district with { Id = id };
-        }
-        var n = await connection.ExecuteAsync(new CommandDefinition("UPDATE districts SET code = @Code, name = @Name WHERE id = @Id", district, cancellationToken: ct)).ConfigureAwait(false);
-        return n == 1 ? district : throw new KeyNotFoundException($"district {district.Id} not found");
+        return district with { Id = await SaveDirectoryRowAsync("districts", "code, name", district.Id, district, "district", ct).ConfigureAwait(false) };
     }
 
     public async Task<IReadOnlyList<PartnerHotline>> ListPartnerHotlinesAsync(CancellationToken ct = default)
@@ -428,16 +430,7 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
     public async Task<PartnerHotline> SavePartnerHotlineAsync(PartnerHotline hotline, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(hotline);
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        if (hotline.Id == 0)
-        {
-            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "INSERT INTO partner_hotlines (number, name, description) VALUES (@Number, @Name, @Description) RETURNING id", hotline, cancellationToken: ct)).ConfigureAwait(false);
-            return hotline with { Id = id };
-        }
-        var n = await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE partner_hotlines SET number = @Number, name = @Name, description = @Description WHERE id = @Id", hotline, cancellationToken: ct)).ConfigureAwait(false);
-        return n == 1 ? hotline : throw new KeyNotFoundException($"partner hotline {hotline.Id} not found");
+        return hotline with { Id = await SaveDirectoryRowAsync("partner_hotlines", "number, name, description", hotline.Id, hotline, "partner hotline", ct).ConfigureAwait(false) };
     }
 
     public async Task<IReadOnlyList<CalendarDay>> ListCalendarAsync(CancellationToken ct = default)
