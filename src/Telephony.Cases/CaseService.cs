@@ -325,13 +325,4 @@ public sealed partial class CaseService
         ], ct).ConfigureAwait(false);
         return merged;
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "case {Number} taken in via {Channel}")]
-    private static partial void LogCreated(ILogger logger, string number, CaseChannel channel);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "case {Number}: {Action} {From} -> {To} by {Actor}")]
-    private static partial void LogTransition(ILogger logger, string number, CaseAction action, CaseStatus from, CaseStatus to, string actor);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "case {Number}: SMS to the citizen failed")]
-    private static partial void LogAckFailed(ILogger logger, Exception ex, string number);
 }

@@ -1,13 +1,5 @@
 namespace Telephony.Cases;
 
-/// <summary>The moves a case can make. Each is one audited transition.</summary>
-public enum CaseAction
-{
-    AnswerDirectly, Dispatch, SignFor, StartWork, RequestReturn, ApproveReturn, RejectReturn,
-    RequestExtension, ApproveExtension, DenyExtension, Reply, Callback, Close, Archive,
-    Escalate, Supervise, Merge,
-}
-
 /// <summary>
 /// A request to move a case. <see cref="ExpectedVersion"/> is the version the caller read:
 /// if the case changed since, the move is refused (<see cref="ConcurrencyConflictException"/>).

@@ -38,7 +38,7 @@ public class SeatStoreBenchmarks
         for (var i = 0; i < seats.Length; i++)
         {
             await store.LoginAsync(seats[i], "a" + i, i % 2 == 0 ? ["zh", "taxi", "general"] : ["zh", "general"], _now);
-            await store.TransitionAsync(new SeatTransitionRequest(seats[i], AgentState.Ready), _now.AddMilliseconds(i));
+            await store.TransitionAsync(new SeatTransitionRequest(seats[i], SeatState.Ready), _now.AddMilliseconds(i));
         }
         return store;
     }
@@ -57,7 +57,7 @@ public class SeatStoreBenchmarks
     private static async Task ReserveAndReleaseAsync(ISeatStore store, DateTimeOffset now)
     {
         var seat = await store.TryReserveAsync(Skills, "call", now) ?? throw new InvalidOperationException("no seat");
-        await store.TransitionAsync(new SeatTransitionRequest(seat.Extension, AgentState.Ready, ExpectedCallId: "call"), now);
+        await store.TransitionAsync(new SeatTransitionRequest(seat.Extension, SeatState.Ready, ExpectedCallId: "call"), now);
     }
 
     [Benchmark(Baseline = true)]

@@ -397,6 +397,37 @@ public abstract partial class CaseStoreContract
     }
 
     [Test]
+    public async Task A_wrap_up_end_reported_after_the_save_is_stamped_once_and_kept_by_later_saves()
+    {
+        var record = new CallRecord { CallId = "w1@host", OfferedAt = Monday9, AnsweredAt = Monday9.AddSeconds(10), EndedAt = Monday9.AddMinutes(3), Outcome = "answered" };
+        await Store.SaveCallRecordAsync(record);
+        await Store.SetWrapUpEndedAsync("w1@host", Monday9.AddMinutes(4));
+        await Store.SetWrapUpEndedAsync("w1@host", Monday9.AddMinutes(9));
+        Assert.That((await Store.GetCallRecordAsync("w1@host"))!.WrapUpEndedAt, Is.EqualTo(Monday9.AddMinutes(4)), "the first end wins; a repeat changes nothing");
+        await Store.SaveCallRecordAsync(record with { Outcome = "answered", SurveyScore = 5 });
+        var saved = await Store.GetCallRecordAsync("w1@host");
+        Assert.That((saved!.WrapUpEndedAt, saved.SurveyScore), Is.EqualTo((Monday9.AddMinutes(4), (int?)5)), "a save without an end keeps the stored one");
+        await Store.SaveCallRecordAsync(record with { WrapUpEndedAt = Monday9.AddMinutes(5) });
+        Assert.That((await Store.GetCallRecordAsync("w1@host"))!.WrapUpEndedAt, Is.EqualTo(Monday9.AddMinutes(5)), "a save that carries an end replaces it");
+    }
+
+    [Test]
+    public async Task A_wrap_up_end_reported_before_the_save_waits_for_the_record()
+    {
+        await Store.SetWrapUpEndedAsync("w2@host", Monday9.AddMinutes(4));
+        await Store.SetWrapUpEndedAsync("w2@host", Monday9.AddMinutes(6));
+        Assert.That(await Store.GetCallRecordAsync("w2@host"), Is.Null, "no record is made up");
+        Assert.That(await Store.ListCallRecordsAsync(Monday9.AddHours(-1), Monday9.AddHours(1), 1, 10), Is.Empty);
+        var record = new CallRecord { CallId = "w2@host", OfferedAt = Monday9, AnsweredAt = Monday9.AddSeconds(10), EndedAt = Monday9.AddMinutes(3) };
+        await Store.SaveCallRecordAsync(record);
+        Assert.That((await Store.GetCallRecordAsync("w2@host"))!.WrapUpEndedAt, Is.EqualTo(Monday9.AddMinutes(4)));
+        await Store.SaveCallRecordAsync(record with { Outcome = "answered" });
+        Assert.That((await Store.GetCallRecordAsync("w2@host"))!.WrapUpEndedAt, Is.EqualTo(Monday9.AddMinutes(4)), "the pending end was moved, not lost, by the first save");
+        var kpis = await Store.GetKpisAsync(Monday9, Monday9.AddHours(1));
+        Assert.That(kpis.AverageHandleTimeSeconds, Is.EqualTo(230).Within(1e-9), "handle time = talk 170 s + wrap-up 60 s");
+    }
+
+    [Test]
     public async Task A_database_at_schema_3_gains_the_survey_score_and_keeps_its_call_records()
     {
         await using var db = TestDatabase.Create(Provider);
@@ -411,7 +442,7 @@ public abstract partial class CaseStoreContract
         }
 
         var store = db.CreateStore();
-        Assert.That(await store.MigrateAsync(), Is.EqualTo(new[] { 4, 5 }));
+        Assert.That(await store.MigrateAsync(), Is.EqualTo(new[] { 4, 5, 6 }));
         var old = await store.GetCallRecordAsync("old@host");
         Assert.That((old!.Outcome, old.SurveyScore), Is.EqualTo(("answered", (int?)null)));
         await store.SaveCallRecordAsync(old with { SurveyScore = 2 });

@@ -49,51 +49,63 @@ public class LoaderErrorTests
         Assert.That(result.Script!.Nodes["main"].Steps, Has.Count.EqualTo(2));
     }
 
-    [Test]
-    public void Unknown_step_type()
+    /// <summary>Scripts (nodes below <see cref="Header"/>) with one mistake each, and where the loader must report it.</summary>
+    private static IEnumerable<TestCaseData> OneMistake()
     {
-        var errors = Errors(Header + """
-              main:
-                - pley: hello
-                - hangup: bye
-            """);
-        AssertErrorAt(errors, 6, 7, "unknown step type 'pley'");
+        yield return Mistake("Unknown_step_type", 6, 7, "unknown step type 'pley'", """
+          main:
+            - pley: hello
+            - hangup: bye
+        """);
+        yield return Mistake("Step_with_two_types", 7, 7, "both 'play' and 'goto'", """
+          main:
+            - play: hello
+              goto: main
+        """);
+        yield return Mistake("Missing_required_field", 6, 7, "missing 'options' in a 'menu' step", """
+          main:
+            - menu: menu
+              timeout: 3s
+            - hangup: bye
+        """);
+        yield return Mistake("Misspelt_option_is_reported_at_the_key", 8, 7, "unknown key 'timout'", """
+          main:
+            - menu: menu
+              options: { "1": main }
+              timout: 3s
+        """);
+        yield return Mistake("Prompt_names_cannot_climb_out_of_the_prompt_directory", 6, 13, "not a valid prompt name", """
+          main:
+            - play: ../script
+        """);
+        yield return Mistake("Reference_to_an_undefined_node", 6, 13, "unknown node 'nowhere' (defined: main)", """
+          main:
+            - goto: nowhere
+        """);
+        yield return Mistake("A_misspelt_node_name_gets_a_suggestion", 6, 13, "unknown node 'greting' (did you mean 'greeting'?)", """
+          main:
+            - goto: greting
+          greeting:
+            - hangup: bye
+        """);
+        yield return Mistake("A_transfer_whose_failure_leads_back_to_itself_is_a_loop", 6, 7, "loop without caller input: main -> main", """
+          main:
+            - transfer: "12348"
+              on-fail: main
+        """);
+        yield return Mistake("A_queue_survey_must_name_a_node_with_a_survey_step", 6, 7, "survey node 'main' has no 'survey' step", """
+          main:
+            - queue: general
+              post-call: main
+        """);
     }
 
-    [Test]
-    public void Step_with_two_types()
-    {
-        var errors = Errors(Header + """
-              main:
-                - play: hello
-                  goto: main
-            """);
-        AssertErrorAt(errors, 7, 7, "both 'play' and 'goto'");
-    }
+    private static TestCaseData Mistake(string name, int line, int column, string message, string nodes) =>
+        new TestCaseData(nodes, line, column, message).SetName(name);
 
-    [Test]
-    public void Missing_required_field()
-    {
-        var errors = Errors(Header + """
-              main:
-                - menu: menu
-                  timeout: 3s
-                - hangup: bye
-            """);
-        AssertErrorAt(errors, 6, 7, "missing 'options' in a 'menu' step");
-    }
-
-    [Test]
-    public void Misspelt_option_is_reported_at_the_key()
-    {
-        var errors = Errors(Header + """
-              main:
-                - menu: menu
-                  options: { "1": main }
-                  timout: 3s
-            """);
-        AssertErrorAt(errors, 8, 7, "unknown key 'timout'");
-    }
+    [TestCaseSource(nameof(OneMistake))]
+    public void A_mistake_is_reported_at_its_line_and_column(string nodes, int line, int column, string message) =>
+        AssertErrorAt(Errors(Header + nodes), line, column, message);
 
     [Test]
     public void Unknown_prompt_file_in_each_language()
@@ -117,38 +129,6 @@ public class LoaderErrorTests
             """);
         AssertErrorAt(errors, 6, 13, "44100 Hz, 2 channel(s)");
         Assert.That(errors, Has.Count.EqualTo(1), "the zh file is fine");
-    }
-
-    [Test]
-    public void Prompt_names_cannot_climb_out_of_the_prompt_directory()
-    {
-        var errors = Errors(Header + """
-              main:
-                - play: ../script
-            """);
-        AssertErrorAt(errors, 6, 13, "not a valid prompt name");
-    }
-
-    [Test]
-    public void Reference_to_an_undefined_node()
-    {
-        var errors = Errors(Header + """
-              main:
-                - goto: nowhere
-            """);
-        AssertErrorAt(errors, 6, 13, "unknown node 'nowhere' (defined: main)");
-    }
-
-    [Test]
-    public void A_misspelt_node_name_gets_a_suggestion()
-    {
-        var errors = Errors(Header + """
-              main:
-                - goto: greting
-              greeting:
-                - hangup: bye
-            """);
-        AssertErrorAt(errors, 6, 13, "unknown node 'greting' (did you mean 'greeting'?)");
     }
 
     [Test]
@@ -338,17 +318,6 @@ public class LoaderErrorTests
     }
 
     [Test]
-    public void A_transfer_whose_failure_leads_back_to_itself_is_a_loop()
-    {
-        var errors = Errors(Header + """
-              main:
-                - transfer: "12348"
-                  on-fail: main
-            """);
-        AssertErrorAt(errors, 6, 7, "loop without caller input: main -> main");
-    }
-
-    [Test]
     public void A_loop_that_needs_a_key_press_to_go_round_is_allowed()
     {
         var result = _ws.Load(Header + """
@@ -425,17 +394,6 @@ public class LoaderErrorTests
             """);
         AssertErrorAt(errors, 6, 15, "unknown caller list 'drivers' (none defined)");
         AssertErrorAt(errors, 8, 13, "unknown info table 'buses'");
-    }
-
-    [Test]
-    public void A_queue_survey_must_name_a_node_with_a_survey_step()
-    {
-        var errors = Errors(Header + """
-              main:
-                - queue: general
-                  post-call: main
-            """);
-        AssertErrorAt(errors, 6, 7, "survey node 'main' has no 'survey' step");
     }
 
     [Test]

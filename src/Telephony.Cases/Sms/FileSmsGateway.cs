@@ -40,7 +40,4 @@ public sealed partial class FileSmsGateway : ISmsGateway
         }
         LogSent(_logger, to, body.Length);
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "SMS (file gateway) to {To}: {Length} chars")]
-    private static partial void LogSent(ILogger logger, string to, int length);
 }

@@ -100,5 +100,10 @@ public static class Migrations
             ALTER TABLE call_records ADD COLUMN agent_packets_lost BIGINT;
             ALTER TABLE call_records ADD COLUMN agent_jitter_ms DOUBLE PRECISION;
             """),
+        // A seat may leave wrap-up before the call manager has saved the call's record: the end
+        // waits here until the record exists (see SqlCaseStore.SetWrapUpEndedAsync).
+        new(6, "wrap-up ends that arrive before their call record", _ => """
+            CREATE TABLE pending_wrap_up_ends (call_id TEXT PRIMARY KEY, wrap_up_ended_at BIGINT NOT NULL);
+            """),
     ];
 }

@@ -51,7 +51,4 @@ public static partial class Migrator
     /// <summary>The versions recorded as applied, ascending.</summary>
     public static async Task<IReadOnlyList<int>> AppliedVersionsAsync(DbConnection connection, CancellationToken ct = default) =>
         (await connection.QueryAsync<int>(new CommandDefinition("SELECT version FROM schema_migrations ORDER BY version", cancellationToken: ct)).ConfigureAwait(false)).AsList();
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "case store ({Dialect}): applied migration {Version} {Name}")]
-    private static partial void LogApplied(ILogger logger, string dialect, int version, string name);
 }

@@ -378,17 +378,27 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
     public async Task<Department> SaveDepartmentAsync(Department department, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(department);
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         var args = new { department.Id, department.Code, department.Name, Active = department.Active ? 1 : 0 };
-        if (department.Id == 0)
+        return department with { Id = await SaveDirectoryRowAsync("departments", "code, name, active", department.Id, args, "department", ct).ConfigureAwait(false) };
+    }
+
+    /// <summary>
+    /// Inserts a directory row when <paramref name="id"/> is 0 (returning the new id) or updates the row
+    /// with that id; an update of a row that does not exist throws <see cref="KeyNotFoundException"/>.
+    /// <paramref name="args"/> carries <c>Id</c> and one property per column (snake_case column = PascalCase property).
+    /// </summary>
+    private async Task<long> SaveDirectoryRowAsync(string table, string columns, long id, object args, string what, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        if (id == 0)
         {
-            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "INSERT INTO departments (code, name, active) VALUES (@Code, @Name, @Active) RETURNING id", args, cancellationToken: ct)).ConfigureAwait(false);
-            return department with { Id = id };
+            return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                $"INSERT INTO {table} ({columns}) VALUES ({ParameterList(columns)}) RETURNING id", args, cancellationToken: ct)).ConfigureAwait(false);
         }
+        var assignments = string.Join(", ", columns.Split(", ").Select(c => $"{c} = @{ToPascal(c)}"));
         var n = await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE departments SET code = @Code, name = @Name, active = @Active WHERE id = @Id", args, cancellationToken: ct)).ConfigureAwait(false);
-        return n == 1 ? department : throw new KeyNotFoundException($"department {department.Id} not found");
+            $"UPDATE {table} SET {assignments} WHERE id = @Id", args, cancellationToken: ct)).ConfigureAwait(false);
+        return n == 1 ? id : throw new KeyNotFoundException($"{what} {id} not found");
     }
 
     public async Task<IReadOnlyList<District>> ListDistrictsAsync(CancellationToken ct = default)
@@ -407,15 +417,7 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
     public async Task<District> SaveDistrictAsync(District district, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(district);
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        if (district.Id == 0)
-        {
-            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "INSERT INTO districts (code, name) VALUES (@Code, @Name) RETURNING id", district, cancellationToken: ct)).ConfigureAwait(false);
-            return district with { Id = id };
-        }
-        var n = await connection.ExecuteAsync(new CommandDefinition("UPDATE districts SET code = @Code, name = @Name WHERE id = @Id", district, cancellationToken: ct)).ConfigureAwait(false);
-        return n == 1 ? district : throw new KeyNotFoundException($"district {district.Id} not found");
+        return district with { Id = await SaveDirectoryRowAsync("districts", "code, name", district.Id, district, "district", ct).ConfigureAwait(false) };
     }
 
     public async Task<IReadOnlyList<PartnerHotline>> ListPartnerHotlinesAsync(CancellationToken ct = default)
@@ -428,16 +430,7 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
     public async Task<PartnerHotline> SavePartnerHotlineAsync(PartnerHotline hotline, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(hotline);
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        if (hotline.Id == 0)
-        {
-            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "INSERT INTO partner_hotlines (number, name, description) VALUES (@Number, @Name, @Description) RETURNING id", hotline, cancellationToken: ct)).ConfigureAwait(false);
-            return hotline with { Id = id };
-        }
-        var n = await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE partner_hotlines SET number = @Number, name = @Name, description = @Description WHERE id = @Id", hotline, cancellationToken: ct)).ConfigureAwait(false);
-        return n == 1 ? hotline : throw new KeyNotFoundException($"partner hotline {hotline.Id} not found");
+        return hotline with { Id = await SaveDirectoryRowAsync("partner_hotlines", "number, name, description", hotline.Id, hotline, "partner hotline", ct).ConfigureAwait(false) };
     }
 
     public async Task<IReadOnlyList<CalendarDay>> ListCalendarAsync(CancellationToken ct = default)
@@ -469,16 +462,50 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
 
     private const string CallColumns = "call_id, caller, called, offered_at, ivr_ended_at, queued_at, agent_ringing_at, answered_at, ended_at, wrap_up_ended_at, ivr_path, queue, agent_id, outcome, recording_path, survey_score, caller_packets_received, caller_packets_lost, caller_jitter_ms, agent_packets_received, agent_packets_lost, agent_jitter_ms";
 
+    // A save without a wrap-up end keeps the one stored (the seat may leave wrap-up between two saves).
+    private static readonly string SaveCallRecordSql = $"""
+        INSERT INTO call_records ({CallColumns}) VALUES ({ParameterList(CallColumns)})
+        ON CONFLICT (call_id) DO UPDATE SET {string.Join(", ", CallColumns.Split(", ").Skip(1).Select(c => c == "wrap_up_ended_at"
+            ? $"{c} = COALESCE(excluded.{c}, call_records.{c})"
+            : $"{c} = excluded.{c}"))}
+        """;
+
+    // Moves a wrap-up end that arrived before its record into the record. Run as its own statement after
+    // each side's write has committed, so whichever of the save and the wrap-up end commits second sees
+    // the other's row (READ COMMITTED in PostgreSQL; SQLite serialises writers anyway).
+    private const string MergePendingWrapUpSql = """
+        UPDATE call_records SET wrap_up_ended_at = (SELECT p.wrap_up_ended_at FROM pending_wrap_up_ends p WHERE p.call_id = @callId)
+        WHERE call_id = @callId AND wrap_up_ended_at IS NULL
+          AND EXISTS (SELECT 1 FROM pending_wrap_up_ends p WHERE p.call_id = @callId);
+        DELETE FROM pending_wrap_up_ends WHERE call_id = @callId
+          AND EXISTS (SELECT 1 FROM call_records r WHERE r.call_id = @callId AND r.wrap_up_ended_at IS NOT NULL);
+        """;
+
     public async Task SaveCallRecordAsync(CallRecord record, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(record);
         var row = CallRow.From(record);
-        var updates = string.Join(", ", CallColumns.Split(", ").Skip(1).Select(c => $"{c} = excluded.{c}"));
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await connection.ExecuteAsync(new CommandDefinition($"""
-            INSERT INTO call_records ({CallColumns}) VALUES ({ParameterList(CallColumns)})
-            ON CONFLICT (call_id) DO UPDATE SET {updates}
-            """, row, cancellationToken: ct)).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(SaveCallRecordSql, row, cancellationToken: ct)).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(MergePendingWrapUpSql, new { callId = record.CallId }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    public async Task SetWrapUpEndedAsync(string callId, DateTimeOffset at, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(callId);
+        var args = new { callId, at = Ms(at) };
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        var stamped = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE call_records SET wrap_up_ended_at = @at WHERE call_id = @callId AND wrap_up_ended_at IS NULL", args, cancellationToken: ct)).ConfigureAwait(false);
+        if (stamped > 0)
+            return;
+        // No record yet (or it already has its end): keep the end until the record is saved.
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO pending_wrap_up_ends (call_id, wrap_up_ended_at)
+            SELECT @callId, @at WHERE NOT EXISTS (SELECT 1 FROM call_records r WHERE r.call_id = @callId)
+            ON CONFLICT (call_id) DO NOTHING
+            """, args, cancellationToken: ct)).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(MergePendingWrapUpSql, new { callId }, cancellationToken: ct)).ConfigureAwait(false);
     }
 
     public async Task<CallRecord?> GetCallRecordAsync(string callId, CancellationToken ct = default)

@@ -59,8 +59,20 @@ public interface IDirectoryStore
 /// <summary>The call records the call manager writes, one per call.</summary>
 public interface ICallRecordStore
 {
-    /// <summary>Inserts the record or, if its CallId exists, replaces it (so the call manager may write early and again at the end).</summary>
+    /// <summary>
+    /// Inserts the record or, if its CallId exists, replaces it (so the call manager may write early and
+    /// again at the end). A record without <see cref="CallRecord.WrapUpEndedAt"/> keeps the wrap-up end
+    /// already stored or reported through <see cref="SetWrapUpEndedAsync"/>.
+    /// </summary>
     Task SaveCallRecordAsync(CallRecord record, CancellationToken ct = default);
+
+    /// <summary>
+    /// The agent left wrap-up for <paramref name="callId"/> at <paramref name="at"/> (the end of after-call
+    /// work, which the average handle time includes). Idempotent: the first end reported for a call wins and
+    /// repeats change nothing. Works in either order: when the record is not saved yet the end is kept and the
+    /// save picks it up.
+    /// </summary>
+    Task SetWrapUpEndedAsync(string callId, DateTimeOffset at, CancellationToken ct = default);
     Task<CallRecord?> GetCallRecordAsync(string callId, CancellationToken ct = default);
     /// <summary>Calls offered in [from, to), newest first.</summary>
     Task<IReadOnlyList<CallRecord>> ListCallRecordsAsync(DateTimeOffset from, DateTimeOffset to, int page, int pageSize, CancellationToken ct = default);

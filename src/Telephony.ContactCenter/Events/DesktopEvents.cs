@@ -6,7 +6,7 @@ namespace Telephony.ContactCenter.Events;
 public abstract record DesktopEvent(string Extension, string? AgentId, DateTimeOffset At);
 
 /// <summary>The seat changed state.</summary>
-public sealed record AgentStateChanged(string Extension, string? AgentId, AgentState State, string? Reason, string? CallId, DateTimeOffset At)
+public sealed record SeatStateChanged(string Extension, string? AgentId, SeatState State, string? Reason, string? CallId, DateTimeOffset At)
     : DesktopEvent(Extension, AgentId, At);
 
 /// <summary>
@@ -34,23 +34,19 @@ public sealed record CallOffered(string CallId, string Extension, string AgentId
 public sealed record CallAnswered(string CallId, string Extension, string AgentId, DateTimeOffset At)
     : DesktopEvent(Extension, AgentId, At);
 
-/// <summary>Why a call left the seat.</summary>
-public enum CallEndReason
-{
-    /// <summary>The conversation ended normally.</summary>
-    Completed,
-    /// <summary>The caller hung up before the agent answered.</summary>
-    CallerHungUp,
-    /// <summary>The agent did not answer in time; the call went to another agent.</summary>
-    NoAnswer,
-    /// <summary>The seat's softphone could not be reached.</summary>
-    Unreachable,
-    /// <summary>The seat's softphone refused the call (busy, declined or another final error); the call went to another agent.</summary>
-    Declined,
-}
+/// <summary>
+/// The call left the seat (the desktop clears its pop): it ended, or went on to another agent. Not the
+/// SIP stack's <c>Telephony.Sip.UserAgent.CallEnded</c>; the hub still sends it as <c>CallEnded</c>.
+/// </summary>
+public sealed record CallLeftSeat(string CallId, string Extension, string AgentId, CallLeftSeatReason Reason, DateTimeOffset At)
+    : DesktopEvent(Extension, AgentId, At);
 
-/// <summary>The call left the seat (the desktop clears its pop).</summary>
-public sealed record CallEnded(string CallId, string Extension, string AgentId, CallEndReason Reason, DateTimeOffset At)
+/// <summary>
+/// The seat left wrap-up for <see cref="CallId"/> at <see cref="DesktopEvent.At"/> (the wrap-up time ran out,
+/// or the agent went Ready, NotReady or logged out): the end of the call's after-call work, which the
+/// average handle time includes. Published once per call; the host stores it on the call record.
+/// </summary>
+public sealed record WrapUpEnded(string CallId, string Extension, string AgentId, DateTimeOffset At)
     : DesktopEvent(Extension, AgentId, At);
 
 /// <summary>Where desktop events go; the server forwards them to the agent's SignalR group.</summary>

@@ -23,8 +23,8 @@ namespace Telephony.ContactCenter.Routing;
 /// </summary>
 public sealed partial class AutomaticCallDistributor : IAsyncDisposable
 {
-    private static readonly AgentState[] AgentMayLeaveForReady = [AgentState.NotReady, AgentState.WrapUp];
-    private static readonly AgentState[] AgentMayLeaveForNotReady = [AgentState.Ready, AgentState.NotReady, AgentState.WrapUp];
+    private static readonly SeatState[] AgentMayLeaveForReady = [SeatState.NotReady, SeatState.WrapUp];
+    private static readonly SeatState[] AgentMayLeaveForNotReady = [SeatState.Ready, SeatState.NotReady, SeatState.WrapUp];
 
     /// <summary>Longest NotReady reason accepted from a desktop.</summary>
     public const int MaxReasonLength = 64;
@@ -107,10 +107,10 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
             var now = _time.GetUtcNow();
             foreach (var seat in await _store.GetSeatsAsync().ConfigureAwait(false))
             {
-                if (seat.State is not (AgentState.Reserved or AgentState.Ringing) || seat.CallId is null
+                if (seat.State is not (SeatState.Reserved or SeatState.Ringing) || seat.CallId is null
                     || _live.ContainsKey(seat.CallId) || now - seat.StateSince <= _options.RingTimeout + _options.StaleGrace)
                     continue;
-                var freed = await _store.TransitionAsync(new SeatTransitionRequest(seat.Extension, AgentState.NotReady, StaleReason, ExpectedCallId: seat.CallId), now).ConfigureAwait(false);
+                var freed = await _store.TransitionAsync(new SeatTransitionRequest(seat.Extension, SeatState.NotReady, StaleReason, ExpectedCallId: seat.CallId), now).ConfigureAwait(false);
                 if (freed.Succeeded)
                 {
                     LogStaleSeat(seat.Extension, seat.CallId);
@@ -189,13 +189,13 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     public Task<bool> AgentAnsweredAsync(string callId) => Post(async () =>
     {
         using var scope = CallScope(callId);
-        if (!_live.TryGetValue(callId, out var live) || live.Phase != CallPhase.Offered)
+        if (!_live.TryGetValue(callId, out var live) || live.Stage != QueuedCallStage.Offered)
             return false;
-        var result = await _store.TransitionAsync(new SeatTransitionRequest(live.Extension!, AgentState.OnCall, ExpectedCallId: callId), _time.GetUtcNow()).ConfigureAwait(false);
+        var result = await _store.TransitionAsync(new SeatTransitionRequest(live.Extension!, SeatState.OnCall, ExpectedCallId: callId), _time.GetUtcNow()).ConfigureAwait(false);
         if (!result.Succeeded)
             return false;
         live.CancelTimer();
-        live.Phase = CallPhase.Connected;
+        live.Stage = QueuedCallStage.Connected;
         await PublishStateAsync(result.Seat!, live.AgentId).ConfigureAwait(false);
         await PublishAsync(new CallAnswered(callId, live.Extension!, live.AgentId!, _time.GetUtcNow())).ConfigureAwait(false);
         return true;
@@ -212,25 +212,25 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
             return true;
         live.CancelTimer();
         var now = _time.GetUtcNow();
-        switch (live.Phase)
+        switch (live.Stage)
         {
-            case CallPhase.Queued:
+            case QueuedCallStage.Queued:
                 await _store.RemoveFromQueueAsync(live.Queue.Name, callId).ConfigureAwait(false);
                 LogAbandoned(callId, live.Queue.Name);
                 await AnnouncePositionsAsync(live.Queue).ConfigureAwait(false);
                 break;
-            case CallPhase.Offered:
-                var released = await _store.TransitionAsync(new SeatTransitionRequest(live.Extension!, AgentState.Ready, ExpectedCallId: callId), now).ConfigureAwait(false);
-                await PublishAsync(new CallEnded(callId, live.Extension!, live.AgentId!, CallEndReason.CallerHungUp, now)).ConfigureAwait(false);
+            case QueuedCallStage.Offered:
+                var released = await _store.TransitionAsync(new SeatTransitionRequest(live.Extension!, SeatState.Ready, ExpectedCallId: callId), now).ConfigureAwait(false);
+                await PublishAsync(new CallLeftSeat(callId, live.Extension!, live.AgentId!, CallLeftSeatReason.CallerHungUp, now)).ConfigureAwait(false);
                 if (released.Succeeded)
                 {
                     await PublishStateAsync(released.Seat!, live.AgentId).ConfigureAwait(false);
                     await DispatchSeatAsync(live.Extension!).ConfigureAwait(false);
                 }
                 break;
-            case CallPhase.Connected:
-                var wrapUp = await _store.TransitionAsync(new SeatTransitionRequest(live.Extension!, AgentState.WrapUp, ExpectedCallId: callId), now).ConfigureAwait(false);
-                await PublishAsync(new CallEnded(callId, live.Extension!, live.AgentId!, CallEndReason.Completed, now)).ConfigureAwait(false);
+            case QueuedCallStage.Connected:
+                var wrapUp = await _store.TransitionAsync(new SeatTransitionRequest(live.Extension!, SeatState.WrapUp, ExpectedCallId: callId), now).ConfigureAwait(false);
+                await PublishAsync(new CallLeftSeat(callId, live.Extension!, live.AgentId!, CallLeftSeatReason.Completed, now)).ConfigureAwait(false);
                 if (wrapUp.Succeeded)
                 {
                     await PublishStateAsync(wrapUp.Seat!, live.AgentId).ConfigureAwait(false);
@@ -261,17 +261,23 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     /// <summary>Logs the agent out (not while a call is reserved, ringing or connected).</summary>
     public Task<SeatResult> LogoutAsync(string extension, string agentId) => Post(async () =>
     {
+        var before = await _store.GetSeatAsync(extension).ConfigureAwait(false);
         var result = await _store.LogoutAsync(extension, agentId, _time.GetUtcNow()).ConfigureAwait(false);
-        if (result.Succeeded)
-            await PublishStateAsync(result.Seat!, agentId).ConfigureAwait(false);
+        if (!result.Succeeded)
+            return result;
+        // The store has no guarded logout, so a seat that another node moved out of wrap-up in between
+        // could report its end twice; the call-record store keeps the first.
+        if (before is { State: SeatState.WrapUp, CallId: { } wrapped })
+            await PublishAsync(new WrapUpEnded(wrapped, extension, agentId, result.Seat!.StateSince)).ConfigureAwait(false);
+        await PublishStateAsync(result.Seat!, agentId).ConfigureAwait(false);
         return result;
     });
 
     /// <summary>The agent is ready (from NotReady or WrapUp); the best waiting call is offered at once.</summary>
     public Task<SeatResult> SetReadyAsync(string extension, string agentId) => Post(async () =>
     {
-        var result = await _store.TransitionAsync(
-            new SeatTransitionRequest(extension, AgentState.Ready, ExpectedAgentId: agentId, OnlyFrom: AgentMayLeaveForReady), _time.GetUtcNow()).ConfigureAwait(false);
+        var result = await TransitionReportingWrapUpAsync(
+            new SeatTransitionRequest(extension, SeatState.Ready, ExpectedAgentId: agentId, OnlyFrom: AgentMayLeaveForReady)).ConfigureAwait(false);
         if (!result.Succeeded)
             return result;
         await PublishStateAsync(result.Seat!, agentId).ConfigureAwait(false);
@@ -287,8 +293,8 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
             throw new ArgumentException($"A NotReady reason of 1..{MaxReasonLength} characters is required.", nameof(reason));
         return Post(async () =>
         {
-            var result = await _store.TransitionAsync(
-                new SeatTransitionRequest(extension, AgentState.NotReady, reason, agentId, OnlyFrom: AgentMayLeaveForNotReady), _time.GetUtcNow()).ConfigureAwait(false);
+            var result = await TransitionReportingWrapUpAsync(
+                new SeatTransitionRequest(extension, SeatState.NotReady, reason, agentId, OnlyFrom: AgentMayLeaveForNotReady)).ConfigureAwait(false);
             if (result.Succeeded)
                 await PublishStateAsync(result.Seat!, agentId).ConfigureAwait(false);
             return result;
@@ -315,7 +321,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     private async Task DispatchSeatAsync(string extension)
     {
         var seat = await _store.GetSeatAsync(extension).ConfigureAwait(false);
-        if (seat is not { State: AgentState.Ready })
+        if (seat is not { State: SeatState.Ready })
             return;
         var eligible = (await _store.GetWaitingQueuesAsync().ConfigureAwait(false))
             .Select(ResolveRoute)
@@ -355,7 +361,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
         using var scope = CallScope(callId);
         var seat = assignment.Seat;
         var now = _time.GetUtcNow();
-        if (!_live.TryGetValue(callId, out var live) || live.Phase != CallPhase.Queued)
+        if (!_live.TryGetValue(callId, out var live) || live.Stage != QueuedCallStage.Queued)
         {
             // Another node's call: hand the assignment to that node, which offers it.
             if (live is null && assignment.Call.Node != _options.Node && await _nodes.HandOffAsync(assignment).ConfigureAwait(false))
@@ -364,12 +370,12 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
                 return OfferOutcome.HandedOff;
             }
             // The call is gone (hung up meanwhile, or its node is down and the call with it): free the seat.
-            await _store.TransitionAsync(new SeatTransitionRequest(seat.Extension, AgentState.Ready, ExpectedCallId: callId), now).ConfigureAwait(false);
+            await _store.TransitionAsync(new SeatTransitionRequest(seat.Extension, SeatState.Ready, ExpectedCallId: callId), now).ConfigureAwait(false);
             LogCallGone(callId, assignment.Call.Node);
             return OfferOutcome.CallGone;
         }
 
-        live.Phase = CallPhase.Offered;
+        live.Stage = QueuedCallStage.Offered;
         live.Extension = seat.Extension;
         live.AgentId = seat.AgentId;
         await PublishStateAsync(seat, seat.AgentId).ConfigureAwait(false);
@@ -391,15 +397,15 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
 
         if (!rings)
         {
-            var unreachable = await _store.TransitionAsync(new SeatTransitionRequest(seat.Extension, AgentState.NotReady, "unreachable", ExpectedCallId: callId), _time.GetUtcNow()).ConfigureAwait(false);
-            await PublishAsync(new CallEnded(callId, seat.Extension, seat.AgentId ?? "", CallEndReason.Unreachable, _time.GetUtcNow())).ConfigureAwait(false);
+            var unreachable = await _store.TransitionAsync(new SeatTransitionRequest(seat.Extension, SeatState.NotReady, "unreachable", ExpectedCallId: callId), _time.GetUtcNow()).ConfigureAwait(false);
+            await PublishAsync(new CallLeftSeat(callId, seat.Extension, seat.AgentId ?? "", CallLeftSeatReason.Unreachable, _time.GetUtcNow())).ConfigureAwait(false);
             if (unreachable.Succeeded)
                 await PublishStateAsync(unreachable.Seat!, seat.AgentId).ConfigureAwait(false);
             await RequeueAsync(live).ConfigureAwait(false);
             return OfferOutcome.Requeued;
         }
 
-        var ringing = await _store.TransitionAsync(new SeatTransitionRequest(seat.Extension, AgentState.Ringing, ExpectedCallId: callId), _time.GetUtcNow()).ConfigureAwait(false);
+        var ringing = await _store.TransitionAsync(new SeatTransitionRequest(seat.Extension, SeatState.Ringing, ExpectedCallId: callId), _time.GetUtcNow()).ConfigureAwait(false);
         if (ringing.Succeeded)
             await PublishStateAsync(ringing.Seat!, seat.AgentId).ConfigureAwait(false);
         await PublishAsync(new CallOffered(callId, seat.Extension, seat.AgentId ?? "", _options.RingTimeout, _time.GetUtcNow())).ConfigureAwait(false);
@@ -426,11 +432,11 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
         return Post(async () =>
         {
             using var scope = CallScope(callId);
-            if (!_live.TryGetValue(callId, out var live) || live.Phase != CallPhase.Offered || live.Extension != extension)
+            if (!_live.TryGetValue(callId, out var live) || live.Stage != QueuedCallStage.Offered || live.Extension != extension)
                 return false;
             live.CancelTimer();
             LogDeclined(callId, extension, trimmed);
-            await MoveOnFromSeatAsync(live, extension, trimmed, CallEndReason.Declined, withdraw: false).ConfigureAwait(false);
+            await MoveOnFromSeatAsync(live, extension, trimmed, CallLeftSeatReason.Declined, withdraw: false).ConfigureAwait(false);
             return true;
         });
     }
@@ -438,19 +444,19 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     private async Task RingTimeoutAsync(string callId, string extension)
     {
         using var scope = CallScope(callId);
-        if (!_live.TryGetValue(callId, out var live) || live.Phase != CallPhase.Offered || live.Extension != extension)
+        if (!_live.TryGetValue(callId, out var live) || live.Stage != QueuedCallStage.Offered || live.Extension != extension)
             return;
         live.Timer = null;
         LogNoAnswer(callId, extension);
-        await MoveOnFromSeatAsync(live, extension, "no answer", CallEndReason.NoAnswer, withdraw: true).ConfigureAwait(false);
+        await MoveOnFromSeatAsync(live, extension, "no answer", CallLeftSeatReason.NoAnswer, withdraw: true).ConfigureAwait(false);
     }
 
     /// <summary>The offered seat did not take the call: it goes NotReady, the call gets its old place back and goes to the next agent.</summary>
-    private async Task MoveOnFromSeatAsync(LiveCall live, string extension, string reason, CallEndReason endReason, bool withdraw)
+    private async Task MoveOnFromSeatAsync(LiveCall live, string extension, string reason, CallLeftSeatReason endReason, bool withdraw)
     {
         var callId = live.Call.CallId;
         var now = _time.GetUtcNow();
-        var noAnswer = await _store.TransitionAsync(new SeatTransitionRequest(extension, AgentState.NotReady, reason, ExpectedCallId: callId), now).ConfigureAwait(false);
+        var noAnswer = await _store.TransitionAsync(new SeatTransitionRequest(extension, SeatState.NotReady, reason, ExpectedCallId: callId), now).ConfigureAwait(false);
         if (withdraw)
         {
             try
@@ -464,7 +470,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
                 LogOfferFailed(ex, callId, extension);
             }
         }
-        await PublishAsync(new CallEnded(callId, extension, live.AgentId ?? "", endReason, now)).ConfigureAwait(false);
+        await PublishAsync(new CallLeftSeat(callId, extension, live.AgentId ?? "", endReason, now)).ConfigureAwait(false);
         if (noAnswer.Succeeded)
             await PublishStateAsync(noAnswer.Seat!, live.AgentId).ConfigureAwait(false);
         await RequeueAsync(live).ConfigureAwait(false);
@@ -473,17 +479,40 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
 
     private async Task WrapUpOverAsync(string extension, string callId)
     {
-        var ready = await _store.TransitionAsync(
-            new SeatTransitionRequest(extension, AgentState.Ready, ExpectedCallId: callId, OnlyFrom: [AgentState.WrapUp]), _time.GetUtcNow()).ConfigureAwait(false);
+        var ready = await TransitionReportingWrapUpAsync(
+            new SeatTransitionRequest(extension, SeatState.Ready, ExpectedCallId: callId, OnlyFrom: [SeatState.WrapUp])).ConfigureAwait(false);
         if (!ready.Succeeded)
             return; // the agent already went Ready or NotReady by hand
         await PublishStateAsync(ready.Seat!, ready.Seat!.AgentId).ConfigureAwait(false);
         await DispatchSeatAsync(extension).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Applies <paramref name="request"/>; when it takes the seat out of wrap-up, publishes
+    /// <see cref="WrapUpEnded"/> for the call wrapped up. The move out of wrap-up is tried first,
+    /// guarded by that call's id, so the end is reported exactly when the store really left wrap-up for
+    /// it, even if another node moves the seat in between.
+    /// </summary>
+    private async Task<SeatResult> TransitionReportingWrapUpAsync(SeatTransitionRequest request)
+    {
+        var seat = await _store.GetSeatAsync(request.Extension).ConfigureAwait(false);
+        if (seat is { State: SeatState.WrapUp, CallId: { } wrapped }
+            && (request.ExpectedCallId is null || request.ExpectedCallId == wrapped)
+            && request.AllowedSources().Contains(SeatState.WrapUp))
+        {
+            var left = await _store.TransitionAsync(request with { ExpectedCallId = wrapped, OnlyFrom = [SeatState.WrapUp] }, _time.GetUtcNow()).ConfigureAwait(false);
+            if (left.Succeeded)
+            {
+                await PublishAsync(new WrapUpEnded(wrapped, left.Seat!.Extension, seat.AgentId ?? "", left.Seat.StateSince)).ConfigureAwait(false);
+                return left;
+            }
+        }
+        return await _store.TransitionAsync(request, _time.GetUtcNow()).ConfigureAwait(false);
+    }
+
     private async Task RequeueAsync(LiveCall live)
     {
-        live.Phase = CallPhase.Queued;
+        live.Stage = QueuedCallStage.Queued;
         live.Extension = null;
         live.AgentId = null;
         live.LastPosition = 0;
@@ -495,7 +524,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
 
     private async Task<QueuePosition?> PositionOfAsync(string callId)
     {
-        if (!_live.TryGetValue(callId, out var live) || live.Phase != CallPhase.Queued)
+        if (!_live.TryGetValue(callId, out var live) || live.Stage != QueuedCallStage.Queued)
             return null;
         var position = await _store.GetQueuePositionAsync(live.Queue.Name, callId).ConfigureAwait(false);
         if (position is null)
@@ -506,14 +535,14 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
 
     private async Task AnnouncePositionsAsync(QueueDefinition queue)
     {
-        var waiting = _live.Values.Where(l => l.Phase == CallPhase.Queued && l.Queue.Name == queue.Name).ToList();
+        var waiting = _live.Values.Where(l => l.Stage == QueuedCallStage.Queued && l.Queue.Name == queue.Name).ToList();
         if (waiting.Count == 0)
             return;
         var entries = await _store.GetQueueAsync(queue.Name).ConfigureAwait(false);
         var staffed = await StaffedAsync(queue).ConfigureAwait(false);
         for (var i = 0; i < entries.Count; i++)
         {
-            if (!_live.TryGetValue(entries[i].CallId, out var live) || live.Phase != CallPhase.Queued || live.LastPosition == i + 1)
+            if (!_live.TryGetValue(entries[i].CallId, out var live) || live.Stage != QueuedCallStage.Queued || live.LastPosition == i + 1)
                 continue;
             live.LastPosition = i + 1;
             var position = new QueuePosition(live.Call.CallId, queue.Name, i + 1, ExpectedWait(queue, i + 1, staffed));
@@ -533,7 +562,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     private async Task<int> StaffedAsync(QueueDefinition queue)
     {
         var seats = await _store.GetSeatsAsync().ConfigureAwait(false);
-        return seats.Count(s => s.State != AgentState.LoggedOut && s.HasSkills(queue.RequiredSkills));
+        return seats.Count(s => s.State != SeatState.LoggedOut && s.HasSkills(queue.RequiredSkills));
     }
 
     /// <summary>
@@ -553,7 +582,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     // ---- events ----
 
     private Task PublishStateAsync(SeatSnapshot seat, string? agentId) =>
-        PublishAsync(new AgentStateChanged(seat.Extension, agentId ?? seat.AgentId, seat.State, seat.Reason, seat.CallId, seat.StateSince));
+        PublishAsync(new SeatStateChanged(seat.Extension, agentId ?? seat.AgentId, seat.State, seat.Reason, seat.CallId, seat.StateSince));
 
     private async Task PublishAsync(DesktopEvent desktopEvent)
     {
@@ -622,7 +651,8 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
         _timers.Dispose();
     }
 
-    private enum CallPhase { Queued, Offered, Connected }
+    /// <summary>Where one of this node's calls is in the ACD (not the server's call phase: the ACD sees only queue, offer, talk).</summary>
+    private enum QueuedCallStage { Queued, Offered, Connected }
 
     private enum OfferOutcome { Offered, Requeued, HandedOff, CallGone }
 
@@ -631,7 +661,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
         public InboundCall Call { get; } = call;
         public QueueDefinition Queue { get; } = queue;
         public QueueEntry Entry { get; } = entry;
-        public CallPhase Phase { get; set; } = CallPhase.Queued;
+        public QueuedCallStage Stage { get; set; } = QueuedCallStage.Queued;
         public string? Extension { get; set; }
         public string? AgentId { get; set; }
         public IDisposable? Timer { get; set; }
@@ -643,37 +673,4 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
             Timer = null;
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId} queued in {Queue} with priority {Priority}")]
-    private partial void LogQueued(string callId, string queue, int priority);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId} left queue {Queue}: the caller hung up")]
-    private partial void LogAbandoned(string callId, string queue);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId} offered to seat {Extension}")]
-    private partial void LogOffered(string callId, string extension);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: seat {Extension} did not answer; moving on")]
-    private partial void LogNoAnswer(string callId, string extension);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: seat {Extension} declined the offer ({Reason}); seat NotReady, call offered on")]
-    private partial void LogDeclined(string callId, string extension, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId} handed to node {Node} for seat {Extension}")]
-    private partial void LogHandedOff(string callId, string node, string extension);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId} (node {Node}) matched a seat but is gone; seat released")]
-    private partial void LogCallGone(string callId, string node);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Call control failed for call {CallId} at seat {Extension}")]
-    private partial void LogOfferFailed(Exception ex, string callId, string extension);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not deliver {Event} to seat {Extension}")]
-    private partial void LogPublishFailed(Exception ex, string @event, string extension);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Seat {Extension} was left holding call {CallId} by a node that is gone; set NotReady")]
-    private partial void LogStaleSeat(string extension, string callId);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "A contact-center timer failed")]
-    private partial void LogTimerFailed(Exception ex);
 }

@@ -1,26 +1,5 @@
 namespace Telephony.ContactCenter.Seats;
 
-/// <summary>Why a seat operation was refused.</summary>
-public enum SeatError
-{
-    /// <summary>No error: the operation was applied.</summary>
-    None,
-    /// <summary>No such seat.</summary>
-    UnknownSeat,
-    /// <summary>Another agent is logged in to the seat.</summary>
-    SeatTaken,
-    /// <summary>The agent is already logged in to another seat.</summary>
-    AgentElsewhere,
-    /// <summary>The seat belongs to a different agent than the one asking.</summary>
-    WrongAgent,
-    /// <summary>The seat is not (any longer) attached to the call named in the request.</summary>
-    WrongCall,
-    /// <summary>The state table (or the request's <c>OnlyFrom</c>) does not allow this transition from the current state.</summary>
-    IllegalTransition,
-    /// <summary>The agent is not in the agent directory.</summary>
-    UnknownAgent,
-}
-
 /// <summary>The outcome of a seat operation: the seat as it is now, and an error if refused.</summary>
 public sealed record SeatResult(SeatError Error, SeatSnapshot? Seat)
 {
@@ -39,13 +18,13 @@ public sealed record SeatResult(SeatError Error, SeatSnapshot? Seat)
 /// "Ready" may leave NotReady or WrapUp, never Reserved).</param>
 public sealed record SeatTransitionRequest(
     string Extension,
-    AgentState To,
+    SeatState To,
     string? Reason = null,
     string? ExpectedAgentId = null,
     string? ExpectedCallId = null,
-    IReadOnlyList<AgentState>? OnlyFrom = null)
+    IReadOnlyList<SeatState>? OnlyFrom = null)
 {
     /// <summary>The states this request may leave: the state table, narrowed by <see cref="OnlyFrom"/>.</summary>
-    public IReadOnlyList<AgentState> AllowedSources() =>
-        OnlyFrom is null ? AgentStateRules.LegalSources(To) : [.. AgentStateRules.LegalSources(To).Intersect(OnlyFrom)];
+    public IReadOnlyList<SeatState> AllowedSources() =>
+        OnlyFrom is null ? SeatStateRules.LegalSources(To) : [.. SeatStateRules.LegalSources(To).Intersect(OnlyFrom)];
 }

@@ -12,7 +12,7 @@ namespace Telephony.ContactCenter.Seats;
 public sealed record SeatSnapshot(
     string Extension,
     string? AgentId,
-    AgentState State,
+    SeatState State,
     string? Reason,
     IReadOnlyList<string> Skills,
     DateTimeOffset StateSince,
@@ -25,11 +25,11 @@ public sealed record SeatSnapshot(
 }
 
 /// <summary>One entry in a seat's state history, in the order it happened.</summary>
-public sealed record StateTransition(
+public sealed record SeatStateTransition(
     string Extension,
     string? AgentId,
-    AgentState From,
-    AgentState To,
+    SeatState From,
+    SeatState To,
     string? Reason,
     string? CallId,
     DateTimeOffset At);

@@ -35,7 +35,7 @@ public interface ISeatStore
     Task<SeatSnapshot?> TryReserveAsync(IReadOnlyCollection<string> requiredSkills, string callId, DateTimeOffset now, CancellationToken ct = default);
 
     /// <summary>The seat's transitions, oldest first (the most recent few hundred).</summary>
-    Task<IReadOnlyList<StateTransition>> GetHistoryAsync(string extension, CancellationToken ct = default);
+    Task<IReadOnlyList<SeatStateTransition>> GetHistoryAsync(string extension, CancellationToken ct = default);
 
     /// <summary>Puts a call in its queue (ordered by priority, then arrival) and returns its 1-based position.</summary>
     Task<int> EnqueueAsync(QueueEntry entry, CancellationToken ct = default);

@@ -64,14 +64,14 @@ public sealed class InProcessSeatStore : ISeatStore
                 return Done(SeatError.UnknownSeat, null);
             if (seat.AgentId == agentId)
                 return Done(SeatError.None, seat);
-            if (seat.State != AgentState.LoggedOut)
+            if (seat.State != SeatState.LoggedOut)
                 return Done(SeatError.SeatTaken, seat);
             if (_seatOfAgent.ContainsKey(agentId))
                 return Done(SeatError.AgentElsewhere, seat);
             seat.AgentId = agentId;
             seat.Skills = normalized;
             _seatOfAgent[agentId] = extension;
-            seat.Move(AgentState.NotReady, "login", null, now);
+            seat.Move(SeatState.NotReady, "login", null, now);
             return Done(SeatError.None, seat);
         }
     }
@@ -85,9 +85,9 @@ public sealed class InProcessSeatStore : ISeatStore
                 return Done(SeatError.UnknownSeat, null);
             if (seat.AgentId != agentId)
                 return Done(SeatError.WrongAgent, seat);
-            if (!AgentStateRules.IsLegal(seat.State, AgentState.LoggedOut))
+            if (!SeatStateRules.IsLegal(seat.State, SeatState.LoggedOut))
                 return Done(SeatError.IllegalTransition, seat);
-            seat.Move(AgentState.LoggedOut, null, null, now);
+            seat.Move(SeatState.LoggedOut, null, null, now);
             _seatOfAgent.Remove(agentId);
             seat.AgentId = null;
             seat.Skills = [];
@@ -99,7 +99,7 @@ public sealed class InProcessSeatStore : ISeatStore
     public Task<SeatResult> TransitionAsync(SeatTransitionRequest request, DateTimeOffset now, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.To is AgentState.LoggedOut or AgentState.Reserved)
+        if (request.To is SeatState.LoggedOut or SeatState.Reserved)
             throw new ArgumentException("Use LogoutAsync / TryReserveAsync for this state.", nameof(request));
         lock (_gate)
         {
@@ -111,8 +111,8 @@ public sealed class InProcessSeatStore : ISeatStore
                 return Done(SeatError.WrongCall, seat);
             if (!request.AllowedSources().Contains(seat.State))
                 return Done(SeatError.IllegalTransition, seat);
-            var keepsCall = AgentStateRules.HoldsCall(request.To) ? seat.CallId : null;
-            seat.Move(request.To, request.To == AgentState.NotReady ? request.Reason ?? "not ready" : null, keepsCall, now);
+            var keepsCall = SeatStateRules.HoldsCall(request.To) ? seat.CallId : null;
+            seat.Move(request.To, request.To == SeatState.NotReady ? request.Reason ?? "not ready" : null, keepsCall, now);
             return Done(SeatError.None, seat);
         }
     }
@@ -127,17 +127,17 @@ public sealed class InProcessSeatStore : ISeatStore
             var seat = LongestIdle(skills);
             if (seat is null)
                 return Task.FromResult<SeatSnapshot?>(null);
-            seat.Move(AgentState.Reserved, null, callId, now);
+            seat.Move(SeatState.Reserved, null, callId, now);
             return Task.FromResult<SeatSnapshot?>(seat.Snapshot());
         }
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<StateTransition>> GetHistoryAsync(string extension, CancellationToken ct = default)
+    public Task<IReadOnlyList<SeatStateTransition>> GetHistoryAsync(string extension, CancellationToken ct = default)
     {
         lock (_gate)
         {
-            return Task.FromResult<IReadOnlyList<StateTransition>>(
+            return Task.FromResult<IReadOnlyList<SeatStateTransition>>(
                 _seats.TryGetValue(extension, out var seat) ? [.. seat.History] : []);
         }
     }
@@ -213,7 +213,7 @@ public sealed class InProcessSeatStore : ISeatStore
                 return Task.FromResult<Assignment?>(null);
             var head = waiting.Min!;
             Dequeue(head);
-            seat.Move(AgentState.Reserved, null, head.Entry.CallId, now);
+            seat.Move(SeatState.Reserved, null, head.Entry.CallId, now);
             return Task.FromResult<Assignment?>(new Assignment(head.Entry, seat.Snapshot()));
         }
     }
@@ -224,7 +224,7 @@ public sealed class InProcessSeatStore : ISeatStore
         ArgumentNullException.ThrowIfNull(queues);
         lock (_gate)
         {
-            if (!_seats.TryGetValue(extension, out var seat) || seat.State != AgentState.Ready)
+            if (!_seats.TryGetValue(extension, out var seat) || seat.State != SeatState.Ready)
                 return Task.FromResult<Assignment?>(null);
             Waiting? best = null;
             foreach (var name in queues)
@@ -235,7 +235,7 @@ public sealed class InProcessSeatStore : ISeatStore
             if (best is null)
                 return Task.FromResult<Assignment?>(null);
             Dequeue(best);
-            seat.Move(AgentState.Reserved, null, best.Entry.CallId, now);
+            seat.Move(SeatState.Reserved, null, best.Entry.CallId, now);
             return Task.FromResult<Assignment?>(new Assignment(best.Entry, seat.Snapshot()));
         }
     }
@@ -245,7 +245,7 @@ public sealed class InProcessSeatStore : ISeatStore
         Seat? best = null;
         foreach (var seat in _seats.Values)
         {
-            if (seat.State != AgentState.Ready || !skills.All(seat.Skills.Contains))
+            if (seat.State != SeatState.Ready || !skills.All(seat.Skills.Contains))
                 continue;
             // Ties on idle time go to the lower extension, as in Redis sorted sets.
             if (best is null || seat.IdleSince < best.IdleSince)
@@ -291,24 +291,24 @@ public sealed class InProcessSeatStore : ISeatStore
     {
         public string Extension { get; } = extension;
         public string? AgentId { get; set; }
-        public AgentState State { get; private set; } = AgentState.LoggedOut;
+        public SeatState State { get; private set; } = SeatState.LoggedOut;
         public string? Reason { get; private set; }
         public IReadOnlyList<string> Skills { get; set; } = [];
         public DateTimeOffset StateSince { get; private set; } = created;
         public DateTimeOffset? IdleSince { get; private set; }
         public string? CallId { get; private set; }
-        public List<StateTransition> History { get; } = [];
+        public List<SeatStateTransition> History { get; } = [];
 
-        public void Move(AgentState to, string? reason, string? callId, DateTimeOffset now)
+        public void Move(SeatState to, string? reason, string? callId, DateTimeOffset now)
         {
-            History.Add(new StateTransition(Extension, AgentId, State, to, reason, callId ?? CallId, now));
+            History.Add(new SeatStateTransition(Extension, AgentId, State, to, reason, callId ?? CallId, now));
             if (History.Count > HistoryLimit)
                 History.RemoveAt(0);
             State = to;
             Reason = reason;
             CallId = callId;
             StateSince = now;
-            IdleSince = to == AgentState.Ready ? now : null;
+            IdleSince = to == SeatState.Ready ? now : null;
         }
 
         public SeatSnapshot Snapshot() =>

@@ -83,7 +83,7 @@ public sealed class RedisSeatStore : ISeatStore
     /// <inheritdoc />
     public async Task<SeatResult> LogoutAsync(string extension, string agentId, DateTimeOffset now, CancellationToken ct = default)
     {
-        var result = await Run(RedisSeatScripts.Logout, _prefix, extension, agentId, Sources(AgentState.LoggedOut), Ms(now)).ConfigureAwait(false);
+        var result = await Run(RedisSeatScripts.Logout, _prefix, extension, agentId, Sources(SeatState.LoggedOut), Ms(now)).ConfigureAwait(false);
         return ToResult(extension, result);
     }
 
@@ -91,12 +91,12 @@ public sealed class RedisSeatStore : ISeatStore
     public async Task<SeatResult> TransitionAsync(SeatTransitionRequest request, DateTimeOffset now, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.To is AgentState.LoggedOut or AgentState.Reserved)
+        if (request.To is SeatState.LoggedOut or SeatState.Reserved)
             throw new ArgumentException("Use LogoutAsync / TryReserveAsync for this state.", nameof(request));
-        var reason = request.To == AgentState.NotReady ? request.Reason ?? "not ready" : "";
+        var reason = request.To == SeatState.NotReady ? request.Reason ?? "not ready" : "";
         var result = await Run(RedisSeatScripts.Transition, _prefix, request.Extension, request.To.ToString(), reason,
             request.ExpectedAgentId ?? "", request.ExpectedCallId ?? "", string.Join(',', request.AllowedSources()),
-            AgentStateRules.HoldsCall(request.To) ? "1" : "0", Ms(now)).ConfigureAwait(false);
+            SeatStateRules.HoldsCall(request.To) ? "1" : "0", Ms(now)).ConfigureAwait(false);
         return ToResult(request.Extension, result);
     }
 
@@ -112,7 +112,7 @@ public sealed class RedisSeatStore : ISeatStore
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<StateTransition>> GetHistoryAsync(string extension, CancellationToken ct = default)
+    public async Task<IReadOnlyList<SeatStateTransition>> GetHistoryAsync(string extension, CancellationToken ct = default)
     {
         var items = await _db.ListRangeAsync(_prefix + "hist:" + extension).ConfigureAwait(false);
         return [.. items.Select(i => ToTransition(extension, i.ToString()))];
@@ -175,7 +175,7 @@ public sealed class RedisSeatStore : ISeatStore
 
     private Task<RedisResult> Run(string script, params RedisValue[] args) => _db.ScriptEvaluateAsync(script, keys: null, values: args);
 
-    private static string Sources(AgentState to) => string.Join(',', AgentStateRules.LegalSources(to));
+    private static string Sources(SeatState to) => string.Join(',', SeatStateRules.LegalSources(to));
 
     private static string Ms(DateTimeOffset t) => t.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
 
@@ -203,7 +203,7 @@ public sealed class RedisSeatStore : ISeatStore
     private static SeatSnapshot ToSeat(string extension, Dictionary<string, string> f)
     {
         string Get(string name) => f.TryGetValue(name, out var v) ? v : "";
-        var state = Enum.Parse<AgentState>(Get("state"));
+        var state = Enum.Parse<SeatState>(Get("state"));
         var idle = Get("idle");
         return new SeatSnapshot(
             extension,
@@ -229,10 +229,10 @@ public sealed class RedisSeatStore : ISeatStore
         return new Assignment(entry, ToSeat(fields));
     }
 
-    private static StateTransition ToTransition(string extension, string json)
+    private static SeatStateTransition ToTransition(string extension, string json)
     {
         var h = JsonSerializer.Deserialize<HistoryJson>(json) ?? throw new InvalidDataException("Empty history entry.");
-        return new StateTransition(extension, NullIfEmpty(h.agent), Enum.Parse<AgentState>(h.from), Enum.Parse<AgentState>(h.to),
+        return new SeatStateTransition(extension, NullIfEmpty(h.agent), Enum.Parse<SeatState>(h.from), Enum.Parse<SeatState>(h.to),
             NullIfEmpty(h.reason), NullIfEmpty(h.call), FromMs(h.at));
     }
 

@@ -73,19 +73,11 @@ internal sealed class LoopChecker(Diagnostics diagnostics, IReadOnlyDictionary<s
                 case InfoStep { Entry: null, OnFail: { } f } i:
                     edges.Add((f, i.Location));
                     return edges;
-                case LookupStep l:
-                    edges.Add((l.Then, l.Location));
-                    if (l.Else is { } le)
+                case BranchStep b:
+                    edges.Add((b.Then, b.Location));
+                    if (b.Else is { } otherwise)
                     {
-                        edges.Add((le, l.Location));
-                        return edges;
-                    }
-                    break;
-                case WhenStep w:
-                    edges.Add((w.Then, w.Location));
-                    if (w.Else is { } we)
-                    {
-                        edges.Add((we, w.Location));
+                        edges.Add((otherwise, b.Location));
                         return edges;
                     }
                     break;

@@ -377,30 +377,28 @@ internal sealed partial class ScriptCompiler(Diagnostics diagnostics, string scr
             map.Get("on-fail") is { } f ? NodeRef(f) : null);
     }
 
-    private LookupStep? ReadLookup(YamlMap map, YamlNode value, SourceLocation location)
-    {
-        map.RejectUnknownKeys(_d, "a 'lookup' step", "lookup", "then", "else");
-        var list = Scalar(value, "lookup");
-        if (list is not null && !_callerLists.ContainsKey(list))
-        {
-            _d.Error(value, $"unknown caller list '{list}'{Known(_callerLists.Keys, list)}");
-        }
-        var then = Required(map, "then", "a 'lookup' step") is { } t ? NodeRef(t) : null;
-        var otherwise = map.Get("else") is { } e ? NodeRef(e) : null;
-        return list is null || then is null ? null : new LookupStep(location, list, then, otherwise);
-    }
+    private LookupStep? ReadLookup(YamlMap map, YamlNode value, SourceLocation location) =>
+        ReadBranch(map, value, "lookup", _callerLists, "caller list") is ({ } list, { } then, var otherwise)
+            ? new LookupStep(location, list, then, otherwise)
+            : null;
 
-    private WhenStep? ReadWhen(YamlMap map, YamlNode value, SourceLocation location)
+    private WhenStep? ReadWhen(YamlMap map, YamlNode value, SourceLocation location) =>
+        ReadBranch(map, value, "when", _schedules, "schedule") is ({ } schedule, { } then, var otherwise)
+            ? new WhenStep(location, schedule, then, otherwise)
+            : null;
+
+    /// <summary>The shape 'lookup' and 'when' share: a name that must be defined, a 'then' node and an optional 'else' node.</summary>
+    private (string? Name, string? Then, string? Else) ReadBranch<T>(YamlMap map, YamlNode value, string kind, Dictionary<string, T> defined, string what)
     {
-        map.RejectUnknownKeys(_d, "a 'when' step", "when", "then", "else");
-        var schedule = Scalar(value, "when");
-        if (schedule is not null && !_schedules.ContainsKey(schedule))
+        map.RejectUnknownKeys(_d, $"a '{kind}' step", kind, "then", "else");
+        var name = Scalar(value, kind);
+        if (name is not null && !defined.ContainsKey(name))
         {
-            _d.Error(value, $"unknown schedule '{schedule}'{Known(_schedules.Keys, schedule)}");
+            _d.Error(value, $"unknown {what} '{name}'{Known(defined.Keys, name)}");
         }
-        var then = Required(map, "then", "a 'when' step") is { } t ? NodeRef(t) : null;
+        var then = Required(map, "then", $"a '{kind}' step") is { } t ? NodeRef(t) : null;
         var otherwise = map.Get("else") is { } e ? NodeRef(e) : null;
-        return schedule is null || then is null ? null : new WhenStep(location, schedule, then, otherwise);
+        return (name, then, otherwise);
     }
 
     private SetStep? ReadSet(YamlMap map, YamlNode value, SourceLocation location)

@@ -59,14 +59,17 @@ public sealed record CollectStep(
     public override string Kind => "collect";
 }
 
+/// <summary>A step that goes to <see cref="Then"/> when its condition holds, else to <see cref="Else"/> (or on to the next step).</summary>
+public abstract record BranchStep(SourceLocation Location, string Then, string? Else) : IvrStep(Location);
+
 /// <summary><c>lookup</c>: is the caller's number in a caller list? Then go to <see cref="Then"/>, else <see cref="Else"/> or on.</summary>
-public sealed record LookupStep(SourceLocation Location, string List, string Then, string? Else) : IvrStep(Location)
+public sealed record LookupStep(SourceLocation Location, string List, string Then, string? Else) : BranchStep(Location, Then, Else)
 {
     public override string Kind => "lookup";
 }
 
 /// <summary><c>when</c>: does the schedule match the current local time?</summary>
-public sealed record WhenStep(SourceLocation Location, string Schedule, string Then, string? Else) : IvrStep(Location)
+public sealed record WhenStep(SourceLocation Location, string Schedule, string Then, string? Else) : BranchStep(Location, Then, Else)
 {
     public override string Kind => "when";
 }

@@ -285,12 +285,6 @@ public sealed partial class IvrInterpreter(ILogger<IvrInterpreter>? logger = nul
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "IVR step budget of {MaxSteps} exhausted (run started at node {StartNode})")]
-    private partial void LogBudgetExhausted(int maxSteps, string startNode);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "IVR finished: {Outcome}, path {Path}")]
-    private partial void LogFinished(IvrOutcome outcome, string path);
-
     /// <summary>What to do after a step: next step, another node, or stop with a result.</summary>
     private readonly record struct Flow(string? Goto, IvrResult? Done)
     {

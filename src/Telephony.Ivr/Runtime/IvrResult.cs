@@ -1,43 +1,5 @@
 namespace Telephony.Ivr;
 
-/// <summary>How a script run ended.</summary>
-public enum IvrOutcome
-{
-    /// <summary>The host should queue the call: see <see cref="IvrResult.Queue"/>.</summary>
-    Queued,
-
-    /// <summary>The interpreter transferred the call to <see cref="IvrResult.TransferNumber"/>.</summary>
-    Transferred,
-
-    /// <summary>The script hung up (a hangup step, the end of a node, or a spent step budget).</summary>
-    HungUp,
-
-    /// <summary>The caller went away during the script.</summary>
-    CallerHungUp,
-}
-
-/// <summary>What one visit to the IVR looked like, for the screen-pop and the call record.</summary>
-public enum IvrPathKind
-{
-    /// <summary>Entered a node (<see cref="IvrPathEntry.Value"/> = node name).</summary>
-    Node,
-
-    /// <summary>The caller pressed keys (<see cref="IvrPathEntry.Value"/> = the digits).</summary>
-    Digits,
-
-    /// <summary>An input step heard nothing before its timeout.</summary>
-    Timeout,
-
-    /// <summary>An input step got keys it could not use.</summary>
-    Invalid,
-
-    /// <summary>A lookup or schedule decided (<see cref="IvrPathEntry.Value"/> = "list:hit", "schedule:miss").</summary>
-    Condition,
-
-    /// <summary>How the run ended (queue name, transfer number, hangup reason).</summary>
-    End,
-}
-
 public sealed record IvrPathEntry(DateTimeOffset At, IvrPathKind Kind, string Value)
 {
     public override string ToString() => Kind switch

@@ -117,19 +117,4 @@ public sealed partial class IvrScriptProvider
             timer.Dispose();
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Watching {Directory} for IVR script changes")]
-    private partial void LogWatching(string directory);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "IVR script watcher failed")]
-    private partial void LogWatchFailed(Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "IVR script {Path} loaded: {Nodes} nodes")]
-    private partial void LogLoaded(string path, int nodes);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "IVR script {Path} rejected with {Count} error(s); keeping {Kept} in service")]
-    private partial void LogRejected(string path, int count, string kept);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Error}")]
-    private partial void LogError(string error);
 }

@@ -14,7 +14,7 @@ namespace Telephony.Server.Agents;
 public interface IAgentClient
 {
     /// <summary>The agent's seat changed state.</summary>
-    Task StateChanged(AgentStateChanged change);
+    Task StateChanged(SeatStateChanged change);
 
     /// <summary>A call is about to ring at the agent's seat: show who it is.</summary>
     Task ScreenPop(ScreenPop pop);
@@ -25,8 +25,8 @@ public interface IAgentClient
     /// <summary>The agent answered.</summary>
     Task CallAnswered(CallAnswered answered);
 
-    /// <summary>The call left the seat.</summary>
-    Task CallEnded(CallEnded ended);
+    /// <summary>The call left the seat (the method name is the wire name the desktops listen for).</summary>
+    Task CallEnded(CallLeftSeat left);
 }
 
 /// <summary>
@@ -61,7 +61,7 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
     {
         if (AgentId is { } agent && connections.Closed(agent) == 0
             && await acd.Store.FindSeatOfAgentAsync(agent).ConfigureAwait(false) is { } ext
-            && await acd.Store.GetSeatAsync(ext).ConfigureAwait(false) is { State: AgentState.Ready })
+            && await acd.Store.GetSeatAsync(ext).ConfigureAwait(false) is { State: SeatState.Ready })
         {
             LogDisconnectedWhileReady(agent, ext);
             try

@@ -26,11 +26,11 @@ public sealed class SignalRAgentNotifier(IHubContext<AgentHub, IAgentClient> hub
         var client = hub.Clients.Group(AgentHub.GroupOf(agent));
         return desktopEvent switch
         {
-            AgentStateChanged e => client.StateChanged(e),
+            SeatStateChanged e => client.StateChanged(e),
             ScreenPop e => client.ScreenPop(e),
             CallOffered e => client.CallOffered(e),
             CallAnswered e => client.CallAnswered(e),
-            CallEnded e => client.CallEnded(e),
+            CallLeftSeat e => client.CallEnded(e),
             _ => Task.CompletedTask,
         };
     }

@@ -111,9 +111,9 @@ public sealed class AcdTests(string storeKind)
         Assert.That(offer.RingTimeout, Is.EqualTo(Ring));
         Assert.That(offer.Pop, Is.EqualTo(new ScreenPop("c1", "1001", "li", "+86138000001", "12345", offer.Pop.IvrPath, "2", "zh", "zh-taxi", TimeSpan.Zero, _time.GetUtcNow())));
         Assert.That(offer.Pop.IvrPath, Is.EqualTo(new[] { "welcome", "menu", "zh-taxi" }));
-        Assert.That((await SeatAsync("1001")).State, Is.EqualTo(AgentState.Ringing));
-        Assert.That(_desktops.Of<AgentStateChanged>().Where(e => e.Extension == "1001").Select(e => e.State),
-            Is.EqualTo(new[] { AgentState.NotReady, AgentState.Ready, AgentState.Reserved, AgentState.Ringing }));
+        Assert.That((await SeatAsync("1001")).State, Is.EqualTo(SeatState.Ringing));
+        Assert.That(_desktops.Of<SeatStateChanged>().Where(e => e.Extension == "1001").Select(e => e.State),
+            Is.EqualTo(new[] { SeatState.NotReady, SeatState.Ready, SeatState.Reserved, SeatState.Ringing }));
         Assert.That(_desktops.Of<CallOffered>().Single().CallId, Is.EqualTo("c1"));
     }
 
@@ -169,14 +169,14 @@ public sealed class AcdTests(string storeKind)
 
         Assert.That(_calls.Withdrawn.Single(), Is.EqualTo(("c1", "1001")));
         var li = await SeatAsync("1001");
-        Assert.That((li.State, li.Reason, li.CallId), Is.EqualTo((AgentState.NotReady, "no answer", (string?)null)));
+        Assert.That((li.State, li.Reason, li.CallId), Is.EqualTo((SeatState.NotReady, "no answer", (string?)null)));
         Assert.That(_calls.Offers.Select(o => o.Seat.Extension), Is.EqualTo(new[] { "1001", "1002" }));
-        Assert.That((await SeatAsync("1002")).State, Is.EqualTo(AgentState.Ringing));
+        Assert.That((await SeatAsync("1002")).State, Is.EqualTo(SeatState.Ringing));
         Assert.That(_calls.Offers.Last().Pop.WaitTime, Is.EqualTo(Ring), "wait time counts from the first arrival");
-        Assert.That(_desktops.Of<CallEnded>().Single(), Is.EqualTo(new CallEnded("c1", "1001", "li", CallEndReason.NoAnswer, _time.GetUtcNow())));
+        Assert.That(_desktops.Of<CallLeftSeat>().Single(), Is.EqualTo(new CallLeftSeat("c1", "1001", "li", CallLeftSeatReason.NoAnswer, _time.GetUtcNow())));
 
         var history = await _acd.Store.GetHistoryAsync("1001");
-        Assert.That(history.Select(h => h.To), Is.EqualTo(new[] { AgentState.NotReady, AgentState.Ready, AgentState.Reserved, AgentState.Ringing, AgentState.NotReady }));
+        Assert.That(history.Select(h => h.To), Is.EqualTo(new[] { SeatState.NotReady, SeatState.Ready, SeatState.Reserved, SeatState.Ringing, SeatState.NotReady }));
         Assert.That(history[^1].At - history[^2].At, Is.EqualTo(Ring));
     }
 
@@ -198,9 +198,9 @@ public sealed class AcdTests(string storeKind)
 
         Assert.That(await _acd.OfferDeclinedAsync("c1", "1001", "busy (486)"), Is.True);
         var li = await SeatAsync("1001");
-        Assert.That((li.State, li.Reason, li.CallId), Is.EqualTo((AgentState.NotReady, "busy (486)", (string?)null)));
+        Assert.That((li.State, li.Reason, li.CallId), Is.EqualTo((SeatState.NotReady, "busy (486)", (string?)null)));
         Assert.That(_calls.Withdrawn, Is.Empty, "the server knows its leg failed; nothing to withdraw");
-        Assert.That(_desktops.Of<CallEnded>().Single(), Is.EqualTo(new CallEnded("c1", "1001", "li", CallEndReason.Declined, _time.GetUtcNow())));
+        Assert.That(_desktops.Of<CallLeftSeat>().Single(), Is.EqualTo(new CallLeftSeat("c1", "1001", "li", CallLeftSeatReason.Declined, _time.GetUtcNow())));
         // No other agent is free: c1 is back at the head of the queue, ahead of nothing newer, with its wait time.
         Assert.That((await _acd.GetPositionAsync("c1"))!.Position, Is.EqualTo(1));
 
@@ -212,9 +212,9 @@ public sealed class AcdTests(string storeKind)
 
         // The old ring timer of the declined offer does nothing when it would have fired.
         await AdvanceAsync(Ring - TimeSpan.FromSeconds(3));
-        Assert.That((await SeatAsync("1003")).State, Is.EqualTo(AgentState.Ringing));
+        Assert.That((await SeatAsync("1003")).State, Is.EqualTo(SeatState.Ringing));
         var history = await _acd.Store.GetHistoryAsync("1001");
-        Assert.That(history.Select(h => h.To), Is.EqualTo(new[] { AgentState.NotReady, AgentState.Ready, AgentState.Reserved, AgentState.Ringing, AgentState.NotReady }));
+        Assert.That(history.Select(h => h.To), Is.EqualTo(new[] { SeatState.NotReady, SeatState.Ready, SeatState.Reserved, SeatState.Ringing, SeatState.NotReady }));
     }
 
     [Test, CancelAfter(10_000)]
@@ -231,7 +231,7 @@ public sealed class AcdTests(string storeKind)
         Assert.That((await SeatAsync("1001")).Reason, Has.Length.EqualTo(AutomaticCallDistributor.MaxReasonLength));
         Assert.That(_calls.Offers.Select(o => o.Seat.Extension), Is.EqualTo(new[] { "1001", "1002" }), "offered on at once, not after the ring timeout");
         Assert.That(_calls.Offers.Last().Pop.WaitTime, Is.EqualTo(TimeSpan.FromSeconds(3)));
-        Assert.That((await SeatAsync("1002")).State, Is.EqualTo(AgentState.Ringing));
+        Assert.That((await SeatAsync("1002")).State, Is.EqualTo(SeatState.Ringing));
         Assert.That(await _acd.OfferDeclinedAsync("c1", "1001", "again"), Is.False, "a second decline from the old seat is stale");
     }
 
@@ -259,13 +259,13 @@ public sealed class AcdTests(string storeKind)
         await _acd.CallEndedAsync("c1");
 
         var seat = await SeatAsync("1001");
-        Assert.That((seat.State, seat.CallId), Is.EqualTo((AgentState.Ready, (string?)null)));
-        Assert.That(_desktops.Of<CallEnded>().Single().Reason, Is.EqualTo(CallEndReason.CallerHungUp));
+        Assert.That((seat.State, seat.CallId), Is.EqualTo((SeatState.Ready, (string?)null)));
+        Assert.That(_desktops.Of<CallLeftSeat>().Single().Reason, Is.EqualTo(CallLeftSeatReason.CallerHungUp));
         await AdvanceAsync(Ring);
-        Assert.That((await SeatAsync("1001")).State, Is.EqualTo(AgentState.Ready), "the ring timer was cancelled");
+        Assert.That((await SeatAsync("1001")).State, Is.EqualTo(SeatState.Ready), "the ring timer was cancelled");
         Assert.That(_calls.Withdrawn, Is.Empty);
         Assert.That(await _acd.AgentAnsweredAsync("c1"), Is.False, "too late to answer");
-        Assert.That((await _acd.Store.GetSeatsAsync()).Where(s => s.State == AgentState.Reserved), Is.Empty);
+        Assert.That((await _acd.Store.GetSeatsAsync()).Where(s => s.State == SeatState.Reserved), Is.Empty);
     }
 
     [Test, CancelAfter(10_000)]
@@ -275,28 +275,29 @@ public sealed class AcdTests(string storeKind)
         await _acd.EnqueueAsync(Call("c1", "zh-taxi"));
         await AdvanceAsync(TimeSpan.FromSeconds(4));
         Assert.That(await _acd.AgentAnsweredAsync("c1"), Is.True);
-        Assert.That((await SeatAsync("1001")).State, Is.EqualTo(AgentState.OnCall));
+        Assert.That((await SeatAsync("1001")).State, Is.EqualTo(SeatState.OnCall));
         await AdvanceAsync(Ring * 3);
-        Assert.That((await SeatAsync("1001")).State, Is.EqualTo(AgentState.OnCall), "no ring timeout once answered");
+        Assert.That((await SeatAsync("1001")).State, Is.EqualTo(SeatState.OnCall), "no ring timeout once answered");
 
         await _acd.EnqueueAsync(Call("c2", "zh-general"));
         await _acd.CallEndedAsync("c1");
-        Assert.That((await SeatAsync("1001")).State, Is.EqualTo(AgentState.WrapUp));
+        Assert.That((await SeatAsync("1001")).State, Is.EqualTo(SeatState.WrapUp));
         await AdvanceAsync(WrapUp - TimeSpan.FromSeconds(1));
-        Assert.That((await SeatAsync("1001")).State, Is.EqualTo(AgentState.WrapUp));
+        Assert.That((await SeatAsync("1001")).State, Is.EqualTo(SeatState.WrapUp));
         await AdvanceAsync(TimeSpan.FromSeconds(1));
 
         Assert.That(_calls.Offers.Select(o => o.Pop.CallId), Is.EqualTo(new[] { "c1", "c2" }));
-        Assert.That((await SeatAsync("1001")).State, Is.EqualTo(AgentState.Ringing));
+        Assert.That((await SeatAsync("1001")).State, Is.EqualTo(SeatState.Ringing));
         var history = await _acd.Store.GetHistoryAsync("1001");
         Assert.That(history.Select(h => h.To), Is.EqualTo(new[]
         {
-            AgentState.NotReady, AgentState.Ready, AgentState.Reserved, AgentState.Ringing, AgentState.OnCall,
-            AgentState.WrapUp, AgentState.Ready, AgentState.Reserved, AgentState.Ringing,
+            SeatState.NotReady, SeatState.Ready, SeatState.Reserved, SeatState.Ringing, SeatState.OnCall,
+            SeatState.WrapUp, SeatState.Ready, SeatState.Reserved, SeatState.Ringing,
         }));
         Assert.That(history[6].At - history[5].At, Is.EqualTo(WrapUp));
+        Assert.That(_desktops.Of<WrapUpEnded>().Single(), Is.EqualTo(new WrapUpEnded("c1", "1001", "li", history[6].At)), "the wrap-up time ran out");
         Assert.That(_desktops.Of<CallAnswered>().Single().CallId, Is.EqualTo("c1"));
-        Assert.That(_desktops.Of<CallEnded>().Single().Reason, Is.EqualTo(CallEndReason.Completed));
+        Assert.That(_desktops.Of<CallLeftSeat>().Single().Reason, Is.EqualTo(CallLeftSeatReason.Completed));
     }
 
     [Test, CancelAfter(10_000)]
@@ -306,10 +307,40 @@ public sealed class AcdTests(string storeKind)
         await _acd.EnqueueAsync(Call("c1", "zh-taxi"));
         await _acd.AgentAnsweredAsync("c1");
         await _acd.CallEndedAsync("c1");
+        await AdvanceAsync(TimeSpan.FromSeconds(7));
         Assert.That((await _acd.SetNotReadyAsync("1001", "li", "lunch")).Succeeded, Is.True);
         await AdvanceAsync(WrapUp);
         var seat = await SeatAsync("1001");
-        Assert.That((seat.State, seat.Reason), Is.EqualTo((AgentState.NotReady, "lunch")));
+        Assert.That((seat.State, seat.Reason), Is.EqualTo((SeatState.NotReady, "lunch")));
+        Assert.That(_desktops.Of<WrapUpEnded>().Single(), Is.EqualTo(new WrapUpEnded("c1", "1001", "li", seat.StateSince)),
+            "wrap-up ended when the agent left it, once; the timer found nothing to end");
+        Assert.That((await _acd.SetReadyAsync("1001", "li")).Succeeded, Is.True);
+        Assert.That(_desktops.Of<WrapUpEnded>().Count(), Is.EqualTo(1), "leaving NotReady is not the end of a wrap-up");
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task Ready_by_hand_or_logging_out_during_wrap_up_ends_the_wrap_up_of_that_call()
+    {
+        await ReadyAsync("1001", "li");
+        await ReadyAsync("1002", "chen");
+        await _acd.EnqueueAsync(Call("c1", "zh-taxi"));
+        await _acd.EnqueueAsync(Call("c2", "zh-general"));
+        await _acd.AgentAnsweredAsync("c1");
+        await _acd.AgentAnsweredAsync("c2");
+        await _acd.CallEndedAsync("c1");
+        await _acd.CallEndedAsync("c2");
+        await AdvanceAsync(TimeSpan.FromSeconds(3));
+        var readyAt = _time.GetUtcNow();
+        Assert.That((await _acd.SetReadyAsync("1001", "li")).Succeeded, Is.True);
+        await AdvanceAsync(TimeSpan.FromSeconds(2));
+        var loggedOutAt = _time.GetUtcNow();
+        Assert.That((await _acd.LogoutAsync("1002", "chen")).Succeeded, Is.True);
+        await AdvanceAsync(WrapUp);
+        Assert.That(_desktops.Of<WrapUpEnded>(), Is.EqualTo(new[]
+        {
+            new WrapUpEnded("c1", "1001", "li", readyAt),
+            new WrapUpEnded("c2", "1002", "chen", loggedOutAt),
+        }));
     }
 
     [Test, CancelAfter(10_000)]
@@ -323,7 +354,7 @@ public sealed class AcdTests(string storeKind)
 
         Assert.That(_calls.Offers.Select(o => o.Seat.Extension), Is.EqualTo(new[] { "1001", "1002" }));
         var seat = await SeatAsync("1001");
-        Assert.That((seat.State, seat.Reason), Is.EqualTo((AgentState.NotReady, "unreachable")));
+        Assert.That((seat.State, seat.Reason), Is.EqualTo((SeatState.NotReady, "unreachable")));
     }
 
     [Test, CancelAfter(10_000)]
@@ -349,18 +380,18 @@ public sealed class AcdTests(string storeKind)
         await ReadyAsync("1002", "wang");
         // Another node reserved li for its call, rang, and died.
         await _acd.Store.TryReserveAsync(["zh"], "ghost", _time.GetUtcNow());
-        await _acd.Store.TransitionAsync(new SeatTransitionRequest("1001", AgentState.Ringing), _time.GetUtcNow());
+        await _acd.Store.TransitionAsync(new SeatTransitionRequest("1001", SeatState.Ringing), _time.GetUtcNow());
         // This node's own ringing call is left alone by the sweep.
         await _acd.EnqueueAsync(Call("c1", "zh-taxi"));
         Assert.That(_calls.Offers.Single().Seat.Extension, Is.EqualTo("1002"));
         await _acd.AgentAnsweredAsync("c1");
 
         await AdvanceAsync(Ring + TimeSpan.FromSeconds(10));
-        Assert.That((await SeatAsync("1001")).State, Is.EqualTo(AgentState.Ringing), "not stale yet");
+        Assert.That((await SeatAsync("1001")).State, Is.EqualTo(SeatState.Ringing), "not stale yet");
         await AdvanceAsync(Ring);
         var li = await SeatAsync("1001");
-        Assert.That((li.State, li.Reason, li.CallId), Is.EqualTo((AgentState.NotReady, AutomaticCallDistributor.StaleReason, (string?)null)));
-        Assert.That((await SeatAsync("1002")).State, Is.EqualTo(AgentState.OnCall));
+        Assert.That((li.State, li.Reason, li.CallId), Is.EqualTo((SeatState.NotReady, AutomaticCallDistributor.StaleReason, (string?)null)));
+        Assert.That((await SeatAsync("1002")).State, Is.EqualTo(SeatState.OnCall));
     }
 
     [Test, CancelAfter(10_000)]

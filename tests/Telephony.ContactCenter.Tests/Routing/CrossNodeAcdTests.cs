@@ -76,7 +76,7 @@ public sealed class CrossNodeAcdTests
         await b.LoginAsync("1001", "li");
         await b.SetReadyAsync("1001", "li");
 
-        await EventuallyAsync(async () => (await a.Store.GetSeatAsync("1001"))!.State == AgentState.Ringing);
+        await EventuallyAsync(async () => (await a.Store.GetSeatAsync("1001"))!.State == SeatState.Ringing);
         await a.IdleAsync();
         Assert.That(callsA.Offers.Single().Pop.CallId, Is.EqualTo("c1"), "offered by the node that owns the call");
         Assert.That(callsB.Offers, Is.Empty);
@@ -99,7 +99,7 @@ public sealed class CrossNodeAcdTests
         await b.SetReadyAsync("1001", "li");
 
         var seat = await b.Store.GetSeatAsync("1001");
-        Assert.That((seat!.State, seat.CallId), Is.EqualTo((AgentState.Ready, (string?)null)));
+        Assert.That((seat!.State, seat.CallId), Is.EqualTo((SeatState.Ready, (string?)null)));
         Assert.That(await b.Store.GetQueueAsync("zh-general"), Is.Empty);
         Assert.That(callsB.Offers, Is.Empty);
     }

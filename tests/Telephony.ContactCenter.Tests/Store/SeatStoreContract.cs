@@ -30,7 +30,7 @@ public abstract class SeatStoreContract
     private async Task<SeatSnapshot> ReadyAsync(string ext, string agent, int atSecond, params string[] skills)
     {
         Assert.That((await Store.LoginAsync(ext, agent, skills, At(atSecond))).Succeeded, Is.True);
-        var ready = await Store.TransitionAsync(new SeatTransitionRequest(ext, AgentState.Ready), At(atSecond));
+        var ready = await Store.TransitionAsync(new SeatTransitionRequest(ext, SeatState.Ready), At(atSecond));
         Assert.That(ready.Error, Is.EqualTo(SeatError.None));
         return ready.Seat!;
     }
@@ -44,7 +44,7 @@ public abstract class SeatStoreContract
         await Store.EnsureSeatsAsync(["1002", "1005"], At(5));
         var seats = await Store.GetSeatsAsync();
         Assert.That(seats.Select(s => s.Extension), Is.EqualTo(new[] { "1001", "1002", "1003", "1004", "1005" }));
-        Assert.That(seats.Select(s => s.State), Is.All.EqualTo(AgentState.LoggedOut));
+        Assert.That(seats.Select(s => s.State), Is.All.EqualTo(SeatState.LoggedOut));
         Assert.That(seats[0].StateSince, Is.EqualTo(T0), "existing seats are untouched");
         Assert.That(await Store.GetSeatAsync("9999"), Is.Null);
     }
@@ -58,7 +58,7 @@ public abstract class SeatStoreContract
         Assert.Multiple(() =>
         {
             Assert.That(seat.AgentId, Is.EqualTo("a17"));
-            Assert.That(seat.State, Is.EqualTo(AgentState.NotReady));
+            Assert.That(seat.State, Is.EqualTo(SeatState.NotReady));
             Assert.That(seat.Reason, Is.EqualTo("login"));
             Assert.That(seat.Skills, Is.EqualTo(new[] { "taxi", "zh" }));
             Assert.That(seat.StateSince, Is.EqualTo(At(1)));
@@ -86,23 +86,23 @@ public abstract class SeatStoreContract
         Assert.That(async () => await Store.LoginAsync("1001", "a1", ["zh,en"], At(1)), Throws.ArgumentException);
     }
 
-    [TestCase(AgentState.OnCall)]
-    [TestCase(AgentState.WrapUp)]
-    [TestCase(AgentState.Ringing)]
-    public async Task Illegal_transitions_are_refused_and_leave_no_trace(AgentState target)
+    [TestCase(SeatState.OnCall)]
+    [TestCase(SeatState.WrapUp)]
+    [TestCase(SeatState.Ringing)]
+    public async Task Illegal_transitions_are_refused_and_leave_no_trace(SeatState target)
     {
         await ReadyAsync("1001", "a1", 1, "zh");
         var before = await Store.GetHistoryAsync("1001");
         var result = await Store.TransitionAsync(new SeatTransitionRequest("1001", target), At(2));
         Assert.That(result.Error, Is.EqualTo(SeatError.IllegalTransition));
-        Assert.That(result.Seat!.State, Is.EqualTo(AgentState.Ready));
+        Assert.That(result.Seat!.State, Is.EqualTo(SeatState.Ready));
         Assert.That(await Store.GetHistoryAsync("1001"), Has.Count.EqualTo(before.Count));
     }
 
     [Test]
     public async Task A_logged_out_seat_cannot_become_ready()
     {
-        var result = await Store.TransitionAsync(new SeatTransitionRequest("1001", AgentState.Ready), At(1));
+        var result = await Store.TransitionAsync(new SeatTransitionRequest("1001", SeatState.Ready), At(1));
         Assert.That(result.Error, Is.EqualTo(SeatError.IllegalTransition));
     }
 
@@ -110,14 +110,14 @@ public abstract class SeatStoreContract
     public async Task Guards_refuse_another_agent_and_a_stale_call()
     {
         await ReadyAsync("1001", "a1", 1, "zh");
-        var wrongAgent = await Store.TransitionAsync(new SeatTransitionRequest("1001", AgentState.NotReady, "lunch", ExpectedAgentId: "a2"), At(2));
+        var wrongAgent = await Store.TransitionAsync(new SeatTransitionRequest("1001", SeatState.NotReady, "lunch", ExpectedAgentId: "a2"), At(2));
         Assert.That(wrongAgent.Error, Is.EqualTo(SeatError.WrongAgent));
         var reserved = await Store.TryReserveAsync(["zh"], "call-1", At(3));
         Assert.That(reserved!.CallId, Is.EqualTo("call-1"));
-        var stale = await Store.TransitionAsync(new SeatTransitionRequest("1001", AgentState.Ringing, ExpectedCallId: "call-0"), At(4));
+        var stale = await Store.TransitionAsync(new SeatTransitionRequest("1001", SeatState.Ringing, ExpectedCallId: "call-0"), At(4));
         Assert.That(stale.Error, Is.EqualTo(SeatError.WrongCall));
-        var ringing = await Store.TransitionAsync(new SeatTransitionRequest("1001", AgentState.Ringing, ExpectedCallId: "call-1"), At(4));
-        Assert.That(ringing.Seat!.State, Is.EqualTo(AgentState.Ringing));
+        var ringing = await Store.TransitionAsync(new SeatTransitionRequest("1001", SeatState.Ringing, ExpectedCallId: "call-1"), At(4));
+        Assert.That(ringing.Seat!.State, Is.EqualTo(SeatState.Ringing));
         Assert.That(ringing.Seat.CallId, Is.EqualTo("call-1"));
     }
 
@@ -126,26 +126,26 @@ public abstract class SeatStoreContract
     {
         await ReadyAsync("1001", "a1", 1, "zh", "taxi");
         await Store.TryReserveAsync(["zh"], "c1", At(2));
-        await Store.TransitionAsync(new SeatTransitionRequest("1001", AgentState.Ringing), At(3));
-        await Store.TransitionAsync(new SeatTransitionRequest("1001", AgentState.OnCall), At(5));
-        await Store.TransitionAsync(new SeatTransitionRequest("1001", AgentState.WrapUp), At(65));
-        var seat = (await Store.TransitionAsync(new SeatTransitionRequest("1001", AgentState.Ready), At(95))).Seat!;
+        await Store.TransitionAsync(new SeatTransitionRequest("1001", SeatState.Ringing), At(3));
+        await Store.TransitionAsync(new SeatTransitionRequest("1001", SeatState.OnCall), At(5));
+        await Store.TransitionAsync(new SeatTransitionRequest("1001", SeatState.WrapUp), At(65));
+        var seat = (await Store.TransitionAsync(new SeatTransitionRequest("1001", SeatState.Ready), At(95))).Seat!;
         Assert.That(seat.CallId, Is.Null, "Ready detaches the call");
-        await Store.TransitionAsync(new SeatTransitionRequest("1001", AgentState.NotReady, "break"), At(100));
+        await Store.TransitionAsync(new SeatTransitionRequest("1001", SeatState.NotReady, "break"), At(100));
         await Store.LogoutAsync("1001", "a1", At(110));
 
         var history = await Store.GetHistoryAsync("1001");
         Assert.That(history.Select(h => (h.From, h.To, h.At)), Is.EqualTo(new[]
         {
-            (AgentState.LoggedOut, AgentState.NotReady, At(1)),
-            (AgentState.NotReady, AgentState.Ready, At(1)),
-            (AgentState.Ready, AgentState.Reserved, At(2)),
-            (AgentState.Reserved, AgentState.Ringing, At(3)),
-            (AgentState.Ringing, AgentState.OnCall, At(5)),
-            (AgentState.OnCall, AgentState.WrapUp, At(65)),
-            (AgentState.WrapUp, AgentState.Ready, At(95)),
-            (AgentState.Ready, AgentState.NotReady, At(100)),
-            (AgentState.NotReady, AgentState.LoggedOut, At(110)),
+            (SeatState.LoggedOut, SeatState.NotReady, At(1)),
+            (SeatState.NotReady, SeatState.Ready, At(1)),
+            (SeatState.Ready, SeatState.Reserved, At(2)),
+            (SeatState.Reserved, SeatState.Ringing, At(3)),
+            (SeatState.Ringing, SeatState.OnCall, At(5)),
+            (SeatState.OnCall, SeatState.WrapUp, At(65)),
+            (SeatState.WrapUp, SeatState.Ready, At(95)),
+            (SeatState.Ready, SeatState.NotReady, At(100)),
+            (SeatState.NotReady, SeatState.LoggedOut, At(110)),
         }));
         Assert.That(history.Take(7).Skip(2).Select(h => h.CallId), Is.All.EqualTo("c1"));
         Assert.That(history.Select(h => h.AgentId), Is.All.EqualTo("a1"));
@@ -166,7 +166,7 @@ public abstract class SeatStoreContract
         Assert.That((await Store.TryReserveAsync([], "c4", At(43)))!.Extension, Is.EqualTo("1004"), "no skill needed: longest idle of all");
         Assert.That(await Store.TryReserveAsync(["deputy"], "c5", At(44)), Is.Null);
         var reserved = await Store.GetSeatAsync("1003");
-        Assert.That((reserved!.State, reserved.CallId, reserved.IdleSince), Is.EqualTo((AgentState.Reserved, "c1", (DateTimeOffset?)null)));
+        Assert.That((reserved!.State, reserved.CallId, reserved.IdleSince), Is.EqualTo((SeatState.Reserved, "c1", (DateTimeOffset?)null)));
     }
 
     [Test]
@@ -174,8 +174,8 @@ public abstract class SeatStoreContract
     {
         await ReadyAsync("1001", "a1", 1, "zh");
         await ReadyAsync("1002", "a2", 2, "zh");
-        await Store.TransitionAsync(new SeatTransitionRequest("1001", AgentState.NotReady, "break"), At(3));
-        await Store.TransitionAsync(new SeatTransitionRequest("1001", AgentState.Ready), At(4));
+        await Store.TransitionAsync(new SeatTransitionRequest("1001", SeatState.NotReady, "break"), At(3));
+        await Store.TransitionAsync(new SeatTransitionRequest("1001", SeatState.Ready), At(4));
         var seat = await Store.TryReserveAsync(["zh"], "c1", At(5));
         Assert.That(seat!.Extension, Is.EqualTo("1002"));
     }
@@ -242,7 +242,7 @@ public abstract class SeatStoreContract
 
         var first = await Store.TryAssignQueueHeadAsync(queue, At(13));
         Assert.That((first!.Call.CallId, first.Seat.Extension, first.Seat.State, first.Seat.CallId),
-            Is.EqualTo(("c2", "1003", AgentState.Reserved, "c2")));
+            Is.EqualTo(("c2", "1003", SeatState.Reserved, "c2")));
         Assert.That(first.Call.Node, Is.EqualTo("node-a"));
         var second = await Store.TryAssignQueueHeadAsync(queue, At(14));
         Assert.That((second!.Call.CallId, second.Seat.Extension), Is.EqualTo(("c1", "1002")));
@@ -259,13 +259,13 @@ public abstract class SeatStoreContract
         await Store.EnqueueAsync(Call("c4", "en-general", 90, 4));
         await Store.LoginAsync("1001", "a1", ["zh", "taxi", "general"], At(5));
         Assert.That(await Store.TryAssignSeatAsync("1001", ["zh-general", "zh-taxi"], At(6)), Is.Null, "not Ready");
-        await Store.TransitionAsync(new SeatTransitionRequest("1001", AgentState.Ready), At(7));
+        await Store.TransitionAsync(new SeatTransitionRequest("1001", SeatState.Ready), At(7));
 
         var first = await Store.TryAssignSeatAsync("1001", ["zh-general", "zh-taxi"], At(8));
-        Assert.That((first!.Call.CallId, first.Call.Queue, first.Seat.State), Is.EqualTo(("c3", "zh-taxi", AgentState.Reserved)));
+        Assert.That((first!.Call.CallId, first.Call.Queue, first.Seat.State), Is.EqualTo(("c3", "zh-taxi", SeatState.Reserved)));
         Assert.That(await Store.TryAssignSeatAsync("1001", ["zh-general", "zh-taxi"], At(9)), Is.Null, "now Reserved");
 
-        await Store.TransitionAsync(new SeatTransitionRequest("1001", AgentState.Ready), At(10));
+        await Store.TransitionAsync(new SeatTransitionRequest("1001", SeatState.Ready), At(10));
         var second = await Store.TryAssignSeatAsync("1001", ["zh-general", "zh-taxi"], At(11));
         Assert.That(second!.Call.CallId, Is.EqualTo("c1"), "equal priority: earliest arrival wins");
         Assert.That(await Store.TryAssignSeatAsync("1001", [], At(12)), Is.Null);
@@ -279,7 +279,7 @@ public abstract class SeatStoreContract
         for (var i = 0; i < extensions.Length; i++)
         {
             await Store.LoginAsync(extensions[i], "p" + i, ["zh"], At(1));
-            await Store.TransitionAsync(new SeatTransitionRequest(extensions[i], AgentState.Ready), At(1 + i));
+            await Store.TransitionAsync(new SeatTransitionRequest(extensions[i], SeatState.Ready), At(1 + i));
         }
         var nodes = new[] { Store, SecondNode() };
         var attempts = Enumerable.Range(0, 120).Select(i =>
@@ -290,9 +290,9 @@ public abstract class SeatStoreContract
         Assert.That(reserved.Select(s => s.Extension), Is.Unique);
         Assert.That(reserved.Select(s => s.CallId), Is.Unique);
         var seats = await Store.GetSeatsAsync();
-        Assert.That(seats.Where(s => extensions.Contains(s.Extension)).Select(s => s.State), Is.All.EqualTo(AgentState.Reserved));
+        Assert.That(seats.Where(s => extensions.Contains(s.Extension)).Select(s => s.State), Is.All.EqualTo(SeatState.Reserved));
         foreach (var seat in reserved)
-            Assert.That(await Store.GetHistoryAsync(seat.Extension), Has.Exactly(1).Matches<StateTransition>(h => h.To == AgentState.Reserved));
+            Assert.That(await Store.GetHistoryAsync(seat.Extension), Has.Exactly(1).Matches<SeatStateTransition>(h => h.To == SeatState.Reserved));
     }
 
     [Test, CancelAfter(30_000)]
@@ -306,7 +306,7 @@ public abstract class SeatStoreContract
         for (var i = 0; i < extensions.Length; i++)
         {
             await Store.LoginAsync(extensions[i], "p" + i, ["zh"], At(1));
-            await Store.TransitionAsync(new SeatTransitionRequest(extensions[i], AgentState.Ready), At(1 + i));
+            await Store.TransitionAsync(new SeatTransitionRequest(extensions[i], SeatState.Ready), At(1 + i));
         }
         var nodes = new[] { Store, SecondNode() };
         var byQueue = Enumerable.Range(0, 40).Select(i => Task.Run(() => nodes[i % 2].TryAssignQueueHeadAsync(queue, At(100))));

@@ -5,6 +5,7 @@ using Telephony.ContactCenter.Seats;
 using Telephony.Interop.Tests.Sip;
 using Telephony.Interop.Tests.Softphone;
 using Telephony.Softphone.Core;
+using SeatState = Telephony.ContactCenter.Seats.SeatState;
 
 namespace Telephony.Interop.Tests.Calls;
 
@@ -98,13 +99,13 @@ public sealed class BaresipToSoftphoneTests
             Assert.That(AudioCheck.DominantFrequency(AudioCheck.Audible(right)), Is.EqualTo(AgentHz).Within(25), "right = agent");
 
             deadline = DateTime.UtcNow.AddSeconds(10);
-            while ((await server.Acd.Store.GetSeatAsync("1049", ct))!.State != AgentState.Ready && DateTime.UtcNow < deadline)
+            while ((await server.Acd.Store.GetSeatAsync("1049", ct))!.State != SeatState.Ready && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(100, ct);
             }
             var history = (await server.Acd.Store.GetHistoryAsync("1049", ct)).Select(t => t.To).ToList();
-            Assert.That(history.Skip(history.IndexOf(AgentState.Reserved)),
-                Is.EqualTo(new[] { AgentState.Reserved, AgentState.Ringing, AgentState.OnCall, AgentState.WrapUp, AgentState.Ready }));
+            Assert.That(history.Skip(history.IndexOf(SeatState.Reserved)),
+                Is.EqualTo(new[] { SeatState.Reserved, SeatState.Ringing, SeatState.OnCall, SeatState.WrapUp, SeatState.Ready }));
         }
         finally
         {

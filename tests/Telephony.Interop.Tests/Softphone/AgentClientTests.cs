@@ -7,6 +7,7 @@ using Telephony.Media.Ports;
 using Telephony.Sip.UserAgent;
 using Telephony.Softphone.Core;
 using Telephony.Softphone.Media;
+using SeatState = Telephony.ContactCenter.Seats.SeatState;
 
 namespace Telephony.Interop.Tests.Softphone;
 
@@ -50,14 +51,14 @@ public sealed class AgentClientTests
     {
         await using var client = await AgentClient.StartAsync(_server.Agent("1002"), cancellationToken: ct);
         Assert.That(client.SeatInfo!.State, Is.EqualTo(Telephony.Softphone.Core.SeatState.NotReady));
-        Assert.That(await ServerState("1002"), Is.EqualTo((AgentState.NotReady, "login")));
+        Assert.That(await ServerState("1002"), Is.EqualTo((SeatState.NotReady, "login")));
 
         await client.SetReadyAsync(ct);
-        Assert.That(await ServerState("1002"), Is.EqualTo((AgentState.Ready, (string?)null)));
+        Assert.That(await ServerState("1002"), Is.EqualTo((SeatState.Ready, (string?)null)));
         await client.SetNotReadyAsync("lunch", ct);
-        Assert.That(await ServerState("1002"), Is.EqualTo((AgentState.NotReady, "lunch")));
+        Assert.That(await ServerState("1002"), Is.EqualTo((SeatState.NotReady, "lunch")));
         await client.LogoutAsync(ct);
-        Assert.That(await ServerState("1002"), Is.EqualTo((AgentState.LoggedOut, (string?)null)));
+        Assert.That(await ServerState("1002"), Is.EqualTo((SeatState.LoggedOut, (string?)null)));
 
         var seen = new List<Telephony.Softphone.Core.SeatState>();
         while (seen.Count < 4)
@@ -74,7 +75,7 @@ public sealed class AgentClientTests
         }));
     }
 
-    private async Task<(AgentState, string?)> ServerState(string seat)
+    private async Task<(SeatState, string?)> ServerState(string seat)
     {
         var s = await _server.Acd.Store.GetSeatAsync(seat);
         return (s!.State, s.Reason);
@@ -196,7 +197,7 @@ public sealed class AgentClientTests
         hub.Password = "not-the-password";
         var hubError = Assert.ThrowsAsync<AgentStartException>(async () => await AgentClient.StartAsync(hub, cancellationToken: ct));
         Assert.That(hubError!.Message, Does.Contain("login refused for user agent1001"));
-        Assert.That((await _server.Acd.Store.GetSeatAsync("1001"))!.State, Is.EqualTo(AgentState.LoggedOut));
+        Assert.That((await _server.Acd.Store.GetSeatAsync("1001"))!.State, Is.EqualTo(SeatState.LoggedOut));
 
         await using var good = await AgentClient.StartAsync(_server.Agent("1001"), cancellationToken: ct);
         Assert.That(good.Contact, Is.Not.Null);

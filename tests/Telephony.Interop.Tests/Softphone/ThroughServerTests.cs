@@ -6,6 +6,7 @@ using Telephony.Media.Ports;
 using Telephony.Sip.UserAgent;
 using Telephony.Softphone.Core;
 using Telephony.Softphone.Media;
+using SeatState = Telephony.ContactCenter.Seats.SeatState;
 
 namespace Telephony.Interop.Tests.Softphone;
 
@@ -29,7 +30,7 @@ public sealed class ThroughServerTests
             options.PlayFile = mic;
             options.RecordFile = heard;
             await using var agent = await AgentClient.StartAsync(options, cancellationToken: ct);
-            Assert.That((await server.Acd.Store.GetSeatAsync("1049", ct))!.State, Is.EqualTo(AgentState.Ready));
+            Assert.That((await server.Acd.Store.GetSeatAsync("1049", ct))!.State, Is.EqualTo(SeatState.Ready));
 
             await using var clock = new MediaClock();
             clock.Start();
@@ -81,11 +82,11 @@ public sealed class ThroughServerTests
 
             // Wrap-up (1 s here) returns the seat to Ready by itself.
             var deadline = DateTime.UtcNow.AddSeconds(10);
-            while ((await server.Acd.Store.GetSeatAsync("1049", ct))!.State != AgentState.Ready && DateTime.UtcNow < deadline)
+            while ((await server.Acd.Store.GetSeatAsync("1049", ct))!.State != SeatState.Ready && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(100, ct);
             }
-            Assert.That((await server.Acd.Store.GetSeatAsync("1049", ct))!.State, Is.EqualTo(AgentState.Ready));
+            Assert.That((await server.Acd.Store.GetSeatAsync("1049", ct))!.State, Is.EqualTo(SeatState.Ready));
         }
         finally
         {

@@ -17,7 +17,7 @@ internal sealed class AgentDesk : IAsyncDisposable
     private AgentDesk(HubConnection connection) => Connection = connection;
 
     public HubConnection Connection { get; }
-    public Channel<AgentStateChanged> States { get; } = Channel.CreateUnbounded<AgentStateChanged>();
+    public Channel<SeatStateChanged> States { get; } = Channel.CreateUnbounded<SeatStateChanged>();
     public Channel<ScreenPop> Pops { get; } = Channel.CreateUnbounded<ScreenPop>();
     public Channel<DesktopEvent> CallEvents { get; } = Channel.CreateUnbounded<DesktopEvent>();
 
@@ -47,11 +47,11 @@ internal sealed class AgentDesk : IAsyncDisposable
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
             .Build();
         var desk = new AgentDesk(connection);
-        connection.On<AgentStateChanged>(nameof(IAgentClient.StateChanged), s => desk.States.Writer.TryWrite(s));
+        connection.On<SeatStateChanged>(nameof(IAgentClient.StateChanged), s => desk.States.Writer.TryWrite(s));
         connection.On<ScreenPop>(nameof(IAgentClient.ScreenPop), p => desk.Pops.Writer.TryWrite(p));
         connection.On<CallOffered>(nameof(IAgentClient.CallOffered), e => desk.CallEvents.Writer.TryWrite(e));
         connection.On<CallAnswered>(nameof(IAgentClient.CallAnswered), e => desk.CallEvents.Writer.TryWrite(e));
-        connection.On<CallEnded>(nameof(IAgentClient.CallEnded), e => desk.CallEvents.Writer.TryWrite(e));
+        connection.On<CallLeftSeat>(nameof(IAgentClient.CallEnded), e => desk.CallEvents.Writer.TryWrite(e));
         try
         {
             await connection.StartAsync();

@@ -29,24 +29,24 @@ public sealed class AgentHubTests
         await using var desk = await AgentDesk.LoginAsync(_factory, "1001");
 
         var seat = await desk.Connection.InvokeAsync<SeatSnapshot>("Login", "1001");
-        Assert.That((seat.State, seat.AgentId, seat.Reason), Is.EqualTo((AgentState.NotReady, "1001", "login")));
+        Assert.That((seat.State, seat.AgentId, seat.Reason), Is.EqualTo((SeatState.NotReady, "1001", "login")));
         Assert.That(seat.Skills, Does.Contain("taxi").And.Contain("zh"));
         seat = await desk.Connection.InvokeAsync<SeatSnapshot>("SetReady");
-        Assert.That(seat.State, Is.EqualTo(AgentState.Ready));
+        Assert.That(seat.State, Is.EqualTo(SeatState.Ready));
         await desk.Connection.InvokeAsync<SeatSnapshot>("SetNotReady", "lunch");
         Assert.That((await desk.Connection.InvokeAsync<SeatSnapshot?>("GetSeat"))!.Reason, Is.EqualTo("lunch"));
         await desk.Connection.InvokeAsync<SeatSnapshot>("Logout");
 
-        var states = new List<(AgentState, string?)>();
+        var states = new List<(SeatState, string?)>();
         for (var i = 0; i < 4; i++)
         {
             var change = await desk.States.Reader.ReadAsync();
             Assert.That((change.Extension, change.AgentId), Is.EqualTo(("1001", "1001")));
             states.Add((change.State, change.Reason));
         }
-        Assert.That(states, Is.EqualTo(new (AgentState, string?)[]
+        Assert.That(states, Is.EqualTo(new (SeatState, string?)[]
         {
-            (AgentState.NotReady, "login"), (AgentState.Ready, null), (AgentState.NotReady, "lunch"), (AgentState.LoggedOut, null),
+            (SeatState.NotReady, "login"), (SeatState.Ready, null), (SeatState.NotReady, "lunch"), (SeatState.LoggedOut, null),
         }));
         Assert.That(await desk.Connection.InvokeAsync<SeatSnapshot?>("GetSeat"), Is.Null);
     }
@@ -73,7 +73,7 @@ public sealed class AgentHubTests
         Assert.ThrowsAsync<HubException>(() => mine.Connection.InvokeAsync<SeatSnapshot>("Logout"));
 
         var seat = await AgentDesk.Service<AutomaticCallDistributor>(_factory).Store.GetSeatAsync("1002");
-        Assert.That((seat!.AgentId, seat.State), Is.EqualTo(("1002", AgentState.NotReady)));
+        Assert.That((seat!.AgentId, seat.State), Is.EqualTo(("1002", SeatState.NotReady)));
         Assert.That(mine.States.Reader.TryRead(out _), Is.False, "1001 saw nothing of seat 1002");
     }
 
@@ -88,7 +88,7 @@ public sealed class AgentHubTests
         var noReason = Assert.ThrowsAsync<HubException>(() => desk.Connection.InvokeAsync<SeatSnapshot>("SetNotReady", " "));
         Assert.That(noReason!.Message, Does.Contain("reason"));
         Assert.ThrowsAsync<HubException>(() => desk.Connection.InvokeAsync<SeatSnapshot>("SetNotReady", new string('x', 500)));
-        Assert.That((await desk.Connection.InvokeAsync<SeatSnapshot>("SetReady")).State, Is.EqualTo(AgentState.Ready));
+        Assert.That((await desk.Connection.InvokeAsync<SeatSnapshot>("SetReady")).State, Is.EqualTo(SeatState.Ready));
     }
 
     [Test]
@@ -101,11 +101,11 @@ public sealed class AgentHubTests
             await desk.Connection.InvokeAsync<SeatSnapshot>("SetReady");
             await using var second = await AgentDesk.LoginAsync(_factory, "1003");
             await second.Connection.StopAsync();
-            Assert.That((await store.GetSeatAsync("1003"))!.State, Is.EqualTo(AgentState.Ready), "another desktop of the agent is still open");
+            Assert.That((await store.GetSeatAsync("1003"))!.State, Is.EqualTo(SeatState.Ready), "another desktop of the agent is still open");
         }
         // The server handles the disconnect asynchronously; poll (bounded by CancelAfter).
         SeatSnapshot? seat;
-        while ((seat = await store.GetSeatAsync("1003"))!.State != AgentState.NotReady)
+        while ((seat = await store.GetSeatAsync("1003"))!.State != SeatState.NotReady)
             await Task.Delay(10);
         Assert.That(seat.Reason, Is.EqualTo(AgentHub.DisconnectedReason));
     }

@@ -54,15 +54,15 @@ public sealed class CallFlowTests
         Assert.That(await acd.AgentAnsweredAsync("call-77"), Is.True);
         Assert.That(await desk.CallEvents.Reader.ReadAsync(), Is.InstanceOf<CallAnswered>());
         await acd.CallEndedAsync("call-77");
-        var ended = (CallEnded)await desk.CallEvents.Reader.ReadAsync();
-        Assert.That(ended.Reason, Is.EqualTo(CallEndReason.Completed));
+        var ended = (CallLeftSeat)await desk.CallEvents.Reader.ReadAsync();
+        Assert.That(ended.Reason, Is.EqualTo(CallLeftSeatReason.Completed));
 
-        var states = new List<AgentState>();
+        var states = new List<SeatState>();
         while (states.Count < 6)
             states.Add((await desk.States.Reader.ReadAsync()).State);
         Assert.That(states, Is.EqualTo(new[]
         {
-            AgentState.NotReady, AgentState.Ready, AgentState.Reserved, AgentState.Ringing, AgentState.OnCall, AgentState.WrapUp,
+            SeatState.NotReady, SeatState.Ready, SeatState.Reserved, SeatState.Ringing, SeatState.OnCall, SeatState.WrapUp,
         }));
     }
 }

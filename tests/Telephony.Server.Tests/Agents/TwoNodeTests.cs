@@ -62,7 +62,7 @@ public sealed class TwoNodeTests
         var storeB = AgentDesk.Service<AutomaticCallDistributor>(_nodeB).Store;
         Assert.That(storeB, Is.InstanceOf<RedisSeatStore>());
         var seen = await storeB.GetSeatAsync("1001");
-        Assert.That((seen!.AgentId, seen.State), Is.EqualTo(("1001", AgentState.Ready)), "node b sees node a's login");
+        Assert.That((seen!.AgentId, seen.State), Is.EqualTo(("1001", SeatState.Ready)), "node b sees node a's login");
 
         // The ACD on node b cannot take the agent node a's desk shows as Ready twice.
         var first = await storeB.TryReserveAsync(["zh"], "call-1", DateTimeOffset.UtcNow);

@@ -65,12 +65,12 @@ public sealed class BaresipCallTests
         Assert.That(ToneCheck.Dominates(right, AgentHz, CallerHz), Is.True, "right = agent");
 
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while ((await server.Seats.GetSeatAsync("1049"))!.State != AgentState.Ready && DateTime.UtcNow < deadline)
+        while ((await server.Seats.GetSeatAsync("1049"))!.State != SeatState.Ready && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);
         }
         var history = (await server.Seats.GetHistoryAsync("1049")).Select(t => t.To).ToList();
-        Assert.That(history.Skip(history.IndexOf(AgentState.Reserved)), Is.EqualTo(new[] { AgentState.Reserved, AgentState.Ringing, AgentState.OnCall, AgentState.WrapUp, AgentState.Ready }));
+        Assert.That(history.Skip(history.IndexOf(SeatState.Reserved)), Is.EqualTo(new[] { SeatState.Reserved, SeatState.Ringing, SeatState.OnCall, SeatState.WrapUp, SeatState.Ready }));
         Assert.That(server.Calls.ActiveCalls, Is.Zero);
     }
 }

@@ -122,7 +122,7 @@ internal sealed class CallServerFixture : IAsyncDisposable
         _owned.Add(desk);
         await desk.Connection.InvokeAsync<SeatSnapshot>("Login", seat);
         var ready = await desk.Connection.InvokeAsync<SeatSnapshot>("SetReady");
-        Assert.That(ready.State, Is.EqualTo(AgentState.Ready));
+        Assert.That(ready.State, Is.EqualTo(SeatState.Ready));
         return (desk, phone);
     }
 

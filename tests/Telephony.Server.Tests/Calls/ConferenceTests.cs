@@ -128,11 +128,11 @@ public sealed class ConferenceTests
         await Tones.ExpectAsync(citizen, "the citizen (handed over)", PartnerHz);
         await Tones.ExpectAsync(partner, "the partner (handed over)", CallerHz);
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while ((await server.Seats.GetSeatAsync("1049"))!.State != Telephony.ContactCenter.Seats.AgentState.Ready && DateTime.UtcNow < deadline)
+        while ((await server.Seats.GetSeatAsync("1049"))!.State != Telephony.ContactCenter.Seats.SeatState.Ready && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);
         }
-        Assert.That((await server.Seats.GetSeatAsync("1049"))!.State, Is.EqualTo(Telephony.ContactCenter.Seats.AgentState.Ready),
+        Assert.That((await server.Seats.GetSeatAsync("1049"))!.State, Is.EqualTo(Telephony.ContactCenter.Seats.SeatState.Ready),
             "the seat is free again (after wrap-up) while the citizen still talks to the partner");
         Assert.That(server.Calls.PhaseOf(call.CallId), Is.EqualTo(CallPhase.Connected));
 

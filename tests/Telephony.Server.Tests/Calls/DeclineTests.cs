@@ -41,7 +41,7 @@ public sealed class DeclineTests
         await CallServerFixture.NextAsync<CallEstablished>(answered);
 
         var seat = await server.Seats.GetSeatAsync("1049");
-        Assert.That((seat!.State, seat.Reason, seat.CallId), Is.EqualTo((AgentState.NotReady, reason, (string?)null)));
+        Assert.That((seat!.State, seat.Reason, seat.CallId), Is.EqualTo((SeatState.NotReady, reason, (string?)null)));
         var deadline = DateTime.UtcNow.AddSeconds(5);
         while (server.Calls.PhaseOf(call.CallId) != CallPhase.Connected && DateTime.UtcNow < deadline)
         {

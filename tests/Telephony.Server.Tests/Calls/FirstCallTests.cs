@@ -139,10 +139,10 @@ public sealed class FirstCallTests
             await Task.Delay(200);
             seat = await server.Seats.GetSeatAsync("1049");
         }
-        while (seat!.State != AgentState.Ready && DateTime.UtcNow < deadline);
+        while (seat!.State != SeatState.Ready && DateTime.UtcNow < deadline);
         var history = (await server.Seats.GetHistoryAsync("1049")).Select(t => t.To).ToList();
-        var fromReserve = history.Skip(history.IndexOf(AgentState.Reserved)).ToList();
-        Assert.That(fromReserve, Is.EqualTo(new[] { AgentState.Reserved, AgentState.Ringing, AgentState.OnCall, AgentState.WrapUp, AgentState.Ready }));
+        var fromReserve = history.Skip(history.IndexOf(SeatState.Reserved)).ToList();
+        Assert.That(fromReserve, Is.EqualTo(new[] { SeatState.Reserved, SeatState.Ringing, SeatState.OnCall, SeatState.WrapUp, SeatState.Ready }));
         Assert.That(server.Calls.ActiveCalls, Is.Zero);
     }
 }

@@ -32,7 +32,7 @@ public sealed class QueueTests
         return server.Calls.PhaseOf(callId);
     }
 
-    private static async Task<SeatSnapshot> WaitSeatAsync(CallServerFixture server, string seat, AgentState state, int seconds = 10)
+    private static async Task<SeatSnapshot> WaitSeatAsync(CallServerFixture server, string seat, SeatState state, int seconds = 10)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         SeatSnapshot? s;
@@ -111,7 +111,7 @@ public sealed class QueueTests
         Assert.That(await WaitPhaseAsync(server, call.CallId, CallPhase.Connected), Is.EqualTo(CallPhase.Connected));
         Assert.That((await desk2.Pops.Reader.ReadAsync()).CallId, Is.EqualTo(call.CallId));
         var skipped = await server.Seats.GetSeatAsync("1049");
-        Assert.That((skipped!.State, skipped.Reason), Is.EqualTo((AgentState.NotReady, "no answer")));
+        Assert.That((skipped!.State, skipped.Reason), Is.EqualTo((SeatState.NotReady, "no answer")));
 
         await call.HangupAsync();
         var record = await server.RecordAsync(call.CallId);
@@ -140,12 +140,12 @@ public sealed class QueueTests
         var c2 = await server.CitizenAsync(600);
         var ringing = await DialEnglishAsync(server, c2);
         var agentLeg = await agent.Ua.IncomingCalls.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(15));
-        Assert.That((await server.Seats.GetSeatAsync("1049"))!.State, Is.EqualTo(AgentState.Ringing));
+        Assert.That((await server.Seats.GetSeatAsync("1049"))!.State, Is.EqualTo(SeatState.Ringing));
         await ringing.HangupAsync();
         var cancelled = await CallServerFixture.NextAsync<Telephony.Sip.UserAgent.CallEnded>(agentLeg);
         Assert.That(cancelled.Reason, Is.EqualTo(Telephony.Sip.UserAgent.CallEndReason.RemoteCancelled));
-        var seat = await WaitSeatAsync(server, "1049", AgentState.Ready);
-        Assert.That((seat.State, seat.CallId), Is.EqualTo((AgentState.Ready, (string?)null)));
+        var seat = await WaitSeatAsync(server, "1049", SeatState.Ready);
+        Assert.That((seat.State, seat.CallId), Is.EqualTo((SeatState.Ready, (string?)null)));
         Assert.That((await server.RecordAsync(ringing.CallId)).Outcome, Is.EqualTo("abandoned"));
         Assert.That(server.Calls.ActiveCalls, Is.Zero);
     }

@@ -1,0 +1,4 @@
+namespace Telephony.Cases;
+
+/// <summary>How the citizen reached the hotline.</summary>
+public enum CaseChannel { Phone, Sms, Web }
