@@ -5,7 +5,7 @@ using Telephony.Media;
 using Telephony.Media.Clock;
 using Telephony.Media.Ports;
 using Telephony.Sip.UserAgent;
-using Telephony.Softphone.Media;
+using Telephony.Softphone.Core.Media;
 
 namespace Telephony.Interop.Tests.Media;
 

@@ -3,7 +3,7 @@ using Telephony.Media.Audio;
 using Telephony.Media.Clock;
 using Telephony.Media.Mixing;
 using Telephony.Media.Ports;
-using Telephony.Softphone.Media;
+using Telephony.Softphone.Core.Media;
 
 namespace Telephony.Interop.Tests.Media;
 
