@@ -59,7 +59,8 @@ public sealed partial class MediaLeg
         bool listenForTones = _options.InBandDtmf switch
         {
             InBandDtmf.Always => true,
-            InBandDtmf.WhenNoTelephoneEvent => eventTypes.Count == 0,
+            // Not agreed in the offer/answer (RFC 4733 §2.1): the peer has no way but tones.
+            InBandDtmf.WhenNoTelephoneEvent => audio.TelephoneEventPayloadType is null,
             _ => false,
         };
         if (!listenForTones)
