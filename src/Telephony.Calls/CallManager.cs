@@ -1,3 +1,5 @@
+using Telephony.Media;
+using Telephony.Media.Legs;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Telephony.Calls.Legs;
@@ -146,7 +148,7 @@ public sealed partial class CallManager : IAsyncDisposable
         using var scope = _log.BeginScope(new Dictionary<string, object> { ["CallId"] = call.CallId });
         try
         {
-            var media = MediaLeg.Open(_media, _log, out var error);
+            var media = MediaLeg.Open(_media, MediaLegOptions.Server with { Logger = _log }, out var error);
             if (media is null)
             {
                 CallsLog.NoPorts(_log, error ?? "?");

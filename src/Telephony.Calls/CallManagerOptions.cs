@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Telephony.Media;
 
 namespace Telephony.Calls;
 
@@ -106,6 +107,17 @@ public sealed class CallManagerOptions
             yield return Out(section, nameof(TransferRingTimeoutSeconds), TransferRingTimeoutSeconds, "1..600 s");
         }
     }
+
+    /// <summary>The media engine's settings from these (call after <see cref="Validate"/> found nothing).</summary>
+    public MediaEngineOptions ToMediaEngineOptions() => new()
+    {
+        BindAddress = IPAddress.Parse(RtpBindAddress),
+        MediaAddress = MediaAddress is { Length: > 0 } media ? IPAddress.Parse(media) : null,
+        PortMin = RtpPortMin,
+        PortMax = RtpPortMax,
+        ReceiveThreads = RtpReceiveThreads,
+        RealtimePriority = RtpRealtimePriority,
+    };
 
     private static string Out(string section, string key, int value, string allowed) =>
         string.Create(CultureInfo.InvariantCulture, $"{section}:{key} = {value} is out of range: use {allowed}");

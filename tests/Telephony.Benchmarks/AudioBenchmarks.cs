@@ -69,7 +69,7 @@ public class AudioMixerBenchmarks
         int c = _whisper.Add("caller", new Steady(1000), sink);
         int a = _whisper.Add("agent", new Steady(2000), sink);
         int s = _whisper.Add("supervisor", new Steady(3000), sink);
-        MixPolicies.Supervise(_whisper, c, a, s, SupervisionMode.Whisper);
+        _whisper.SetHearing(HearingMatrix.PairWithPrompter, c, a, s);
         var ids = Enumerable.Range(0, 6).Select(i => _conference.Add($"p{i}", new Steady((short)(i * 1000)), sink)).ToArray();
         MixPolicies.Conference(_conference, ids);
     }

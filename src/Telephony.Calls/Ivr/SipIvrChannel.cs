@@ -1,3 +1,5 @@
+using Telephony.Media;
+using Telephony.Media.Legs;
 using Microsoft.Extensions.Logging;
 using Telephony.Calls.Legs;
 using System.Threading.Channels;

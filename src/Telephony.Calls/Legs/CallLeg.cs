@@ -1,3 +1,4 @@
+using Telephony.Media.Legs;
 using System.Globalization;
 using Telephony.Cases;
 using Telephony.Sip.UserAgent;

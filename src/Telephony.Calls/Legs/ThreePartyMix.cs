@@ -1,3 +1,4 @@
+using Telephony.Media.Legs;
 using Telephony.Media;
 using Telephony.Media.Audio;
 using Telephony.Media.Jitter;
@@ -63,15 +64,14 @@ internal sealed class ThreePartyMix : IDisposable
     public void SetMode(SupervisionMode mode)
     {
         Mode = mode;
-        // Who hears whom: caller and agent always hear each other and are always heard by the third
-        // party; the agent hears the third party when whispering or barging, the caller only when barging.
-        int caller = _ids[CallerLeg], agent = _ids[AgentLeg], third = _ids[SupervisorLeg];
-        _mixer.SetHears(caller, agent, true);
-        _mixer.SetHears(agent, caller, true);
-        _mixer.SetHears(third, caller, true);
-        _mixer.SetHears(third, agent, true);
-        _mixer.SetHears(agent, third, mode is SupervisionMode.Whisper or SupervisionMode.Barge);
-        _mixer.SetHears(caller, third, mode is SupervisionMode.Barge);
+        // Who hears whom (parties 0 caller, 1 agent, 2 third party): monitor, the pair and a listener;
+        // whisper, the third party also prompts the agent; barge, everybody hears everybody.
+        _mixer.SetHearing(mode switch
+        {
+            SupervisionMode.Monitor => HearingMatrix.PairWithListener,
+            SupervisionMode.Whisper => HearingMatrix.PairWithPrompter,
+            _ => HearingMatrix.Everyone(3),
+        }, _ids[CallerLeg], _ids[AgentLeg], _ids[SupervisorLeg]);
         if (_centreSide >= 0)
         {
             // The agent channel records what the centre says to the citizen or the agent hears from the supervisor.

@@ -1,3 +1,4 @@
+using Telephony.Media;
 using Telephony.Calls.Legs;
 using Telephony.Calls.Recording;
 using Telephony.Calls.Routing;

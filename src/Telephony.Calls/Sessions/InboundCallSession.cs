@@ -1,3 +1,4 @@
+using Telephony.Media.Legs;
 using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -46,7 +47,7 @@ internal sealed partial class InboundCallSession
         CallerNumber = (caller.Invite.From?.Uri as SipUri)?.User ?? caller.Invite.From?.Uri.ToString() ?? "anonymous";
         DialedNumber = (caller.Invite.RequestUri as SipUri)?.User ?? string.Empty;
         _caller = new CallLeg(LegRole.Caller, CallerNumber, caller, callerMedia);
-        callerMedia.DigitReceived = d => Post(new DigitPressed(d));
+        callerMedia.DigitReceived += d => Post(new DigitPressed(d));
         _ivr = new SipIvrChannel(CallId, CallerNumber, DialedNumber, callerMedia, services.Media, TransferAsync, HangupFromIvrAsync, services.Time, log);
     }
 
@@ -224,7 +225,7 @@ internal sealed partial class InboundCallSession
     /// <summary>Opens a media leg and sends the INVITE for a new leg; null (logged) when either fails.</summary>
     private async Task<CallLeg?> DialAsync(LegRole role, string party, string uri, string header)
     {
-        var media = MediaLeg.Open(_services.Media, _log, out var error);
+        var media = MediaLeg.Open(_services.Media, MediaLegOptions.Server with { Logger = _log }, out var error);
         if (media is null)
         {
             LogNoPorts(_log, role.ToString(), error ?? "?");

@@ -92,6 +92,35 @@ public sealed class AudioMixer : IMediaTickListener
         }
     }
 
+    /// <summary>
+    /// Sets who hears whom among <paramref name="ids"/> as <paramref name="hearing"/> says, party i of the
+    /// matrix being participant <c>ids[i]</c>: every pair is set, to hearing or not, in one step (the next
+    /// frame sees the whole change). Hearing to and from participants not named stays as it was.
+    /// </summary>
+    public void SetHearing(HearingMatrix hearing, params ReadOnlySpan<int> ids)
+    {
+        ArgumentNullException.ThrowIfNull(hearing);
+        if (ids.Length != hearing.Parties)
+            throw new ArgumentException($"The hearing matrix is for {hearing.Parties} parties; {ids.Length} participants given.", nameof(ids));
+        lock (_gate)
+        {
+            for (int i = 0; i < ids.Length; i++)
+            {
+                var listener = Get(ids[i]);
+                for (int j = 0; j < ids.Length; j++)
+                {
+                    Get(ids[j]);
+                    if (ids[i] == ids[j])
+                        continue;
+                    if (hearing.Hears(i, j))
+                        listener.Hears |= 1UL << ids[j];
+                    else
+                        listener.Hears &= ~(1UL << ids[j]);
+                }
+            }
+        }
+    }
+
     public bool Hears(int listener, int talker)
     {
         lock (_gate)
@@ -168,47 +197,5 @@ public sealed class AudioMixer : IMediaTickListener
         public IAudioSink? Output { get; } = output;
         public short[] Frame { get; } = new short[frameSamples];
         public ulong Hears { get; set; }
-    }
-}
-
-/// <summary>What a supervisor does on an agent's call.</summary>
-public enum SupervisionMode
-{
-    /// <summary>Supervisor hears caller and agent; nobody hears the supervisor.</summary>
-    Monitor,
-    /// <summary>Supervisor hears both; only the agent hears the supervisor; the caller hears only the agent.</summary>
-    Whisper,
-    /// <summary>Everybody hears everybody.</summary>
-    Barge,
-}
-
-/// <summary>Sets a mixer's hearing matrix for the contact-center situations.</summary>
-public static class MixPolicies
-{
-    /// <summary>Caller–agent call with a supervisor in <paramref name="mode"/>. Can be switched at any time.</summary>
-    public static void Supervise(AudioMixer mixer, int caller, int agent, int supervisor, SupervisionMode mode)
-    {
-        ArgumentNullException.ThrowIfNull(mixer);
-        mixer.SetHears(caller, agent, true);
-        mixer.SetHears(agent, caller, true);
-        mixer.SetHears(supervisor, caller, true);
-        mixer.SetHears(supervisor, agent, true);
-        mixer.SetHears(agent, supervisor, mode is SupervisionMode.Whisper or SupervisionMode.Barge);
-        mixer.SetHears(caller, supervisor, mode is SupervisionMode.Barge);
-    }
-
-    /// <summary>Everybody hears everybody else: a three-party call with the partner hotline, or a conference.</summary>
-    public static void Conference(AudioMixer mixer, params int[] participants)
-    {
-        ArgumentNullException.ThrowIfNull(mixer);
-        ArgumentNullException.ThrowIfNull(participants);
-        foreach (int a in participants)
-        {
-            foreach (int b in participants)
-            {
-                if (a != b)
-                    mixer.SetHears(a, b, true);
-            }
-        }
     }
 }

@@ -61,7 +61,9 @@ public static class AgentsSetup
         services.AddSingleton<AgentConnections>();
         services.AddSingleton<SignalRAgentNotifier>();
         services.AddSingleton<IScreenPopNotifier>(sp => sp.GetRequiredService<SignalRAgentNotifier>());
-        services.AddSingleton<IDesktopEventSink>(sp => sp.GetRequiredService<SignalRAgentNotifier>());
+        // Desktop events go to the agents' desktops and, for the end of wrap-up, into the call record.
+        services.AddSingleton<IDesktopEventSink>(sp => new DesktopEventSinks(
+            sp.GetRequiredService<SignalRAgentNotifier>(), sp.GetRequiredService<Telephony.Calls.Recording.CallRecords>()));
         services.AddSingleton<AutomaticCallDistributor>();
         services.AddHostedService<ContactCenterStartup>();
         return builder;

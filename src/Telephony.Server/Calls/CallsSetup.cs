@@ -1,5 +1,5 @@
 using Telephony.Calls;
-using Telephony.Calls.Legs;
+using Telephony.Media;
 using Telephony.Calls.Recording;
 using Telephony.Calls.Routing;
 using Telephony.Calls.Trunks;
@@ -33,8 +33,7 @@ public static class CallsSetup
         services.AddSingleton(sp => IvrScriptProvider.LoadOrThrow(scriptPath, sp.GetRequiredService<ILogger<IvrScriptProvider>>()));
         services.AddSingleton<DialPlan>();
         services.AddSingleton(sp => new SeatPhones(sp.GetRequiredService<Telephony.Sip.Registrar.ILocationStore>(), sp.GetRequiredService<SipServerOptions>().Domain));
-        services.AddSingleton(sp => new MediaEngine(options, sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<Telephony.Media.Clock.MediaClock>>(), sp.GetRequiredService<ILogger<Telephony.Media.Rtp.Linux.RtpReceiveLoop>>()));
+        services.AddSingleton(sp => new MediaEngine(options.ToMediaEngineOptions(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<CallRecords>();
         services.AddSingleton<CallManager>();
         services.AddSingleton<IAcdCallControl>(sp => sp.GetRequiredService<CallManager>());

@@ -1,18 +1,17 @@
-using System.Net;
+using Telephony.Media;
 using Telephony.Media.Audio;
-using Telephony.Media.Clock;
+using Telephony.Media.Legs;
 using Telephony.Media.Mixing;
-using Telephony.Media.Ports;
-using Telephony.Softphone.Media;
 
 namespace Telephony.Interop.Tests.Media;
 
 /// <summary>
-/// A supervised call mixed over real RTP on loopback: caller, agent and supervisor are three RTP
-/// endpoints of our own (each sends one steady tone), each negotiated by SDP offer/answer with a
-/// server-side leg; the server legs decode through their jitter buffers into one <see cref="AudioMixer"/>
-/// and send each participant its own mix. Every endpoint must hear exactly the tones the mode allows.
-/// Ports: endpoints 27400-27459, server legs 27460-27519.
+/// A three-party call mixed over real RTP on loopback: caller, agent and third party (a supervisor
+/// listening in or prompting, or a partner hotline) are three softphone-style <see cref="MediaLeg"/>s
+/// (each sends one steady tone), each negotiated by SDP offer/answer with a server-style leg; the
+/// server legs decode through their jitter buffers into one <see cref="AudioMixer"/> and send each
+/// participant its own mix. Every endpoint must hear exactly the tones the hearing rules allow.
+/// Ports 27400-27519, one media engine.
 /// </summary>
 [NonParallelizable]
 public sealed class MixOverRtpTests
@@ -20,17 +19,16 @@ public sealed class MixOverRtpTests
     private const double CallerHz = 500, AgentHz = 1100, SupervisorHz = 1700;
     private const double Amplitude = 6000;
 
-    [TestCase(SupervisionMode.Monitor)]
-    [TestCase(SupervisionMode.Whisper)]
-    [TestCase(SupervisionMode.Barge)]
+    [TestCase("pair with listener")]
+    [TestCase("pair with prompter")]
+    [TestCase("everyone")]
     [CancelAfter(20_000)]
-    public async Task Each_party_hears_exactly_the_tones_the_mode_allows(SupervisionMode mode)
+    public async Task Each_party_hears_exactly_the_tones_the_hearing_rules_allow(string mode)
     {
-        var endpointPool = new RtpPortPool(IPAddress.Loopback, 27400, 27459);
-        var serverPool = new RtpPortPool(IPAddress.Loopback, 27460, 27519);
-        await using var clock = new MediaClock();
+        await using var engine = new MediaEngine(new MediaEngineOptions { PortMin = 27400, PortMax = 27519 });
+        var clock = engine.Clock;
         var mixer = new AudioMixer(capacity: 3);
-        var legs = new List<CallMedia>();
+        var legs = new List<MediaLeg>();
         try
         {
             var tones = new[] { CallerHz, AgentHz, SupervisorHz };
@@ -38,36 +36,45 @@ public sealed class MixOverRtpTests
             var ids = new int[3];
             for (int p = 0; p < 3; p++)
             {
-                var endpoint = CallMedia.Open(endpointPool, clock, null, out var error) ?? throw new InvalidOperationException(error);
-                var server = CallMedia.Open(serverPool, clock, null, out error) ?? throw new InvalidOperationException(error);
+                var endpoint = MediaLeg.Open(engine, MediaLegOptions.Softphone, out var error) ?? throw new InvalidOperationException(error);
+                var server = MediaLeg.Open(engine, MediaLegOptions.Server, out error) ?? throw new InvalidOperationException(error);
                 legs.Add(endpoint);
                 legs.Add(server);
-                var answer = server.TryAnswer(endpoint.CreateOffer(), out error) ?? throw new InvalidOperationException(error);
-                Assert.That(endpoint.TryAcceptAnswer(answer, out error), Is.True, error);
+                var answer = server.AnswerOffer(endpoint.CreateOffer());
+                Assert.That(answer.Success, Is.True, answer.Error);
+                var accepted = endpoint.AcceptAnswer(MediaLeg.Body(answer));
+                Assert.That(accepted.Success, Is.True, accepted.Error);
 
                 // Server side: what the leg hears is the participant's mixer input; its mixer output is what the leg sends.
                 var toMixer = new FrameHandoff();
                 var fromMixer = new FrameHandoff();
                 ids[p] = mixer.Add(p.ToString(System.Globalization.CultureInfo.InvariantCulture), toMixer, fromMixer);
-                server.Start(fromMixer, toMixer);
+                server.HearInto(toMixer);
+                _ = server.Play(fromMixer);
 
                 heard[p] = new FrameHandoff(keepCopy: true, capacity: 1);
-                endpoint.Start(new ToneGenerator([tones[p]], Amplitude), heard[p]);
+                endpoint.HearInto(heard[p]);
+                _ = endpoint.Play(new ToneGenerator([tones[p]], Amplitude));
             }
-            MixPolicies.Supervise(mixer, ids[0], ids[1], ids[2], mode);
+            mixer.SetHearing(mode switch
+            {
+                "pair with listener" => HearingMatrix.PairWithListener,
+                "pair with prompter" => HearingMatrix.PairWithPrompter,
+                _ => HearingMatrix.Everyone(3),
+            }, ids);
             clock.Add(mixer);
-            clock.Start();
+            engine.Start();
             await Task.Delay(TimeSpan.FromSeconds(1.5));
             clock.Remove(mixer);
 
             bool[,] allowed = mode switch
             {
                 // listener rows: caller, agent, supervisor; talker columns: caller, agent, supervisor
-                SupervisionMode.Monitor => new[,] { { false, true, false }, { true, false, false }, { true, true, false } },
-                SupervisionMode.Whisper => new[,] { { false, true, false }, { true, false, true }, { true, true, false } },
+                "pair with listener" => new[,] { { false, true, false }, { true, false, false }, { true, true, false } },
+                "pair with prompter" => new[,] { { false, true, false }, { true, false, true }, { true, true, false } },
                 _ => new[,] { { false, true, true }, { true, false, true }, { true, true, false } },
             };
-            string[] names = ["caller", "agent", "supervisor"];
+            string[] names = ["caller", "agent", "third party"];
             for (int listener = 0; listener < 3; listener++)
             {
                 var samples = heard[listener].Written;

@@ -1,12 +1,11 @@
 using System.Threading.Channels;
 using Telephony.ContactCenter.Events;
 using Telephony.ContactCenter.Seats;
+using Telephony.Media;
 using Telephony.Media.Audio;
-using Telephony.Media.Clock;
-using Telephony.Media.Ports;
 using Telephony.Sip.UserAgent;
 using Telephony.Softphone.Core;
-using Telephony.Softphone.Media;
+using Telephony.Softphone.Core.Media;
 using SeatState = Telephony.ContactCenter.Seats.SeatState;
 
 namespace Telephony.Interop.Tests.Softphone;
@@ -95,12 +94,11 @@ public sealed class AgentClientTests
         // The caller dials the contact the server's registrar holds for the seat (the server itself still
         // answers seat-to-seat INVITEs with a 302 to exactly these contacts).
         var binding = (await _server.Locations.GetBindingsAsync("sip:1003@test.local", ct)).Single();
-        await using var clock = new MediaClock();
-        clock.Start();
+        await using var media = new MediaEngine(new MediaEngineOptions { PortMin = 26200, PortMax = 26299 });
+        media.Start();
         await using var callerUa = await SipUserAgent.StartAsync("udp:127.0.0.1:0", new SipUserAgentOptions { LocalUri = "sip:+8613800000001@127.0.0.1" }, cancellationToken: ct);
-        var ports = new RtpPortPool(System.Net.IPAddress.Loopback, 26200, 26299);
         using var callerSink = new WavFileSink(callerHeard);
-        var (dialed, error) = await OutboundCall.DialAsync(callerUa, binding.ContactUri, ports, clock, Tones.Continuous(440), callerSink, ct: ct);
+        var (dialed, error) = await OutboundCall.DialAsync(callerUa, binding.ContactUri, media, Tones.Continuous(440), callerSink, ct: ct);
         Assert.That(error, Is.Null);
         var call = dialed!;
         await using (call)
@@ -143,10 +141,10 @@ public sealed class AgentClientTests
             Is.EqualTo(("+8613800000002", "12345", "en", "en-general", "9")));
         Assert.That(shown.Pop.IvrPath, Is.EqualTo(new[] { "greeting", "english" }));
 
-        await using var clock = new MediaClock();
-        clock.Start();
+        await using var media = new MediaEngine(new MediaEngineOptions { PortMin = 26300, PortMax = 26399 });
+        media.Start();
         await using var callerUa = await SipUserAgent.StartAsync("udp:127.0.0.1:0", new SipUserAgentOptions { LocalUri = "sip:b2bua@127.0.0.1" }, cancellationToken: ct);
-        var (dialed, _) = await OutboundCall.DialAsync(callerUa, agent.Contact!, new RtpPortPool(System.Net.IPAddress.Loopback, 26300, 26399), clock, null, null, ct: ct);
+        var (dialed, _) = await OutboundCall.DialAsync(callerUa, agent.Contact!, media, null, null, ct: ct);
         var call = dialed!;
         await using (call)
         {
@@ -165,10 +163,10 @@ public sealed class AgentClientTests
     public async Task An_INVITE_that_overtakes_its_pop_is_matched_when_the_pop_comes_with_a_negative_lead(CancellationToken ct)
     {
         await using var agent = await AgentClient.StartAsync(_server.Agent("1002"), cancellationToken: ct); // rings, does not answer
-        await using var clock = new MediaClock();
-        clock.Start();
+        await using var media = new MediaEngine(new MediaEngineOptions { PortMin = 26500, PortMax = 26599 });
+        media.Start();
         await using var callerUa = await SipUserAgent.StartAsync("udp:127.0.0.1:0", new SipUserAgentOptions { LocalUri = "sip:b2bua@127.0.0.1" }, cancellationToken: ct);
-        var (dialed, _) = await OutboundCall.DialAsync(callerUa, agent.Contact!, new RtpPortPool(System.Net.IPAddress.Loopback, 26500, 26599), clock, null, null, ct: ct);
+        var (dialed, _) = await OutboundCall.DialAsync(callerUa, agent.Contact!, media, null, null, ct: ct);
         var call = dialed!;
         await using (call)
         {

@@ -1,11 +1,10 @@
 using System.Threading.Channels;
 using Telephony.ContactCenter.Seats;
+using Telephony.Media;
 using Telephony.Media.Audio;
-using Telephony.Media.Clock;
-using Telephony.Media.Ports;
 using Telephony.Sip.UserAgent;
 using Telephony.Softphone.Core;
-using Telephony.Softphone.Media;
+using Telephony.Softphone.Core.Media;
 using SeatState = Telephony.ContactCenter.Seats.SeatState;
 
 namespace Telephony.Interop.Tests.Softphone;
@@ -32,12 +31,12 @@ public sealed class ThroughServerTests
             await using var agent = await AgentClient.StartAsync(options, cancellationToken: ct);
             Assert.That((await server.Acd.Store.GetSeatAsync("1049", ct))!.State, Is.EqualTo(SeatState.Ready));
 
-            await using var clock = new MediaClock();
-            clock.Start();
+            await using var media = new MediaEngine(new MediaEngineOptions { PortMin = 26400, PortMax = 26499 });
+            media.Start();
             await using var ua = await SipUserAgent.StartAsync("udp:127.0.0.1:0", new SipUserAgentOptions { LocalUri = "sip:15500000001@127.0.0.1" }, cancellationToken: ct);
             using var callerSink = new WavFileSink(callerHeard);
-            var (dialed, error) = await OutboundCall.DialAsync(ua, $"sip:12345@127.0.0.1:{server.SipPort}", new RtpPortPool(System.Net.IPAddress.Loopback, 26400, 26499),
-                clock, Tones.Continuous(440), callerSink, ct: ct);
+            var (dialed, error) = await OutboundCall.DialAsync(ua, $"sip:12345@127.0.0.1:{server.SipPort}", media,
+                Tones.Continuous(440), callerSink, ct: ct);
             Assert.That(error, Is.Null);
             var call = dialed!;
             await using (call)

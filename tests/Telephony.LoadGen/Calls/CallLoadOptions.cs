@@ -24,9 +24,9 @@ internal sealed class CallLoadOptions
     public string UserFormat { get; set; } = "agent{0}";
     public string PasswordFormat { get; set; } = "demo-agent-{0}";
     public int TimeoutSeconds { get; set; } = 60;
-    public int CallerRtpMin { get; set; } = 42000;
-    public int CallerRtpMax { get; set; } = 45999;
-    public int AgentRtpBase { get; set; } = 46000;
+    /// <summary>RTP ports of the one media engine every simulated caller and agent leases from.</summary>
+    public int RtpPortMin { get; set; } = 42000;
+    public int RtpPortMax { get; set; } = 47999;
 
     public static CallLoadOptions Parse(string[] args)
     {

@@ -3,12 +3,10 @@ using System.Globalization;
 using System.Net;
 using Telephony.Media;
 using Telephony.Media.Audio;
-using Telephony.Media.Clock;
-using Telephony.Media.Ports;
 using Telephony.Sip.Messages;
 using Telephony.Sip.UserAgent;
 using Telephony.Softphone.Core;
-using Telephony.Softphone.Media;
+using Telephony.Softphone.Core.Media;
 
 namespace Telephony.LoadGen.Calls;
 
@@ -39,8 +37,9 @@ internal static class CallLoadTest
         }
 
         Prompt? callerMic = o.PlayFile is null ? null : WavAudio.LoadMicrophone(o.PlayFile);
-        await using var clock = new MediaClock();
-        clock.Start();
+        // One media engine (clock and port pool) for every caller and agent in the process.
+        await using var media = new MediaEngine(new MediaEngineOptions { BindAddress = IPAddress.Loopback, PortMin = o.RtpPortMin, PortMax = o.RtpPortMax });
+        media.Start();
         var tracker = new Tracker();
         var agents = new List<AgentClient>();
         var readers = new List<Task>();
@@ -48,7 +47,7 @@ internal static class CallLoadTest
             $"call load: {o.Calls} calls to {o.Number} at {o.Rate}/s (≤ {o.Concurrency} at once), {o.Agents} agents from seat {o.FirstSeat}, key {(o.Digit is { } k ? $"'{k}' after {o.DigitAfterMs} ms" : "none")}, talk {o.TalkMs} ms; SIP {o.Server}, HTTP {o.Http}"));
         try
         {
-            var starts = Enumerable.Range(0, o.Agents).Select(i => StartAgentAsync(o, i, sipPasswords, clock)).ToList();
+            var starts = Enumerable.Range(0, o.Agents).Select(i => StartAgentAsync(o, i, sipPasswords, media)).ToList();
             foreach (var start in starts)
             {
                 try
@@ -68,7 +67,6 @@ internal static class CallLoadTest
             Console.WriteLine($"{agents.Count} agents logged in, registered and Ready");
             readers.AddRange(agents.Select(a => tracker.FollowAsync(a)));
 
-            var ports = new RtpPortPool(IPAddress.Loopback, o.CallerRtpMin, o.CallerRtpMax);
             using var gate = new SemaphoreSlim(o.Concurrency);
             var started = DateTimeOffset.UtcNow;
             var callTasks = new List<Task>(o.Calls);
@@ -90,7 +88,7 @@ internal static class CallLoadTest
                 {
                     try
                     {
-                        await PlaceCallAsync(o, CallerNumber(n), ports, clock, callerMic, tracker).ConfigureAwait(false);
+                        await PlaceCallAsync(o, CallerNumber(n), media, callerMic, tracker).ConfigureAwait(false);
                     }
                     finally
                     {
@@ -129,7 +127,7 @@ internal static class CallLoadTest
     // 155xxxxxxxx: mobile-looking numbers that are on none of the IVR's caller lists (taxi drivers, deputies).
     private static string CallerNumber(int i) => string.Create(CultureInfo.InvariantCulture, $"155{i:D8}");
 
-    private static Task<AgentClient> StartAgentAsync(CallLoadOptions o, int i, Dictionary<string, string> sipPasswords, MediaClock clock)
+    private static Task<AgentClient> StartAgentAsync(CallLoadOptions o, int i, Dictionary<string, string> sipPasswords, MediaEngine media)
     {
         string seat = (o.FirstSeat + i).ToString(CultureInfo.InvariantCulture);
         if (!sipPasswords.TryGetValue(seat, out var sipPassword))
@@ -147,13 +145,11 @@ internal static class CallLoadTest
             SipPassword = sipPassword,
             AutoAnswer = TimeSpan.Zero,
             ReadyOnStart = true,
-            RtpPortMin = o.AgentRtpBase + (i * 10),
-            RtpPortMax = o.AgentRtpBase + (i * 10) + 9,
             StartTimeout = TimeSpan.FromSeconds(30),
-        }, clock);
+        }, media);
     }
 
-    private static async Task PlaceCallAsync(CallLoadOptions o, string number, RtpPortPool ports, MediaClock clock, Prompt? mic, Tracker tracker)
+    private static async Task PlaceCallAsync(CallLoadOptions o, string number, MediaEngine media, Prompt? mic, Tracker tracker)
     {
         var rec = tracker.New(number);
         var timeout = TimeSpan.FromSeconds(o.TimeoutSeconds);
@@ -163,7 +159,7 @@ internal static class CallLoadTest
         {
             ua = await SipUserAgent.StartAsync("udp:127.0.0.1:0", new SipUserAgentOptions { LocalUri = $"sip:{number}@127.0.0.1", Product = "Telephony-LoadGen" }).ConfigureAwait(false);
             IAudioSource source = mic is null ? Tones.Continuous(440, 6000) : WavAudio.Loop(mic);
-            (call, string? error) = await OutboundCall.DialAsync(ua, $"sip:{o.Number}@{o.Server}", ports, clock, source, null).ConfigureAwait(false);
+            (call, string? error) = await OutboundCall.DialAsync(ua, $"sip:{o.Number}@{o.Server}", media, source, null).ConfigureAwait(false);
             if (call is null)
             {
                 tracker.Fail(rec, $"no caller RTP port: {error}");

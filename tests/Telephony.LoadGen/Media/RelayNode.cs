@@ -1,9 +1,7 @@
 using System.Net;
 using Telephony.Media;
 using Telephony.Media.Bridge;
-using Telephony.Media.Clock;
 using Telephony.Media.Codecs;
-using Telephony.Media.Ports;
 using Telephony.Media.Recording;
 using Telephony.Media.Rtp;
 using Telephony.Media.Rtp.Linux;
@@ -14,24 +12,23 @@ namespace Telephony.LoadGen.Media;
 /// The relay under test: N bridged G.711 calls as a node runs them (one RTP session, i.e. one
 /// socket pair, per leg; an <see cref="RtpBridge"/> per call; optionally the call recorder as the
 /// bridge tap on the one media clock), received through the node's <see cref="RtpReceiveLoop"/>
-/// or, with zero receive threads, through one async receive per socket.
+/// or, with zero receive threads, through one async receive per socket. Clock, ports and receive loop
+/// are a <see cref="MediaEngine"/>'s, as on a node.
 /// </summary>
 internal sealed class RelayNode : IAsyncDisposable
 {
     private readonly List<RtpSession> _legs = [];
     private readonly List<RtpBridge> _bridges = [];
     private readonly List<RtpCallRecorder> _recorders = [];
-    private readonly MediaClock _clock;
-    private readonly RtpReceiveLoop? _loop;
+    private readonly MediaEngine _engine;
     private readonly string? _recordDirectory;
     private readonly int _priority;
 
-    private RelayNode(int receiveThreads, int priority, string? recordDirectory)
+    private RelayNode(MediaEngineOptions media, string? recordDirectory)
     {
-        _loop = receiveThreads > 0 ? new RtpReceiveLoop(receiveThreads, realtimePriority: priority) : null;
+        _engine = new MediaEngine(media);
         _recordDirectory = recordDirectory;
-        _priority = priority;
-        _clock = new MediaClock { RealtimePriority = priority };
+        _priority = media.RealtimePriority;
         if (recordDirectory is not null)
         {
             Directory.CreateDirectory(recordDirectory);
@@ -48,9 +45,16 @@ internal sealed class RelayNode : IAsyncDisposable
     public static RelayNode Open(int calls, IPAddress bind, int portMin, int portMax, IReadOnlyList<IPEndPoint> callers,
         IReadOnlyList<IPEndPoint> agents, int receiveThreads, int priority, string? recordDirectory)
     {
-        var node = new RelayNode(receiveThreads, priority, recordDirectory);
-        var pool = new RtpPortPool(bind, portMin, portMax);
-        var options = new RtpSessionOptions { ReceiveLoop = node._loop };
+        var node = new RelayNode(new MediaEngineOptions
+        {
+            BindAddress = bind,
+            PortMin = portMin,
+            PortMax = portMax,
+            ReceiveThreads = receiveThreads,
+            RealtimePriority = priority,
+        }, recordDirectory);
+        var pool = node._engine.Ports;
+        var options = new RtpSessionOptions { ReceiveLoop = node._engine.ReceiveLoop };
         var format = new BridgeLegFormat { EncodingName = "PCMU", AudioPayloadType = 0, TelephoneEventPayloadType = 101, TelephoneEventPayloadTypes = [101] };
         for (int c = 0; c < calls; c++)
         {
@@ -70,7 +74,7 @@ internal sealed class RelayNode : IAsyncDisposable
             {
                 recorder = new RtpCallRecorder(Path.Combine(recordDirectory, $"call-{c}.wav"), PcmuCodec.Instance, 0, PcmuCodec.Instance, 0);
                 node._recorders.Add(recorder);
-                node._clock.Add(recorder);
+                node._engine.Clock.Add(recorder);
             }
 
             node._bridges.Add(new RtpBridge(leg0, format, leg1, format, recorder));
@@ -79,11 +83,11 @@ internal sealed class RelayNode : IAsyncDisposable
             node.Calls.Add((leg0.LocalRtpEndPoint.Port, leg1.LocalRtpEndPoint.Port));
         }
 
-        node._clock.Start();
+        node._engine.Start();
         return node;
     }
 
-    public string Mode => _loop is null ? "async receive per socket (.NET socket engine)" : $"receive loop, {_loop.Threads} thread(s), epoll + recvmmsg{(_priority > 0 ? $", SCHED_FIFO {_priority}" : "")}";
+    public string Mode => _engine.ReceiveLoop is not { } loop ? "async receive per socket (.NET socket engine)" : $"receive loop, {loop.Threads} thread(s), epoll + recvmmsg{(_priority > 0 ? $", SCHED_FIFO {_priority}" : "")}";
 
     /// <summary>Packets the bridges did not relay (hold, unknown PT, send failure).</summary>
     public long Dropped => _bridges.Sum(b => b.Dropped(0) + b.Dropped(1));
@@ -100,7 +104,7 @@ internal sealed class RelayNode : IAsyncDisposable
         long lost = _recorders.Sum(r => r.CallerStats.Lost + r.AgentStats.Lost);
         long underruns = _recorders.Sum(r => r.CallerStats.Underruns + r.AgentStats.Underruns);
         return FormattableString.Invariant(
-            $"recorded {_recorders.Count} calls: {seconds.Min():F1}-{seconds.Max():F1} s of audio each, media clock skipped {_clock.SkippedTicks} ticks, jitter buffers: {lost} frames lost, {underruns} underruns");
+            $"recorded {_recorders.Count} calls: {seconds.Min():F1}-{seconds.Max():F1} s of audio each, media clock skipped {_engine.Clock.SkippedTicks} ticks, jitter buffers: {lost} frames lost, {underruns} underruns");
     }
 
     public async ValueTask DisposeAsync()
@@ -115,13 +119,12 @@ internal sealed class RelayNode : IAsyncDisposable
             await l.DisposeAsync().ConfigureAwait(false);
         }
 
-        await _clock.DisposeAsync().ConfigureAwait(false); // stop ticking before the recorders close
+        await _engine.DisposeAsync().ConfigureAwait(false); // stop ticking before the recorders close
         foreach (var r in _recorders)
         {
             r.Dispose();
         }
 
-        _loop?.Dispose();
         if (_recordDirectory is not null && Directory.Exists(_recordDirectory))
         {
             Directory.Delete(_recordDirectory, recursive: true);

@@ -72,69 +72,6 @@ public class SourceTests : TempDirectoryTests
     }
 
     [Test]
-    public void Queue_position_sentence_from_recorded_words()
-    {
-        short id = 1;
-        foreach (var lang in new[] { "en", "zh" })
-        {
-            foreach (var key in new[] { "queue-you-are-number", "queue-in-the-queue", "0", "1", "2", "3", "4", "5", "10", "20", "100", "hundred" })
-                WriteWav($"{lang}/{key}.wav", Constant(id++, 80));
-        }
-        var lib = new PromptLibrary(TempDir, new PromptCache());
-        var en = ReadAll(lib.QueuePosition(23, "en"));
-        // en: you-are-number(1) 20(10) 3(6) in-the-queue(2)
-        Assert.That(Segments(en), Is.EqualTo(new short[] { 1, 10, 6, 2 }));
-        var zh = ReadAll(lib.QueuePosition(23, "zh"));
-        // zh: ids 13.. : you-are-number 13, in-the-queue 14, 0→15, 1→16, 2→17, 3→18, 4→19, 5→20, 10→21
-        Assert.That(Segments(zh), Is.EqualTo(new short[] { 13, 17, 21, 18, 14 }));
-        Assert.That(() => lib.QueuePosition(7, "en"), Throws.TypeOf<FileNotFoundException>());
-        Assert.That(() => lib.Get("en", "../../etc/passwd"), Throws.ArgumentException);
-    }
-
-    private static short[] Segments(short[] pcm)
-    {
-        var list = new List<short>();
-        foreach (var s in pcm)
-        {
-            if (s != 0 && (list.Count == 0 || list[^1] != s))
-                list.Add(s);
-        }
-        return [.. list];
-    }
-
-    [TestCase(0, "0")]
-    [TestCase(7, "7")]
-    [TestCase(13, "13")]
-    [TestCase(23, "20 3")]
-    [TestCase(100, "1 hundred")]
-    [TestCase(345, "3 hundred 40 5")]
-    [TestCase(1015, "1 thousand 15")]
-    [TestCase(2_000_300, "2 million 3 hundred")]
-    public void English_numbers(long n, string words) =>
-        Assert.That(string.Join(' ', NumberSpeaker.Words(n, "en")), Is.EqualTo(words));
-
-    [TestCase(0, "0")]
-    [TestCase(10, "10")]
-    [TestCase(13, "10 3")]
-    [TestCase(23, "2 10 3")]
-    [TestCase(110, "1 100 1 10")]
-    [TestCase(305, "3 100 0 5")]
-    [TestCase(3000, "3 1000")]
-    [TestCase(10005, "1 10000 0 5")]
-    [TestCase(100010, "10 10000 0 1 10")]
-    [TestCase(1010000, "1 100 0 1 10000")]
-    [TestCase(100001000, "1 100000000 0 1 1000")]
-    public void Chinese_numbers(long n, string words) =>
-        Assert.That(string.Join(' ', NumberSpeaker.Words(n, "zh")), Is.EqualTo(words));
-
-    [Test]
-    public void Number_speaker_rejects_unknown_language_and_negatives()
-    {
-        Assert.That(() => NumberSpeaker.Words(5, "fr"), Throws.ArgumentException);
-        Assert.That(() => NumberSpeaker.Words(-1, "en"), Throws.InstanceOf<ArgumentOutOfRangeException>());
-    }
-
-    [Test]
     public void Chinese_ringback_is_450_hz_one_second_on_four_off()
     {
         var pcm = ReadAll(Tones.ChineseRingback(), maxFrames: 500); // 10 s

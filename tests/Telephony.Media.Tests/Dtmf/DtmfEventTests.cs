@@ -186,29 +186,4 @@ public class DtmfEventTests
         }
         Assert.That(new string([.. digits]), Is.EqualTo("1"));
     }
-
-    [TestCase("application/dtmf-relay", "Signal=5\r\nDuration=160\r\n", '5', 160)]
-    [TestCase("application/dtmf-relay; charset=utf-8", "signal= #\nduration=250", '#', 250)]
-    [TestCase("Application/DTMF-Relay", "Signal=11\r\nDuration=100", '#', 100)]
-    [TestCase("application/dtmf-relay", "Signal=*", '*', 160)]
-    [TestCase("application/dtmf", "7", '7', 160)]
-    [TestCase("application/dtmf", " d\r\n", 'D', 160)]
-    public void Sip_info_bodies_parse(string contentType, string body, char digit, int duration)
-    {
-        Assert.That(DtmfInfoParser.TryParse(contentType, body, out var info, out var error), Is.True, error);
-        Assert.That(info, Is.EqualTo(new DtmfInfo(digit, duration)));
-    }
-
-    [TestCase("application/dtmf-relay", "Duration=160")]
-    [TestCase("application/dtmf-relay", "Signal=X\r\nDuration=160")]
-    [TestCase("application/dtmf-relay", "Signal=5\r\nDuration=-3")]
-    [TestCase("application/dtmf-relay", "garbage")]
-    [TestCase("application/dtmf", "55")]
-    [TestCase("text/plain", "Signal=5")]
-    [TestCase("", "Signal=5")]
-    public void Bad_sip_info_bodies_give_a_reason(string contentType, string body)
-    {
-        Assert.That(DtmfInfoParser.TryParse(contentType, body, out _, out var error), Is.False);
-        Assert.That(error, Is.Not.Empty);
-    }
 }

@@ -108,27 +108,27 @@ public class MixerTests
     }
 
     [Test]
-    public void Three_party_monitor_supervisor_hears_both_nobody_hears_supervisor()
+    public void Pair_with_listener_the_listener_hears_both_nobody_hears_it()
     {
-        var (caller, agent, sup) = RunThreeParty((m, c, a, s) => MixPolicies.Supervise(m, c, a, s, SupervisionMode.Monitor));
+        var (caller, agent, sup) = RunThreeParty((m, c, a, s) => m.SetHearing(HearingMatrix.PairWithListener, c, a, s));
         AssertHearsExactly(caller, "caller", AgentHz);
         AssertHearsExactly(agent, "agent", CallerHz);
         AssertHearsExactly(sup, "supervisor", CallerHz, AgentHz);
     }
 
     [Test]
-    public void Three_party_whisper_only_agent_hears_supervisor()
+    public void Pair_with_prompter_only_the_second_of_the_pair_hears_the_third()
     {
-        var (caller, agent, sup) = RunThreeParty((m, c, a, s) => MixPolicies.Supervise(m, c, a, s, SupervisionMode.Whisper));
+        var (caller, agent, sup) = RunThreeParty((m, c, a, s) => m.SetHearing(HearingMatrix.PairWithPrompter, c, a, s));
         AssertHearsExactly(caller, "caller", AgentHz);
         AssertHearsExactly(agent, "agent", CallerHz, ThirdHz);
         AssertHearsExactly(sup, "supervisor", CallerHz, AgentHz);
     }
 
     [Test]
-    public void Three_party_barge_all_hear_all()
+    public void Everyone_of_three_hears_all()
     {
-        var (caller, agent, sup) = RunThreeParty((m, c, a, s) => MixPolicies.Supervise(m, c, a, s, SupervisionMode.Barge));
+        var (caller, agent, sup) = RunThreeParty((m, c, a, s) => m.SetHearing(HearingMatrix.Everyone(3), c, a, s));
         AssertHearsExactly(caller, "caller", AgentHz, ThirdHz);
         AssertHearsExactly(agent, "agent", CallerHz, ThirdHz);
         AssertHearsExactly(sup, "supervisor", CallerHz, AgentHz);
@@ -151,13 +151,32 @@ public class MixerTests
         int a = mixer.Add("a", Tones.Continuous(500), sink);
         int b = mixer.Add("b", Tones.Continuous(700), sink);
         int c = mixer.Add("c", Tones.Continuous(900), sink);
-        MixPolicies.Supervise(mixer, a, b, c, SupervisionMode.Whisper);
+        mixer.SetHearing(HearingMatrix.PairWithPrompter, a, b, c);
         for (int i = 0; i < 10; i++)
             mixer.Mix();
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 1000; i++)
             mixer.Mix();
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
+
+    [Test]
+    public void Hearing_matrix_rules_are_copies_and_apply_every_pair()
+    {
+        var listener = HearingMatrix.PairWithListener;
+        var prompter = listener.With(1, 2);
+        Assert.That((listener.Hears(1, 2), prompter.Hears(1, 2), prompter.Hears(2, 2)), Is.EqualTo((false, true, false)));
+        Assert.That(prompter.Without(1, 2).Hears(1, 2), Is.False);
+        Assert.That(() => listener.Hears(3, 0), Throws.InstanceOf<ArgumentOutOfRangeException>());
+
+        var mixer = new AudioMixer();
+        int a = mixer.Add("a", new Constant(1), null);
+        int b = mixer.Add("b", new Constant(2), null);
+        int c = mixer.Add("c", new Constant(3), null);
+        mixer.SetHearing(HearingMatrix.Everyone(3), a, b, c);
+        mixer.SetHearing(HearingMatrix.PairWithListener, a, b, c);
+        Assert.That((mixer.Hears(a, c), mixer.Hears(b, c), mixer.Hears(c, a)), Is.EqualTo((false, false, true)), "switching clears what the new rules do not allow");
+        Assert.That(() => mixer.SetHearing(HearingMatrix.Everyone(2), a, b, c), Throws.ArgumentException);
     }
 
     private sealed class NullSink : IAudioSink

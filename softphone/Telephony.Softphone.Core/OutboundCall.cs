@@ -1,10 +1,8 @@
-using System.Text;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Telephony.Media;
-using Telephony.Media.Clock;
-using Telephony.Media.Ports;
+using Telephony.Media.Legs;
 using Telephony.Sip.UserAgent;
-using Telephony.Softphone.Media;
 
 namespace Telephony.Softphone.Core;
 
@@ -20,7 +18,7 @@ public sealed class OutboundCall : IAsyncDisposable
     private readonly IAudioSink? _heard;
     private Task? _pump;
 
-    private OutboundCall(SipCall call, CallMedia media, IAudioSource? microphone, IAudioSink? heard, DateTimeOffset sentAt)
+    private OutboundCall(SipCall call, MediaLeg media, IAudioSource? microphone, IAudioSink? heard, DateTimeOffset sentAt)
     {
         Call = call;
         Media = media;
@@ -33,7 +31,7 @@ public sealed class OutboundCall : IAsyncDisposable
     public SipCall Call { get; }
 
     /// <summary>Its media.</summary>
-    public CallMedia Media { get; }
+    public MediaLeg Media { get; }
 
     /// <summary>When the INVITE left.</summary>
     public DateTimeOffset InviteSentAt { get; }
@@ -49,28 +47,29 @@ public sealed class OutboundCall : IAsyncDisposable
 
     /// <summary>
     /// Places a call to <paramref name="target"/> (e.g. <c>sip:12345@127.0.0.1:5060</c>). Returns at once; await
-    /// <see cref="Established"/>. Null with <paramref name="error"/> when no RTP port is free.
+    /// <see cref="Established"/>. Null with <paramref name="error"/> when no RTP port is free. The leg's ports and
+    /// clock come from <paramref name="media"/> (started by its owner).
     /// </summary>
-    public static async Task<(OutboundCall? Call, string? Error)> DialAsync(SipUserAgent ua, string target, RtpPortPool ports, MediaClock clock,
+    public static async Task<(OutboundCall? Call, string? Error)> DialAsync(SipUserAgent ua, string target, MediaEngine media,
         IAudioSource? microphone, IAudioSink? heard, ILogger? logger = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(ua);
-        var media = CallMedia.Open(ports, clock, logger, out string? error);
-        if (media is null)
+        var leg = MediaLeg.Open(media, MediaLegOptions.Softphone with { Logger = logger ?? NullLogger.Instance }, out string? error);
+        if (leg is null)
         {
             return (null, error);
         }
         try
         {
             var sentAt = DateTimeOffset.UtcNow;
-            var call = await ua.CallAsync(target, Encoding.UTF8.GetBytes(media.CreateOffer()), null, null, ct).ConfigureAwait(false);
-            var outbound = new OutboundCall(call, media, microphone, heard, sentAt);
+            var call = await ua.CallAsync(target, leg.CreateOffer(), null, null, ct).ConfigureAwait(false);
+            var outbound = new OutboundCall(call, leg, microphone, heard, sentAt);
             outbound._pump = outbound.PumpAsync();
             return (outbound, null);
         }
         catch
         {
-            await media.DisposeAsync().ConfigureAwait(false);
+            await leg.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -83,9 +82,10 @@ public sealed class OutboundCall : IAsyncDisposable
             {
                 case CallEstablished up:
                     EstablishedAt = DateTimeOffset.UtcNow;
-                    if (Media.TryAcceptAnswer(Encoding.UTF8.GetString(up.RemoteSdp.Span), out _))
+                    if (Media.AcceptAnswer(up.RemoteSdp).Success)
                     {
-                        Media.Start(_microphone, _heard);
+                        Media.HearInto(_heard);
+                        _ = Media.Play(_microphone);
                         _established.TrySetResult(true);
                     }
                     else

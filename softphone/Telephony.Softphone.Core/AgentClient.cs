@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using System.Text.Json.Serialization;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
@@ -7,11 +6,11 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Telephony.Media;
 using Telephony.Media.Audio;
-using Telephony.Media.Clock;
-using Telephony.Media.Ports;
+using Telephony.Media.Legs;
 using Telephony.Sip.UserAgent;
-using Telephony.Softphone.Media;
+using Telephony.Softphone.Core.Media;
 
 namespace Telephony.Softphone.Core;
 
@@ -27,9 +26,8 @@ public sealed partial class AgentClient : IAsyncDisposable
 {
     private readonly AgentClientOptions _options;
     private readonly ILogger _log;
-    private readonly MediaClock _clock;
-    private readonly bool _ownsClock;
-    private readonly RtpPortPool _ports;
+    private readonly MediaEngine _media;
+    private readonly bool _ownsMedia;
     private readonly Channel<AgentEvent> _events = Channel.CreateBounded<AgentEvent>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _reservedAt = new(StringComparer.Ordinal);
@@ -46,25 +44,32 @@ public sealed partial class AgentClient : IAsyncDisposable
     private ActiveCall? _current;
     private int _callCount;
 
-    private AgentClient(AgentClientOptions options, MediaClock? clock, ILogger? logger)
+    private AgentClient(AgentClientOptions options, MediaEngine? media, ILogger? logger)
     {
         _options = options;
         _log = logger ?? NullLogger.Instance;
-        _ownsClock = clock is null;
-        _clock = clock ?? new MediaClock();
-        _ports = new RtpPortPool(options.RtpAddress, options.RtpPortMin, options.RtpPortMax);
+        _ownsMedia = media is null;
+        // One softphone, a few calls: async socket receives, normal scheduling.
+        _media = media ?? new MediaEngine(new MediaEngineOptions
+        {
+            BindAddress = options.RtpAddress,
+            PortMin = options.RtpPortMin,
+            PortMax = options.RtpPortMax,
+        });
     }
 
     /// <summary>
     /// Logs in and registers; returns when the seat is registered (and, with a hub, logged in; Ready when
     /// <see cref="AgentClientOptions.ReadyOnStart"/>). Throws <see cref="AgentStartException"/> with a
     /// plain reason (wrong password, seat taken, server unreachable, bad WAV) and leaves nothing running.
-    /// Pass a shared <paramref name="clock"/> when many clients run in one process (the load generator).
+    /// Pass a shared <paramref name="media"/> engine (started by its owner) when many clients run in one process
+    /// (the load generator): its clock and port pool then serve every client and the RTP settings of
+    /// <paramref name="options"/> are not used. Without one the client runs its own on those settings.
     /// </summary>
-    public static async Task<AgentClient> StartAsync(AgentClientOptions options, MediaClock? clock = null, ILogger? logger = null, CancellationToken cancellationToken = default)
+    public static async Task<AgentClient> StartAsync(AgentClientOptions options, MediaEngine? media = null, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var client = new AgentClient(options, clock, logger);
+        var client = new AgentClient(options, media, logger);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -124,9 +129,9 @@ public sealed partial class AgentClient : IAsyncDisposable
             await ConnectHubAsync(http, ct).ConfigureAwait(false);
         }
         await RegisterSipAsync(ct).ConfigureAwait(false);
-        if (_ownsClock)
+        if (_ownsMedia)
         {
-            _clock.Start();
+            _media.Start();
         }
         if (_options.ReadyOnStart && _hub is not null)
         {
@@ -436,25 +441,25 @@ public sealed partial class AgentClient : IAsyncDisposable
     {
         var call = active.Call;
         using var scope = _log.BeginScope(new Dictionary<string, object> { ["CallId"] = call.CallId });
-        CallMedia? media = null;
+        MediaLeg? media = null;
         WavFileSink? sink = null;
         string reason = "ended";
         try
         {
             var pop = MatchPop(info);
             active.ServerCallId = pop?.PopCallId;
-            media = CallMedia.Open(_ports, _clock, _log, out string? portError);
+            media = MediaLeg.Open(_media, MediaLegOptions.Softphone with { Logger = _log }, out string? portError);
             if (media is null)
             {
                 reason = $"no RTP port: {portError}";
                 await TryAsync(() => call.RejectAsync(503, "No Media Ports")).ConfigureAwait(false);
                 return;
             }
-            var answer = media.TryAnswer(Encoding.UTF8.GetString(call.RemoteSdp.Span), out string? sdpError);
-            if (answer is null)
+            var offered = media.AnswerOffer(call.RemoteSdp);
+            if (!offered.Success)
             {
-                reason = $"SDP not acceptable: {sdpError}";
-                LogRefusedSdp(_log, call.CallId, sdpError ?? "?");
+                reason = $"SDP not acceptable: {offered.Error}";
+                LogRefusedSdp(_log, call.CallId, offered.Error ?? "?");
                 await TryAsync(() => call.RejectAsync(488, "Not Acceptable Here")).ConfigureAwait(false);
                 return;
             }
@@ -471,7 +476,7 @@ public sealed partial class AgentClient : IAsyncDisposable
             }
             try
             {
-                await call.AcceptAsync(answer).ConfigureAwait(false);
+                await call.AcceptAsync(MediaLeg.Body(offered)).ConfigureAwait(false);
             }
             catch (InvalidOperationException e)
             {
@@ -484,7 +489,8 @@ public sealed partial class AgentClient : IAsyncDisposable
                 sink = new WavFileSink(RecordingPath(record, CallsAnswered));
             }
             media.DigitReceived += d => Publish(new DigitEvent(call.CallId, d, Now));
-            media.Start(_microphone is null ? null : WavAudio.Loop(_microphone), sink);
+            media.HearInto(sink);
+            _ = media.Play(_microphone is null ? null : WavAudio.Loop(_microphone));
 
             await foreach (var e in call.Events.ReadAllAsync().ConfigureAwait(false))
             {
@@ -621,9 +627,9 @@ public sealed partial class AgentClient : IAsyncDisposable
             await _hub.DisposeAsync().ConfigureAwait(false);
         }
         _http?.Dispose();
-        if (_ownsClock)
+        if (_ownsMedia)
         {
-            await _clock.DisposeAsync().ConfigureAwait(false);
+            await _media.DisposeAsync().ConfigureAwait(false);
         }
         _events.Writer.TryComplete();
         _stop.Dispose();

@@ -2,7 +2,7 @@ using NAudio.Wave;
 using Telephony.Media;
 using Telephony.Media.Audio;
 
-namespace Telephony.Softphone.Media;
+namespace Telephony.Softphone.Core.Media;
 
 /// <summary>
 /// Audio files for headless use: a WAV file as the microphone (looped so a call never runs dry) and
