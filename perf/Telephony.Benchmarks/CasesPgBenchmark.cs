@@ -8,7 +8,7 @@ using Telephony.Cases.Storage;
 namespace Telephony.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/Telephony.Benchmarks -- cases-pg --days N [--keep]</c>:
+/// <c>dotnet run -c Release --project perf/Telephony.Benchmarks -- cases-pg --days N [--keep]</c>:
 /// generates N days of a 20,000-contacts-a-day hotline (N × 20,000 cases and as many call
 /// records) in a fresh PostgreSQL database with generate_series, applies the index migration
 /// after the load, then times the monthly KPI report and filtered case searches through
