@@ -6,15 +6,12 @@ using Telephony.ContactCenter.Events;
 namespace Telephony.Calls.Recording;
 
 /// <summary>
-/// Writes call records to the cases store and tells listeners (tests, metrics) each one that was
-/// written. As a desktop-event sink it also writes when an agent's after-call work ended
+/// Writes call records to the cases store and tells listeners when a caller finished the post-call
+/// survey. As a desktop-event sink it also writes when an agent's after-call work ended
 /// (<see cref="WrapUpEnded"/>), so handle time includes wrap-up.
 /// </summary>
 public sealed class CallRecords(ICallRecordStore store, ILogger<CallRecords> logger) : IDesktopEventSink
 {
-    /// <summary>Raised after a call's record was written (or its write failed and was logged).</summary>
-    public event Action<CallRecord>? Written;
-
     /// <summary>Raised when a caller finished the post-call survey (call id, score or null when none was given).</summary>
     public event Action<string, int?>? SurveyFinished;
 
@@ -28,7 +25,6 @@ public sealed class CallRecords(ICallRecordStore store, ILogger<CallRecords> log
         {
             CallsLog.RecordFailed(logger, e, record.CallId);
         }
-        Written?.Invoke(record);
     }
 
     /// <inheritdoc />
