@@ -7,14 +7,15 @@ namespace Telephony.Media.Ports;
 /// Hands out RTP/RTCP port pairs (even RTP port, RTCP on the next odd one, RFC 3550 §11) from a
 /// configured range, bound to the configured media address only. A port is never handed out
 /// twice while leased; ports somebody else holds are skipped; an exhausted pool says so instead
-/// of throwing. Freed ports go to the back of the line so late packets of an old call do not
-/// land in a new one.
+/// of throwing. Each lease starts at a random pair (a cryptographic draw), so a live call's port
+/// cannot be guessed from the last one handed out; a pair freed less than <see cref="ReuseDelay"/>
+/// ago is taken only when nothing else is free, so late packets of an old call do not land in a new one.
 /// </summary>
 public sealed class RtpPortPool
 {
     private readonly Lock _gate = new();
     private readonly bool[] _leased;
-    private int _next;
+    private readonly long[] _freedAt; // Stopwatch ticks of the last return; 0: never leased
     private int _inUse;
 
     /// <param name="bindAddress">The media address (not Any unless that is truly wanted).</param>
@@ -37,7 +38,11 @@ public sealed class RtpPortPool
         MinPort = minPort;
         MaxPort = maxPort;
         _leased = new bool[(maxPort - minPort + 1) / 2];
+        _freedAt = new long[_leased.Length];
     }
+
+    /// <summary>How long a freed pair rests before it is handed out again (unless nothing else is free).</summary>
+    public TimeSpan ReuseDelay { get; init; } = TimeSpan.FromSeconds(10);
 
     public IPAddress BindAddress { get; }
     public int MinPort { get; }
@@ -51,11 +56,14 @@ public sealed class RtpPortPool
     {
         lock (_gate)
         {
-            for (int tried = 0; tried < _leased.Length; tried++)
+            long now = System.Diagnostics.Stopwatch.GetTimestamp();
+            long rested = now - (long)(ReuseDelay.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+            int start = System.Security.Cryptography.RandomNumberGenerator.GetInt32(_leased.Length);
+            for (int tried = 0; tried < 2 * _leased.Length; tried++)
             {
-                int slot = _next;
-                _next = (_next + 1) % _leased.Length;
-                if (_leased[slot])
+                // First round: pairs that have rested; second round: any free pair.
+                int slot = (start + tried) % _leased.Length;
+                if (_leased[slot] || (tried < _leased.Length && _freedAt[slot] != 0 && _freedAt[slot] > rested))
                 {
                     continue;
                 }
@@ -93,6 +101,7 @@ public sealed class RtpPortPool
             if (_leased[slot])
             {
                 _leased[slot] = false;
+                _freedAt[slot] = System.Diagnostics.Stopwatch.GetTimestamp();
                 _inUse--;
             }
         }

@@ -18,6 +18,8 @@ public static class RtpMetrics
         Meter.CreateCounter<long>("telephony.rtp.packets.received", description: "Valid RTP packets received");
     public static readonly Counter<long> InvalidPackets =
         Meter.CreateCounter<long>("telephony.rtp.packets.invalid", description: "Datagrams refused as RTP/RTCP");
+    public static readonly Counter<long> StrangerPackets =
+        Meter.CreateCounter<long>("telephony.rtp.packets.stranger", description: "RTP packets dropped because they came from a source other than the call's peer (strict RTP)");
     public static readonly Counter<long> Relayed =
         Meter.CreateCounter<long>("telephony.rtp.bridge.relayed", description: "Packets relayed by bridges");
     public static readonly Counter<long> RelayDropped =

@@ -25,10 +25,19 @@ public sealed class RtpSessionOptions
     /// <summary>RTP clock rate of the stream (for jitter and SR timestamps).</summary>
     public int ClockRate { get; init; } = 8000;
     /// <summary>
-    /// Symmetric RTP (RFC 4961 / "comedia"): after this many consecutive valid packets from one
-    /// source that is not the SDP's address, send there instead. 0 turns latching off.
+    /// Symmetric RTP (RFC 4961 / "comedia") for peers behind NAT: after this many packets in
+    /// sequence, with one SSRC, from one source that is not the SDP's address, send there instead,
+    /// but only within <see cref="LearningWindow"/> and only while the SDP's address has sent
+    /// nothing. 0 turns latching off.
     /// </summary>
     public int LatchAfterPackets { get; init; } = 3;
+    /// <summary>
+    /// Strict RTP: how long after each offer/answer (<see cref="RtpSession.SetRemote"/>) a new source
+    /// may be learned. Outside it, and once the signalled peer has been heard, packets from any other
+    /// source are dropped and counted (<see cref="RtpStreamStatistics.StrangerPackets"/>): a host that
+    /// guesses the port can neither hear the call nor speak into it or its recording.
+    /// </summary>
+    public TimeSpan LearningWindow { get; init; } = TimeSpan.FromSeconds(3);
     /// <summary>RTCP CNAME (RFC 3550 §6.5.1).</summary>
     public string CName { get; init; } = "telephony@" + Environment.MachineName;
     /// <summary>Logs go here, with the call's scope around them by the caller.</summary>
@@ -57,7 +66,8 @@ public readonly record struct RtpStreamStatistics(
     long InvalidPackets,
     double? RoundTripMilliseconds,
     double? RemoteFractionLost,
-    double? RemoteJitterMilliseconds);
+    double? RemoteJitterMilliseconds,
+    long StrangerPackets = 0);
 
 /// <summary>
 /// One RTP session (RFC 3550) on a leased port pair: receive loops with one pooled buffer each
@@ -81,7 +91,11 @@ public sealed class RtpSession : IAsyncDisposable
     private volatile bool _remoteWithheld;
     private SocketAddress? _candidate;
     private uint _candidateSsrc;
+    private ushort _candidateSequence;
     private int _candidateCount;
+    private long _learningUntilTicks;   // Stopwatch ticks; a source may be learned before this
+    private volatile bool _heardSignalled; // the SDP's address has sent since the last offer/answer
+    private long _strangerPackets;
     private SocketAddress? _rtcpCandidate;
 
     private long _packetsReceived;
@@ -165,6 +179,9 @@ public sealed class RtpSession : IAsyncDisposable
         _remoteWithheld = rtp is null; // c=0.0.0.0: the peer asked for no media; do not latch either
         _remoteRtcp = (rtcp ?? (rtp is null ? null : new IPEndPoint(rtp.Address, rtp.Port + 1)))?.Serialize();
         _latched = false;
+        _heardSignalled = false;
+        _candidateCount = 0;
+        Interlocked.Exchange(ref _learningUntilTicks, Stopwatch.GetTimestamp() + (long)(_options.LearningWindow.TotalSeconds * Stopwatch.Frequency));
         return true;
     }
 
@@ -307,7 +324,8 @@ public sealed class RtpSession : IAsyncDisposable
             _reception.CumulativeLost, _reception.Jitter * 1000.0 / _options.ClockRate, lastArrival,
             _reception.Ssrc, _remoteRtpEndPoint, _latched, Interlocked.Read(ref _invalid),
             double.IsNaN(rtt) ? null : rtt,
-            report?.FractionLostRatio, report is { } r ? r.Jitter * 1000.0 / _options.ClockRate : null);
+            report?.FractionLostRatio, report is { } r ? r.Jitter * 1000.0 / _options.ClockRate : null,
+            Interlocked.Read(ref _strangerPackets));
     }
 
     /// <summary>Handles one received datagram (the receive loop calls this; tests and benchmarks may too).</summary>
@@ -320,12 +338,18 @@ public sealed class RtpSession : IAsyncDisposable
             return;
         }
 
+        if (!Admit(from, packet.Ssrc, packet.SequenceNumber, arrivalTicks))
+        {
+            Interlocked.Increment(ref _strangerPackets);
+            RtpMetrics.StrangerPackets.Add(1);
+            return;
+        }
+
         RtpMetrics.PacketsReceived.Add(1);
         Interlocked.Increment(ref _packetsReceived);
         Interlocked.Add(ref _octetsReceived, packet.PayloadLength);
         Interlocked.Exchange(ref _lastArrivalTicks, arrivalTicks);
         _reception.OnPacket(packet.Ssrc, packet.SequenceNumber, packet.Timestamp, arrivalTicks);
-        Latch(from, packet.Ssrc);
 
         var handler = _handler;
         if (handler is null)
@@ -345,25 +369,34 @@ public sealed class RtpSession : IAsyncDisposable
         }
     }
 
-    // Symmetric RTP: a peer behind NAT sends from an address its SDP does not know. Once a few
-    // packets in a row come from one new source with one SSRC, answer there (the SSRC check
-    // keeps a stray or spoofed packet now and then from moving the call's media).
-    private void Latch(SocketAddress from, uint ssrc)
+    // Strict RTP (the behaviour Asterisk calls strictrtp, with its learning window): packets count
+    // only from the peer's address. Before an offer/answer there is no such address and everything
+    // counts; with c=0.0.0.0 (hold) nothing is sent and nothing learned. A peer behind NAT sends from
+    // an address its SDP does not know: while the signalled address is silent and the learning window
+    // after the offer/answer is open, a new source that sends LatchAfterPackets packets in sequence
+    // with one SSRC becomes the peer (symmetric RTP, RFC 4961). Everything else is a stranger's.
+    private bool Admit(SocketAddress from, uint ssrc, ushort sequence, long arrivalTicks)
     {
-        int threshold = _options.LatchAfterPackets;
-        if (threshold <= 0 || _remoteWithheld)
-        {
-            return;
-        }
-
         var current = _remoteRtp;
-        if (current is not null && current.Equals(from))
+        if (current is null)
         {
-            _candidateCount = 0;
-            return;
+            return true;
         }
 
-        if (_candidate is not null && _candidate.Equals(from) && _candidateSsrc == ssrc)
+        if (current.Equals(from))
+        {
+            _heardSignalled = true;
+            _candidateCount = 0;
+            return true;
+        }
+
+        int threshold = _options.LatchAfterPackets;
+        if (threshold <= 0 || _remoteWithheld || _heardSignalled || arrivalTicks > Interlocked.Read(ref _learningUntilTicks))
+        {
+            return false;
+        }
+
+        if (_candidateCount > 0 && _candidate!.Equals(from) && _candidateSsrc == ssrc && sequence == (ushort)(_candidateSequence + 1))
         {
             _candidateCount++;
         }
@@ -375,21 +408,33 @@ public sealed class RtpSession : IAsyncDisposable
             _candidateCount = 1;
         }
 
-        if (_candidateCount >= threshold)
+        _candidateSequence = sequence;
+        if (_candidateCount < threshold)
         {
-            var latched = new SocketAddress(_family);
-            Copy(from, latched);
-            var endPoint = (IPEndPoint)new IPEndPoint(_family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0).Create(latched);
-            _remoteRtp = latched;
-            _remoteRtpEndPoint = endPoint;
-            _latched = true;
-            _candidateCount = 0;
-            _log.LogInformation("RTP session {Local}: latched to {Remote} (symmetric RTP)", LocalRtpEndPoint, endPoint);
+            return false;
         }
+
+        var latched = new SocketAddress(_family);
+        Copy(from, latched);
+        var endPoint = (IPEndPoint)new IPEndPoint(_family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0).Create(latched);
+        _remoteRtp = latched;
+        _remoteRtpEndPoint = endPoint;
+        _latched = true;
+        _candidateCount = 0;
+        _log.LogInformation("RTP session {Local}: latched to {Remote} (symmetric RTP)", LocalRtpEndPoint, endPoint);
+        return true;
     }
 
     private void ProcessRtcp(ReadOnlySpan<byte> datagram, SocketAddress from, long arrivalTicks)
     {
+        // Strict RTP for RTCP too: reports count only from the peer's host (or the signalled RTCP host).
+        if (_remoteRtp is { } peer && !SameHost(peer, from) && (_remoteRtcp is null || !SameHost(_remoteRtcp, from)))
+        {
+            Interlocked.Increment(ref _strangerPackets);
+            RtpMetrics.StrangerPackets.Add(1);
+            return;
+        }
+
         if (!RtcpWriter.TryReadCompound(datagram, LocalSsrc, out var info))
         {
             Interlocked.Increment(ref _invalid);
@@ -417,14 +462,27 @@ public sealed class RtpSession : IAsyncDisposable
             }
         }
 
-        // Symmetric RTCP: answer reports where they really come from once RTP has latched.
-        if (_latched && (_remoteRtcp is null || !_remoteRtcp.Equals(from)))
+        // Symmetric RTCP: answer reports where they really come from once RTP has latched, but only
+        // from the host RTP latched to (a stranger's report must not move our reports, nor feed our figures).
+        if (_latched && (_remoteRtcp is null || !_remoteRtcp.Equals(from)) && _remoteRtp is { } rtpPeer && SameHost(rtpPeer, from))
         {
             _rtcpCandidate ??= new SocketAddress(_family);
             Copy(from, _rtcpCandidate);
             _remoteRtcp = _rtcpCandidate;
             _rtcpCandidate = null;
         }
+    }
+
+    // The address part of two socket addresses of this session's family (ports may differ).
+    private static bool SameHost(SocketAddress a, SocketAddress b)
+    {
+        if (a.Family != b.Family)
+        {
+            return false;
+        }
+        // sockaddr_in: the IPv4 address at bytes 4..7; sockaddr_in6: the IPv6 address at 8..23.
+        var range = a.Family == AddressFamily.InterNetworkV6 ? new Range(8, 24) : new Range(4, 8);
+        return a.Buffer.Span[range].SequenceEqual(b.Buffer.Span[range]);
     }
 
     private static void Copy(SocketAddress from, SocketAddress to)

@@ -28,11 +28,12 @@ public class RtpPortPoolTests
         Assert.That(pool.TryLease(out string? exhausted), Is.Null);
         Assert.That(exhausted, Does.Contain("exhausted"));
 
+        var freed = leases[1].RtpPort;
         leases[1].Dispose();
         leases[1].Dispose(); // twice is harmless: the port goes back once
         Assert.That(pool.InUse, Is.EqualTo(3));
         var again = pool.TryLease(out _);
-        Assert.That(again!.RtpPort, Is.EqualTo(30004));
+        Assert.That(again!.RtpPort, Is.EqualTo(freed), "the one free pair, rested or not");
         Assert.That(pool.TryLease(out _), Is.Null);
         again.Dispose();
         leases.ForEach(l => l.Dispose());
@@ -40,18 +41,39 @@ public class RtpPortPoolTests
     }
 
     [Test]
-    public void Skips_ports_another_process_holds_and_reuses_freed_ports_last()
+    public void Skips_ports_another_process_holds_and_rests_freed_ports()
     {
         using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         squatter.Bind(new IPEndPoint(IPAddress.Loopback, 30021)); // the RTCP port of the first pair
         var pool = new RtpPortPool(IPAddress.Loopback, 30020, 30027);
-        using var first = pool.TryLease(out _)!;
-        Assert.That(first.RtpPort, Is.EqualTo(30022));
+        var first = pool.TryLease(out _)!;
         var second = pool.TryLease(out _)!;
-        Assert.That(second.RtpPort, Is.EqualTo(30024));
+        Assert.That(new[] { first.RtpPort, second.RtpPort }, Is.Unique.And.All.Not.EqualTo(30020), "the squatted pair is never handed out");
+        var freed = second.RtpPort;
         second.Dispose();
         using var third = pool.TryLease(out _)!;
-        Assert.That(third.RtpPort, Is.EqualTo(30026), "a freed port waits its turn");
+        Assert.That(third.RtpPort, Is.Not.EqualTo(freed).And.Not.EqualTo(first.RtpPort), "a freed pair rests while another is free");
+        using var fourth = pool.TryLease(out _)!;
+        Assert.That(fourth.RtpPort, Is.EqualTo(freed), "a resting pair is still taken when nothing else is free");
+        first.Dispose();
+    }
+
+    [Test]
+    public void Ports_are_handed_out_in_no_guessable_order()
+    {
+        // Issue 10, finding 1: sequential ports let an attacker find a live call's media port.
+        var pool = new RtpPortPool(IPAddress.Loopback, 31000, 31999);
+        var leases = Enumerable.Range(0, 12).Select(_ => pool.TryLease(out string? _)!).ToList();
+        try
+        {
+            var ports = leases.Select(l => l.RtpPort).ToList();
+            var steps = ports.Zip(ports.Skip(1), (a, b) => b - a).ToList();
+            Assert.That(steps.Count(step => step == 2), Is.LessThan(4), "not one pair after the other: " + string.Join(",", ports));
+        }
+        finally
+        {
+            leases.ForEach(l => l.Dispose());
+        }
     }
 
     [Test]

@@ -173,8 +173,18 @@ public class RtpSessionLoopModeTests
             Assert.That(b.SendRtcpReport(), Is.True);
             Assert.That(await TestPhone.WaitUntil(() => a.GetStatistics().RoundTripMilliseconds is not null), Is.True);
 
-            // A phone behind NAT: three packets from an address the SDP did not give.
+            // A source the SDP did not give, once the signalled peer has been heard: strict RTP drops it.
             for (ushort i = 0; i < 3; i++)
+            {
+                natted.SendTo(Packet(77, (ushort)(100 + i)), a.LocalRtpEndPoint);
+            }
+
+            Assert.That(await TestPhone.WaitUntil(() => a.GetStatistics().StrangerPackets == 3), Is.True);
+            Assert.That(a.GetStatistics().Latched, Is.False);
+
+            // A re-INVITE opens the learning window again: a phone behind NAT, three packets in sequence.
+            a.SetRemote(b.LocalRtpEndPoint);
+            for (ushort i = 3; i < 6; i++)
             {
                 natted.SendTo(Packet(77, (ushort)(100 + i)), a.LocalRtpEndPoint);
             }

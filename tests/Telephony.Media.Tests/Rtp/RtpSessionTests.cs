@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Telephony.Media.Ports;
 using Telephony.Media.Rtp;
@@ -57,7 +58,8 @@ public class RtpSessionTests(bool loop) : ReceiveModeFixture(loop,
 
         natted.Send(session.LocalRtpEndPoint, 0, 1, 0, 9, new byte[10]);
         natted.Send(session.LocalRtpEndPoint, 0, 2, 160, 9, new byte[10]);
-        Assert.That(await TestPhone.WaitUntil(() => session.GetStatistics().PacketsReceived == 2), Is.True);
+        Assert.That(await TestPhone.WaitUntil(() => session.GetStatistics().StrangerPackets == 2), Is.True, "not heard until learned");
+        Assert.That(session.GetStatistics().PacketsReceived, Is.Zero);
         Assert.That(session.Send(Packet(session)), Is.True);
         Assert.That(sdpAddress.Receive(), Is.Not.Null, "two packets are not enough to move");
 
@@ -86,9 +88,81 @@ public class RtpSessionTests(bool loop) : ReceiveModeFixture(loop,
             spoofer.Send(session.LocalRtpEndPoint, 0, i, i * 160u, 1000u + i, new byte[10]);
         }
 
-        Assert.That(await TestPhone.WaitUntil(() => session.GetStatistics().PacketsReceived == 6), Is.True);
-        Assert.That(session.GetStatistics().Latched, Is.False);
+        Assert.That(await TestPhone.WaitUntil(() => session.GetStatistics().StrangerPackets == 6), Is.True);
+        Assert.That((session.GetStatistics().Latched, session.GetStatistics().PacketsReceived), Is.EqualTo((false, 0L)));
         Assert.That(session.RemoteRtpEndPoint, Is.EqualTo(sdpAddress.EndPoint));
+    }
+
+    // Issue 10, finding 1 (critical): three packets to a live call's port took the call over.
+    [Test]
+    public async Task A_stranger_cannot_take_over_a_call_whose_peer_is_talking()
+    {
+        await using var session = Open();
+        using var peer = new TestPhone();
+        using var attacker = new TestPhone();
+        var heard = new CountingHandler();
+        session.Handler = heard;
+        session.SetRemote(peer.EndPoint);
+        peer.Send(session.LocalRtpEndPoint, 0, 1, 0, 7, new byte[10]);
+        Assert.That(await TestPhone.WaitUntil(() => heard.Count == 1), Is.True);
+
+        // Inside the learning window, in sequence, one SSRC: still refused, the signalled peer is heard.
+        for (ushort i = 0; i < 50; i++)
+        {
+            attacker.Send(session.LocalRtpEndPoint, 0, (ushort)(100 + i), i * 160u, 99, new byte[10]);
+        }
+
+        Assert.That(await TestPhone.WaitUntil(() => session.GetStatistics().StrangerPackets == 50), Is.True);
+        Assert.That((session.GetStatistics().Latched, heard.Count), Is.EqualTo((false, 1)), "nothing of the stranger reaches the call");
+        Assert.That(session.RemoteRtpEndPoint, Is.EqualTo(peer.EndPoint));
+        Assert.That(session.Send(Packet(session)), Is.True);
+        Assert.That(peer.Receive(), Is.Not.Null, "the call's audio still goes to its peer");
+        Assert.That(attacker.Receive(), Is.Null, "and not to the stranger");
+    }
+
+    [Test]
+    public void After_the_learning_window_no_new_source_is_learned()
+    {
+        var options = new RtpSessionOptions { LatchAfterPackets = 3, LearningWindow = TimeSpan.FromSeconds(2) };
+        using var silentPeer = new TestPhone();
+        var session = RtpSession.TryOpen(Pool, options, out var error) ?? throw new InvalidOperationException(error);
+        try
+        {
+            session.SetRemote(silentPeer.EndPoint);
+            var stranger = new IPEndPoint(IPAddress.Loopback, 40404).Serialize();
+            long late = Stopwatch.GetTimestamp() + 3 * Stopwatch.Frequency;
+            var packet = new byte[RtpPacket.FixedHeaderLength + 10];
+            for (ushort i = 0; i < 5; i++)
+            {
+                RtpWriter.Write(packet, new RtpHeader { SequenceNumber = i, Timestamp = i * 160u, Ssrc = 5 }, new byte[10]);
+                session.ProcessRtp(packet, stranger, late);
+            }
+
+            Assert.That((session.GetStatistics().Latched, session.GetStatistics().StrangerPackets), Is.EqualTo((false, 5L)));
+
+            // The same packets inside the window (a NATed peer right after the answer) are learned.
+            long early = Stopwatch.GetTimestamp();
+            for (ushort i = 10; i < 13; i++)
+            {
+                RtpWriter.Write(packet, new RtpHeader { SequenceNumber = i, Timestamp = i * 160u, Ssrc = 5 }, new byte[10]);
+                session.ProcessRtp(packet, stranger, early);
+            }
+
+            Assert.That(session.GetStatistics().Latched, Is.True);
+        }
+        finally
+        {
+            session.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private sealed class CountingHandler : IRtpPacketHandler
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void OnRtpPacket(RtpSession session, Span<byte> packet, long arrivalTicks) => Interlocked.Increment(ref _count);
     }
 
     [Test]
