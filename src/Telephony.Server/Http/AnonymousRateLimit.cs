@@ -27,7 +27,7 @@ public static class AnonymousRateLimit
             {
                 var http = context.HttpContext;
                 http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AnonymousRateLimit))
-                    .LogWarning("Rate limit: refused {Method} {Path} from {Remote}", http.Request.Method, http.Request.Path, http.Connection.RemoteIpAddress);
+                    .LogWarning("Rate limit: refused {Method} {Path} from {Remote}", http.Request.Method, LogText.Safe(http.Request.Path.Value, 128), http.Connection.RemoteIpAddress);
                 http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry))
                 {

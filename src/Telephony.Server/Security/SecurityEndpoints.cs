@@ -2,7 +2,9 @@ using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 
+using Microsoft.AspNetCore.Mvc;
 using Telephony.Server.Hosting;
+using Telephony.Server.Http;
 
 namespace Telephony.Server.Security;
 
@@ -59,7 +61,8 @@ public static class SecurityEndpoints
     /// <summary>Maps <c>POST /api/auth/token</c>: username + password in, bearer token out.</summary>
     public static IEndpointRouteBuilder MapTelephonySecurity(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/auth/token", IssueToken).AllowAnonymous();
+        // Anonymous, so its body is bounded before it is read: a login is a few dozen bytes.
+        app.MapPost("/api/auth/token", IssueToken).AllowAnonymous().WithMetadata(new RequestSizeLimitAttribute(MaxTokenRequestBytes));
         app.MapGet("/api/auth/me", (ClaimsPrincipal user) => Results.Ok(new
         {
             name = user.FindFirstValue(TelephonyClaims.Name),
@@ -69,6 +72,9 @@ public static class SecurityEndpoints
         })).RequireAuthorization();
         return app;
     }
+
+    /// <summary>The largest body <c>POST /api/auth/token</c> reads; larger ones get 413.</summary>
+    public const int MaxTokenRequestBytes = 4096;
 
     private static IResult IssueToken(TokenRequest? request, HttpContext http, UserDirectory users, LoginThrottle throttle, ILoggerFactory loggers)
     {
@@ -91,7 +97,7 @@ public static class SecurityEndpoints
         if (!ok)
         {
             throttle.RecordFailure(remote);
-            log.LogWarning("Failed login for user {User} from {Remote}", request.Username, remote);
+            log.LogWarning("Failed login for user {User} from {Remote}", LogText.Safe(request.Username), remote);
             return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Wrong username or password.");
         }
 
