@@ -63,11 +63,14 @@ public sealed partial class CaseService
         }
         await ValidateAsync(intake, ct).ConfigureAwait(false);
 
-        var recording = intake.RecordingPath;
-        if (intake.CallId is { } callId && recording is null)
+        // The recording is the named call's, from its call record, never a path the client writes:
+        // a client path could point anywhere (traversal) or at another call's recording.
+        var record = string.IsNullOrWhiteSpace(intake.CallId) ? null : await _calls.GetCallRecordAsync(intake.CallId, ct).ConfigureAwait(false);
+        if (!string.IsNullOrWhiteSpace(intake.RecordingPath) && !string.Equals(intake.RecordingPath, record?.RecordingPath, StringComparison.Ordinal))
         {
-            recording = (await _calls.GetCallRecordAsync(callId, ct).ConfigureAwait(false))?.RecordingPath;
+            throw new CaseValidationException("recordingPath", "must be the recording of the named call (leave it out: it is taken from the call record)");
         }
+        var recording = record?.RecordingPath;
         var now = Now;
         var calendar = await CalendarAsync(ct).ConfigureAwait(false);
         var draft = new Case
@@ -126,6 +129,11 @@ public sealed partial class CaseService
         CaseWorkflow.CheckLength("citizenName", intake.CitizenName, MaxNameLength);
         CaseWorkflow.CheckLength("location", intake.Location, MaxLocationLength);
         CaseWorkflow.CheckLength("callId", intake.CallId, MaxReferenceLength);
+        if (!string.IsNullOrEmpty(intake.CallId) && !intake.CallId.All(c => c is > ' ' and < '\u007f'))
+        {
+            // RFC 3261 §25.1: a Call-ID is words of visible ASCII (and at most one "@").
+            throw new CaseValidationException("callId", "is not a SIP Call-ID (visible ASCII characters, no spaces)");
+        }
         CaseWorkflow.CheckLength("recordingPath", intake.RecordingPath, MaxReferenceLength);
         if (!string.IsNullOrWhiteSpace(intake.CitizenPhone) && !PhonePattern().IsMatch(intake.CitizenPhone.Trim()))
         {

@@ -58,6 +58,7 @@ public abstract partial class CaseStoreContract
     public async Task Case_round_trips_every_field()
     {
         var district = (await Store.ListDistrictsAsync())[0];
+        await Store.SaveCallRecordAsync(new CallRecord { CallId = "call-1@host", OfferedAt = Monday9, RecordingPath = "/rec/call-1.wav" });
         var c = await H.Service.CreateAsync(new CaseIntake
         {
             Channel = CaseChannel.Phone, Category = CaseCategory.Complaint, Description = "噪音扰民 noise at night, 50% louder",
