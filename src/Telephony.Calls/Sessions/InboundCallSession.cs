@@ -8,6 +8,7 @@ using Telephony.Calls.Legs;
 using Telephony.Cases;
 using Telephony.Ivr;
 using Telephony.Media.Bridge;
+using Telephony.Media.Sdp;
 using Telephony.Media.Recording;
 using Telephony.Sip.Messages;
 using Telephony.Sip.UserAgent;
@@ -225,7 +226,7 @@ internal sealed partial class InboundCallSession
     /// <summary>Opens a media leg and sends the INVITE for a new leg; null (logged) when either fails.</summary>
     private async Task<CallLeg?> DialAsync(LegRole role, string party, string uri, string header)
     {
-        var media = MediaLeg.Open(_services.Media, MediaLegOptions.Server with { Logger = _log }, out var error);
+        var media = MediaLeg.Open(_services.Media, MediaLegOptions.Server with { Logger = _log, Negotiator = CallerCodecFirst() }, out var error);
         if (media is null)
         {
             LogNoPorts(_log, role.ToString(), error ?? "?");
@@ -244,6 +245,28 @@ internal sealed partial class InboundCallSession
             await media.DisposeAsync().ConfigureAwait(false);
             return null;
         }
+    }
+
+    /// <summary>
+    /// The offer to the centre's or a third party's phone names the caller's codec first, so a phone
+    /// that has it answers with it and the call is relayed as it is, not transcoded (an A-law caller
+    /// to a µ-law offer used to cost a decode and an encode per packet, both ways).
+    /// </summary>
+    private SdpNegotiatorOptions CallerCodecFirst()
+    {
+        var defaults = MediaLegOptions.Server.Negotiator;
+        if (_caller.Media.Audio?.EncodingName is not { } codec || !defaults.Codecs.Contains(codec, StringComparer.OrdinalIgnoreCase))
+        {
+            return defaults;
+        }
+        return new SdpNegotiatorOptions
+        {
+            Codecs = [codec, .. defaults.Codecs.Where(c => !c.Equals(codec, StringComparison.OrdinalIgnoreCase))],
+            TelephoneEvent = defaults.TelephoneEvent,
+            TelephoneEventPayloadType = defaults.TelephoneEventPayloadType,
+            Ptime = defaults.Ptime,
+            UserName = defaults.UserName,
+        };
     }
 
     private async Task HangupQuietlyAsync(SipCall call)

@@ -55,6 +55,10 @@ public sealed class FirstCallTests
         Assert.That(pop.IvrPath, Does.Contain("[9]").And.Contain("english"));
         Assert.That(pop.IvrDigits, Is.EqualTo("9"));
 
+        // The agent's phone is offered the caller's codec first (no transcoding when it has it).
+        static string FirstPayloadType(ReadOnlyMemory<byte> sdp) =>
+            System.Text.RegularExpressions.Regex.Match(System.Text.Encoding.UTF8.GetString(sdp.Span), @"m=audio \d+ RTP/AVP (\d+)").Groups[1].Value;
+        Assert.That(FirstPayloadType(agentCall.Invite.Body), Is.EqualTo(FirstPayloadType(established.RemoteSdp)).And.EqualTo("8"), "the citizen's PCMA first");
         await CallServerFixture.NextAsync<CallEstablished>(agentCall);
         await Task.Delay(300); // let the bridge settle, then listen
         citizen.Listening = true;
