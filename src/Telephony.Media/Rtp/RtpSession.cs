@@ -125,7 +125,7 @@ public sealed class RtpSession : IAsyncDisposable
         if (lease is null)
         {
             RtpMetrics.PortPoolExhausted.Add(1);
-            options.Logger.LogWarning("RTP session not opened: {Error}", error);
+            RtpLog.NotOpened(options.Logger, error);
             return null;
         }
 
@@ -156,7 +156,7 @@ public sealed class RtpSession : IAsyncDisposable
     {
         if ((rtp is not null && rtp.AddressFamily != _family) || (rtcp is not null && rtcp.AddressFamily != _family))
         {
-            _log.LogWarning("RTP session {Local}: remote {Remote} is of another address family, ignored", LocalRtpEndPoint, rtp);
+            RtpLog.OtherAddressFamily(_log, LocalRtpEndPoint, rtp);
             return false;
         }
 
@@ -341,7 +341,7 @@ public sealed class RtpSession : IAsyncDisposable
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            _log.LogError(e, "RTP handler failed on session {Local}", LocalRtpEndPoint);
+            RtpLog.HandlerFailed(_log, e, LocalRtpEndPoint);
         }
     }
 
@@ -384,7 +384,7 @@ public sealed class RtpSession : IAsyncDisposable
             _remoteRtpEndPoint = endPoint;
             _latched = true;
             _candidateCount = 0;
-            _log.LogInformation("RTP session {Local}: latched to {Remote} (symmetric RTP)", LocalRtpEndPoint, endPoint);
+            RtpLog.Latched(_log, LocalRtpEndPoint, endPoint);
         }
     }
 
@@ -449,7 +449,7 @@ public sealed class RtpSession : IAsyncDisposable
                 catch (SocketException e) when (!ct.IsCancellationRequested)
                 {
                     // e.g. ICMP-reported errors on some platforms: the socket is still usable.
-                    _log.LogDebug(e, "RTP receive on {Local} failed, continuing", LocalRtpEndPoint);
+                    RtpLog.ReceiveFailed(_log, e, LocalRtpEndPoint);
                     continue;
                 }
 
