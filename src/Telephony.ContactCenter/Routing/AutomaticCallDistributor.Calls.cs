@@ -1,12 +1,3 @@
-using System.Threading.Channels;
-using Microsoft.Extensions.Logging;
-using Telephony.ContactCenter.Agents;
-using Telephony.ContactCenter.Events;
-using Telephony.ContactCenter.Queues;
-using Telephony.ContactCenter.Seats;
-using Telephony.ContactCenter.Store;
-using Telephony.ContactCenter.Timing;
-
 namespace Telephony.ContactCenter.Routing;
 
 /// <summary>Commands for calls, from the call manager: enqueue, answered, ended, position.</summary>

@@ -1,12 +1,3 @@
-using System.Threading.Channels;
-using Microsoft.Extensions.Logging;
-using Telephony.ContactCenter.Agents;
-using Telephony.ContactCenter.Events;
-using Telephony.ContactCenter.Queues;
-using Telephony.ContactCenter.Seats;
-using Telephony.ContactCenter.Store;
-using Telephony.ContactCenter.Timing;
-
 namespace Telephony.ContactCenter.Routing;
 
 /// <summary>Queue positions and expected waits announced to callers, and events published to desktops.</summary>
@@ -66,10 +57,6 @@ public sealed partial class AutomaticCallDistributor
         ArgumentNullException.ThrowIfNull(queue);
         return queue.AverageHandleTime * position / Math.Max(1, staffedAgents);
     }
-
-    /// <summary>Puts the Call-ID in the logging scope of everything done for one call.</summary>
-    private IDisposable? CallScope(string callId) =>
-        _log.BeginScope(new KeyValuePair<string, object>[] { new("CallId", callId) });
 
     // ---- events ----
 

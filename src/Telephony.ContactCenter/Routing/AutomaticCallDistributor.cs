@@ -1,9 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Telephony.ContactCenter.Agents;
-using Telephony.ContactCenter.Events;
-using Telephony.ContactCenter.Queues;
-using Telephony.ContactCenter.Seats;
 using Telephony.ContactCenter.Store;
 using Telephony.ContactCenter.Timing;
 
@@ -123,6 +120,10 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
             ScheduleSweep();
         }
     }
+
+    /// <summary>Puts the Call-ID in the logging scope of everything done for one call.</summary>
+    private IDisposable? CallScope(string callId) =>
+        _log.BeginScope(new KeyValuePair<string, object>[] { new("CallId", callId) });
 
     // ---- mailbox ----
 

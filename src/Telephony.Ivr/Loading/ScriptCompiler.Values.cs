@@ -215,24 +215,11 @@ internal sealed partial class ScriptCompiler
         return previous[b.Length];
     }
 
-    [GeneratedRegex(@"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")]
-    private static partial Regex LanguagePattern();
-
-    [GeneratedRegex(@"^([+-])(\d{2}):(\d{2})$")]
-    private static partial Regex UtcOffsetPattern();
-
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_-]*$")]
-    internal static partial Regex NamePattern();
-
-    [GeneratedRegex(@"^[0-9]{1,20}$")]
-    private static partial Regex DialedNumberPattern();
-
-    [GeneratedRegex(@"^\+?[0-9]{3,20}$")]
-    private static partial Regex TransferNumberPattern();
-
-    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_./-]*$")]
-    private static partial Regex PromptNamePattern();
-
-    [GeneratedRegex(@"^([0-9]+)(ms|s)$")]
-    private static partial Regex DurationPattern();
+    [GeneratedRegex(@"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")] private static partial Regex LanguagePattern();
+    [GeneratedRegex(@"^([+-])(\d{2}):(\d{2})$")] private static partial Regex UtcOffsetPattern();
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_-]*$")] internal static partial Regex NamePattern();
+    [GeneratedRegex(@"^[0-9]{1,20}$")] private static partial Regex DialedNumberPattern();
+    [GeneratedRegex(@"^\+?[0-9]{3,20}$")] private static partial Regex TransferNumberPattern();
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_./-]*$")] private static partial Regex PromptNamePattern();
+    [GeneratedRegex(@"^([0-9]+)(ms|s)$")] private static partial Regex DurationPattern();
 }
