@@ -184,8 +184,8 @@ public sealed class RtpSession : IAsyncDisposable
             return;
         }
 
-        _rtpLoop = Task.Run(() => ReceiveRtpAsync(_stop.Token));
-        _rtcpLoop = Task.Run(() => ReceiveRtcpAsync(_stop.Token));
+        _rtpLoop = Task.Run(() => ReceiveAsync(_lease.RtpSocket, rtp: true, _stop.Token));
+        _rtcpLoop = Task.Run(() => ReceiveAsync(_lease.RtcpSocket, rtp: false, _stop.Token));
     }
 
     /// <summary>
@@ -433,9 +433,10 @@ public sealed class RtpSession : IAsyncDisposable
         to.Size = from.Size;
     }
 
-    private async Task ReceiveRtpAsync(CancellationToken ct)
+    /// <summary>The async receive loop of one socket (used where the Linux receive loop is not).</summary>
+    private async Task ReceiveAsync(Socket socket, bool rtp, CancellationToken ct)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(2048);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(rtp ? 2048 : 1500);
         var from = new SocketAddress(_family);
         try
         {
@@ -444,47 +445,17 @@ public sealed class RtpSession : IAsyncDisposable
                 int n;
                 try
                 {
-                    n = await _lease.RtpSocket.ReceiveFromAsync(buffer, SocketFlags.None, from, ct).ConfigureAwait(false);
+                    n = await socket.ReceiveFromAsync(buffer, SocketFlags.None, from, ct).ConfigureAwait(false);
                 }
                 catch (SocketException e) when (!ct.IsCancellationRequested)
                 {
                     // e.g. ICMP-reported errors on some platforms: the socket is still usable.
-                    RtpLog.ReceiveFailed(_log, e, LocalRtpEndPoint);
+                    if (rtp) RtpLog.ReceiveFailed(_log, e, LocalRtpEndPoint);
                     continue;
                 }
 
-                ProcessRtp(buffer.AsSpan(0, n), from, Stopwatch.GetTimestamp());
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-        {
-            // the session is closing
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private async Task ReceiveRtcpAsync(CancellationToken ct)
-    {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(1500);
-        var from = new SocketAddress(_family);
-        try
-        {
-            while (!ct.IsCancellationRequested)
-            {
-                int n;
-                try
-                {
-                    n = await _lease.RtcpSocket.ReceiveFromAsync(buffer, SocketFlags.None, from, ct).ConfigureAwait(false);
-                }
-                catch (SocketException) when (!ct.IsCancellationRequested)
-                {
-                    continue;
-                }
-
-                ProcessRtcp(buffer.AsSpan(0, n), from, Stopwatch.GetTimestamp());
+                if (rtp) ProcessRtp(buffer.AsSpan(0, n), from, Stopwatch.GetTimestamp());
+                else ProcessRtcp(buffer.AsSpan(0, n), from, Stopwatch.GetTimestamp());
             }
         }
         catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)

@@ -153,46 +153,20 @@ public static class SdpParser
                     sawName = true;
                     break;
                 case 'i':
-                    if (media is null)
-                    {
-                        session.Information = value;
-                    }
-                    else
-                    {
-                        media.Information = value;
-                    }
-
+                    if (media is null) session.Information = value; else media.Information = value;
                     break;
                 case 'c':
                 {
-                    if (!TryParseConnection(value, out var c, out string? why))
-                    {
-                        return SdpParseResult.Fail(lineNo, why!);
-                    }
-
-                    if (media is null)
-                    {
-                        session.Connection = c;
-                    }
-                    else
-                    {
-                        media.Connection = c;
-                    }
-
+                    if (!TryParseConnection(value, out var c, out string? why)) return SdpParseResult.Fail(lineNo, why!);
+                    if (media is null) session.Connection = c; else media.Connection = c;
                     break;
                 }
-
                 case 'b':
                 {
-                    if (!TryParseBandwidth(value, out var b, out string? why))
-                    {
-                        return SdpParseResult.Fail(lineNo, why!);
-                    }
-
+                    if (!TryParseBandwidth(value, out var b, out string? why)) return SdpParseResult.Fail(lineNo, why!);
                     (media?.Bandwidths ?? session.Bandwidths).Add(b!);
                     break;
                 }
-
                 case 't' when media is null:
                     session.Timing.Add(value);
                     break;
@@ -203,11 +177,7 @@ public static class SdpParser
                         return SdpParseResult.Fail(lineNo, $"more than {MaxAttributesPerSection} attributes in one section");
                     }
 
-                    if (!TryParseAttribute(value, out var a, out string? why))
-                    {
-                        return SdpParseResult.Fail(lineNo, why!);
-                    }
-
+                    if (!TryParseAttribute(value, out var a, out string? why)) return SdpParseResult.Fail(lineNo, why!);
                     (media?.Attributes ?? session.Attributes).Add(a!);
                     break;
                 }
