@@ -148,16 +148,8 @@ internal sealed partial class ScriptCompiler(Diagnostics diagnostics, string scr
 
     private void ReadData(YamlNode node)
     {
-        if (Mapping(node, "data") is not { } map) return;
-        foreach (var (key, value) in map.Entries)
+        foreach (var (key, name, entry) in NamedDefinitions(node, "data", "data", " (letters, digits, '-', '_')"))
         {
-            var name = key.Value ?? "";
-            if (!NamePattern().IsMatch(name))
-            {
-                _d.Error(key, $"'{name}' is not a valid data name (letters, digits, '-', '_')");
-                continue;
-            }
-            if (Mapping(value, $"data '{name}'") is not { } entry) continue;
             entry.RejectUnknownKeys(_d, $"data '{name}'", "type", "file");
             var type = Required(entry, "type", $"data '{name}'") is { } t ? Scalar(t, "type") : null;
             var fileNode = Required(entry, "file", $"data '{name}'");
@@ -188,6 +180,25 @@ internal sealed partial class ScriptCompiler(Diagnostics diagnostics, string scr
         }
     }
 
+    /// <summary>
+    /// The definitions of a section of named mappings ('data', 'schedules'): each name must be a valid
+    /// name and each value a mapping; the others are reported and skipped.
+    /// </summary>
+    private IEnumerable<(YamlScalarNode Key, string Name, YamlMap Map)> NamedDefinitions(YamlNode node, string section, string what, string nameRule)
+    {
+        if (Mapping(node, section) is not { } map) yield break;
+        foreach (var (key, value) in map.Entries)
+        {
+            var name = key.Value ?? "";
+            if (!NamePattern().IsMatch(name))
+            {
+                _d.Error(key, $"'{name}' is not a valid {what} name{nameRule}");
+                continue;
+            }
+            if (Mapping(value, $"{what} '{name}'") is { } definition) yield return (key, name, definition);
+        }
+    }
+
     private bool IsNameTaken(string name) => _callerLists.ContainsKey(name) || _calendars.ContainsKey(name) || _infoTables.ContainsKey(name);
 
     private string? ReadDataText(string path, YamlNode reference) => IvrScriptLoader.ReadText(path, _d.Location(reference), _d);
@@ -196,20 +207,12 @@ internal sealed partial class ScriptCompiler(Diagnostics diagnostics, string scr
 
     private void ReadSchedules(YamlNode node)
     {
-        if (Mapping(node, "schedules") is not { } map) return;
-        foreach (var (key, value) in map.Entries)
+        foreach (var (key, name, s) in NamedDefinitions(node, "schedules", "schedule", ""))
         {
-            var name = key.Value ?? "";
-            if (!NamePattern().IsMatch(name))
-            {
-                _d.Error(key, $"'{name}' is not a valid schedule name");
-                continue;
-            }
-            if (Mapping(value, $"schedule '{name}'") is not { } s) continue;
             s.RejectUnknownKeys(_d, $"schedule '{name}'", "days", "hours", "dates", "except");
             if (!s.Has("days") && !s.Has("hours") && !s.Has("dates"))
             {
-                _d.Error(value, $"schedule '{name}' needs at least one of 'days', 'hours' or 'dates'");
+                _d.Error(s.Node, $"schedule '{name}' needs at least one of 'days', 'hours' or 'dates'");
             }
             var days = s.Get("days") is { } d ? ScheduleSyntax.ParseDays(ScalarOrSequence(d, "days"), _d) : new HashSet<DayOfWeek>();
             var hours = s.Get("hours") is { } h ? ScheduleSyntax.ParseHours(ScalarOrSequence(h, "hours"), _d) : [];
