@@ -99,20 +99,14 @@ public sealed partial class AutomaticCallDistributor
                 await AnnouncePositionsAsync(live.Queue).ConfigureAwait(false);
                 break;
             case QueuedCallStage.Offered:
-                var released = await _store.TransitionAsync(new SeatTransitionRequest(live.Extension!, SeatState.Ready, ExpectedCallId: callId), now).ConfigureAwait(false);
-                await PublishAsync(new CallLeftSeat(callId, live.Extension!, live.AgentId!, CallLeftSeatReason.CallerHungUp, now)).ConfigureAwait(false);
-                if (released.Succeeded)
+                if (await LeaveSeatAsync(live, callId, SeatState.Ready, CallLeftSeatReason.CallerHungUp, now).ConfigureAwait(false))
                 {
-                    await PublishStateAsync(released.Seat!, live.AgentId).ConfigureAwait(false);
                     await DispatchSeatAsync(live.Extension!).ConfigureAwait(false);
                 }
                 break;
             case QueuedCallStage.Connected:
-                var wrapUp = await _store.TransitionAsync(new SeatTransitionRequest(live.Extension!, SeatState.WrapUp, ExpectedCallId: callId), now).ConfigureAwait(false);
-                await PublishAsync(new CallLeftSeat(callId, live.Extension!, live.AgentId!, CallLeftSeatReason.Completed, now)).ConfigureAwait(false);
-                if (wrapUp.Succeeded)
+                if (await LeaveSeatAsync(live, callId, SeatState.WrapUp, CallLeftSeatReason.Completed, now).ConfigureAwait(false))
                 {
-                    await PublishStateAsync(wrapUp.Seat!, live.AgentId).ConfigureAwait(false);
                     var ext = live.Extension!;
                     _timers.Schedule(_options.WrapUpTime, () => PostFromTimer(() => WrapUpOverAsync(ext, callId)));
                 }
@@ -120,6 +114,19 @@ public sealed partial class AutomaticCallDistributor
         }
         return true;
     });
+
+    /// <summary>
+    /// The call has left its seat (the caller hung up while it rang, or the talk ended): the seat moves to
+    /// <paramref name="next"/> if it still holds this call, and desktops hear both. True when the seat moved.
+    /// </summary>
+    private async Task<bool> LeaveSeatAsync(LiveCall live, string callId, SeatState next, CallLeftSeatReason reason, DateTimeOffset now)
+    {
+        var moved = await _store.TransitionAsync(new SeatTransitionRequest(live.Extension!, next, ExpectedCallId: callId), now).ConfigureAwait(false);
+        await PublishAsync(new CallLeftSeat(callId, live.Extension!, live.AgentId!, reason, now)).ConfigureAwait(false);
+        if (!moved.Succeeded) return false;
+        await PublishStateAsync(moved.Seat!, live.AgentId).ConfigureAwait(false);
+        return true;
+    }
 
     /// <summary>Where the call waits now, or null if it is not queued.</summary>
     public Task<QueuePosition?> GetPositionAsync(string callId) => Post(() => PositionOfAsync(callId));
