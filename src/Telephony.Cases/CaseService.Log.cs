@@ -8,12 +8,7 @@ namespace Telephony.Cases;
 
 public sealed partial class CaseService
 {
-    [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "case {Number} taken in via {Channel}")]
-    private static partial void LogCreated(ILogger logger, string number, CaseChannel channel);
-
-    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "case {Number}: {Action} {From} -> {To} by {Actor}")]
-    private static partial void LogTransition(ILogger logger, string number, CaseAction action, CaseStatus from, CaseStatus to, string actor);
-
-    [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "case {Number}: SMS to the citizen failed")]
-    private static partial void LogAckFailed(ILogger logger, Exception ex, string number);
+    [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "case {Number} taken in via {Channel}")] private static partial void LogCreated(ILogger logger, string number, CaseChannel channel);
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "case {Number}: {Action} {From} -> {To} by {Actor}")] private static partial void LogTransition(ILogger logger, string number, CaseAction action, CaseStatus from, CaseStatus to, string actor);
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "case {Number}: SMS to the citizen failed")] private static partial void LogAckFailed(ILogger logger, Exception ex, string number);
 }

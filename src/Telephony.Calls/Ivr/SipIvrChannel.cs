@@ -131,6 +131,5 @@ internal sealed partial class SipIvrChannel(
         }
     }
 
-    [LoggerMessage(EventId = 2200, Level = LogLevel.Warning, Message = "Prompt {Path} cannot be played: {Reason}")]
-    private static partial void LogPromptFailed(ILogger logger, string path, string reason);
+    [LoggerMessage(EventId = 2200, Level = LogLevel.Warning, Message = "Prompt {Path} cannot be played: {Reason}")] private static partial void LogPromptFailed(ILogger logger, string path, string reason);
 }

@@ -52,16 +52,8 @@ internal sealed partial class InboundCallSession
     }
 
     /// <summary>The <see cref="EndSupervision"/> command.</summary>
-    internal async Task<CommandResult> EndSupervisionAsync()
-    {
-        if (_third?.Role != LegRole.Supervisor)
-        {
-            return new CommandResult(CommandStatus.NothingToUndo, "No supervisor is on that call.");
-        }
-        LogThirdPartyLeft(_log, _third.Label, "asked to leave");
-        await DropThirdPartyAsync(rebridge: true).ConfigureAwait(false);
-        return CommandResult.Done("left");
-    }
+    internal Task<CommandResult> EndSupervisionAsync() =>
+        RemoveThirdPartyAsync(LegRole.Supervisor, "No supervisor is on that call.", "asked to leave", "left");
 
     /// <summary>The <see cref="AddPartner"/> command: dial a partner hotline the dial plan allows, through the trunk.</summary>
     internal async Task<CommandResult> AddPartnerAsync(AddPartner command)
@@ -88,19 +80,21 @@ internal sealed partial class InboundCallSession
     }
 
     /// <summary>The <see cref="DropPartner"/> command.</summary>
-    internal async Task<CommandResult> DropPartnerAsync(DropPartner command)
+    internal Task<CommandResult> DropPartnerAsync(DropPartner command) =>
+        IsConnectedTo(command)
+            ? RemoveThirdPartyAsync(LegRole.Partner, "No partner is on that call.", "dropped by the agent", "dropped")
+            : Task.FromResult(CommandResult.NotYourCall);
+
+    /// <summary>Ends the third leg if it is the <paramref name="role"/> named (a supervisor leaving, a partner dropped) and rebridges the call.</summary>
+    private async Task<CommandResult> RemoveThirdPartyAsync(LegRole role, string nobodyThere, string why, string done)
     {
-        if (!IsConnectedTo(command))
+        if (_third?.Role != role)
         {
-            return CommandResult.NotYourCall;
+            return new CommandResult(CommandStatus.NothingToUndo, nobodyThere);
         }
-        if (_third?.Role != LegRole.Partner)
-        {
-            return new CommandResult(CommandStatus.NothingToUndo, "No partner is on that call.");
-        }
-        LogThirdPartyLeft(_log, _third.Label, "dropped by the agent");
+        LogThirdPartyLeft(_log, _third.Label, why);
         await DropThirdPartyAsync(rebridge: true).ConfigureAwait(false);
-        return CommandResult.Done("dropped");
+        return CommandResult.Done(done);
     }
 
     /// <summary>

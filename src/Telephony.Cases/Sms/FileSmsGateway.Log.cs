@@ -8,6 +8,5 @@ namespace Telephony.Cases.Sms;
 
 public sealed partial class FileSmsGateway
 {
-    [LoggerMessage(EventId = 5030, Level = LogLevel.Information, Message = "SMS (file gateway) to {To}: {Length} chars")]
-    private static partial void LogSent(ILogger logger, string to, int length);
+    [LoggerMessage(EventId = 5030, Level = LogLevel.Information, Message = "SMS (file gateway) to {To}: {Length} chars")] private static partial void LogSent(ILogger logger, string to, int length);
 }

@@ -8,6 +8,5 @@ namespace Telephony.Cases.Storage;
 
 public static partial class Migrator
 {
-    [LoggerMessage(EventId = 5020, Level = LogLevel.Information, Message = "case store ({Dialect}): applied migration {Version} {Name}")]
-    private static partial void LogApplied(ILogger logger, string dialect, int version, string name);
+    [LoggerMessage(EventId = 5020, Level = LogLevel.Information, Message = "case store ({Dialect}): applied migration {Version} {Name}")] private static partial void LogApplied(ILogger logger, string dialect, int version, string name);
 }

@@ -1,4 +1,3 @@
-using Telephony.ContactCenter.Seats;
 
 namespace Telephony.ContactCenter.Events;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using StackExchange.Redis;
-using Telephony.ContactCenter.Queues;
 
 namespace Telephony.ContactCenter.Routing;
 

@@ -1,4 +1,3 @@
-using Telephony.ContactCenter.Queues;
 
 namespace Telephony.ContactCenter.Routing;
 

@@ -8,36 +8,15 @@ namespace Telephony.ContactCenter.Routing;
 
 public sealed partial class AutomaticCallDistributor
 {
-    [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Call {CallId} queued in {Queue} with priority {Priority}")]
-    private partial void LogQueued(string callId, string queue, int priority);
-
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Call {CallId} left queue {Queue}: the caller hung up")]
-    private partial void LogAbandoned(string callId, string queue);
-
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Call {CallId} offered to seat {Extension}")]
-    private partial void LogOffered(string callId, string extension);
-
-    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Call {CallId}: seat {Extension} did not answer; moving on")]
-    private partial void LogNoAnswer(string callId, string extension);
-
-    [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Call {CallId}: seat {Extension} declined the offer ({Reason}); seat NotReady, call offered on")]
-    private partial void LogDeclined(string callId, string extension, string reason);
-
-    [LoggerMessage(EventId = 4005, Level = LogLevel.Information, Message = "Call {CallId} handed to node {Node} for seat {Extension}")]
-    private partial void LogHandedOff(string callId, string node, string extension);
-
-    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "Call {CallId} (node {Node}) matched a seat but is gone; seat released")]
-    private partial void LogCallGone(string callId, string node);
-
-    [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "Call control failed for call {CallId} at seat {Extension}")]
-    private partial void LogOfferFailed(Exception ex, string callId, string extension);
-
-    [LoggerMessage(EventId = 4008, Level = LogLevel.Warning, Message = "Could not deliver {Event} to seat {Extension}")]
-    private partial void LogPublishFailed(Exception ex, string @event, string extension);
-
-    [LoggerMessage(EventId = 4009, Level = LogLevel.Warning, Message = "Seat {Extension} was left holding call {CallId} by a node that is gone; set NotReady")]
-    private partial void LogStaleSeat(string extension, string callId);
-
-    [LoggerMessage(EventId = 4010, Level = LogLevel.Error, Message = "A contact-center timer failed")]
-    private partial void LogTimerFailed(Exception ex);
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Call {CallId} queued in {Queue} with priority {Priority}")] private partial void LogQueued(string callId, string queue, int priority);
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Call {CallId} left queue {Queue}: the caller hung up")] private partial void LogAbandoned(string callId, string queue);
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Call {CallId} offered to seat {Extension}")] private partial void LogOffered(string callId, string extension);
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Call {CallId}: seat {Extension} did not answer; moving on")] private partial void LogNoAnswer(string callId, string extension);
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Call {CallId}: seat {Extension} declined the offer ({Reason}); seat NotReady, call offered on")] private partial void LogDeclined(string callId, string extension, string reason);
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Information, Message = "Call {CallId} handed to node {Node} for seat {Extension}")] private partial void LogHandedOff(string callId, string node, string extension);
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "Call {CallId} (node {Node}) matched a seat but is gone; seat released")] private partial void LogCallGone(string callId, string node);
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "Call control failed for call {CallId} at seat {Extension}")] private partial void LogOfferFailed(Exception ex, string callId, string extension);
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Warning, Message = "Could not deliver {Event} to seat {Extension}")] private partial void LogPublishFailed(Exception ex, string @event, string extension);
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Warning, Message = "Seat {Extension} was left holding call {CallId} by a node that is gone; set NotReady")] private partial void LogStaleSeat(string extension, string callId);
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Error, Message = "A contact-center timer failed")] private partial void LogTimerFailed(Exception ex);
 }

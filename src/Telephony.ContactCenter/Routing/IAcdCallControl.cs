@@ -1,6 +1,3 @@
-using Telephony.ContactCenter.Events;
-using Telephony.ContactCenter.Queues;
-using Telephony.ContactCenter.Seats;
 
 namespace Telephony.ContactCenter.Routing;
 

@@ -1,5 +1,3 @@
-using Telephony.ContactCenter.Queues;
-using Telephony.ContactCenter.Seats;
 
 namespace Telephony.ContactCenter.Store;
 

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using StackExchange.Redis;
-using Telephony.ContactCenter.Queues;
-using Telephony.ContactCenter.Seats;
 
 namespace Telephony.ContactCenter.Store;
 

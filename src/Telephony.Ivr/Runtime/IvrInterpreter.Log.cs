@@ -8,9 +8,6 @@ namespace Telephony.Ivr;
 
 public sealed partial class IvrInterpreter
 {
-    [LoggerMessage(EventId = 3000, Level = LogLevel.Warning, Message = "IVR step budget of {MaxSteps} exhausted (run started at node {StartNode})")]
-    private partial void LogBudgetExhausted(int maxSteps, string startNode);
-
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "IVR finished: {Outcome}, path {Path}")]
-    private partial void LogFinished(IvrOutcome outcome, string path);
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Warning, Message = "IVR step budget of {MaxSteps} exhausted (run started at node {StartNode})")] private partial void LogBudgetExhausted(int maxSteps, string startNode);
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "IVR finished: {Outcome}, path {Path}")] private partial void LogFinished(IvrOutcome outcome, string path);
 }

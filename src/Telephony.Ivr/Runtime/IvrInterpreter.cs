@@ -163,31 +163,14 @@ public sealed partial class IvrInterpreter(ILogger<IvrInterpreter>? logger = nul
         }
     }
 
-    private static async ValueTask<Flow> CollectAsync(IvrSession s, CollectStep collect)
-    {
-        for (var attempt = 0; ; attempt++)
+    private static ValueTask<Flow> CollectAsync(IvrSession s, CollectStep collect) =>
+        ReadUntilAcceptedAsync(s, collect.Prompts, collect.MaxDigits, collect.Terminator, collect.Timeout, collect.InvalidPrompts, collect.Retries, collect.OnFail, digits =>
         {
-            if (attempt > 0) s.Spend();
-            var digits = await s.ReadDigitsAsync(collect.Prompts, collect.MaxDigits, collect.Terminator, collect.Timeout).ConfigureAwait(false);
-            if (digits is null)
-            {
-                s.Mark(IvrPathKind.Timeout, "");
-            }
-            else
-            {
-                s.Mark(IvrPathKind.Digits, digits);
-                if (digits.Length >= collect.MinDigits && digits.All(char.IsAsciiDigit))
-                {
-                    s.Variables[collect.Into] = digits;
-                    s.Channel.Record(new IvrDigitsRecord(s.Now, collect.Into, digits));
-                    return Flow.Next;
-                }
-                s.Mark(IvrPathKind.Invalid, digits);
-            }
-            await s.PlayAsync(collect.InvalidPrompts, bargeIn: false).ConfigureAwait(false);
-            if (attempt >= collect.Retries) return Flow.ToOrNext(collect.OnFail);
-        }
-    }
+            if (digits.Length < collect.MinDigits || !digits.All(char.IsAsciiDigit)) return ValueTask.FromResult(false);
+            s.Variables[collect.Into] = digits;
+            s.Channel.Record(new IvrDigitsRecord(s.Now, collect.Into, digits));
+            return ValueTask.FromResult(true);
+        });
 
     private static async ValueTask<Flow> InfoAsync(IvrSession s, InfoStep info)
     {
@@ -198,27 +181,38 @@ public sealed partial class IvrInterpreter(ILogger<IvrInterpreter>? logger = nul
             s.TypeAhead = await s.PlayAsync(fixedPrompts, bargeIn: true).ConfigureAwait(false);
             return Flow.Next;
         }
+        return await ReadUntilAcceptedAsync(s, info.Prompts, table.MaxDigitKeyLength, info.Terminator, info.Timeout, info.NotFoundPrompts, info.Retries, info.OnFail, async key =>
+        {
+            if (!key.All(char.IsAsciiDigit) || !table.TryGet(key, out var prompts)) return false;
+            s.Mark(IvrPathKind.Condition, $"{info.Table}:{key}");
+            s.TypeAhead = await s.PlayAsync(prompts, bargeIn: true).ConfigureAwait(false);
+            return true;
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The retry loop 'collect' and 'info' share: read digits; a timeout or an entry <paramref name="accept"/>
+    /// refuses plays the invalid prompts and tries again, until the retries run out.
+    /// </summary>
+    private static async ValueTask<Flow> ReadUntilAcceptedAsync(IvrSession s, PromptList prompts, int maxDigits, char? terminator, TimeSpan timeout,
+        PromptList invalidPrompts, int retries, string? onFail, Func<string, ValueTask<bool>> accept)
+    {
         for (var attempt = 0; ; attempt++)
         {
             if (attempt > 0) s.Spend();
-            var key = await s.ReadDigitsAsync(info.Prompts, table.MaxDigitKeyLength, info.Terminator, info.Timeout).ConfigureAwait(false);
-            if (key is null)
+            var digits = await s.ReadDigitsAsync(prompts, maxDigits, terminator, timeout).ConfigureAwait(false);
+            if (digits is null)
             {
                 s.Mark(IvrPathKind.Timeout, "");
             }
             else
             {
-                s.Mark(IvrPathKind.Digits, key);
-                if (key.All(char.IsAsciiDigit) && table.TryGet(key, out var prompts))
-                {
-                    s.Mark(IvrPathKind.Condition, $"{info.Table}:{key}");
-                    s.TypeAhead = await s.PlayAsync(prompts, bargeIn: true).ConfigureAwait(false);
-                    return Flow.Next;
-                }
-                s.Mark(IvrPathKind.Invalid, key);
+                s.Mark(IvrPathKind.Digits, digits);
+                if (await accept(digits).ConfigureAwait(false)) return Flow.Next;
+                s.Mark(IvrPathKind.Invalid, digits);
             }
-            await s.PlayAsync(info.NotFoundPrompts, bargeIn: false).ConfigureAwait(false);
-            if (attempt >= info.Retries) return Flow.ToOrNext(info.OnFail);
+            await s.PlayAsync(invalidPrompts, bargeIn: false).ConfigureAwait(false);
+            if (attempt >= retries) return Flow.ToOrNext(onFail);
         }
     }
 

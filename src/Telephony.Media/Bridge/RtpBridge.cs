@@ -206,7 +206,7 @@ public sealed class RtpBridge : IDisposable
                 catch (Exception e)
 #pragma warning restore CA1031
                 {
-                    _bridge._log.LogError(e, "RTP tap failed on leg {Leg}", _in);
+                    RtpLog.TapFailed(_bridge._log, e, _in);
                 }
             }
 

@@ -102,7 +102,7 @@ public sealed class MediaClock : IAsyncDisposable
                 long skip = behind - MaxCatchUpTicks;
                 Interlocked.Add(ref _skipped, skip);
                 Interlocked.Add(ref _tick, skip);
-                _log.LogWarning("Media clock stalled: skipped {Skipped} ticks of 20 ms", skip);
+                ClockLog.Stalled(_log, skip);
             }
 
             long tick = Interlocked.Increment(ref _tick);
@@ -116,7 +116,7 @@ public sealed class MediaClock : IAsyncDisposable
                 catch (Exception e)
 #pragma warning restore CA1031
                 {
-                    _log.LogError(e, "Media tick listener {Listener} failed on tick {Tick}", listener.GetType().Name, tick);
+                    ClockLog.ListenerFailed(_log, e, listener.GetType().Name, tick);
                 }
             }
 
@@ -210,7 +210,7 @@ public sealed class MediaClock : IAsyncDisposable
             int refused = Rtp.Linux.LinuxUdp.TrySetRealtimePriority(RealtimePriority);
             if (refused != 0)
             {
-                _log.LogWarning("Media clock: real-time priority refused (errno {Errno}; needs CAP_SYS_NICE), normal scheduling", refused);
+                ClockLog.RealtimeRefused(_log, refused);
             }
         }
 

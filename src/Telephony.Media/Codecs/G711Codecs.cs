@@ -15,12 +15,12 @@ internal static class G711Input
 
 /// <summary>
 /// G.711 (RFC 3551 §4.5.14): one byte per sample at 8 kHz, stateless, so one instance serves
-/// every stream. The two laws differ only in their per-sample mapping.
+/// every stream. The two laws differ only in their name, payload type and per-sample mapping.
 /// </summary>
-public abstract class G711Codec : IAudioCodec
+public abstract class G711Codec(string encodingName, int payloadType, Func<short, byte> encodeSample, Func<byte, short> decodeSample) : IAudioCodec
 {
-    public abstract string EncodingName { get; }
-    public abstract int PayloadType { get; }
+    public string EncodingName => encodingName;
+    public int PayloadType => payloadType;
     public int RtpClockRate => 8000;
     public int SampleRate => 8000;
 
@@ -29,7 +29,7 @@ public abstract class G711Codec : IAudioCodec
         if (payload.Length < pcm.Length)
             throw new ArgumentException("Payload buffer too small: G.711 needs one byte per sample.", nameof(payload));
         for (int i = 0; i < pcm.Length; i++)
-            payload[i] = EncodeSample(NotMinValue(pcm[i]));
+            payload[i] = encodeSample(NotMinValue(pcm[i]));
         return pcm.Length;
     }
 
@@ -38,32 +38,19 @@ public abstract class G711Codec : IAudioCodec
         if (pcm.Length < payload.Length)
             throw new ArgumentException("PCM buffer too small: G.711 yields one sample per byte.", nameof(pcm));
         for (int i = 0; i < payload.Length; i++)
-            pcm[i] = DecodeSample(payload[i]);
+            pcm[i] = decodeSample(payload[i]);
         return payload.Length;
     }
-
-    protected abstract byte EncodeSample(short sample);
-    protected abstract short DecodeSample(byte code);
 }
 
 /// <summary>G.711 µ-law, static payload type 0.</summary>
-public sealed class PcmuCodec : G711Codec
+public sealed class PcmuCodec() : G711Codec("PCMU", 0, MuLawEncoder.LinearToMuLawSample, MuLawDecoder.MuLawToLinearSample)
 {
     public static readonly PcmuCodec Instance = new();
-
-    public override string EncodingName => "PCMU";
-    public override int PayloadType => 0;
-    protected override byte EncodeSample(short sample) => MuLawEncoder.LinearToMuLawSample(sample);
-    protected override short DecodeSample(byte code) => MuLawDecoder.MuLawToLinearSample(code);
 }
 
 /// <summary>G.711 A-law, static payload type 8.</summary>
-public sealed class PcmaCodec : G711Codec
+public sealed class PcmaCodec() : G711Codec("PCMA", 8, ALawEncoder.LinearToALawSample, ALawDecoder.ALawToLinearSample)
 {
     public static readonly PcmaCodec Instance = new();
-
-    public override string EncodingName => "PCMA";
-    public override int PayloadType => 8;
-    protected override byte EncodeSample(short sample) => ALawEncoder.LinearToALawSample(sample);
-    protected override short DecodeSample(byte code) => ALawDecoder.ALawToLinearSample(code);
 }

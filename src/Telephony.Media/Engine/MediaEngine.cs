@@ -5,6 +5,7 @@ using Telephony.Media.Audio;
 using Telephony.Media.Clock;
 using Telephony.Media.Codecs;
 using Telephony.Media.Ports;
+using Telephony.Media.Rtp;
 using Telephony.Media.Rtp.Linux;
 
 namespace Telephony.Media;
@@ -35,7 +36,7 @@ public sealed class MediaEngine : IAsyncDisposable
         }
         else if (threads > 0)
         {
-            loopLogger.LogInformation("RTP receive loop needs 64-bit Linux: sessions use async socket receives");
+            RtpLog.ReceiveLoopUnsupported(loopLogger);
         }
         Ports = new RtpPortPool(options.BindAddress, options.PortMin, options.PortMax);
         SdpAddress = options.MediaAddress

@@ -145,7 +145,7 @@ public sealed class CallRecorder : IMediaTickListener, IDisposable
             _pauses.Add(new RecordingPause(Seconds, null, reason));
             WriteMetadata(completed: false);
         }
-        _logger.LogInformation("Recording {Path} paused at {Seconds:F2}s: {Reason}", Path, Seconds, reason);
+        RecordingLog.Paused(_logger, Path, Seconds, reason);
     }
 
     public void Resume()
@@ -158,7 +158,7 @@ public sealed class CallRecorder : IMediaTickListener, IDisposable
             _pauses[^1] = _pauses[^1] with { EndSeconds = Seconds };
             WriteMetadata(completed: false);
         }
-        _logger.LogInformation("Recording {Path} resumed at {Seconds:F2}s", Path, Seconds);
+        RecordingLog.Resumed(_logger, Path, Seconds);
     }
 
     public void Dispose()
@@ -202,7 +202,7 @@ public sealed class CallRecorder : IMediaTickListener, IDisposable
         }
         catch (IOException ex)
         {
-            _logger.LogWarning(ex, "Could not write recording metadata {Path}", MetadataPath);
+            RecordingLog.MetadataFailed(_logger, ex, MetadataPath);
         }
     }
 }

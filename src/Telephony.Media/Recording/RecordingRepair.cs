@@ -46,9 +46,9 @@ public static class RecordingRepair
                 r = new RepairResult(file, RepairOutcome.NotRepairable, 0, ex.Message);
             }
             if (r.Outcome == RepairOutcome.Repaired)
-                logger.LogWarning("Repaired interrupted recording {Path}: {Bytes} bytes of audio", file, r.DataBytes);
+                RecordingLog.Repaired(logger, file, r.DataBytes);
             else if (r.Outcome == RepairOutcome.NotRepairable)
-                logger.LogError("Recording {Path} cannot be repaired: {Problem}", file, r.Problem);
+                RecordingLog.NotRepairable(logger, file, r.Problem);
             results.Add(r);
         }
         return results;

@@ -139,7 +139,7 @@ public sealed class RtpSession : IAsyncDisposable
         if (lease is null)
         {
             RtpMetrics.PortPoolExhausted.Add(1);
-            options.Logger.LogWarning("RTP session not opened: {Error}", error);
+            RtpLog.NotOpened(options.Logger, error);
             return null;
         }
 
@@ -170,7 +170,7 @@ public sealed class RtpSession : IAsyncDisposable
     {
         if ((rtp is not null && rtp.AddressFamily != _family) || (rtcp is not null && rtcp.AddressFamily != _family))
         {
-            _log.LogWarning("RTP session {Local}: remote {Remote} is of another address family, ignored", LocalRtpEndPoint, rtp);
+            RtpLog.OtherAddressFamily(_log, LocalRtpEndPoint, rtp);
             return false;
         }
 
@@ -201,8 +201,8 @@ public sealed class RtpSession : IAsyncDisposable
             return;
         }
 
-        _rtpLoop = Task.Run(() => ReceiveRtpAsync(_stop.Token));
-        _rtcpLoop = Task.Run(() => ReceiveRtcpAsync(_stop.Token));
+        _rtpLoop = Task.Run(() => ReceiveAsync(_lease.RtpSocket, rtp: true, _stop.Token));
+        _rtcpLoop = Task.Run(() => ReceiveAsync(_lease.RtcpSocket, rtp: false, _stop.Token));
     }
 
     /// <summary>
@@ -365,7 +365,7 @@ public sealed class RtpSession : IAsyncDisposable
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            _log.LogError(e, "RTP handler failed on session {Local}", LocalRtpEndPoint);
+            RtpLog.HandlerFailed(_log, e, LocalRtpEndPoint);
         }
     }
 
@@ -421,7 +421,7 @@ public sealed class RtpSession : IAsyncDisposable
         _remoteRtpEndPoint = endPoint;
         _latched = true;
         _candidateCount = 0;
-        _log.LogInformation("RTP session {Local}: latched to {Remote} (symmetric RTP)", LocalRtpEndPoint, endPoint);
+        RtpLog.Latched(_log, LocalRtpEndPoint, endPoint);
         return true;
     }
 
@@ -491,9 +491,10 @@ public sealed class RtpSession : IAsyncDisposable
         to.Size = from.Size;
     }
 
-    private async Task ReceiveRtpAsync(CancellationToken ct)
+    /// <summary>The async receive loop of one socket (used where the Linux receive loop is not).</summary>
+    private async Task ReceiveAsync(Socket socket, bool rtp, CancellationToken ct)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(2048);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(rtp ? 2048 : 1500);
         var from = new SocketAddress(_family);
         try
         {
@@ -502,47 +503,17 @@ public sealed class RtpSession : IAsyncDisposable
                 int n;
                 try
                 {
-                    n = await _lease.RtpSocket.ReceiveFromAsync(buffer, SocketFlags.None, from, ct).ConfigureAwait(false);
+                    n = await socket.ReceiveFromAsync(buffer, SocketFlags.None, from, ct).ConfigureAwait(false);
                 }
                 catch (SocketException e) when (!ct.IsCancellationRequested)
                 {
                     // e.g. ICMP-reported errors on some platforms: the socket is still usable.
-                    _log.LogDebug(e, "RTP receive on {Local} failed, continuing", LocalRtpEndPoint);
+                    if (rtp) RtpLog.ReceiveFailed(_log, e, LocalRtpEndPoint);
                     continue;
                 }
 
-                ProcessRtp(buffer.AsSpan(0, n), from, Stopwatch.GetTimestamp());
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-        {
-            // the session is closing
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private async Task ReceiveRtcpAsync(CancellationToken ct)
-    {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(1500);
-        var from = new SocketAddress(_family);
-        try
-        {
-            while (!ct.IsCancellationRequested)
-            {
-                int n;
-                try
-                {
-                    n = await _lease.RtcpSocket.ReceiveFromAsync(buffer, SocketFlags.None, from, ct).ConfigureAwait(false);
-                }
-                catch (SocketException) when (!ct.IsCancellationRequested)
-                {
-                    continue;
-                }
-
-                ProcessRtcp(buffer.AsSpan(0, n), from, Stopwatch.GetTimestamp());
+                if (rtp) ProcessRtp(buffer.AsSpan(0, n), from, Stopwatch.GetTimestamp());
+                else ProcessRtcp(buffer.AsSpan(0, n), from, Stopwatch.GetTimestamp());
             }
         }
         catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)

@@ -153,46 +153,20 @@ public static class SdpParser
                     sawName = true;
                     break;
                 case 'i':
-                    if (media is null)
-                    {
-                        session.Information = value;
-                    }
-                    else
-                    {
-                        media.Information = value;
-                    }
-
+                    if (media is null) session.Information = value; else media.Information = value;
                     break;
                 case 'c':
                 {
-                    if (!TryParseConnection(value, out var c, out string? why))
-                    {
-                        return SdpParseResult.Fail(lineNo, why!);
-                    }
-
-                    if (media is null)
-                    {
-                        session.Connection = c;
-                    }
-                    else
-                    {
-                        media.Connection = c;
-                    }
-
+                    if (!TryParseConnection(value, out var c, out string? why)) return SdpParseResult.Fail(lineNo, why!);
+                    if (media is null) session.Connection = c; else media.Connection = c;
                     break;
                 }
-
                 case 'b':
                 {
-                    if (!TryParseBandwidth(value, out var b, out string? why))
-                    {
-                        return SdpParseResult.Fail(lineNo, why!);
-                    }
-
+                    if (!TryParseBandwidth(value, out var b, out string? why)) return SdpParseResult.Fail(lineNo, why!);
                     (media?.Bandwidths ?? session.Bandwidths).Add(b!);
                     break;
                 }
-
                 case 't' when media is null:
                     session.Timing.Add(value);
                     break;
@@ -203,11 +177,7 @@ public static class SdpParser
                         return SdpParseResult.Fail(lineNo, $"more than {MaxAttributesPerSection} attributes in one section");
                     }
 
-                    if (!TryParseAttribute(value, out var a, out string? why))
-                    {
-                        return SdpParseResult.Fail(lineNo, why!);
-                    }
-
+                    if (!TryParseAttribute(value, out var a, out string? why)) return SdpParseResult.Fail(lineNo, why!);
                     (media?.Attributes ?? session.Attributes).Add(a!);
                     break;
                 }
@@ -281,23 +251,9 @@ public static class SdpParser
     {
         origin = null;
         var f = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (f.Length != 6)
-        {
-            why = "o= needs 6 fields: username sess-id sess-version nettype addrtype address";
-            return false;
-        }
-
-        if (!ulong.TryParse(f[1], NumberStyles.None, CultureInfo.InvariantCulture, out ulong id))
-        {
-            why = $"o= session id '{Clip(f[1])}' is not a number";
-            return false;
-        }
-
-        if (!ulong.TryParse(f[2], NumberStyles.None, CultureInfo.InvariantCulture, out ulong version))
-        {
-            why = $"o= session version '{Clip(f[2])}' is not a number";
-            return false;
-        }
+        if (f.Length != 6) return Fail("o= needs 6 fields: username sess-id sess-version nettype addrtype address", out why);
+        if (!ulong.TryParse(f[1], NumberStyles.None, CultureInfo.InvariantCulture, out ulong id)) return Fail($"o= session id '{Clip(f[1])}' is not a number", out why);
+        if (!ulong.TryParse(f[2], NumberStyles.None, CultureInfo.InvariantCulture, out ulong version)) return Fail($"o= session version '{Clip(f[2])}' is not a number", out why);
 
         origin = new SdpOrigin(f[0], id, version, f[3], f[4], f[5]);
         why = null;
@@ -308,23 +264,9 @@ public static class SdpParser
     {
         connection = null;
         var f = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (f.Length != 3)
-        {
-            why = "c= needs 3 fields: nettype addrtype address";
-            return false;
-        }
-
-        if (f[0] != "IN")
-        {
-            why = $"c= network type '{Clip(f[0])}' is not IN";
-            return false;
-        }
-
-        if (f[1] is not ("IP4" or "IP6"))
-        {
-            why = $"c= address type '{Clip(f[1])}' is not IP4 or IP6";
-            return false;
-        }
+        if (f.Length != 3) return Fail("c= needs 3 fields: nettype addrtype address", out why);
+        if (f[0] != "IN") return Fail($"c= network type '{Clip(f[0])}' is not IN", out why);
+        if (f[1] is not ("IP4" or "IP6")) return Fail($"c= address type '{Clip(f[1])}' is not IP4 or IP6", out why);
 
         // Multicast forms carry /ttl[/count]; we only keep the address.
         string address = f[2];
@@ -337,11 +279,7 @@ public static class SdpParser
         if (IPAddress.TryParse(address, out var ip))
         {
             bool v6 = ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
-            if (v6 != (f[1] == "IP6"))
-            {
-                why = $"c= address '{Clip(address)}' does not match address type {f[1]}";
-                return false;
-            }
+            if (v6 != (f[1] == "IP6")) return Fail($"c= address '{Clip(address)}' does not match address type {f[1]}", out why);
         }
         else if (address.Length == 0 || address.Length > 253 || !address.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '-'))
         {
@@ -375,11 +313,7 @@ public static class SdpParser
         attribute = null;
         int colon = value.IndexOf(':', StringComparison.Ordinal);
         string name = colon < 0 ? value.Trim() : value[..colon];
-        if (name.Length == 0 || name.Any(ch => ch is ' ' or '\t'))
-        {
-            why = $"a= '{Clip(value)}' has no valid attribute name";
-            return false;
-        }
+        if (name.Length == 0 || name.Any(ch => ch is ' ' or '\t')) return Fail($"a= '{Clip(value)}' has no valid attribute name", out why);
 
         attribute = new SdpAttribute(name, colon < 0 ? null : value[(colon + 1)..]);
         why = null;
@@ -390,46 +324,25 @@ public static class SdpParser
     {
         media = null;
         var f = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (f.Length < 4)
-        {
-            why = "m= needs media, port, protocol and at least one format";
-            return false;
-        }
-
-        if (f.Length - 3 > MaxFormatsPerMedia)
-        {
-            why = $"m= lists more than {MaxFormatsPerMedia} formats";
-            return false;
-        }
+        if (f.Length < 4) return Fail("m= needs media, port, protocol and at least one format", out why);
+        if (f.Length - 3 > MaxFormatsPerMedia) return Fail($"m= lists more than {MaxFormatsPerMedia} formats", out why);
 
         string portText = f[1];
         int portCount = 1;
         int slash = portText.IndexOf('/', StringComparison.Ordinal);
         if (slash >= 0)
         {
-            if (!TryParseInt(portText[(slash + 1)..], 1, 64, out portCount))
-            {
-                why = $"m= port count '{Clip(portText)}' is not a number from 1 to 64";
-                return false;
-            }
+            if (!TryParseInt(portText[(slash + 1)..], 1, 64, out portCount)) return Fail($"m= port count '{Clip(portText)}' is not a number from 1 to 64", out why);
 
             portText = portText[..slash];
         }
 
-        if (!TryParseInt(portText, 0, 65535, out int port))
-        {
-            why = $"m= port '{Clip(portText)}' is not a number from 0 to 65535";
-            return false;
-        }
+        if (!TryParseInt(portText, 0, 65535, out int port)) return Fail($"m= port '{Clip(portText)}' is not a number from 0 to 65535", out why);
 
         bool rtp = f[2].StartsWith("RTP/", StringComparison.OrdinalIgnoreCase);
         for (int i = 3; i < f.Length; i++)
         {
-            if (rtp && !TryParseInt(f[i], 0, 127, out _))
-            {
-                why = $"m= RTP payload type '{Clip(f[i])}' is not a number from 0 to 127";
-                return false;
-            }
+            if (rtp && !TryParseInt(f[i], 0, 127, out _)) return Fail($"m= RTP payload type '{Clip(f[i])}' is not a number from 0 to 127", out why);
         }
 
         media = new SdpMediaDescription(f[0], port, portCount, f[2], f.Skip(3));
@@ -441,4 +354,11 @@ public static class SdpParser
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
 
     private static string Clip(string s) => s.Length <= 40 ? s : s[..40] + "…";
+
+    /// <summary>A failed check: the reason goes to <paramref name="why"/>, the result is false.</summary>
+    private static bool Fail(string reason, out string? why)
+    {
+        why = reason;
+        return false;
+    }
 }

@@ -209,16 +209,4 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
             _ => $"Cannot {action} ({result.Error}).",
         });
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent {Agent}: {Command} on call {CallId} refused ({Status})")]
-    private partial void LogCommandRefused(string agent, string command, string callId, CommandStatus status);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "User {User} has no agent claim; hub connection refused")]
-    private partial void LogNoAgentClaim(string user);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent {Agent} left while Ready at seat {Extension}; seat set NotReady")]
-    private partial void LogDisconnectedWhileReady(string agent, string extension);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Agent {Agent} could not {Action}: {Error}")]
-    private partial void LogRefused(string agent, string action, SeatError error);
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Telephony.ContactCenter.Agents;
 using Telephony.ContactCenter.Queues;
 using Telephony.ContactCenter.Routing;
+using Telephony.Server.Hosting;
 
 namespace Telephony.Server.Agents;
 
@@ -17,16 +18,7 @@ public sealed class AgentsFile
 
     public static AgentsFile Load(string path)
     {
-        AgentsJson? json;
-        try
-        {
-            using var stream = File.OpenRead(path);
-            json = JsonSerializer.Deserialize(stream, AgentsJsonContext.Default.AgentsJson);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
-        {
-            throw new InvalidOperationException($"agents file {path}: {e.Message}", e);
-        }
+        var json = StartupFile.ReadJson(path, "agents file", AgentsJsonContext.Default.AgentsJson);
         if (json is null)
             throw new InvalidOperationException($"agents file {path}: empty");
 

@@ -11,7 +11,7 @@ namespace Telephony.Server.Calls;
 /// when it answers, mixes them into the conversation (mode <c>monitor</c>, <c>whisper</c> or <c>barge</c>);
 /// <c>PUT …/supervision</c> <c>{mode}</c> switches the mode; <c>DELETE …/supervision</c> takes them off.
 /// </summary>
-public static partial class SupervisionEndpoints
+public static class SupervisionEndpoints
 {
     /// <summary>Body of the supervision requests.</summary>
     public sealed record SupervisionBody(string? Seat, string? Mode);
@@ -25,7 +25,7 @@ public static partial class SupervisionEndpoints
             var log = logs.CreateLogger(typeof(SupervisionEndpoints));
             if (!TryMode(body?.Mode, out var mode) || !IsSeat(body?.Seat))
             {
-                LogRefused(log, callId, "bad seat or mode");
+                CallApiLog.SupervisionRefused(log, callId, "bad seat or mode");
                 return Invalid("A seat (1..16 letters or digits) and a mode (monitor, whisper or barge) are required.");
             }
             return Respond(await manager.AskAsync(callId, new Supervise(body!.Seat!, mode), ct).ConfigureAwait(false), callId, log);
@@ -35,7 +35,7 @@ public static partial class SupervisionEndpoints
             var log = logs.CreateLogger(typeof(SupervisionEndpoints));
             if (!TryMode(body?.Mode, out var mode))
             {
-                LogRefused(log, callId, "bad mode");
+                CallApiLog.SupervisionRefused(log, callId, "bad mode");
                 return Invalid("A mode (monitor, whisper or barge) is required.");
             }
             return Respond(await manager.AskAsync(callId, new ChangeSupervision(mode), ct).ConfigureAwait(false), callId, log);
@@ -67,10 +67,7 @@ public static partial class SupervisionEndpoints
         {
             return result.Detail == "left" ? Results.NoContent() : Results.Ok(new { callId, status = result.Detail });
         }
-        LogRefused(log, callId, result.Status.ToString());
+        CallApiLog.SupervisionRefused(log, callId, result.Status.ToString());
         return CommandResults.Problem(result);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Supervision request on call {CallId} refused: {Reason}")]
-    private static partial void LogRefused(ILogger logger, string callId, string reason);
 }

@@ -20,8 +20,7 @@ internal static class CaseEndpoints
 {
     public static void Map(WebApplication app)
     {
-        var limit = new RequestSizeLimitAttribute(app.Services.GetRequiredService<CasesSettings>().MaxRequestBytes);
-        var cases = app.MapGroup("/api/cases").RequireAuthorization().AddEndpointFilter<CaseExceptionFilter>().WithMetadata(limit);
+        var cases = CaseHttp.MapApiGroup(app, "/api/cases");
 
         cases.MapPost("", async (CreateCaseRequest? body, ClaimsPrincipal user, CaseService service, IDirectoryStore directory, CancellationToken ct) =>
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Mvc;
 using Telephony.Cases;
 using Telephony.Server.Security;
 
@@ -38,6 +39,13 @@ internal static class CaseHttp
     };
 
     public static IResult Ok(object value) => Results.Json(value, Json);
+
+    /// <summary>A group of case API routes: signed-in users only, case errors as problem+json, the configured body size limit.</summary>
+    public static RouteGroupBuilder MapApiGroup(WebApplication app, string prefix)
+    {
+        var limit = new RequestSizeLimitAttribute(app.Services.GetRequiredService<CasesSettings>().MaxRequestBytes);
+        return app.MapGroup(prefix).RequireAuthorization().AddEndpointFilter<CaseExceptionFilter>().WithMetadata(limit);
+    }
 
     public static T ParseEnum<T>(string? value, string field, bool required = true) where T : struct, Enum =>
         TryEnum<T>(value, field, required) ?? default;

@@ -100,16 +100,13 @@ public static class CasesSetup
 }
 
 /// <summary>Brings the case database to the newest schema before the server takes requests.</summary>
-internal sealed partial class CaseStoreMigration(SqlCaseStore store, ILogger<CaseStoreMigration> logger) : IHostedService
+internal sealed class CaseStoreMigration(SqlCaseStore store, ILogger<CaseStoreMigration> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var applied = await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
-        LogReady(logger, store.Dialect.Name, applied.Count);
+        CaseApiLog.StoreReady(logger, store.Dialect.Name, applied.Count);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "case store ready ({Dialect}); {Count} migrations applied now")]
-    private static partial void LogReady(ILogger logger, string dialect, int count);
 }

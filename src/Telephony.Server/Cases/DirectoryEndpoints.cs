@@ -20,31 +20,15 @@ internal static class DirectoryEndpoints
 {
     public static void Map(WebApplication app)
     {
-        var limit = new RequestSizeLimitAttribute(app.Services.GetRequiredService<CasesSettings>().MaxRequestBytes);
-        var dir = app.MapGroup("/api/directory").RequireAuthorization().AddEndpointFilter<CaseExceptionFilter>().WithMetadata(limit);
+        var dir = CaseHttp.MapApiGroup(app, "/api/directory");
+        MapDirectoryList<DepartmentRequest, Department>(dir, "/departments", "department",
+            (s, ct) => s.ListDepartmentsAsync(ct), async (s, id, ct) => await s.GetDepartmentAsync(id, ct) is not null, (s, d, ct) => s.SaveDepartmentAsync(d, ct), Department);
+        MapDirectoryList<DistrictRequest, District>(dir, "/districts", "district",
+            (s, ct) => s.ListDistrictsAsync(ct), async (s, id, ct) => await s.GetDistrictAsync(id, ct) is not null, (s, d, ct) => s.SaveDistrictAsync(d, ct), District);
+        MapDirectoryList<PartnerHotlineRequest, PartnerHotline>(dir, "/partner-hotlines", "partner hotline",
+            (s, ct) => s.ListPartnerHotlinesAsync(ct), async (s, id, ct) => (await s.ListPartnerHotlinesAsync(ct)).Any(h => h.Id == id), (s, h, ct) => s.SavePartnerHotlineAsync(h, ct), Hotline);
 
-        dir.MapGet("/departments", async (IDirectoryStore s, CancellationToken ct) => CaseHttp.Ok(await s.ListDepartmentsAsync(ct)));
-        dir.MapPost("/departments", async (DepartmentRequest? b, IDirectoryStore s, CancellationToken ct) =>
-            Results.Json(await s.SaveDepartmentAsync(Department(0, b), ct), CaseHttp.Json, statusCode: 201)).RequireAuthorization(Roles.Admin);
-        dir.MapPut("/departments/{id:long}", async (long id, DepartmentRequest? b, IDirectoryStore s, CancellationToken ct) =>
-            await s.GetDepartmentAsync(id, ct) is null ? NotFound("department", id) : CaseHttp.Ok(await s.SaveDepartmentAsync(Department(id, b), ct)))
-            .RequireAuthorization(Roles.Admin);
-
-        dir.MapGet("/districts", async (IDirectoryStore s, CancellationToken ct) => CaseHttp.Ok(await s.ListDistrictsAsync(ct)));
-        dir.MapPost("/districts", async (DistrictRequest? b, IDirectoryStore s, CancellationToken ct) =>
-            Results.Json(await s.SaveDistrictAsync(District(0, b), ct), CaseHttp.Json, statusCode: 201)).RequireAuthorization(Roles.Admin);
-        dir.MapPut("/districts/{id:long}", async (long id, DistrictRequest? b, IDirectoryStore s, CancellationToken ct) =>
-            await s.GetDistrictAsync(id, ct) is null ? NotFound("district", id) : CaseHttp.Ok(await s.SaveDistrictAsync(District(id, b), ct)))
-            .RequireAuthorization(Roles.Admin);
-
-        dir.MapGet("/partner-hotlines", async (IDirectoryStore s, CancellationToken ct) => CaseHttp.Ok(await s.ListPartnerHotlinesAsync(ct)));
-        dir.MapPost("/partner-hotlines", async (PartnerHotlineRequest? b, IDirectoryStore s, CancellationToken ct) =>
-            Results.Json(await s.SavePartnerHotlineAsync(Hotline(0, b), ct), CaseHttp.Json, statusCode: 201)).RequireAuthorization(Roles.Admin);
-        dir.MapPut("/partner-hotlines/{id:long}", async (long id, PartnerHotlineRequest? b, IDirectoryStore s, CancellationToken ct) =>
-            (await s.ListPartnerHotlinesAsync(ct)).All(h => h.Id != id) ? NotFound("partner hotline", id) : CaseHttp.Ok(await s.SavePartnerHotlineAsync(Hotline(id, b), ct)))
-            .RequireAuthorization(Roles.Admin);
-
-        var cal = app.MapGroup("/api/calendar").RequireAuthorization().AddEndpointFilter<CaseExceptionFilter>().WithMetadata(limit);
+        var cal = CaseHttp.MapApiGroup(app, "/api/calendar");
         cal.MapGet("", async (IDirectoryStore s, CancellationToken ct) => CaseHttp.Ok(await s.ListCalendarAsync(ct)));
         cal.MapPut("/{date}", async (string date, CalendarDayRequest? b, IDirectoryStore s, CancellationToken ct) =>
         {
@@ -73,6 +57,24 @@ internal static class DirectoryEndpoints
         });
         calls.MapGet("/{callId}", async (string callId, ICallRecordStore s, CancellationToken ct) =>
             await s.GetCallRecordAsync(callId, ct) is { } rec ? CaseHttp.Ok(rec) : Results.Problem(statusCode: 404, title: "Call record not found."));
+    }
+
+    /// <summary>
+    /// One directory list: GET the list (any signed-in user), POST a new entry and PUT an edit (admin).
+    /// Departments, districts and partner hotlines differ only in their types and store calls.
+    /// </summary>
+    private static void MapDirectoryList<TRequest, T>(RouteGroupBuilder group, string path, string what,
+        Func<IDirectoryStore, CancellationToken, Task<IReadOnlyList<T>>> list,
+        Func<IDirectoryStore, long, CancellationToken, Task<bool>> exists,
+        Func<IDirectoryStore, T, CancellationToken, Task<T>> save,
+        Func<long, TRequest?, T> build) where TRequest : class
+    {
+        group.MapGet(path, async (IDirectoryStore s, CancellationToken ct) => CaseHttp.Ok(await list(s, ct)));
+        group.MapPost(path, async (TRequest? b, IDirectoryStore s, CancellationToken ct) =>
+            Results.Json(await save(s, build(0, b), ct), CaseHttp.Json, statusCode: 201)).RequireAuthorization(Roles.Admin);
+        group.MapPut(path + "/{id:long}", async (long id, TRequest? b, IDirectoryStore s, CancellationToken ct) =>
+            await exists(s, id, ct) ? CaseHttp.Ok((await save(s, build(id, b), ct))!) : NotFound(what, id))
+            .RequireAuthorization(Roles.Admin);
     }
 
     private static IResult NotFound(string what, long id) => Results.Problem(statusCode: 404, title: $"No {what} {id}.");

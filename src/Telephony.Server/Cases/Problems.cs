@@ -4,12 +4,12 @@ using Telephony.Cases;
 namespace Telephony.Server.Cases;
 
 /// <summary>Turns the case service's errors into problem+json responses, each with a log line.</summary>
-internal static partial class Problems
+internal static class Problems
 {
     public static IResult From(CaseException ex, HttpContext http)
     {
         var log = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Telephony.Server.Cases");
-        LogRefused(log, http.Request.Method, http.Request.Path, ex.GetType().Name, ex.Message);
+        CaseApiLog.Refused(log, http.Request.Method, http.Request.Path, ex.GetType().Name, ex.Message);
         return ex switch
         {
             CaseValidationException v => Results.ValidationProblem(
@@ -28,9 +28,6 @@ internal static partial class Problems
     public static IResult Invalid(string field, string message) =>
         Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: $"Invalid field '{field}'.", detail: $"{field}: {message}",
             extensions: new Dictionary<string, object?> { ["field"] = field });
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} refused: {Error}: {Reason}")]
-    private static partial void LogRefused(ILogger logger, string method, string path, string error, string reason);
 }
 
 /// <summary>Endpoint filter: a <see cref="CaseException"/> becomes its problem response.</summary>
@@ -54,21 +51,18 @@ internal sealed class CaseExceptionFilter : IEndpointFilter
 /// with 413 problem+json before anything reads it. (Kestrel enforces the same limit on bodies
 /// without a Content-Length while they are read; that surfaces as a 413 from the server's handler.)
 /// </summary>
-internal sealed partial class RequestSizeGuard(RequestDelegate next, ILogger<RequestSizeGuard> log)
+internal sealed class RequestSizeGuard(RequestDelegate next, ILogger<RequestSizeGuard> log)
 {
     public async Task InvokeAsync(HttpContext http)
     {
         var limit = http.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize;
         if (limit is { } max && http.Request.ContentLength is { } length && length > max)
         {
-            LogTooLarge(log, http.Request.Method, http.Request.Path, length, max);
+            CaseApiLog.TooLarge(log, http.Request.Method, http.Request.Path, length, max);
             await Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large.",
                 detail: $"The body has {length} bytes; at most {max} are accepted here.").ExecuteAsync(http).ConfigureAwait(false);
             return;
         }
         await next(http).ConfigureAwait(false);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} refused: body of {Length} bytes over the {Max}-byte limit")]
-    private static partial void LogTooLarge(ILogger logger, string method, string path, long length, long max);
 }

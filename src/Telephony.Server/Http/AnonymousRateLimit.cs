@@ -26,8 +26,8 @@ public static class AnonymousRateLimit
             options.OnRejected = async (context, ct) =>
             {
                 var http = context.HttpContext;
-                http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AnonymousRateLimit))
-                    .LogWarning("Rate limit: refused {Method} {Path} from {Remote}", http.Request.Method, LogText.Safe(http.Request.Path.Value, 128), http.Connection.RemoteIpAddress);
+                var log = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AnonymousRateLimit));
+                HttpLog.RateLimited(log, http.Request.Method, LogText.Safe(http.Request.Path.Value, 128), http.Connection.RemoteIpAddress);
                 http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry))
                 {

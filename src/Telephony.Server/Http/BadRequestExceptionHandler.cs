@@ -13,7 +13,7 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
     {
         if (exception is not BadHttpRequestException bad) return false;
 
-        log.LogWarning("Bad request {Method} {Path}: {Reason}", httpContext.Request.Method, httpContext.Request.Path, bad.Message);
+        HttpLog.BadRequest(log, httpContext.Request.Method, httpContext.Request.Path, bad.Message);
         httpContext.Response.StatusCode = bad.StatusCode;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {

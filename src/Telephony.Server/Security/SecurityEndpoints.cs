@@ -82,7 +82,7 @@ public static class SecurityEndpoints
         var remote = http.Connection.RemoteIpAddress ?? IPAddress.None;
         if (throttle.IsBlocked(remote))
         {
-            log.LogWarning("Login refused for {Remote}: too many failed attempts", remote);
+            SecurityLog.LoginThrottled(log, remote);
             return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed logins; try again later.");
         }
 
@@ -97,7 +97,7 @@ public static class SecurityEndpoints
         if (!ok)
         {
             throttle.RecordFailure(remote);
-            log.LogWarning("Failed login for user {User} from {Remote}", LogText.Safe(request.Username), remote);
+            SecurityLog.LoginFailed(log, LogText.Safe(request.Username), remote);
             return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Wrong username or password.");
         }
 
@@ -106,7 +106,7 @@ public static class SecurityEndpoints
         if (user.AgentId is not null) claims.Add(new Claim(TelephonyClaims.Agent, user.AgentId));
         if (user.Department is not null) claims.Add(new Claim(TelephonyClaims.Department, user.Department));
         var identity = new ClaimsIdentity(claims, "password", TelephonyClaims.Name, TelephonyClaims.Role);
-        log.LogInformation("User {User} ({Role}) logged in from {Remote}", user.Name, user.Role, remote);
+        SecurityLog.LoggedIn(log, user.Name, user.Role, remote);
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: AuthenticationScheme);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Telephony.Server.Hosting;
 
 namespace Telephony.Server.Security;
 
@@ -20,16 +21,7 @@ public sealed class UserDirectory
 
     public static UserDirectory Load(string path)
     {
-        UsersFile? file;
-        try
-        {
-            using var stream = File.OpenRead(path);
-            file = JsonSerializer.Deserialize(stream, UsersFileJsonContext.Default.UsersFile);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
-        {
-            throw new InvalidOperationException($"users file {path}: {e.Message}", e);
-        }
+        var file = StartupFile.ReadJson(path, "users file", UsersFileJsonContext.Default.UsersFile);
 
         var users = new Dictionary<string, UserAccount>(StringComparer.Ordinal);
         var index = 0;

@@ -40,7 +40,7 @@ public sealed record GateDecision(GateAction Action, string? Username, IReadOnly
 /// a trunk's INVITE goes straight to the call manager, anyone else's gets 403. Without a trunk policy
 /// (no call manager in this host) service numbers get no special treatment.
 /// </remarks>
-public sealed partial class SipAccessGate(DigestAuthenticator authenticator, AuthFailureLimiter limiter, TrunkPolicy? trunks, ILogger logger)
+public sealed class SipAccessGate(DigestAuthenticator authenticator, AuthFailureLimiter limiter, TrunkPolicy? trunks, ILogger logger)
 {
     /// <summary>Checks a request. <paramref name="targetUser"/> is the Request-URI user part (may be null).</summary>
     public GateDecision Check(string method, string? targetUser, IPAddress source, IEnumerable<string> authorization, IEnumerable<string> proxyAuthorization)
@@ -61,7 +61,7 @@ public sealed partial class SipAccessGate(DigestAuthenticator authenticator, Aut
                 case ServiceNumberAdmission.FromTrunk:
                     return new GateDecision(method == "INVITE" ? GateAction.ServiceCall : GateAction.Proceed, null, []);
                 case ServiceNumberAdmission.NotATrunk:
-                    LogNotATrunk(logger, method, source, targetUser);
+                    SipHostLog.NotATrunk(logger, method, source, targetUser);
                     return new GateDecision(GateAction.NotATrunk, null, []);
             }
         }
@@ -72,10 +72,10 @@ public sealed partial class SipAccessGate(DigestAuthenticator authenticator, Aut
                 limiter.RecordSuccess(source);
                 return new GateDecision(GateAction.Proceed, verdict.Username, []);
             case DigestOutcome.Failed:
-                LogAuthFailed(logger, method, source, verdict.Reason);
+                SipHostLog.AuthFailed(logger, method, source, verdict.Reason);
                 if (limiter.RecordFailure(source))
                 {
-                    LogBanned(logger, source, limiter.BanTime.TotalSeconds);
+                    SipHostLog.Banned(logger, source, limiter.BanTime.TotalSeconds);
                     return new GateDecision(GateAction.Banned, null, []);
                 }
                 break;
@@ -85,13 +85,4 @@ public sealed partial class SipAccessGate(DigestAuthenticator authenticator, Aut
             UseWwwAuthenticate = isRegister,
         };
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} to service number {Target} from {Source} refused: not on the trunk allow-list")]
-    private static partial void LogNotATrunk(ILogger logger, string method, IPAddress source, string? target);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "SIP {Method} from {Source}: authentication failed ({Reason})")]
-    private static partial void LogAuthFailed(ILogger logger, string method, IPAddress source, string? reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "SIP source {Source} banned for {Seconds} s after repeated authentication failures")]
-    private static partial void LogBanned(ILogger logger, IPAddress source, double seconds);
 }

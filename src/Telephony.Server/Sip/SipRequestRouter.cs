@@ -14,7 +14,7 @@ namespace Telephony.Server.Sip;
 /// the same challenge whatever the target, so seats cannot be enumerated. The failure that triggers a ban gets 403;
 /// after that the endpoint's admission check (set up by <see cref="SipServerHost"/>) drops the source's requests unanswered.
 /// </summary>
-public sealed partial class SipRequestRouter(
+public sealed class SipRequestRouter(
     SipUserAgent ua, SipAccessGate gate, SipRegistrar registrar, ILocationStore locations, SeatDirectory seats,
     SipServerOptions options, ILogger<SipRequestRouter> logger)
 {
@@ -76,7 +76,7 @@ public sealed partial class SipRequestRouter(
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            LogFailed(logger, e, request.Method);
+            SipHostLog.RequestFailed(logger, e, request.Method);
             ua.Respond(tx, 500, "Server Internal Error");
         }
     }
@@ -87,14 +87,14 @@ public sealed partial class SipRequestRouter(
         // §10.3 steps 5: a seat may register only its own address-of-record (the To user).
         if ((request.To?.Uri as SipUri)?.User is not { } aorUser || aorUser != username)
         {
-            LogForeignAor(logger, username, request.To?.ToString());
+            SipHostLog.ForeignAor(logger, username, request.To?.ToString());
             ua.Respond(tx, 403, "Forbidden (not your address-of-record)");
             return;
         }
         var source = string.Create(CultureInfo.InvariantCulture, $"{tx.Flow.Protocol.ToString().ToLowerInvariant()}:{tx.Flow.Remote}");
         var response = await registrar.RegisterAsync(request, AorOf(username), source).ConfigureAwait(false);
         ua.Respond(tx, response);
-        LogRegistered(logger, username, response.StatusCode, source);
+        SipHostLog.Registered(logger, username, response.StatusCode, source);
     }
 
     private async Task RouteInviteAsync(SipServerTransaction tx, string? targetUser, string? caller)
@@ -117,18 +117,6 @@ public sealed partial class SipRequestRouter(
             redirect.AddHeader(SipHeaderNames.Contact, $"<{b.ContactUri}>");
         }
         ua.Respond(tx, redirect);
-        LogRedirected(logger, caller, targetUser, bindings.Count);
+        SipHostLog.Redirected(logger, caller, targetUser, bindings.Count);
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Handling {Method} failed")]
-    private static partial void LogFailed(ILogger logger, Exception e, string method);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Seat {User} tried to register another address-of-record {To}")]
-    private static partial void LogForeignAor(ILogger logger, string user, string? to);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "REGISTER by seat {User} from {Source}: {Code}")]
-    private static partial void LogRegistered(ILogger logger, string user, int code, string source);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "INVITE from seat {Caller} to seat {Target} redirected to {Count} contact(s)")]
-    private static partial void LogRedirected(ILogger logger, string? caller, string target, int count);
 }

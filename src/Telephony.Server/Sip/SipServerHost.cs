@@ -14,7 +14,7 @@ namespace Telephony.Server.Sip;
 /// Owns the server's SIP endpoint as a hosted service: binds <c>Sip:Udp</c>/<c>Sip:Tcp</c>, puts the
 /// UA core on it with the <see cref="SipRequestRouter"/> in front, and purges expired registrations.
 /// </summary>
-public sealed partial class SipServerHost(
+public sealed class SipServerHost(
     SipServerOptions options, SeatDirectory seats, ILocationStore locations, ILoggerFactory loggers, TimeProvider time,
     TrunkPolicy? trunks = null) : IHostedService, IAsyncDisposable
 {
@@ -66,7 +66,7 @@ public sealed partial class SipServerHost(
         UserAgent.RequestFilter = router.Handle;
 
         await _endpoint.StartAsync(cancellationToken).ConfigureAwait(false);
-        LogListening(_logger, string.Join(", ", _endpoint.LocalEndPoints), options.Domain, seats.Extensions.Count);
+        SipHostLog.Listening(_logger, string.Join(", ", _endpoint.LocalEndPoints), options.Domain, seats.Extensions.Count);
         _purge = PurgeLoopAsync(_stopping.Token);
     }
 
@@ -80,7 +80,7 @@ public sealed partial class SipServerHost(
                 int removed = await locations.PurgeExpiredAsync(cancellationToken).ConfigureAwait(false);
                 if (removed > 0)
                 {
-                    LogPurged(_logger, removed);
+                    SipHostLog.Purged(_logger, removed);
                 }
             }
         }
@@ -117,12 +117,6 @@ public sealed partial class SipServerHost(
         }
         _stopping.Dispose();
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "SIP listening on {EndPoints} for domain {Domain} with {Seats} seats")]
-    private static partial void LogListening(ILogger logger, string endPoints, string domain, int seats);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Removed {Count} expired registration(s)")]
-    private static partial void LogPurged(ILogger logger, int count);
 
     /// <summary>Stands in until the UA attaches itself (the endpoint needs a user at construction).</summary>
     private sealed class PendingUser : ISipTransactionUser

@@ -266,11 +266,11 @@ public sealed class RtpReceiveLoop : IDisposable
                 int refused = LinuxUdp.TrySetRealtimePriority(_realtimePriority);
                 if (refused == 0)
                 {
-                    _log.LogInformation("RTP receive thread {Thread} runs SCHED_FIFO at priority {Priority}", Thread.CurrentThread.Name, _realtimePriority);
+                    RtpLog.ReceiveThreadRealtime(_log, Thread.CurrentThread.Name, _realtimePriority);
                 }
                 else
                 {
-                    _log.LogWarning("RTP receive thread {Thread}: real-time priority refused (errno {Errno}; needs CAP_SYS_NICE), normal scheduling", Thread.CurrentThread.Name, refused);
+                    RtpLog.ReceiveThreadRealtimeRefused(_log, Thread.CurrentThread.Name, refused);
                 }
             }
 
@@ -283,7 +283,7 @@ public sealed class RtpReceiveLoop : IDisposable
                     int error = Marshal.GetLastPInvokeError();
                     if (error != LinuxUdp.EIntr && errors++ < 10)
                     {
-                        _log.LogError("RTP receive loop: epoll_wait failed with errno {Errno}", error);
+                        RtpLog.EpollWaitFailed(_log, error);
                     }
 
                     continue;
@@ -346,7 +346,7 @@ public sealed class RtpReceiveLoop : IDisposable
                 catch (Exception e)
 #pragma warning restore CA1031
                 {
-                    _log.LogError(e, "RTP receive loop: handler {Handler} failed", entry.Handler.GetType().Name);
+                    RtpLog.LoopHandlerFailed(_log, e, entry.Handler.GetType().Name);
                 }
             }
         }

@@ -1,0 +1,79 @@
+namespace Telephony.ContactCenter.Routing;
+
+/// <summary>Queue positions and expected waits announced to callers, and events published to desktops.</summary>
+public sealed partial class AutomaticCallDistributor
+{
+    // ---- queue positions ----
+
+    private async Task<QueuePosition?> PositionOfAsync(string callId)
+    {
+        if (!_live.TryGetValue(callId, out var live) || live.Stage != QueuedCallStage.Queued)
+            return null;
+        var position = await _store.GetQueuePositionAsync(live.Queue.Name, callId).ConfigureAwait(false);
+        if (position is null)
+            return null;
+        var staffed = await StaffedAsync(live.Queue).ConfigureAwait(false);
+        return new QueuePosition(callId, live.Queue.Name, position.Value, ExpectedWait(live.Queue, position.Value, staffed));
+    }
+
+    private async Task AnnouncePositionsAsync(QueueDefinition queue)
+    {
+        var waiting = _live.Values.Where(l => l.Stage == QueuedCallStage.Queued && l.Queue.Name == queue.Name).ToList();
+        if (waiting.Count == 0)
+            return;
+        var entries = await _store.GetQueueAsync(queue.Name).ConfigureAwait(false);
+        var staffed = await StaffedAsync(queue).ConfigureAwait(false);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (!_live.TryGetValue(entries[i].CallId, out var live) || live.Stage != QueuedCallStage.Queued || live.LastPosition == i + 1)
+                continue;
+            live.LastPosition = i + 1;
+            var position = new QueuePosition(live.Call.CallId, queue.Name, i + 1, ExpectedWait(queue, i + 1, staffed));
+            try
+            {
+                await _calls.QueuePositionChangedAsync(position).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // see OfferAsync
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogOfferFailed(ex, live.Call.CallId, "");
+            }
+        }
+    }
+
+    private async Task<int> StaffedAsync(QueueDefinition queue)
+    {
+        var seats = await _store.GetSeatsAsync().ConfigureAwait(false);
+        return seats.Count(s => s.State != SeatState.LoggedOut && s.HasSkills(queue.RequiredSkills));
+    }
+
+    /// <summary>
+    /// Expected wait for the N-th caller: N average handle times spread over the logged-in agents who
+    /// can take the queue (at least one, so an unstaffed queue still announces something finite).
+    /// </summary>
+    public static TimeSpan ExpectedWait(QueueDefinition queue, int position, int staffedAgents)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        return queue.AverageHandleTime * position / Math.Max(1, staffedAgents);
+    }
+
+    // ---- events ----
+
+    private Task PublishStateAsync(SeatSnapshot seat, string? agentId) =>
+        PublishAsync(new SeatStateChanged(seat.Extension, agentId ?? seat.AgentId, seat.State, seat.Reason, seat.CallId, seat.StateSince));
+
+    private async Task PublishAsync(DesktopEvent desktopEvent)
+    {
+        try
+        {
+            await _desktops.PublishAsync(desktopEvent).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // a desktop that cannot be reached must not stop routing
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogPublishFailed(ex, desktopEvent.GetType().Name, desktopEvent.Extension);
+        }
+    }
+}
