@@ -421,6 +421,14 @@ public sealed partial class AgentClient : IAsyncDisposable
         {
             await foreach (var call in ua.IncomingCalls.ReadAllAsync(ct).ConfigureAwait(false))
             {
+                if (!FromOurServer(call))
+                {
+                    // A seat's phone rings only for the centre: a direct INVITE from anyone else would
+                    // otherwise be answered (auto-answer) and its audio put on the agent's headset.
+                    Publish(new NoticeEvent($"call {call.CallId} from {call.Invite.TopVia?.Received ?? call.Invite.TopVia?.Host} refused: not from the server", Now));
+                    await TryAsync(() => call.RejectAsync(403, "Forbidden (calls come through the centre)")).ConfigureAwait(false);
+                    continue;
+                }
                 var info = new SipCallInfo(call.CallId, call.Invite.ToString(), Now);
                 var active = new ActiveCall(call);
                 if (Interlocked.CompareExchange(ref _current, active, null) is not null)
@@ -434,6 +442,42 @@ public sealed partial class AgentClient : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>
+    /// True when the INVITE's source is the server this seat registered with: the top Via's
+    /// <c>received</c> (RFC 3261 §18.2.1: set whenever the source differs from sent-by), else its sent-by host.
+    /// </summary>
+    private bool FromOurServer(SipCall call)
+    {
+        var via = call.Invite.TopVia;
+        var source = via?.Received ?? via?.Host;
+        if (source is null || !System.Net.IPAddress.TryParse(source.Trim('[', ']'), out var from))
+        {
+            return false;
+        }
+        _serverAddresses ??= ServerAddresses(_options.SipServer);
+        return _serverAddresses.Contains(from.IsIPv4MappedToIPv6 ? from.MapToIPv4() : from);
+    }
+
+    private System.Net.IPAddress[]? _serverAddresses;
+
+    // "ip:port", "[v6]:port", "ip" or "name[:port]": the addresses calls may come from.
+    private static System.Net.IPAddress[] ServerAddresses(string server)
+    {
+        if (System.Net.IPEndPoint.TryParse(server, out var endPoint))
+        {
+            return [endPoint.Address];
+        }
+        var host = server.Count(c => c == ':') == 1 ? server[..server.IndexOf(':', StringComparison.Ordinal)] : server;
+        try
+        {
+            return System.Net.Dns.GetHostAddresses(host);
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return [];
         }
     }
 

@@ -127,6 +127,27 @@ public sealed class AgentClientTests
         Assert.That(AudioCheck.DominantFrequency(callerGot), Is.EqualTo(1000).Within(20));
     }
 
+    // Issue 10, finding 7: the softphone answered a direct INVITE from anyone (auto-answer put a
+    // stranger's audio on the agent's headset and the agent's microphone on the stranger's line).
+    [Test]
+    public async Task A_direct_INVITE_from_a_host_other_than_its_server_is_refused(CancellationToken ct)
+    {
+        var options = _server.Agent("1004", hub: false);
+        options.AutoAnswer = TimeSpan.FromMilliseconds(50);
+        await using var agent = await AgentClient.StartAsync(options, cancellationToken: ct);
+        var binding = (await _server.Locations.GetBindingsAsync("sip:1004@test.local", ct)).Single();
+        await using var media = new MediaEngine(new MediaEngineOptions { BindAddress = System.Net.IPAddress.Parse("127.0.0.7"), PortMin = 26300, PortMax = 26399 });
+        media.Start();
+        await using var strangerUa = await SipUserAgent.StartAsync("udp:127.0.0.7:0", new SipUserAgentOptions { LocalUri = "sip:stranger@127.0.0.7" }, cancellationToken: ct);
+        var (dialed, error) = await OutboundCall.DialAsync(strangerUa, binding.ContactUri, media, Tones.Continuous(440), null, ct: ct);
+        Assert.That(error, Is.Null);
+        await using var call = dialed!;
+        Assert.That(await call.Established.WaitAsync(TimeSpan.FromSeconds(10), ct), Is.False, "never answered");
+        Assert.That(call.Ended?.StatusCode, Is.EqualTo(403));
+        var notice = await NextAsync<NoticeEvent>(agent.Events, ct);
+        Assert.That(notice.Message, Does.Contain("not from the server"));
+    }
+
     [Test]
     public async Task A_screen_pop_before_the_INVITE_is_matched_to_it_with_its_lead(CancellationToken ct)
     {
