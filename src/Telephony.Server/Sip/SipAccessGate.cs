@@ -39,13 +39,17 @@ public sealed record GateDecision(GateAction Action, string? Username, IReadOnly
 /// The service-number decision is the trunk policy's (<see cref="TrunkPolicy.Admit"/>), taken here once:
 /// a trunk's INVITE goes straight to the call manager, anyone else's gets 403. Without a trunk policy
 /// (no call manager in this host) service numbers get no special treatment.
+/// Addresses on the trunk allow-list are never banned and their failures are not counted: a REGISTER
+/// with a wrong password costs nothing to forge from the carrier's address, and a banned carrier
+/// would drop every citizen's call. They still get the challenge, so a forged request gains nothing.
 /// </remarks>
 public sealed partial class SipAccessGate(DigestAuthenticator authenticator, AuthFailureLimiter limiter, TrunkPolicy? trunks, ILogger logger)
 {
     /// <summary>Checks a request. <paramref name="targetUser"/> is the Request-URI user part (may be null).</summary>
     public GateDecision Check(string method, string? targetUser, IPAddress source, IEnumerable<string> authorization, IEnumerable<string> proxyAuthorization)
     {
-        if (limiter.IsBanned(source))
+        bool isTrunk = IsTrunk(source);
+        if (!isTrunk && limiter.IsBanned(source))
         {
             return new GateDecision(GateAction.Banned, null, []);
         }
@@ -73,7 +77,7 @@ public sealed partial class SipAccessGate(DigestAuthenticator authenticator, Aut
                 return new GateDecision(GateAction.Proceed, verdict.Username, []);
             case DigestOutcome.Failed:
                 LogAuthFailed(logger, method, source, verdict.Reason);
-                if (limiter.RecordFailure(source))
+                if (!isTrunk && limiter.RecordFailure(source))
                 {
                     LogBanned(logger, source, limiter.BanTime.TotalSeconds);
                     return new GateDecision(GateAction.Banned, null, []);
@@ -85,6 +89,12 @@ public sealed partial class SipAccessGate(DigestAuthenticator authenticator, Aut
             UseWwwAuthenticate = isRegister,
         };
     }
+
+    /// <summary>
+    /// True when <paramref name="source"/> is one of the carrier's addresses (<c>Trunks:AllowedSources</c>):
+    /// never banned for authentication failures. The host's drop-before-transaction check asks the same.
+    /// </summary>
+    public bool IsTrunk(IPAddress source) => trunks?.IsAllowedSource(source) == true;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} to service number {Target} from {Source} refused: not on the trunk allow-list")]
     private static partial void LogNotATrunk(ILogger logger, string method, IPAddress source, string? target);
