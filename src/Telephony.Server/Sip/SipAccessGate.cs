@@ -43,7 +43,12 @@ public sealed record GateDecision(GateAction Action, string? Username, IReadOnly
 /// with a wrong password costs nothing to forge from the carrier's address, and a banned carrier
 /// would drop every citizen's call. They still get the challenge, so a forged request gains nothing.
 /// </remarks>
-public sealed partial class SipAccessGate(DigestAuthenticator authenticator, AuthFailureLimiter limiter, TrunkPolicy? trunks, ILogger logger)
+/// <param name="mayLog">
+/// The SIP endpoint's per-source budget for lines about rejected messages (<c>SipEndpoint.MayLogRejection</c>); null: log
+/// every refusal. A flood of forged failures must not become a flood of log lines.
+/// </param>
+public sealed partial class SipAccessGate(DigestAuthenticator authenticator, AuthFailureLimiter limiter, TrunkPolicy? trunks, ILogger logger,
+    Func<IPAddress, bool>? mayLog = null)
 {
     /// <summary>Checks a request. <paramref name="targetUser"/> is the Request-URI user part (may be null).</summary>
     public GateDecision Check(string method, string? targetUser, IPAddress source, IEnumerable<string> authorization, IEnumerable<string> proxyAuthorization)
@@ -65,7 +70,10 @@ public sealed partial class SipAccessGate(DigestAuthenticator authenticator, Aut
                 case ServiceNumberAdmission.FromTrunk:
                     return new GateDecision(method == "INVITE" ? GateAction.ServiceCall : GateAction.Proceed, null, []);
                 case ServiceNumberAdmission.NotATrunk:
-                    LogNotATrunk(logger, method, source, targetUser);
+                    if (MayLog(source))
+                    {
+                        LogNotATrunk(logger, method, source, targetUser);
+                    }
                     return new GateDecision(GateAction.NotATrunk, null, []);
             }
         }
@@ -76,7 +84,10 @@ public sealed partial class SipAccessGate(DigestAuthenticator authenticator, Aut
                 limiter.RecordSuccess(source);
                 return new GateDecision(GateAction.Proceed, verdict.Username, []);
             case DigestOutcome.Failed:
-                LogAuthFailed(logger, method, source, verdict.Reason);
+                if (MayLog(source))
+                {
+                    LogAuthFailed(logger, method, source, verdict.Reason);
+                }
                 if (!isTrunk && limiter.RecordFailure(source))
                 {
                     LogBanned(logger, source, limiter.BanTime.TotalSeconds);
@@ -95,6 +106,8 @@ public sealed partial class SipAccessGate(DigestAuthenticator authenticator, Aut
     /// never banned for authentication failures. The host's drop-before-transaction check asks the same.
     /// </summary>
     public bool IsTrunk(IPAddress source) => trunks?.IsAllowedSource(source) == true;
+
+    private bool MayLog(IPAddress source) => mayLog?.Invoke(source) ?? true;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} to service number {Target} from {Source} refused: not on the trunk allow-list")]
     private static partial void LogNotATrunk(ILogger logger, string method, IPAddress source, string? target);

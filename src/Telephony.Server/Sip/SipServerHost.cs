@@ -61,7 +61,7 @@ public sealed partial class SipServerHost(
 
         var authenticator = new DigestAuthenticator(options.Domain, seats, TimeSpan.FromMinutes(5), time, options.ParseDigestAlgorithms());
         var limiter = new AuthFailureLimiter(options.AuthMaxFailures, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(options.AuthBanSeconds), time: time);
-        var gate = new SipAccessGate(authenticator, limiter, trunks, loggers.CreateLogger<SipAccessGate>());
+        var gate = new SipAccessGate(authenticator, limiter, trunks, loggers.CreateLogger<SipAccessGate>(), _endpoint.MayLogRejection);
         // Banned: no answer, no transaction. The carrier's addresses are never banned (a forged failure costs nothing).
         _endpoint.RequestAdmission = (_, flow) => gate.IsTrunk(flow.Remote.Address) || !limiter.IsBanned(flow.Remote.Address);
         var registrar = new SipRegistrar(new RegistrarCore(locations, new RegistrarOptions { MinExpires = options.MinExpires, MaxExpires = options.MaxExpires }, time), time);

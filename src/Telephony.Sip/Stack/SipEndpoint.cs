@@ -41,7 +41,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         _logger = logger ?? NullLogger.Instance;
         _timers = new SipTimerQueue(timeProvider, ex => _logger.TimerCallbackFailed(ex));
         _transports = new SipTransportManager(this, options.Parser, options.Transport, _timers, _logger);
-        _layer = new SipTransactionLayer(_transports, _timers, options.Timers, _logger, () => _user);
+        _layer = new SipTransactionLayer(_transports, _timers, options.Timers, _logger, () => _user, MayLogRejection);
         _metrics = new SipEndpointMetrics(this);
         _badInputWarnings = new SipLogRateLimiter(options.WarningsPerSource, options.WarningInterval, timeProvider);
         _layer.TransactionFailed += (side, error) => _metrics.TransactionFailed(side, error);

@@ -148,6 +148,7 @@ public sealed partial class SipUserAgent
     /// </summary>
     private void RefuseOverloaded(SipServerTransaction transaction)
     {
+        Interlocked.Increment(ref _overloadRefusals);
         var refusal = SipResponseBuilder.CreateResponse(transaction.Request, 503);
         refusal.SetHeader(SipHeaderNames.RetryAfter, ((long)Options.OverloadRetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture));
         StampProduct(refusal, SipHeaderNames.Server);

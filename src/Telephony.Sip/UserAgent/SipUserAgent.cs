@@ -32,6 +32,7 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
     private readonly Channel<SipCall> _incoming = Channel.CreateBounded<SipCall>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.Wait });
     private readonly bool _ownsEndpoint;
     private int _liveIncoming; // incoming calls not yet ended: what MaxCalls bounds
+    private long _overloadRefusals;
     private readonly string _registerCallId = SipIds.NewCallId();
     private long _registerCSeq;
 
@@ -92,6 +93,9 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
 
     /// <summary>Incoming calls not yet ended: what <see cref="SipUserAgentOptions.MaxCalls"/> bounds.</summary>
     public int LiveIncomingCalls => Volatile.Read(ref _liveIncoming);
+
+    /// <summary>INVITEs refused with 503 for overload since start (no <see cref="SipCall"/> exists for them: the count is all the application sees).</summary>
+    public long OverloadRefusals => Interlocked.Read(ref _overloadRefusals);
 
     /// <summary>T1 for the UA's timers: the option, else the endpoint's (<c>Sip:T1</c>).</summary>
     internal TimeSpan T1 => Options.T1 ?? Endpoint.TimerSettings.T1;

@@ -81,6 +81,34 @@ public sealed class SipAccessGateTests
         Assert.That(_gate.Check("INVITE", "12345", Source, [], []).Action, Is.EqualTo(GateAction.ServiceCall), "citizens' calls still pass");
     }
 
+    [Test]
+    public void Refusals_are_logged_within_the_per_source_budget()
+    {
+        var logger = new CountingLogger();
+        int budget = 3;
+        var gate = new SipAccessGate(_auth, new AuthFailureLimiter(1000, time: _time), new TrunkPolicy(new TrunkOptions { AllowedSources = "127.0.0.0/8" }, ["12345"]), logger,
+            _ => budget-- > 0);
+        var challenge = gate.Check("REGISTER", "1001", Source, [], []).Challenges[0];
+        for (int i = 0; i < 100; i++)
+        {
+            gate.Check("REGISTER", "1001", Source, [WrongPassword(challenge, i)], []);
+            gate.Check("INVITE", "12345", IPAddress.Parse("198.51.100.7"), [], []);
+        }
+        Assert.That(logger.Lines, Is.EqualTo(3));
+    }
+
+    private sealed class CountingLogger : Microsoft.Extensions.Logging.ILogger
+    {
+        public int Lines { get; private set; }
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Lines++;
+    }
+
     private static string WrongPassword(DigestChallenge challenge, int guess) =>
         new DigestClient("1001", $"guess{guess}").Answer(challenge, "REGISTER", "sip:telephony.local").ToString();
 }

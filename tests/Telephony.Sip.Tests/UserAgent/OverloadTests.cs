@@ -51,6 +51,7 @@ public sealed class OverloadTests
             Assert.That(refusal.GetHeader(SipHeaderNames.RetryAfter), Is.EqualTo("5"));
         }
         Assert.That(server.Ua.CallCount, Is.EqualTo(5), "no SipCall for a refused INVITE");
+        Assert.That((server.Ua.LiveIncomingCalls, server.Ua.OverloadRefusals), Is.EqualTo((5, 3L)));
         Assert.That(server.Endpoint.ServerTransactionCount, Is.EqualTo(5), "no transaction kept for a refused INVITE (no Timer G/H)");
     }
 
