@@ -137,32 +137,23 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
         Respond(transaction, SipResponseBuilder.CreateResponse(transaction.Request, statusCode, reason));
 
     /// <summary>Sends a response, logging (never throwing) when it cannot be sent.</summary>
-    public void Respond(SipServerTransaction transaction, SipResponseBuilder response)
-    {
-        try
-        {
-            if (!transaction.TrySendResponse(response.Build()))
-            {
-                Logger.ResponseNotSent(response.StatusCode, transaction.Request.Method);
-            }
-        }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
-        {
-            Logger.ResponseNotBuilt(response.StatusCode, transaction.Request.Method, e.Message);
-        }
-    }
+    public void Respond(SipServerTransaction transaction, SipResponseBuilder response) =>
+        Send(transaction, response, static (tx, r) => tx.TrySendResponse(r));
 
     /// <summary>
     /// Sends a final non-2xx response statelessly (§8.2.6; see <see cref="SipServerTransaction.TryRespondStatelessly"/>):
     /// for refusals and challenges that may go to a forged source. Logs (never throws) when it cannot be sent.
     /// </summary>
-    public void RespondStatelessly(SipServerTransaction transaction, SipResponseBuilder response)
+    public void RespondStatelessly(SipServerTransaction transaction, SipResponseBuilder response) =>
+        Send(transaction, response, static (tx, r) => tx.TryRespondStatelessly(r));
+
+    private void Send(SipServerTransaction transaction, SipResponseBuilder response, Func<SipServerTransaction, SipResponse, bool> send)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         ArgumentNullException.ThrowIfNull(response);
         try
         {
-            if (!transaction.TryRespondStatelessly(response.Build()))
+            if (!send(transaction, response.Build()))
             {
                 Logger.ResponseNotSent(response.StatusCode, transaction.Request.Method);
             }
