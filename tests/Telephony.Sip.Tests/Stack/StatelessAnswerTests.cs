@@ -29,7 +29,7 @@ public sealed class StatelessAnswerTests
 
         await raw.SendTextAsync(invite, server.Local(SipTransportProtocol.Udp));
         Assert.That(StatusOf(await raw.ReceiveTextAsync()), Is.EqualTo(407));
-        Assert.That(server.ServerTransactionCount, Is.Zero, "nothing kept for Timer G/H");
+        await WaitUntil(() => server.ServerTransactionCount == 0); // nothing kept for Timer G/H (the 407 may arrive before the table entry leaves)
 
         // Issue 10, finding 8: a stateful 407 was retransmitted 11 times (Timer G) to a source that may be forged.
         clock.Advance(TimeSpan.FromSeconds(40));
