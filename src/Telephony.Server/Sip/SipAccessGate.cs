@@ -39,13 +39,22 @@ public sealed record GateDecision(GateAction Action, string? Username, IReadOnly
 /// The service-number decision is the trunk policy's (<see cref="TrunkPolicy.Admit"/>), taken here once:
 /// a trunk's INVITE goes straight to the call manager, anyone else's gets 403. Without a trunk policy
 /// (no call manager in this host) service numbers get no special treatment.
+/// Addresses on the trunk allow-list are never banned and their failures are not counted: a REGISTER
+/// with a wrong password costs nothing to forge from the carrier's address, and a banned carrier
+/// would drop every citizen's call. They still get the challenge, so a forged request gains nothing.
 /// </remarks>
-public sealed class SipAccessGate(DigestAuthenticator authenticator, AuthFailureLimiter limiter, TrunkPolicy? trunks, ILogger logger)
+/// <param name="mayLog">
+/// The SIP endpoint's per-source budget for lines about rejected messages (<c>SipEndpoint.MayLogRejection</c>); null: log
+/// every refusal. A flood of forged failures must not become a flood of log lines.
+/// </param>
+public sealed class SipAccessGate(DigestAuthenticator authenticator, AuthFailureLimiter limiter, TrunkPolicy? trunks, ILogger logger,
+    Func<IPAddress, bool>? mayLog = null)
 {
     /// <summary>Checks a request. <paramref name="targetUser"/> is the Request-URI user part (may be null).</summary>
     public GateDecision Check(string method, string? targetUser, IPAddress source, IEnumerable<string> authorization, IEnumerable<string> proxyAuthorization)
     {
-        if (limiter.IsBanned(source))
+        bool isTrunk = IsTrunk(source);
+        if (!isTrunk && limiter.IsBanned(source))
         {
             return new GateDecision(GateAction.Banned, null, []);
         }
@@ -61,7 +70,10 @@ public sealed class SipAccessGate(DigestAuthenticator authenticator, AuthFailure
                 case ServiceNumberAdmission.FromTrunk:
                     return new GateDecision(method == "INVITE" ? GateAction.ServiceCall : GateAction.Proceed, null, []);
                 case ServiceNumberAdmission.NotATrunk:
-                    SipHostLog.NotATrunk(logger, method, source, targetUser);
+                    if (MayLog(source))
+                    {
+                        SipHostLog.NotATrunk(logger, method, source, targetUser);
+                    }
                     return new GateDecision(GateAction.NotATrunk, null, []);
             }
         }
@@ -72,8 +84,11 @@ public sealed class SipAccessGate(DigestAuthenticator authenticator, AuthFailure
                 limiter.RecordSuccess(source);
                 return new GateDecision(GateAction.Proceed, verdict.Username, []);
             case DigestOutcome.Failed:
-                SipHostLog.AuthFailed(logger, method, source, verdict.Reason);
-                if (limiter.RecordFailure(source))
+                if (MayLog(source))
+                {
+                    SipHostLog.AuthFailed(logger, method, source, verdict.Reason);
+                }
+                if (!isTrunk && limiter.RecordFailure(source))
                 {
                     SipHostLog.Banned(logger, source, limiter.BanTime.TotalSeconds);
                     return new GateDecision(GateAction.Banned, null, []);
@@ -85,4 +100,12 @@ public sealed class SipAccessGate(DigestAuthenticator authenticator, AuthFailure
             UseWwwAuthenticate = isRegister,
         };
     }
+
+    /// <summary>
+    /// True when <paramref name="source"/> is one of the carrier's addresses (<c>Trunks:AllowedSources</c>):
+    /// never banned for authentication failures. The host's drop-before-transaction check asks the same.
+    /// </summary>
+    public bool IsTrunk(IPAddress source) => trunks?.IsAllowedSource(source) == true;
+
+    private bool MayLog(IPAddress source) => mayLog?.Invoke(source) ?? true;
 }

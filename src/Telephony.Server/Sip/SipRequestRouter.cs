@@ -39,10 +39,10 @@ public sealed class SipRequestRouter(
             switch (decision.Action)
             {
                 case GateAction.Banned:
-                    ua.Respond(tx, 403, "Forbidden");
+                    Refuse(tx, SipResponseBuilder.CreateResponse(request, 403, "Forbidden"));
                     return;
                 case GateAction.NotATrunk:
-                    ua.Respond(tx, 403, "Forbidden (not a trunk)");
+                    Refuse(tx, SipResponseBuilder.CreateResponse(request, 403, "Forbidden (not a trunk)"));
                     return;
                 case GateAction.ServiceCall:
                     ua.AcceptIncomingInvite(tx); // the call manager takes it from the UA's incoming calls
@@ -53,7 +53,7 @@ public sealed class SipRequestRouter(
                     {
                         challenge.AddHeader(decision.UseWwwAuthenticate ? SipHeaderNames.WwwAuthenticate : SipHeaderNames.ProxyAuthenticate, c.ToString());
                     }
-                    ua.Respond(tx, challenge);
+                    Refuse(tx, challenge);
                     return;
             }
             switch (request.Method)
@@ -78,6 +78,23 @@ public sealed class SipRequestRouter(
         {
             SipHostLog.RequestFailed(logger, e, request.Method);
             ua.Respond(tx, 500, "Server Internal Error");
+        }
+    }
+
+    /// <summary>
+    /// The gate's refusals and challenges. An INVITE's are answered statelessly (§8.2.6): the source may be forged,
+    /// and a stateful 407 to an INVITE is retransmitted 11 times over 32 s (Timer G until Timer H) to whoever it names.
+    /// A non-INVITE's final response is never retransmitted by us, so it keeps its transaction (which absorbs retransmissions).
+    /// </summary>
+    private void Refuse(SipServerTransaction tx, SipResponseBuilder response)
+    {
+        if (tx.IsInvite)
+        {
+            ua.RespondStatelessly(tx, response);
+        }
+        else
+        {
+            ua.Respond(tx, response);
         }
     }
 

@@ -51,16 +51,19 @@ public sealed class SipServerHost(
         }
         var uaLogger = loggers.CreateLogger<SipUserAgent>();
         _endpoint = new SipEndpoint(endpointOptions, new PendingUser(), loggers.CreateLogger<SipEndpoint>(), time);
-        UserAgent = new SipUserAgent(_endpoint, new SipUserAgentOptions
+        var uaOptions = new SipUserAgentOptions
         {
             LocalUri = $"sip:telephony@{options.Domain}",
-            Product = "Telephony",
-        }, uaLogger);
+            AcceptTransfers = false, // the B2BUA does not carry out transfers yet: REFER is declined, not accepted and dropped
+        };
+        options.ApplyUserAgentSettings(uaOptions); // T1/T2 are not set: the UA takes the endpoint's, i.e. Sip:T1/Sip:T2
+        UserAgent = new SipUserAgent(_endpoint, uaOptions, uaLogger);
 
         var authenticator = new DigestAuthenticator(options.Domain, seats, TimeSpan.FromMinutes(5), time, options.ParseDigestAlgorithms());
         var limiter = new AuthFailureLimiter(options.AuthMaxFailures, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(options.AuthBanSeconds), time: time);
-        _endpoint.RequestAdmission = (_, flow) => !limiter.IsBanned(flow.Remote.Address); // banned: no answer, no transaction
-        var gate = new SipAccessGate(authenticator, limiter, trunks, loggers.CreateLogger<SipAccessGate>());
+        var gate = new SipAccessGate(authenticator, limiter, trunks, loggers.CreateLogger<SipAccessGate>(), _endpoint.MayLogRejection);
+        // Banned: no answer, no transaction. The carrier's addresses are never banned (a forged failure costs nothing).
+        _endpoint.RequestAdmission = (_, flow) => gate.IsTrunk(flow.Remote.Address) || !limiter.IsBanned(flow.Remote.Address);
         var registrar = new SipRegistrar(new RegistrarCore(locations, new RegistrarOptions { MinExpires = options.MinExpires, MaxExpires = options.MaxExpires }, time), time);
         var router = new SipRequestRouter(UserAgent, gate, registrar, locations, seats, options, loggers.CreateLogger<SipRequestRouter>());
         UserAgent.RequestFilter = router.Handle;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Telephony.Sip.Stack;
+using Telephony.Sip.UserAgent;
 
 namespace Telephony.Server.Sip;
 
@@ -29,6 +30,31 @@ public sealed partial class SipServerOptions
 
     /// <summary>Warnings about malformed input logged per source address per minute; the rest are counted and summarised.</summary>
     public int BadInputWarningsPerMinute { get; set; } = 5;
+
+    /// <summary>
+    /// Live incoming calls at most (ended calls and the calls the server places, such as agent legs, do not count);
+    /// past it an INVITE gets a stateless 503 with Retry-After.
+    /// </summary>
+    public int MaxCalls { get; set; } = 1000;
+
+    /// <summary>Product name in the Server and User-Agent headers; empty: no such header (RFC 3261 §20.35 asks for this to be configurable).</summary>
+    public string Product { get; set; } = "Telephony";
+
+    /// <summary>Copies the UA core's settings (<c>Sip:MaxCalls</c>, <c>Sip:Product</c>) into <paramref name="userAgent"/>, checked like the stack's.</summary>
+    public void ApplyUserAgentSettings(SipUserAgentOptions userAgent)
+    {
+        ArgumentNullException.ThrowIfNull(userAgent);
+        Check(nameof(MaxCalls), MaxCalls, 1, 1_000_000, "");
+        var product = Product ?? "";
+        // §20.35 / §20.41: product *( LWS ( product / comment ) ); a CR or LF would end the header line.
+        if (product.Length > 128 || product.Any(c => char.IsControl(c) || c > '~'))
+        {
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"Sip:{nameof(Product)} = '{(product.Length > 40 ? product[..40] + "…" : product)}' is not valid: use at most 128 printable ASCII characters (or empty for no Server/User-Agent header)"));
+        }
+        userAgent.MaxCalls = MaxCalls;
+        userAgent.Product = product.Trim();
+    }
 
     /// <summary>
     /// Copies the stack settings into <paramref name="endpoint"/>, first checking each one; nonsense

@@ -355,7 +355,8 @@ public abstract class SipMessage
         else if (err is not null) return $"malformed Contact: {err}";
         if (ParseAddressList(HeaderKind.Route, out err) is null) return $"malformed Route: {err}";
         if (ParseAddressList(HeaderKind.RecordRoute, out err) is null) return $"malformed Record-Route: {err}";
-        if (_headers.First(HeaderKind.Date) is { } date && !IsValidDate(date)) return $"malformed Date '{AddressUri.Trunc(date)}' (RFC 1123 date in GMT required)";
+        // Date (§20.17) is not checked: nothing here reads it, and RFC 4475 §3.1.2.12 (baddate) prefers ignoring a
+        // non-GMT Date to refusing the whole request over an informational header.
         return null;
     }
 
@@ -384,11 +385,6 @@ public abstract class SipMessage
         foreach (var c in b) if (!SipSyntax.IsWordChar(c)) return false;
         return true;
     }
-
-    /// <summary>SIP-date = rfc1123-date, which must be in GMT (§20.17).</summary>
-    private static bool IsValidDate(string value) =>
-        value.TrimEnd().EndsWith(" GMT", StringComparison.Ordinal)
-        && DateTime.TryParseExact(value.Trim(), "r", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out _);
 
     // ---------- serialization ----------
 

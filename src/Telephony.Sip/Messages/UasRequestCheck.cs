@@ -102,8 +102,9 @@ public static class UasRequestCheck
             return Reject(416, $"unsupported Request-URI scheme '{request.RequestUri.Scheme}'", canRespond);
 
         // A REGISTER's To is the address-of-record being bound (§10.3): only a scheme we serve can be registered.
+        // 400, not 416: 416 is about the Request-URI (§21.4.14), which is fine here; RFC 4475 §3.3.4 (unksm2) expects 400.
         if (request.Method == SipMethods.Register && request.To is { } aor && !policy.UriSchemes.Contains(aor.Uri.Scheme))
-            return Reject(416, $"unsupported address-of-record scheme '{aor.Uri.Scheme}' in To", canRespond);
+            return Reject(400, $"unsupported address-of-record scheme '{aor.Uri.Scheme}' in To", canRespond);
 
         if (request.RequestUri is SipUri { Headers.Count: > 0 })
             return Reject(400, "Request-URI must not contain URI headers (§19.1.1)", canRespond);

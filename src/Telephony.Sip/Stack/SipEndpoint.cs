@@ -41,7 +41,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         _logger = logger ?? NullLogger.Instance;
         _timers = new SipTimerQueue(timeProvider, ex => _logger.TimerCallbackFailed(ex));
         _transports = new SipTransportManager(this, options.Parser, options.Transport, _timers, _logger);
-        _layer = new SipTransactionLayer(_transports, _timers, options.Timers, _logger, () => _user);
+        _layer = new SipTransactionLayer(_transports, _timers, options.Timers, _logger, () => _user, MayLogRejection);
         _metrics = new SipEndpointMetrics(this);
         _badInputWarnings = new SipLogRateLimiter(options.WarningsPerSource, options.WarningInterval, timeProvider);
         _layer.TransactionFailed += (side, error) => _metrics.TransactionFailed(side, error);
@@ -70,6 +70,17 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
     /// call linger, registration refresh) all schedule here instead of starting timers of their own.
     /// </summary>
     public SipTimerQueue Timers => _timers;
+
+    /// <summary>The RFC 3261 timer values in force (<c>Sip:T1</c> …); the UA's call timers follow them too.</summary>
+    public SipTimerSettings TimerSettings => _options.Timers;
+
+    /// <summary>
+    /// True when a line about a rejected message from <paramref name="source"/> may be logged now: every
+    /// rejection path (parser, validation, UAS checks, access gate, overload) shares one per-source budget
+    /// (<see cref="SipEndpointOptions.WarningsPerSource"/> per <see cref="SipEndpointOptions.WarningInterval"/>), so a flood of
+    /// bad messages writes a few lines and a "suppressed N" summary instead of one line each.
+    /// </summary>
+    public bool MayLogRejection(IPAddress? source) => ((ISipTransportSink)this).MayWarnAbout(source);
 
     /// <summary>Replaces the transaction user (e.g. when the UA is created after the endpoint).</summary>
     public void SetTransactionUser(ISipTransactionUser user) => _user = user ?? throw new ArgumentNullException(nameof(user));
@@ -251,10 +262,11 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
             Interlocked.Increment(ref _dropped);
             _metrics.Dropped(flow.Protocol.ToViaToken(), "parse");
             if (error.Kind == SipParseErrorKind.Incomplete && message.IndexOfAnyExcept("\r\n"u8) < 0) return; // stray CRLFs (keep-alive on UDP)
-            if (ShouldWarnAbout(flow)) _logger.MalformedMessage(flow, message.Length, error.Reason);
+            bool warn = ShouldWarnAbout(flow);
+            if (warn) _logger.MalformedMessage(flow, message.Length, error.Reason);
             if (error.TryCreateResponse(_options.WarnAgent, out var builder))
             {
-                SendErrorResponse(builder!, flow);
+                SendErrorResponse(builder!, flow, warn);
             }
             return;
         }
@@ -304,7 +316,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
             {
                 if (warn) _logger.ErrorResponseNotFormed(ex.Message);
             }
-            if (builder is not null) SendErrorResponse(builder, flow);
+            if (builder is not null) SendErrorResponse(builder, flow, warn);
             return;
         }
         _layer.OnRequest(StampVia(request, flow), flow);
@@ -324,10 +336,13 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
         return true;
     }
 
-    /// <summary>§8.2.6.2: a response copies Via, From, To, Call-ID and CSeq; without them there is nothing to answer with.</summary>
+    /// <summary>
+    /// §8.2.6.2: a response copies Via, From, To, Call-ID and CSeq — those present. The Via routes it back (§18.2.2) and
+    /// the branch with the CSeq method lets the client match it (§17.1.3); without either nobody could use the answer.
+    /// A request missing only From, To or Call-ID still gets its 400 (RFC 4475 §3.3.1 <c>insuf</c>).
+    /// </summary>
     private static bool CanFormResponse(SipRequest request) =>
-        request.HasHeader(SipHeaderNames.Via) && request.HasHeader(SipHeaderNames.From) && request.HasHeader(SipHeaderNames.To)
-        && request.HasHeader(SipHeaderNames.CallId) && request.HasHeader(SipHeaderNames.CSeq);
+        request.HasHeader(SipHeaderNames.Via) && request.HasHeader(SipHeaderNames.CSeq);
 
     private void OnResponse(SipResponse response, SipFlow flow)
     {
@@ -343,7 +358,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
             // §18.1.2: a response whose top Via we did not write is discarded.
             Interlocked.Increment(ref _dropped);
             _metrics.Dropped(flow.Protocol.ToViaToken(), "not-ours");
-            _logger.ResponseViaNotOurs(response.StatusCode, flow, response.TopVia);
+            if (ShouldWarnAbout(flow)) _logger.ResponseViaNotOurs(response.StatusCode, flow, response.TopVia);
             return;
         }
         _layer.OnResponse(response, flow);
@@ -389,7 +404,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
 
     private static IPAddress Normalize(IPAddress a) => a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a;
 
-    private void SendErrorResponse(SipResponseBuilder builder, SipFlow flow)
+    private void SendErrorResponse(SipResponseBuilder builder, SipFlow flow, bool log)
     {
         SipResponse response;
         try { response = builder.Build(); }
@@ -399,7 +414,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
             return;
         }
         var target = flow.Protocol.IsReliable() ? flow : ResponseFlowFor(response.TopVia, flow);
-        _logger.AnsweredStatelessly(target, response.StatusCode, response.ReasonPhrase);
+        if (log) _logger.AnsweredStatelessly(target, response.StatusCode, response.ReasonPhrase); // within the source's warning budget
         _ = SendQuietlyAsync(target, response.RawBytes);
     }
 

@@ -45,6 +45,39 @@ public abstract class SipServerTransaction : SipTransaction
     /// <summary>A retransmission of the request arrived (§17.2.1, §17.2.2).</summary>
     internal abstract void OnRequestRetransmission();
 
+    /// <summary>
+    /// Answers with a final non-2xx response once and forgets the request at once: no retransmission
+    /// (Timer G), no wait for the ACK (Timer H) or for retransmissions (Timer J). §8.2.6 lets a UAS answer
+    /// statelessly; this is for answers that may go to a forged source (a challenge, a refusal) and for
+    /// refusals under overload, where keeping 64·T1 of state per request is what an attacker wants.
+    /// A retransmitted request then arrives as new and is answered again; the ACK of a non-2xx finds no
+    /// transaction and is handed to the TU, which ignores it. False when a final response already went out.
+    /// </summary>
+    public bool TryRespondStatelessly(SipResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        if (response.StatusCode < 300)
+        {
+            throw new ArgumentException("Only a non-2xx final response can be sent statelessly (a 2xx needs its transaction and dialog).", nameof(response));
+        }
+        lock (Gate)
+        {
+            if (State == SipTransactionState.Terminated || HasFinalResponse)
+            {
+                return false;
+            }
+            StopProvisionalTimer();
+            Transmit(response);
+            Terminate();
+            return true;
+        }
+    }
+
+    /// <summary>Cancels a timer the machine keeps besides the retransmit and lifetime timers (the INVITE's 100 Trying).</summary>
+    private protected virtual void StopProvisionalTimer()
+    {
+    }
+
     private protected void Transmit(SipResponse response)
     {
         LastResponse = response;
@@ -78,6 +111,8 @@ internal sealed class InviteServerTransaction : SipServerTransaction
             StartLifetimeTimer(Timers.InviteServerMaxProceeding);
         }
     }
+
+    private protected override void StopProvisionalTimer() => _tryingTimer?.Cancel();
 
     private void SendTryingIfSilent()
     {

@@ -20,9 +20,13 @@ internal sealed class SipTransactionLayer : ISipTransactionHost
     private readonly ConcurrentDictionary<SipTransactionKey, SipServerTransaction> _server = new();
     private readonly SipTransportManager _transports;
     private readonly Func<ISipTransactionUser> _tu;
+    private readonly Func<IPAddress?, bool> _mayLogRejection;
 
-    public SipTransactionLayer(SipTransportManager transports, SipTimerQueue timers, SipTimerSettings settings, ILogger logger, Func<ISipTransactionUser> tu)
+    /// <param name="mayLogRejection">The endpoint's per-source budget for lines about rejected messages (null: always log).</param>
+    public SipTransactionLayer(SipTransportManager transports, SipTimerQueue timers, SipTimerSettings settings, ILogger logger, Func<ISipTransactionUser> tu,
+        Func<IPAddress?, bool>? mayLogRejection = null)
     {
+        _mayLogRejection = mayLogRejection ?? (static _ => true);
         settings.Validate();
         _transports = transports;
         Timers = timers;
@@ -163,7 +167,7 @@ internal sealed class SipTransactionLayer : ISipTransactionHost
         }
         else
         {
-            Logger.CancelMatchesNoInvite();
+            if (_mayLogRejection(cancelTx.Flow.Remote?.Address)) Logger.CancelMatchesNoInvite();
             cancelTx.TrySendResponse(SipTxnMessages.LocalResponse(cancelTx.Request, 481, "Call/Transaction Does Not Exist"));
         }
     }

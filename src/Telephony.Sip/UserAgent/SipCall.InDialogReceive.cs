@@ -134,6 +134,14 @@ public sealed partial class SipCall
     private async Task OnReferAsync(SipServerTransaction tx, Dialog dialog)
     {
         var request = tx.Request;
+        if (!_ua.Options.AcceptTransfers)
+        {
+            // RFC 3515 §2.4.2 leaves refusing a REFER to the recipient's policy. 603 Decline (§21.6.2: the request was
+            // understood and is refused) rather than 501, which would say REFER is unknown while our Allow lists it;
+            // and never 202, which promises NOTIFYs with the transfer's outcome that would never come.
+            _ua.Respond(tx, 603, "Decline (transfers are not carried out here)");
+            return;
+        }
         if (request.ReferTo is not { } referTo || request.CountHeader(SipHeaderNames.ReferTo) != 1)
         {
             _ua.Respond(tx, SipResponseBuilder.CreateErrorResponse(request, 400, "exactly one Refer-To needed", "telephony"));

@@ -236,7 +236,7 @@ public sealed partial class SipCall
         }
         if (method != SipMethods.Ack)
         {
-            b.SetHeader(SipHeaderNames.UserAgent, _ua.Options.Product);
+            _ua.StampProduct(b, SipHeaderNames.UserAgent);
         }
         return b;
     }

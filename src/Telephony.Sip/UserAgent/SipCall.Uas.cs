@@ -85,7 +85,7 @@ public sealed partial class SipCall
         {
             b.AddContact(_ua.ContactFor(_serverTx!.Flow.Protocol, _serverTx.Flow.Remote.Address));
         }
-        b.SetHeader(SipHeaderNames.Server, _ua.Options.Product);
+        _ua.StampProduct(b, SipHeaderNames.Server);
         return b;
     }
 
@@ -107,7 +107,7 @@ public sealed partial class SipCall
         _pending2xxTx = tx;
         _retransmitTimer?.Cancel();
         int generation = ++_retransmitGeneration;
-        ScheduleRetransmit(generation, _ua.Options.T1, TimeSpan.Zero);
+        ScheduleRetransmit(generation, _ua.T1, TimeSpan.Zero);
     }
 
     private void StopRetransmitting()
@@ -130,11 +130,11 @@ public sealed partial class SipCall
             return Task.CompletedTask;
         }
         var total = elapsed + interval;
-        if (total >= 64 * _ua.Options.T1)
+        if (total >= 64 * _ua.T1)
         {
             return OnAckTimeoutAsync();
         }
-        var next = interval + interval < _ua.Options.T2 ? interval + interval : _ua.Options.T2;
+        var next = interval + interval < _ua.T2 ? interval + interval : _ua.T2;
         ScheduleRetransmit(generation, next, total); // due from now, before the send, so the interval excludes send time
         _pending2xxTx!.TrySendResponse(_pending2xx);
         return Task.CompletedTask;

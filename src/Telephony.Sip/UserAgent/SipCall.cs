@@ -49,6 +49,7 @@ public sealed partial class SipCall
     private Dialog? _dialog;
     private int _state = (int)CallState.Setup;
     private bool _reinvitePending;
+    private int _holdsCallSlot; // 1 while this incoming call counts toward SipUserAgentOptions.MaxCalls
 
     /// <summary>Outgoing call.</summary>
     internal SipCall(SipUserAgent ua, SipRequest invite, SipDestination destination)
@@ -76,6 +77,7 @@ public sealed partial class SipCall
         LocalTag = SipIds.NewTag();
         RemoteSdp = _invite.Body;
         Replaced = replaced;
+        _holdsCallSlot = 1; // the UA claimed it before creating us
         _events = NewEventChannel(ua.Options.EventCapacity);
         _ = RunAsync();
     }
@@ -190,6 +192,7 @@ public sealed partial class SipCall
             return;
         }
         Volatile.Write(ref _state, (int)CallState.Ended);
+        ReleaseCallSlot(); // an ended call no longer counts toward MaxCalls, though it stays reachable below
         _dialog?.Terminate();
         StopRetransmitting();
         var ended = new CallEnded(reason, statusCode, detail);
@@ -198,7 +201,7 @@ public sealed partial class SipCall
         _events.Writer.TryComplete();
         _ended.TrySetResult(ended);
         // Keep the call reachable for retransmissions (a 2xx, a BYE) for 64*T1, then close the mailbox.
-        if (TrySchedule(64 * _ua.Options.T1, static s => ((SipCall)s!).Close(), this) is null)
+        if (TrySchedule(64 * _ua.T1, static s => ((SipCall)s!).Close(), this) is null)
         {
             Close();
         }
@@ -207,8 +210,17 @@ public sealed partial class SipCall
     /// <summary>Forgets the call and closes its mailbox (after the linger period, or when the UA shuts down).</summary>
     internal void Close()
     {
+        ReleaseCallSlot();
         _ua.Forget(this);
         _mailbox.Writer.TryComplete();
+    }
+
+    private void ReleaseCallSlot()
+    {
+        if (Interlocked.Exchange(ref _holdsCallSlot, 0) == 1)
+        {
+            _ua.ReleaseCallSlot();
+        }
     }
 
     /// <summary>Schedules on the endpoint's shared timer queue; null once the endpoint is gone.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Telephony.Sip.Messages;
 using Telephony.Sip.Transactions;
 using Telephony.Sip.Transport;
@@ -20,10 +21,18 @@ public sealed partial class SipUserAgent
     public void OnRequest(SipServerTransaction transaction)
     {
         var request = transaction.Request;
+        if (request.Method == SipMethods.Invite && request.To?.Tag is null && LiveIncomingCalls >= Options.MaxCalls)
+        {
+            RefuseOverloaded(transaction); // first: the cheapest answer, before any check or per-call work
+            return;
+        }
         var verdict = UasRequestCheck.Check(request, Policy);
         if (!verdict.IsAccepted)
         {
-            Logger.RequestRefused(request.Method, verdict.ToString());
+            if (Endpoint.MayLogRejection(transaction.Flow.Remote.Address))
+            {
+                Logger.RequestRefused(request.Method, verdict.ToString());
+            }
             if (verdict.CanRespond && verdict.CreateResponse(request, Policy.WarnAgent) is { } refusal)
             {
                 Respond(transaction, refusal);
@@ -74,7 +83,7 @@ public sealed partial class SipUserAgent
         b.SetHeader(SipHeaderNames.Allow, AllowedMethods);
         b.SetHeader(SipHeaderNames.Accept, "application/sdp, application/dtmf-relay, message/sipfrag");
         b.SetHeader(SipHeaderNames.Supported, "replaces");
-        b.SetHeader(SipHeaderNames.Server, Options.Product);
+        StampProduct(b, SipHeaderNames.Server);
         Respond(transaction, b);
     }
 
@@ -82,13 +91,6 @@ public sealed partial class SipUserAgent
     public void AcceptIncomingInvite(SipServerTransaction transaction)
     {
         var request = transaction.Request;
-        if (_calls.Count >= Options.MaxCalls)
-        {
-            var busy = SipResponseBuilder.CreateResponse(request, 503);
-            busy.SetHeader(SipHeaderNames.RetryAfter, "5");
-            Respond(transaction, busy);
-            return;
-        }
         var replaces = request.Replaces;
         SipCall? replaced = null;
         if (request.HasHeader(SipHeaderNames.Replaces))
@@ -106,17 +108,55 @@ public sealed partial class SipUserAgent
             Respond(transaction, SipResponseBuilder.CreateErrorResponse(request, 400, "Contact missing", "telephony"));
             return;
         }
-        var call = new SipCall(this, transaction, replaced);
+        if (!TryClaimCallSlot())
+        {
+            RefuseOverloaded(transaction);
+            return;
+        }
+        var call = new SipCall(this, transaction, replaced); // holds the slot until it ends (or is closed)
         if (!_calls.TryAdd(call.CallId, call))
         {
+            call.Close();
             Respond(transaction, 482, "Loop Detected"); // a second INVITE with a Call-ID in use (merged request, §8.2.2.2)
             return;
         }
         if (!_incoming.Writer.TryWrite(call))
         {
-            Forget(call);
-            Respond(transaction, 486, "Busy Here");
+            call.Close();
+            RefuseOverloaded(transaction); // the application is not keeping up: overload, not a busy callee (not 486)
         }
+    }
+
+    /// <summary>Counts a new live incoming call; false (and nothing counted) when <see cref="SipUserAgentOptions.MaxCalls"/> are live.</summary>
+    private bool TryClaimCallSlot()
+    {
+        if (Interlocked.Increment(ref _liveIncoming) <= Options.MaxCalls)
+        {
+            return true;
+        }
+        Interlocked.Decrement(ref _liveIncoming);
+        return false;
+    }
+
+    /// <summary>An incoming call ended (or was discarded): its slot is free at once, while the call stays reachable for 64·T1.</summary>
+    internal void ReleaseCallSlot() => Interlocked.Decrement(ref _liveIncoming);
+
+    /// <summary>
+    /// §21.5.4 503 with Retry-After (§20.33), sent statelessly (§8.2.6): under overload the refusal must cost
+    /// less than the call would have, so no transaction state is kept for it (no 503 retransmissions, no Timer H)
+    /// and no <see cref="SipCall"/> is created. A lost 503 costs the caller one INVITE retransmission, answered alike.
+    /// </summary>
+    private void RefuseOverloaded(SipServerTransaction transaction)
+    {
+        Interlocked.Increment(ref _overloadRefusals);
+        var refusal = SipResponseBuilder.CreateResponse(transaction.Request, 503);
+        refusal.SetHeader(SipHeaderNames.RetryAfter, ((long)Options.OverloadRetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture));
+        StampProduct(refusal, SipHeaderNames.Server);
+        if (Endpoint.MayLogRejection(transaction.Flow.Remote.Address))
+        {
+            Logger.CallRefusedOverloaded(LiveIncomingCalls, Options.MaxCalls, transaction.Flow.Remote.Address);
+        }
+        RespondStatelessly(transaction, refusal);
     }
 
     /// <inheritdoc />

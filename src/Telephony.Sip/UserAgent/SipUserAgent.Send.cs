@@ -25,7 +25,7 @@ public sealed partial class SipUserAgent
         b.SetCallId(SipIds.NewCallId());
         b.SetCSeq(1, method);
         b.SetMaxForwards(70);
-        b.SetHeader(SipHeaderNames.UserAgent, Options.Product);
+        StampProduct(b, SipHeaderNames.UserAgent);
         return b;
     }
 
@@ -103,7 +103,7 @@ public sealed partial class SipUserAgent
         b.SetMaxForwards(70);
         b.AddContact(ContactFor(destination.Protocol, destination.EndPoint.Address));
         b.SetHeader(SipHeaderNames.Expires, expires.ToString(CultureInfo.InvariantCulture));
-        b.SetHeader(SipHeaderNames.UserAgent, Options.Product);
+        StampProduct(b, SipHeaderNames.UserAgent);
         var response = await SendRequestAsync(b.Build(), null, cancellationToken).ConfigureAwait(false);
         if (response.CSeq is { } cseq)
         {

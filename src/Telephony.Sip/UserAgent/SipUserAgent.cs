@@ -31,6 +31,8 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
     private readonly ConcurrentDictionary<string, SipCall> _calls = new(StringComparer.Ordinal);
     private readonly Channel<SipCall> _incoming = Channel.CreateBounded<SipCall>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.Wait });
     private readonly bool _ownsEndpoint;
+    private int _liveIncoming; // incoming calls not yet ended: what MaxCalls bounds
+    private long _overloadRefusals;
     private readonly string _registerCallId = SipIds.NewCallId();
     private long _registerCSeq;
 
@@ -86,8 +88,20 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
     /// <summary>Incoming calls (INVITEs that passed the filter), to be answered with <see cref="SipCall.AcceptAsync"/> or rejected.</summary>
     public ChannelReader<SipCall> IncomingCalls => _incoming.Reader;
 
-    /// <summary>Calls in progress.</summary>
+    /// <summary>Calls the UA still tracks: live ones and ended ones kept reachable for retransmissions (64·T1).</summary>
     public int CallCount => _calls.Count;
+
+    /// <summary>Incoming calls not yet ended: what <see cref="SipUserAgentOptions.MaxCalls"/> bounds.</summary>
+    public int LiveIncomingCalls => Volatile.Read(ref _liveIncoming);
+
+    /// <summary>INVITEs refused with 503 for overload since start (no <see cref="SipCall"/> exists for them: the count is all the application sees).</summary>
+    public long OverloadRefusals => Interlocked.Read(ref _overloadRefusals);
+
+    /// <summary>T1 for the UA's timers: the option, else the endpoint's (<c>Sip:T1</c>).</summary>
+    internal TimeSpan T1 => Options.T1 ?? Endpoint.TimerSettings.T1;
+
+    /// <summary>T2 for the UA's timers: the option, else the endpoint's.</summary>
+    internal TimeSpan T2 => Options.T2 ?? Endpoint.TimerSettings.T2;
 
     /// <summary>
     /// Sees every out-of-dialog request (no To tag) first; returns true when it answered the request itself.
@@ -123,11 +137,23 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
         Respond(transaction, SipResponseBuilder.CreateResponse(transaction.Request, statusCode, reason));
 
     /// <summary>Sends a response, logging (never throwing) when it cannot be sent.</summary>
-    public void Respond(SipServerTransaction transaction, SipResponseBuilder response)
+    public void Respond(SipServerTransaction transaction, SipResponseBuilder response) =>
+        Send(transaction, response, static (tx, r) => tx.TrySendResponse(r));
+
+    /// <summary>
+    /// Sends a final non-2xx response statelessly (§8.2.6; see <see cref="SipServerTransaction.TryRespondStatelessly"/>):
+    /// for refusals and challenges that may go to a forged source. Logs (never throws) when it cannot be sent.
+    /// </summary>
+    public void RespondStatelessly(SipServerTransaction transaction, SipResponseBuilder response) =>
+        Send(transaction, response, static (tx, r) => tx.TryRespondStatelessly(r));
+
+    private void Send(SipServerTransaction transaction, SipResponseBuilder response, Func<SipServerTransaction, SipResponse, bool> send)
     {
+        ArgumentNullException.ThrowIfNull(transaction);
+        ArgumentNullException.ThrowIfNull(response);
         try
         {
-            if (!transaction.TrySendResponse(response.Build()))
+            if (!send(transaction, response.Build()))
             {
                 Logger.ResponseNotSent(response.StatusCode, transaction.Request.Method);
             }
@@ -135,6 +161,15 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
             Logger.ResponseNotBuilt(response.StatusCode, transaction.Request.Method, e.Message);
+        }
+    }
+
+    /// <summary>Sets the Server (responses) or User-Agent (requests) header to the product name, unless that is configured empty.</summary>
+    internal void StampProduct(SipMessageBuilder builder, string header)
+    {
+        if (!string.IsNullOrEmpty(Options.Product))
+        {
+            builder.SetHeader(header, Options.Product);
         }
     }
 

@@ -26,18 +26,35 @@ public sealed class SipUserAgentOptions
     /// <summary>Transport for URIs without a transport parameter.</summary>
     public SipTransportProtocol DefaultTransport { get; set; } = SipTransportProtocol.Udp;
 
-    /// <summary>The User-Agent / Server header value.</summary>
+    /// <summary>The User-Agent / Server header value (product name); empty: no such header is sent (RFC 3261 §20.35 warns that it helps attackers).</summary>
     public string Product { get; set; } = "Telephony";
 
-    /// <summary>T1 for the UAS's own 2xx retransmissions (§13.3.1.4); should match the endpoint's timers.</summary>
-    public TimeSpan T1 { get; set; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// T1 for the UA's own timers: the UAS's 2xx retransmissions (§13.3.1.4) and how long an ended call stays
+    /// reachable for retransmissions (64·T1). Null: the endpoint's <see cref="Stack.SipEndpoint.TimerSettings"/>,
+    /// so one <c>Sip:T1</c> setting governs the transactions and the calls alike.
+    /// </summary>
+    public TimeSpan? T1 { get; set; }
 
-    /// <summary>T2 cap for the 2xx retransmission interval.</summary>
-    public TimeSpan T2 { get; set; } = TimeSpan.FromSeconds(4);
+    /// <summary>T2 cap for the 2xx retransmission interval; null: the endpoint's.</summary>
+    public TimeSpan? T2 { get; set; }
 
     /// <summary>Per-call event buffer; the oldest events are dropped (and logged) when the application does not read.</summary>
     public int EventCapacity { get; set; } = 256;
 
-    /// <summary>Bound on calls in progress; further incoming INVITEs get 503.</summary>
+    /// <summary>
+    /// Bound on live incoming calls (not ended; calls we place, such as agent legs, do not count). Further
+    /// out-of-dialog INVITEs get a stateless 503 with <see cref="OverloadRetryAfter"/> before any per-call work.
+    /// </summary>
     public int MaxCalls { get; set; } = 1000;
+
+    /// <summary>The Retry-After of the overload 503 (RFC 3261 §21.5.4, §20.33).</summary>
+    public TimeSpan OverloadRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Whether an in-dialog REFER (RFC 3515) is accepted (202, then <see cref="TransferRequested"/>). False: it is
+    /// declined with 603, for an application that does not carry transfers out (a 202 would promise a NOTIFY
+    /// with the outcome that never comes).
+    /// </summary>
+    public bool AcceptTransfers { get; set; } = true;
 }

@@ -84,5 +84,27 @@ internal sealed class RawUdp : IDisposable
         $"From: <sip:{user}@127.0.0.1>;tag=f{callId}\r\nTo: <sip:{user}@127.0.0.1>\r\nCall-ID: {callId}\r\nCSeq: 1 {method}\r\n" +
         $"Contact: <sip:{user}@127.0.0.1:{Port}>\r\nMax-Forwards: 70\r\n{extra}Content-Length: 0\r\n\r\n";
 
+    /// <summary>Every datagram that arrives within <paramref name="quiet"/> of the previous one (or of the call).</summary>
+    public async Task<List<SipMessage>> DrainAsync(TimeSpan quiet)
+    {
+        var received = new List<SipMessage>();
+        while (true)
+        {
+            using var cts = new CancellationTokenSource(quiet);
+            try
+            {
+                var result = await _udp.ReceiveAsync(cts.Token);
+                if (SipParser.TryParse(result.Buffer, out var m, out _))
+                {
+                    received.Add(m);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return received;
+            }
+        }
+    }
+
     public void Dispose() => _udp.Dispose();
 }

@@ -34,6 +34,18 @@ public sealed class SipStackSettingsTests
     }
 
     [Test]
+    public void User_agent_settings_are_checked_and_copied()
+    {
+        var ua = new Telephony.Sip.UserAgent.SipUserAgentOptions();
+        new SipServerOptions { MaxCalls = 30, Product = "Hotline" }.ApplyUserAgentSettings(ua);
+        Assert.That((ua.MaxCalls, ua.Product), Is.EqualTo((30, "Hotline")));
+        Assert.That(() => new SipServerOptions { MaxCalls = 0 }.ApplyUserAgentSettings(ua),
+            Throws.InvalidOperationException.With.Message.StartsWith("Sip:MaxCalls = 0 is out of range"));
+        Assert.That(() => new SipServerOptions { Product = "Evil\r\nX-Injected: 1" }.ApplyUserAgentSettings(ua),
+            Throws.InvalidOperationException.With.Message.StartsWith("Sip:Product"));
+    }
+
+    [Test]
     public void Server_refuses_to_start_with_a_bad_timer()
     {
         var error = Assert.CatchAsync(async () =>

@@ -149,6 +149,38 @@ public sealed class DigestAuthenticatorTests
     }
 
     [Test]
+    public void A_table_filled_with_forged_failures_still_bans_a_guesser()
+    {
+        // Issue 10, finding 4: 12,000 forged one-off failures filled the 10,000-address table, then 40 of 40 guesses went unbanned.
+        var limiter = new AuthFailureLimiter(5, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), capacity: 10_000, time: _time);
+        for (int i = 0; i < 12_000; i++)
+        {
+            limiter.RecordFailure(new IPAddress(new byte[] { 10, (byte)(i >> 16), (byte)(i >> 8), (byte)i }));
+        }
+        var guesser = IPAddress.Parse("203.0.113.50");
+        int guesses = 0;
+        while (guesses < 40 && !limiter.IsBanned(guesser))
+        {
+            limiter.RecordFailure(guesser);
+            guesses++;
+        }
+        Assert.That(limiter.IsBanned(guesser), Is.True, $"still unbanned after {guesses} wrong guesses");
+        Assert.That(guesses, Is.LessThanOrEqualTo(5));
+    }
+
+    [Test]
+    public void A_full_table_aggregates_evicted_failures_by_network()
+    {
+        var limiter = new AuthFailureLimiter(3, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), capacity: 2, time: _time);
+        for (int i = 1; i <= 10; i++)
+        {
+            limiter.RecordFailure(IPAddress.Parse($"2001:db8:0:1::{i:x}")); // one /64, a new address each time
+        }
+        Assert.That(limiter.IsBanned(IPAddress.Parse("2001:db8:0:1::ffff")), Is.True, "the /64 is banned as a whole");
+        Assert.That(limiter.IsBanned(IPAddress.Parse("2001:db8:0:2::1")), Is.False, "the next /64 is not");
+    }
+
+    [Test]
     public void Offered_algorithms_are_configurable_and_others_are_refused()
     {
         var md5Only = new DigestAuthenticator("telephony.local", new InMemoryCredentialStore(new Dictionary<string, string> { ["1001"] = "secret" }),

@@ -381,7 +381,13 @@ public class TortureTests
     }
 
     [Test]
-    public void Baddate_NonGmtDate() => AssertRejected(Request("baddate"), 400, "Date");
+    public void Baddate_NonGmtDateIsIgnored()
+    {
+        // RFC 4475 §3.1.2.12: better to ignore the informational Date than to refuse the request over it (issue 10, finding 8).
+        var r = Request("baddate");
+        Assert.That(r.GetHeader(SipHeaderNames.Date), Does.Not.EndWith("GMT"));
+        AssertAccepted(r);
+    }
 
     [Test]
     public void Regbadct_UriWithHeadersNotInAngles() => AssertRejected(Request("regbadct"), 400, "must be enclosed in <>");
@@ -461,8 +467,8 @@ public class TortureTests
         Assert.That(r.From!.Uri.Scheme, Is.EqualTo("http"));
         Assert.That(r.Contacts.Single().Uri.ToString(), Is.EqualTo("name:John_Smith"));
         Assert.That(r.ValidateHeaders(), Is.Null, "syntactically valid");
-        // A registrar cannot bind an isbn: address-of-record.
-        AssertRejected(r, 416, "unsupported address-of-record scheme 'isbn'");
+        // A registrar cannot bind an isbn: address-of-record; RFC 4475 §3.3.4 expects 400 (416 is for the Request-URI).
+        AssertRejected(r, 400, "unsupported address-of-record scheme 'isbn'");
     }
 
     [Test]

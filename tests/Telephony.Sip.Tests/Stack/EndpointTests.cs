@@ -152,8 +152,11 @@ public class EndpointTests
         Assert.That(answer, Does.Contain("Max-Forwards"));
         Assert.That(answer, Does.Contain("Warning: 399"));
 
-        // No Call-ID: no response can be formed (§8.2.6.2) → dropped with a log line.
+        // No Call-ID: still answered 400 with what is there (§8.2.6.2; RFC 4475 §3.3.1 insuf).
         await raw.SendTextAsync(RawRequest("OPTIONS", me, "z9hG4bKnocallid").Replace("Call-ID: raw-1\r\n", "", StringComparison.Ordinal), target);
+        Assert.That(StatusOf(await raw.ReceiveTextAsync()), Is.EqualTo(400));
+        // No CSeq: the client could not match an answer (§17.1.3) → dropped with a log line.
+        await raw.SendTextAsync(RawRequest("OPTIONS", me, "z9hG4bKnocseq").Replace("CSeq: 1 OPTIONS\r\n", "", StringComparison.Ordinal), target);
         await raw.SendTextAsync(RawRequest("OPTIONS", me, "z9hG4bKgood1"), target);
         Assert.That(StatusOf(await raw.ReceiveTextAsync()), Is.EqualTo(200));
         Assert.That(user.Requests, Has.Count.EqualTo(1));

@@ -115,4 +115,27 @@ public sealed class LogRateLimitTests
         Assert.That(Malformed(), Is.EqualTo(6));
         Assert.That(logger.Lines.Count(l => l.Contains("Suppressed 35 further warnings", StringComparison.Ordinal)), Is.EqualTo(1));
     }
+
+    [Test]
+    public async Task Rejected_requests_are_all_answered_but_logged_within_the_source_budget()
+    {
+        // Issue 10, finding 8: 200k bad messages wrote 195k lines (every stateless 400 logged its own line).
+        var logger = new LineLogger();
+        var options = new SipEndpointOptions { WarningsPerSource = 5, WarningInterval = TimeSpan.FromMinutes(1) };
+        options.Listen.Add(new SipListenEndpoint(SipTransportProtocol.Udp, new IPEndPoint(IPAddress.Loopback, 0)));
+        await using var server = new SipEndpoint(options, new AnsweringUser(), logger);
+        await server.StartAsync();
+        using var raw = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var from = (IPEndPoint)raw.Client.LocalEndPoint!;
+        for (int i = 0; i < 200; i++)
+        {
+            var bad = RawRequest("OPTIONS", from, $"z9hG4bKbad{i}", callId: $"bad-{i}").Replace("Max-Forwards: 70", "Max-Forwards: lots", StringComparison.Ordinal);
+            await raw.SendTextAsync(bad, server.Local(SipTransportProtocol.Udp));
+        }
+        await WaitUntil(() => server.DroppedMessages == 200);
+        Assert.That(StatusOf(await raw.ReceiveTextAsync()), Is.EqualTo(400), "each is still answered");
+        await Task.Delay(200);
+        var rejections = logger.Lines.Where(l => !l.StartsWith("SIP listening", StringComparison.Ordinal)).ToList();
+        Assert.That(rejections, Has.Count.LessThanOrEqualTo(2 * 5), string.Join("\n", rejections.Take(20)));
+    }
 }

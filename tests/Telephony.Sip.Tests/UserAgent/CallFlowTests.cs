@@ -188,6 +188,23 @@ public sealed class CallFlowTests
     }
 
     [Test]
+    public async Task A_ua_that_does_not_carry_out_transfers_declines_refer()
+    {
+        // Issue 10, finding 8: the server answered 202 and then never transferred nor sent the promised NOTIFY.
+        await using var pair = await UaPair.StartAsync(aOptions: new SipUserAgentOptions { LocalUri = "sip:alice@127.0.0.1", AcceptTransfers = false });
+        var outgoing = await pair.A.CallAsync(pair.UriOfB(), UaPair.Sdp);
+        var incoming = await pair.B.IncomingCalls.ReadAsync();
+        await incoming.AcceptAsync(UaPair.Sdp);
+        await UaPair.Next<CallEstablished>(outgoing);
+        await UaPair.Next<CallEstablished>(incoming);
+
+        var refer = await incoming.ReferAsync("sip:carol@127.0.0.1:5999");
+        Assert.That(refer.StatusCode, Is.EqualTo(603));
+        Assert.That(outgoing.State, Is.EqualTo(CallState.Established), "the call goes on");
+        await outgoing.HangupAsync();
+    }
+
+    [Test]
     public async Task Update_refreshes_the_session_and_attended_refer_carries_replaces()
     {
         await using var pair = await UaPair.StartAsync();

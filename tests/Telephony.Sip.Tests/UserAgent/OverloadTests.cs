@@ -1,0 +1,158 @@
+using System.Net;
+using Microsoft.Extensions.Time.Testing;
+using Telephony.Sip.Messages;
+using Telephony.Sip.Stack;
+using Telephony.Sip.Tests.Stack;
+using Telephony.Sip.Transport;
+using Telephony.Sip.UserAgent;
+
+namespace Telephony.Sip.Tests.UserAgent;
+
+/// <summary>
+/// Issue 10, findings 6 and 9: only live incoming calls count toward <see cref="SipUserAgentOptions.MaxCalls"/>, overload is
+/// refused with a stateless 503 + Retry-After, and the endpoint's T1 governs the calls' timers.
+/// </summary>
+[CancelAfter(60_000)]
+public sealed class OverloadTests
+{
+    [Test]
+    public async Task Short_calls_that_ended_do_not_keep_the_server_refusing_new_ones()
+    {
+        // 30 slots, 40 calls of well under a second each: the ended calls linger 64·T1 for retransmissions but hold no slot.
+        await using var server = await Server.StartAsync(new SipUserAgentOptions { LocalUri = "sip:bob@127.0.0.1", MaxCalls = 30 });
+        var answering = server.AnswerEveryCall();
+        using var peer = new RawSipPeer();
+        for (int i = 0; i < 40; i++)
+        {
+            var id = $"short-{i}";
+            await peer.SendAsync(server.Invite(peer, id), server.Target);
+            var final = await peer.ReceiveAsync<SipResponse>(r => r.CallId == id && r.StatusCode >= 200);
+            Assert.That(final.StatusCode, Is.EqualTo(200), $"call {i} refused: {final.StatusCode} {final.ReasonPhrase}");
+            await peer.SendAsync(server.InDialog("ACK", peer, id, final.To!.Tag!, 1), server.Target);
+            await peer.SendAsync(server.InDialog("BYE", peer, id, final.To!.Tag!, 2), server.Target);
+            await peer.ReceiveAsync<SipResponse>(r => r.CallId == id && r.CSeq!.Method == "BYE");
+        }
+        Assert.That(server.Ua.CallCount, Is.GreaterThanOrEqualTo(30), "the ended calls are still held for retransmissions");
+    }
+
+    [Test]
+    public async Task A_burst_over_MaxCalls_gets_a_stateless_503_with_Retry_After()
+    {
+        await using var server = await Server.StartAsync(new SipUserAgentOptions { LocalUri = "sip:bob@127.0.0.1", MaxCalls = 5 });
+        using var peer = new RawSipPeer();
+        for (int i = 0; i < 8; i++)
+        {
+            await peer.SendAsync(server.Invite(peer, $"burst-{i}"), server.Target); // nobody answers: all stay live
+        }
+        for (int i = 0; i < 3; i++)
+        {
+            var refusal = await peer.ReceiveAsync<SipResponse>(r => r.StatusCode >= 300);
+            Assert.That(refusal.StatusCode, Is.EqualTo(503));
+            Assert.That(refusal.GetHeader(SipHeaderNames.RetryAfter), Is.EqualTo("5"));
+        }
+        Assert.That(server.Ua.CallCount, Is.EqualTo(5), "no SipCall for a refused INVITE");
+        Assert.That((server.Ua.LiveIncomingCalls, server.Ua.OverloadRefusals), Is.EqualTo((5, 3L)));
+        // No transaction kept for a refused INVITE (no Timer G/H); the last 503 may arrive before its entry leaves the table.
+        await StackTestKit.WaitUntil(() => server.Endpoint.ServerTransactionCount == 5);
+    }
+
+    [Test]
+    public async Task An_application_that_does_not_keep_up_causes_503_not_486()
+    {
+        await using var server = await Server.StartAsync(new SipUserAgentOptions { LocalUri = "sip:bob@127.0.0.1" });
+        using var peer = new RawSipPeer();
+        for (int i = 0; i < 70; i++)
+        {
+            await peer.SendAsync(server.Invite(peer, $"queue-{i}"), server.Target); // IncomingCalls holds 64 unread calls
+        }
+        var refusal = await peer.ReceiveAsync<SipResponse>(r => r.StatusCode >= 300);
+        Assert.That(refusal.StatusCode, Is.EqualTo(503), "an overloaded accept queue is overload, not a busy callee");
+        Assert.That(refusal.GetHeader(SipHeaderNames.RetryAfter), Is.Not.Null);
+    }
+
+    [Test]
+    public async Task The_endpoint_T1_shortens_the_ended_call_hold_over()
+    {
+        // Sip:T1 = 100 ms must reach the call layer: an ended call is held 64·T1 = 6.4 s, not 32 s.
+        var clock = new FakeTimeProvider();
+        await using var server = await Server.StartAsync(new SipUserAgentOptions { LocalUri = "sip:bob@127.0.0.1" }, clock, TimeSpan.FromMilliseconds(100));
+        var answering = server.AnswerEveryCall();
+        using var peer = new RawSipPeer();
+        await peer.SendAsync(server.Invite(peer, "t1-call"), server.Target);
+        var ok = await peer.ReceiveAsync<SipResponse>(r => r.StatusCode == 200);
+        await peer.SendAsync(server.InDialog("ACK", peer, "t1-call", ok.To!.Tag!, 1), server.Target);
+        await peer.SendAsync(server.InDialog("BYE", peer, "t1-call", ok.To!.Tag!, 2), server.Target);
+        await peer.ReceiveAsync<SipResponse>(r => r.CSeq!.Method == "BYE");
+        Assert.That(server.Ua.CallCount, Is.EqualTo(1));
+
+        clock.Advance(TimeSpan.FromSeconds(7));
+        await StackTestKit.WaitUntil(() => server.Ua.CallCount == 0, 3000);
+    }
+
+    [Test]
+    public async Task An_empty_product_sends_no_Server_header()
+    {
+        await using var server = await Server.StartAsync(new SipUserAgentOptions { LocalUri = "sip:bob@127.0.0.1", Product = "" });
+        using var peer = new RawSipPeer();
+        var options = server.Invite(peer, "opt-1").Replace("INVITE", "OPTIONS", StringComparison.Ordinal);
+        await peer.SendAsync(options, server.Target);
+        var ok = await peer.ReceiveAsync<SipResponse>(r => r.StatusCode == 200);
+        Assert.That(ok.HasHeader(SipHeaderNames.Server), Is.False);
+    }
+
+    /// <summary>A UA on its own endpoint (so the test can set the endpoint's timers) and raw messages for a peer.</summary>
+    private sealed class Server : IAsyncDisposable
+    {
+        private Server(SipEndpoint endpoint, SipUserAgent ua)
+        {
+            Endpoint = endpoint;
+            Ua = ua;
+            Target = new IPEndPoint(IPAddress.Loopback, endpoint.LocalEndPoints[0].EndPoint.Port);
+        }
+
+        public SipEndpoint Endpoint { get; }
+
+        public SipUserAgent Ua { get; }
+
+        public IPEndPoint Target { get; }
+
+        public static async Task<Server> StartAsync(SipUserAgentOptions options, TimeProvider? clock = null, TimeSpan? t1 = null)
+        {
+            var endpointOptions = new SipEndpointOptions { WarnAgent = "test" };
+            endpointOptions.Listen.Add(new SipListenEndpoint(SipTransportProtocol.Udp, new IPEndPoint(IPAddress.Loopback, 0)));
+            if (t1 is { } configured)
+            {
+                endpointOptions.Timers.T1 = configured;
+            }
+            var endpoint = new SipEndpoint(endpointOptions, new AnsweringUser(), null, clock);
+            var ua = new SipUserAgent(endpoint, options);
+            await endpoint.StartAsync();
+            return new Server(endpoint, ua);
+        }
+
+        /// <summary>Accepts every incoming call until the UA stops.</summary>
+        public Task AnswerEveryCall() => Task.Run(async () =>
+        {
+            await foreach (var call in Ua.IncomingCalls.ReadAllAsync())
+            {
+                await call.AcceptAsync(UaPair.Sdp);
+            }
+        });
+
+        public string Invite(RawSipPeer peer, string callId) =>
+            $"INVITE sip:bob@127.0.0.1:{Target.Port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{peer.Port};branch=z9hG4bK{callId}\r\n" +
+            $"From: <sip:alice@127.0.0.1>;tag=a-{callId}\r\nTo: <sip:bob@127.0.0.1>\r\nCall-ID: {callId}\r\nCSeq: 1 INVITE\r\n" +
+            $"Contact: <sip:alice@127.0.0.1:{peer.Port}>\r\nMax-Forwards: 70\r\nContent-Type: application/sdp\r\nContent-Length: {UaPair.Sdp.Length}\r\n\r\n{UaPair.Sdp}";
+
+        public string InDialog(string method, RawSipPeer peer, string callId, string toTag, int cseq) =>
+            $"{method} sip:bob@127.0.0.1:{Target.Port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{peer.Port};branch=z9hG4bK{callId}-{method}\r\n" +
+            $"From: <sip:alice@127.0.0.1>;tag=a-{callId}\r\nTo: <sip:bob@127.0.0.1>;tag={toTag}\r\nCall-ID: {callId}\r\nCSeq: {cseq} {method}\r\n" +
+            "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+
+        public async ValueTask DisposeAsync()
+        {
+            await Ua.DisposeAsync();
+            await Endpoint.DisposeAsync();
+        }
+    }
+}
