@@ -132,10 +132,10 @@ public sealed class AgentClientTests
     [Test]
     public async Task A_direct_INVITE_from_a_host_other_than_its_server_is_refused(CancellationToken ct)
     {
-        var options = _server.Agent("1004", hub: false);
+        var options = _server.Agent("1003", hub: false);
         options.AutoAnswer = TimeSpan.FromMilliseconds(50);
         await using var agent = await AgentClient.StartAsync(options, cancellationToken: ct);
-        var binding = (await _server.Locations.GetBindingsAsync("sip:1004@test.local", ct)).Single();
+        var binding = (await _server.Locations.GetBindingsAsync("sip:1003@test.local", ct)).Single();
         await using var media = new MediaEngine(new MediaEngineOptions { BindAddress = System.Net.IPAddress.Parse("127.0.0.7"), PortMin = 26300, PortMax = 26399 });
         media.Start();
         await using var strangerUa = await SipUserAgent.StartAsync("udp:127.0.0.7:0", new SipUserAgentOptions { LocalUri = "sip:stranger@127.0.0.7" }, cancellationToken: ct);
