@@ -40,13 +40,13 @@ public sealed class BaresipCallTests
         Assert.That((pop.Language, pop.Queue, pop.DialedNumber, pop.IvrDigits), Is.EqualTo(("en", "english", "12345", "9")));
         Assert.That(pop.IvrPath, Does.Contain("english"));
         var agentCall = await agent.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
-        await CallServerFixture.NextAsync<CallEstablished>(agentCall);
+        await agentCall.NextAsync<CallEstablished>();
 
         await Task.Delay(300);
         agent.Listening = true;
         await Task.Delay(2000);
         await baresip.CommandAsync("/hangup");
-        var ended = await CallServerFixture.NextAsync<Telephony.Sip.UserAgent.CallEnded>(agentCall);
+        var ended = await agentCall.NextAsync<Telephony.Sip.UserAgent.CallEnded>();
         Assert.That(ended.Reason, Is.EqualTo(Telephony.Sip.UserAgent.CallEndReason.RemoteHangup));
 
         Assert.That(ToneCheck.Dominates(agent.Received(), CallerHz, AgentHz), Is.True, "the agent hears baresip's tone");
@@ -60,7 +60,7 @@ public sealed class BaresipCallTests
         {
             Assert.That(wav.WaveFormat.Channels, Is.EqualTo(2));
         }
-        var (left, right) = ToneCheck.ReadStereo(record.RecordingPath!);
+        var (left, right) = StereoWav.Read(record.RecordingPath!);
         Assert.That(ToneCheck.Dominates(left, CallerHz, AgentHz), Is.True, "left = caller (baresip)");
         Assert.That(ToneCheck.Dominates(right, AgentHz, CallerHz), Is.True, "right = agent");
 

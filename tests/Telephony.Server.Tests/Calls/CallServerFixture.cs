@@ -7,7 +7,7 @@ using Telephony.Cases.Storage;
 using Telephony.ContactCenter.Routing;
 using Telephony.ContactCenter.Seats;
 using Telephony.ContactCenter.Store;
-using Telephony.Media.Clock;
+using Telephony.Media;
 using Telephony.Calls;
 using Telephony.Calls.Legs;
 using Telephony.Server.Calls;
@@ -76,8 +76,7 @@ internal sealed class CallServerFixture : IAsyncDisposable
             }
         });
         Sip = _factory.Services.GetRequiredService<SipServerHost>();
-        Clock = new MediaClock();
-        Clock.Start();
+        PhoneMedia = Telephony.Testing.Phones.PhoneMedia.Start(16400, 16599);
     }
 
     public string Folder { get; }
@@ -88,8 +87,8 @@ internal sealed class CallServerFixture : IAsyncDisposable
 
     public SipServerHost Sip { get; }
 
-    /// <summary>The test phones' own media clock (the server has its own).</summary>
-    public MediaClock Clock { get; }
+    /// <summary>The test phones' own media engine (the server has its own).</summary>
+    public MediaEngine PhoneMedia { get; }
 
     public CallManager Calls => Service<CallManager>();
 
@@ -106,7 +105,7 @@ internal sealed class CallServerFixture : IAsyncDisposable
     /// <summary>A citizen's phone (no registration) sending a tone.</summary>
     public async Task<TestPhone> CitizenAsync(double toneHz, string user = "citizen")
     {
-        var phone = await TestPhone.StartAsync($"sip:{user}@127.0.0.1", toneHz, Clock);
+        var phone = await TestPhone.StartAsync($"sip:{user}@127.0.0.1", toneHz, PhoneMedia);
         _owned.Add(phone);
         return phone;
     }
@@ -114,7 +113,7 @@ internal sealed class CallServerFixture : IAsyncDisposable
     /// <summary>An agent: desktop logged in and Ready, softphone registered for the seat.</summary>
     public async Task<(AgentDesk Desk, TestPhone Phone)> AgentAsync(string seat, double toneHz)
     {
-        var phone = await TestPhone.StartAsync($"sip:{seat}@test.local", toneHz, Clock, seat, "pw-" + seat);
+        var phone = await TestPhone.StartAsync($"sip:{seat}@test.local", toneHz, PhoneMedia, seat, "pw-" + seat);
         _owned.Add(phone);
         var registered = await phone.Ua.RegisterAsync($"sip:127.0.0.1:{SipPort}", 300);
         Assert.That(registered.StatusCode, Is.EqualTo(200), "REGISTER");
@@ -134,11 +133,11 @@ internal sealed class CallServerFixture : IAsyncDisposable
     {
         var citizen = await CitizenAsync(citizenHz, citizenUser);
         var call = await citizen.Ua.CallAsync(Uri("12345"), citizen.Offer());
-        citizen.ApplyAnswer((await NextAsync<CallEstablished>(call)).RemoteSdp);
+        citizen.ApplyAnswer((await call.NextAsync<CallEstablished>()).RemoteSdp);
         await Task.Delay(200);
         Assert.That((await call.SendDtmfAsync('9')).StatusCode, Is.EqualTo(200));
         var agentCall = await agent.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(15));
-        await NextAsync<CallEstablished>(agentCall);
+        await agentCall.NextAsync<CallEstablished>();
         var deadline = DateTime.UtcNow.AddSeconds(5);
         while (Calls.PhaseOf(call.CallId) != CallPhase.Connected && DateTime.UtcNow < deadline)
         {
@@ -146,24 +145,6 @@ internal sealed class CallServerFixture : IAsyncDisposable
         }
         Assert.That(Calls.PhaseOf(call.CallId), Is.EqualTo(CallPhase.Connected), "bridged to the agent");
         return (citizen, call, agentCall);
-    }
-
-    /// <summary>Waits for the next event of a type on a call, skipping others.</summary>
-    public static async Task<T> NextAsync<T>(SipCall call, TimeSpan? timeout = null) where T : CallEvent
-    {
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(15));
-        while (true)
-        {
-            var e = await call.Events.ReadAsync(cts.Token);
-            if (e is T t)
-            {
-                return t;
-            }
-            if (e is Telephony.Sip.UserAgent.CallEnded ended && typeof(T) != typeof(Telephony.Sip.UserAgent.CallEnded))
-            {
-                Assert.Fail($"call ended ({ended.Reason} {ended.StatusCode} {ended.Detail}) while waiting for {typeof(T).Name}");
-            }
-        }
     }
 
     /// <summary>Waits until the call's record is written.</summary>
@@ -188,7 +169,7 @@ internal sealed class CallServerFixture : IAsyncDisposable
         {
             await _owned[i].DisposeAsync();
         }
-        await Clock.DisposeAsync();
+        await PhoneMedia.DisposeAsync();
         if (_useRedis)
         {
             // Leave nothing behind in the shared Redis: every key of this fixture carries its prefix.

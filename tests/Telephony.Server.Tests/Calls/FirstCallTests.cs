@@ -40,7 +40,7 @@ public sealed class FirstCallTests
         });
 
         var call = await citizen.Ua.CallAsync(server.Uri("12345"), citizen.Offer());
-        var established = await CallServerFixture.NextAsync<CallEstablished>(call);
+        var established = await call.NextAsync<CallEstablished>();
         citizen.ApplyAnswer(established.RemoteSdp);
         await Task.Delay(300);
         var dtmf = await call.SendDtmfAsync('9');
@@ -55,7 +55,7 @@ public sealed class FirstCallTests
         Assert.That(pop.IvrPath, Does.Contain("[9]").And.Contain("english"));
         Assert.That(pop.IvrDigits, Is.EqualTo("9"));
 
-        await CallServerFixture.NextAsync<CallEstablished>(agentCall);
+        await agentCall.NextAsync<CallEstablished>();
         await Task.Delay(300); // let the bridge settle, then listen
         citizen.Listening = true;
         agent.Listening = true;
@@ -78,13 +78,13 @@ public sealed class FirstCallTests
             await Task.Delay(300);
             await call.SendDtmfAsync('5');
             Assert.That(await survey.Task.WaitAsync(TimeSpan.FromSeconds(15)), Is.EqualTo(5));
-            var ended = await CallServerFixture.NextAsync<Telephony.Sip.UserAgent.CallEnded>(call, TimeSpan.FromSeconds(20));
+            var ended = await call.NextAsync<Telephony.Sip.UserAgent.CallEnded>(TimeSpan.FromSeconds(20));
             Assert.That(ended.Reason, Is.EqualTo(Telephony.Sip.UserAgent.CallEndReason.RemoteHangup));
         }
         else
         {
             await call.HangupAsync();
-            var ended = await CallServerFixture.NextAsync<Telephony.Sip.UserAgent.CallEnded>(agentCall);
+            var ended = await agentCall.NextAsync<Telephony.Sip.UserAgent.CallEnded>();
             Assert.That(ended.Reason, Is.EqualTo(Telephony.Sip.UserAgent.CallEndReason.RemoteHangup));
         }
 
@@ -126,7 +126,7 @@ public sealed class FirstCallTests
         {
             Assert.That((wav.WaveFormat.Channels, wav.WaveFormat.SampleRate, wav.WaveFormat.BitsPerSample), Is.EqualTo((2, 8000, 16)));
         }
-        var (left, right) = ToneCheck.ReadStereo(record.RecordingPath!);
+        var (left, right) = StereoWav.Read(record.RecordingPath!);
         Assert.That(left, Has.Length.GreaterThan(8000), "over a second recorded");
         Assert.That(ToneCheck.Dominates(left, CallerHz, AgentHz), Is.True, "left = caller");
         Assert.That(ToneCheck.Dominates(right, AgentHz, CallerHz), Is.True, "right = agent");

@@ -66,7 +66,7 @@ public sealed class ScriptReloadAndGuardTests
             // The old script still serves a call: 9 leads to the English queue.
             var citizen = await server.CitizenAsync(500);
             var call = await citizen.Ua.CallAsync(server.Uri("12345"), citizen.Offer());
-            citizen.ApplyAnswer((await CallServerFixture.NextAsync<CallEstablished>(call)).RemoteSdp);
+            citizen.ApplyAnswer((await call.NextAsync<CallEstablished>()).RemoteSdp);
             await Task.Delay(200);
             await call.SendDtmfAsync('9');
             var deadline = DateTime.UtcNow.AddSeconds(10);

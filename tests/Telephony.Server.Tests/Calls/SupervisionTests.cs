@@ -29,7 +29,7 @@ public sealed class SupervisionTests
     /// <summary>The supervisor's phone, registered at seat 1051 with no agent desk (so the ACD never routes to it), answering by itself.</summary>
     private static async Task<TestPhone> SupervisorPhoneAsync(CallServerFixture server)
     {
-        var supervisor = await TestPhone.StartAsync("sip:1051@test.local", SupervisorHz, server.Clock, "1051", "pw-1051");
+        var supervisor = await TestPhone.StartAsync("sip:1051@test.local", SupervisorHz, server.PhoneMedia, "1051", "pw-1051");
         Assert.That((await supervisor.Ua.RegisterAsync($"sip:127.0.0.1:{server.SipPort}", 300)).StatusCode, Is.EqualTo(200));
         supervisor.AutoAnswer();
         return supervisor;
@@ -70,7 +70,7 @@ public sealed class SupervisionTests
         var joined = await http.PostAsJsonAsync(supervision, new { seat = "1051", mode = "monitor" });
         Assert.That(joined.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         var supervisorCall = await supervisor.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
-        await CallServerFixture.NextAsync<CallEstablished>(supervisorCall);
+        await supervisorCall.NextAsync<CallEstablished>();
         Assert.That((await http.PostAsJsonAsync(supervision, new { seat = "1051", mode = "barge" })).StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "one supervisor at a time");
         await Task.Delay(500);
         var monitorFrom = DateTimeOffset.UtcNow;
@@ -102,7 +102,7 @@ public sealed class SupervisionTests
 
         // Leaving hangs up the supervisor and restores the direct relay.
         Assert.That((await http.DeleteAsync(supervision)).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
-        await CallServerFixture.NextAsync<Telephony.Sip.UserAgent.CallEnded>(supervisorCall);
+        await supervisorCall.NextAsync<Telephony.Sip.UserAgent.CallEnded>();
         Assert.That((await http.DeleteAsync(supervision)).StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "nobody left to take off");
         await Task.Delay(300);
         await Tones.ExpectAsync(citizen, "the citizen (after)", AgentHz);
@@ -115,7 +115,7 @@ public sealed class SupervisionTests
 
         // The recording's agent channel is the centre's side: the supervisor is in it while barging
         // (or whispering), not while monitoring; the caller channel stays the citizen alone.
-        var (left, right) = ToneCheck.ReadStereo(record.RecordingPath!);
+        var (left, right) = StereoWav.Read(record.RecordingPath!);
         short[] Span(short[] channel, DateTimeOffset from, DateTimeOffset to)
         {
             int a = (int)((from - record.AnsweredAt!.Value).TotalSeconds * 8000) + 2400, b = (int)((to - record.AnsweredAt.Value).TotalSeconds * 8000) - 2400;
@@ -141,7 +141,7 @@ public sealed class SupervisionTests
 
         Assert.That((await server.Calls.AskAsync(call.CallId, new Supervise("1051", SupervisionMode.Barge))).Status, Is.EqualTo(CommandStatus.Started));
         var first = await supervisor.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
-        await CallServerFixture.NextAsync<CallEstablished>(first);
+        await first.NextAsync<CallEstablished>();
         await Task.Delay(500);
         await Tones.ExpectAsync(citizen, "the citizen (barge)", AgentHz, SupervisorHz);
 
@@ -161,10 +161,10 @@ public sealed class SupervisionTests
         // Again, and this time the citizen hangs up: the supervisor's leg ends with the call.
         Assert.That((await server.Calls.AskAsync(call.CallId, new Supervise("1051", SupervisionMode.Monitor))).Status, Is.EqualTo(CommandStatus.Started));
         var second = await supervisor.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
-        await CallServerFixture.NextAsync<CallEstablished>(second);
+        await second.NextAsync<CallEstablished>();
         await Task.Delay(300);
         await call.HangupAsync();
-        await CallServerFixture.NextAsync<Telephony.Sip.UserAgent.CallEnded>(second);
+        await second.NextAsync<Telephony.Sip.UserAgent.CallEnded>();
         Assert.That((await server.RecordAsync(call.CallId)).Outcome, Is.EqualTo("answered"));
     }
 }

@@ -69,7 +69,7 @@ public sealed partial class SipServerTests
         await using var citizen = await SipUserAgent.StartAsync("udp:127.0.0.1:0", new SipUserAgentOptions { LocalUri = "sip:citizen@127.0.0.1" });
         var hotline = await citizen.CallAsync(server.Uri("12345"), UaSdp);
         // The service number is answered by the call manager (IVR); its flow is tested in Calls/.
-        Assert.That((await Telephony.Server.Tests.Calls.CallServerFixture.NextAsync<CallEstablished>(hotline)).RemoteSdp.IsEmpty, Is.False);
+        Assert.That((await hotline.NextAsync<CallEstablished>()).RemoteSdp.IsEmpty, Is.False);
         await hotline.HangupAsync();
         var sneaky = await citizen.CallAsync(server.Uri("1001"), UaSdp);
         Assert.That((await sneaky.Completion).StatusCode, Is.EqualTo(407));
