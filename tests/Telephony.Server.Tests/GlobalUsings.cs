@@ -3,3 +3,4 @@ global using Telephony.Testing;
 global using Telephony.Testing.Audio;
 global using Telephony.Testing.Phones;
 global using Telephony.Testing.Sip;
+global using Telephony.Testing.Peers;

@@ -52,7 +52,7 @@ public class ClockPacedSendingTests
     public async Task A_player_sends_one_frame_per_tick_and_stops_when_the_source_ends()
     {
         await using var session = RtpSession.TryOpen(Pool, new RtpSessionOptions(), out _)!;
-        using var phone = new TestPhone();
+        using var phone = new RawRtpPeer();
         session.SetRemote(phone.EndPoint);
         var time = new FakeTimeProvider();
         var clock = new MediaClock(time);
@@ -89,8 +89,8 @@ public class ClockPacedSendingTests
     public async Task The_rtcp_reporter_sends_reports_from_clock_ticks()
     {
         await using var session = RtpSession.TryOpen(Pool, new RtpSessionOptions(), out _)!;
-        using var rtp = new TestPhone();
-        using var rtcp = new TestPhone();
+        using var rtp = new RawRtpPeer();
+        using var rtcp = new RawRtpPeer();
         session.SetRemote(rtp.EndPoint, rtcp.EndPoint);
         var reporter = new RtcpReporter { IntervalTicks = 10 };
         reporter.Add(session);

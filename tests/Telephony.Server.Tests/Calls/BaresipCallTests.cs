@@ -28,7 +28,7 @@ public sealed class BaresipCallTests
         var (desk, agent) = await server.AgentAsync("1049", AgentHz);
         agent.AutoAnswer();
 
-        using var baresip = BaresipCaller.Dial(server.Uri("12345"), CallerHz, sipPort: 16900, consPort: 16903, rtpBase: 16910, quitAfterSeconds: 60);
+        using var baresip = Baresip.Dial(server.Uri("12345"), CallerHz, sipPort: 16900, consPort: 16903, rtpBase: 16910, quitAfterSeconds: 60);
         Assert.That(await baresip.WaitForAsync("Call established", TimeSpan.FromSeconds(15)), Is.True, baresip.Output);
         await Task.Delay(500);
         await baresip.CommandAsync("/sndcode 9");
@@ -60,7 +60,7 @@ public sealed class BaresipCallTests
         {
             Assert.That(wav.WaveFormat.Channels, Is.EqualTo(2));
         }
-        var (left, right) = StereoWav.Read(record.RecordingPath!);
+        var (left, right) = Wav.ReadStereo(record.RecordingPath!);
         Assert.That(ToneCheck.Dominates(left, CallerHz, AgentHz), Is.True, "left = caller (baresip)");
         Assert.That(ToneCheck.Dominates(right, AgentHz, CallerHz), Is.True, "right = agent");
 

@@ -140,7 +140,7 @@ public sealed class ConferenceTests
         var record = await server.RecordAsync(call.CallId);
         Assert.That((record.Outcome, record.AgentId), Is.EqualTo(("transferred", "1049")));
         // The recording follows the hand-over: the partner is in the agent channel at the end.
-        var (_, right) = StereoWav.Read(record.RecordingPath!);
+        var (_, right) = Wav.ReadStereo(record.RecordingPath!);
         var lastSecond = right[Math.Max(0, right.Length - 12000)..Math.Max(0, right.Length - 4000)];
         Assert.That(Tones.Hears(lastSecond, PartnerHz) && !Tones.Hears(lastSecond, AgentHz), Is.True,
             $"the partner, not the agent, at the end of the agent channel ({Tones.Describe(lastSecond)})");

@@ -126,7 +126,7 @@ public sealed class FirstCallTests
         {
             Assert.That((wav.WaveFormat.Channels, wav.WaveFormat.SampleRate, wav.WaveFormat.BitsPerSample), Is.EqualTo((2, 8000, 16)));
         }
-        var (left, right) = StereoWav.Read(record.RecordingPath!);
+        var (left, right) = Wav.ReadStereo(record.RecordingPath!);
         Assert.That(left, Has.Length.GreaterThan(8000), "over a second recorded");
         Assert.That(ToneCheck.Dominates(left, CallerHz, AgentHz), Is.True, "left = caller");
         Assert.That(ToneCheck.Dominates(right, AgentHz, CallerHz), Is.True, "right = agent");

@@ -115,7 +115,7 @@ public sealed class SupervisionTests
 
         // The recording's agent channel is the centre's side: the supervisor is in it while barging
         // (or whispering), not while monitoring; the caller channel stays the citizen alone.
-        var (left, right) = StereoWav.Read(record.RecordingPath!);
+        var (left, right) = Wav.ReadStereo(record.RecordingPath!);
         short[] Span(short[] channel, DateTimeOffset from, DateTimeOffset to)
         {
             int a = (int)((from - record.AnsweredAt!.Value).TotalSeconds * 8000) + 2400, b = (int)((to - record.AnsweredAt.Value).TotalSeconds * 8000) - 2400;

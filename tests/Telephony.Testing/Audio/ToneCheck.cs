@@ -22,4 +22,39 @@ public static class ToneCheck
 
     /// <summary>Root mean square level (0 for nothing).</summary>
     public static double Rms(short[] samples) => samples.Length == 0 ? 0 : Math.Sqrt(samples.Average(s => (double)s * s));
+
+    /// <summary>Samples whose 20 ms frame is louder than <paramref name="minRms"/> (skips jitter-buffer start-up silence).</summary>
+    public static short[] Audible(short[] samples, double minRms = 500)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        var kept = new List<short>();
+        for (int i = 0; i + 160 <= samples.Length; i += 160)
+        {
+            double sum = 0;
+            for (int j = 0; j < 160; j++)
+            {
+                sum += (double)samples[i + j] * samples[i + j];
+            }
+            if (Math.Sqrt(sum / 160) >= minRms)
+            {
+                kept.AddRange(samples.AsSpan(i, 160).ToArray());
+            }
+        }
+        return [.. kept];
+    }
+
+    /// <summary>Frequency from the zero-crossing rate (a clean sine: two crossings per period).</summary>
+    public static double DominantFrequency(short[] samples, int sampleRate = 8000)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        int crossings = 0;
+        for (int i = 1; i < samples.Length; i++)
+        {
+            if ((samples[i - 1] < 0) != (samples[i] < 0))
+            {
+                crossings++;
+            }
+        }
+        return crossings / 2.0 / samples.Length * sampleRate;
+    }
 }
