@@ -4,3 +4,4 @@ global using Telephony.Testing.Audio;
 global using Telephony.Testing.Phones;
 global using Telephony.Testing.Sip;
 global using Telephony.Testing.Peers;
+global using Telephony.Testing.Hosting;

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Telephony.Server.Tests;
 
@@ -8,8 +7,8 @@ public sealed class HealthTests
     [Test]
     public async Task Healthz_answers_ok()
     {
-        await using var factory = new WebApplicationFactory<Program>();
-        using var client = factory.CreateClient();
+        await using var server = new TelephonyTestServer();
+        using var client = server.Factory.CreateClient();
         using var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }

@@ -36,8 +36,8 @@ public sealed class CallFlowTests
     [Test]
     public async Task A_routed_call_pops_then_rings_then_ends_on_the_agents_desktop()
     {
-        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-            b.ConfigureTestServices(s => s.AddSingleton<IAcdCallControl, PoppingCallControl>()));
+        await using var server = new TelephonyTestServer(new TelephonyTestServerOptions { TestServices = s => s.AddSingleton<IAcdCallControl, PoppingCallControl>() });
+        var factory = server.Factory;
         await using var desk = await AgentDesk.LoginAsync(factory, "1001");
         await desk.Connection.InvokeAsync<SeatSnapshot>("Login", "1005");
         await desk.Connection.InvokeAsync<SeatSnapshot>("SetReady");
