@@ -8,12 +8,10 @@ using Telephony.Cases.Storage;
 using Telephony.ContactCenter.Agents;
 using Telephony.ContactCenter.Queues;
 using Telephony.ContactCenter.Routing;
-using Telephony.ContactCenter.Seats;
 using Telephony.ContactCenter.Store;
 using Telephony.Ivr;
 using Telephony.Media;
 using Telephony.Sip.Registrar;
-using Telephony.Sip.UserAgent;
 
 namespace Telephony.Calls.Tests;
 

@@ -1,5 +1,4 @@
 using Telephony.Calls.Commands;
-using Telephony.Sip.UserAgent;
 
 namespace Telephony.Calls.Tests;
 

@@ -1,6 +1,3 @@
-using Telephony.ContactCenter.Seats;
-using Telephony.Sip.UserAgent;
-
 namespace Telephony.Calls.Tests;
 
 /// <summary>An agent's softphone that refuses the call (486/603) passes it on at once, not after the ring timeout.</summary>

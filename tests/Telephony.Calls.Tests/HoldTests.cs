@@ -1,5 +1,4 @@
 using Telephony.Media.Sdp;
-using Telephony.Sip.UserAgent;
 
 namespace Telephony.Calls.Tests;
 

@@ -1,6 +1,3 @@
-using Telephony.ContactCenter.Seats;
-using Telephony.Sip.UserAgent;
-
 namespace Telephony.Calls.Tests;
 
 /// <summary>Queueing with real calls: music and position while waiting, the first free agent, no-answer agents, abandoned calls.</summary>

@@ -1,5 +1,3 @@
-using Telephony.Sip.UserAgent;
-
 namespace Telephony.Calls.Tests;
 
 /// <summary>IVR transfers to a partner hotline through the outbound trunk (a test phone plays the partner).</summary>

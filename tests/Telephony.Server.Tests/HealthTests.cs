@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Telephony.Server.Tests;
 
 public sealed class HealthTests

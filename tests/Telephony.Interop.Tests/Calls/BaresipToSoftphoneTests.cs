@@ -1,8 +1,3 @@
-using System.Text;
-using Telephony.ContactCenter.Seats;
-using Telephony.Interop.Tests.Sip;
-using Telephony.Interop.Tests.Softphone;
-using Telephony.Softphone.Core;
 using SeatState = Telephony.ContactCenter.Seats.SeatState;
 
 namespace Telephony.Interop.Tests.Calls;

@@ -1,8 +1,4 @@
 using System.Collections.Concurrent;
-using Telephony.Interop.Tests.Sip;
-using Telephony.Interop.Tests.Softphone;
-using Telephony.Media.Audio;
-using Telephony.Sip.UserAgent;
 
 namespace Telephony.Interop.Tests.Media;
 

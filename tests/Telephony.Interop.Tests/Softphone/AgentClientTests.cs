@@ -1,11 +1,4 @@
-using System.Threading.Channels;
 using Telephony.ContactCenter.Events;
-using Telephony.ContactCenter.Seats;
-using Telephony.Media;
-using Telephony.Media.Audio;
-using Telephony.Sip.UserAgent;
-using Telephony.Softphone.Core;
-using Telephony.Softphone.Core.Media;
 using SeatState = Telephony.ContactCenter.Seats.SeatState;
 
 namespace Telephony.Interop.Tests.Softphone;

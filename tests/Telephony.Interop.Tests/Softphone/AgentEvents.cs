@@ -1,6 +1,3 @@
-using System.Threading.Channels;
-using Telephony.Softphone.Core;
-
 namespace Telephony.Interop.Tests.Softphone;
 
 /// <summary>Waiting on the softphone's event stream.</summary>

@@ -1,9 +1,6 @@
 using Telephony.Calls;
 using Telephony.ContactCenter.Routing;
 using Telephony.Server.Agents;
-using Telephony.Server.Sip;
-using Telephony.Sip.Registrar;
-using Telephony.Softphone.Core;
 using Telephony.Testing.Hosting;
 
 namespace Telephony.Interop.Tests.Softphone;

@@ -1,12 +1,3 @@
-using System.Net;
-using Telephony.Media.Bridge;
-using Telephony.Media.Codecs;
-using Telephony.Media.Ports;
-using Telephony.Media.Rtp;
-using Telephony.Media.Rtp.Linux;
-using Telephony.Media.Sdp;
-using Telephony.Media.Tests.Rtp;
-
 namespace Telephony.Media.Tests.Bridge;
 
 /// <summary>

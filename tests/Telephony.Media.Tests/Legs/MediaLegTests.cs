@@ -1,13 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Text;
-using Telephony.Media.Audio;
-using Telephony.Media.Codecs;
-using Telephony.Media.Dtmf;
-using Telephony.Media.Legs;
-using Telephony.Media.Sdp;
-using Telephony.Media.Tests.Jitter;
-using static Telephony.Media.Tests.Dtmf.DtmfSignals;
 
 namespace Telephony.Media.Tests.Legs;
 

@@ -1,10 +1,3 @@
-using System.Net;
-using Microsoft.Extensions.Time.Testing;
-using Telephony.Media.Clock;
-using Telephony.Media.Ports;
-using Telephony.Media.Rtcp;
-using Telephony.Media.Rtp;
-
 namespace Telephony.Media.Tests.Rtp;
 
 [CancelAfter(20_000)]

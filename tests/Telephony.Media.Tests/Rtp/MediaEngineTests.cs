@@ -1,8 +1,3 @@
-using System.Net;
-using Telephony.Media.Bridge;
-using Telephony.Media.Legs;
-using Telephony.Media.Rtp;
-
 namespace Telephony.Media.Tests.Rtp;
 
 [CancelAfter(20_000)]

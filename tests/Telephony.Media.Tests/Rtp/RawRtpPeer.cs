@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-using Telephony.Media.Rtp;
-
 namespace Telephony.Media.Tests.Rtp;
 
 /// <summary>A bare UDP endpoint on 127.0.0.1 playing a phone at the packet level: crafts RTP (hostile input too), receives with a timeout. Not the call tests' loopback phone (Telephony.Testing).</summary>

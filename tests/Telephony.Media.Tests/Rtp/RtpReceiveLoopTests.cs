@@ -1,9 +1,5 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using Microsoft.Extensions.Logging;
-using Telephony.Media.Rtp.Linux;
 
 namespace Telephony.Media.Tests.Rtp;
 

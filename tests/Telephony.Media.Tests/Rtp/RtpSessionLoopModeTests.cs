@@ -1,10 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using Telephony.Media.Ports;
-using Telephony.Media.Rtp;
-using Telephony.Media.Rtp.Linux;
-
 namespace Telephony.Media.Tests.Rtp;
 
 /// <summary>What is particular to sessions on an <see cref="RtpReceiveLoop"/>: closing, sending late, oversized datagrams, IPv6.</summary>

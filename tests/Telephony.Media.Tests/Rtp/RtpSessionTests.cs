@@ -1,8 +1,3 @@
-using System.Net;
-using Telephony.Media.Ports;
-using Telephony.Media.Rtp;
-using Telephony.Media.Rtp.Linux;
-
 namespace Telephony.Media.Tests.Rtp;
 
 /// <summary>Each test runs with async receives and again with the sessions on an <see cref="RtpReceiveLoop"/>.</summary>

@@ -1,12 +1,3 @@
-using Telephony.Calls;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.AspNetCore.SignalR.Client;
-using Telephony.ContactCenter.Events;
-using Telephony.ContactCenter.Routing;
-using Telephony.ContactCenter.Seats;
-using Telephony.Server.Agents;
-
 namespace Telephony.Server.Tests.Agents;
 
 [CancelAfter(30_000)]

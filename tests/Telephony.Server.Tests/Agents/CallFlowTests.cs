@@ -1,13 +1,4 @@
-using Telephony.Calls;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Telephony.ContactCenter.Events;
 using Telephony.ContactCenter.Queues;
-using Telephony.ContactCenter.Routing;
-using Telephony.ContactCenter.Seats;
-using Telephony.Server.Agents;
 
 namespace Telephony.Server.Tests.Agents;
 

@@ -1,12 +1,5 @@
-using Telephony.Calls;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.SignalR.Client;
 using StackExchange.Redis;
-using Telephony.ContactCenter.Routing;
-using Telephony.ContactCenter.Seats;
-using Telephony.ContactCenter.Store;
-using Telephony.Server.Agents;
 
 namespace Telephony.Server.Tests.Agents;
 

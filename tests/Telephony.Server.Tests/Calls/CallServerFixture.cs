@@ -1,19 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
-using Telephony.Cases.Storage;
-using Telephony.ContactCenter.Routing;
-using Telephony.ContactCenter.Seats;
-using Telephony.ContactCenter.Store;
-using Telephony.Media;
-using Telephony.Calls;
-using Telephony.Calls.Legs;
-using Telephony.Server.Calls;
-using Telephony.Server.Sip;
-using Telephony.Server.Tests.Agents;
-using Telephony.Testing.Hosting;
-using Telephony.Sip.UserAgent;
 
 namespace Telephony.Server.Tests.Calls;
 

@@ -1,11 +1,3 @@
-using NAudio.Wave;
-using Telephony.ContactCenter.Events;
-using Telephony.ContactCenter.Seats;
-using Telephony.Calls;
-using Telephony.Calls.Legs;
-using Telephony.Server.Calls;
-using Telephony.Sip.UserAgent;
-
 namespace Telephony.Server.Tests.Calls;
 
 /// <summary>

@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.AspNetCore.SignalR.Client;
-using Telephony.Server.Tests.Agents;
-using Telephony.Sip.UserAgent;
 
 namespace Telephony.Server.Tests.Calls;
 

@@ -1,13 +1,4 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text.Json;
 using Telephony.Ivr;
-using Telephony.Calls;
-using Telephony.Calls.Legs;
-using Telephony.Server.Calls;
-using Telephony.Server.Tests.Agents;
-using Telephony.Calls.Trunks;
-using Telephony.Sip.UserAgent;
 
 namespace Telephony.Server.Tests.Calls;
 

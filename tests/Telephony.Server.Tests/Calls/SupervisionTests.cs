@@ -1,14 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Telephony.Calls;
-using Telephony.Calls.Commands;
-using Telephony.Calls.Legs;
-using Telephony.Server.Calls;
-using Telephony.Server.Tests.Agents;
-using Telephony.Sip.UserAgent;
-
 namespace Telephony.Server.Tests.Calls;
 
 /// <summary>

@@ -1,12 +1,4 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Telephony.Cases;
-using Telephony.Cases.Storage;
 
 namespace Telephony.Server.Tests.Cases;
 

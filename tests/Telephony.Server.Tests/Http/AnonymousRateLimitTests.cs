@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using Telephony.Testing.Hosting;
-
 namespace Telephony.Server.Tests.Http;
 
 public sealed class AnonymousRateLimitTests

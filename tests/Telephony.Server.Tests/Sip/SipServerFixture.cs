@@ -1,11 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
-using Telephony.Server.Sip;
-using Telephony.Sip.Messages;
 using Telephony.Sip.Registrar;
-using Telephony.Sip.Transport;
-using Telephony.Testing.Hosting;
 
 namespace Telephony.Server.Tests.Sip;
 

@@ -1,8 +1,4 @@
-using System.Net;
 using System.Text.RegularExpressions;
-using Telephony.Sip.Messages;
-using Telephony.Sip.Transport;
-using Telephony.Sip.UserAgent;
 
 namespace Telephony.Server.Tests.Sip;
 
