@@ -44,10 +44,15 @@ public sealed class CommandPathTests
         var (_, call, _) = await server.ConnectEnglishCallAsync(agent, 500, "+861502");
 
         await call.HangupAsync();
+        // The session has seen the BYE (ended, its record being written, or gone): a command now must still be answered.
+        for (var deadline = DateTime.UtcNow.AddSeconds(5); server.Calls.PhaseOf(call.CallId) is not (CallPhase.Ended or null) && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(10);
+        }
         var started = Stamp.Now;
-        var result = await server.Calls.AskAsync(call.CallId, new ResumeRecording("1049"));
+        var result = await server.Calls.AskAsync(call.CallId, new PauseRecording("1049", "card number"));
         Assert.That(result.Status, Is.Not.EqualTo(CommandStatus.TimedOut));
-        Assert.That(result.Succeeded, Is.False, "nothing to resume on a call that ended");
+        Assert.That(result.Succeeded, Is.False, $"a call that ended pauses nothing ({result.Status}: {result.Detail})");
         Assert.That(Stamp.Milliseconds(started, Stamp.Now), Is.LessThan(CallManager.CommandTimeout.TotalMilliseconds / 2), "answered at once, not after the command timeout");
         await server.RecordAsync(call.CallId);
         for (var deadline = DateTime.UtcNow.AddSeconds(5); server.Calls.PhaseOf(call.CallId) is not null && DateTime.UtcNow < deadline;)
