@@ -12,6 +12,7 @@ using Telephony.ContactCenter.Store;
 using Telephony.Ivr;
 using Telephony.Media;
 using Telephony.Sip.Registrar;
+using Telephony.Testing.Calls;
 
 namespace Telephony.Calls.Tests;
 
@@ -197,20 +198,7 @@ internal sealed class CallsFixture : IAsyncDisposable
     }
 
     /// <summary>Waits until the call's record is written.</summary>
-    public async Task<CallRecord> RecordAsync(string callId, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await Records.GetCallRecordAsync(callId) is { } record)
-            {
-                return record;
-            }
-            await Task.Delay(100);
-        }
-        Assert.Fail($"no call record for {callId}");
-        return null!;
-    }
+    public Task<CallRecord> RecordAsync(string callId, TimeSpan? timeout = null) => Records.WaitForRecordAsync(callId, timeout);
 
     private TestPhone Own(TestPhone phone)
     {

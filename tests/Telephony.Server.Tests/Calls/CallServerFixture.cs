@@ -1,4 +1,5 @@
 using System.Globalization;
+using Telephony.Testing.Calls;
 
 namespace Telephony.Server.Tests.Calls;
 
@@ -118,20 +119,7 @@ internal sealed class CallServerFixture : IAsyncDisposable
     }
 
     /// <summary>Waits until the call's record is written.</summary>
-    public async Task<Telephony.Cases.CallRecord> RecordAsync(string callId, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await Records.GetCallRecordAsync(callId) is { } record)
-            {
-                return record;
-            }
-            await Task.Delay(100);
-        }
-        Assert.Fail($"no call record for {callId}");
-        return null!;
-    }
+    public Task<Telephony.Cases.CallRecord> RecordAsync(string callId, TimeSpan? timeout = null) => Records.WaitForRecordAsync(callId, timeout);
 
     public async ValueTask DisposeAsync()
     {
