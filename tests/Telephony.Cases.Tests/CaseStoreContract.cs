@@ -1,5 +1,3 @@
-using Telephony.Cases.Storage;
-
 namespace Telephony.Cases.Tests;
 
 /// <summary>The contract every case store meets; run once per implementation (see the two subclasses at the end).</summary>

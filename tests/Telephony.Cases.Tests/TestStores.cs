@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Telephony.Cases.Sms;
-using Telephony.Cases.Storage;
 
 namespace Telephony.Cases.Tests;
 

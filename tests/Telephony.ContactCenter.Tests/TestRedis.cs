@@ -1,5 +1,3 @@
-using StackExchange.Redis;
-
 namespace Telephony.ContactCenter.Tests;
 
 /// <summary>The real redis-server the tests use (TELEPHONY_TEST_REDIS, default 127.0.0.1:6390). Missing Redis fails the test.</summary>

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using Telephony.ContactCenter.Timing;
 
 namespace Telephony.ContactCenter.Tests;

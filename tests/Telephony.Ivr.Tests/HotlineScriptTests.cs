@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-
 namespace Telephony.Ivr.Tests;
 
 /// <summary>The real ivr-scripts/12345.yaml: it validates, its prompts are telephony WAVs.</summary>

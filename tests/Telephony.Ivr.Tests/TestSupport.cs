@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-
 namespace Telephony.Ivr.Tests;
 
 /// <summary>Finds the repository root (the directory holding Telephony.sln) from the test's directory.</summary>

@@ -1,6 +1,3 @@
-using System.Net;
-using Microsoft.AspNetCore.Mvc.Testing;
-
 namespace Telephony.Server.Tests;
 
 public sealed class HealthTests
@@ -8,8 +5,8 @@ public sealed class HealthTests
     [Test]
     public async Task Healthz_answers_ok()
     {
-        await using var factory = new WebApplicationFactory<Program>();
-        using var client = factory.CreateClient();
+        await using var server = new TelephonyTestServer();
+        using var client = server.Factory.CreateClient();
         using var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }

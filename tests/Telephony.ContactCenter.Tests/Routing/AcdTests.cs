@@ -1,13 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
-using StackExchange.Redis;
-using Telephony.ContactCenter.Agents;
-using Telephony.ContactCenter.Events;
-using Telephony.ContactCenter.Queues;
-using Telephony.ContactCenter.Routing;
-using Telephony.ContactCenter.Seats;
-using Telephony.ContactCenter.Store;
-
 namespace Telephony.ContactCenter.Tests.Routing;
 
 [TestFixture("in-process")]

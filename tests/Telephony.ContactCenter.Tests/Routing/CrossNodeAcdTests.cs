@@ -1,12 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
-using StackExchange.Redis;
-using Telephony.ContactCenter.Agents;
-using Telephony.ContactCenter.Queues;
-using Telephony.ContactCenter.Routing;
-using Telephony.ContactCenter.Seats;
-using Telephony.ContactCenter.Store;
-
 namespace Telephony.ContactCenter.Tests.Routing;
 
 /// <summary>Two ACD nodes on one real Redis: a call waiting on one node is served by an agent who becomes Ready through the other.</summary>

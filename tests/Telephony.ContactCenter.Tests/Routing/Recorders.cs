@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using Telephony.ContactCenter.Events;
-using Telephony.ContactCenter.Queues;
-using Telephony.ContactCenter.Routing;
 
 namespace Telephony.ContactCenter.Tests.Routing;
 

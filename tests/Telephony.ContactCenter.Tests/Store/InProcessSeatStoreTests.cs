@@ -1,5 +1,3 @@
-using Telephony.ContactCenter.Store;
-
 namespace Telephony.ContactCenter.Tests.Store;
 
 [TestFixture]

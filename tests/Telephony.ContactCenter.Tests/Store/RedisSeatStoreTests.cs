@@ -1,6 +1,3 @@
-using StackExchange.Redis;
-using Telephony.ContactCenter.Store;
-
 namespace Telephony.ContactCenter.Tests.Store;
 
 /// <summary>The contract against the real redis-server at TELEPHONY_TEST_REDIS; each test gets its own key prefix, deleted afterwards.</summary>

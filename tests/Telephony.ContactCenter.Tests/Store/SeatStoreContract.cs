@@ -1,7 +1,3 @@
-using Telephony.ContactCenter.Queues;
-using Telephony.ContactCenter.Seats;
-using Telephony.ContactCenter.Store;
-
 namespace Telephony.ContactCenter.Tests.Store;
 
 /// <summary>The one contract every <see cref="ISeatStore"/> keeps; run against each implementation.</summary>

@@ -1,8 +1,4 @@
 using System.Collections.Concurrent;
-using Telephony.Interop.Tests.Sip;
-using Telephony.Interop.Tests.Softphone;
-using Telephony.Media.Audio;
-using Telephony.Sip.UserAgent;
 
 namespace Telephony.Interop.Tests.Media;
 
@@ -28,7 +24,7 @@ public sealed class BaresipMediaTests
         {
             string mic = Path.Combine(dir, "mic.wav");
             await MakeSpeechAsync(dir, Speech, mic);
-            var spoken = AudioMatch.TrimSilence(AudioCheck.ReadSamples(mic));
+            var spoken = AudioMatch.TrimSilence(Wav.ReadMono(mic));
             Assert.That(spoken, Has.Length.GreaterThan(8000), "espeak-ng produced at least a second of speech");
 
             await using var uas = await MediaUas.StartAsync(27200, 27259);
@@ -56,7 +52,7 @@ public sealed class BaresipMediaTests
             await Task.Delay(300); // sndfile closes its files as the call's audio stream goes away
             var heardWav = baresip.HeardWav;
             Assert.That(heardWav, Is.Not.Null, baresip.Output);
-            Assert.That(Similarity(spoken, AudioCheck.ReadSamples(heardWav!), "baresip heard the echo"), Is.GreaterThan(0.6), "baresip heard its speech echoed");
+            Assert.That(Similarity(spoken, Wav.ReadMono(heardWav!), "baresip heard the echo"), Is.GreaterThan(0.6), "baresip heard its speech echoed");
         }
         finally
         {
@@ -112,7 +108,7 @@ public sealed class BaresipMediaTests
 
         var heardWav = baresip.HeardWav;
         Assert.That(heardWav, Is.Not.Null, baresip.Output);
-        var heard = AudioCheck.ReadSamples(heardWav!);
+        var heard = Wav.ReadMono(heardWav!);
         var reference = AudioMatch.TrimSilence([.. prompt.Samples.Span]);
         Assert.That(Similarity(reference, heard, "baresip recorded our prompt"), Is.GreaterThan(0.6));
         Assert.That(Similarity(reference, AudioMatch.WhiteNoise(heard.Length, 3000, 777), "white noise"), Is.LessThan(0.3), "white noise");

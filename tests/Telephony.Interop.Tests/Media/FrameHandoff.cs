@@ -1,5 +1,3 @@
-using Telephony.Media;
-
 namespace Telephony.Interop.Tests.Media;
 
 /// <summary>

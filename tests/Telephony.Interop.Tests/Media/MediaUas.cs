@@ -1,8 +1,3 @@
-using Telephony.Interop.Tests.Sip;
-using Telephony.Media;
-using Telephony.Media.Legs;
-using Telephony.Sip.UserAgent;
-
 namespace Telephony.Interop.Tests.Media;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Telephony.Media;
-using Telephony.Media.Audio;
-using Telephony.Media.Legs;
 using Telephony.Media.Mixing;
 
 namespace Telephony.Interop.Tests.Media;

@@ -1,7 +1,3 @@
-using System.Text;
-using Telephony.Sip.Transport;
-using Telephony.Sip.UserAgent;
-
 namespace Telephony.Interop.Tests.Sip;
 
 /// <summary>baresip 1.0 against our registrar, our UAS and our UAC, over UDP and TCP.</summary>

@@ -1,7 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Telephony.Server.Sip;
-using Telephony.Sip.Registrar;
-using Telephony.Sip.Transport;
 
 namespace Telephony.Interop.Tests.Sip;
 

@@ -1,7 +1,3 @@
-using System.Globalization;
-using Telephony.Sip.Transport;
-using Telephony.Sip.UserAgent;
-
 namespace Telephony.Interop.Tests.Sip;
 
 /// <summary>kamailio 5.6 as a record-routing proxy between our UAC and our UAS: in-dialog requests follow the route set (loose routing).</summary>

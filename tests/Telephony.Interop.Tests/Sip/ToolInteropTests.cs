@@ -1,6 +1,3 @@
-using System.Globalization;
-using Telephony.Sip.Transport;
-
 namespace Telephony.Interop.Tests.Sip;
 
 /// <summary>sipsak and the sipvicious attack tools against our server.</summary>

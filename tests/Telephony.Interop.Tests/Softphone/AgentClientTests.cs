@@ -1,11 +1,4 @@
-using System.Threading.Channels;
 using Telephony.ContactCenter.Events;
-using Telephony.ContactCenter.Seats;
-using Telephony.Media;
-using Telephony.Media.Audio;
-using Telephony.Sip.UserAgent;
-using Telephony.Softphone.Core;
-using Telephony.Softphone.Core.Media;
 using SeatState = Telephony.ContactCenter.Seats.SeatState;
 
 namespace Telephony.Interop.Tests.Softphone;
@@ -84,7 +77,7 @@ public sealed class AgentClientTests
     public async Task Auto_answers_a_call_to_its_registered_contact_and_audio_passes_both_ways(CancellationToken ct)
     {
         string mic = Path.Combine(_dir, "mic.wav"), heard = Path.Combine(_dir, "heard.wav"), callerHeard = Path.Combine(_dir, "caller-heard.wav");
-        AudioCheck.WriteTone(mic, 1000, 2);
+        Wav.WriteTone(mic, 1000, 2);
         var options = _server.Agent("1003", hub: false);
         options.AutoAnswer = TimeSpan.FromMilliseconds(100);
         options.PlayFile = mic;
@@ -107,24 +100,24 @@ public sealed class AgentClientTests
             Assert.That(call.Media.Audio!.TelephoneEventPayloadType, Is.Not.Null, "telephone-event negotiated");
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
             Assert.That(call.SendDigit('9'), Is.True);
-            Assert.That((await NextAsync<DigitEvent>(agent.Events, ct)).Digit, Is.EqualTo('9'), "RFC 4733 key press reached the softphone");
+            Assert.That((await agent.Events.NextAsync<DigitEvent>(ct)).Digit, Is.EqualTo('9'), "RFC 4733 key press reached the softphone");
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
             await call.HangupAsync();
         }
         callerSink.Dispose();
 
-        var finished = await NextAsync<CallFinishedEvent>(agent.Events, ct);
+        var finished = await agent.Events.NextAsync<CallFinishedEvent>(ct);
         Assert.That(finished.Reason, Is.EqualTo("caller hung up"));
         Assert.That(finished.Recording, Is.EqualTo(heard));
         Assert.That(finished.PacketsReceived, Is.GreaterThan(50));
 
-        var agentHeard = AudioCheck.Audible(AudioCheck.ReadSamples(heard));
+        var agentHeard = ToneCheck.Audible(Wav.ReadMono(heard));
         Assert.That(agentHeard, Has.Length.GreaterThan(8000), "at least a second of the caller's tone reached the softphone's --record file");
-        Assert.That(AudioCheck.DominantFrequency(agentHeard), Is.EqualTo(440).Within(15));
+        Assert.That(ToneCheck.DominantFrequency(agentHeard), Is.EqualTo(440).Within(15));
 
-        var callerGot = AudioCheck.Audible(AudioCheck.ReadSamples(callerHeard));
+        var callerGot = ToneCheck.Audible(Wav.ReadMono(callerHeard));
         Assert.That(callerGot, Has.Length.GreaterThan(8000), "at least a second of the --play file reached the caller");
-        Assert.That(AudioCheck.DominantFrequency(callerGot), Is.EqualTo(1000).Within(20));
+        Assert.That(ToneCheck.DominantFrequency(callerGot), Is.EqualTo(1000).Within(20));
     }
 
     // Issue 10, finding 7: the softphone answered a direct INVITE from anyone (auto-answer put a
@@ -144,7 +137,7 @@ public sealed class AgentClientTests
         await using var call = dialed!;
         Assert.That(await call.Established.WaitAsync(TimeSpan.FromSeconds(10), ct), Is.False, "never answered");
         Assert.That(call.Ended?.StatusCode, Is.EqualTo(403));
-        var notice = await NextAsync<NoticeEvent>(agent.Events, ct);
+        var notice = await agent.Events.NextAsync<NoticeEvent>(ct);
         Assert.That(notice.Message, Does.Contain("not from the server"));
     }
 
@@ -157,7 +150,7 @@ public sealed class AgentClientTests
         var pop = new ScreenPop("acd-call-1", "1001", "1001", "+8613800000002", "12345", ["greeting", "english"], "9", "en", "en-general",
             TimeSpan.FromSeconds(3), DateTimeOffset.UtcNow);
         await _server.Notifier.PushScreenPopAsync(pop, ct);
-        var shown = await NextAsync<ScreenPopEvent>(agent.Events, ct);
+        var shown = await agent.Events.NextAsync<ScreenPopEvent>(ct);
         Assert.That((shown.Pop.CallerNumber, shown.Pop.DialedNumber, shown.Pop.Language, shown.Pop.Queue, shown.Pop.IvrDigits),
             Is.EqualTo(("+8613800000002", "12345", "en", "en-general", "9")));
         Assert.That(shown.Pop.IvrPath, Is.EqualTo(new[] { "greeting", "english" }));
@@ -169,12 +162,12 @@ public sealed class AgentClientTests
         var call = dialed!;
         await using (call)
         {
-            var timing = (await NextAsync<PopTimingEvent>(agent.Events, ct)).Timing;
+            var timing = (await agent.Events.NextAsync<PopTimingEvent>(ct)).Timing;
             Assert.That(timing.PopCallId, Is.EqualTo("acd-call-1"));
             Assert.That(timing.SipCallId, Is.EqualTo(call.Call.CallId));
             Assert.That(timing.PopToInviteLead, Is.GreaterThan(TimeSpan.Zero), "the pop came first");
             Assert.That(timing.PopLatency, Is.GreaterThanOrEqualTo(TimeSpan.Zero).And.LessThan(TimeSpan.FromSeconds(5)));
-            var ringing = await NextAsync<RingingEvent>(agent.Events, ct);
+            var ringing = await agent.Events.NextAsync<RingingEvent>(ct);
             Assert.That(ringing.PopCallId, Is.EqualTo("acd-call-1"));
             Assert.That(await call.Established.WaitAsync(TimeSpan.FromSeconds(10), ct), Is.True);
         }
@@ -191,11 +184,11 @@ public sealed class AgentClientTests
         var call = dialed!;
         await using (call)
         {
-            var ringing = await NextAsync<RingingEvent>(agent.Events, ct);
+            var ringing = await agent.Events.NextAsync<RingingEvent>(ct);
             Assert.That(ringing.PopCallId, Is.Null, "no pop yet");
             await _server.Notifier.PushScreenPopAsync(new ScreenPop("acd-late", "1002", "1002", "+8613800000003", "12345", [], "", "zh", "general",
                 TimeSpan.Zero, DateTimeOffset.UtcNow), ct);
-            var timing = (await NextAsync<PopTimingEvent>(agent.Events, ct)).Timing;
+            var timing = (await agent.Events.NextAsync<PopTimingEvent>(ct)).Timing;
             Assert.That((timing.PopCallId, timing.SipCallId), Is.EqualTo(("acd-late", call.Call.CallId)));
             Assert.That(timing.PopToInviteLead, Is.LessThan(TimeSpan.Zero), "the INVITE came first and the lead says so");
             Assert.That(agent.Answer(), Is.True);
@@ -231,18 +224,5 @@ public sealed class AgentClientTests
         other.SipPassword = "sip-1001";
         var error = Assert.ThrowsAsync<AgentStartException>(async () => await AgentClient.StartAsync(other, cancellationToken: ct));
         Assert.That(error!.Message, Does.Contain("seat 1001").And.Contain("Another agent"));
-    }
-
-    private static async Task<T> NextAsync<T>(ChannelReader<AgentEvent> events, CancellationToken ct) where T : AgentEvent
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(15));
-        while (true)
-        {
-            if (await events.ReadAsync(timeout.Token) is T wanted)
-            {
-                return wanted;
-            }
-        }
     }
 }

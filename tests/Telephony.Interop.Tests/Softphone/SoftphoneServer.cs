@@ -1,16 +1,7 @@
 using Telephony.Calls;
-using System.Net;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Telephony.ContactCenter.Routing;
 using Telephony.Server.Agents;
-using Telephony.Server.Sip;
-using Telephony.Sip.Registrar;
-using Telephony.Sip.Transport;
-using Telephony.Softphone.Core;
+using Telephony.Testing.Hosting;
 
 namespace Telephony.Interop.Tests.Softphone;
 
@@ -20,55 +11,35 @@ namespace Telephony.Interop.Tests.Softphone;
 /// </summary>
 internal sealed class SoftphoneServer : IAsyncDisposable
 {
-    private readonly WebApplicationFactory<Program> _factory;
-    private readonly string _folder;
-
-    public SoftphoneServer()
+    private readonly TelephonyTestServer _server = new(new TelephonyTestServerOptions
     {
-        _folder = Directory.CreateTempSubdirectory("softphone-server-").FullName;
-        var seatsFile = Path.Combine(_folder, "seats.json");
-        File.WriteAllText(seatsFile, """
-            { "seats": [
-              { "extension": "1001", "password": "sip-1001" },
-              { "extension": "1002", "password": "sip-1002" },
-              { "extension": "1003", "password": "sip-1003" },
-              { "extension": "1049", "password": "sip-1049" } ] }
-            """);
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        Seats = TelephonyTestServerOptions.SeatsWith("sip-", "1001", "1002", "1003", "1049"),
+        Kestrel = true,
+        Settings = new Dictionary<string, string>
         {
-            b.UseSetting("Sip:SeatsFile", seatsFile);
-            b.UseSetting("Sip:Domain", "test.local");
-            b.UseSetting("Sip:Udp", "127.0.0.1:0");
-            b.UseSetting("Sip:Tcp", "");
-            b.UseSetting("Sip:AuthMaxFailures", "50");
-            b.UseSetting("ContactCenter:WrapUpSeconds", "1");
-            b.UseSetting("Calls:RecordingsFolder", Path.Combine(_folder, "recordings"));
-            b.UseSetting("Calls:RtpPortMin", "27000");
-            b.UseSetting("Calls:RtpPortMax", "27399");
-            b.UseSetting("Calls:WatchIvrScript", "false");
-            b.UseSetting("Cases:ConnectionString", $"Data Source={Path.Combine(_folder, "cases.db")}");
-            b.UseSetting("Cases:SmsOutboxFile", Path.Combine(_folder, "sms-outbox.jsonl"));
-        });
-        _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        _factory.StartServer();
-        var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        Http = new Uri(addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal)).TrimEnd('/') + "/");
-    }
+            ["Sip:Udp"] = "127.0.0.1:0",
+            ["Sip:Tcp"] = "",
+            ["Sip:AuthMaxFailures"] = "50",
+            ["ContactCenter:WrapUpSeconds"] = "1",
+            ["Calls:RtpPortMin"] = "27000",
+            ["Calls:RtpPortMax"] = "27399",
+        },
+    });
 
-    public Uri Http { get; }
+    public Uri Http => _server.Http!;
 
     /// <summary>Where the server writes recordings.</summary>
-    public string Recordings => Path.Combine(_folder, "recordings");
+    public string Recordings => _server.Recordings;
 
-    public SipServerHost Sip => _factory.Services.GetRequiredService<SipServerHost>();
+    public SipServerHost Sip => _server.Sip;
 
-    public int SipPort => Sip.LocalEndPoints.First(e => e.Protocol == SipTransportProtocol.Udp).EndPoint.Port;
+    public int SipPort => _server.SipPort();
 
-    public ILocationStore Locations => _factory.Services.GetRequiredService<ILocationStore>();
+    public ILocationStore Locations => _server.Service<ILocationStore>();
 
-    public AutomaticCallDistributor Acd => _factory.Services.GetRequiredService<AutomaticCallDistributor>();
+    public AutomaticCallDistributor Acd => _server.Service<AutomaticCallDistributor>();
 
-    public IScreenPopNotifier Notifier => _factory.Services.GetRequiredService<IScreenPopNotifier>();
+    public IScreenPopNotifier Notifier => _server.Service<IScreenPopNotifier>();
 
     /// <summary>Options for a softphone at <paramref name="seat"/> against this server (RTP in the interop range).</summary>
     public AgentClientOptions Agent(string seat, bool hub = true, int rtpBase = 26000) => new()
@@ -85,10 +56,5 @@ internal sealed class SoftphoneServer : IAsyncDisposable
         StartTimeout = TimeSpan.FromSeconds(10),
     };
 
-    public async ValueTask DisposeAsync()
-    {
-        await _factory.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

@@ -1,10 +1,3 @@
-using System.Threading.Channels;
-using Telephony.ContactCenter.Seats;
-using Telephony.Media;
-using Telephony.Media.Audio;
-using Telephony.Sip.UserAgent;
-using Telephony.Softphone.Core;
-using Telephony.Softphone.Core.Media;
 using SeatState = Telephony.ContactCenter.Seats.SeatState;
 
 namespace Telephony.Interop.Tests.Softphone;
@@ -22,7 +15,7 @@ public sealed class ThroughServerTests
         try
         {
             string mic = Path.Combine(dir, "mic.wav"), heard = Path.Combine(dir, "heard.wav"), callerHeard = Path.Combine(dir, "caller.wav");
-            AudioCheck.WriteTone(mic, 1000, 2);
+            Wav.WriteTone(mic, 1000, 2);
             var options = server.Agent("1049");
             options.AutoAnswer = TimeSpan.FromMilliseconds(200);
             options.ReadyOnStart = true;
@@ -45,15 +38,15 @@ public sealed class ThroughServerTests
                 await Task.Delay(500, ct);
                 Assert.That(call.SendDigit('9'), Is.True);
 
-                var pop = (await NextAsync<ScreenPopEvent>(agent.Events, TimeSpan.FromSeconds(30), ct)).Pop;
+                var pop = (await agent.Events.NextAsync<ScreenPopEvent>(ct, TimeSpan.FromSeconds(30))).Pop;
                 Assert.That((pop.CallerNumber, pop.DialedNumber, pop.Language, pop.Queue), Is.EqualTo(("15500000001", "12345", "en", "english")));
                 Assert.That(pop.IvrPath, Has.Some.Contains("english"));
                 Assert.That(pop.IvrDigits, Does.Contain('9'));
-                var timing = (await NextAsync<PopTimingEvent>(agent.Events, TimeSpan.FromSeconds(15), ct)).Timing;
+                var timing = (await agent.Events.NextAsync<PopTimingEvent>(ct, TimeSpan.FromSeconds(15))).Timing;
                 Assert.That(timing.PopCallId, Is.EqualTo(call.Call.CallId), "the pop names the caller's call, and the agent INVITE carries it");
                 Assert.That(timing.PopToInviteLead, Is.GreaterThan(TimeSpan.Zero), "the pop came before the INVITE");
                 Assert.That(timing.ReservedAt, Is.Not.Null, "the Reserved state change came with the call id");
-                await NextAsync<ConnectedEvent>(agent.Events, TimeSpan.FromSeconds(15), ct);
+                await agent.Events.NextAsync<ConnectedEvent>(ct, TimeSpan.FromSeconds(15));
                 await Task.Delay(TimeSpan.FromSeconds(1), ct);
                 // The desktop's "pause recording" (console command pause/resume) reaches the call's recorder.
                 await agent.PauseRecordingAsync("card number", ct);
@@ -64,20 +57,20 @@ public sealed class ThroughServerTests
             }
             callerSink.Dispose();
 
-            var finished = await NextAsync<CallFinishedEvent>(agent.Events, TimeSpan.FromSeconds(15), ct);
+            var finished = await agent.Events.NextAsync<CallFinishedEvent>(ct, TimeSpan.FromSeconds(15));
             Assert.That(finished.Reason, Is.EqualTo("caller hung up"));
             Assert.ThrowsAsync<InvalidOperationException>(() => agent.PauseRecordingAsync("after the call", ct), "no call in progress any more");
             var metadata = Directory.GetFiles(server.Recordings, "*.wav.json", SearchOption.AllDirectories);
             Assert.That(metadata, Has.Length.EqualTo(1));
             string json = await File.ReadAllTextAsync(metadata[0], ct);
             Assert.That(json, Does.Contain("\"Reason\": \"card number\""), "the pause is in the recording's metadata");
-            var agentHeard = AudioCheck.Audible(AudioCheck.ReadSamples(heard));
+            var agentHeard = ToneCheck.Audible(Wav.ReadMono(heard));
             Assert.That(agentHeard, Has.Length.GreaterThan(4000), "the caller's tone reached the agent through the bridge");
-            Assert.That(AudioCheck.DominantFrequency(agentHeard), Is.EqualTo(440).Within(20));
-            var caller = AudioCheck.ReadSamples(callerHeard);
-            var lastSecond = AudioCheck.Audible(caller[Math.Max(0, caller.Length - 12000)..Math.Max(0, caller.Length - 2000)]);
+            Assert.That(ToneCheck.DominantFrequency(agentHeard), Is.EqualTo(440).Within(20));
+            var caller = Wav.ReadMono(callerHeard);
+            var lastSecond = ToneCheck.Audible(caller[Math.Max(0, caller.Length - 12000)..Math.Max(0, caller.Length - 2000)]);
             Assert.That(lastSecond, Has.Length.GreaterThan(4000), "the agent's --play audio reached the caller after the IVR");
-            Assert.That(AudioCheck.DominantFrequency(lastSecond), Is.EqualTo(1000).Within(25));
+            Assert.That(ToneCheck.DominantFrequency(lastSecond), Is.EqualTo(1000).Within(25));
 
             // Wrap-up (1 s here) returns the seat to Ready by itself.
             var deadline = DateTime.UtcNow.AddSeconds(10);
@@ -90,19 +83,6 @@ public sealed class ThroughServerTests
         finally
         {
             Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    private static async Task<T> NextAsync<T>(ChannelReader<AgentEvent> events, TimeSpan timeout, CancellationToken ct) where T : AgentEvent
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        cts.CancelAfter(timeout);
-        while (true)
-        {
-            if (await events.ReadAsync(cts.Token) is T wanted)
-            {
-                return wanted;
-            }
         }
     }
 }

@@ -1,6 +1,3 @@
-using NAudio.Wave;
-using Telephony.Media.Audio;
-
 namespace Telephony.Media.Tests.Audio;
 
 public class SourceTests : TempDirectoryTests

@@ -1,11 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using Telephony.Media.Bridge;
-using Telephony.Media.Ports;
-using Telephony.Media.Rtp;
-using Telephony.Media.Rtp.Linux;
-
 namespace Telephony.Media.Tests.Bridge;
 
 /// <summary>

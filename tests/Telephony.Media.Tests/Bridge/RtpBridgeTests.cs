@@ -1,12 +1,3 @@
-using System.Net;
-using Telephony.Media.Bridge;
-using Telephony.Media.Codecs;
-using Telephony.Media.Ports;
-using Telephony.Media.Rtp;
-using Telephony.Media.Rtp.Linux;
-using Telephony.Media.Sdp;
-using Telephony.Media.Tests.Rtp;
-
 namespace Telephony.Media.Tests.Bridge;
 
 /// <summary>
@@ -63,8 +54,8 @@ public class RtpBridgeTests(bool loop) : ReceiveModeFixture(loop,
 
     private sealed class Rig : IAsyncDisposable
     {
-        public TestPhone Caller { get; } = new();
-        public TestPhone Agent { get; } = new();
+        public RawRtpPeer Caller { get; } = new();
+        public RawRtpPeer Agent { get; } = new();
         public RtpSession Leg0 { get; }
         public RtpSession Leg1 { get; }
 
@@ -92,7 +83,7 @@ public class RtpBridgeTests(bool loop) : ReceiveModeFixture(loop,
         EncodingName = "PCMU", AudioPayloadType = 0, TelephoneEventPayloadType = te, TelephoneEventPayloadTypes = [te], Send = send,
     };
 
-    private static (ushort Seq, uint Ts, uint Ssrc, int Pt, bool Marker, byte[] Payload) Read(TestPhone phone)
+    private static (ushort Seq, uint Ts, uint Ssrc, int Pt, bool Marker, byte[] Payload) Read(RawRtpPeer phone)
     {
         var data = phone.Receive();
         Assert.That(data, Is.Not.Null, "expected a relayed packet");
@@ -153,7 +144,7 @@ public class RtpBridgeTests(bool loop) : ReceiveModeFixture(loop,
         var back = Read(rig.Caller);
         Assert.That((back.Pt, back.Ssrc), Is.EqualTo((101, rig.Leg0.LocalSsrc)));
 
-        Assert.That(await TestPhone.WaitUntil(() => tap.Seen.Count == 9), Is.True);
+        Assert.That(await RawRtpPeer.WaitUntil(() => tap.Seen.Count == 9), Is.True);
         lock (tap.Seen)
         {
             Assert.That(tap.Seen.Count(s => s.Leg == 0), Is.EqualTo(8));
@@ -162,7 +153,7 @@ public class RtpBridgeTests(bool loop) : ReceiveModeFixture(loop,
         }
 
         // Counters move just after the send: wait for them rather than race them.
-        Assert.That(await TestPhone.WaitUntil(() => bridge.Relayed(0) == 8 && bridge.Relayed(1) == 1), Is.True);
+        Assert.That(await RawRtpPeer.WaitUntil(() => bridge.Relayed(0) == 8 && bridge.Relayed(1) == 1), Is.True);
         if (OnLoop)
         {
             Assert.That(Loop.Datagrams, Is.GreaterThanOrEqualTo(9), "the loop did the receiving");
@@ -184,7 +175,7 @@ public class RtpBridgeTests(bool loop) : ReceiveModeFixture(loop,
             rig.Caller.Send(to0, 0, (ushort)i, (uint)(i * 160), 5, [1]);
         }
 
-        Assert.That(await TestPhone.WaitUntil(() => bridge.Dropped(0) == 3), Is.True);
+        Assert.That(await RawRtpPeer.WaitUntil(() => bridge.Dropped(0) == 3), Is.True);
         Assert.That(rig.Agent.Receive(100), Is.Null);
 
         bridge.UpdateLeg(1, Pcmu(101));
@@ -207,7 +198,7 @@ public class RtpBridgeTests(bool loop) : ReceiveModeFixture(loop,
         var before = Read(rig.Agent);
 
         // The agent's side moves (transfer to another softphone): new address and new PTs.
-        using var newAgent = new TestPhone();
+        using var newAgent = new RawRtpPeer();
         rig.Leg1.SetRemote(newAgent.EndPoint);
         bridge.UpdateLeg(1, new BridgeLegFormat { EncodingName = "PCMU", AudioPayloadType = 0, TelephoneEventPayloadType = 100, TelephoneEventPayloadTypes = [100] });
         rig.Caller.Send(to0, 0, 102, 16320, 5, [1]);
@@ -229,7 +220,7 @@ public class RtpBridgeTests(bool loop) : ReceiveModeFixture(loop,
         var to0 = rig.Leg0.LocalRtpEndPoint;
         rig.Caller.Send(to0, 13, 1, 0, 5, [0]);   // comfort noise: not agreed
         rig.Caller.Send(to0, 101, 2, 0, 5, [1, 0x80, 0, 160]); // an event the agent did not negotiate
-        Assert.That(await TestPhone.WaitUntil(() => bridge.Dropped(0) == 2), Is.True);
+        Assert.That(await RawRtpPeer.WaitUntil(() => bridge.Dropped(0) == 2), Is.True);
         rig.Caller.Send(to0, 0, 3, 320, 5, [1]);
         Assert.That(Read(rig.Agent).Pt, Is.EqualTo(0));
     }
@@ -248,7 +239,7 @@ public class RtpBridgeTests(bool loop) : ReceiveModeFixture(loop,
         Assert.That(p.Pt, Is.EqualTo(8));
         Assert.That(p.Payload, Is.EqualTo(new byte[] { 1 ^ 0x55, 2 ^ 0x55, 3 ^ 0x55, 0x80 ^ 0x55 }));
         Assert.That(p.Ssrc, Is.EqualTo(rig.Leg1.LocalSsrc));
-        Assert.That(await TestPhone.WaitUntil(() => bridge.Transcoded(0) == 1), Is.True);
+        Assert.That(await RawRtpPeer.WaitUntil(() => bridge.Transcoded(0) == 1), Is.True);
 
         Assert.Throws<ArgumentException>(() => _ = new RtpBridge(rig.Leg0, Pcmu(101),
             rig.Leg1, new BridgeLegFormat { EncodingName = "PCMA", AudioPayloadType = 8 }));
@@ -281,7 +272,7 @@ public class RtpBridgeTests(bool loop) : ReceiveModeFixture(loop,
         // Not started: the test drives leg 0's packet path itself. In loop mode the relay's send is LinuxUdp.TrySendTo.
         await using var leg0 = RtpSession.TryOpen(Pool, Options, out _)!;
         await using var leg1 = RtpSession.TryOpen(Pool, Options, out _)!;
-        using var sink = new TestPhone();
+        using var sink = new RawRtpPeer();
         var caller = new IPEndPoint(IPAddress.Loopback, 9);
         leg0.SetRemote(caller);
         leg1.SetRemote(sink.EndPoint);

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-using Telephony.Media.Clock;
-
 namespace Telephony.Media.Tests.Clock;
 
 public class MediaClockTests

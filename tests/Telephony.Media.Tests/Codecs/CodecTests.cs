@@ -1,6 +1,3 @@
-using Telephony.Media.Codecs;
-using Telephony.Media.Tests.Audio;
-
 namespace Telephony.Media.Tests.Codecs;
 
 public class CodecTests

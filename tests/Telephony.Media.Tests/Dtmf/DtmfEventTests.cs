@@ -1,7 +1,3 @@
-using Telephony.Media.Dtmf;
-using Telephony.Media.Tests.Jitter;
-using Telephony.Media.Tests.Rtp;
-
 namespace Telephony.Media.Tests.Dtmf;
 
 public class DtmfEventTests

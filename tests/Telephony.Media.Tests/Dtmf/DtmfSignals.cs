@@ -1,5 +1,3 @@
-using Telephony.Media.Dtmf;
-
 namespace Telephony.Media.Tests.Dtmf;
 
 /// <summary>Test signals for DTMF detection: key tones (ITU-T Q.23 pairs), silence, a voiced speech-like sound.</summary>

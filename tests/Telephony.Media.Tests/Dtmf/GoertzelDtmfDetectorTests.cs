@@ -1,7 +1,3 @@
-using Telephony.Media.Dtmf;
-using Telephony.Media.Tests.Audio;
-using static Telephony.Media.Tests.Dtmf.DtmfSignals;
-
 namespace Telephony.Media.Tests.Dtmf;
 
 public class GoertzelDtmfDetectorTests

@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using Telephony.Media.Audio;
-using Telephony.Media.Dtmf;
-
 namespace Telephony.Media.Tests.Dtmf;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using Telephony.Media.Codecs;
-using Telephony.Media.Dtmf;
-using Telephony.Media.Jitter;
-using Telephony.Media.Tests.Audio;
-
 namespace Telephony.Media.Tests.Jitter;
 
 public class HostileRtpTests

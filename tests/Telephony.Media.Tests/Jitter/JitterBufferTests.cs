@@ -1,6 +1,3 @@
-using Telephony.Media.Codecs;
-using Telephony.Media.Jitter;
-
 namespace Telephony.Media.Tests.Jitter;
 
 public class JitterBufferTests

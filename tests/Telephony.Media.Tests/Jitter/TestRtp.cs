@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace Telephony.Media.Tests.Jitter;
 
 /// <summary>Builds RTP packets for tests (RFC 3550 §5.1, no CSRC, no extension).</summary>

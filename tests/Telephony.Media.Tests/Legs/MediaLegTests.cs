@@ -1,13 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Text;
-using Telephony.Media.Audio;
-using Telephony.Media.Codecs;
-using Telephony.Media.Dtmf;
-using Telephony.Media.Legs;
-using Telephony.Media.Sdp;
-using Telephony.Media.Tests.Jitter;
-using static Telephony.Media.Tests.Dtmf.DtmfSignals;
 
 namespace Telephony.Media.Tests.Legs;
 
@@ -92,7 +83,7 @@ public class MediaLegTests
             _ = peer.Play(Tones.Continuous(440));
             Assert.That(peer.SendDigit('5', 100) && peer.SendDigit('#', 100), Is.True);
             Assert.That(peer.SendDigit('x'), Is.False);
-            Assert.That(await Telephony.Media.Tests.Rtp.TestPhone.WaitUntil(() => digits.Count >= 2), Is.True);
+            Assert.That(await Telephony.Media.Tests.Rtp.RawRtpPeer.WaitUntil(() => digits.Count >= 2), Is.True);
             await Task.Delay(300);
             Assert.That(new string([.. digits]), Is.EqualTo("5#"));
             Assert.That(ours.DigitsReceived, Is.EqualTo(2));

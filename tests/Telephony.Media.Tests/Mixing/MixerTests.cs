@@ -1,7 +1,4 @@
-using Telephony.Media.Audio;
 using Telephony.Media.Mixing;
-using Telephony.Media.Recording;
-using Telephony.Media.Tests.Audio;
 
 namespace Telephony.Media.Tests.Mixing;
 

@@ -1,6 +1,3 @@
-using Telephony.Media.Audio;
-using Telephony.Media.Recording;
-
 /// <summary>
 /// .NET startup hook (DOTNET_STARTUP_HOOKS) that turns a plain <c>dotnet Telephony.Media.Tests.dll</c>
 /// into the child process of the crash-safety test: when TELEPHONY_CRASH_RECORDING names a file it

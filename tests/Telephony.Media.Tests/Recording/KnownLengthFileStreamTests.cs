@@ -1,5 +1,3 @@
-using Telephony.Media.Recording;
-
 namespace Telephony.Media.Tests.Recording;
 
 public class KnownLengthFileStreamTests

@@ -1,10 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using NAudio.Wave;
-using Telephony.Media.Audio;
-using Telephony.Media.Recording;
-using Telephony.Media.Tests.Audio;
 
 namespace Telephony.Media.Tests.Recording;
 

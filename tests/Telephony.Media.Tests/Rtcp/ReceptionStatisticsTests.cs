@@ -1,5 +1,3 @@
-using Telephony.Media.Rtcp;
-
 namespace Telephony.Media.Tests.Rtcp;
 
 public class ReceptionStatisticsTests

@@ -1,10 +1,3 @@
-using System.Net;
-using Microsoft.Extensions.Time.Testing;
-using Telephony.Media.Clock;
-using Telephony.Media.Ports;
-using Telephony.Media.Rtcp;
-using Telephony.Media.Rtp;
-
 namespace Telephony.Media.Tests.Rtp;
 
 [CancelAfter(20_000)]
@@ -52,7 +45,7 @@ public class ClockPacedSendingTests
     public async Task A_player_sends_one_frame_per_tick_and_stops_when_the_source_ends()
     {
         await using var session = RtpSession.TryOpen(Pool, new RtpSessionOptions(), out _)!;
-        using var phone = new TestPhone();
+        using var phone = new RawRtpPeer();
         session.SetRemote(phone.EndPoint);
         var time = new FakeTimeProvider();
         var clock = new MediaClock(time);
@@ -89,8 +82,8 @@ public class ClockPacedSendingTests
     public async Task The_rtcp_reporter_sends_reports_from_clock_ticks()
     {
         await using var session = RtpSession.TryOpen(Pool, new RtpSessionOptions(), out _)!;
-        using var rtp = new TestPhone();
-        using var rtcp = new TestPhone();
+        using var rtp = new RawRtpPeer();
+        using var rtcp = new RawRtpPeer();
         session.SetRemote(rtp.EndPoint, rtcp.EndPoint);
         var reporter = new RtcpReporter { IntervalTicks = 10 };
         reporter.Add(session);

@@ -1,8 +1,3 @@
-using System.Net;
-using Telephony.Media.Bridge;
-using Telephony.Media.Legs;
-using Telephony.Media.Rtp;
-
 namespace Telephony.Media.Tests.Rtp;
 
 [CancelAfter(20_000)]
@@ -37,8 +32,8 @@ public class MediaEngineTests
     public async Task Two_call_legs_negotiate_and_bridge_end_to_end()
     {
         await using var engine = new MediaEngine(new MediaEngineOptions { PortMin = 30700, PortMax = 30799 });
-        using var callerPhone = new TestPhone();
-        using var agentPhone = new TestPhone();
+        using var callerPhone = new RawRtpPeer();
+        using var agentPhone = new RawRtpPeer();
 
         // Inbound leg: the caller's INVITE carries an offer; we answer.
         await using var caller = MediaLeg.Open(engine, null, out string? error)!;

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Telephony.Tests.Shared;
 
 namespace Telephony.Media.Tests.Rtp;

@@ -1,6 +1,3 @@
-using Telephony.Media.Rtcp;
-using Telephony.Media.Rtp;
-
 namespace Telephony.Media.Tests.Rtp;
 
 /// <summary>Real captures (TestData/Pcap, committed with the tests) through our RTP parser and statistics.</summary>

@@ -1,7 +1,3 @@
-using Telephony.Media.Ports;
-using Telephony.Media.Rtp;
-using Telephony.Media.Rtp.Linux;
-
 namespace Telephony.Media.Tests.Rtp;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Telephony.Media.Rtp;
-
 namespace Telephony.Media.Tests.Rtp;
 
 public class RtpPacketTests

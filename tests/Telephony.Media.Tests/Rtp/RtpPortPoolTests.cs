@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-using Telephony.Media.Ports;
-
 namespace Telephony.Media.Tests.Rtp;
 
 // Fixed ports from the Media.Tests range 30000-31999; each test its own slice.

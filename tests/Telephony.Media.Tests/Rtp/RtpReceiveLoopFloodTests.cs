@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using Telephony.Media.Rtp.Linux;
-
 namespace Telephony.Media.Tests.Rtp;
 
 /// <summary>

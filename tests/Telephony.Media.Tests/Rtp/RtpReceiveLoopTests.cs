@@ -1,9 +1,5 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using Microsoft.Extensions.Logging;
-using Telephony.Media.Rtp.Linux;
 
 namespace Telephony.Media.Tests.Rtp;
 
@@ -116,7 +112,7 @@ public class RtpReceiveLoopTests
             }
         }
 
-        Assert.That(await TestPhone.WaitUntil(() => handler.Calls == 20), Is.True, $"delivered: {handler.Calls}");
+        Assert.That(await RawRtpPeer.WaitUntil(() => handler.Calls == 20), Is.True, $"delivered: {handler.Calls}");
         long end = Stopwatch.GetTimestamp();
         var items = handler.Items;
         var expectedFrom = EndPointOf(sender).Serialize();
@@ -162,7 +158,7 @@ public class RtpReceiveLoopTests
                 }
             }
 
-            Assert.That(await TestPhone.WaitUntil(() => handlers.Sum(h => h.Calls) == Sockets * PerSocket), Is.True,
+            Assert.That(await RawRtpPeer.WaitUntil(() => handlers.Sum(h => h.Calls) == Sockets * PerSocket), Is.True,
                 $"delivered {handlers.Sum(h => h.Calls)} of {Sockets * PerSocket}");
             for (int s = 0; s < Sockets; s++)
             {
@@ -198,12 +194,12 @@ public class RtpReceiveLoopTests
             sender.SendTo(Payload(1, i, 172), EndPointOf(receiver)); // queued before anyone reads
         }
 
-        Assert.That(await TestPhone.WaitUntil(() => receiver.Available > 0), Is.True);
+        Assert.That(await RawRtpPeer.WaitUntil(() => receiver.Available > 0), Is.True);
         using var loop = new RtpReceiveLoop(threads: 1);
         var handler = new Recorder();
         var registration = loop.Register(0, receiver, handler);
 
-        Assert.That(await TestPhone.WaitUntil(() => handler.Calls == Burst), Is.True, $"delivered: {handler.Calls}");
+        Assert.That(await RawRtpPeer.WaitUntil(() => handler.Calls == Burst), Is.True, $"delivered: {handler.Calls}");
         var items = handler.Items;
         Assert.That(items.Select(r => BitConverter.ToInt32(r.Data, 4)), Is.EqualTo(Enumerable.Range(0, Burst)));
         Assert.That(items.Select(r => r.Data), Is.EqualTo(Enumerable.Range(0, Burst).Select(i => Payload(1, i, 172))));
@@ -241,7 +237,7 @@ public class RtpReceiveLoopTests
 
         try
         {
-            Assert.That(await TestPhone.WaitUntil(() => old.Calls >= 20), Is.True, "the flood arrives while registered");
+            Assert.That(await RawRtpPeer.WaitUntil(() => old.Calls >= 20), Is.True, "the flood arrives while registered");
             await registration.DisposeAsync().AsTask().WaitAsync(Bound);
             int callsAtRemoval = old.Calls;
             await Task.Delay(150); // the flood goes on
@@ -268,7 +264,7 @@ public class RtpReceiveLoopTests
             sender.SendTo(Payload(2, i), EndPointOf(replacement));
         }
 
-        Assert.That(await TestPhone.WaitUntil(() => fresh.Calls == 10), Is.True, $"delivered: {fresh.Calls}");
+        Assert.That(await RawRtpPeer.WaitUntil(() => fresh.Calls == 10), Is.True, $"delivered: {fresh.Calls}");
         Assert.That(fresh.Items.Select(r => BitConverter.ToInt32(r.Data, 4)), Is.EqualTo(Enumerable.Range(0, 10)));
         Assert.That(fresh.Items.Select(r => r.From), Is.All.EqualTo(EndPointOf(sender).Serialize()));
         Assert.That(old.Calls, Is.EqualTo(oldCalls), "the old handler gets nothing of the new socket");
@@ -293,12 +289,12 @@ public class RtpReceiveLoopTests
             sender.SendTo(Payload(2, i), EndPointOf(healthy));
         }
 
-        Assert.That(await TestPhone.WaitUntil(() => thrower.Calls == 30 && good.Calls == 30), Is.True,
+        Assert.That(await RawRtpPeer.WaitUntil(() => thrower.Calls == 30 && good.Calls == 30), Is.True,
             $"thrower {thrower.Calls}, healthy {good.Calls}");
         Assert.That(thrower.Items.Select(r => BitConverter.ToInt32(r.Data, 4)), Is.EqualTo(Enumerable.Range(0, 30)),
             "every datagram of a batch still reaches the handler after it threw on an earlier one");
         Assert.That(good.Items.Select(r => BitConverter.ToInt32(r.Data, 4)), Is.EqualTo(Enumerable.Range(0, 30)));
-        Assert.That(await TestPhone.WaitUntil(() => log.Errors == 30), Is.True, $"one error line per failure, got {log.Errors}");
+        Assert.That(await RawRtpPeer.WaitUntil(() => log.Errors == 30), Is.True, $"one error line per failure, got {log.Errors}");
         await r1.DisposeAsync().AsTask().WaitAsync(Bound);
         await r2.DisposeAsync().AsTask().WaitAsync(Bound);
     }
@@ -312,7 +308,7 @@ public class RtpReceiveLoopTests
         var handler = new Recorder();
         var registration = loop.Register(1, receiver, handler);
         sender.SendTo(Payload(1, 0), EndPointOf(receiver));
-        Assert.That(await TestPhone.WaitUntil(() => handler.Calls == 1), Is.True);
+        Assert.That(await RawRtpPeer.WaitUntil(() => handler.Calls == 1), Is.True);
 
         var threads = WorkerThreads(loop);
         Assert.That(threads.Select(t => t.IsAlive), Is.All.True);
@@ -322,7 +318,7 @@ public class RtpReceiveLoopTests
         loop.Dispose(); // twice is harmless
 
         sender.SendTo(Payload(1, 1), EndPointOf(receiver));
-        Assert.That(await TestPhone.WaitUntil(() => receiver.Available > 0), Is.True);
+        Assert.That(await RawRtpPeer.WaitUntil(() => receiver.Available > 0), Is.True);
         await Task.Delay(50);
         Assert.That(handler.Calls, Is.EqualTo(1), "nothing is delivered after the loop stopped");
 
@@ -369,7 +365,7 @@ public class RtpReceiveLoopTests
         sender.SendTo(huge, EndPointOf(receiver));
         sender.SendTo(Payload(5, 1, 100), EndPointOf(receiver));
 
-        Assert.That(await TestPhone.WaitUntil(() => handler.Calls == 3), Is.True, $"delivered: {handler.Calls}");
+        Assert.That(await RawRtpPeer.WaitUntil(() => handler.Calls == 3), Is.True, $"delivered: {handler.Calls}");
         var items = handler.Items;
         // What the handler sees: the first 2048 bytes, with nothing telling it the rest was cut
         // (the loop ignores MSG_TRUNC in msg_flags). RtpSession then takes it as a whole packet,
@@ -407,7 +403,7 @@ public class RtpReceiveLoopTests
                 sender.SendTo(Payload(6, i), EndPointOf(receiver));
             }
 
-            Assert.That(await TestPhone.WaitUntil(() => handler.Calls == 12), Is.True, $"delivered: {handler.Calls}");
+            Assert.That(await RawRtpPeer.WaitUntil(() => handler.Calls == 12), Is.True, $"delivered: {handler.Calls}");
             var items = handler.Items;
             Assert.That(items.Select(r => BitConverter.ToInt32(r.Data, 4)), Is.EqualTo(Enumerable.Range(0, 12)));
             Assert.That(items.Select(r => r.From), Is.All.EqualTo(EndPointOf(sender).Serialize()));

@@ -1,10 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using Telephony.Media.Ports;
-using Telephony.Media.Rtp;
-using Telephony.Media.Rtp.Linux;
-
 namespace Telephony.Media.Tests.Rtp;
 
 /// <summary>What is particular to sessions on an <see cref="RtpReceiveLoop"/>: closing, sending late, oversized datagrams, IPv6.</summary>
@@ -52,7 +45,7 @@ public class RtpSessionLoopModeTests
     {
         // One pair only: the next lease can only succeed if the last session really let go.
         var pool = new RtpPortPool(IPAddress.Loopback, 31900, 31901);
-        using var phone = new TestPhone();
+        using var phone = new RawRtpPeer();
         for (int round = 0; round < 10; round++)
         {
             var session = Open(pool, loop: true);
@@ -63,7 +56,7 @@ public class RtpSessionLoopModeTests
                 phone.Send(session.LocalRtpEndPoint, 0, i, i * 160u, (uint)(100 + round), new byte[160]);
             }
 
-            Assert.That(await TestPhone.WaitUntil(() => session.GetStatistics().PacketsReceived == 5), Is.True, $"round {round}");
+            Assert.That(await RawRtpPeer.WaitUntil(() => session.GetStatistics().PacketsReceived == 5), Is.True, $"round {round}");
             Assert.That(session.GetStatistics().RemoteSsrc, Is.EqualTo((uint)(100 + round)), "only this round's packets");
 
             // Packets still coming in while it closes.
@@ -107,7 +100,7 @@ public class RtpSessionLoopModeTests
     private static async Task SendAfterDispose(bool loop)
     {
         var session = Open(loop ? LoopPool : AsyncPool, loop);
-        using var phone = new TestPhone();
+        using var phone = new RawRtpPeer();
         session.SetRemote(phone.EndPoint);
         Assert.That(session.Send(Packet(session.LocalSsrc, 1)), Is.True);
         await session.DisposeAsync();
@@ -128,7 +121,7 @@ public class RtpSessionLoopModeTests
         using var sender = RtpReceiveLoopTests.Udp(IPAddress.Loopback);
         sender.SendTo(Packet(42, 1, payload: 3000), session.LocalRtpEndPoint); // valid header, 3012 bytes
         sender.SendTo(Packet(42, 2), session.LocalRtpEndPoint);
-        Assert.That(await TestPhone.WaitUntil(() => session.GetStatistics().PacketsReceived == 2), Is.True,
+        Assert.That(await RawRtpPeer.WaitUntil(() => session.GetStatistics().PacketsReceived == 2), Is.True,
             $"received {session.GetStatistics().PacketsReceived}");
         var stats = session.GetStatistics();
         Assert.That(stats.OctetsReceived, Is.EqualTo(2048 - 12 + 160), "the cut packet's payload is what fitted");
@@ -163,7 +156,7 @@ public class RtpSessionLoopModeTests
                 Assert.That(b.Send(Packet(b.LocalSsrc, i)), Is.True);
             }
 
-            Assert.That(await TestPhone.WaitUntil(() => a.GetStatistics().PacketsReceived == 10 && b.GetStatistics().PacketsReceived == 10), Is.True);
+            Assert.That(await RawRtpPeer.WaitUntil(() => a.GetStatistics().PacketsReceived == 10 && b.GetStatistics().PacketsReceived == 10), Is.True);
             Assert.That(a.GetStatistics().RemoteSsrc, Is.EqualTo(b.LocalSsrc));
             Assert.That(a.GetStatistics().Latched, Is.False, "the SDP address is where it comes from");
 
@@ -171,7 +164,7 @@ public class RtpSessionLoopModeTests
             Assert.That(a.SendRtcpReport(), Is.True);
             await Task.Delay(50);
             Assert.That(b.SendRtcpReport(), Is.True);
-            Assert.That(await TestPhone.WaitUntil(() => a.GetStatistics().RoundTripMilliseconds is not null), Is.True);
+            Assert.That(await RawRtpPeer.WaitUntil(() => a.GetStatistics().RoundTripMilliseconds is not null), Is.True);
 
             // A source the SDP did not give, once the signalled peer has been heard: strict RTP drops it.
             for (ushort i = 0; i < 3; i++)
@@ -179,7 +172,7 @@ public class RtpSessionLoopModeTests
                 natted.SendTo(Packet(77, (ushort)(100 + i)), a.LocalRtpEndPoint);
             }
 
-            Assert.That(await TestPhone.WaitUntil(() => a.GetStatistics().StrangerPackets == 3), Is.True);
+            Assert.That(await RawRtpPeer.WaitUntil(() => a.GetStatistics().StrangerPackets == 3), Is.True);
             Assert.That(a.GetStatistics().Latched, Is.False);
 
             // A re-INVITE opens the learning window again: a phone behind NAT, three packets in sequence.
@@ -189,7 +182,7 @@ public class RtpSessionLoopModeTests
                 natted.SendTo(Packet(77, (ushort)(100 + i)), a.LocalRtpEndPoint);
             }
 
-            Assert.That(await TestPhone.WaitUntil(() => a.GetStatistics().Latched), Is.True);
+            Assert.That(await RawRtpPeer.WaitUntil(() => a.GetStatistics().Latched), Is.True);
             Assert.That(a.RemoteRtpEndPoint, Is.EqualTo(natted.LocalEndPoint));
             Assert.That(a.Send(Packet(a.LocalSsrc, 11)), Is.True);
             Assert.That(natted.Poll(2_000_000, SelectMode.SelectRead), Is.True, "media goes to the latched IPv6 source");

@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using Telephony.Media.Ports;
-using Telephony.Media.Rtp;
-using Telephony.Media.Rtp.Linux;
 
 namespace Telephony.Media.Tests.Rtp;
 
@@ -25,7 +20,7 @@ public class RtpSessionTests(bool loop) : ReceiveModeFixture(loop,
     public async Task Receives_and_counts_packets_and_rejects_garbage()
     {
         await using var session = Open();
-        using var phone = new TestPhone();
+        using var phone = new RawRtpPeer();
         Assert.That(session.LocalRtpEndPoint.Port % 2, Is.EqualTo(0));
         Assert.That(session.LocalRtcpEndPoint.Port, Is.EqualTo(session.LocalRtpEndPoint.Port + 1));
         for (int i = 0; i < 20; i++)
@@ -34,7 +29,7 @@ public class RtpSessionTests(bool loop) : ReceiveModeFixture(loop,
         }
 
         phone.SendRaw(session.LocalRtpEndPoint, [1, 2, 3]);
-        Assert.That(await TestPhone.WaitUntil(() => session.GetStatistics().InvalidPackets == 1), Is.True);
+        Assert.That(await RawRtpPeer.WaitUntil(() => session.GetStatistics().InvalidPackets == 1), Is.True);
         var stats = session.GetStatistics();
         Assert.That(stats.PacketsReceived, Is.EqualTo(20));
         Assert.That(stats.OctetsReceived, Is.EqualTo(20 * 160));
@@ -52,19 +47,19 @@ public class RtpSessionTests(bool loop) : ReceiveModeFixture(loop,
     public async Task Latches_to_the_real_source_after_three_packets()
     {
         await using var session = Open();
-        using var sdpAddress = new TestPhone();
-        using var natted = new TestPhone();
+        using var sdpAddress = new RawRtpPeer();
+        using var natted = new RawRtpPeer();
         session.SetRemote(sdpAddress.EndPoint);
 
         natted.Send(session.LocalRtpEndPoint, 0, 1, 0, 9, new byte[10]);
         natted.Send(session.LocalRtpEndPoint, 0, 2, 160, 9, new byte[10]);
-        Assert.That(await TestPhone.WaitUntil(() => session.GetStatistics().StrangerPackets == 2), Is.True, "not heard until learned");
+        Assert.That(await RawRtpPeer.WaitUntil(() => session.GetStatistics().StrangerPackets == 2), Is.True, "not heard until learned");
         Assert.That(session.GetStatistics().PacketsReceived, Is.Zero);
         Assert.That(session.Send(Packet(session)), Is.True);
         Assert.That(sdpAddress.Receive(), Is.Not.Null, "two packets are not enough to move");
 
         natted.Send(session.LocalRtpEndPoint, 0, 3, 320, 9, new byte[10]);
-        Assert.That(await TestPhone.WaitUntil(() => session.GetStatistics().Latched), Is.True);
+        Assert.That(await RawRtpPeer.WaitUntil(() => session.GetStatistics().Latched), Is.True);
         Assert.That(session.RemoteRtpEndPoint, Is.EqualTo(natted.EndPoint));
         Assert.That(session.Send(Packet(session)), Is.True);
         Assert.That(natted.Receive(), Is.Not.Null);
@@ -80,15 +75,15 @@ public class RtpSessionTests(bool loop) : ReceiveModeFixture(loop,
     public async Task Packets_with_changing_ssrcs_do_not_latch()
     {
         await using var session = Open();
-        using var sdpAddress = new TestPhone();
-        using var spoofer = new TestPhone();
+        using var sdpAddress = new RawRtpPeer();
+        using var spoofer = new RawRtpPeer();
         session.SetRemote(sdpAddress.EndPoint);
         for (ushort i = 0; i < 6; i++)
         {
             spoofer.Send(session.LocalRtpEndPoint, 0, i, i * 160u, 1000u + i, new byte[10]);
         }
 
-        Assert.That(await TestPhone.WaitUntil(() => session.GetStatistics().StrangerPackets == 6), Is.True);
+        Assert.That(await RawRtpPeer.WaitUntil(() => session.GetStatistics().StrangerPackets == 6), Is.True);
         Assert.That((session.GetStatistics().Latched, session.GetStatistics().PacketsReceived), Is.EqualTo((false, 0L)));
         Assert.That(session.RemoteRtpEndPoint, Is.EqualTo(sdpAddress.EndPoint));
     }
@@ -98,13 +93,13 @@ public class RtpSessionTests(bool loop) : ReceiveModeFixture(loop,
     public async Task A_stranger_cannot_take_over_a_call_whose_peer_is_talking()
     {
         await using var session = Open();
-        using var peer = new TestPhone();
-        using var attacker = new TestPhone();
+        using var peer = new RawRtpPeer();
+        using var attacker = new RawRtpPeer();
         var heard = new CountingHandler();
         session.Handler = heard;
         session.SetRemote(peer.EndPoint);
         peer.Send(session.LocalRtpEndPoint, 0, 1, 0, 7, new byte[10]);
-        Assert.That(await TestPhone.WaitUntil(() => heard.Count == 1), Is.True);
+        Assert.That(await RawRtpPeer.WaitUntil(() => heard.Count == 1), Is.True);
 
         // Inside the learning window, in sequence, one SSRC: still refused, the signalled peer is heard.
         for (ushort i = 0; i < 50; i++)
@@ -112,7 +107,7 @@ public class RtpSessionTests(bool loop) : ReceiveModeFixture(loop,
             attacker.Send(session.LocalRtpEndPoint, 0, (ushort)(100 + i), i * 160u, 99, new byte[10]);
         }
 
-        Assert.That(await TestPhone.WaitUntil(() => session.GetStatistics().StrangerPackets == 50), Is.True);
+        Assert.That(await RawRtpPeer.WaitUntil(() => session.GetStatistics().StrangerPackets == 50), Is.True);
         Assert.That((session.GetStatistics().Latched, heard.Count), Is.EqualTo((false, 1)), "nothing of the stranger reaches the call");
         Assert.That(session.RemoteRtpEndPoint, Is.EqualTo(peer.EndPoint));
         Assert.That(session.Send(Packet(session)), Is.True);
@@ -124,7 +119,7 @@ public class RtpSessionTests(bool loop) : ReceiveModeFixture(loop,
     public void After_the_learning_window_no_new_source_is_learned()
     {
         var options = new RtpSessionOptions { LatchAfterPackets = 3, LearningWindow = TimeSpan.FromSeconds(2) };
-        using var silentPeer = new TestPhone();
+        using var silentPeer = new RawRtpPeer();
         var session = RtpSession.TryOpen(Pool, options, out var error) ?? throw new InvalidOperationException(error);
         try
         {
@@ -169,14 +164,14 @@ public class RtpSessionTests(bool loop) : ReceiveModeFixture(loop,
     public async Task Latching_can_be_turned_off_and_no_remote_means_no_send()
     {
         await using var session = Open(latch: 0);
-        using var phone = new TestPhone();
+        using var phone = new RawRtpPeer();
         Assert.That(session.Send(Packet(session)), Is.False, "no remote yet");
         for (ushort i = 0; i < 5; i++)
         {
             phone.Send(session.LocalRtpEndPoint, 0, i, i * 160u, 9, new byte[10]);
         }
 
-        Assert.That(await TestPhone.WaitUntil(() => session.GetStatistics().PacketsReceived == 5), Is.True);
+        Assert.That(await RawRtpPeer.WaitUntil(() => session.GetStatistics().PacketsReceived == 5), Is.True);
         Assert.That(session.GetStatistics().Latched, Is.False);
         Assert.That(session.Send(Packet(session)), Is.False);
     }
@@ -194,11 +189,11 @@ public class RtpSessionTests(bool loop) : ReceiveModeFixture(loop,
             b.Send(Packet(b, i));
         }
 
-        Assert.That(await TestPhone.WaitUntil(() => a.GetStatistics().PacketsReceived == 10 && b.GetStatistics().PacketsReceived == 10), Is.True);
+        Assert.That(await RawRtpPeer.WaitUntil(() => a.GetStatistics().PacketsReceived == 10 && b.GetStatistics().PacketsReceived == 10), Is.True);
         Assert.That(a.SendRtcpReport(), Is.True); // SR from a
         await Task.Delay(50);
         Assert.That(b.SendRtcpReport(), Is.True); // SR from b with a block about a, echoing a's SR
-        Assert.That(await TestPhone.WaitUntil(() => a.GetStatistics().RoundTripMilliseconds is not null), Is.True);
+        Assert.That(await RawRtpPeer.WaitUntil(() => a.GetStatistics().RoundTripMilliseconds is not null), Is.True);
         var stats = a.GetStatistics();
         Assert.That(stats.RoundTripMilliseconds, Is.LessThan(1000));
         Assert.That(stats.RemoteFractionLost, Is.EqualTo(0));
@@ -209,14 +204,14 @@ public class RtpSessionTests(bool loop) : ReceiveModeFixture(loop,
     public async Task A_withheld_remote_is_not_replaced_by_latching()
     {
         await using var session = Open();
-        using var phone = new TestPhone();
+        using var phone = new RawRtpPeer();
         session.SetRemote(null); // c=0.0.0.0 hold
         for (ushort i = 0; i < 5; i++)
         {
             phone.Send(session.LocalRtpEndPoint, 0, i, i * 160u, 9, new byte[10]);
         }
 
-        Assert.That(await TestPhone.WaitUntil(() => session.GetStatistics().PacketsReceived == 5), Is.True);
+        Assert.That(await RawRtpPeer.WaitUntil(() => session.GetStatistics().PacketsReceived == 5), Is.True);
         Assert.That(session.GetStatistics().Latched, Is.False);
         Assert.That(session.Send(Packet(session)), Is.False);
     }
@@ -225,7 +220,7 @@ public class RtpSessionTests(bool loop) : ReceiveModeFixture(loop,
     public async Task Hostile_datagrams_on_both_ports_are_counted_and_the_loops_keep_running()
     {
         await using var session = Open();
-        using var phone = new TestPhone();
+        using var phone = new RawRtpPeer();
         var random = new Random(11);
         int garbage = 0;
         for (int i = 0; i < 300; i++)
@@ -237,10 +232,10 @@ public class RtpSessionTests(bool loop) : ReceiveModeFixture(loop,
             garbage++;
         }
 
-        Assert.That(await TestPhone.WaitUntil(() => session.GetStatistics().InvalidPackets == garbage), Is.True,
+        Assert.That(await RawRtpPeer.WaitUntil(() => session.GetStatistics().InvalidPackets == garbage), Is.True,
             $"invalid counted: {session.GetStatistics().InvalidPackets}");
         phone.Send(session.LocalRtpEndPoint, 0, 1, 0, 5, new byte[160]);
-        Assert.That(await TestPhone.WaitUntil(() => session.GetStatistics().PacketsReceived == 1), Is.True);
+        Assert.That(await RawRtpPeer.WaitUntil(() => session.GetStatistics().PacketsReceived == 1), Is.True);
         Assert.That(session.GetStatistics().Latched, Is.False, "garbage never counts towards latching");
     }
 

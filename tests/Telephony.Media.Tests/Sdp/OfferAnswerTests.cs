@@ -1,6 +1,3 @@
-using System.Net;
-using Telephony.Media.Sdp;
-
 namespace Telephony.Media.Tests.Sdp;
 
 public class OfferAnswerTests

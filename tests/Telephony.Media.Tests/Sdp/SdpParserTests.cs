@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text;
-using Telephony.Media.Sdp;
-
 namespace Telephony.Media.Tests.Sdp;
 
 public class SdpParserTests

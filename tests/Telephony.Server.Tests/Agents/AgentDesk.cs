@@ -1,13 +1,5 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.Channels;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Telephony.ContactCenter.Events;
-using Telephony.Server.Agents;
 
 namespace Telephony.Server.Tests.Agents;
 

@@ -1,24 +1,17 @@
-using Telephony.Calls;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.AspNetCore.SignalR.Client;
-using Telephony.ContactCenter.Events;
-using Telephony.ContactCenter.Routing;
-using Telephony.ContactCenter.Seats;
-using Telephony.Server.Agents;
-
 namespace Telephony.Server.Tests.Agents;
 
 [CancelAfter(30_000)]
 public sealed class AgentHubTests
 {
-    private WebApplicationFactory<Program> _factory = null!;
+    private TelephonyTestServer _server = null!;
+
+    private WebApplicationFactory<Program> Factory => _server.Factory;
 
     [SetUp]
-    public void StartServer() => _factory = new WebApplicationFactory<Program>();
+    public void StartServer() => _server = new TelephonyTestServer();
 
     [TearDown]
-    public void StopServer() => _factory.Dispose();
+    public async Task StopServer() => await _server.DisposeAsync();
 
     private static ScreenPop PopFor(string agent, string callId) =>
         new(callId, agent, agent, "+8613812345678", "12345", ["welcome", "taxi"], "2", "zh", "zh-taxi", TimeSpan.FromSeconds(42), DateTimeOffset.UnixEpoch);
@@ -26,7 +19,7 @@ public sealed class AgentHubTests
     [Test]
     public async Task An_agent_logs_in_and_sees_each_state_change_of_their_seat()
     {
-        await using var desk = await AgentDesk.LoginAsync(_factory, "1001");
+        await using var desk = await AgentDesk.LoginAsync(Factory, "1001");
 
         var seat = await desk.Connection.InvokeAsync<SeatSnapshot>("Login", "1001");
         Assert.That((seat.State, seat.AgentId, seat.Reason), Is.EqualTo((SeatState.NotReady, "1001", "login")));
@@ -54,16 +47,16 @@ public sealed class AgentHubTests
     [Test]
     public void No_token_a_forged_token_or_a_non_agent_cannot_connect()
     {
-        Assert.That(async () => await AgentDesk.ConnectAsync(_factory, null), Throws.Exception);
-        Assert.That(async () => await AgentDesk.ConnectAsync(_factory, "forged"), Throws.Exception);
-        Assert.That(async () => await AgentDesk.ConnectAsync(_factory, await AgentDesk.TokenAsync(_factory, "supervisor", "demo-supervisor")), Throws.Exception);
+        Assert.That(async () => await AgentDesk.ConnectAsync(Factory, null), Throws.Exception);
+        Assert.That(async () => await AgentDesk.ConnectAsync(Factory, "forged"), Throws.Exception);
+        Assert.That(async () => await AgentDesk.ConnectAsync(Factory, await AgentDesk.TokenAsync(Factory, "supervisor", "demo-supervisor")), Throws.Exception);
     }
 
     [Test]
     public async Task An_agent_cannot_act_on_another_agents_seat()
     {
-        await using var mine = await AgentDesk.LoginAsync(_factory, "1001");
-        await using var theirs = await AgentDesk.LoginAsync(_factory, "1002");
+        await using var mine = await AgentDesk.LoginAsync(Factory, "1001");
+        await using var theirs = await AgentDesk.LoginAsync(Factory, "1002");
         await theirs.Connection.InvokeAsync<SeatSnapshot>("Login", "1002");
 
         var taken = Assert.ThrowsAsync<HubException>(() => mine.Connection.InvokeAsync<SeatSnapshot>("Login", "1002"));
@@ -72,7 +65,7 @@ public sealed class AgentHubTests
         Assert.That(notLoggedIn!.Message, Does.Contain("not logged in"));
         Assert.ThrowsAsync<HubException>(() => mine.Connection.InvokeAsync<SeatSnapshot>("Logout"));
 
-        var seat = await AgentDesk.Service<AutomaticCallDistributor>(_factory).Store.GetSeatAsync("1002");
+        var seat = await AgentDesk.Service<AutomaticCallDistributor>(Factory).Store.GetSeatAsync("1002");
         Assert.That((seat!.AgentId, seat.State), Is.EqualTo(("1002", SeatState.NotReady)));
         Assert.That(mine.States.Reader.TryRead(out _), Is.False, "1001 saw nothing of seat 1002");
     }
@@ -80,7 +73,7 @@ public sealed class AgentHubTests
     [Test]
     public async Task Bad_input_gets_a_clear_error_and_the_connection_survives()
     {
-        await using var desk = await AgentDesk.LoginAsync(_factory, "1001");
+        await using var desk = await AgentDesk.LoginAsync(Factory, "1001");
         Assert.ThrowsAsync<HubException>(() => desk.Connection.InvokeAsync<SeatSnapshot>("Login", ""));
         var unknown = Assert.ThrowsAsync<HubException>(() => desk.Connection.InvokeAsync<SeatSnapshot>("Login", "9999"));
         Assert.That(unknown!.Message, Does.Contain("No such seat"));
@@ -94,12 +87,12 @@ public sealed class AgentHubTests
     [Test]
     public async Task A_ready_agent_whose_desktop_drops_goes_NotReady()
     {
-        var store = AgentDesk.Service<AutomaticCallDistributor>(_factory).Store;
-        await using (var desk = await AgentDesk.LoginAsync(_factory, "1003"))
+        var store = AgentDesk.Service<AutomaticCallDistributor>(Factory).Store;
+        await using (var desk = await AgentDesk.LoginAsync(Factory, "1003"))
         {
             await desk.Connection.InvokeAsync<SeatSnapshot>("Login", "1003");
             await desk.Connection.InvokeAsync<SeatSnapshot>("SetReady");
-            await using var second = await AgentDesk.LoginAsync(_factory, "1003");
+            await using var second = await AgentDesk.LoginAsync(Factory, "1003");
             await second.Connection.StopAsync();
             Assert.That((await store.GetSeatAsync("1003"))!.State, Is.EqualTo(SeatState.Ready), "another desktop of the agent is still open");
         }
@@ -113,9 +106,9 @@ public sealed class AgentHubTests
     [Test]
     public async Task A_screen_pop_reaches_only_its_agent()
     {
-        await using var first = await AgentDesk.LoginAsync(_factory, "1001");
-        await using var second = await AgentDesk.LoginAsync(_factory, "1002");
-        var notifier = AgentDesk.Service<IScreenPopNotifier>(_factory);
+        await using var first = await AgentDesk.LoginAsync(Factory, "1001");
+        await using var second = await AgentDesk.LoginAsync(Factory, "1002");
+        var notifier = AgentDesk.Service<IScreenPopNotifier>(Factory);
 
         await notifier.PushScreenPopAsync(PopFor("1001", "call-a"));
         await notifier.PushScreenPopAsync(PopFor("1002", "call-b"));

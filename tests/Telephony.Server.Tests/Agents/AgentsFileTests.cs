@@ -1,5 +1,3 @@
-using Telephony.Server.Agents;
-
 namespace Telephony.Server.Tests.Agents;
 
 public sealed class AgentsFileTests

@@ -1,13 +1,4 @@
-using Telephony.Calls;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Telephony.ContactCenter.Events;
 using Telephony.ContactCenter.Queues;
-using Telephony.ContactCenter.Routing;
-using Telephony.ContactCenter.Seats;
-using Telephony.Server.Agents;
 
 namespace Telephony.Server.Tests.Agents;
 
@@ -36,8 +27,8 @@ public sealed class CallFlowTests
     [Test]
     public async Task A_routed_call_pops_then_rings_then_ends_on_the_agents_desktop()
     {
-        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-            b.ConfigureTestServices(s => s.AddSingleton<IAcdCallControl, PoppingCallControl>()));
+        await using var server = new TelephonyTestServer(new TelephonyTestServerOptions { TestServices = s => s.AddSingleton<IAcdCallControl, PoppingCallControl>() });
+        var factory = server.Factory;
         await using var desk = await AgentDesk.LoginAsync(factory, "1001");
         await desk.Connection.InvokeAsync<SeatSnapshot>("Login", "1005");
         await desk.Connection.InvokeAsync<SeatSnapshot>("SetReady");

@@ -1,12 +1,5 @@
-using Telephony.Calls;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.SignalR.Client;
 using StackExchange.Redis;
-using Telephony.ContactCenter.Routing;
-using Telephony.ContactCenter.Seats;
-using Telephony.ContactCenter.Store;
-using Telephony.Server.Agents;
 
 namespace Telephony.Server.Tests.Agents;
 
@@ -21,31 +14,33 @@ public sealed class TwoNodeTests
         Environment.GetEnvironmentVariable("TELEPHONY_TEST_REDIS") is { Length: > 0 } e ? e : "127.0.0.1:6390";
 
     private string _prefix = "";
-    private WebApplicationFactory<Program> _base = null!;
-    private WebApplicationFactory<Program> _nodeA = null!;
-    private WebApplicationFactory<Program> _nodeB = null!;
+    private TelephonyTestServer _nodeA = null!;
+    private TelephonyTestServer _nodeB = null!;
 
     [SetUp]
     public void StartNodes()
     {
         _prefix = "test:srv:" + Guid.NewGuid().ToString("N");
-        _base = new WebApplicationFactory<Program>();
         _nodeA = Node("a");
         _nodeB = Node("b");
     }
 
-    private WebApplicationFactory<Program> Node(string name) =>
-        _base.WithWebHostBuilder(b => b
-            .UseSetting("ContactCenter:Redis", RedisEndpoint + ",abortConnect=true")
-            .UseSetting("ContactCenter:KeyPrefix", _prefix)
-            .UseSetting("ContactCenter:Node", name));
+    /// <summary>A node on the shared Redis under this test's prefix (cleaned up below, not by the fixture).</summary>
+    private TelephonyTestServer Node(string name) => new(new TelephonyTestServerOptions
+    {
+        Settings = new Dictionary<string, string>
+        {
+            ["ContactCenter:Redis"] = RedisEndpoint + ",abortConnect=true",
+            ["ContactCenter:KeyPrefix"] = _prefix,
+            ["ContactCenter:Node"] = name,
+        },
+    });
 
     [TearDown]
     public async Task StopNodesAsync()
     {
         await _nodeA.DisposeAsync();
         await _nodeB.DisposeAsync();
-        await _base.DisposeAsync();
         await using var redis = await ConnectionMultiplexer.ConnectAsync(RedisEndpoint);
         var server = redis.GetServer(redis.GetEndPoints()[0]);
         await foreach (var key in server.KeysAsync(pattern: "{" + _prefix + "}:*"))
@@ -55,22 +50,22 @@ public sealed class TwoNodeTests
     [Test]
     public async Task Both_nodes_share_seats_and_a_pop_crosses_the_backplane()
     {
-        await using var desk = await AgentDesk.LoginAsync(_nodeA, "1001");
+        await using var desk = await AgentDesk.LoginAsync(_nodeA.Factory, "1001");
         await desk.Connection.InvokeAsync<SeatSnapshot>("Login", "1001");
         await desk.Connection.InvokeAsync<SeatSnapshot>("SetReady");
 
-        var storeB = AgentDesk.Service<AutomaticCallDistributor>(_nodeB).Store;
+        var storeB = _nodeB.Service<AutomaticCallDistributor>().Store;
         Assert.That(storeB, Is.InstanceOf<RedisSeatStore>());
         var seen = await storeB.GetSeatAsync("1001");
         Assert.That((seen!.AgentId, seen.State), Is.EqualTo(("1001", SeatState.Ready)), "node b sees node a's login");
 
         // The ACD on node b cannot take the agent node a's desk shows as Ready twice.
         var first = await storeB.TryReserveAsync(["zh"], "call-1", DateTimeOffset.UtcNow);
-        var second = await AgentDesk.Service<AutomaticCallDistributor>(_nodeA).Store.TryReserveAsync(["zh"], "call-2", DateTimeOffset.UtcNow);
+        var second = await _nodeA.Service<AutomaticCallDistributor>().Store.TryReserveAsync(["zh"], "call-2", DateTimeOffset.UtcNow);
         Assert.That(first?.Extension, Is.EqualTo("1001"));
         Assert.That(second, Is.Null);
 
-        await AgentDesk.Service<IScreenPopNotifier>(_nodeB).PushScreenPopAsync(new(
+        await _nodeB.Service<IScreenPopNotifier>().PushScreenPopAsync(new(
             "call-1", "1001", "1001", "+8613800000000", "12345", ["welcome"], "", "zh", "zh-general", TimeSpan.FromSeconds(3), DateTimeOffset.UtcNow));
         Assert.That((await desk.Pops.Reader.ReadAsync()).CallId, Is.EqualTo("call-1"));
     }

@@ -1,11 +1,3 @@
-using NAudio.Wave;
-using Telephony.ContactCenter.Events;
-using Telephony.ContactCenter.Seats;
-using Telephony.Calls;
-using Telephony.Calls.Legs;
-using Telephony.Server.Calls;
-using Telephony.Sip.UserAgent;
-
 namespace Telephony.Server.Tests.Calls;
 
 /// <summary>
@@ -28,7 +20,7 @@ public sealed class BaresipCallTests
         var (desk, agent) = await server.AgentAsync("1049", AgentHz);
         agent.AutoAnswer();
 
-        using var baresip = BaresipCaller.Dial(server.Uri("12345"), CallerHz, sipPort: 16900, consPort: 16903, rtpBase: 16910, quitAfterSeconds: 60);
+        using var baresip = Baresip.Dial(server.Uri("12345"), CallerHz, sipPort: 16900, consPort: 16903, rtpBase: 16910, quitAfterSeconds: 60);
         Assert.That(await baresip.WaitForAsync("Call established", TimeSpan.FromSeconds(15)), Is.True, baresip.Output);
         await Task.Delay(500);
         await baresip.CommandAsync("/sndcode 9");
@@ -40,13 +32,13 @@ public sealed class BaresipCallTests
         Assert.That((pop.Language, pop.Queue, pop.DialedNumber, pop.IvrDigits), Is.EqualTo(("en", "english", "12345", "9")));
         Assert.That(pop.IvrPath, Does.Contain("english"));
         var agentCall = await agent.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
-        await CallServerFixture.NextAsync<CallEstablished>(agentCall);
+        await agentCall.NextAsync<CallEstablished>();
 
         await Task.Delay(300);
         agent.Listening = true;
         await Task.Delay(2000);
         await baresip.CommandAsync("/hangup");
-        var ended = await CallServerFixture.NextAsync<Telephony.Sip.UserAgent.CallEnded>(agentCall);
+        var ended = await agentCall.NextAsync<Telephony.Sip.UserAgent.CallEnded>();
         Assert.That(ended.Reason, Is.EqualTo(Telephony.Sip.UserAgent.CallEndReason.RemoteHangup));
 
         Assert.That(ToneCheck.Dominates(agent.Received(), CallerHz, AgentHz), Is.True, "the agent hears baresip's tone");
@@ -60,7 +52,7 @@ public sealed class BaresipCallTests
         {
             Assert.That(wav.WaveFormat.Channels, Is.EqualTo(2));
         }
-        var (left, right) = ToneCheck.ReadStereo(record.RecordingPath!);
+        var (left, right) = Wav.ReadStereo(record.RecordingPath!);
         Assert.That(ToneCheck.Dominates(left, CallerHz, AgentHz), Is.True, "left = caller (baresip)");
         Assert.That(ToneCheck.Dominates(right, AgentHz, CallerHz), Is.True, "right = agent");
 

@@ -1,20 +1,5 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
-using Telephony.Cases.Storage;
-using Telephony.ContactCenter.Routing;
-using Telephony.ContactCenter.Seats;
-using Telephony.ContactCenter.Store;
-using Telephony.Media.Clock;
-using Telephony.Calls;
-using Telephony.Calls.Legs;
-using Telephony.Server.Calls;
-using Telephony.Server.Sip;
-using Telephony.Server.Tests.Agents;
-using Telephony.Sip.Transport;
-using Telephony.Sip.UserAgent;
+using Telephony.Testing.Calls;
 
 namespace Telephony.Server.Tests.Calls;
 
@@ -27,69 +12,54 @@ internal sealed class CallServerFixture : IAsyncDisposable
 {
     public const string Redis = "127.0.0.1:6390";
 
-    private readonly WebApplicationFactory<Program> _factory;
+    private readonly TelephonyTestServer _server;
     private readonly List<IAsyncDisposable> _owned = [];
-    private readonly bool _useRedis;
 
     public CallServerFixture(bool useRedis, int ringTimeoutSeconds = 4, double wrapUpSeconds = 1, string? ivrScript = null, string? trunkSources = null, string? trunkOutbound = null, int? popMaxWaitMilliseconds = null, Action<string>? prepareRecordings = null)
     {
-        _useRedis = useRedis;
-        Folder = Directory.CreateTempSubdirectory("callmgr-test-").FullName;
-        File.WriteAllText(Path.Combine(Folder, "seats.json"), """
-            { "seats": [
-              { "extension": "1049", "password": "pw-1049" },
-              { "extension": "1050", "password": "pw-1050" },
-              { "extension": "1051", "password": "pw-1051" } ] }
-            """);
-        prepareRecordings?.Invoke(Path.Combine(Folder, "recordings"));
-        var redis = Environment.GetEnvironmentVariable("TELEPHONY_TEST_REDIS") is { Length: > 0 } r ? r : Redis;
-        KeyPrefix = "test:callmgr:" + Guid.NewGuid().ToString("N")[..8];
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        var settings = new Dictionary<string, string>
         {
-            b.UseSetting("Sip:SeatsFile", Path.Combine(Folder, "seats.json"));
-            b.UseSetting("Sip:Domain", "test.local");
-            b.UseSetting("ContactCenter:Redis", useRedis ? redis : "");
-            b.UseSetting("ContactCenter:KeyPrefix", KeyPrefix);
-            b.UseSetting("ContactCenter:RingTimeoutSeconds", ringTimeoutSeconds.ToString(CultureInfo.InvariantCulture));
-            b.UseSetting("ContactCenter:WrapUpSeconds", wrapUpSeconds.ToString(CultureInfo.InvariantCulture));
-            b.UseSetting("Calls:RecordingsFolder", Path.Combine(Folder, "recordings"));
-            b.UseSetting("Cases:ConnectionString", $"Data Source={Path.Combine(Folder, "cases.db")}");
-            b.UseSetting("Calls:RtpPortMin", "16000");
-            b.UseSetting("Calls:RtpPortMax", "16399");
-            b.UseSetting("Calls:WatchIvrScript", "false");
-            if (popMaxWaitMilliseconds is { } popWait)
-            {
-                b.UseSetting("Calls:PopLeadMilliseconds", popWait.ToString(CultureInfo.InvariantCulture));
-            }
-            if (trunkOutbound is not null)
-            {
-                b.UseSetting("Trunks:OutboundUri", trunkOutbound);
-                b.UseSetting("Calls:TransferRingTimeoutSeconds", "3");
-            }
-            if (trunkSources is not null)
-            {
-                b.UseSetting("Trunks:AllowedSources", trunkSources);
-            }
-            if (ivrScript is not null)
-            {
-                b.UseSetting("Calls:IvrScript", ivrScript);
-            }
+            ["ContactCenter:RingTimeoutSeconds"] = ringTimeoutSeconds.ToString(CultureInfo.InvariantCulture),
+            ["ContactCenter:WrapUpSeconds"] = wrapUpSeconds.ToString(CultureInfo.InvariantCulture),
+            ["Calls:RtpPortMin"] = "16000",
+            ["Calls:RtpPortMax"] = "16399",
+        };
+        if (popMaxWaitMilliseconds is { } popWait)
+        {
+            settings["Calls:PopLeadMilliseconds"] = popWait.ToString(CultureInfo.InvariantCulture);
+        }
+        if (trunkOutbound is not null)
+        {
+            settings["Trunks:OutboundUri"] = trunkOutbound;
+            settings["Calls:TransferRingTimeoutSeconds"] = "3";
+        }
+        if (trunkSources is not null)
+        {
+            settings["Trunks:AllowedSources"] = trunkSources;
+        }
+        if (ivrScript is not null)
+        {
+            settings["Calls:IvrScript"] = ivrScript;
+        }
+        _server = new TelephonyTestServer(new TelephonyTestServerOptions
+        {
+            Seats = TelephonyTestServerOptions.SeatsWith("pw-", "1049", "1050", "1051"),
+            Redis = useRedis,
+            Settings = settings,
         });
-        Sip = _factory.Services.GetRequiredService<SipServerHost>();
-        Clock = new MediaClock();
-        Clock.Start();
+        prepareRecordings?.Invoke(_server.Recordings);
+        Sip = _server.Sip;
+        PhoneMedia = Telephony.Testing.Phones.PhoneMedia.Start(16400, 16599);
     }
 
-    public string Folder { get; }
+    public string Folder => _server.Folder;
 
-    public string KeyPrefix { get; }
-
-    public WebApplicationFactory<Program> Factory => _factory;
+    public WebApplicationFactory<Program> Factory => _server.Factory;
 
     public SipServerHost Sip { get; }
 
-    /// <summary>The test phones' own media clock (the server has its own).</summary>
-    public MediaClock Clock { get; }
+    /// <summary>The test phones' own media engine (the server has its own).</summary>
+    public MediaEngine PhoneMedia { get; }
 
     public CallManager Calls => Service<CallManager>();
 
@@ -97,16 +67,16 @@ internal sealed class CallServerFixture : IAsyncDisposable
 
     public ICallRecordStore Records => Service<ICallRecordStore>();
 
-    public T Service<T>() where T : notnull => _factory.Services.GetRequiredService<T>();
+    public T Service<T>() where T : notnull => _server.Service<T>();
 
-    public int SipPort => Sip.LocalEndPoints.First(e => e.Protocol == SipTransportProtocol.Udp).EndPoint.Port;
+    public int SipPort => _server.SipPort();
 
     public string Uri(string user) => $"sip:{user}@127.0.0.1:{SipPort}";
 
     /// <summary>A citizen's phone (no registration) sending a tone.</summary>
     public async Task<TestPhone> CitizenAsync(double toneHz, string user = "citizen")
     {
-        var phone = await TestPhone.StartAsync($"sip:{user}@127.0.0.1", toneHz, Clock);
+        var phone = await TestPhone.StartAsync($"sip:{user}@127.0.0.1", toneHz, PhoneMedia);
         _owned.Add(phone);
         return phone;
     }
@@ -114,11 +84,11 @@ internal sealed class CallServerFixture : IAsyncDisposable
     /// <summary>An agent: desktop logged in and Ready, softphone registered for the seat.</summary>
     public async Task<(AgentDesk Desk, TestPhone Phone)> AgentAsync(string seat, double toneHz)
     {
-        var phone = await TestPhone.StartAsync($"sip:{seat}@test.local", toneHz, Clock, seat, "pw-" + seat);
+        var phone = await TestPhone.StartAsync($"sip:{seat}@test.local", toneHz, PhoneMedia, seat, "pw-" + seat);
         _owned.Add(phone);
         var registered = await phone.Ua.RegisterAsync($"sip:127.0.0.1:{SipPort}", 300);
         Assert.That(registered.StatusCode, Is.EqualTo(200), "REGISTER");
-        var desk = await AgentDesk.LoginAsync(_factory, seat);
+        var desk = await AgentDesk.LoginAsync(Factory, seat);
         _owned.Add(desk);
         await desk.Connection.InvokeAsync<SeatSnapshot>("Login", seat);
         var ready = await desk.Connection.InvokeAsync<SeatSnapshot>("SetReady");
@@ -134,11 +104,11 @@ internal sealed class CallServerFixture : IAsyncDisposable
     {
         var citizen = await CitizenAsync(citizenHz, citizenUser);
         var call = await citizen.Ua.CallAsync(Uri("12345"), citizen.Offer());
-        citizen.ApplyAnswer((await NextAsync<CallEstablished>(call)).RemoteSdp);
+        citizen.ApplyAnswer((await call.NextAsync<CallEstablished>()).RemoteSdp);
         await Task.Delay(200);
         Assert.That((await call.SendDtmfAsync('9')).StatusCode, Is.EqualTo(200));
         var agentCall = await agent.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(15));
-        await NextAsync<CallEstablished>(agentCall);
+        await agentCall.NextAsync<CallEstablished>();
         var deadline = DateTime.UtcNow.AddSeconds(5);
         while (Calls.PhaseOf(call.CallId) != CallPhase.Connected && DateTime.UtcNow < deadline)
         {
@@ -148,39 +118,8 @@ internal sealed class CallServerFixture : IAsyncDisposable
         return (citizen, call, agentCall);
     }
 
-    /// <summary>Waits for the next event of a type on a call, skipping others.</summary>
-    public static async Task<T> NextAsync<T>(SipCall call, TimeSpan? timeout = null) where T : CallEvent
-    {
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(15));
-        while (true)
-        {
-            var e = await call.Events.ReadAsync(cts.Token);
-            if (e is T t)
-            {
-                return t;
-            }
-            if (e is Telephony.Sip.UserAgent.CallEnded ended && typeof(T) != typeof(Telephony.Sip.UserAgent.CallEnded))
-            {
-                Assert.Fail($"call ended ({ended.Reason} {ended.StatusCode} {ended.Detail}) while waiting for {typeof(T).Name}");
-            }
-        }
-    }
-
     /// <summary>Waits until the call's record is written.</summary>
-    public async Task<Telephony.Cases.CallRecord> RecordAsync(string callId, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await Records.GetCallRecordAsync(callId) is { } record)
-            {
-                return record;
-            }
-            await Task.Delay(100);
-        }
-        Assert.Fail($"no call record for {callId}");
-        return null!;
-    }
+    public Task<Telephony.Cases.CallRecord> RecordAsync(string callId, TimeSpan? timeout = null) => Records.WaitForRecordAsync(callId, timeout);
 
     public async ValueTask DisposeAsync()
     {
@@ -188,24 +127,7 @@ internal sealed class CallServerFixture : IAsyncDisposable
         {
             await _owned[i].DisposeAsync();
         }
-        await Clock.DisposeAsync();
-        if (_useRedis)
-        {
-            // Leave nothing behind in the shared Redis: every key of this fixture carries its prefix.
-            var redis = Service<StackExchange.Redis.IConnectionMultiplexer>();
-            var db = redis.GetDatabase();
-            foreach (var key in redis.GetServer(redis.GetEndPoints()[0]).Keys(pattern: "*" + KeyPrefix + "*"))
-            {
-                await db.KeyDeleteAsync(key);
-            }
-        }
-        await _factory.DisposeAsync();
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        await PhoneMedia.DisposeAsync();
+        await _server.DisposeAsync();
     }
 }

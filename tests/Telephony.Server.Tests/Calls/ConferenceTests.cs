@@ -1,12 +1,3 @@
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.AspNetCore.SignalR.Client;
-using Telephony.Calls;
-using Telephony.Calls.Commands;
-using Telephony.Calls.Legs;
-using Telephony.Server.Calls;
-using Telephony.Server.Tests.Agents;
-using Telephony.Sip.UserAgent;
-
 namespace Telephony.Server.Tests.Calls;
 
 /// <summary>
@@ -25,11 +16,11 @@ public sealed class ConferenceTests
     /// <summary>The server with its outbound trunk pointing at the partner's phone (legal aid, 12348), and agent 1049 Ready.</summary>
     private sealed class Rig : IAsyncDisposable
     {
-        private readonly Telephony.Media.Clock.MediaClock _partnerClock;
+        private readonly Telephony.Media.MediaEngine _partnerMedia;
 
-        private Rig(Telephony.Media.Clock.MediaClock partnerClock, TestPhone partner, CallServerFixture server)
+        private Rig(Telephony.Media.MediaEngine partnerMedia, TestPhone partner, CallServerFixture server)
         {
-            _partnerClock = partnerClock;
+            _partnerMedia = partnerMedia;
             Partner = partner;
             Server = server;
         }
@@ -41,8 +32,7 @@ public sealed class ConferenceTests
 
         public static async Task<Rig> StartAsync()
         {
-            var clock = new Telephony.Media.Clock.MediaClock();
-            clock.Start();
+            var clock = PhoneMedia.Start(16400, 16599);
             var partner = await TestPhone.StartAsync("sip:12348@127.0.0.1", PartnerHz, clock);
             var port = partner.Ua.Endpoint.LocalEndPoints.First().EndPoint.Port;
             var rig = new Rig(clock, partner, new CallServerFixture(useRedis: false, trunkOutbound: $"sip:{{number}}@127.0.0.1:{port}"));
@@ -56,7 +46,7 @@ public sealed class ConferenceTests
         {
             await Server.DisposeAsync();
             await Partner.DisposeAsync();
-            await _partnerClock.DisposeAsync();
+            await _partnerMedia.DisposeAsync();
         }
     }
 
@@ -82,7 +72,7 @@ public sealed class ConferenceTests
         await desk.Connection.InvokeAsync("AddPartner", call.CallId, "12348");
         var partnerCall = await partner.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
         Assert.That(((Telephony.Sip.Messages.SipUri)partnerCall.Invite.RequestUri).User, Is.EqualTo("12348"), "dialled through the trunk");
-        await CallServerFixture.NextAsync<CallEstablished>(partnerCall);
+        await partnerCall.NextAsync<CallEstablished>();
         await Task.Delay(500);
 
         await Tones.ExpectAsync(citizen, "the citizen (conference)", AgentHz, PartnerHz);
@@ -96,7 +86,7 @@ public sealed class ConferenceTests
         Assert.That(second!.Message, Does.Contain("already on that call"));
 
         await desk.Connection.InvokeAsync("DropPartner", call.CallId);
-        await CallServerFixture.NextAsync<Telephony.Sip.UserAgent.CallEnded>(partnerCall);
+        await partnerCall.NextAsync<Telephony.Sip.UserAgent.CallEnded>();
         await Task.Delay(300);
         await Tones.ExpectAsync(citizen, "the citizen (after)", AgentHz);
         await Tones.ExpectAsync(agent, "the agent (after)", CallerHz);
@@ -118,12 +108,12 @@ public sealed class ConferenceTests
         Assert.That(early!.Message, Does.Contain("No partner"), "nothing to hand over to yet");
         await desk.Connection.InvokeAsync("AddPartner", call.CallId, "12348");
         var partnerCall = await partner.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
-        await CallServerFixture.NextAsync<CallEstablished>(partnerCall);
+        await partnerCall.NextAsync<CallEstablished>();
         await Task.Delay(500);
         await Tones.ExpectAsync(citizen, "the citizen (conference)", AgentHz, PartnerHz);
 
         await desk.Connection.InvokeAsync("HandOverToPartner", call.CallId);
-        await CallServerFixture.NextAsync<Telephony.Sip.UserAgent.CallEnded>(agentCall);
+        await agentCall.NextAsync<Telephony.Sip.UserAgent.CallEnded>();
         await Task.Delay(300);
         await Tones.ExpectAsync(citizen, "the citizen (handed over)", PartnerHz);
         await Tones.ExpectAsync(partner, "the partner (handed over)", CallerHz);
@@ -137,11 +127,11 @@ public sealed class ConferenceTests
         Assert.That(server.Calls.PhaseOf(call.CallId), Is.EqualTo(CallPhase.Connected));
 
         await call.HangupAsync();
-        await CallServerFixture.NextAsync<Telephony.Sip.UserAgent.CallEnded>(partnerCall);
+        await partnerCall.NextAsync<Telephony.Sip.UserAgent.CallEnded>();
         var record = await server.RecordAsync(call.CallId);
         Assert.That((record.Outcome, record.AgentId), Is.EqualTo(("transferred", "1049")));
         // The recording follows the hand-over: the partner is in the agent channel at the end.
-        var (_, right) = ToneCheck.ReadStereo(record.RecordingPath!);
+        var (_, right) = Wav.ReadStereo(record.RecordingPath!);
         var lastSecond = right[Math.Max(0, right.Length - 12000)..Math.Max(0, right.Length - 4000)];
         Assert.That(Tones.Hears(lastSecond, PartnerHz) && !Tones.Hears(lastSecond, AgentHz), Is.True,
             $"the partner, not the agent, at the end of the agent channel ({Tones.Describe(lastSecond)})");

@@ -1,11 +1,3 @@
-using NAudio.Wave;
-using Telephony.ContactCenter.Events;
-using Telephony.ContactCenter.Seats;
-using Telephony.Calls;
-using Telephony.Calls.Legs;
-using Telephony.Server.Calls;
-using Telephony.Sip.UserAgent;
-
 namespace Telephony.Server.Tests.Calls;
 
 /// <summary>
@@ -40,7 +32,7 @@ public sealed class FirstCallTests
         });
 
         var call = await citizen.Ua.CallAsync(server.Uri("12345"), citizen.Offer());
-        var established = await CallServerFixture.NextAsync<CallEstablished>(call);
+        var established = await call.NextAsync<CallEstablished>();
         citizen.ApplyAnswer(established.RemoteSdp);
         await Task.Delay(300);
         var dtmf = await call.SendDtmfAsync('9');
@@ -59,7 +51,7 @@ public sealed class FirstCallTests
         static string FirstPayloadType(ReadOnlyMemory<byte> sdp) =>
             System.Text.RegularExpressions.Regex.Match(System.Text.Encoding.UTF8.GetString(sdp.Span), @"m=audio \d+ RTP/AVP (\d+)").Groups[1].Value;
         Assert.That(FirstPayloadType(agentCall.Invite.Body), Is.EqualTo(FirstPayloadType(established.RemoteSdp)).And.EqualTo("8"), "the citizen's PCMA first");
-        await CallServerFixture.NextAsync<CallEstablished>(agentCall);
+        await agentCall.NextAsync<CallEstablished>();
         await Task.Delay(300); // let the bridge settle, then listen
         citizen.Listening = true;
         agent.Listening = true;
@@ -82,13 +74,13 @@ public sealed class FirstCallTests
             await Task.Delay(300);
             await call.SendDtmfAsync('5');
             Assert.That(await survey.Task.WaitAsync(TimeSpan.FromSeconds(15)), Is.EqualTo(5));
-            var ended = await CallServerFixture.NextAsync<Telephony.Sip.UserAgent.CallEnded>(call, TimeSpan.FromSeconds(20));
+            var ended = await call.NextAsync<Telephony.Sip.UserAgent.CallEnded>(TimeSpan.FromSeconds(20));
             Assert.That(ended.Reason, Is.EqualTo(Telephony.Sip.UserAgent.CallEndReason.RemoteHangup));
         }
         else
         {
             await call.HangupAsync();
-            var ended = await CallServerFixture.NextAsync<Telephony.Sip.UserAgent.CallEnded>(agentCall);
+            var ended = await agentCall.NextAsync<Telephony.Sip.UserAgent.CallEnded>();
             Assert.That(ended.Reason, Is.EqualTo(Telephony.Sip.UserAgent.CallEndReason.RemoteHangup));
         }
 
@@ -138,7 +130,7 @@ public sealed class FirstCallTests
         {
             Assert.That((wav.WaveFormat.Channels, wav.WaveFormat.SampleRate, wav.WaveFormat.BitsPerSample), Is.EqualTo((2, 8000, 16)));
         }
-        var (left, right) = ToneCheck.ReadStereo(record.RecordingPath!);
+        var (left, right) = Wav.ReadStereo(record.RecordingPath!);
         Assert.That(left, Has.Length.GreaterThan(8000), "over a second recorded");
         Assert.That(ToneCheck.Dominates(left, CallerHz, AgentHz), Is.True, "left = caller");
         Assert.That(ToneCheck.Dominates(right, AgentHz, CallerHz), Is.True, "right = agent");

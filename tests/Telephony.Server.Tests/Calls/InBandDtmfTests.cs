@@ -25,7 +25,7 @@ public sealed class InBandDtmfTests
         await using var ua = await SipUserAgent.StartAsync("udp:127.0.0.1:0", new SipUserAgentOptions { LocalUri = "sip:+8613700000009@127.0.0.1" });
 
         var call = await ua.CallAsync(server.Uri("12345"), leg.CreateOffer());
-        var established = await CallServerFixture.NextAsync<CallEstablished>(call);
+        var established = await call.NextAsync<CallEstablished>();
         Assert.That(leg.AcceptAnswer(established.RemoteSdp).Success, Is.True);
         Assert.That(leg.Audio!.TelephoneEventPayloadType, Is.Null, "no telephone-event agreed");
         await Task.Delay(500);

@@ -1,5 +1,3 @@
-using Telephony.Calls;
-using Telephony.Media;
 using Telephony.Media.Rtp.Linux;
 
 namespace Telephony.Server.Tests.Calls;

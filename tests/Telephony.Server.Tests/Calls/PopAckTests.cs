@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.AspNetCore.SignalR.Client;
-using Telephony.Server.Tests.Agents;
-using Telephony.Sip.UserAgent;
 
 namespace Telephony.Server.Tests.Calls;
 
@@ -16,7 +12,7 @@ public sealed class PopAckTests
     private static async Task<SipCall> DialEnglishAsync(CallServerFixture server, TestPhone citizen)
     {
         var call = await citizen.Ua.CallAsync(server.Uri("12345"), citizen.Offer());
-        var established = await CallServerFixture.NextAsync<CallEstablished>(call);
+        var established = await call.NextAsync<CallEstablished>();
         citizen.ApplyAnswer(established.RemoteSdp);
         await Task.Delay(200);
         Assert.That((await call.SendDtmfAsync('9')).StatusCode, Is.EqualTo(200));
@@ -57,7 +53,7 @@ public sealed class PopAckTests
         Assert.That(Ms(poppedAt, invitedAt), Is.LessThan(5000));
 
         var answered = await agent.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
-        await CallServerFixture.NextAsync<CallEstablished>(answered);
+        await answered.NextAsync<CallEstablished>();
         await call.HangupAsync();
         var record = await server.RecordAsync(call.CallId);
         Assert.That((record.Outcome, record.AgentId), Is.EqualTo(("answered", "1049")));
@@ -81,7 +77,7 @@ public sealed class PopAckTests
         Assert.That(Ms(poppedAt, invitedAt), Is.InRange(1300, 5000), "rung after the maximum wait, not at once and not never");
 
         var answered = await agent.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
-        await CallServerFixture.NextAsync<CallEstablished>(answered);
+        await answered.NextAsync<CallEstablished>();
         await call.HangupAsync();
         Assert.That((await server.RecordAsync(call.CallId)).Outcome, Is.EqualTo("answered"));
     }

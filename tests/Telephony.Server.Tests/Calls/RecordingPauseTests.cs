@@ -1,12 +1,3 @@
-using System.Text.Json;
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.AspNetCore.SignalR.Client;
-using Telephony.Calls;
-using Telephony.Calls.Legs;
-using Telephony.Server.Calls;
-using Telephony.Server.Tests.Agents;
-using Telephony.Sip.UserAgent;
-
 namespace Telephony.Server.Tests.Calls;
 
 /// <summary>
@@ -55,7 +46,7 @@ public sealed class RecordingPauseTests
         double end = pauses[0].GetProperty("EndSeconds").GetDouble();
         Assert.That(end - start, Is.EqualTo(2.0).Within(0.5), "the pause lasted as long as the agent kept it");
 
-        var (left, right) = ToneCheck.ReadStereo(record.RecordingPath!);
+        var (left, right) = Wav.ReadStereo(record.RecordingPath!);
         Assert.That(left.Length / 8000.0, Is.GreaterThan(end + 1.0), "audio goes on after the resume");
         int a = (int)((start + 0.2) * 8000), b = (int)((end - 0.2) * 8000);
         Assert.That(left[a..b].All(s => s == 0) && right[a..b].All(s => s == 0), Is.True, "silence in both channels while paused");

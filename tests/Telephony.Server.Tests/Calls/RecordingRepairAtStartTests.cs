@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using NAudio.Wave;
 
 namespace Telephony.Server.Tests.Calls;
 

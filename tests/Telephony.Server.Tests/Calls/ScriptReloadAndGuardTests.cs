@@ -1,13 +1,4 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text.Json;
 using Telephony.Ivr;
-using Telephony.Calls;
-using Telephony.Calls.Legs;
-using Telephony.Server.Calls;
-using Telephony.Server.Tests.Agents;
-using Telephony.Calls.Trunks;
-using Telephony.Sip.UserAgent;
 
 namespace Telephony.Server.Tests.Calls;
 
@@ -66,7 +57,7 @@ public sealed class ScriptReloadAndGuardTests
             // The old script still serves a call: 9 leads to the English queue.
             var citizen = await server.CitizenAsync(500);
             var call = await citizen.Ua.CallAsync(server.Uri("12345"), citizen.Offer());
-            citizen.ApplyAnswer((await CallServerFixture.NextAsync<CallEstablished>(call)).RemoteSdp);
+            citizen.ApplyAnswer((await call.NextAsync<CallEstablished>()).RemoteSdp);
             await Task.Delay(200);
             await call.SendDtmfAsync('9');
             var deadline = DateTime.UtcNow.AddSeconds(10);

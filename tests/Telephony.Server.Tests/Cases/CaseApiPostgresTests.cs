@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
 
 namespace Telephony.Server.Tests.Cases;
@@ -19,16 +14,15 @@ public sealed class CaseApiPostgresTests
     {
         var name = $"cases_api_test_{Guid.NewGuid():N}";
         await Exec($"CREATE DATABASE {name}");
-        var dir = Path.Combine(Path.GetTempPath(), name);
         try
         {
             var cs = new NpgsqlConnectionStringBuilder(Admin) { Database = name }.ConnectionString;
-            await using (var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
-                .UseSetting("Cases:Provider", "postgres")
-                .UseSetting("Cases:ConnectionString", cs)
-                .UseSetting("Cases:SmsOutboxFile", Path.Combine(dir, "sms.jsonl"))))
+            await using (var server = new TelephonyTestServer(new TelephonyTestServerOptions
             {
-                using var client = factory.CreateClient();
+                Settings = new Dictionary<string, string> { ["Cases:Provider"] = "postgres", ["Cases:ConnectionString"] = cs },
+            }))
+            {
+                using var client = server.Factory.CreateClient();
                 using var login = await client.PostAsJsonAsync(new Uri("/api/auth/token", UriKind.Relative), new { username = "agent1001", password = "demo-agent-1001" });
                 var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
                 client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -49,7 +43,6 @@ public sealed class CaseApiPostgresTests
         {
             NpgsqlConnection.ClearAllPools();
             await Exec($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-            if (Directory.Exists(dir)) { Directory.Delete(dir, recursive: true); }
         }
     }
 

@@ -1,12 +1,4 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Telephony.Cases;
-using Telephony.Cases.Storage;
 
 namespace Telephony.Server.Tests.Cases;
 
@@ -16,29 +8,27 @@ public sealed class CaseApiTests
 {
     private const long Housing = 1;
     private const long Water = 7;
-    private string _dir = null!;
+    private TelephonyTestServer _server = null!;
     private WebApplicationFactory<Program> _factory = null!;
     private readonly Dictionary<string, string> _tokens = [];
 
     [SetUp]
     public void Start()
     {
-        _dir = Path.Combine(Path.GetTempPath(), $"telephony-case-api-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(_dir);
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
-            .UseSetting("Cases:Provider", "sqlite")
-            .UseSetting("Cases:ConnectionString", $"Data Source={Path.Combine(_dir, "cases.db")};Pooling=False")
-            .UseSetting("Cases:SmsOutboxFile", Path.Combine(_dir, "sms.jsonl"))
-            .UseSetting("Cases:SmsWebhookToken", "gw-secret")
-            .UseSetting("Cases:MaxRequestBytes", "16384"));
+        _server = new TelephonyTestServer(new TelephonyTestServerOptions
+        {
+            Settings = new Dictionary<string, string>
+            {
+                ["Cases:Provider"] = "sqlite",
+                ["Cases:SmsWebhookToken"] = "gw-secret",
+                ["Cases:MaxRequestBytes"] = "16384",
+            },
+        });
+        _factory = _server.Factory;
     }
 
     [TearDown]
-    public void Stop()
-    {
-        _factory.Dispose();
-        Directory.Delete(_dir, recursive: true);
-    }
+    public async Task Stop() => await _server.DisposeAsync();
 
     private async Task<HttpClient> As(string user, string password)
     {
@@ -243,7 +233,7 @@ public sealed class CaseApiTests
         var created = theCase.GetProperty("createdAt").GetDateTimeOffset();
         var acked = theCase.GetProperty("ackSentAt").GetDateTimeOffset();
         Assert.That(acked - created, Is.LessThanOrEqualTo(TimeSpan.FromMinutes(3)));
-        var outbox = await File.ReadAllLinesAsync(Path.Combine(_dir, "sms.jsonl"));
+        var outbox = await File.ReadAllLinesAsync(_server.SmsOutbox);
         Assert.That(outbox.Single(), Does.Contain(number).And.Contain("13912345678"));
         var messages = await agent.GetFromJsonAsync<JsonElement>(U($"/api/cases/{ack.GetProperty("id").GetInt64()}/messages"));
         Assert.That(messages[0].GetProperty("kind").GetString(), Is.EqualTo("ack"));

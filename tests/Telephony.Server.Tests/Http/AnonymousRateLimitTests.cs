@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-
 namespace Telephony.Server.Tests.Http;
 
 public sealed class AnonymousRateLimitTests
@@ -10,40 +5,31 @@ public sealed class AnonymousRateLimitTests
     [Test]
     public async Task Web_form_flood_from_one_address_is_refused_with_429_problem()
     {
-        var dir = Directory.CreateTempSubdirectory("telephony-ratelimit-").FullName;
-        try
+        await using var server = new TelephonyTestServer(new TelephonyTestServerOptions
         {
-            await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
-                .UseSetting("Cases:Provider", "sqlite")
-                .UseSetting("Cases:ConnectionString", $"Data Source={Path.Combine(dir, "cases.db")};Pooling=False")
-                .UseSetting("Cases:SmsOutboxFile", Path.Combine(dir, "sms.jsonl"))
-                .UseSetting("RateLimit:AnonymousPerMinute", "3"));
-            using var client = factory.CreateClient();
-            var statuses = new List<HttpStatusCode>();
-            for (var i = 0; i < 5; i++)
+            Settings = new Dictionary<string, string> { ["Cases:Provider"] = "sqlite", ["RateLimit:AnonymousPerMinute"] = "3" },
+        });
+        using var client = server.Factory.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            using var r = await client.PostAsJsonAsync(new Uri("/api/public/cases", UriKind.Relative),
+                new { category = "Suggestion", description = $"idea {i}" });
+            statuses.Add(r.StatusCode);
+            if (r.StatusCode == HttpStatusCode.TooManyRequests)
             {
-                using var r = await client.PostAsJsonAsync(new Uri("/api/public/cases", UriKind.Relative),
-                    new { category = "Suggestion", description = $"idea {i}" });
-                statuses.Add(r.StatusCode);
-                if (r.StatusCode == HttpStatusCode.TooManyRequests)
+                Assert.Multiple(() =>
                 {
-                    Assert.Multiple(() =>
-                    {
-                        Assert.That(r.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
-                        Assert.That(r.Headers.RetryAfter, Is.Not.Null);
-                    });
-                }
+                    Assert.That(r.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+                    Assert.That(r.Headers.RetryAfter, Is.Not.Null);
+                });
             }
+        }
 
-            Assert.That(statuses, Is.EqualTo(new[]
-            {
-                HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.Accepted,
-                HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests,
-            }));
-        }
-        finally
+        Assert.That(statuses, Is.EqualTo(new[]
         {
-            Directory.Delete(dir, recursive: true);
-        }
+            HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.Accepted,
+            HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests,
+        }));
     }
 }

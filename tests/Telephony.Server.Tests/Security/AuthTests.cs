@@ -1,21 +1,18 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Telephony.Server.Security;
 
 namespace Telephony.Server.Tests.Security;
 
 public sealed class AuthTests
 {
-    private WebApplicationFactory<Program> _factory = null!;
+    private TelephonyTestServer _server = null!;
+
+    private WebApplicationFactory<Program> Factory => _server.Factory;
 
     [SetUp]
-    public void StartServer() => _factory = new WebApplicationFactory<Program>();
+    public void StartServer() => _server = new TelephonyTestServer();
 
     [TearDown]
-    public void StopServer() => _factory.Dispose();
+    public async Task StopServer() => await _server.DisposeAsync();
 
     private static async Task<HttpResponseMessage> Login(HttpClient client, string user, string password) =>
         await client.PostAsJsonAsync(new Uri("/api/auth/token", UriKind.Relative), new { username = user, password });
@@ -23,7 +20,7 @@ public sealed class AuthTests
     [Test]
     public async Task Agent_gets_a_token_that_carries_role_and_agent_id()
     {
-        using var client = _factory.CreateClient();
+        using var client = Factory.CreateClient();
         using var login = await Login(client, "agent1001", "demo-agent-1001");
         Assert.That(login.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
@@ -40,7 +37,7 @@ public sealed class AuthTests
     [Test]
     public async Task Handler_token_carries_its_department()
     {
-        using var client = _factory.CreateClient();
+        using var client = Factory.CreateClient();
         using var login = await Login(client, "handler-water", "demo-handler-water");
         var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -51,7 +48,7 @@ public sealed class AuthTests
     [Test]
     public async Task Wrong_password_and_unknown_user_get_the_same_problem_response()
     {
-        using var client = _factory.CreateClient();
+        using var client = Factory.CreateClient();
         using var wrong = await Login(client, "agent1001", "nope");
         using var unknown = await Login(client, "nobody", "nope");
         Assert.Multiple(async () =>
@@ -73,7 +70,7 @@ public sealed class AuthTests
     [Test]
     public async Task Missing_fields_and_garbage_bodies_get_400_not_a_crash()
     {
-        using var client = _factory.CreateClient();
+        using var client = Factory.CreateClient();
         using var missing = await client.PostAsJsonAsync(new Uri("/api/auth/token", UriKind.Relative), new { username = "agent1001" });
         using var garbage = await client.PostAsync(new Uri("/api/auth/token", UriKind.Relative), new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"));
         Assert.Multiple(() =>
@@ -86,7 +83,7 @@ public sealed class AuthTests
     [Test]
     public async Task Password_guessing_is_cut_off_after_a_few_failures()
     {
-        using var client = _factory.CreateClient();
+        using var client = Factory.CreateClient();
         for (var i = 0; i < LoginThrottle.MaxFailures; i++)
         {
             using var r = await Login(client, "agent1002", $"guess{i}");
@@ -101,7 +98,7 @@ public sealed class AuthTests
     [Test]
     public async Task Protected_endpoint_refuses_anonymous_and_forged_tokens()
     {
-        using var client = _factory.CreateClient();
+        using var client = Factory.CreateClient();
         using var anonymous = await client.GetAsync(new Uri("/api/auth/me", UriKind.Relative));
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "forged.token.value");
         using var forged = await client.GetAsync(new Uri("/api/auth/me", UriKind.Relative));

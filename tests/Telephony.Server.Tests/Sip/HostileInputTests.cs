@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
-using Telephony.Sip.Transport;
-using Telephony.Sip.UserAgent;
 using Telephony.Tests.Shared;
 
 namespace Telephony.Server.Tests.Sip;

@@ -1,5 +1,3 @@
-using Telephony.Server.Sip;
-
 namespace Telephony.Server.Tests.Sip;
 
 public sealed class SeatDirectoryTests

@@ -1,8 +1,4 @@
-using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
-using Telephony.Calls.Trunks;
-using Telephony.Server.Sip;
 using Telephony.Sip.Auth;
 
 namespace Telephony.Server.Tests.Sip;

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-using Telephony.Sip.UserAgent;
-
 namespace Telephony.Server.Tests.Sip;
 
 [CancelAfter(30_000)]

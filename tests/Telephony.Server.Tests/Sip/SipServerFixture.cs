@@ -1,58 +1,31 @@
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Telephony.Server.Sip;
-using Telephony.Sip.Messages;
 using Telephony.Sip.Registrar;
-using Telephony.Sip.Transport;
 
 namespace Telephony.Server.Tests.Sip;
 
 /// <summary>The server in-process with a test seats file (1001–1003) and ephemeral SIP ports.</summary>
 internal sealed class SipServerFixture : IAsyncDisposable
 {
-    private readonly WebApplicationFactory<Program> _factory;
-    private readonly string _seatsFile;
+    private readonly TelephonyTestServer _server;
 
     public SipServerFixture(int maxFailures = 5, IReadOnlyDictionary<string, string>? settings = null)
     {
-        _seatsFile = Path.GetTempFileName();
-        File.WriteAllText(_seatsFile, """
-            { "seats": [
-              { "extension": "1001", "password": "pw-1001" },
-              { "extension": "1002", "password": "pw-1002" },
-              { "extension": "1003", "password": "pw-1003" } ] }
-            """);
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        var all = new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
         {
-            b.UseSetting("Sip:SeatsFile", _seatsFile);
-            b.UseSetting("Sip:Domain", "test.local");
-            b.UseSetting("Sip:AuthMaxFailures", maxFailures.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
-            {
-                b.UseSetting(key, value);
-            }
-        });
-        Host = _factory.Services.GetRequiredService<SipServerHost>();
+            ["Sip:AuthMaxFailures"] = maxFailures.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        _server = new TelephonyTestServer(new TelephonyTestServerOptions { Seats = TelephonyTestServerOptions.SeatsWith("pw-", "1001", "1002", "1003"), Settings = all });
+        Host = _server.Sip;
     }
 
     public SipServerHost Host { get; }
 
-    public ILocationStore Locations => _factory.Services.GetRequiredService<ILocationStore>();
+    public ILocationStore Locations => _server.Service<ILocationStore>();
 
-    public int Port(SipTransportProtocol protocol) => Host.LocalEndPoints.First(e => e.Protocol == protocol).EndPoint.Port;
+    public int Port(SipTransportProtocol protocol) => _server.SipPort(protocol);
 
-    public string Uri(string user, SipTransportProtocol protocol = SipTransportProtocol.Udp) =>
-        protocol == SipTransportProtocol.Udp ? $"sip:{user}@127.0.0.1:{Port(protocol)}" : $"sip:{user}@127.0.0.1:{Port(protocol)};transport=tcp";
+    public string Uri(string user, SipTransportProtocol protocol = SipTransportProtocol.Udp) => _server.Uri(user, protocol);
 
-    public async ValueTask DisposeAsync()
-    {
-        await _factory.DisposeAsync();
-        File.Delete(_seatsFile);
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }
 
 /// <summary>Sends hand-written requests over UDP and reads the answers.</summary>

@@ -1,8 +1,4 @@
-using System.Net;
 using System.Text.RegularExpressions;
-using Telephony.Sip.Messages;
-using Telephony.Sip.Transport;
-using Telephony.Sip.UserAgent;
 
 namespace Telephony.Server.Tests.Sip;
 
@@ -69,7 +65,7 @@ public sealed partial class SipServerTests
         await using var citizen = await SipUserAgent.StartAsync("udp:127.0.0.1:0", new SipUserAgentOptions { LocalUri = "sip:citizen@127.0.0.1" });
         var hotline = await citizen.CallAsync(server.Uri("12345"), UaSdp);
         // The service number is answered by the call manager (IVR); its flow is tested in Calls/.
-        Assert.That((await Telephony.Server.Tests.Calls.CallServerFixture.NextAsync<CallEstablished>(hotline)).RemoteSdp.IsEmpty, Is.False);
+        Assert.That((await hotline.NextAsync<CallEstablished>()).RemoteSdp.IsEmpty, Is.False);
         await hotline.HangupAsync();
         var sneaky = await citizen.CallAsync(server.Uri("1001"), UaSdp);
         Assert.That((await sneaky.Completion).StatusCode, Is.EqualTo(407));

@@ -1,4 +1,3 @@
-using Telephony.Server.Sip;
 using Telephony.Sip.Stack;
 
 namespace Telephony.Server.Tests.Sip;

@@ -1,7 +1,3 @@
-using System.Net;
-using Microsoft.Extensions.Time.Testing;
-using Telephony.Sip.Auth;
-
 namespace Telephony.Sip.Tests.Auth;
 
 public sealed class DigestAuthenticatorTests

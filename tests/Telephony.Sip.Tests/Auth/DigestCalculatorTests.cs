@@ -1,5 +1,3 @@
-using Telephony.Sip.Auth;
-
 namespace Telephony.Sip.Tests.Auth;
 
 public sealed class DigestCalculatorTests

@@ -1,7 +1,3 @@
-using System.Buffers;
-using System.Text;
-using Telephony.Sip.Messages;
-
 namespace Telephony.Sip.Tests.Messages;
 
 public class FramingTests

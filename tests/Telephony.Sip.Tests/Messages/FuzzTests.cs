@@ -1,8 +1,3 @@
-using System.Buffers;
-using System.Text;
-using Telephony.Sip.Messages;
-using Telephony.Tests.Shared;
-
 namespace Telephony.Sip.Tests.Messages;
 
 /// <summary>

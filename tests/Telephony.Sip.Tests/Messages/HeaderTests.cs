@@ -1,6 +1,3 @@
-using System.Text;
-using Telephony.Sip.Messages;
-
 namespace Telephony.Sip.Tests.Messages;
 
 public class HeaderTests

@@ -1,5 +1,3 @@
-using Telephony.Tests.Shared;
-
 namespace Telephony.Sip.Tests.Messages;
 
 /// <summary>

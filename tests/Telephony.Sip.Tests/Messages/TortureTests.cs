@@ -1,6 +1,3 @@
-using System.Text;
-using Telephony.Sip.Messages;
-
 namespace Telephony.Sip.Tests.Messages;
 
 /// <summary>Every RFC 4475 message, with what the RFC says each must do.</summary>

@@ -1,5 +1,3 @@
-using Telephony.Sip.Messages;
-
 namespace Telephony.Sip.Tests.Messages;
 
 public class UasCheckTests

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using Telephony.Sip.Registrar;
 
 namespace Telephony.Sip.Tests.Registrar;

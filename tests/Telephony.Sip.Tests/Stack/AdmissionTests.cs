@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-using Telephony.Sip.Transport;
-using static Telephony.Sip.Tests.Stack.StackTestKit;
-
 namespace Telephony.Sip.Tests.Stack;
 
 [CancelAfter(20_000)]

@@ -1,10 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-using Telephony.Sip.Messages;
-using Telephony.Sip.Transactions;
-using Telephony.Sip.Transport;
-using static Telephony.Sip.Tests.Stack.StackTestKit;
-
 namespace Telephony.Sip.Tests.Stack;
 
 /// <summary>Two endpoints on 127.0.0.1 talking through the transaction layer (real sockets, real time, short).</summary>

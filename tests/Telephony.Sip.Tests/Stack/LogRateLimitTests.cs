@@ -1,12 +1,3 @@
-using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
-using Telephony.Sip.Stack;
-using Telephony.Sip.Transport;
-using static Telephony.Sip.Tests.Stack.StackTestKit;
-
 namespace Telephony.Sip.Tests.Stack;
 
 [CancelAfter(20_000)]

@@ -1,11 +1,4 @@
-using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
-using Microsoft.Extensions.Logging;
-using Telephony.Sip.Stack;
-using Telephony.Sip.Transport;
-using static Telephony.Sip.Tests.Stack.StackTestKit;
 
 namespace Telephony.Sip.Tests.Stack;
 

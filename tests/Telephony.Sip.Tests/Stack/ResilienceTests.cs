@@ -1,10 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
-using Telephony.Sip.Stack;
-using Telephony.Sip.Transport;
-using static Telephony.Sip.Tests.Stack.StackTestKit;
-
 namespace Telephony.Sip.Tests.Stack;
 
 /// <summary>

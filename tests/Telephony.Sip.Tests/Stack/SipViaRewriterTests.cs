@@ -1,6 +1,3 @@
-using Telephony.Sip.Messages;
-using Telephony.Sip.Stack;
-
 namespace Telephony.Sip.Tests.Stack;
 
 public class SipViaRewriterTests

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Telephony.Sip.Transport;
-using static Telephony.Sip.Tests.Stack.StackTestKit;
 
 namespace Telephony.Sip.Tests.Stack;
 

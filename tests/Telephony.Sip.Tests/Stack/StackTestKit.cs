@@ -1,12 +1,3 @@
-using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
-using Telephony.Sip.Messages;
-using Telephony.Sip.Stack;
-using Telephony.Sip.Transactions;
-using Telephony.Sip.Transport;
-
 namespace Telephony.Sip.Tests.Stack;
 
 /// <summary>A TU that answers every request with <see cref="Answer"/> (default 200) and records what it saw.</summary>

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-using Telephony.Sip.Timers;
-
 namespace Telephony.Sip.Tests.Timers;
 
 public class SipTimerQueueTests

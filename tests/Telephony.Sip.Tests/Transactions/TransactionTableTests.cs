@@ -1,10 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-using Telephony.Sip.Messages;
-using Telephony.Sip.Tests.Stack;
-using Telephony.Sip.Transactions;
-using Telephony.Sip.Transport;
-using static Telephony.Sip.Tests.Stack.StackTestKit;
-
 namespace Telephony.Sip.Tests.Transactions;
 
 /// <summary>

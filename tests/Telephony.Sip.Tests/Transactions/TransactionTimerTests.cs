@@ -1,13 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-using Microsoft.Extensions.Time.Testing;
-using Telephony.Sip.Messages;
-using Telephony.Sip.Stack;
-using Telephony.Sip.Tests.Stack;
-using Telephony.Sip.Transactions;
-using Telephony.Sip.Transport;
-using static Telephony.Sip.Tests.Stack.StackTestKit;
-
 namespace Telephony.Sip.Tests.Transactions;
 
 /// <summary>

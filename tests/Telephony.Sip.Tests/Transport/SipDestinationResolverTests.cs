@@ -1,7 +1,3 @@
-using System.Net;
-using Telephony.Sip.Messages;
-using Telephony.Sip.Transport;
-
 namespace Telephony.Sip.Tests.Transport;
 
 public class SipDestinationResolverTests

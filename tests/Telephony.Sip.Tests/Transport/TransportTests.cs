@@ -1,11 +1,4 @@
-using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
-using Telephony.Sip.Messages;
-using Telephony.Sip.Timers;
-using Telephony.Sip.Transport;
 
 namespace Telephony.Sip.Tests.Transport;
 

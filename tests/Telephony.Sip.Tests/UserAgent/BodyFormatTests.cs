@@ -1,6 +1,3 @@
-using System.Text;
-using Telephony.Sip.UserAgent;
-
 namespace Telephony.Sip.Tests.UserAgent;
 
 public sealed class BodyFormatTests

@@ -1,8 +1,3 @@
-using System.Text;
-using Telephony.Sip.Auth;
-using Telephony.Sip.Messages;
-using Telephony.Sip.UserAgent;
-
 namespace Telephony.Sip.Tests.UserAgent;
 
 [CancelAfter(30_000)]

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
-using Telephony.Sip.Messages;
-
 namespace Telephony.Sip.Tests.UserAgent;
 
 /// <summary>A hand-driven SIP peer on a UDP socket: the test reads and writes datagrams itself.</summary>

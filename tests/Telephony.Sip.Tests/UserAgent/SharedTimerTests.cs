@@ -1,8 +1,3 @@
-using System.Net;
-using Microsoft.Extensions.Time.Testing;
-using Telephony.Sip.Messages;
-using Telephony.Sip.UserAgent;
-
 namespace Telephony.Sip.Tests.UserAgent;
 
 /// <summary>The UA's per-call timers are entries in the endpoint's one timer queue, driven by its clock.</summary>

@@ -1,5 +1,3 @@
-using Telephony.Sip.UserAgent;
-
 namespace Telephony.Sip.Tests.UserAgent;
 
 /// <summary>Two of our user agents on loopback (OS-assigned ports) for flow tests.</summary>

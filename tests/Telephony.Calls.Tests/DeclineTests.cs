@@ -1,10 +1,4 @@
-using Telephony.ContactCenter.Seats;
-using Telephony.Calls;
-using Telephony.Calls.Legs;
-using Telephony.Server.Calls;
-using Telephony.Sip.UserAgent;
-
-namespace Telephony.Server.Tests.Calls;
+namespace Telephony.Calls.Tests;
 
 /// <summary>An agent's softphone that refuses the call (486/603) passes it on at once, not after the ring timeout.</summary>
 [NonParallelizable]
@@ -16,9 +10,9 @@ public sealed class DeclineTests
     public async Task A_declining_agent_is_skipped_at_once(int status, string phrase, string reason, bool redis)
     {
         // A ring timeout far longer than the test waits: only the decline can move the call on in time.
-        await using var server = new CallServerFixture(useRedis: redis, ringTimeoutSeconds: 30);
-        var (_, refuser) = await server.AgentAsync("1049", 1200);
-        var (_, taker) = await server.AgentAsync("1050", 1400);
+        await using var server = await CallsFixture.StartAsync(useRedis: redis, ringTimeoutSeconds: 30);
+        var refuser = await server.AgentAsync("1049", 1200);
+        var taker = await server.AgentAsync("1050", 1400);
         taker.AutoAnswer();
         var refused = Task.Run(async () =>
         {
@@ -28,26 +22,17 @@ public sealed class DeclineTests
         });
         var citizen = await server.CitizenAsync(500, "+861301");
 
-        var call = await citizen.Ua.CallAsync(server.Uri("12345"), citizen.Offer());
-        var established = await CallServerFixture.NextAsync<CallEstablished>(call);
-        citizen.ApplyAnswer(established.RemoteSdp);
-        await Task.Delay(200);
-        Assert.That((await call.SendDtmfAsync('9')).StatusCode, Is.EqualTo(200));
+        var call = await server.DialEnglishAsync(citizen);
 
         var refusedAt = await refused.WaitAsync(TimeSpan.FromSeconds(15));
         var invitedAt = await taker.InvitedAt.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.That((invitedAt - refusedAt) * 1000.0 / System.Diagnostics.Stopwatch.Frequency, Is.LessThan(5000), "next agent rung right after the refusal");
+        Assert.That(Stamp.Milliseconds(refusedAt, invitedAt), Is.LessThan(5000), "next agent rung right after the refusal");
         var answered = await taker.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
-        await CallServerFixture.NextAsync<CallEstablished>(answered);
+        await answered.NextAsync<CallEstablished>();
 
         var seat = await server.Seats.GetSeatAsync("1049");
         Assert.That((seat!.State, seat.Reason, seat.CallId), Is.EqualTo((SeatState.NotReady, reason, (string?)null)));
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (server.Calls.PhaseOf(call.CallId) != CallPhase.Connected && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-        Assert.That(server.Calls.PhaseOf(call.CallId), Is.EqualTo(CallPhase.Connected));
+        Assert.That(await server.WaitPhaseAsync(call.CallId, CallPhase.Connected, 5), Is.EqualTo(CallPhase.Connected));
 
         await call.HangupAsync();
         var record = await server.RecordAsync(call.CallId);

@@ -1,10 +1,6 @@
 using Telephony.Media.Sdp;
-using Telephony.Calls;
-using Telephony.Calls.Legs;
-using Telephony.Server.Calls;
-using Telephony.Sip.UserAgent;
 
-namespace Telephony.Server.Tests.Calls;
+namespace Telephony.Calls.Tests;
 
 /// <summary>A re-INVITE during the conversation reaches the media: hold (sendonly/inactive) gives the other party music, resume brings the voice back.</summary>
 [NonParallelizable]
@@ -13,15 +9,13 @@ public sealed class HoldTests
     private const double CallerHz = 500;
     private const double AgentHz = 1200;
 
-    private static double Rms(short[] samples) => samples.Length == 0 ? 0 : Math.Sqrt(samples.Average(s => (double)s * s));
-
-    [TestCase(MediaDirection.SendOnly, true, TestName = "Agent_holds_sendonly_caller_hears_music_then_the_agent_again")]
+        [TestCase(MediaDirection.SendOnly, true, TestName = "Agent_holds_sendonly_caller_hears_music_then_the_agent_again")]
     [TestCase(MediaDirection.Inactive, false, TestName = "Caller_holds_inactive_agent_hears_music_then_the_caller_again")]
     [CancelAfter(60_000)]
     public async Task Hold_and_resume_reach_the_bridge(MediaDirection hold, bool agentHolds)
     {
-        await using var server = new CallServerFixture(useRedis: false);
-        var (_, agent) = await server.AgentAsync("1049", AgentHz);
+        await using var server = await CallsFixture.StartAsync();
+        var agent = await server.AgentAsync("1049", AgentHz);
         agent.AutoAnswer();
         var (citizen, call, agentCall) = await server.ConnectEnglishCallAsync(agent, CallerHz, "+861401");
         await Task.Delay(300);
@@ -37,7 +31,7 @@ public sealed class HoldTests
         await Task.Delay(300);
         var music = await held.ListenAsync(1200);
         Assert.That(music.Length, Is.GreaterThan(4000), "the held party keeps receiving audio");
-        Assert.That(Rms(music), Is.GreaterThan(200), "music, not silence");
+        Assert.That(ToneCheck.Rms(music), Is.GreaterThan(200), "music, not silence");
         Assert.That(ToneCheck.Power(music, holderHz), Is.LessThan(ToneCheck.Power(talking, holderHz) / 100), "the holder's audio is no longer relayed");
         var silentHolder = await holder.ListenAsync(1200);
         Assert.That(ToneCheck.Power(silentHolder, heldHz), Is.LessThan(1e9), "nothing is sent to the party that holds");

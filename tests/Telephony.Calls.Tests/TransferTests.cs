@@ -1,9 +1,4 @@
-using Telephony.Calls;
-using Telephony.Calls.Legs;
-using Telephony.Server.Calls;
-using Telephony.Sip.UserAgent;
-
-namespace Telephony.Server.Tests.Calls;
+namespace Telephony.Calls.Tests;
 
 /// <summary>IVR transfers to a partner hotline through the outbound trunk (a test phone plays the partner).</summary>
 [NonParallelizable]
@@ -16,7 +11,7 @@ public sealed class TransferTests
     private static string WriteScript()
     {
         var dir = Directory.CreateTempSubdirectory("ivr-transfer-").FullName;
-        var prompts = Path.GetDirectoryName(Telephony.Server.Hosting.ServerPaths.FindUpwards("ivr-scripts/12345.yaml", AppContext.BaseDirectory))!;
+        var prompts = Path.GetDirectoryName(CallsFixture.ShippedScript())!;
         Directory.CreateDirectory(Path.Combine(dir, "prompts", "en"));
         File.Copy(Path.Combine(prompts, "prompts", "en", "goodbye.wav"), Path.Combine(dir, "prompts", "en", "goodbye.wav"));
         File.WriteAllText(Path.Combine(dir, "transfer.yaml"), """
@@ -40,26 +35,25 @@ public sealed class TransferTests
     public async Task The_ivr_hands_the_caller_to_the_partner_hotline_and_they_talk()
     {
         var script = WriteScript();
-        await using var partnerClock = new Telephony.Media.Clock.MediaClock();
-        partnerClock.Start();
-        await using var partner = await TestPhone.StartAsync("sip:12348@127.0.0.1", PartnerHz, partnerClock);
+        await using var partnerMedia = PhoneMedia.Start(18400, 18599);
+        await using var partner = await TestPhone.StartAsync("sip:12348@127.0.0.1", PartnerHz, partnerMedia);
         var port = partner.Ua.Endpoint.LocalEndPoints.First().EndPoint.Port;
-        await using var server = new CallServerFixture(useRedis: false, ivrScript: script, trunkOutbound: $"sip:{{number}}@127.0.0.1:{port}");
+        await using var server = await CallsFixture.StartAsync(ivrScript: script, trunkOutbound: $"sip:{{number}}@127.0.0.1:{port}");
         partner.AutoAnswer();
         var citizen = await server.CitizenAsync(CallerHz);
 
         var call = await citizen.Ua.CallAsync(server.Uri("12345"), citizen.Offer());
-        citizen.ApplyAnswer((await CallServerFixture.NextAsync<CallEstablished>(call)).RemoteSdp);
+        citizen.ApplyAnswer((await call.NextAsync<CallEstablished>()).RemoteSdp);
         var partnerCall = await partner.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
         Assert.That(((Telephony.Sip.Messages.SipUri)partnerCall.Invite.RequestUri).User, Is.EqualTo("12348"));
-        await CallServerFixture.NextAsync<CallEstablished>(partnerCall);
+        await partnerCall.NextAsync<CallEstablished>();
         await Task.Delay(300);
         citizen.Listening = true;
         partner.Listening = true;
         await Task.Delay(1500);
         Assert.That(server.Calls.PhaseOf(call.CallId), Is.EqualTo(CallPhase.Connected));
         await call.HangupAsync();
-        await CallServerFixture.NextAsync<Telephony.Sip.UserAgent.CallEnded>(partnerCall);
+        await partnerCall.NextAsync<Telephony.Sip.UserAgent.CallEnded>();
 
         Assert.That(ToneCheck.Dominates(citizen.Received(), PartnerHz, CallerHz), Is.True, "the caller hears the partner");
         Assert.That(ToneCheck.Dominates(partner.Received(), CallerHz, PartnerHz), Is.True, "the partner hears the caller");
@@ -76,14 +70,14 @@ public sealed class TransferTests
         var script = WriteScript();
         await using var partner = await SipUserAgent.StartAsync("udp:127.0.0.1:0", new SipUserAgentOptions { LocalUri = "sip:12348@127.0.0.1" });
         var port = partner.Endpoint.LocalEndPoints.First().EndPoint.Port;
-        await using var server = new CallServerFixture(useRedis: false, ivrScript: script, trunkOutbound: $"sip:{{number}}@127.0.0.1:{port}");
+        await using var server = await CallsFixture.StartAsync(ivrScript: script, trunkOutbound: $"sip:{{number}}@127.0.0.1:{port}");
         var busy = Task.Run(async () => await (await partner.IncomingCalls.ReadAsync()).RejectAsync(486));
         var citizen = await server.CitizenAsync(CallerHz);
 
         var call = await citizen.Ua.CallAsync(server.Uri("12345"), citizen.Offer());
-        citizen.ApplyAnswer((await CallServerFixture.NextAsync<CallEstablished>(call)).RemoteSdp);
+        citizen.ApplyAnswer((await call.NextAsync<CallEstablished>()).RemoteSdp);
         await busy.WaitAsync(TimeSpan.FromSeconds(10));
-        var ended = await CallServerFixture.NextAsync<Telephony.Sip.UserAgent.CallEnded>(call, TimeSpan.FromSeconds(15));
+        var ended = await call.NextAsync<Telephony.Sip.UserAgent.CallEnded>(TimeSpan.FromSeconds(15));
         Assert.That(ended.Reason, Is.EqualTo(Telephony.Sip.UserAgent.CallEndReason.RemoteHangup), "goodbye, then we hang up");
         var record = await server.RecordAsync(call.CallId);
         Assert.That(record.Outcome, Is.EqualTo("ivr"));

@@ -1,10 +1,12 @@
-namespace Telephony.Server.Tests.Calls;
+using Telephony.Testing.Phones;
+
+namespace Telephony.Testing.Audio;
 
 /// <summary>
 /// Who hears whom in a call where each party sends its own steady tone: a tone counts as heard
 /// when it is within 20 dB of the strongest of the parties' tones.
 /// </summary>
-internal sealed class ThreePartyHearing(params double[] tones)
+public sealed class ThreePartyHearing(params double[] tones)
 {
     public bool Hears(short[] heard, double hz)
     {
@@ -17,6 +19,7 @@ internal sealed class ThreePartyHearing(params double[] tones)
     /// <summary>Listens a second on <paramref name="phone"/>: exactly the <paramref name="expected"/> tones of the others are heard.</summary>
     public async Task ExpectAsync(TestPhone phone, string who, params double[] expected)
     {
+        ArgumentNullException.ThrowIfNull(phone);
         var heard = await phone.ListenAsync();
         Assert.That(heard.Length, Is.GreaterThan(4000), $"{who} receives audio");
         foreach (double hz in tones.Where(f => f != phone.ToneHz))

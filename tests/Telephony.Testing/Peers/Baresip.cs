@@ -1,13 +1,16 @@
 using System.Net.Sockets;
 using System.Text;
+using Telephony.Testing.Audio;
 
-namespace Telephony.Interop.Tests.Sip;
+namespace Telephony.Testing.Peers;
 
 /// <summary>
 /// Drives a baresip instance headless (see docs/PEERS.md): a private config folder with a
-/// padded microphone file, one account line, the cons command socket, and a self-quit time.
+/// microphone file (silence, a given WAV, or a steady tone), one account line, the cons command
+/// socket, optionally sndfile dumping what it sends and hears, and a self-quit time. The one
+/// baresip driver of the tests: Interop's SIP and media tests and the call tests' real caller.
 /// </summary>
-internal sealed class Baresip : IDisposable
+public sealed class Baresip : IDisposable
 {
     private readonly PeerProcess _process;
 
@@ -39,25 +42,39 @@ internal sealed class Baresip : IDisposable
     /// microphone (baresip hangs up when it ends), and with <paramref name="dumpAudio"/> the sndfile module,
     /// which writes what baresip sends (*enc*.wav) and hears (*dec*.wav) into <see cref="Directory"/>.
     /// </summary>
-    public static Baresip Start(int sipPort, int consPort, int rtpBase, string account, int quitAfterSeconds, string? microphoneWav, bool dumpAudio, params string[] commands)
+    public static Baresip Start(int sipPort, int consPort, int rtpBase, string account, int quitAfterSeconds, string? microphoneWav, bool dumpAudio, params string[] commands) =>
+        Launch(sipPort, consPort, rtpBase, rtpPorts: 20, account, quitAfterSeconds, mic =>
+        {
+            if (microphoneWav is null)
+            {
+                WriteSilenceWav(mic, seconds: quitAfterSeconds + 5);
+            }
+            else
+            {
+                File.Copy(microphoneWav, mic);
+            }
+        }, dumpAudio, commands);
+
+    /// <summary>
+    /// A real third-party caller: sends a steady <paramref name="toneHz"/> tone, dumps what it hears
+    /// (<see cref="Heard"/>), offers PCMA and PCMU, and dials <paramref name="target"/> at once.
+    /// </summary>
+    public static Baresip Dial(string target, double toneHz, int sipPort, int consPort, int rtpBase, int quitAfterSeconds, string user = "citizen", double toneAmplitude = 6000) =>
+        Launch(sipPort, consPort, rtpBase, rtpPorts: 10, $"<sip:{user}@127.0.0.1:{sipPort}>;regint=0;audio_codecs=PCMA,PCMU", quitAfterSeconds,
+            mic => Wav.WriteTone(mic, toneHz, quitAfterSeconds + 10, toneAmplitude), dumpAudio: true, ["/dial " + target]);
+
+    private static Baresip Launch(int sipPort, int consPort, int rtpBase, int rtpPorts, string account, int quitAfterSeconds, Action<string> writeMicrophone, bool dumpAudio, string[] commands)
     {
         var dir = System.IO.Directory.CreateTempSubdirectory("baresip-").FullName;
         var mic = Path.Combine(dir, "mic.wav");
-        if (microphoneWav is null)
-        {
-            WriteSilenceWav(mic, seconds: quitAfterSeconds + 5);
-        }
-        else
-        {
-            File.Copy(microphoneWav, mic);
-        }
+        writeMicrophone(mic);
         var config = new StringBuilder()
             .AppendLine($"sip_listen 127.0.0.1:{sipPort}")
             .AppendLine("net_interface 127.0.0.1")
             .AppendLine($"audio_source aufile,{mic}")
             .AppendLine("audio_player alsa,null")
             .AppendLine("audio_alert alsa,null")
-            .AppendLine($"rtp_ports {rtpBase}-{rtpBase + 19}")
+            .AppendLine($"rtp_ports {rtpBase}-{rtpBase + rtpPorts - 1}")
             .AppendLine("module_path /usr/lib/baresip/modules")
             .AppendLine("module g711.so")
             .AppendLine("module aufile.so")
@@ -96,6 +113,9 @@ internal sealed class Baresip : IDisposable
 
     /// <summary>The sndfile module's dump of what baresip heard (decoded), or null (needs dumpAudio).</summary>
     public string? HeardWav => System.IO.Directory.GetFiles(Directory, "*dec*.wav").FirstOrDefault();
+
+    /// <summary>The samples baresip decoded from its peer (the sndfile dump), or empty (needs dumpAudio).</summary>
+    public short[] Heard() => HeardWav is { } wav ? Wav.ReadMono(wav) : [];
 
     public void Dispose()
     {

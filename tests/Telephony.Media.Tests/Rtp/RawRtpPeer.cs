@@ -1,16 +1,12 @@
-using System.Net;
-using System.Net.Sockets;
-using Telephony.Media.Rtp;
-
 namespace Telephony.Media.Tests.Rtp;
 
-/// <summary>A bare UDP endpoint on 127.0.0.1 playing a phone: sends RTP, receives with a timeout.</summary>
-internal sealed class TestPhone : IDisposable
+/// <summary>A bare UDP endpoint on 127.0.0.1 playing a phone at the packet level: crafts RTP (hostile input too), receives with a timeout. Not the call tests' loopback phone (Telephony.Testing).</summary>
+internal sealed class RawRtpPeer : IDisposable
 {
     private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
     private readonly byte[] _buffer = new byte[2048];
 
-    public TestPhone()
+    public RawRtpPeer()
     {
         _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
     }

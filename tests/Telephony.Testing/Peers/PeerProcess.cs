@@ -2,13 +2,13 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
-namespace Telephony.Interop.Tests.Sip;
+namespace Telephony.Testing.Peers;
 
 /// <summary>
 /// A third-party peer started for one test: captures stdout/stderr lines (ANSI colours stripped),
 /// lets the test wait for a line, and is ended by its own PID on dispose.
 /// </summary>
-internal sealed partial class PeerProcess : IDisposable
+public sealed partial class PeerProcess : IDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();

@@ -1,14 +1,14 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 
-namespace Telephony.Interop.Tests.Media;
+namespace Telephony.Testing.Audio;
 
 /// <summary>
 /// Statistics that tell whether a recording contains a reference signal: the peak of the normalized
 /// cross-correlation over a range of lags (1 = the same waveform, shifted), and the Goertzel amplitude
 /// of single frequencies.
 /// </summary>
-internal static class AudioMatch
+public static class AudioMatch
 {
     /// <summary>The reference without its leading and trailing near-silence (espeak-ng and prompts have both).</summary>
     public static short[] TrimSilence(short[] samples, int threshold = 300)
