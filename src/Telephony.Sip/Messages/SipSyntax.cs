@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Telephony.Sip.Messages;
 
 /// <summary>Character classes and small lexical helpers from the RFC 3261 §25.1 grammar.</summary>

@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Telephony.Sip.Auth;
 using Telephony.Sip.Messages;
 using Telephony.Sip.Stack;
 using Telephony.Sip.Timers;
