@@ -127,6 +127,15 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
         return new NameAddress(uri);
     }
 
+    /// <summary>
+    /// <see cref="ContactFor"/> for a request sent to the URI <paramref name="nextHop"/>: on the transport its
+    /// transport parameter names, else on <paramref name="fallback"/>.
+    /// </summary>
+    internal NameAddress ContactForNextHop(string nextHop, SipTransportProtocol fallback) =>
+        ContactFor(SipUri.TryParse(nextHop, out var uri, out _) && uri!.Transport is { } t && SipTransportProtocolExtensions.TryParseViaToken(t, out var p)
+            ? p
+            : fallback);
+
     // ------------------------------------------------------------ helpers
 
     /// <summary>Sends a response built from the request with a status and reason.</summary>
