@@ -91,48 +91,27 @@ public sealed class ViaHeader
         return false;
     }
 
-    internal static bool TryParseList(string text, List<ViaHeader> into, out string? error)
-    {
-        var i = 0;
-        while (true)
-        {
-            if (!TryParse(text, ref i, out var v, out error)) return false;
-            into.Add(v!);
-            i = SipSyntax.SkipWs(text, i);
-            if (i >= text.Length) return true;
-            if (text[i] != ',')
-            {
-                error = $"unexpected '{text[i]}' in Via";
-                return false;
-            }
-            i++;
-        }
-    }
+    internal static bool TryParseList(string text, List<ViaHeader> into, out string? error) =>
+        SipSyntax.TryParseCommaList(text, into, TryParse, "Via", out error);
 
     private static bool TryParse(ReadOnlySpan<char> s, ref int i, out ViaHeader? via, out string? error)
     {
         via = null;
         string? name = null, version = null, transport = null;
+        const string Malformed = "malformed Via sent-protocol (expected SIP/2.0/transport)";
         for (var part = 0; part < 3; part++)
         {
-            i = SipSyntax.SkipWs(s, i);
             if (part > 0)
             {
+                i = SipSyntax.SkipWs(s, i);
                 if (i >= s.Length || s[i] != '/')
                 {
-                    error = "malformed Via sent-protocol (expected SIP/2.0/transport)";
+                    error = Malformed;
                     return false;
                 }
-                i = SipSyntax.SkipWs(s, i + 1);
+                i++;
             }
-            var start = i;
-            i = SipSyntax.ScanToken(s, i);
-            if (i == start)
-            {
-                error = "malformed Via sent-protocol (expected SIP/2.0/transport)";
-                return false;
-            }
-            var tok = SipSyntax.Intern(s[start..i]);
+            if (!SipSyntax.TryReadToken(s, ref i, Malformed, out var tok, out error)) return false;
             if (part == 0) name = tok;
             else if (part == 1) version = tok;
             else transport = tok;
@@ -362,10 +341,9 @@ public sealed record EventHeader(string EventType, SipParameters Parameters)
     {
         ArgumentNullException.ThrowIfNull(text);
         value = null;
-        var s = text.AsSpan();
         var i = 0;
-        if (!SipSyntax.TryReadToken(s, ref i, "Event has no event type", out var type, out error)) return false;
-        if (!SipParameters.TryParse(s, ref i, false, out var ps, out error))
+        if (!SipSyntax.TryReadToken(text, ref i, "Event has no event type", out var type, out error)) return false;
+        if (!SipParameters.TryParse(text, ref i, false, out var ps, out error))
         {
             error = $"Event: {error}";
             return false;

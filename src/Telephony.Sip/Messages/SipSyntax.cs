@@ -30,17 +30,44 @@ internal static class SipSyntax
     }
 
     /// <summary>
-    /// Skips LWS from <paramref name="i"/>, then reads the token there and moves past it. When there is no
-    /// token, <paramref name="error"/> is <paramref name="missing"/> (the header's own wording) and the result false.
+    /// Skips LWS from <paramref name="i"/>, then reads the token there and moves past it (common tokens come back
+    /// as shared strings, see <see cref="Intern"/>). When there is no token, <paramref name="error"/> is
+    /// <paramref name="missing"/> (the header's own wording) and the result false.
     /// </summary>
     public static bool TryReadToken(ReadOnlySpan<char> s, ref int i, string missing, out string token, out string? error)
     {
         i = SkipWs(s, i);
         var start = i;
         i = ScanToken(s, i);
-        token = s[start..i].ToString();
+        token = Intern(s[start..i]);
         error = token.Length == 0 ? missing : null;
         return error is null;
+    }
+
+    /// <summary>Reads one element of a header list at <paramref name="i"/> and moves past it.</summary>
+    public delegate bool ElementParser<T>(ReadOnlySpan<char> s, ref int i, out T? value, out string? error) where T : class;
+
+    /// <summary>
+    /// A comma-separated header value (§7.3.1): elements read by <paramref name="element"/>, ',' with optional LWS
+    /// around it between them. <paramref name="what"/> names the list in the error ("unexpected 'x' in Via").
+    /// </summary>
+    public static bool TryParseCommaList<T>(string text, List<T> into, ElementParser<T> element, string what, out string? error)
+        where T : class
+    {
+        var i = 0;
+        while (true)
+        {
+            if (!element(text, ref i, out var v, out error)) return false;
+            into.Add(v!);
+            i = SkipWs(text, i);
+            if (i >= text.Length) return true;
+            if (text[i] != ',')
+            {
+                error = $"unexpected '{text[i]}' in {what}";
+                return false;
+            }
+            i++;
+        }
     }
 
     public static bool IsTokenByte(byte b) => TokenBytes.Contains(b);
