@@ -97,24 +97,13 @@ public sealed class ViaHeader
     private static bool TryParse(ReadOnlySpan<char> s, ref int i, out ViaHeader? via, out string? error)
     {
         via = null;
-        string? name = null, version = null, transport = null;
+        // sent-protocol = protocol-name SLASH protocol-version SLASH transport (§25.1, SLASH = SWS "/" SWS)
         const string Malformed = "malformed Via sent-protocol (expected SIP/2.0/transport)";
-        for (var part = 0; part < 3; part++)
+        if (!SipSyntax.TryReadToken(s, ref i, Malformed, out var name, out error)
+            || !SipSyntax.TryReadTokenAfter(s, ref i, '/', Malformed, out var version, out error)
+            || !SipSyntax.TryReadTokenAfter(s, ref i, '/', Malformed, out var transport, out error))
         {
-            if (part > 0)
-            {
-                i = SipSyntax.SkipWs(s, i);
-                if (i >= s.Length || s[i] != '/')
-                {
-                    error = Malformed;
-                    return false;
-                }
-                i++;
-            }
-            if (!SipSyntax.TryReadToken(s, ref i, Malformed, out var tok, out error)) return false;
-            if (part == 0) name = tok;
-            else if (part == 1) version = tok;
-            else transport = tok;
+            return false;
         }
         i = SipSyntax.SkipWs(s, i);
         var hs = i;
@@ -161,7 +150,7 @@ public sealed class ViaHeader
             error = "Via ttl must be 0-255";
             return false;
         }
-        via = new ViaHeader(transport!, host, port, parameters, name!, version!);
+        via = new ViaHeader(transport, host, port, parameters, name, version);
         error = null;
         return true;
     }
@@ -507,14 +496,7 @@ public sealed record MediaType(string Type, string Subtype, SipParameters Parame
         value = null;
         const string Malformed = "media type must be type/subtype";
         if (!SipSyntax.TryReadToken(s, ref i, Malformed, out var type, out error)) return false;
-        i = SipSyntax.SkipWs(s, i);
-        if (i >= s.Length || s[i] != '/')
-        {
-            error = Malformed;
-            return false;
-        }
-        i++;
-        if (!SipSyntax.TryReadToken(s, ref i, Malformed, out var sub, out error)) return false;
+        if (!SipSyntax.TryReadTokenAfter(s, ref i, '/', Malformed, out var sub, out error)) return false;
         if (!SipParameters.TryParse(s, ref i, inList, out var ps, out error)) return false;
         value = new MediaType(type, sub, ps);
         return true;

@@ -44,6 +44,23 @@ internal static class SipSyntax
         return error is null;
     }
 
+    /// <summary>
+    /// Skips LWS, requires <paramref name="separator"/> there, then reads a token as <see cref="TryReadToken"/> does
+    /// (the "/" of type/subtype and of SIP/2.0/UDP). Either missing: <paramref name="missing"/>.
+    /// </summary>
+    public static bool TryReadTokenAfter(ReadOnlySpan<char> s, ref int i, char separator, string missing, out string token, out string? error)
+    {
+        i = SkipWs(s, i);
+        if (i >= s.Length || s[i] != separator)
+        {
+            token = string.Empty;
+            error = missing;
+            return false;
+        }
+        i++;
+        return TryReadToken(s, ref i, missing, out token, out error);
+    }
+
     /// <summary>Reads one element of a header list at <paramref name="i"/> and moves past it.</summary>
     public delegate bool ElementParser<T>(ReadOnlySpan<char> s, ref int i, out T? value, out string? error) where T : class;
 
