@@ -3,12 +3,12 @@ namespace Telephony.Sip.Messages;
 /// <summary>Character classes and small lexical helpers from the RFC 3261 §25.1 grammar.</summary>
 internal static class SipSyntax
 {
-    private const string TokenMarks = "-.!%*_+`'~";
-    private const string UnreservedMarks = "-_.!~*'()";
-    private const string UserUnreserved = "&=+$,;?/";
-    private const string PasswordExtra = "&=+$,";
-    private const string ParamUnreserved = "[]/:&+$";
-    private const string HeaderUnreserved = "[]/?:+$";
+    private const string TokenMarks = "-.!%*_+`'~"; // token = 1*(alphanum / these)
+    private const string UnreservedMarks = "-_.!~*'()"; // mark (unreserved = alphanum / mark)
+    private const string UserUnreserved = "&=+$,;?/"; // user-unreserved
+    private const string PasswordExtra = "&=+$,"; // password, besides unreserved and escaped
+    private const string ParamUnreserved = "[]/:&+$"; // param-unreserved
+    private const string HeaderUnreserved = "[]/?:+$"; // hnv-unreserved
 
     private const string AlphaNum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
@@ -16,7 +16,7 @@ internal static class SipSyntax
 
     /// <summary>token characters as bytes, for vectorised checks over received data.</summary>
     public static readonly System.Buffers.SearchValues<byte> TokenBytes =
-        System.Buffers.SearchValues.Create(System.Text.Encoding.ASCII.GetBytes(AlphaNum + TokenMarks));
+        System.Buffers.SearchValues.Create(Encoding.ASCII.GetBytes(AlphaNum + TokenMarks));
 
     public static bool IsAlphaNum(char c) => char.IsAsciiLetterOrDigit(c);
 
