@@ -13,21 +13,6 @@ public sealed record DialogRequestTarget(string RequestUri, IReadOnlyList<string
 /// </summary>
 public sealed class Dialog
 {
-    private Dialog(DialogId id, bool isUac, string localUri, string remoteUri, string remoteTarget,
-        IReadOnlyList<RouteEntry> routeSet, uint localSeq, uint? remoteSeq, bool secure, DialogState state)
-    {
-        Id = id;
-        IsUac = isUac;
-        LocalUri = localUri;
-        RemoteUri = remoteUri;
-        RemoteTarget = remoteTarget;
-        RouteSet = routeSet;
-        LocalSeq = localSeq;
-        RemoteSeq = remoteSeq;
-        Secure = secure;
-        State = state;
-    }
-
     /// <summary>Call-ID and tags.</summary>
     public DialogId Id { get; }
 
@@ -57,6 +42,22 @@ public sealed class Dialog
 
     /// <summary>Early, confirmed or terminated.</summary>
     public DialogState State { get; private set; }
+
+    // The one constructor, private: a dialog starts only as §12.1.1 or §12.1.2 say (the two factories below).
+    private Dialog(DialogId id, bool isUac, string localUri, string remoteUri, string remoteTarget,
+        IReadOnlyList<RouteEntry> routeSet, uint localSeq, uint? remoteSeq, bool secure, DialogState state)
+    {
+        Id = id;
+        IsUac = isUac;
+        LocalUri = localUri;
+        RemoteUri = remoteUri;
+        RemoteTarget = remoteTarget;
+        RouteSet = routeSet;
+        LocalSeq = localSeq;
+        RemoteSeq = remoteSeq;
+        Secure = secure;
+        State = state;
+    }
 
     /// <summary>
     /// UAC side (§12.1.2): a dialog from a 1xx (with To tag) or 2xx to our INVITE. The route set is the

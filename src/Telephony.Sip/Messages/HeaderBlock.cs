@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Telephony.Sip.Messages;
 
 /// <summary>One header line located in the original buffer (value trimmed, may contain folding).</summary>

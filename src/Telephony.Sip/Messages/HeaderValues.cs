@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace Telephony.Sip.Messages;
 
@@ -92,51 +91,19 @@ public sealed class ViaHeader
         return false;
     }
 
-    internal static bool TryParseList(string text, List<ViaHeader> into, out string? error)
-    {
-        var i = 0;
-        while (true)
-        {
-            if (!TryParse(text, ref i, out var v, out error)) return false;
-            into.Add(v!);
-            i = SipSyntax.SkipWs(text, i);
-            if (i >= text.Length) return true;
-            if (text[i] != ',')
-            {
-                error = $"unexpected '{text[i]}' in Via";
-                return false;
-            }
-            i++;
-        }
-    }
+    internal static bool TryParseList(string text, List<ViaHeader> into, out string? error) =>
+        SipSyntax.TryParseCommaList(text, into, TryParse, "Via", out error);
 
     private static bool TryParse(ReadOnlySpan<char> s, ref int i, out ViaHeader? via, out string? error)
     {
         via = null;
-        string? name = null, version = null, transport = null;
-        for (var part = 0; part < 3; part++)
+        // sent-protocol = protocol-name SLASH protocol-version SLASH transport (§25.1, SLASH = SWS "/" SWS)
+        const string Malformed = "malformed Via sent-protocol (expected SIP/2.0/transport)";
+        if (!SipSyntax.TryReadToken(s, ref i, Malformed, out var name, out error)
+            || !SipSyntax.TryReadTokenAfter(s, ref i, '/', Malformed, out var version, out error)
+            || !SipSyntax.TryReadTokenAfter(s, ref i, '/', Malformed, out var transport, out error))
         {
-            i = SipSyntax.SkipWs(s, i);
-            if (part > 0)
-            {
-                if (i >= s.Length || s[i] != '/')
-                {
-                    error = "malformed Via sent-protocol (expected SIP/2.0/transport)";
-                    return false;
-                }
-                i = SipSyntax.SkipWs(s, i + 1);
-            }
-            var start = i;
-            i = SipSyntax.ScanToken(s, i);
-            if (i == start)
-            {
-                error = "malformed Via sent-protocol (expected SIP/2.0/transport)";
-                return false;
-            }
-            var tok = SipSyntax.Intern(s[start..i]);
-            if (part == 0) name = tok;
-            else if (part == 1) version = tok;
-            else transport = tok;
+            return false;
         }
         i = SipSyntax.SkipWs(s, i);
         var hs = i;
@@ -183,7 +150,7 @@ public sealed class ViaHeader
             error = "Via ttl must be 0-255";
             return false;
         }
-        via = new ViaHeader(transport!, host, port, parameters, name!, version!);
+        via = new ViaHeader(transport, host, port, parameters, name, version);
         error = null;
         return true;
     }
@@ -363,10 +330,9 @@ public sealed record EventHeader(string EventType, SipParameters Parameters)
     {
         ArgumentNullException.ThrowIfNull(text);
         value = null;
-        var s = text.AsSpan();
         var i = 0;
-        if (!SipSyntax.TryReadToken(s, ref i, "Event has no event type", out var type, out error)) return false;
-        if (!SipParameters.TryParse(s, ref i, false, out var ps, out error))
+        if (!SipSyntax.TryReadToken(text, ref i, "Event has no event type", out var type, out error)) return false;
+        if (!SipParameters.TryParse(text, ref i, false, out var ps, out error))
         {
             error = $"Event: {error}";
             return false;
@@ -530,14 +496,7 @@ public sealed record MediaType(string Type, string Subtype, SipParameters Parame
         value = null;
         const string Malformed = "media type must be type/subtype";
         if (!SipSyntax.TryReadToken(s, ref i, Malformed, out var type, out error)) return false;
-        i = SipSyntax.SkipWs(s, i);
-        if (i >= s.Length || s[i] != '/')
-        {
-            error = Malformed;
-            return false;
-        }
-        i++;
-        if (!SipSyntax.TryReadToken(s, ref i, Malformed, out var sub, out error)) return false;
+        if (!SipSyntax.TryReadTokenAfter(s, ref i, '/', Malformed, out var sub, out error)) return false;
         if (!SipParameters.TryParse(s, ref i, inList, out var ps, out error)) return false;
         value = new MediaType(type, sub, ps);
         return true;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace Telephony.Sip.Messages;
 
@@ -172,22 +171,8 @@ public sealed class NameAddress
     }
 
     /// <summary>Parses a comma list of addresses (Contact, Route, Record-Route ...).</summary>
-    internal static bool TryParseList(string text, List<NameAddress> into, out string? error)
-    {
-        error = null;
-        var i = 0;
-        while (true)
-        {
-            if (!TryParse(text, ref i, true, out var v, out error)) return false;
-            into.Add(v!);
-            i = SipSyntax.SkipWs(text, i);
-            if (i >= text.Length) return true;
-            if (text[i] != ',')
-            {
-                error = $"unexpected '{text[i]}' in address list";
-                return false;
-            }
-            i++;
-        }
-    }
+    internal static bool TryParseList(string text, List<NameAddress> into, out string? error) =>
+        SipSyntax.TryParseCommaList(text, into,
+            static (ReadOnlySpan<char> s, ref int i, out NameAddress? value, out string? error) => TryParse(s, ref i, true, out value, out error),
+            "address list", out error);
 }

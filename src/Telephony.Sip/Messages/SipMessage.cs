@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 
 namespace Telephony.Sip.Messages;
 
@@ -211,45 +210,12 @@ public abstract class SipMessage
     public ReplacesHeader? Replaces =>
         _headers.First(HeaderKind.Replaces) is { } v && ReplacesHeader.TryParse(v, out var r, out _) ? r : null;
 
-    public IReadOnlyList<ReasonHeader> Reasons
-    {
-        get
-        {
-            var list = new List<ReasonHeader>();
-            for (var i = _headers.IndexOf(HeaderKind.Reason); i >= 0; i = _headers.IndexOf(HeaderKind.Reason, i + 1))
-            {
-                if (!ReasonHeader.TryParseList(_headers.ValueAt(i), list, out _)) return [];
-            }
-            return list;
-        }
-    }
+    public IReadOnlyList<ReasonHeader> Reasons => ParseList<ReasonHeader>(HeaderKind.Reason, ReasonHeader.TryParseList, out _) ?? [];
 
-    public IReadOnlyList<WarningHeader> Warnings
-    {
-        get
-        {
-            var list = new List<WarningHeader>();
-            for (var i = _headers.IndexOf(HeaderKind.Warning); i >= 0; i = _headers.IndexOf(HeaderKind.Warning, i + 1))
-            {
-                if (!WarningHeader.TryParseList(_headers.ValueAt(i), list, out _)) return [];
-            }
-            return list;
-        }
-    }
+    public IReadOnlyList<WarningHeader> Warnings => ParseList<WarningHeader>(HeaderKind.Warning, WarningHeader.TryParseList, out _) ?? [];
 
     /// <summary>Accept media ranges; empty if absent or malformed.</summary>
-    public IReadOnlyList<MediaType> Accept
-    {
-        get
-        {
-            var list = new List<MediaType>();
-            for (var i = _headers.IndexOf(HeaderKind.Accept); i >= 0; i = _headers.IndexOf(HeaderKind.Accept, i + 1))
-            {
-                if (!MediaType.TryParseList(_headers.ValueAt(i), list, out _)) return [];
-            }
-            return list;
-        }
-    }
+    public IReadOnlyList<MediaType> Accept => ParseList<MediaType>(HeaderKind.Accept, MediaType.TryParseList, out _) ?? [];
 
     private IReadOnlyList<string> Tokens(string name)
     {
@@ -277,13 +243,21 @@ public abstract class SipMessage
         return cache;
     }
 
-    private List<ViaHeader>? ParseVias(out string? error)
+    private List<ViaHeader>? ParseVias(out string? error) => ParseList<ViaHeader>(HeaderKind.Via, ViaHeader.TryParseList, out error, capacity: 2);
+
+    private delegate bool ListParser<T>(string value, List<T> into, out string? error);
+
+    /// <summary>
+    /// Every line of a list header parsed into one list (§7.3.1: "a, b" and two lines "a" / "b" are the same);
+    /// null, with the first error, when one line is malformed. Static method groups: no delegate per call.
+    /// </summary>
+    private List<T>? ParseList<T>(HeaderKind kind, ListParser<T> parse, out string? error, int capacity = 0)
     {
         error = null;
-        var list = new List<ViaHeader>(2);
-        for (var i = _headers.IndexOf(HeaderKind.Via); i >= 0; i = _headers.IndexOf(HeaderKind.Via, i + 1))
+        var list = new List<T>(capacity);
+        for (var i = _headers.IndexOf(kind); i >= 0; i = _headers.IndexOf(kind, i + 1))
         {
-            if (!ViaHeader.TryParseList(_headers.ValueAt(i), list, out error)) return null;
+            if (!parse(_headers.ValueAt(i), list, out error)) return null;
         }
         return list;
     }

@@ -3,20 +3,20 @@ namespace Telephony.Sip.Messages;
 /// <summary>Method names (RFC 3261 and extensions). Methods are case-sensitive (§7.1).</summary>
 public static class SipMethods
 {
-    public const string Invite = "INVITE";
-    public const string Ack = "ACK";
-    public const string Bye = "BYE";
-    public const string Cancel = "CANCEL";
-    public const string Options = "OPTIONS";
-    public const string Register = "REGISTER";
-    public const string Prack = "PRACK";
-    public const string Subscribe = "SUBSCRIBE";
-    public const string Notify = "NOTIFY";
-    public const string Publish = "PUBLISH";
-    public const string Info = "INFO";
-    public const string Refer = "REFER";
-    public const string Message = "MESSAGE";
-    public const string Update = "UPDATE";
+    public const string Invite = "INVITE"; // RFC 3261 §13
+    public const string Ack = "ACK"; // RFC 3261 §17.1.1.3
+    public const string Bye = "BYE"; // RFC 3261 §15
+    public const string Cancel = "CANCEL"; // RFC 3261 §9
+    public const string Options = "OPTIONS"; // RFC 3261 §11
+    public const string Register = "REGISTER"; // RFC 3261 §10
+    public const string Prack = "PRACK"; // RFC 3262: reliable provisional responses
+    public const string Subscribe = "SUBSCRIBE"; // RFC 6665: event subscriptions
+    public const string Notify = "NOTIFY"; // RFC 6665: event notifications
+    public const string Publish = "PUBLISH"; // RFC 3903: event state publication
+    public const string Info = "INFO"; // RFC 6086: mid-call information (DTMF here)
+    public const string Refer = "REFER"; // RFC 3515: call transfer
+    public const string Message = "MESSAGE"; // RFC 3428: instant messages
+    public const string Update = "UPDATE"; // RFC 3311: session changes before the answer
 
     private static readonly string[] Known =
         [Invite, Ack, Bye, Cancel, Options, Register, Prack, Subscribe, Notify, Publish, Info, Refer, Message, Update];

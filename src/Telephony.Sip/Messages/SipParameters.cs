@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Text;
 
 namespace Telephony.Sip.Messages;
 
@@ -130,15 +129,8 @@ public sealed class SipParameters : IReadOnlyList<SipParameter>
                 error = $"unexpected '{s[i]}' where a ';' parameter was expected";
                 return false;
             }
-            i = SipSyntax.SkipWs(s, i + 1);
-            var nameStart = i;
-            i = SipSyntax.ScanToken(s, i);
-            if (i == nameStart)
-            {
-                error = "empty parameter name";
-                return false;
-            }
-            var name = SipSyntax.Intern(s[nameStart..i]);
+            i++;
+            if (!SipSyntax.TryReadToken(s, ref i, "empty parameter name", out var name, out error)) return false;
             string? value = null;
             var j = SipSyntax.SkipWs(s, i);
             if (j < s.Length && s[j] == '=')

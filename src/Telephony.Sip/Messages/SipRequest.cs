@@ -33,7 +33,7 @@ public sealed class SipRequest : SipMessage
         var value = hb.ValueAt(i);
         var elements = SipSyntax.SplitList(value);
         elements[0] = via.ToString();
-        var newValue = System.Text.Encoding.UTF8.GetBytes(string.Join(", ", elements));
+        var newValue = Encoding.UTF8.GetBytes(string.Join(", ", elements));
         var buffer = hb.Buffer.Span;
         var rawStart = RawStart;
         var rawEnd = rawStart + RawBytes.Length;
@@ -56,7 +56,7 @@ public sealed class SipRequest : SipMessage
         ArgumentNullException.ThrowIfNull(via);
         var raw = RawBytes.Span;
         var startLineEnd = raw.IndexOf((byte)'\n') + 1;
-        var line = System.Text.Encoding.UTF8.GetBytes("Via: " + via + "\r\n");
+        var line = Encoding.UTF8.GetBytes("Via: " + via + "\r\n");
         var bytes = new byte[raw.Length + line.Length];
         raw[..startLineEnd].CopyTo(bytes);
         line.CopyTo(bytes.AsSpan(startLineEnd));

@@ -1,16 +1,14 @@
-using System.Text;
-
 namespace Telephony.Sip.Messages;
 
 /// <summary>Character classes and small lexical helpers from the RFC 3261 §25.1 grammar.</summary>
 internal static class SipSyntax
 {
-    private const string TokenMarks = "-.!%*_+`'~";
-    private const string UnreservedMarks = "-_.!~*'()";
-    private const string UserUnreserved = "&=+$,;?/";
-    private const string PasswordExtra = "&=+$,";
-    private const string ParamUnreserved = "[]/:&+$";
-    private const string HeaderUnreserved = "[]/?:+$";
+    private const string TokenMarks = "-.!%*_+`'~"; // token = 1*(alphanum / these)
+    private const string UnreservedMarks = "-_.!~*'()"; // mark (unreserved = alphanum / mark)
+    private const string UserUnreserved = "&=+$,;?/"; // user-unreserved
+    private const string PasswordExtra = "&=+$,"; // password, besides unreserved and escaped
+    private const string ParamUnreserved = "[]/:&+$"; // param-unreserved
+    private const string HeaderUnreserved = "[]/?:+$"; // hnv-unreserved
 
     private const string AlphaNum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
@@ -18,7 +16,7 @@ internal static class SipSyntax
 
     /// <summary>token characters as bytes, for vectorised checks over received data.</summary>
     public static readonly System.Buffers.SearchValues<byte> TokenBytes =
-        System.Buffers.SearchValues.Create(System.Text.Encoding.ASCII.GetBytes(AlphaNum + TokenMarks));
+        System.Buffers.SearchValues.Create(Encoding.ASCII.GetBytes(AlphaNum + TokenMarks));
 
     public static bool IsAlphaNum(char c) => char.IsAsciiLetterOrDigit(c);
 
@@ -32,17 +30,61 @@ internal static class SipSyntax
     }
 
     /// <summary>
-    /// Skips LWS from <paramref name="i"/>, then reads the token there and moves past it. When there is no
-    /// token, <paramref name="error"/> is <paramref name="missing"/> (the header's own wording) and the result false.
+    /// Skips LWS from <paramref name="i"/>, then reads the token there and moves past it (common tokens come back
+    /// as shared strings, see <see cref="Intern"/>). When there is no token, <paramref name="error"/> is
+    /// <paramref name="missing"/> (the header's own wording) and the result false.
     /// </summary>
     public static bool TryReadToken(ReadOnlySpan<char> s, ref int i, string missing, out string token, out string? error)
     {
         i = SkipWs(s, i);
         var start = i;
         i = ScanToken(s, i);
-        token = s[start..i].ToString();
+        token = Intern(s[start..i]);
         error = token.Length == 0 ? missing : null;
         return error is null;
+    }
+
+    /// <summary>
+    /// Skips LWS, requires <paramref name="separator"/> there, then reads a token as <see cref="TryReadToken"/> does
+    /// (the "/" of type/subtype and of SIP/2.0/UDP). Either missing: <paramref name="missing"/>.
+    /// </summary>
+    public static bool TryReadTokenAfter(ReadOnlySpan<char> s, ref int i, char separator, string missing, out string token, out string? error)
+    {
+        i = SkipWs(s, i);
+        if (i >= s.Length || s[i] != separator)
+        {
+            token = string.Empty;
+            error = missing;
+            return false;
+        }
+        i++;
+        return TryReadToken(s, ref i, missing, out token, out error);
+    }
+
+    /// <summary>Reads one element of a header list at <paramref name="i"/> and moves past it.</summary>
+    public delegate bool ElementParser<T>(ReadOnlySpan<char> s, ref int i, out T? value, out string? error) where T : class;
+
+    /// <summary>
+    /// A comma-separated header value (§7.3.1): elements read by <paramref name="element"/>, ',' with optional LWS
+    /// around it between them. <paramref name="what"/> names the list in the error ("unexpected 'x' in Via").
+    /// </summary>
+    public static bool TryParseCommaList<T>(string text, List<T> into, ElementParser<T> element, string what, out string? error)
+        where T : class
+    {
+        var i = 0;
+        while (true)
+        {
+            if (!element(text, ref i, out var v, out error)) return false;
+            into.Add(v!);
+            i = SkipWs(text, i);
+            if (i >= text.Length) return true;
+            if (text[i] != ',')
+            {
+                error = $"unexpected '{text[i]}' in {what}";
+                return false;
+            }
+            i++;
+        }
     }
 
     public static bool IsTokenByte(byte b) => TokenBytes.Contains(b);

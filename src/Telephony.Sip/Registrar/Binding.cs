@@ -6,14 +6,8 @@ namespace Telephony.Sip.Registrar;
 /// REGISTER came from ("udp:127.0.0.1:5090"), so a later request can follow the same path.
 /// </summary>
 public sealed record Binding(
-    string Aor,
-    string ContactUri,
-    string CallId,
-    uint CSeq,
-    DateTimeOffset ExpiresAt,
-    string? Q = null,
-    string? InstanceId = null,
-    string? Source = null)
+    string Aor, string ContactUri, string CallId, uint CSeq, DateTimeOffset ExpiresAt,
+    string? Q = null, string? InstanceId = null, string? Source = null)
 {
     /// <summary>Whole seconds left before the binding expires (never negative).</summary>
     public int SecondsLeft(DateTimeOffset now) => (int)Math.Max(0, Math.Ceiling((ExpiresAt - now).TotalSeconds));

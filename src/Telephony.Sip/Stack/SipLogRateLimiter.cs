@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Telephony.Sip.Stack;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using System.Text;
 using Telephony.Sip.Messages;
 
 namespace Telephony.Sip.Stack;

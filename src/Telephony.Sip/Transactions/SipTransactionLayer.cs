@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Microsoft.Extensions.Logging;
 using Telephony.Sip.Messages;
 using Telephony.Sip.Stack;

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Telephony.Sip.Transport;
 
 /// <summary>Where to send a request: a transport and an IP endpoint (RFC 3263 resolution happens before this).</summary>

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Telephony.Sip.Transport;
 
 /// <summary>
@@ -10,13 +8,8 @@ namespace Telephony.Sip.Transport;
 /// </summary>
 public readonly struct SipFlow : IEquatable<SipFlow>
 {
-    internal SipFlow(SipTransportProtocol protocol, IPEndPoint remote, IPEndPoint local, object? channel)
-    {
-        Protocol = protocol;
-        Remote = remote;
-        Local = local;
-        Channel = channel;
-    }
+    internal SipFlow(SipTransportProtocol protocol, IPEndPoint remote, IPEndPoint local, object? channel) =>
+        (Protocol, Remote, Local, Channel) = (protocol, remote, local, channel);
 
     public SipTransportProtocol Protocol { get; }
 

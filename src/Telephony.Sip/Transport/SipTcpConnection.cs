@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Telephony.Sip.Messages;
@@ -37,7 +36,6 @@ internal sealed class SipTcpConnection : IAsyncDisposable
         SipTransportOptions options, TimeProvider time, ILogger logger)
     {
         _socket = socket;
-        _socket.NoDelay = true;
         Inbound = inbound;
         _sink = sink;
         _parserOptions = parserOptions;
@@ -47,6 +45,7 @@ internal sealed class SipTcpConnection : IAsyncDisposable
         Id = Interlocked.Increment(ref s_nextId);
         Remote = SipTcpTransport.Normalize((IPEndPoint)socket.RemoteEndPoint!);
         Local = SipTcpTransport.Normalize((IPEndPoint)socket.LocalEndPoint!);
+        socket.NoDelay = true; // a SIP message is written whole: Nagle would only hold it back for the peer's ACK
         _stream = new NetworkStream(socket, ownsSocket: true);
         _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 8192, minimumReadSize: 2048));
         _lastActivity = time.GetTimestamp();

@@ -1,7 +1,6 @@
 using Telephony.Sip.Dialogs;
 using Telephony.Sip.Messages;
 using Telephony.Sip.Transactions;
-using Telephony.Sip.Transport;
 
 namespace Telephony.Sip.UserAgent;
 
@@ -61,7 +60,7 @@ public sealed partial class SipCall
             LocalSdp = sdp;
             var t = await StartInDialogAsync(d, SipMethods.Invite, b =>
             {
-                b.AddContact(_ua.ContactFor(DestinationProtocol(d)));
+                b.AddContact(InDialogContact(d));
                 b.SetHeader(SipHeaderNames.Allow, SipUserAgent.AllowedMethods);
             }, sdp, "application/sdp").ConfigureAwait(false);
             return (t, d);
@@ -96,7 +95,7 @@ public sealed partial class SipCall
             {
                 LocalSdp = sdp;
             }
-            var t = await StartInDialogAsync(d, SipMethods.Update, b => b.AddContact(_ua.ContactFor(DestinationProtocol(d))), sdp, "application/sdp").ConfigureAwait(false);
+            var t = await StartInDialogAsync(d, SipMethods.Update, b => b.AddContact(InDialogContact(d)), sdp, "application/sdp").ConfigureAwait(false);
             return (t, d);
         }).ConfigureAwait(false);
         var response = await tx.FinalResponse.ConfigureAwait(false);
@@ -138,7 +137,7 @@ public sealed partial class SipCall
             {
                 b.SetHeader(SipHeaderNames.ReferTo, value);
                 b.SetHeader(SipHeaderNames.ReferredBy, $"<{_ua.LocalAddress.Uri}>");
-                b.AddContact(_ua.ContactFor(DestinationProtocol(d)));
+                b.AddContact(InDialogContact(d));
             }, default, null);
         }).ConfigureAwait(false);
         return await tx.FinalResponse.ConfigureAwait(false);
@@ -164,7 +163,7 @@ public sealed partial class SipCall
             {
                 b.SetHeader(SipHeaderNames.Event, "refer");
                 b.SetHeader(SipHeaderNames.SubscriptionState, statusCode >= 200 ? "terminated;reason=noresource" : "active;expires=60");
-                b.AddContact(_ua.ContactFor(DestinationProtocol(dialog)));
+                b.AddContact(InDialogContact(dialog));
             }, SipFrag.Format(statusCode, reason), SipFrag.ContentType).ConfigureAwait(false);
         }
         catch (Exception e) when (IsSendFailure(e))
@@ -241,13 +240,10 @@ public sealed partial class SipCall
         return b;
     }
 
-    private SipTransportProtocol DestinationProtocol(Dialog dialog)
-    {
-        var hop = dialog.ComputeRequestTarget().NextHop;
-        return SipUri.TryParse(hop, out var uri, out _) && uri!.Transport is { } t && SipTransportProtocolExtensions.TryParseViaToken(t, out var p)
-            ? p
-            : Direction == CallDirection.Incoming ? _serverTx!.Flow.Protocol : _destination.Protocol;
-    }
+    /// <summary>Our Contact for an in-dialog request: on the transport the next hop names, else the one the call began on.</summary>
+    private NameAddress InDialogContact(Dialog dialog) =>
+        _ua.ContactForNextHop(dialog.ComputeRequestTarget().NextHop,
+            Direction == CallDirection.Incoming ? _serverTx!.Flow.Protocol : _destination.Protocol);
 
     internal async Task AbortAsync()
     {

@@ -1,4 +1,3 @@
-using System.Text;
 using Telephony.Sip.Dialogs;
 using Telephony.Sip.Messages;
 using Telephony.Sip.Transactions;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Telephony.Sip.Auth;

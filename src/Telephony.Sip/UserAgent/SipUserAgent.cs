@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Telephony.Sip.Auth;
 using Telephony.Sip.Messages;
 using Telephony.Sip.Stack;
 using Telephony.Sip.Timers;
@@ -129,6 +126,15 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
         }
         return new NameAddress(uri);
     }
+
+    /// <summary>
+    /// <see cref="ContactFor"/> for a request sent to the URI <paramref name="nextHop"/>: on the transport its
+    /// transport parameter names, else on <paramref name="fallback"/>.
+    /// </summary>
+    internal NameAddress ContactForNextHop(string nextHop, SipTransportProtocol fallback) =>
+        ContactFor(SipUri.TryParse(nextHop, out var uri, out _) && uri!.Transport is { } t && SipTransportProtocolExtensions.TryParseViaToken(t, out var p)
+            ? p
+            : fallback);
 
     // ------------------------------------------------------------ helpers
 

@@ -11,6 +11,9 @@ public sealed class SipUserAgentOptions
     /// <summary>Display name in From (optional).</summary>
     public string? DisplayName { get; set; }
 
+    /// <summary>The User-Agent / Server header value (product name); empty: no such header is sent (RFC 3261 §20.35 warns that it helps attackers).</summary>
+    public string Product { get; set; } = "Telephony";
+
     /// <summary>Digest user name used to answer 401/407 challenges (null: do not answer challenges).</summary>
     public string? Username { get; set; }
 
@@ -25,9 +28,6 @@ public sealed class SipUserAgentOptions
 
     /// <summary>Transport for URIs without a transport parameter.</summary>
     public SipTransportProtocol DefaultTransport { get; set; } = SipTransportProtocol.Udp;
-
-    /// <summary>The User-Agent / Server header value (product name); empty: no such header is sent (RFC 3261 §20.35 warns that it helps attackers).</summary>
-    public string Product { get; set; } = "Telephony";
 
     /// <summary>
     /// T1 for the UA's own timers: the UAS's 2xx retransmissions (§13.3.1.4) and how long an ended call stays
