@@ -43,6 +43,13 @@ public sealed class TestPhone : IAudioSink, IAsyncDisposable
     public Channel<long> InvitedAt { get; } = Channel.CreateUnbounded<long>();
 
     /// <summary>A phone at <paramref name="localUri"/> on an ephemeral loopback UDP port; digest credentials when it registers.</summary>
+    // A-law first, as many carriers' phones do: calls then cross the B2BUA between codecs unless it
+    // offers the other side the caller's codec first (the tests check that it does).
+    private static readonly MediaLegOptions Options = MediaLegOptions.Softphone with
+    {
+        Negotiator = new Telephony.Media.Sdp.SdpNegotiatorOptions { Codecs = ["PCMA", "PCMU"], UserName = "testphone" },
+    };
+
     public static async Task<TestPhone> StartAsync(string localUri, double toneHz, MediaEngine engine, string? user = null, string? password = null) =>
         new(await SipUserAgent.StartAsync("udp:127.0.0.1:0", new SipUserAgentOptions { LocalUri = localUri, Username = user, Password = password }), toneHz, engine);
 
@@ -127,7 +134,7 @@ public sealed class TestPhone : IAudioSink, IAsyncDisposable
     private MediaLeg OpenMedia()
     {
         CloseMedia();
-        var leg = MediaLeg.Open(_engine, MediaLegOptions.Softphone, out var error) ?? throw new InvalidOperationException(error);
+        var leg = MediaLeg.Open(_engine, Options, out var error) ?? throw new InvalidOperationException(error);
         lock (_gate)
         {
             _received.Clear();
