@@ -1,3 +1,4 @@
+using static Telephony.Testing.Audio.ThreePartyTones;
 using Telephony.Calls.Commands;
 
 namespace Telephony.Calls.Tests;
@@ -11,11 +12,6 @@ namespace Telephony.Calls.Tests;
 [NonParallelizable]
 public sealed class SupervisionTests
 {
-    private const double CallerHz = 500;
-    private const double AgentHz = 1200;
-    private const double SupervisorHz = 1700;
-
-    private static readonly ThreePartyHearing Tones = new(CallerHz, AgentHz, SupervisorHz);
 
     [Test]
     [CancelAfter(60_000)]

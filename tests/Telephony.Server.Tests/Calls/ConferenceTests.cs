@@ -1,3 +1,4 @@
+using static Telephony.Testing.Audio.ThreePartyTones;
 namespace Telephony.Server.Tests.Calls;
 
 /// <summary>
@@ -8,10 +9,6 @@ namespace Telephony.Server.Tests.Calls;
 [NonParallelizable]
 public sealed class ConferenceTests
 {
-    private const double CallerHz = 500;
-    private const double AgentHz = 1200;
-    private const double PartnerHz = 1700;
-    private static readonly ThreePartyHearing Tones = new(CallerHz, AgentHz, PartnerHz);
 
     /// <summary>The server with its outbound trunk pointing at the partner's phone (legal aid, 12348), and agent 1049 Ready.</summary>
     private sealed class Rig : IAsyncDisposable

@@ -1,3 +1,4 @@
+using static Telephony.Testing.Audio.ThreePartyTones;
 namespace Telephony.Server.Tests.Calls;
 
 /// <summary>
@@ -9,11 +10,6 @@ namespace Telephony.Server.Tests.Calls;
 [NonParallelizable]
 public sealed class SupervisionTests
 {
-    private const double CallerHz = 500;
-    private const double AgentHz = 1200;
-    private const double SupervisorHz = 1700;
-
-    private static readonly ThreePartyHearing Tones = new(CallerHz, AgentHz, SupervisorHz);
 
     /// <summary>The supervisor's phone, registered at seat 1051 with no agent desk (so the ACD never routes to it), answering by itself.</summary>
     private static async Task<TestPhone> SupervisorPhoneAsync(CallServerFixture server)
