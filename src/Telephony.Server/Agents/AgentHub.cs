@@ -106,9 +106,7 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
     {
         var agent = RequireAgent();
         var seat = await SeatOfAsync(agent).ConfigureAwait(false);
-        var trimmed = (reason ?? "").Trim();
-        if (trimmed.Length is 0 or > AutomaticCallDistributor.MaxReasonLength)
-            throw new HubException($"A reason of 1..{AutomaticCallDistributor.MaxReasonLength} characters is required.");
+        var trimmed = RequireReason(reason);
         return Checked(await acd.SetNotReadyAsync(seat, agent, trimmed).ConfigureAwait(false), "become NotReady");
     }
 
@@ -118,6 +116,20 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
     /// id (from the token) is accepted; anything else is refused with a <see cref="HubException"/>.
     /// </summary>
     public Task AcknowledgePop(string callId) => AskAsync(callId, new AcknowledgePop(RequireAgent()));
+
+    /// <summary>
+    /// A reason as a person typed it: 1..64 characters, without control characters (a CR/LF would forge
+    /// lines in logs and exports) or Unicode bidi controls (they reorder what a supervisor reads).
+    /// </summary>
+    private static string RequireReason(string? reason)
+    {
+        var trimmed = (reason ?? "").Trim();
+        if (trimmed.Length is 0 or > AutomaticCallDistributor.MaxReasonLength)
+            throw new HubException($"A reason of 1..{AutomaticCallDistributor.MaxReasonLength} characters is required.");
+        if (trimmed.Any(Telephony.Server.Http.LogText.NeedsEscape))
+            throw new HubException("A reason may not contain control or text-direction characters.");
+        return trimmed;
+    }
 
     /// <summary>The longest call id the call methods take (SIP Call-IDs are short in practice).</summary>
     public const int MaxCallIdLength = 256;
@@ -131,10 +143,7 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
     public Task PauseRecording(string callId, string reason)
     {
         var agent = RequireAgent();
-        var trimmed = (reason ?? "").Trim();
-        if (trimmed.Length is 0 or > AutomaticCallDistributor.MaxReasonLength)
-            throw new HubException($"A reason of 1..{AutomaticCallDistributor.MaxReasonLength} characters is required.");
-        return AskAsync(callId, new PauseRecording(agent, trimmed));
+        return AskAsync(callId, new PauseRecording(agent, RequireReason(reason)));
     }
 
     /// <summary>Resumes the recording of the caller's own connected call <paramref name="callId"/>.</summary>

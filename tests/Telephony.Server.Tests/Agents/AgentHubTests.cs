@@ -80,6 +80,10 @@ public sealed class AgentHubTests
         await desk.Connection.InvokeAsync<SeatSnapshot>("Login", "1001");
         var noReason = Assert.ThrowsAsync<HubException>(() => desk.Connection.InvokeAsync<SeatSnapshot>("SetNotReady", " "));
         Assert.That(noReason!.Message, Does.Contain("reason"));
+        // Issue 10, finding 8: a reason is shown to supervisors and written to logs and exports.
+        var forged = Assert.ThrowsAsync<HubException>(() => desk.Connection.InvokeAsync<SeatSnapshot>("SetNotReady", "lunch\r\nadmin logged in"));
+        Assert.That(forged!.Message, Does.Contain("control"));
+        Assert.ThrowsAsync<HubException>(() => desk.Connection.InvokeAsync<SeatSnapshot>("SetNotReady", "break\u202Eevil"));
         Assert.ThrowsAsync<HubException>(() => desk.Connection.InvokeAsync<SeatSnapshot>("SetNotReady", new string('x', 500)));
         Assert.That((await desk.Connection.InvokeAsync<SeatSnapshot>("SetReady")).State, Is.EqualTo(SeatState.Ready));
     }
