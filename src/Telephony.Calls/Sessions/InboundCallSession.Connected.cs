@@ -37,11 +37,10 @@ internal sealed partial class InboundCallSession
                 break;
             case CallEnded ended when Phase == CallPhase.Connected:
                 LogCentreHungUp(_log, _centre!.Label, ended.Reason.ToString());
-                var wasPartner = _centre.Role == LegRole.Partner;
                 await UnbridgeAsync().ConfigureAwait(false);
                 if (!TryStartSurvey())
                 {
-                    await EndAsync(wasPartner || _transferredTo is not null ? CallOutcome.Transferred : CallOutcome.Answered, callerGone: false).ConfigureAwait(false);
+                    await EndAsync(_transferredTo is null ? CallOutcome.Answered : CallOutcome.Transferred, callerGone: false).ConfigureAwait(false);
                 }
                 break;
             case CallEnded ended when Phase == CallPhase.Ringing:

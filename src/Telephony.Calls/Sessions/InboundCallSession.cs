@@ -176,7 +176,7 @@ internal sealed partial class InboundCallSession
                 LogCallerEnded(_log, ended.Reason.ToString(), Phase.ToString());
                 await EndAsync(Phase switch
                 {
-                    CallPhase.Connected or CallPhase.Survey => _centre?.Role == LegRole.Partner || _transferredTo is not null ? CallOutcome.Transferred : CallOutcome.Answered,
+                    CallPhase.Connected or CallPhase.Survey => _transferredTo is null ? CallOutcome.Answered : CallOutcome.Transferred, // set on an IVR transfer and a hand-over
                     CallPhase.Queued or CallPhase.Ringing => CallOutcome.Abandoned,
                     _ => CallOutcome.Ivr,
                 }, callerGone: true).ConfigureAwait(false);

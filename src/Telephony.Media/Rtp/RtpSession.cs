@@ -385,8 +385,11 @@ public sealed class RtpSession : IAsyncDisposable
 
         if (current.Equals(from))
         {
-            _heardSignalled = true;
-            _candidateCount = 0;
+            if (!_heardSignalled)
+            {
+                _heardSignalled = true; // once per offer/answer, not a volatile write per packet
+                _candidateCount = 0;
+            }
             return true;
         }
 

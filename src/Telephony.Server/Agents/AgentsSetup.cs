@@ -61,9 +61,10 @@ public static class AgentsSetup
         services.AddSingleton<AgentConnections>();
         services.AddSingleton<SignalRAgentNotifier>();
         services.AddSingleton<IScreenPopNotifier>(sp => sp.GetRequiredService<SignalRAgentNotifier>());
-        // Desktop events go to the agents' desktops and, for the end of wrap-up, into the call record.
+        // Desktop events go into the call record (the end of wrap-up; it never throws) and to the
+        // agents' desktops; the record first, so a failing push cannot lose it.
         services.AddSingleton<IDesktopEventSink>(sp => new DesktopEventSinks(
-            sp.GetRequiredService<SignalRAgentNotifier>(), sp.GetRequiredService<Telephony.Calls.Recording.CallRecords>()));
+            sp.GetRequiredService<Telephony.Calls.Recording.CallRecords>(), sp.GetRequiredService<SignalRAgentNotifier>()));
         services.AddSingleton<AutomaticCallDistributor>();
         services.AddHostedService<ContactCenterStartup>();
         return builder;

@@ -41,7 +41,7 @@ public static class SupervisionEndpoints
             return Respond(await manager.AskAsync(callId, new ChangeSupervision(mode), ct).ConfigureAwait(false), callId, log);
         });
         calls.MapDelete("/{callId}/supervision", async (string callId, CallManager manager, ILoggerFactory logs, CancellationToken ct) =>
-            Respond(await manager.AskAsync(callId, new EndSupervision(), ct).ConfigureAwait(false), callId, logs.CreateLogger(typeof(SupervisionEndpoints))));
+            Respond(await manager.AskAsync(callId, new EndSupervision(), ct).ConfigureAwait(false), callId, logs.CreateLogger(typeof(SupervisionEndpoints)), noContent: true));
         return app;
     }
 
@@ -57,7 +57,7 @@ public static class SupervisionEndpoints
     private static IResult Invalid(string detail) =>
         Results.Problem(title: "Invalid supervision request", detail: detail, statusCode: StatusCodes.Status400BadRequest);
 
-    private static IResult Respond(CommandResult result, string callId, ILogger log)
+    private static IResult Respond(CommandResult result, string callId, ILogger log, bool noContent = false)
     {
         if (result.Status == CommandStatus.Started)
         {
@@ -65,7 +65,7 @@ public static class SupervisionEndpoints
         }
         if (result.Status == CommandStatus.Done)
         {
-            return result.Detail == "left" ? Results.NoContent() : Results.Ok(new { callId, status = result.Detail });
+            return noContent ? Results.NoContent() : Results.Ok(new { callId, status = result.Detail });
         }
         CallApiLog.SupervisionRefused(log, callId, result.Status.ToString());
         return CommandResults.Problem(result);
