@@ -9,6 +9,7 @@ using Telephony.Calls.Sessions;
 using Telephony.Calls.Trunks;
 using Telephony.ContactCenter.Routing;
 using Telephony.Ivr;
+using Telephony.Sip.Messages;
 using Telephony.Sip.UserAgent;
 
 namespace Telephony.Calls;
@@ -161,7 +162,8 @@ public sealed partial class CallManager : IAsyncDisposable
                 // RFC 3261 §21.4.26: nothing acceptable in the offer (or no offer: we do not do late offers).
                 CallsLog.BadOffer(_log, answer.Error ?? "?");
                 await media.DisposeAsync().ConfigureAwait(false);
-                await call.RejectAsync(488, "Not Acceptable Here").ConfigureAwait(false);
+                await call.RejectAsync(488, "Not Acceptable Here",
+                    SipWarning.Format(SipWarning.IncompatibleMediaFormat, "telephony", answer.Error ?? "offer not acceptable")).ConfigureAwait(false);
                 return;
             }
             var session = new InboundCallSession(_services!, call, media, _loggers.CreateLogger<InboundCallSession>());

@@ -1,5 +1,6 @@
 using System.Text;
 using Telephony.Media.Sdp;
+using Telephony.Media.Srtp;
 
 namespace Telephony.Media.Legs;
 
@@ -8,6 +9,7 @@ namespace Telephony.Media.Legs;
 public sealed partial class MediaLeg
 {
     private volatile NegotiatedAudio? _audio;
+    private NegotiatedSrtp? _srtpKeys;
 
     /// <summary>The negotiated stream (after an answer was made or accepted).</summary>
     public NegotiatedAudio? Audio => _audio;
@@ -53,6 +55,11 @@ public sealed partial class MediaLeg
         }
         var fresh = result.Audio!;
         var current = Audio;
+        var (srtp, srtpError) = KeepSrtp(current?.Srtp, fresh.Srtp);
+        if (srtpError is not null)
+        {
+            return (null, srtpError);
+        }
         var audio = current is null ? fresh : new NegotiatedAudio
         {
             MediaIndex = fresh.MediaIndex,
@@ -66,9 +73,30 @@ public sealed partial class MediaLeg
             RemoteDirection = fresh.RemoteDirection,
             RemoteRtp = fresh.RemoteRtp,
             RemoteRtcp = fresh.RemoteRtcp,
+            Srtp = srtp,
         };
         Apply(audio);
         return (audio, null);
+    }
+
+    // A re-offer on an SRTP call (RFC 4568 §7.1.4): our answer repeated our key and the agreed line, so
+    // the suite and our key stay; the peer may have given a new key of its own. SRTP is neither turned on
+    // nor off mid-call.
+    private static (NegotiatedSrtp? Srtp, string? Error) KeepSrtp(NegotiatedSrtp? current, NegotiatedSrtp? fresh)
+    {
+        if (current is null)
+        {
+            return fresh is null ? (null, null) : (null, "a re-offer cannot turn SRTP on in an established call");
+        }
+        if (fresh is null)
+        {
+            return (null, "the call is SRTP; a re-offer without it is refused");
+        }
+        if (fresh.Suite != current.Suite)
+        {
+            return (null, $"the re-offer's first usable a=crypto line is {fresh.Suite.SdesName()}, the call agreed {current.Suite.SdesName()}");
+        }
+        return (new NegotiatedSrtp(current.Local, SdesCrypto.Create(current.Tag, current.Suite, fresh.Remote.KeySalt.Span)), null);
     }
 
     /// <summary>The SDP to send for a successful <see cref="AnswerOffer"/>.</summary>
@@ -97,6 +125,8 @@ public sealed partial class MediaLeg
             }
             first = _audio is null;
             _audio = audio;
+            // Keys before the address: nothing leaves in the clear once the answer says SRTP.
+            ApplySrtp(audio.Srtp);
             Session.SetRemote(audio.RemoteRtp, audio.RemoteRtcp);
             if (first)
             {
@@ -108,5 +138,25 @@ public sealed partial class MediaLeg
         {
             _engine.Clock.Add(this);
         }
+    }
+
+    // The session's protection follows the agreed keys. Our direction keeps its context (its rollover
+    // counter must never restart under the same key); the peer's is replaced only when its key changed.
+    private void ApplySrtp(NegotiatedSrtp? keys)
+    {
+        var current = Session.Protection;
+        if (keys is null)
+        {
+            return; // plain RTP (KeepSrtp refuses a re-offer that would drop SRTP)
+        }
+        if (current is null)
+        {
+            Session.Protection = keys.CreateProtection();
+        }
+        else if (_srtpKeys is { } applied && !applied.Remote.KeySalt.Span.SequenceEqual(keys.Remote.KeySalt.Span))
+        {
+            Session.Protection = new SrtpProtection(current.Local, keys.Remote.CreateContext());
+        }
+        _srtpKeys = keys;
     }
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using Telephony.Media.Srtp;
 
 namespace Telephony.Media.Sdp;
 
@@ -17,6 +19,11 @@ public sealed class SdpNegotiatorOptions
     public int Ptime { get; init; } = 20;
     /// <summary>o= user name.</summary>
     public string UserName { get; init; } = "telephony";
+    /// <summary>
+    /// Our offers are RTP/SAVP with SDES keys (RFC 4568) instead of RTP/AVP. Answers follow the offer
+    /// whatever this says: an RTP/SAVP offer is answered with SRTP, an RTP/AVP offer with plain RTP.
+    /// </summary>
+    public bool OfferSrtp { get; init; }
 }
 
 /// <summary>The agreed audio stream of one offer/answer exchange, seen from our side.</summary>
@@ -44,6 +51,8 @@ public sealed class NegotiatedAudio
     public IPEndPoint? RemoteRtp { get; init; }
     /// <summary>Where to send RTCP (a=rtcp, RFC 3605, else RTP port + 1).</summary>
     public IPEndPoint? RemoteRtcp { get; init; }
+    /// <summary>The SDES keys when the stream is RTP/SAVP (RFC 4568), null for plain RTP/AVP.</summary>
+    public NegotiatedSrtp? Srtp { get; init; }
 
     /// <summary>The peer put us on hold (it will not receive from us).</summary>
     public bool RemoteHold => !LocalDirection.Sends();
@@ -83,7 +92,13 @@ public sealed class SdpNegotiator
 {
     private static readonly (string Name, int Pt)[] StaticAudio = [("PCMU", 0), ("PCMA", 8), ("G722", 9)];
 
+    private const string PlainProfile = "RTP/AVP";
+    private const string SecureProfile = "RTP/SAVP";
+
     private readonly SdpNegotiatorOptions _options;
+    // Our SDES master key and salt, made on first use and the same in every later offer or answer of the
+    // call: the SIP layer repeats our last SDP for a re-INVITE, and a key must never restart its counters.
+    private byte[]? _localKeySalt;
     private ulong _version;
     private string? _lastBodyWithoutOrigin;
     private SessionDescription? _pendingOffer;
@@ -109,7 +124,7 @@ public sealed class SdpNegotiator
     /// <summary>Builds an offer with our codecs (and telephone-event) in preference order.</summary>
     public SessionDescription CreateOffer(MediaDirection direction = MediaDirection.SendRecv)
     {
-        var m = new SdpMediaDescription("audio", LocalRtpPort, 1, "RTP/AVP", []);
+        var m = new SdpMediaDescription("audio", LocalRtpPort, 1, _options.OfferSrtp ? SecureProfile : PlainProfile, []);
         foreach (string codec in _options.Codecs)
         {
             int pt = StaticPayloadType(codec) ?? throw new InvalidOperationException($"unsupported codec {codec}");
@@ -126,6 +141,12 @@ public sealed class SdpNegotiator
         }
 
         m.Attributes.Add(new SdpAttribute("ptime", _options.Ptime.ToString(CultureInfo.InvariantCulture)));
+        if (_options.OfferSrtp)
+        {
+            // Both suites, the default first (RFC 4568 §7.1.1: in order of preference), one key of ours.
+            m.Attributes.Add(new SdpAttribute("crypto", LocalCrypto(1, SrtpSuite.AesCm128HmacSha1_80).Format()));
+            m.Attributes.Add(new SdpAttribute("crypto", LocalCrypto(2, SrtpSuite.AesCm128HmacSha1_32).Format()));
+        }
         m.SetDirection(direction);
         var offer = Stamp(m);
         _pendingOffer = offer;
@@ -185,6 +206,11 @@ public sealed class SdpNegotiator
             }
 
             am.Attributes.Add(new SdpAttribute("ptime", _options.Ptime.ToString(CultureInfo.InvariantCulture)));
+            if (candidate.Srtp is { } srtp)
+            {
+                // RFC 4568 §7.1.2: one a=crypto line, the offer's tag and suite, our own key.
+                am.Attributes.Add(new SdpAttribute("crypto", srtp.Local.Format()));
+            }
             am.SetDirection(candidate.LocalDirection);
             answerLines.Add(am);
         }
@@ -227,7 +253,7 @@ public sealed class SdpNegotiator
             return OfferAnswerResult.Fail("the peer rejected the audio stream");
         }
 
-        var result = TryAcceptAudio(answer, am, 0, om.GetDirection(), out string? reason, offeredNames: Names(om));
+        var result = TryAcceptAudio(answer, am, 0, om.GetDirection(), out string? reason, offered: om);
         if (result is null)
         {
             return OfferAnswerResult.Fail($"unusable answer: {reason}");
@@ -239,12 +265,13 @@ public sealed class SdpNegotiator
 
     /// <summary>
     /// Reads one m= line of the peer's SDP. <paramref name="wanted"/> is our wish (answering)
-    /// or our offered direction (when reading an answer).
+    /// or our offered direction (when reading an answer to <paramref name="offered"/>, our m= line).
     /// </summary>
     private NegotiatedAudio? TryAcceptAudio(
         SessionDescription peer, SdpMediaDescription m, int index, MediaDirection wanted, out string? reason,
-        HashSet<string>? offeredNames = null)
+        SdpMediaDescription? offered = null)
     {
+        var offeredNames = offered is null ? null : Names(offered);
         if (m.IsRejected)
         {
             reason = $"m= line {index} has port 0";
@@ -257,9 +284,22 @@ public sealed class SdpNegotiator
             return null;
         }
 
-        if (!m.Protocol.Equals("RTP/AVP", StringComparison.OrdinalIgnoreCase))
+        bool secure = m.Protocol.Equals(SecureProfile, StringComparison.OrdinalIgnoreCase);
+        if (!secure && !m.Protocol.Equals(PlainProfile, StringComparison.OrdinalIgnoreCase))
         {
-            reason = $"m= line {index} uses {m.Protocol}; only RTP/AVP is supported";
+            reason = $"m= line {index} uses {SdesCrypto.Safe(m.Protocol)}; only RTP/AVP and RTP/SAVP are supported";
+            return null;
+        }
+
+        if (offered is not null && secure != offered.Protocol.Equals(SecureProfile, StringComparison.OrdinalIgnoreCase))
+        {
+            reason = $"m= line {index} answers {offered.Protocol} with {SdesCrypto.Safe(m.Protocol)} (RFC 3264 §6: the same transport)";
+            return null;
+        }
+
+        NegotiatedSrtp? srtp = null;
+        if (secure && (srtp = offered is null ? ChooseCrypto(m, index, out reason) : ReadAnsweredCrypto(m, offered, index, out reason)) is null)
+        {
             return null;
         }
 
@@ -374,8 +414,65 @@ public sealed class SdpNegotiator
             RemoteDirection = remoteDirection,
             RemoteRtp = rtp,
             RemoteRtcp = rtcp,
+            Srtp = srtp,
         };
     }
+
+    // Answering RTP/SAVP (RFC 4568 §7.1.2): the first a=crypto line we can honour, in the offerer's order.
+    // When none can be, the reason is the first line's (the offerer's preferred) so the 488 says why.
+    private NegotiatedSrtp? ChooseCrypto(SdpMediaDescription m, int index, out string? reason)
+    {
+        string? first = null;
+        int lines = 0;
+        foreach (var a in m.Attributes)
+        {
+            if (a.Name != "crypto")
+            {
+                continue;
+            }
+            lines++;
+            var peer = SdesCrypto.Parse(a.Value, out string? problem);
+            if (peer is not null)
+            {
+                reason = null;
+                return new NegotiatedSrtp(LocalCrypto(peer.Tag, peer.Suite), peer);
+            }
+            first ??= problem;
+        }
+        reason = lines == 0
+            ? $"m= line {index} is RTP/SAVP without an a=crypto line (we key SRTP by SDES, RFC 4568)"
+            : $"m= line {index}: no a=crypto line we can honour: {first}";
+        return null;
+    }
+
+    // Reading the answer to our RTP/SAVP offer: exactly the tag and suite of one of our lines (§7.1.3).
+    private NegotiatedSrtp? ReadAnsweredCrypto(SdpMediaDescription m, SdpMediaDescription offered, int index, out string? reason)
+    {
+        var answered = m.Attributes.Where(a => a.Name == "crypto").ToList();
+        if (answered.Count != 1)
+        {
+            reason = $"m= line {index}: an RTP/SAVP answer needs exactly one a=crypto line, it has {answered.Count}";
+            return null;
+        }
+        var peer = SdesCrypto.Parse(answered[0].Value, out reason);
+        if (peer is null)
+        {
+            return null;
+        }
+        foreach (var a in offered.Attributes)
+        {
+            if (a.Name == "crypto" && SdesCrypto.Parse(a.Value, out _) is { } ours && ours.Tag == peer.Tag && ours.Suite == peer.Suite)
+            {
+                reason = null;
+                return new NegotiatedSrtp(ours, peer);
+            }
+        }
+        reason = $"m= line {index}: the answer's a=crypto tag {peer.Tag} ({peer.Suite.SdesName()}) is not one we offered";
+        return null;
+    }
+
+    private SdesCrypto LocalCrypto(int tag, SrtpSuite suite) =>
+        SdesCrypto.Create(tag, suite, _localKeySalt ??= RandomNumberGenerator.GetBytes(SrtpSuites.MasterKeyLength + SrtpSuites.MasterSaltLength));
 
     private static IPEndPoint RtcpEndPoint(SdpMediaDescription m, IPAddress rtpAddress)
     {

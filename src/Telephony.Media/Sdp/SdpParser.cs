@@ -353,7 +353,7 @@ public static class SdpParser
     internal static bool TryParseInt(string text, int min, int max, out int value) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
 
-    private static string Clip(string s) => s.Length <= 40 ? s : s[..40] + "…";
+    internal static string Clip(string s) => s.Length <= 40 ? s : s[..40] + "…";
 
     /// <summary>A failed check: the reason goes to <paramref name="why"/>, the result is false.</summary>
     private static bool Fail(string reason, out string? why)

@@ -53,14 +53,25 @@ public sealed partial class SipCall
     public Task AcceptAsync(string sdp) => AcceptAsync(Encoding.UTF8.GetBytes(sdp));
 
     /// <summary>Refuses an incoming call with a final status (486 Busy Here, 603 Decline, 480 …).</summary>
-    public Task RejectAsync(int statusCode = 486, string? reason = null) => Invoke(() =>
+    public Task RejectAsync(int statusCode = 486, string? reason = null) => RejectAsync(statusCode, reason, warning: null);
+
+    /// <summary>
+    /// Refuses an incoming call with a final status and a Warning header (RFC 3261 §20.43, e.g. from
+    /// <see cref="SipWarning.Format"/>: why a 488's offer could not be used).
+    /// </summary>
+    public Task RejectAsync(int statusCode, string? reason, string? warning) => Invoke(() =>
     {
         RequireIncomingUnanswered();
         if (statusCode < 300)
         {
             throw new ArgumentOutOfRangeException(nameof(statusCode), "a final error status (300-699) is needed");
         }
-        _ua.Respond(_serverTx!, CreateInviteResponse(statusCode, reason));
+        var response = CreateInviteResponse(statusCode, reason);
+        if (warning is not null)
+        {
+            response.SetHeader(SipHeaderNames.Warning, warning);
+        }
+        _ua.Respond(_serverTx!, response);
         End(CallEndReason.Rejected, statusCode, reason ?? SipReasonPhrases.Get(statusCode));
         return Task.FromResult(true);
     });
