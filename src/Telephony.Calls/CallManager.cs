@@ -69,6 +69,9 @@ public sealed partial class CallManager : IAsyncDisposable
     /// <summary>The queue positions announced to a call in progress ("you are number N"), in order; empty when none or no such call.</summary>
     public IReadOnlyList<int> AnnouncedPositions(string callId) => _calls.TryGetValue(callId, out var call) ? call.Announced : [];
 
+    /// <summary>The caller leg's media of a live call (our RTP address, its figures, SRTP), or null.</summary>
+    public LegMedia? CallerMedia(string callId) => _calls.TryGetValue(callId, out var call) ? call.CallerMedia() : null;
+
     /// <summary>The calls in progress on this node, for the supervisors' list.</summary>
     public IReadOnlyList<LiveCall> LiveCalls() => [.. _calls.Values.Select(c => c.Describe()).OrderBy(c => c.CallId, StringComparer.Ordinal)];
 

@@ -125,8 +125,8 @@ internal sealed class CallsFixture : IAsyncDisposable
     private static QueueDefinition Queue(string name, string skill) => new(name, [skill], 0, TimeSpan.FromMinutes(5));
 
     /// <summary>A citizen's phone sending a tone.</summary>
-    public async Task<TestPhone> CitizenAsync(double toneHz, string user = "citizen") =>
-        Own(await TestPhone.StartAsync($"sip:{user}@127.0.0.1", toneHz, PhoneMedia));
+    public async Task<TestPhone> CitizenAsync(double toneHz, string user = "citizen", bool offerSrtp = false) =>
+        Own(await TestPhone.StartAsync($"sip:{user}@127.0.0.1", toneHz, PhoneMedia, offerSrtp: offerSrtp));
 
     /// <summary>A phone of its own (a partner hotline, a supervisor's seat) that the fixture disposes.</summary>
     public async Task<TestPhone> PhoneAsync(string localUri, double toneHz) => Own(await TestPhone.StartAsync(localUri, toneHz, PhoneMedia));

@@ -193,6 +193,9 @@ internal sealed partial class InboundCallSession
     }
 
     /// <summary>This call for a supervisor's list (read from outside the call's loop: a snapshot, not a promise).</summary>
+    /// <summary>The caller leg's media (thread-safe: the figures are read atomically by the session).</summary>
+    public LegMedia CallerMedia() => new(_caller.Media.LocalRtpEndPoint, _caller.Media.GetStatistics());
+
     public LiveCall Describe()
     {
         var third = _third;

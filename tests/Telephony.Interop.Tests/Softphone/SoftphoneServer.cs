@@ -41,6 +41,8 @@ internal sealed class SoftphoneServer : IAsyncDisposable
 
     public IScreenPopNotifier Notifier => _server.Service<IScreenPopNotifier>();
 
+    public CallManager Calls => _server.Service<CallManager>();
+
     /// <summary>Options for a softphone at <paramref name="seat"/> against this server (RTP in the interop range).</summary>
     public AgentClientOptions Agent(string seat, bool hub = true, int rtpBase = 26000) => new()
     {

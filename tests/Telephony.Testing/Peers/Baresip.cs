@@ -58,12 +58,18 @@ public sealed class Baresip : IDisposable
     /// <summary>
     /// A real third-party caller: sends a steady <paramref name="toneHz"/> tone, dumps what it hears
     /// (<see cref="Heard"/>), offers PCMA and PCMU, and dials <paramref name="target"/> at once.
+    /// <paramref name="mediaEncryption"/> is baresip's account mediaenc (e.g. "srtp-mand": RTP/SAVP with
+    /// SDES keys, RFC 4568, through its srtp module); null for plain RTP.
     /// </summary>
-    public static Baresip Dial(string target, double toneHz, int sipPort, int consPort, int rtpBase, int quitAfterSeconds, string user = "citizen", double toneAmplitude = 6000) =>
-        Launch(sipPort, consPort, rtpBase, rtpPorts: 10, $"<sip:{user}@127.0.0.1:{sipPort}>;regint=0;audio_codecs=PCMA,PCMU", quitAfterSeconds,
-            mic => Wav.WriteTone(mic, toneHz, quitAfterSeconds + 10, toneAmplitude), dumpAudio: true, ["/dial " + target]);
+    public static Baresip Dial(string target, double toneHz, int sipPort, int consPort, int rtpBase, int quitAfterSeconds, string user = "citizen",
+        double toneAmplitude = 6000, string? mediaEncryption = null) =>
+        Launch(sipPort, consPort, rtpBase, rtpPorts: 10,
+            $"<sip:{user}@127.0.0.1:{sipPort}>;regint=0;audio_codecs=PCMA,PCMU" + (mediaEncryption is null ? "" : ";mediaenc=" + mediaEncryption), quitAfterSeconds,
+            mic => Wav.WriteTone(mic, toneHz, quitAfterSeconds + 10, toneAmplitude), dumpAudio: true, ["/dial " + target],
+            mediaEncryption is null ? [] : ["srtp.so"]);
 
-    private static Baresip Launch(int sipPort, int consPort, int rtpBase, int rtpPorts, string account, int quitAfterSeconds, Action<string> writeMicrophone, bool dumpAudio, string[] commands)
+    private static Baresip Launch(int sipPort, int consPort, int rtpBase, int rtpPorts, string account, int quitAfterSeconds, Action<string> writeMicrophone, bool dumpAudio, string[] commands,
+        string[]? modules = null)
     {
         var dir = System.IO.Directory.CreateTempSubdirectory("baresip-").FullName;
         var mic = Path.Combine(dir, "mic.wav");
@@ -83,6 +89,10 @@ public sealed class Baresip : IDisposable
             .AppendLine("module_app account.so")
             .AppendLine("module_app menu.so")
             .AppendLine($"cons_listen 127.0.0.1:{consPort}");
+        foreach (var module in modules ?? [])
+        {
+            config.AppendLine("module " + module);
+        }
         if (dumpAudio)
         {
             config.AppendLine("module sndfile.so").AppendLine($"snd_path {dir}");

@@ -15,15 +15,17 @@ namespace Telephony.Testing.Phones;
 public sealed class TestPhone : IAudioSink, IAsyncDisposable
 {
     private readonly MediaEngine _engine;
+    private readonly MediaLegOptions _options;
     private readonly List<short> _received = [];
     private readonly Lock _gate = new();
     private MediaLeg? _leg;
 
-    private TestPhone(SipUserAgent ua, double toneHz, MediaEngine engine)
+    private TestPhone(SipUserAgent ua, double toneHz, MediaEngine engine, bool offerSrtp)
     {
         Ua = ua;
         ToneHz = toneHz;
         _engine = engine;
+        _options = offerSrtp ? Options with { Negotiator = new SdpNegotiatorOptions { Codecs = ["PCMA", "PCMU"], UserName = "testphone", OfferSrtp = true } } : Options;
     }
 
     public SipUserAgent Ua { get; }
@@ -50,8 +52,9 @@ public sealed class TestPhone : IAudioSink, IAsyncDisposable
         Negotiator = new Telephony.Media.Sdp.SdpNegotiatorOptions { Codecs = ["PCMA", "PCMU"], UserName = "testphone" },
     };
 
-    public static async Task<TestPhone> StartAsync(string localUri, double toneHz, MediaEngine engine, string? user = null, string? password = null) =>
-        new(await SipUserAgent.StartAsync("udp:127.0.0.1:0", new SipUserAgentOptions { LocalUri = localUri, Username = user, Password = password }), toneHz, engine);
+    /// <paramref name="offerSrtp"/>: its offers are RTP/SAVP with SDES keys (RFC 4568), as a phone with mandatory SRTP.
+    public static async Task<TestPhone> StartAsync(string localUri, double toneHz, MediaEngine engine, string? user = null, string? password = null, bool offerSrtp = false) =>
+        new(await SipUserAgent.StartAsync("udp:127.0.0.1:0", new SipUserAgentOptions { LocalUri = localUri, Username = user, Password = password }), toneHz, engine, offerSrtp);
 
     /// <summary>Our SDP offer for a new call (fresh media).</summary>
     public byte[] Offer() => OpenMedia().CreateOffer();
@@ -134,7 +137,7 @@ public sealed class TestPhone : IAudioSink, IAsyncDisposable
     private MediaLeg OpenMedia()
     {
         CloseMedia();
-        var leg = MediaLeg.Open(_engine, Options, out var error) ?? throw new InvalidOperationException(error);
+        var leg = MediaLeg.Open(_engine, _options, out var error) ?? throw new InvalidOperationException(error);
         lock (_gate)
         {
             _received.Clear();
