@@ -130,7 +130,7 @@ public sealed class SrtpContext : IDisposable
     private abstract class Half : IDisposable
     {
         private readonly AesCounterMode _cipher;
-        private readonly IncrementalHash _hmac;
+        private readonly HmacSha1 _hmac;
         private readonly byte[] _salt = new byte[SrtpSuites.MasterSaltLength];
         private readonly byte[] _iv = new byte[16];
         private readonly byte[] _mac = new byte[20];
@@ -143,7 +143,7 @@ public sealed class SrtpContext : IDisposable
             SrtpKeyDerivation.Derive(masterKey, masterSalt, (byte)(encryptionLabel + 1), auth);
             SrtpKeyDerivation.Derive(masterKey, masterSalt, (byte)(encryptionLabel + 2), _salt);
             _cipher = new AesCounterMode(key);
-            _hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, auth);
+            _hmac = new HmacSha1(auth);
             CryptographicOperations.ZeroMemory(key);
             CryptographicOperations.ZeroMemory(auth);
         }
@@ -170,12 +170,7 @@ public sealed class SrtpContext : IDisposable
         // nothing for SRTCP, whose index is inside the authenticated portion), truncated to the tag.
         protected ReadOnlySpan<byte> Mac(ReadOnlySpan<byte> authenticated, ReadOnlySpan<byte> trailer, int tagLength)
         {
-            _hmac.AppendData(authenticated);
-            if (!trailer.IsEmpty)
-            {
-                _hmac.AppendData(trailer);
-            }
-            _hmac.TryGetHashAndReset(_mac, out _);
+            _hmac.Compute(authenticated, trailer, _mac);
             return _mac.AsSpan(0, tagLength);
         }
 

@@ -8,21 +8,24 @@ public class SrtpVectorTests
     private static readonly byte[] MasterKey = Convert.FromHexString("E1F97A0D3E018BE0D64FA32C06DE4139");
     private static readonly byte[] MasterSalt = Convert.FromHexString("0EC675AD498AFEEBB6960B3AABE6");
 
-    [Test]
-    public void Aes_counter_mode_keystream_is_RFC_3711_B2()
+    // Both ways of making the keystream: AES-NI where the CPU has it, the reused ECB transform elsewhere.
+    [TestCase(true)]
+    [TestCase(false)]
+    public void Aes_counter_mode_keystream_is_RFC_3711_B2(bool intrinsics)
     {
-        using var cm = new AesCounterMode(Convert.FromHexString("2B7E151628AED2A6ABF7158809CF4F3C"));
+        using var cm = new AesCounterMode(Convert.FromHexString("2B7E151628AED2A6ABF7158809CF4F3C"), intrinsics);
         var data = new byte[48];
         cm.Apply(Convert.FromHexString("F0F1F2F3F4F5F6F7F8F9FAFBFCFD0000"), data);
         Assert.That(Convert.ToHexString(data), Is.EqualTo(
             "E03EAD0935C95E80E166B16DD92B4EB4" + "D23513162B02D0F72A43A2FE4A5F97AB" + "41E95B3BB0A2E8DD477901E4FCA894C0"));
     }
 
-    [Test]
-    public void Aes_counter_mode_keystream_past_one_chunk_matches_the_tail_of_RFC_3711_B2()
+    [TestCase(true)]
+    [TestCase(false)]
+    public void Aes_counter_mode_keystream_past_one_chunk_matches_the_tail_of_RFC_3711_B2(bool intrinsics)
     {
         // Blocks 0xFEFF..0xFF01: many transform calls, the block counter near its 16-bit end.
-        using var cm = new AesCounterMode(Convert.FromHexString("2B7E151628AED2A6ABF7158809CF4F3C"));
+        using var cm = new AesCounterMode(Convert.FromHexString("2B7E151628AED2A6ABF7158809CF4F3C"), intrinsics);
         var data = new byte[0xFF02 * 16];
         cm.Apply(Convert.FromHexString("F0F1F2F3F4F5F6F7F8F9FAFBFCFD0000"), data);
         Assert.That(Convert.ToHexString(data.AsSpan(0xFEFF * 16, 48)), Is.EqualTo(
@@ -37,6 +40,23 @@ public class SrtpVectorTests
         var key = new byte[expected.Length / 2];
         SrtpKeyDerivation.Derive(MasterKey, MasterSalt, label, key);
         Assert.That(Convert.ToHexString(key), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Both_keystream_paths_agree_on_odd_lengths_and_offsets()
+    {
+        var key = Convert.FromHexString("E1F97A0D3E018BE0D64FA32C06DE4139");
+        using var fast = new AesCounterMode(key, useIntrinsics: true);
+        using var portable = new AesCounterMode(key, useIntrinsics: false);
+        var iv = Convert.FromHexString("0EC675AD498AFEEBB6960B3AABE60000");
+        foreach (int length in new[] { 0, 1, 15, 16, 17, 160, 161, 2047, 2049, 5000 })
+        {
+            var a = new byte[length + 3];
+            var b = new byte[length + 3];
+            fast.Apply(iv, a.AsSpan(3, length));
+            portable.Apply(iv, b.AsSpan(3, length));
+            Assert.That(a, Is.EqualTo(b), $"length {length}");
+        }
     }
 
     [Test]
