@@ -24,7 +24,7 @@ public sealed class BaresipSrtpTests
         Assert.That(await baresip.WaitForAsync("Call established", TimeSpan.FromSeconds(15)), Is.True, baresip.Output);
         var call = server.Calls.LiveCalls().Single();
 
-        // The greeting is 3.6 s; meanwhile baresip's tone comes in as SRTP.
+        // The greeting is about 2.3 s; meanwhile baresip's tone comes in as SRTP.
         await Task.Delay(TimeSpan.FromSeconds(4.5), ct);
         var media = server.Calls.CallerMedia(call.CallId)!;
         var before = media.Statistics;
@@ -58,13 +58,15 @@ public sealed class BaresipSrtpTests
         Assert.That(await baresip.WaitForAsync("terminated", TimeSpan.FromSeconds(10)), Is.True, baresip.Output);
         await Task.Delay(300, ct); // sndfile closes its files as the call's audio stream goes away
 
-        // baresip decrypted and heard our greeting (the Mandarin one: no key was pressed).
-        var greeting = AudioMatch.TrimSilence([.. PromptCache.Load(Path.Combine(Media.BaresipMediaTests.RepoRoot(), "ivr-scripts", "prompts", "zh", "greeting.wav")).Samples.Span]);
+        // baresip decrypted and heard our greeting (Mandarin: no key was pressed; on a holiday or the
+        // leaders' answering day the script opens with that day's greeting instead).
         var heard = baresip.Heard();
         Assert.That(heard, Has.Length.GreaterThan(16000), baresip.Output);
-        double match = AudioMatch.MedianPeak(AudioMatch.ChunkCorrelations(greeting, heard, maxLag: 3 * 8000));
+        var greetings = new[] { "greeting", "holiday-greeting", "leaders-greeting" }.Select(name => AudioMatch.TrimSilence(
+            [.. PromptCache.Load(Path.Combine(Media.BaresipMediaTests.RepoRoot(), "ivr-scripts", "prompts", "zh", name + ".wav")).Samples.Span])).ToList();
+        double match = greetings.Max(g => AudioMatch.MedianPeak(AudioMatch.ChunkCorrelations(g, heard, maxLag: 3 * 8000)));
         Assert.That(match, Is.GreaterThan(0.6), "baresip heard the greeting");
-        double noise = AudioMatch.MedianPeak(AudioMatch.ChunkCorrelations(greeting, AudioMatch.WhiteNoise(heard.Length, 3000, 99), maxLag: 3 * 8000));
+        double noise = greetings.Max(g => AudioMatch.MedianPeak(AudioMatch.ChunkCorrelations(g, AudioMatch.WhiteNoise(heard.Length, 3000, 99), maxLag: 3 * 8000)));
         Assert.That(noise, Is.LessThan(0.3), "the statistic fails on noise (what encrypted audio played as plain would be)");
     }
 }
