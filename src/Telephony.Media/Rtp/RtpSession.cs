@@ -394,15 +394,9 @@ public sealed class RtpSession : IAsyncDisposable
     /// <summary>Handles one received datagram (the receive loop calls this; tests and benchmarks may too).</summary>
     internal void ProcessRtp(Span<byte> datagram, SocketAddress from, long arrivalTicks)
     {
-        if (_protection is { } protection)
+        if (!Unprotect(ref datagram, rtp: true))
         {
-            var status = protection.Remote.UnprotectRtp(datagram, datagram.Length, out int plain);
-            if (status != SrtpStatus.Ok)
-            {
-                Unauthenticated(status, rtp: true);
-                return;
-            }
-            datagram = datagram[..plain];
+            return;
         }
 
         if (!RtpPacket.TryParse(datagram, out var packet))
@@ -503,7 +497,26 @@ public sealed class RtpSession : IAsyncDisposable
     }
 
     // SRTP first (RFC 3711 §3.3): an unauthenticated packet must not move the latch, the statistics or
-    // the replay state. One log line per session; the counters and the metric tell the rest.
+    // the replay state. Without protection the datagram passes as it is; with it, it becomes the plain packet.
+    private bool Unprotect(ref Span<byte> datagram, bool rtp)
+    {
+        if (_protection is not { } protection)
+        {
+            return true;
+        }
+        var status = rtp
+            ? protection.Remote.UnprotectRtp(datagram, datagram.Length, out int plain)
+            : protection.Remote.UnprotectRtcp(datagram, datagram.Length, out plain);
+        if (status != SrtpStatus.Ok)
+        {
+            Unauthenticated(status, rtp);
+            return false;
+        }
+        datagram = datagram[..plain];
+        return true;
+    }
+
+    // One log line per session; the counters and the metric tell the rest.
     private void Unauthenticated(SrtpStatus status, bool rtp)
     {
         Interlocked.Increment(ref _unauthenticated);
@@ -516,15 +529,9 @@ public sealed class RtpSession : IAsyncDisposable
 
     private void ProcessRtcp(Span<byte> datagram, SocketAddress from, long arrivalTicks)
     {
-        if (_protection is { } protection)
+        if (!Unprotect(ref datagram, rtp: false))
         {
-            var status = protection.Remote.UnprotectRtcp(datagram, datagram.Length, out int plain);
-            if (status != SrtpStatus.Ok)
-            {
-                Unauthenticated(status, rtp: false);
-                return;
-            }
-            datagram = datagram[..plain];
+            return;
         }
 
         // Strict RTP for RTCP too: reports count only from the peer's host (or the signalled RTCP host).
