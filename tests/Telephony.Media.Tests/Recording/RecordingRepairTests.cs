@@ -1,4 +1,4 @@
-using System.Globalization;
+using Telephony.Tests.Shared;
 using Telephony.Media.Recording;
 
 namespace Telephony.Media.Tests.Recording;
@@ -54,7 +54,7 @@ public class RecordingRepairTests : TempDirectoryTests
         var path = Write("header-only.wav", 0, 0, []);
         var result = RecordingRepair.RepairFile(path);
         Assert.That((result.Outcome, result.DataBytes, result.Duration), Is.EqualTo((RepairOutcome.Repaired, 0L, (TimeSpan?)TimeSpan.Zero)));
-        Assert.That(await SoxSecondsAsync(path), Is.Zero);
+        Assert.That(await Soxi.DurationSecondsAsync(path), Is.Zero);
     }
 
     [Test]
@@ -65,7 +65,7 @@ public class RecordingRepairTests : TempDirectoryTests
         var result = RecordingRepair.RepairFile(path);
         Assert.That((result.Outcome, result.DataBytes), Is.EqualTo((RepairOutcome.Repaired, (long)audio.Length)));
         Assert.That(result.Duration!.Value.TotalSeconds, Is.EqualTo(1.5).Within(1e-9));
-        Assert.That(await SoxSecondsAsync(path), Is.EqualTo(1.5).Within(0.001));
+        Assert.That(await Soxi.DurationSecondsAsync(path), Is.EqualTo(1.5).Within(0.001));
         Assert.That(new FileInfo(path).Length, Is.EqualTo(44 + audio.Length));
         Assert.That(RecordingRepair.RepairFile(path).Outcome, Is.EqualTo(RepairOutcome.AlreadyValid), "idempotent");
     }
@@ -81,7 +81,7 @@ public class RecordingRepairTests : TempDirectoryTests
         var path = Write("checkpointed.wav", checkpoint + 36, checkpoint, audio);
         var result = RecordingRepair.RepairFile(path);
         Assert.That((result.Outcome, result.DataBytes), Is.EqualTo((RepairOutcome.Repaired, (long)audio.Length)));
-        Assert.That(await SoxSecondsAsync(path), Is.EqualTo(2.25).Within(0.001));
+        Assert.That(await Soxi.DurationSecondsAsync(path), Is.EqualTo(2.25).Within(0.001));
     }
 
     [Test]
@@ -124,18 +124,5 @@ public class RecordingRepairTests : TempDirectoryTests
         RecordingRepair.RepairFile(path);
         using var reader = new WaveFileReader(path);
         Assert.That(reader.Length, Is.EqualTo(audio.Length));
-    }
-
-    private static async Task<double> SoxSecondsAsync(string path)
-    {
-        var soxi = new ProcessStartInfo("soxi") { RedirectStandardOutput = true, RedirectStandardError = true };
-        soxi.ArgumentList.Add("-D");
-        soxi.ArgumentList.Add(path);
-        using var process = Process.Start(soxi)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.That(process.ExitCode, Is.Zero, "soxi: " + error);
-        return double.Parse(output.Trim(), CultureInfo.InvariantCulture);
     }
 }

@@ -1,8 +1,7 @@
-using System.Diagnostics;
-using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Telephony.Cases;
 using Telephony.Testing.Calls;
+using Telephony.Tests.Shared;
 
 namespace Telephony.Server.Tests.Calls;
 
@@ -61,7 +60,7 @@ public sealed class NodeLostTests
             var lost = await store.WaitForRecordAsync(call.CallId, r => !r.Live, "the swept record", TimeSpan.FromSeconds(30));
             Assert.That((lost.Outcome, lost.NodeId, lost.RecordingPath), Is.EqualTo((CallOutcome.NodeLost.ToText(), live.NodeId, live.RecordingPath)), second.Output);
             Assert.That(lost.EndedAt!.Value, Is.EqualTo(killedAt).Within(TimeSpan.FromSeconds(0.5)), "ended at the last known activity: the end of its recording");
-            var seconds = await SoxDurationAsync(lost.RecordingPath!);
+            var seconds = await Soxi.DurationSecondsAsync(lost.RecordingPath!);
             Assert.That(seconds, Is.EqualTo(talked).Within(0.5), "the repaired recording plays for as long as the call was connected");
             Assert.That((await store.GetCallRecordAsync("elsewhere@other"))!.Live, Is.True, "another node's live record is left alone");
 
@@ -77,23 +76,7 @@ public sealed class NodeLostTests
 
     private static Dictionary<string, string> Settings(string folder, int partnerPort)
     {
-        var ivr = Path.Combine(folder, "ivr");
-        Directory.CreateDirectory(Path.Combine(ivr, "prompts", "en"));
-        var shipped = Path.GetDirectoryName(Telephony.Server.Hosting.ServerPaths.FindUpwards("ivr-scripts/12345.yaml", AppContext.BaseDirectory))!;
-        File.Copy(Path.Combine(shipped, "prompts", "en", "goodbye.wav"), Path.Combine(ivr, "prompts", "en", "goodbye.wav"));
-        File.WriteAllText(Path.Combine(ivr, "transfer.yaml"), """
-            name: transfer test
-            languages: [en]
-            prompts: prompts
-            entries:
-              default: main
-            nodes:
-              main:
-                - transfer: "12348"
-                  on-fail: sorry
-              sorry:
-                - hangup: goodbye
-            """);
+        var script = TransferScript.WriteTo(Path.Combine(folder, "ivr"));
         return new Dictionary<string, string>
         {
             ["Sip:Domain"] = "test.local",
@@ -102,7 +85,7 @@ public sealed class NodeLostTests
             ["Cases:ConnectionString"] = $"Data Source={Path.Combine(folder, "cases.db")}",
             ["Cases:SmsOutboxFile"] = Path.Combine(folder, "sms-outbox.jsonl"),
             ["Calls:RecordingsFolder"] = Path.Combine(folder, "recordings"),
-            ["Calls:IvrScript"] = Path.Combine(ivr, "transfer.yaml"),
+            ["Calls:IvrScript"] = script,
             ["Calls:WatchIvrScript"] = "false",
             ["Calls:RtpPortMin"] = "16600",
             ["Calls:RtpPortMax"] = "16699",
@@ -118,19 +101,5 @@ public sealed class NodeLostTests
         var bytes = File.ReadAllBytes(path);
         var riff = BitConverter.ToUInt32(bytes, 4);
         return riff == bytes.Length - 8 ? "sizes current" : FormattableString.Invariant($"stale (RIFF says {riff + 8} bytes, file has {bytes.Length})");
-    }
-
-    /// <summary>The playing time sox reads from the file's header (<c>soxi -D</c>); fails the test when sox refuses the file.</summary>
-    internal static async Task<double> SoxDurationAsync(string path)
-    {
-        var soxi = new ProcessStartInfo("soxi") { RedirectStandardOutput = true, RedirectStandardError = true };
-        soxi.ArgumentList.Add("-D");
-        soxi.ArgumentList.Add(path);
-        using var process = Process.Start(soxi)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.That(process.ExitCode, Is.Zero, "soxi: " + error);
-        return double.Parse(output.Trim(), CultureInfo.InvariantCulture);
     }
 }
