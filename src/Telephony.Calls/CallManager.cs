@@ -9,6 +9,7 @@ using Telephony.Calls.Sessions;
 using Telephony.Calls.Trunks;
 using Telephony.ContactCenter.Routing;
 using Telephony.Ivr;
+using Telephony.Sip.Messages;
 using Telephony.Sip.UserAgent;
 
 namespace Telephony.Calls;
@@ -71,12 +72,28 @@ public sealed partial class CallManager : IAsyncDisposable
     /// <summary>The calls in progress on this node, for the supervisors' list.</summary>
     public IReadOnlyList<LiveCall> LiveCalls() => [.. _calls.Values.Select(c => c.Describe()).OrderBy(c => c.CallId, StringComparer.Ordinal)];
 
-    /// <summary>Repairs crash-cut recordings, then takes the user agent's incoming calls and serves the ACD.</summary>
+    /// <summary>
+    /// Repairs crash-cut recordings, starts the call records (which first end as node-lost what this node's last
+    /// run left live), counts the user agent's overload refusals, then takes its incoming calls and serves the ACD.
+    /// </summary>
     public void Start(SipUserAgent userAgent, AutomaticCallDistributor acd)
     {
         ArgumentNullException.ThrowIfNull(userAgent);
         ArgumentNullException.ThrowIfNull(acd);
         _recordings.PrepareAndRepair(_time, _log);
+        var nodeId = _options.NodeIdFor(_recordings.Path);
+        CallsLog.NodeIdInUse(_log, nodeId);
+        Records.Start(nodeId, _recordings);
+        var trunks = _dialPlan.Trunks;
+        var refusals = Records.Refusals;
+        userAgent.OverloadRefused = tx =>
+        {
+            // Only what the access gate would have answered as a citizen's call counts as offered.
+            if ((tx.Request.RequestUri as SipUri)?.User is { } number && trunks.Admit(number, tx.Flow.Remote.Address) == ServiceNumberAdmission.FromTrunk)
+            {
+                refusals.Count(number, tx.Request.CallId);
+            }
+        };
         _services = new CallServices
         {
             Media = _media,
@@ -99,7 +116,7 @@ public sealed partial class CallManager : IAsyncDisposable
         CallsLog.Started(_log, _scripts.Path, _recordings.Path);
     }
 
-    /// <summary>Ends every call (each writes its record), bounded, then stops taking calls. Once; later calls return at once.</summary>
+    /// <summary>Ends every call (each writes its record), bounded, then stops taking calls and writes the records still waiting. Once; later calls return at once.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0)
@@ -123,6 +140,7 @@ public sealed partial class CallManager : IAsyncDisposable
         {
             await _acceptLoop.ConfigureAwait(false);
         }
+        await Records.StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false); // the ended calls' records
     }
 
     /// <inheritdoc />

@@ -17,14 +17,25 @@ public enum CallOutcome
 
     /// <summary>The call went on with a partner hotline (IVR transfer or the agent's hand-over).</summary>
     Transferred,
+
+    /// <summary>
+    /// The node that held the call died with it (its record was still live when the node started again and
+    /// swept it): the caller was cut off by us, not by choice. Offered and not connected for the KPIs, unless an
+    /// agent had answered before the crash.
+    /// </summary>
+    NodeLost,
 }
 
 /// <summary>The one mapping between <see cref="CallOutcome"/> and the call record's <c>outcome</c> column.</summary>
 public static class CallOutcomes
 {
-    /// <summary>The column text: answered | abandoned | ivr | transferred | failed.</summary>
+    /// <summary>The text of <see cref="CallOutcome.NodeLost"/> (the KPI SQL names it).</summary>
+    public const string NodeLostText = "node-lost";
+
+    /// <summary>The column text: answered | abandoned | ivr | transferred | node-lost | failed.</summary>
     public static string ToText(this CallOutcome outcome) => outcome switch
     {
+        CallOutcome.NodeLost => NodeLostText,
         CallOutcome.Answered => "answered",
         CallOutcome.Abandoned => "abandoned",
         CallOutcome.Ivr => "ivr",

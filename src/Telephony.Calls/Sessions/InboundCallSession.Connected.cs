@@ -82,6 +82,7 @@ internal sealed partial class InboundCallSession
         StartRecording(centre, answeredAt);
         Bridge();
         Phase = CallPhase.Connected;
+        RecordMilestone();
         LogConnected(_log, centre.Label, _agentId ?? "?", _caller.Media.Audio!.EncodingName, centre.Media.Audio!.EncodingName, _recorder?.Recorder.Path ?? "(none)");
     }
 

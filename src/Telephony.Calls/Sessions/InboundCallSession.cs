@@ -72,6 +72,7 @@ internal sealed partial class InboundCallSession
         using var scope = _log.BeginScope(new Dictionary<string, object> { ["CallId"] = CallId });
         Forward(_caller.Sip);
         LogAnswered(_log, CallerNumber, DialedNumber, _caller.Media.Remote?.ToString() ?? "?");
+        RecordMilestone();
         try
         {
             await foreach (var message in _mailbox.Reader.ReadAllAsync(stopping).ConfigureAwait(false))
