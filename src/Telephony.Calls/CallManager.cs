@@ -42,8 +42,10 @@ public sealed partial class CallManager : IAsyncDisposable
     /// <summary>Creates the manager; <see cref="Start"/> connects it to the SIP user agent and the ACD.</summary>
     public CallManager(
         MediaEngine media, IvrScriptProvider scripts, DialPlan dialPlan, IScreenPopNotifier notifier, SeatPhones seatPhones,
-        CallManagerOptions options, RecordingFolder recordings, CallRecords records, TimeProvider time, ILoggerFactory loggers)
+        CallManagerOptions options, RecordingFolder recordings, CallRecords records, TimeProvider time, ILoggerFactory loggers,
+        NodeDrain? drain = null)
     {
+        Drain = drain ?? new NodeDrain(time);
         _media = media;
         _scripts = scripts;
         _dialPlan = dialPlan;
@@ -166,6 +168,14 @@ public sealed partial class CallManager : IAsyncDisposable
         using var scope = _log.BeginScope(new Dictionary<string, object> { ["CallId"] = call.CallId });
         try
         {
+            if (Drain.IsDraining)
+            {
+                // Let in by the SIP host just before the drain began (it refuses the rest statelessly).
+                Drain.CountRefusal();
+                CallsLog.DrainRefused(_log);
+                await call.RejectAsync(503, "Service Unavailable (draining)").ConfigureAwait(false);
+                return;
+            }
             var media = MediaLeg.Open(_media, MediaLegOptions.Server with { Logger = _log }, out var error);
             if (media is null)
             {

@@ -95,6 +95,13 @@ public sealed class CallManagerOptions
         return string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName}-{Convert.ToHexStringLower(hash.AsSpan(0, 4))}");
     }
 
+    /// <summary>
+    /// On stop (SIGTERM, <c>systemctl stop</c>, Ctrl-C) the node takes no new calls and lets the calls in progress
+    /// finish for up to this long; those still up then are ended (BYE on every leg) with the outcome <c>drained</c>.
+    /// 0 ends them at once. The host's shutdown timeout is set to cover it.
+    /// </summary>
+    public int DrainTimeoutSeconds { get; set; } = 30;
+
     /// <summary>Each bad value as "Calls:Key = value: what is allowed"; empty when all are fine (checked at start).</summary>
     public IEnumerable<string> Validate(string section = Section)
     {
@@ -133,6 +140,10 @@ public sealed class CallManagerOptions
         if (PopLeadMilliseconds is < 0 or > 10_000)
         {
             yield return Out(section, nameof(PopLeadMilliseconds), PopLeadMilliseconds, "0..10000 ms");
+        }
+        if (DrainTimeoutSeconds is < 0 or > 3600)
+        {
+            yield return Out(section, nameof(DrainTimeoutSeconds), DrainTimeoutSeconds, "0..3600 s");
         }
         if (TransferRingTimeoutSeconds is < 1 or > 600)
         {

@@ -24,4 +24,8 @@ internal static partial class CallsLog
     [LoggerMessage(EventId = 2012, Level = LogLevel.Error, Message = "Call record queue full ({Capacity} calls waiting for the database): snapshot of {CallId} dropped ({Dropped} since start)")] public static partial void RecordDropped(ILogger logger, int capacity, string callId, long dropped);
     [LoggerMessage(EventId = 2013, Level = LogLevel.Error, Message = "{Count} call record(s) not written at shutdown")] public static partial void RecordsNotFlushed(ILogger logger, Exception e, int count);
     [LoggerMessage(EventId = 2014, Level = LogLevel.Information, Message = "Call records for node {Node}")] public static partial void NodeIdInUse(ILogger logger, string node);
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Drain began: no new calls (503); {Count} call(s) in progress may finish within {Seconds} s")] public static partial void DrainBegan(ILogger logger, int count, int seconds);
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "Draining: {Count} call(s) still in progress, {Seconds:F0} s left")] public static partial void DrainWaiting(ILogger logger, int count, double seconds);
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Drain ended after {Seconds:F1} s: {Finished} call(s) finished, {Cut} ended by the node (outcome drained), {Refused} new call(s) refused")] public static partial void DrainEnded(ILogger logger, double seconds, int finished, int cut, long refused);
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Information, Message = "New call refused with 503: the node is draining")] public static partial void DrainRefused(ILogger logger);
 }

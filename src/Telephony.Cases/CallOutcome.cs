@@ -24,6 +24,12 @@ public enum CallOutcome
     /// agent had answered before the crash.
     /// </summary>
     NodeLost,
+
+    /// <summary>
+    /// The node was stopped (SIGTERM, <c>systemctl stop</c>) and ended the call itself when its drain time ran out
+    /// (<c>Calls:DrainTimeoutSeconds</c>): both legs got a BYE. Not abandoned by the caller; connected only if an agent had answered.
+    /// </summary>
+    Drained,
 }
 
 /// <summary>The one mapping between <see cref="CallOutcome"/> and the call record's <c>outcome</c> column.</summary>
@@ -32,10 +38,14 @@ public static class CallOutcomes
     /// <summary>The text of <see cref="CallOutcome.NodeLost"/> (the KPI SQL names it).</summary>
     public const string NodeLostText = "node-lost";
 
-    /// <summary>The column text: answered | abandoned | ivr | transferred | node-lost | failed.</summary>
+    /// <summary>The text of <see cref="CallOutcome.Drained"/> (the KPI SQL names it).</summary>
+    public const string DrainedText = "drained";
+
+    /// <summary>The column text: answered | abandoned | ivr | transferred | node-lost | drained | failed.</summary>
     public static string ToText(this CallOutcome outcome) => outcome switch
     {
         CallOutcome.NodeLost => NodeLostText,
+        CallOutcome.Drained => DrainedText,
         CallOutcome.Answered => "answered",
         CallOutcome.Abandoned => "abandoned",
         CallOutcome.Ivr => "ivr",

@@ -120,7 +120,7 @@ public sealed record CallRecord
     public string? IvrPath { get; init; }
     public string? Queue { get; init; }
     public string? AgentId { get; init; }
-    /// <summary>answered | abandoned | ivr | transferred | node-lost | failed (free text, short; <see cref="CallOutcomes.ToText"/>); null while live.</summary>
+    /// <summary>answered | abandoned | ivr | transferred | node-lost | drained | failed (free text, short; <see cref="CallOutcomes.ToText"/>); null while live.</summary>
     public string? Outcome { get; init; }
     public string? RecordingPath { get; init; }
     /// <summary>The caller's answer to the post-call satisfaction survey (on the script's scale, 1..5 for 12345); null when no survey ran or no answer was given.</summary>

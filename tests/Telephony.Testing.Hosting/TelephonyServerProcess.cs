@@ -38,6 +38,59 @@ public sealed partial class TelephonyServerProcess : IAsyncDisposable
     /// </summary>
     public static async Task<TelephonyServerProcess> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan? timeout = null)
     {
+        var start = StartInfo(settings, []);
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var server = new TelephonyServerProcess(process);
+        process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
+        process.Exited += (_, _) =>
+        {
+            server._sipPort.TrySetException(new InvalidOperationException("the server exited: " + server.Output));
+            server._http.TrySetException(new InvalidOperationException("the server exited: " + server.Output));
+        };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            var wait = timeout ?? TimeSpan.FromSeconds(60);
+            server.SipPort = await server._sipPort.Task.WaitAsync(wait);
+            server.Http = await server._http.Task.WaitAsync(wait);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+        return server;
+    }
+
+    /// <summary>
+    /// Runs the server to its end with <paramref name="settings"/> and <paramref name="arguments"/> (e.g. <c>--check</c>,
+    /// or a bad setting) and returns its exit code and everything it wrote; fails after <paramref name="timeout"/> (default 60 s).
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(IReadOnlyDictionary<string, string> settings, IReadOnlyList<string> arguments, TimeSpan? timeout = null)
+    {
+        using var process = new Process { StartInfo = StartInfo(settings, arguments) };
+        process.Start();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    private static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> settings, IReadOnlyList<string> arguments)
+    {
         ArgumentNullException.ThrowIfNull(settings);
         var dll = Path.Combine(AppContext.BaseDirectory, "Telephony.Server.dll");
         if (!File.Exists(Path.ChangeExtension(dll, ".runtimeconfig.json")))
@@ -69,32 +122,13 @@ public sealed partial class TelephonyServerProcess : IAsyncDisposable
         {
             start.ArgumentList.Add($"--{key}={value}");
         }
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var server = new TelephonyServerProcess(process);
-        process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
-        process.Exited += (_, _) =>
-        {
-            server._sipPort.TrySetException(new InvalidOperationException("the server exited: " + server.Output));
-            server._http.TrySetException(new InvalidOperationException("the server exited: " + server.Output));
-        };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            var wait = timeout ?? TimeSpan.FromSeconds(60);
-            server.SipPort = await server._sipPort.Task.WaitAsync(wait);
-            server.Http = await server._http.Task.WaitAsync(wait);
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
-        return server;
+        return start;
     }
 
     private void OnLine(string? line)
@@ -122,6 +156,26 @@ public sealed partial class TelephonyServerProcess : IAsyncDisposable
             _process.Kill(entireProcessTree: true);
         }
         await _process.WaitForExitAsync();
+    }
+
+    /// <summary>
+    /// SIGTERM (what <c>systemctl stop</c> sends): the server's graceful stop runs. Returns at once; see <see cref="WaitForExitAsync"/>.
+    /// </summary>
+    public async Task TerminateAsync()
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(CultureInfo.InvariantCulture) }, UseShellExecute = false })!;
+        await kill.WaitForExitAsync();
+    }
+
+    /// <summary>Waits for the process to end (at most <paramref name="timeout"/>) and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        return _process.ExitCode;
     }
 
     /// <inheritdoc />

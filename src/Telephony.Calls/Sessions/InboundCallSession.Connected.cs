@@ -98,6 +98,7 @@ internal sealed partial class InboundCallSession
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            CallMetrics.RecordingFailures.Add(1);
             LogRecordingFailed(_log, path, e.Message); // the conversation goes on unrecorded rather than not at all
             _recorder = null;
             _recordingPath = null;

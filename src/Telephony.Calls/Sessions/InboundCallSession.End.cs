@@ -27,6 +27,7 @@ internal sealed partial class InboundCallSession
         var callerQuality = _caller.Quality();
         await _caller.Media.DisposeAsync().ConfigureAwait(false);
         LogEnded(_log, outcome.ToText(), wasPhase.ToString());
+        CallMetrics.CallEnded(outcome, _timeline.OfferedAt, _timeline.QueuedAt, _timeline.AnsweredAt);
         LogMediaQuality(_log, callerQuality.PacketsReceived, callerQuality.LossPercent, callerQuality.JitterMilliseconds,
             _agentQuality?.PacketsReceived ?? 0, _agentQuality?.LossPercent ?? 0, _agentQuality?.JitterMilliseconds ?? 0);
         _services.Records.Write(Snapshot(live: false, callerQuality.PacketsReceived > 0 ? callerQuality : null));

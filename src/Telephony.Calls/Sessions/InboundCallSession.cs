@@ -155,7 +155,8 @@ internal sealed partial class InboundCallSession
                 await FailTransferAsync().ConfigureAwait(false);
                 break;
             case Shutdown:
-                await EndAsync(CallOutcome.Failed, callerGone: false).ConfigureAwait(false);
+                // The node is stopping and the drain time is over (or there was none): we end the call, not the caller.
+                await EndAsync(CallOutcome.Drained, callerGone: false).ConfigureAwait(false);
                 break;
         }
     }
