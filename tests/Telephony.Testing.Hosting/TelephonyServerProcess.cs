@@ -34,7 +34,7 @@ public sealed partial class TelephonyServerProcess : IAsyncDisposable
     /// <summary>
     /// Starts the server built beside the test (<c>Telephony.Server.dll</c> next to the test assembly) with
     /// <paramref name="settings"/> as <c>--Key=Value</c> arguments, SIP on 127.0.0.1:0 and HTTP on 127.0.0.1:0 unless
-    /// given, and waits until both listen (at most <paramref name="timeout"/>, default 60 s).
+    /// given, and waits until both listen (at most <paramref name="timeout"/>, default 120 s).
     /// </summary>
     public static async Task<TelephonyServerProcess> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan? timeout = null)
     {
@@ -51,11 +51,16 @@ public sealed partial class TelephonyServerProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        var wait = timeout ?? TimeSpan.FromSeconds(120); // a cold start on a busy test machine takes a while
         try
         {
-            var wait = timeout ?? TimeSpan.FromSeconds(60);
             server.SipPort = await server._sipPort.Task.WaitAsync(wait);
             server.Http = await server._http.Task.WaitAsync(wait);
+        }
+        catch (TimeoutException e)
+        {
+            await server.DisposeAsync();
+            throw new TimeoutException($"the server did not listen within {wait.TotalSeconds} s; its output:\n{server.Output}", e);
         }
         catch
         {
@@ -67,7 +72,7 @@ public sealed partial class TelephonyServerProcess : IAsyncDisposable
 
     /// <summary>
     /// Runs the server to its end with <paramref name="settings"/> and <paramref name="arguments"/> (e.g. <c>--check</c>,
-    /// or a bad setting) and returns its exit code and everything it wrote; fails after <paramref name="timeout"/> (default 60 s).
+    /// or a bad setting) and returns its exit code and everything it wrote; fails after <paramref name="timeout"/> (default 120 s).
     /// </summary>
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(IReadOnlyDictionary<string, string> settings, IReadOnlyList<string> arguments, TimeSpan? timeout = null)
     {
@@ -77,7 +82,7 @@ public sealed partial class TelephonyServerProcess : IAsyncDisposable
         var stderr = process.StandardError.ReadToEndAsync();
         try
         {
-            await process.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromSeconds(60));
+            await process.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromSeconds(120));
         }
         finally
         {

@@ -15,6 +15,7 @@ public sealed partial class CallRecords : IAsyncDisposable
     private readonly SemaphoreSlim _doorbell = new(0); // released per snapshot, drained by the writer
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
+    private int _waiting; // _pending's count, kept here: ConcurrentDictionary.Count takes every lock of the map
     private long _dropped;
     private long _lastDropLog = long.MinValue;
     private int _stopped;
@@ -23,7 +24,7 @@ public sealed partial class CallRecords : IAsyncDisposable
     public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>Calls whose newest snapshot is not written yet.</summary>
-    public int Pending => _pending.Count;
+    public int Pending => Volatile.Read(ref _waiting);
 
     /// <summary>
     /// Hands the newest snapshot of a call to the writer; never waits. False when the queue is full: then the
@@ -32,7 +33,7 @@ public sealed partial class CallRecords : IAsyncDisposable
     internal bool Write(CallRecord snapshot)
     {
         snapshot = snapshot with { NodeId = NodeId };
-        if (_pending.Count >= _options.RecordQueueCapacity && !_pending.ContainsKey(snapshot.CallId))
+        if (Volatile.Read(ref _waiting) >= _options.RecordQueueCapacity && !_pending.ContainsKey(snapshot.CallId))
         {
             var dropped = Interlocked.Increment(ref _dropped);
             var now = Environment.TickCount64;
@@ -43,7 +44,8 @@ public sealed partial class CallRecords : IAsyncDisposable
             }
             return false;
         }
-        _pending[snapshot.CallId] = snapshot;
+        // One mailbox writes a call's snapshots, so only the writer (removing) races with this add or update.
+        _pending.AddOrUpdate(snapshot.CallId, static (_, s) => s.Records.Added(s.Snapshot), static (_, _, s) => s.Snapshot, (Records: this, Snapshot: snapshot));
         _doorbell.Release();
         return true;
     }
@@ -73,16 +75,15 @@ public sealed partial class CallRecords : IAsyncDisposable
         using var limit = new CancellationTokenSource(bound);
         try
         {
-            while (!_pending.IsEmpty)
+            while (Pending > 0 && await WriteBatchAsync(limit.Token).ConfigureAwait(false))
             {
-                await WriteBatchAsync(limit.Token).ConfigureAwait(false);
             }
             await WriteRefusalsAsync(limit.Token).ConfigureAwait(false);
             await _store.MarkNodeSeenAsync(NodeId, _time.GetUtcNow(), limit.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            CallsLog.RecordsNotFlushed(_logger, e, _pending.Count);
+            CallsLog.RecordsNotFlushed(_logger, e, Pending);
         }
     }
 
@@ -135,9 +136,8 @@ public sealed partial class CallRecords : IAsyncDisposable
                     await WriteRefusalsAsync(ct).ConfigureAwait(false);
                     nextRefusals = Environment.TickCount64 + refusalFlushMs;
                 }
-                while (!_pending.IsEmpty)
+                while (Pending > 0 && await WriteBatchAsync(ct).ConfigureAwait(false))
                 {
-                    await WriteBatchAsync(ct).ConfigureAwait(false);
                 }
                 backoff = TimeSpan.FromSeconds(1);
                 var until = Math.Min(nextBeat, nextRefusals) - Environment.TickCount64;
@@ -149,7 +149,7 @@ public sealed partial class CallRecords : IAsyncDisposable
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                CallsLog.RecordWriteFailed(_logger, e, $"{_pending.Count} call record(s)", backoff.TotalSeconds);
+                CallsLog.RecordWriteFailed(_logger, e, $"{Pending} call record(s)", backoff.TotalSeconds);
                 if (!await PauseAsync(backoff, ct).ConfigureAwait(false))
                 {
                     return;
@@ -173,14 +173,18 @@ public sealed partial class CallRecords : IAsyncDisposable
         }
     }
 
-    /// <summary>Saves up to <see cref="BatchSize"/> waiting snapshots in one transaction; on failure puts back those no newer snapshot replaced.</summary>
-    private async Task WriteBatchAsync(CancellationToken ct)
+    /// <summary>
+    /// Saves up to <see cref="BatchSize"/> waiting snapshots in one transaction; on failure puts back those no newer
+    /// snapshot replaced. False when nothing was waiting after all.
+    /// </summary>
+    private async Task<bool> WriteBatchAsync(CancellationToken ct)
     {
-        var batch = new List<CallRecord>(Math.Min(BatchSize, _pending.Count));
+        var batch = new List<CallRecord>(Math.Clamp(Pending, 1, BatchSize));
         foreach (var callId in _pending.Keys)
         {
             if (_pending.TryRemove(callId, out var snapshot))
             {
+                Interlocked.Decrement(ref _waiting);
                 batch.Add(snapshot);
             }
             if (batch.Count == BatchSize)
@@ -188,15 +192,25 @@ public sealed partial class CallRecords : IAsyncDisposable
                 break;
             }
         }
+        if (batch.Count == 0)
+        {
+            // The count ran ahead of the map (a put-back raced a newer snapshot of the same call): set it right.
+            Volatile.Write(ref _waiting, _pending.Count);
+            return false;
+        }
         try
         {
             await _store.SaveCallRecordsAsync(batch, ct).ConfigureAwait(false);
+            return true;
         }
         catch
         {
             foreach (var snapshot in batch)
             {
-                _pending.TryAdd(snapshot.CallId, snapshot);
+                if (_pending.TryAdd(snapshot.CallId, snapshot)) // not when a newer snapshot came meanwhile
+                {
+                    Interlocked.Increment(ref _waiting);
+                }
             }
             throw;
         }
@@ -229,6 +243,12 @@ public sealed partial class CallRecords : IAsyncDisposable
         {
             return false;
         }
+    }
+
+    private CallRecord Added(CallRecord snapshot)
+    {
+        Interlocked.Increment(ref _waiting);
+        return snapshot;
     }
 
     private static TimeSpan Next(TimeSpan backoff) => backoff * 2 > MaxBackoff ? MaxBackoff : backoff * 2;

@@ -17,7 +17,7 @@ public sealed class NodeLostTests
     private const double PartnerHz = 1400;
 
     [Test]
-    [CancelAfter(180_000)]
+    [CancelAfter(300_000)]
     public async Task A_killed_node_ends_its_calls_as_node_lost_with_playable_recordings_when_it_starts_again()
     {
         var folder = Directory.CreateTempSubdirectory("telephony-node-lost-").FullName;
