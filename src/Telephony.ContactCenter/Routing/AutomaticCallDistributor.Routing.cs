@@ -178,12 +178,16 @@ public sealed partial class AutomaticCallDistributor
 
     private async Task WrapUpOverAsync(string extension, string callId)
     {
-        var ready = await TransitionReportingWrapUpAsync(
-            new SeatTransitionRequest(extension, SeatState.Ready, ExpectedCallId: callId, OnlyFrom: [SeatState.WrapUp])).ConfigureAwait(false);
+        // An agent whose desktop is gone is not Ready for the next call, whatever the wrap-up timer says.
+        var lost = DesktopGone((await _store.GetSeatAsync(extension).ConfigureAwait(false))?.AgentId);
+        var ready = await TransitionReportingWrapUpAsync(lost
+            ? new SeatTransitionRequest(extension, SeatState.NotReady, DesktopLostReason, ExpectedCallId: callId, OnlyFrom: [SeatState.WrapUp])
+            : new SeatTransitionRequest(extension, SeatState.Ready, ExpectedCallId: callId, OnlyFrom: [SeatState.WrapUp])).ConfigureAwait(false);
         if (!ready.Succeeded)
             return; // the agent already went Ready or NotReady by hand
         await PublishStateAsync(ready.Seat!, ready.Seat!.AgentId).ConfigureAwait(false);
-        await DispatchSeatAsync(extension).ConfigureAwait(false);
+        if (!lost)
+            await DispatchSeatAsync(extension).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -216,6 +220,8 @@ public sealed partial class AutomaticCallDistributor
         live.AgentId = null;
         live.LastPosition = 0;
         // Same entry, same arrival time: the call gets its old place back.
+        live.InStore = false;
         await _store.EnqueueAsync(live.Entry).ConfigureAwait(false);
+        live.InStore = true;
     }
 }

@@ -39,6 +39,7 @@ public static class AgentsSetup
             Node = settings.Node is { Length: > 0 } node ? node : Environment.MachineName,
             RingTimeout = TimeSpan.FromSeconds(settings.RingTimeoutSeconds),
             WrapUpTime = TimeSpan.FromSeconds(settings.WrapUpSeconds),
+            DesktopGrace = TimeSpan.FromSeconds(settings.DesktopGraceSeconds),
             Seats = AcdOptions.SeatRange(settings.FirstSeat, settings.SeatCount),
             Queues = sp.GetRequiredService<AgentsFile>().Queues,
         });
@@ -47,7 +48,7 @@ public static class AgentsSetup
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         if (!string.IsNullOrWhiteSpace(redis))
         {
-            services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis));
+            services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(RedisSeatStore.ConnectionOptions(redis)));
             services.AddSingleton<ISeatStore>(sp => new RedisSeatStore(sp.GetRequiredService<IConnectionMultiplexer>(), keyPrefix));
             services.AddSingleton<IAcdNodeLink>(sp => new RedisAcdNodeLink(sp.GetRequiredService<IConnectionMultiplexer>(), keyPrefix));
             signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = RedisChannel.Literal(keyPrefix + ":signalr"));
