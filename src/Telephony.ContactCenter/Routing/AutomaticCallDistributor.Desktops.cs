@@ -6,10 +6,12 @@ namespace Telephony.ContactCenter.Routing;
 /// An agent's desktop (their hub connection) vanished. The desktop is not the phone: a call in
 /// progress rides on the seat's SIP leg and goes on to its end. But no new call may reach an agent
 /// who cannot see a screen-pop or press Ready, so, as contact centers do, the seat goes NotReady
-/// (<see cref="DesktopLostReason"/>) — at once when idle, or when its call leaves it instead of going
-/// Ready — and the agent is logged out if the desktop does not come back within
-/// <see cref="AcdOptions.DesktopGrace"/> (a reconnect in time keeps the login; the agent chooses Ready).
-/// Only the node that served the desktop knows it is gone, so these records are this node's.
+/// (<see cref="DesktopLostReason"/>) — at once when Ready, or when its call or wrap-up ends instead of
+/// going Ready (a NotReady seat keeps its reason) — and the agent is logged out if the desktop does not
+/// come back within <see cref="AcdOptions.DesktopGrace"/> (a reconnect in time keeps the login; the
+/// agent chooses Ready). Only the node that served the desktop knows it is gone, so these records are
+/// this node's; when the call was another node's, that node's wrap-up timer makes the seat Ready and
+/// the next store check here (<see cref="AcdOptions.StoreCheckInterval"/>) parks it again.
 /// </summary>
 public sealed partial class AutomaticCallDistributor
 {
@@ -30,14 +32,15 @@ public sealed partial class AutomaticCallDistributor
             if (_desktopLost.Remove(agentId, out var old))
                 old.Dispose();
             _desktopLost[agentId] = ScheduleDesktopGrace(agentId);
-            if (seat.State is SeatState.Ready or SeatState.NotReady or SeatState.WrapUp)
+            if (seat.CallId is { } callId)
             {
-                LogDesktopLost(agentId, ext, seat.State);
-                await ParkForLostDesktopAsync(ext, agentId, seat.CallId).ConfigureAwait(false);
+                LogDesktopLostOnCall(agentId, ext, callId, seat.State); // OnCall, ringing or wrap-up: that goes on to its end
             }
             else
             {
-                LogDesktopLostOnCall(agentId, ext, seat.CallId ?? "", seat.State);
+                LogDesktopLost(agentId, ext, seat.State);
+                if (seat.State == SeatState.Ready)
+                    await ParkForLostDesktopAsync(ext, agentId).ConfigureAwait(false);
             }
         }
         catch (SeatStoreUnavailableException e)
@@ -63,14 +66,24 @@ public sealed partial class AutomaticCallDistributor
     /// <summary>True when <paramref name="agentId"/>'s desktop is gone (its seat must not go Ready).</summary>
     private bool DesktopGone(string? agentId) => agentId is not null && _desktopLost.ContainsKey(agentId);
 
-    /// <summary>Moves the seat to NotReady (desktop lost), reporting the end of a wrap-up it leaves.</summary>
-    private async Task<SeatResult> ParkForLostDesktopAsync(string extension, string agentId, string? callId)
+    /// <summary>Moves the agent's Ready seat to NotReady (desktop lost).</summary>
+    private async Task ParkForLostDesktopAsync(string extension, string agentId)
     {
-        var parked = await TransitionReportingWrapUpAsync(new SeatTransitionRequest(extension, SeatState.NotReady, DesktopLostReason,
-            ExpectedAgentId: agentId, OnlyFrom: AgentMayLeaveForNotReady)).ConfigureAwait(false);
+        var parked = await _store.TransitionAsync(new SeatTransitionRequest(extension, SeatState.NotReady, DesktopLostReason,
+            ExpectedAgentId: agentId, OnlyFrom: [SeatState.Ready]), _time.GetUtcNow()).ConfigureAwait(false);
         if (parked.Succeeded)
             await PublishStateAsync(parked.Seat!, agentId).ConfigureAwait(false);
-        return parked;
+    }
+
+    /// <summary>Parks any seat of an agent without a desktop that another node made Ready (on the store-check timer).</summary>
+    private async Task ParkLostDesktopsAsync()
+    {
+        foreach (var agent in _desktopLost.Keys.ToList())
+        {
+            if (await _store.FindSeatOfAgentAsync(agent).ConfigureAwait(false) is { } ext
+                && await _store.GetSeatAsync(ext).ConfigureAwait(false) is { State: SeatState.Ready })
+                await ParkForLostDesktopAsync(ext, agent).ConfigureAwait(false);
+        }
     }
 
     private IDisposable ScheduleDesktopGrace(string agentId) =>

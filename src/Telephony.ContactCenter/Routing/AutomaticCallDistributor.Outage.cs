@@ -37,6 +37,8 @@ public sealed partial class AutomaticCallDistributor
         try
         {
             await CheckStoreAsync().ConfigureAwait(false);
+            if (!_storeDown)
+                await ParkLostDesktopsAsync().ConfigureAwait(false);
         }
         finally
         {
@@ -171,6 +173,6 @@ public sealed partial class AutomaticCallDistributor
     private void RememberWhileDown(string? agentId, string extension, SeatState state, string? callId)
     {
         if (agentId is not null && _agentsHere.TryGetValue(agentId, out var seat) && seat.Extension == extension)
-            _agentsHere[agentId] = seat with { State = state, Reason = null, CallId = callId, StateSince = _time.GetUtcNow() };
+            _agentsHere[agentId] = seat with { State = state, Reason = state == SeatState.NotReady ? RestoredReason : null, CallId = callId, StateSince = _time.GetUtcNow() };
     }
 }

@@ -1,3 +1,5 @@
+using Telephony.ContactCenter.Store;
+
 namespace Telephony.ContactCenter.Routing;
 
 /// <summary>Matching waiting calls with Ready seats, offering, ring timeouts, wrap-up and requeueing.</summary>
@@ -152,6 +154,25 @@ public sealed partial class AutomaticCallDistributor
 
     /// <summary>The offered seat did not take the call: it goes NotReady, the call gets its old place back and goes to the next agent.</summary>
     private async Task MoveOnFromSeatAsync(LiveCall live, string extension, string reason, CallLeftSeatReason endReason, bool withdraw)
+    {
+        try
+        {
+            await MoveOnFromSeatCoreAsync(live, extension, reason, endReason, withdraw).ConfigureAwait(false);
+        }
+        catch (SeatStoreUnavailableException e)
+        {
+            // The call stays with this node and waits for the store (QueueHeldCallsAsync); the seat this
+            // node knows goes NotReady as the store would have made it.
+            NoteStoreDown(e);
+            RememberWhileDown(live.AgentId, extension, SeatState.NotReady, null);
+            live.Stage = QueuedCallStage.Queued;
+            live.Extension = null;
+            live.AgentId = null;
+            live.InStore = false;
+        }
+    }
+
+    private async Task MoveOnFromSeatCoreAsync(LiveCall live, string extension, string reason, CallLeftSeatReason endReason, bool withdraw)
     {
         var callId = live.Call.CallId;
         var now = _time.GetUtcNow();

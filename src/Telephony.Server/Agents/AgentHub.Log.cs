@@ -4,7 +4,7 @@ using Telephony.ContactCenter.Seats;
 namespace Telephony.Server.Agents;
 
 // Telephony.Server's EventIds 7000-7199 are mapped in Sip/SipHostLog.cs. This file owns 7040-7059.
-// Ids are stable: never renumber or reuse one; add at the end. Next free id: 7044.
+// Ids are stable: never renumber or reuse one; add at the end. 7044-7045: AgentHubFilter.cs. Next free id: 7046.
 
 public sealed partial class AgentHub
 {

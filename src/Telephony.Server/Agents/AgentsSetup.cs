@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using StackExchange.Redis;
 using Telephony.Calls;
@@ -44,8 +45,11 @@ public static class AgentsSetup
             Queues = sp.GetRequiredService<AgentsFile>().Queues,
         });
 
-        var signalR = services.AddSignalR()
+        var signalR = services.AddSignalR(o => o.AddFilter<AgentHubFilter>())
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        // SignalR logs every exception out of a hub method, refusals included, as an error with a stack
+        // trace; AgentHubFilter logs what matters instead (see there).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", LogLevel.None);
         if (!string.IsNullOrWhiteSpace(redis))
         {
             services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(RedisSeatStore.ConnectionOptions(redis)));
