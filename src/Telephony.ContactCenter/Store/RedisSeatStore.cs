@@ -12,7 +12,6 @@ namespace Telephony.ContactCenter.Store;
 /// </summary>
 public sealed class RedisSeatStore : ISeatStore
 {
-    private readonly IConnectionMultiplexer _redis;
     private readonly IDatabase _db;
     private readonly string _prefix;
 
@@ -23,7 +22,7 @@ public sealed class RedisSeatStore : ISeatStore
     {
         ArgumentNullException.ThrowIfNull(redis);
         ArgumentException.ThrowIfNullOrEmpty(keyPrefix);
-        _redis = redis;
+        redis.ConnectionRestored += OnConnectionRestored;
         _db = redis.GetDatabase();
         _prefix = keyPrefix.Contains('{', StringComparison.Ordinal) ? keyPrefix : "{" + keyPrefix + "}:";
     }
@@ -42,17 +41,9 @@ public sealed class RedisSeatStore : ISeatStore
     }
 
     /// <inheritdoc />
-    public event EventHandler? ConnectionRestored
-    {
-        add => _redis.ConnectionRestored += Forward(value);
-        remove => _redis.ConnectionRestored -= Forward(value);
-    }
+    public event EventHandler? ConnectionRestored;
 
-    // One adapter per handler, so removing a handler removes the adapter added for it.
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<EventHandler, EventHandler<ConnectionFailedEventArgs>> _adapters = [];
-
-    private EventHandler<ConnectionFailedEventArgs>? Forward(EventHandler? handler) =>
-        handler is null ? null : _adapters.GetValue(handler, h => (sender, _) => h(this, EventArgs.Empty));
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => ConnectionRestored?.Invoke(this, EventArgs.Empty);
 
     /// <summary>The literal prefix of every key this store writes (for clean-up in tests and tools).</summary>
     public string KeyPrefix => _prefix;
