@@ -15,9 +15,11 @@ builder.AddSipEndpoint();
 builder.AddTelephonyCalls();
 
 var app = builder.Build();
+app.RefuseDemoCredentialsUnlessAllowed();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
+app.UseCurrentUsersOnly();
 app.UseAuthorization();
 app.UseRateLimiter();
 
