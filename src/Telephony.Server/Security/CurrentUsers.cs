@@ -42,13 +42,24 @@ internal sealed class CurrentUserHubFilter(UserDirectory users, HubSessions sess
 {
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
-        Require(invocationContext.Context, invocationContext.HubMethodName);
+        if (!users.IsCurrent(invocationContext.Context.User))
+        {
+            Refuse(invocationContext.Context, invocationContext.HubMethodName);
+            // The refusal goes back as this call's error; the connection is closed just after, so the
+            // desktop reads why rather than a bare cancellation.
+            _ = CloseSoonAsync(invocationContext.Context);
+            throw new HubException(CurrentUsers.RevokedMessage);
+        }
         return await next(invocationContext).ConfigureAwait(false);
     }
 
     public Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
     {
-        Require(context.Context, "connect");
+        if (!users.IsCurrent(context.Context.User))
+        {
+            Refuse(context.Context, "connect");
+            throw new HubException(CurrentUsers.RevokedMessage); // SignalR closes the connection with it
+        }
         sessions.Opened(NameOf(context.Context), context.Context);
         return next(context);
     }
@@ -59,16 +70,17 @@ internal sealed class CurrentUserHubFilter(UserDirectory users, HubSessions sess
         return next(context, exception);
     }
 
-    private void Require(HubCallerContext context, string what)
-    {
-        if (users.IsCurrent(context.User))
-        {
-            return;
-        }
+    private void Refuse(HubCallerContext context, string what) =>
         SecurityLog.TokenRevoked(log, Http.LogText.Safe(context.User?.FindFirstValue(TelephonyClaims.Name)), "hub " + what);
+
+    private static async Task CloseSoonAsync(HubCallerContext context)
+    {
+        await Task.Delay(CloseDelay).ConfigureAwait(false);
         context.Abort();
-        throw new HubException(CurrentUsers.RevokedMessage);
     }
+
+    /// <summary>How long after refusing a call the connection is closed (time for the refusal to be sent).</summary>
+    private static readonly TimeSpan CloseDelay = TimeSpan.FromMilliseconds(250);
 
     private static string NameOf(HubCallerContext context) => context.User?.FindFirstValue(TelephonyClaims.Name) ?? "";
 }
