@@ -27,10 +27,14 @@ public sealed class SmsDestinationLimit(TimeProvider time, RateLimitSettings set
         }
     }
 
-    // The digits only: "+86 138-1234-5678" and "+8613812345678" are one phone.
+    // The last 11 digits (a mainland mobile number; a landline with its area code): "+86 138-1234-5678",
+    // "008613812345678" and "13812345678" are one phone. Two numbers that differ only before those
+    // digits share a budget, which errs on the strict side.
     private static string? Key(string? phone)
     {
         var digits = phone is null ? "" : string.Concat(phone.Where(char.IsAsciiDigit));
-        return digits.Length == 0 ? null : digits;
+        return digits.Length == 0 ? null : digits[Math.Max(0, digits.Length - KeyDigits)..];
     }
+
+    private const int KeyDigits = 11;
 }
