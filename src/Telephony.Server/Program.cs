@@ -1,10 +1,14 @@
 using Telephony.Server.Cases;
 using Telephony.Server.Agents;
 using Telephony.Server.Calls;
+using Telephony.Server.Hosting;
 using Telephony.Server.Http;
+using Telephony.Server.Operations;
 using Telephony.Server.Security;
 
-var builder = WebApplication.CreateBuilder(args);
+StartupFailure.Install();
+bool check = StartupCheck.Requested(args);
+var builder = WebApplication.CreateBuilder(StartupCheck.HostArguments(args));
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
 builder.AddAnonymousRateLimit();
@@ -13,9 +17,15 @@ builder.AddTelephonyCases();
 builder.AddTelephonyAgents();
 builder.AddSipEndpoint();
 builder.AddTelephonyCalls();
+builder.AddTelephonyOperations();
 
 var app = builder.Build();
+// Before the check too: a start with demo passwords outside Development is refused either way.
 app.RefuseDemoCredentialsUnlessAllowed();
+if (check)
+{
+    return StartupCheck.Run(app.Services, Console.Out);
+}
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
@@ -23,13 +33,14 @@ app.UseCurrentUsersOnly();
 app.UseAuthorization();
 app.UseRateLimiter();
 
-app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+app.MapTelephonyOperations();
 app.MapTelephonySecurity();
 app.MapTelephonyCases();
 app.MapTelephonyAgents();
 app.MapTelephonyCalls();
 
 app.Run();
+return 0;
 
 /// <summary>Entry point; public so integration tests can host the server in-process.</summary>
 public partial class Program;

@@ -1,3 +1,4 @@
+using Telephony.Server.Hosting;
 using Telephony.Server.Sip;
 
 namespace Telephony.Server.Security;
@@ -10,7 +11,7 @@ namespace Telephony.Server.Security;
 /// </summary>
 public static class DemoCredentials
 {
-    /// <summary>Checks before the server starts; throws <see cref="InvalidOperationException"/> naming the way out.</summary>
+    /// <summary>Checks before the server starts; throws <see cref="ConfigurationException"/> (one clear line at start) naming the way out.</summary>
     public static WebApplication RefuseDemoCredentialsUnlessAllowed(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -28,7 +29,7 @@ public static class DemoCredentials
         }
         if (!app.Services.GetRequiredService<SecuritySettings>().AllowDemoCredentials)
         {
-            throw new InvalidOperationException(
+            throw new ConfigurationException(
                 $"Demo credentials are active ({users.Count} users with a plain 'password' in {SecuritySettings.Section}:UsersFile, " +
                 $"{seats.Count} seats with a '{SeatDirectory.DemoPasswordPrefix}' password in Sip:SeatsFile) in the {app.Environment.EnvironmentName} environment. " +
                 "Replace them (see README, 'Security: what an operator must set'), or, only to try the server out, " +
