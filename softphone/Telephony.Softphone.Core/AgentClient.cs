@@ -148,11 +148,11 @@ public sealed partial class AgentClient : IAsyncDisposable
             throw new AgentStartException("--user and --password are needed to log in to the hub");
         }
         _http = new HttpClient { BaseAddress = http, Timeout = _options.StartTimeout };
-        string token = await TokenClient.GetTokenAsync(_http, _options.User, _options.Password, ct).ConfigureAwait(false);
+        _token = await TokenClient.GetTokenAsync(_http, _options.User, _options.Password, ct).ConfigureAwait(false);
         var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(http, AgentHubNames.Path), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
+            .WithUrl(new Uri(http, AgentHubNames.Path), o => o.AccessTokenProvider = ProvideTokenAsync)
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
-            .WithAutomaticReconnect()
+            .WithAutomaticReconnect(new KeepTrying())
             .Build();
         hub.On<SeatStateChange>(AgentHubNames.StateChanged, OnStateChanged);
         hub.On<ScreenPopInfo>(AgentHubNames.ScreenPop, OnScreenPop);
@@ -161,21 +161,13 @@ public sealed partial class AgentClient : IAsyncDisposable
         hub.On<CallEndedInfo>(AgentHubNames.CallEnded, OnHubCallEnded);
         hub.Reconnecting += e =>
         {
+            _wasReady = ReadyBeforeTheDrop(SeatInfo);
+            _token = null; // the server may have restarted with other keys, or revoked it: log in afresh
             Publish(new NoticeEvent($"hub connection lost ({e?.Message}); reconnecting", Now));
             return Task.CompletedTask;
         };
-        hub.Reconnected += async _ =>
-        {
-            Publish(new NoticeEvent("hub reconnected", Now));
-            try
-            {
-                SeatInfo = await hub.InvokeAsync<SeatInfo?>(AgentHubNames.GetSeat).ConfigureAwait(false);
-            }
-            catch (HubException e)
-            {
-                Publish(new NoticeEvent($"after reconnecting: {e.Message}", Now));
-            }
-        };
+        hub.Reconnected += _ => RestoreSeatAsync(hub, "hub reconnected");
+        hub.Closed += e => OnHubClosed(hub, e);
         _hub = hub;
         try
         {

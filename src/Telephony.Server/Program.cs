@@ -20,6 +20,8 @@ builder.AddTelephonyCalls();
 builder.AddTelephonyOperations();
 
 var app = builder.Build();
+// Before the check too: a start with demo passwords outside Development is refused either way.
+app.RefuseDemoCredentialsUnlessAllowed();
 if (check)
 {
     return StartupCheck.Run(app.Services, Console.Out);
@@ -27,6 +29,7 @@ if (check)
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
+app.UseCurrentUsersOnly();
 app.UseAuthorization();
 app.UseRateLimiter();
 

@@ -40,6 +40,10 @@ public sealed class TelephonyTestServer : IAsyncDisposable
             settings["Cases:SmsOutboxFile"] = SmsOutbox;
             settings["Calls:RecordingsFolder"] = Recordings;
             settings["Calls:WatchIvrScript"] = "false";
+            // The server writes its users file (logout, role changes): each test server gets its own copy.
+            var usersFile = Path.Combine(Folder, "users.json");
+            File.Copy(Path.Combine(AppContext.BaseDirectory, "users.json"), usersFile);
+            settings["Security:UsersFile"] = usersFile;
         }
         settings["ContactCenter:Redis"] = _options.Redis ? TelephonyTestServerOptions.RedisEndPoint : "";
         settings["ContactCenter:KeyPrefix"] = KeyPrefix;
@@ -60,7 +64,7 @@ public sealed class TelephonyTestServer : IAsyncDisposable
         });
         if (_options.Kestrel)
         {
-            Factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+            Factory.UseKestrel(o => o.Listen(IPAddress.Loopback, _options.HttpPort));
             Factory.StartServer();
             var addresses = Service<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
             Http = new Uri(addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal)).TrimEnd('/') + "/");
@@ -75,6 +79,9 @@ public sealed class TelephonyTestServer : IAsyncDisposable
 
     /// <summary>Where the server's SMS gateway writes (with <see cref="TelephonyTestServerOptions.OwnData"/>).</summary>
     public string SmsOutbox => Path.Combine(Folder, "sms-outbox.jsonl");
+
+    /// <summary>The server's users file (a copy of the shipped one in the fixture's folder, with <see cref="TelephonyTestServerOptions.OwnData"/>).</summary>
+    public string UsersFile => Path.Combine(Folder, "users.json");
 
     /// <summary>The Redis key prefix of this fixture's seats and queues.</summary>
     public string KeyPrefix { get; }

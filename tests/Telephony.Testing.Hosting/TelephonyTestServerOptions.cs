@@ -16,7 +16,10 @@ public sealed record TelephonyTestServerOptions
     /// <summary>Kestrel on 127.0.0.1:0 (real HTTP sockets, <see cref="TelephonyTestServer.Http"/>) instead of the in-memory test server.</summary>
     public bool Kestrel { get; init; }
 
-    /// <summary>Cases, recordings and the SMS outbox in the fixture's temporary folder (off: the server's defaults).</summary>
+    /// <summary>The HTTP port with <see cref="Kestrel"/>: 0 picks a free one; a fixed one lets a test restart the server where its clients expect it.</summary>
+    public int HttpPort { get; init; }
+
+    /// <summary>Cases, recordings, the SMS outbox and a copy of the users file in the fixture's temporary folder (off: the server's defaults).</summary>
     public bool OwnData { get; init; } = true;
 
     /// <summary>Further settings, applied last (null removes nothing; an empty string clears).</summary>

@@ -7,6 +7,7 @@ using Telephony.ContactCenter.Events;
 using Telephony.ContactCenter.Routing;
 using Telephony.ContactCenter.Seats;
 using Telephony.ContactCenter.Store;
+using Telephony.Server.Http;
 using Telephony.Server.Security;
 
 namespace Telephony.Server.Agents;
@@ -86,6 +87,8 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
     {
         if (string.IsNullOrWhiteSpace(extension) || extension.Length > 16)
             throw new HubException("An extension is required.");
+        if (!PlainText.IsClean(extension))
+            throw new HubException($"An extension {PlainText.Refusal}.");
         return Checked(await acd.LoginAsync(extension.Trim(), RequireAgent()).ConfigureAwait(false), "log in");
     }
 
@@ -128,8 +131,8 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
         var trimmed = (reason ?? "").Trim();
         if (trimmed.Length is 0 or > AutomaticCallDistributor.MaxReasonLength)
             throw new HubException($"A reason of 1..{AutomaticCallDistributor.MaxReasonLength} characters is required.");
-        if (trimmed.Any(Telephony.Server.Http.LogText.NeedsEscape))
-            throw new HubException("A reason may not contain control or text-direction characters.");
+        if (!PlainText.IsClean(trimmed))
+            throw new HubException($"A reason {PlainText.Refusal}.");
         return trimmed;
     }
 

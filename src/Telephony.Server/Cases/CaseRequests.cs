@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
 using Telephony.Cases;
+using Telephony.Server.Http;
 using Telephony.Server.Security;
 
 namespace Telephony.Server.Cases;
@@ -115,31 +116,43 @@ internal static class CaseHttp
         };
     }
 
-    public static CaseIntake ToIntake(CreateCaseRequest r) => new()
+    public static CaseIntake ToIntake(CreateCaseRequest r)
     {
-        Channel = ParseEnum<CaseChannel>(r.Channel, "channel"),
-        Category = ParseEnum<CaseCategory>(r.Category, "category"),
-        Description = r.Description ?? "",
-        CitizenName = r.CitizenName,
-        CitizenPhone = r.CitizenPhone,
-        Location = r.Location,
-        DistrictId = r.DistrictId,
-        Confidential = r.Confidential ?? false,
-        CallId = r.CallId,
-        RecordingPath = r.RecordingPath,
-    };
+        CheckPlain(r.CitizenName, "citizenName");
+        CheckPlain(r.CitizenPhone, "citizenPhone");
+        CheckPlain(r.Location, "location");
+        CheckFreeText(r.Description, "description");
+        return new()
+        {
+            Channel = ParseEnum<CaseChannel>(r.Channel, "channel"),
+            Category = ParseEnum<CaseCategory>(r.Category, "category"),
+            Description = r.Description ?? "",
+            CitizenName = r.CitizenName,
+            CitizenPhone = r.CitizenPhone,
+            Location = r.Location,
+            DistrictId = r.DistrictId,
+            Confidential = r.Confidential ?? false,
+            CallId = r.CallId,
+            RecordingPath = r.RecordingPath,
+        };
+    }
 
-    public static Transition ToTransition(TransitionRequest r) => new()
+    public static Transition ToTransition(TransitionRequest r)
     {
-        Action = ParseEnum<CaseAction>(r.Action, "action"),
-        ExpectedVersion = r.ExpectedVersion ?? throw new CaseValidationException("expectedVersion", "is required (the version you read)"),
-        Note = r.Note,
-        DepartmentId = r.DepartmentId,
-        Days = r.Days,
-        Satisfaction = TryEnum<Satisfaction>(r.Satisfaction, "satisfaction"),
-        ReplyText = r.ReplyText,
-        IntoCaseId = r.IntoCaseId,
-    };
+        CheckFreeText(r.Note, "note");
+        CheckFreeText(r.ReplyText, "replyText");
+        return new()
+        {
+            Action = ParseEnum<CaseAction>(r.Action, "action"),
+            ExpectedVersion = r.ExpectedVersion ?? throw new CaseValidationException("expectedVersion", "is required (the version you read)"),
+            Note = r.Note,
+            DepartmentId = r.DepartmentId,
+            Days = r.Days,
+            Satisfaction = TryEnum<Satisfaction>(r.Satisfaction, "satisfaction"),
+            ReplyText = r.ReplyText,
+            IntoCaseId = r.IntoCaseId,
+        };
+    }
 
     /// <summary>
     /// The case-service actor for the signed-in user. A handler's department code from the token
@@ -164,9 +177,23 @@ internal static class CaseHttp
         return new Actor(name, role, dept);
     }
 
-    public static void Require(string? value, string field, int max)
+    /// <summary>A required field of at most <paramref name="max"/> characters: one line, or with <paramref name="freeText"/> line breaks and tabs too.</summary>
+    public static void Require(string? value, string field, int max, bool freeText = false)
     {
         if (string.IsNullOrWhiteSpace(value)) { throw new CaseValidationException(field, "is required"); }
         if (value.Length > max) { throw new CaseValidationException(field, $"is longer than {max} characters"); }
+        if (freeText) { CheckFreeText(value, field); } else { CheckPlain(value, field); }
+    }
+
+    /// <summary>A one-line field a person typed (a name, an address, a code): no control or text-direction characters (<see cref="PlainText"/>).</summary>
+    public static void CheckPlain(string? value, string field)
+    {
+        if (!PlainText.IsClean(value)) { throw new CaseValidationException(field, PlainText.Refusal); }
+    }
+
+    /// <summary>Free text (a description, a note, a reply): line breaks and tabs allowed, other control and text-direction characters not.</summary>
+    public static void CheckFreeText(string? value, string field)
+    {
+        if (!PlainText.IsCleanFreeText(value)) { throw new CaseValidationException(field, PlainText.FreeTextRefusal); }
     }
 }

@@ -83,6 +83,7 @@ public static class CasesSetup
             CompletionWorkingDays = settings.CompletionWorkingDays,
         });
         builder.Services.AddSingleton<CaseService>();
+        builder.Services.AddSingleton<SmsDestinationLimit>();
         builder.Services.AddHostedService<CaseStoreMigration>();
         return builder;
     }

@@ -35,6 +35,7 @@ internal static class DirectoryEndpoints
             var day = ParseDate(date);
             var working = b?.IsWorkingDay ?? throw new CaseValidationException("isWorkingDay", "is required (false = holiday, true = make-up working day)");
             if (b.Note is { Length: > 200 }) { throw new CaseValidationException("note", "is longer than 200 characters"); }
+            CaseHttp.CheckPlain(b.Note, "note");
             var entry = new CalendarDay(day, working, b.Note);
             await s.SetCalendarDayAsync(entry, ct);
             return CaseHttp.Ok(entry);
@@ -102,6 +103,7 @@ internal static class DirectoryEndpoints
         CaseHttp.Require(b?.Number, "number", 32);
         CaseHttp.Require(b!.Name, "name", 200);
         if (b.Description is { Length: > 500 }) { throw new CaseValidationException("description", "is longer than 500 characters"); }
+        CaseHttp.CheckFreeText(b.Description, "description");
         return new PartnerHotline(id, b.Number!.Trim(), b.Name!.Trim(), b.Description);
     }
 }

@@ -38,14 +38,24 @@ internal static class IntakeEndpoints
             }
             if (body is null) { return Problems.Invalid("body", "a JSON message is required"); }
             CaseHttp.Require(body.From, "from", 32);
-            CaseHttp.Require(body.Text, "text", CaseService.MaxDescriptionLength);
+            CaseHttp.Require(body.Text, "text", CaseService.MaxDescriptionLength, freeText: true);
             var created = await service.ReceiveSmsAsync(body.From!.Trim(), body.Text!, ct);
             return Results.Json(new { created.Id, created.Number, created.AckSentAt }, CaseHttp.Json, statusCode: StatusCodes.Status202Accepted);
         }).AllowAnonymous().RequireRateLimiting(AnonymousRateLimit.Policy).AddEndpointFilter<CaseExceptionFilter>().WithMetadata(limit);
 
-        app.MapPost("/api/public/cases", async (WebFormRequest? body, CaseService service, CancellationToken ct) =>
+        app.MapPost("/api/public/cases", async (WebFormRequest? body, CaseService service, SmsDestinationLimit smsLimit, HttpContext http, CancellationToken ct) =>
         {
             if (body is null) { return Problems.Invalid("body", "a JSON form is required"); }
+            CaseHttp.CheckPlain(body.Name, "name");
+            CaseHttp.CheckPlain(body.Phone, "phone");
+            CaseHttp.CheckPlain(body.Location, "location");
+            CaseHttp.CheckFreeText(body.Description, "description");
+            if (!smsLimit.Allows(body.Phone))
+            {
+                var log = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Telephony.Server.Cases");
+                CaseApiLog.SmsLimitReached(log, LogText.Safe(body.Phone, 32), http.Connection.RemoteIpAddress);
+                return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many submissions with this phone number; try again later.");
+            }
             var intake = new CaseIntake
             {
                 Channel = CaseChannel.Web,
@@ -56,6 +66,10 @@ internal static class IntakeEndpoints
                 Location = body.Location,
             };
             var created = await service.CreateAsync(intake, new Actor("web-form", ActorRole.Agent), ct);
+            if (created.AckSentAt is not null)
+            {
+                smsLimit.Sent(body.Phone);
+            }
             return Results.Json(new { created.Number, created.AckSentAt }, CaseHttp.Json, statusCode: StatusCodes.Status202Accepted);
         }).AllowAnonymous().RequireRateLimiting(AnonymousRateLimit.Policy).AddEndpointFilter<CaseExceptionFilter>().WithMetadata(limit);
     }

@@ -54,9 +54,16 @@ public sealed class RateLimitSettings
     /// <summary>Requests per minute one address may make to the anonymous endpoints.</summary>
     public int AnonymousPerMinute { get; set; } = 30;
 
+    /// <summary>SMS acknowledgements the anonymous web form may send to one phone number per hour.</summary>
+    public int SmsPerNumberPerHour { get; set; } = 5;
+
     /// <summary>Each bad value, named (checked at start).</summary>
     public IEnumerable<string> Validate(string section)
     {
+        if (SmsPerNumberPerHour is < 1 or > 10_000)
+        {
+            yield return FormattableString.Invariant($"{section}:SmsPerNumberPerHour = {SmsPerNumberPerHour} is out of range: use 1..10000");
+        }
         if (AnonymousPerMinute is < 1 or > 100_000)
         {
             yield return FormattableString.Invariant($"{section}:AnonymousPerMinute = {AnonymousPerMinute} is out of range: use 1..100000");

@@ -54,7 +54,6 @@ public static class LogText
         return b.ToString();
     }
 
-    /// <summary>True for control characters and the Unicode bidi formatting characters.</summary>
-    public static bool NeedsEscape(char c) =>
-        char.IsControl(c) || c is '\u061C' or '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
+    /// <summary>True for control characters and the Unicode bidi formatting characters (<see cref="PlainText"/>).</summary>
+    public static bool NeedsEscape(char c) => PlainText.IsForbidden(c);
 }

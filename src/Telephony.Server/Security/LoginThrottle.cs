@@ -1,60 +1,40 @@
-using System.Collections.Concurrent;
 using System.Net;
+using Telephony.Server.Http;
 
 namespace Telephony.Server.Security;
 
 /// <summary>
-/// Slows password guessing: after <see cref="MaxFailures"/> failed logins from one address
-/// within the window, that address is refused until the window has passed. Memory is
-/// bounded: at most <see cref="MaxTrackedAddresses"/> addresses are tracked, expired ones
-/// are dropped first.
+/// Slows password guessing on two keys at once. Per user name: after <see cref="MaxFailuresPerUser"/>
+/// failed logins for one name within <see cref="Window"/>, from wherever they come, that name is refused
+/// until the window has passed (guessing spread over many addresses is cut off too). Per address:
+/// after <see cref="MaxFailuresPerAddress"/> failures, for any names, the address is refused; that
+/// limit is higher, so the many users behind one NAT are not locked out by one of them. Unknown names
+/// are counted like known ones (the answer must not tell them apart). Both tables are bounded (see
+/// <see cref="RecentCounts{TKey}"/>).
 /// </summary>
 public sealed class LoginThrottle(TimeProvider time)
 {
-    public const int MaxFailures = 5;
+    public const int MaxFailuresPerUser = 5;
+    public const int MaxFailuresPerAddress = 30;
     public const int MaxTrackedAddresses = 10_000;
+    public const int MaxTrackedUsers = 10_000;
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
 
-    private readonly ConcurrentDictionary<IPAddress, Entry> _failures = new();
+    private readonly RecentCounts<IPAddress> _byAddress = new(time, Window, MaxTrackedAddresses);
+    private readonly RecentCounts<string> _byUser = new(time, Window, MaxTrackedUsers);
 
-    public bool IsBlocked(IPAddress address)
+    /// <summary>What a login from <paramref name="address"/> for <paramref name="user"/> is blocked by, if anything.</summary>
+    public LoginBlock IsBlocked(IPAddress address, string user) =>
+        _byUser.CountOf(user) >= MaxFailuresPerUser ? LoginBlock.User
+        : _byAddress.CountOf(address) >= MaxFailuresPerAddress ? LoginBlock.Address
+        : LoginBlock.None;
+
+    public void RecordFailure(IPAddress address, string user)
     {
-        if (!_failures.TryGetValue(address, out var entry)) return false;
-        if (time.GetUtcNow() - entry.FirstFailure > Window)
-        {
-            _failures.TryRemove(address, out _);
-            return false;
-        }
-
-        return entry.Count >= MaxFailures;
+        _byAddress.Add(address);
+        _byUser.Add(user);
     }
 
-    public void RecordFailure(IPAddress address)
-    {
-        var now = time.GetUtcNow();
-        if (_failures.Count >= MaxTrackedAddresses) Prune(now);
-        _failures.AddOrUpdate(address, _ => new Entry(now, 1),
-            (_, e) => now - e.FirstFailure > Window ? new Entry(now, 1) : e with { Count = e.Count + 1 });
-    }
-
-    public void RecordSuccess(IPAddress address) => _failures.TryRemove(address, out _);
-
-    private void Prune(DateTimeOffset now)
-    {
-        foreach (var (key, value) in _failures)
-        {
-            if (now - value.FirstFailure > Window) _failures.TryRemove(key, out _);
-        }
-
-        // Still full of live entries (a wide attack): forget the oldest half rather than grow.
-        if (_failures.Count >= MaxTrackedAddresses)
-        {
-            foreach (var key in _failures.OrderBy(p => p.Value.FirstFailure).Take(MaxTrackedAddresses / 2).Select(p => p.Key))
-            {
-                _failures.TryRemove(key, out _);
-            }
-        }
-    }
-
-    private sealed record Entry(DateTimeOffset FirstFailure, int Count);
+    /// <summary>The user's failures are forgotten; the address's are kept (others behind it may be guessing).</summary>
+    public void RecordSuccess(string user) => _byUser.Forget(user);
 }

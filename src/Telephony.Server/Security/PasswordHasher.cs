@@ -10,7 +10,7 @@ namespace Telephony.Server.Security;
 public static class PasswordHasher
 {
     private const string Prefix = "pbkdf2-sha256";
-    private const int DefaultIterations = 100_000;
+    public const int DefaultIterations = 100_000;
 
     public static string Hash(string password, int iterations = DefaultIterations)
     {
@@ -19,16 +19,26 @@ public static class PasswordHasher
         return string.Join('$', Prefix, iterations.ToString(CultureInfo.InvariantCulture), Convert.ToBase64String(salt), Convert.ToBase64String(hash));
     }
 
+    /// <summary>The iteration count of an encoded hash; null when it is malformed.</summary>
+    public static int? Iterations(string encoded)
+    {
+        var parts = encoded.Split('$');
+        return parts.Length == 4 && parts[0] == Prefix
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var iterations) && iterations is >= 1 and <= MaxIterations
+            ? iterations : null;
+    }
+
+    /// <summary>The most iterations a hash may ask for (a bigger one is refused rather than computed).</summary>
+    public const int MaxIterations = 10_000_000;
+
     /// <summary>True when <paramref name="password"/> matches; false for a wrong password or a malformed hash.</summary>
     public static bool Verify(string password, string encoded)
     {
-        var parts = encoded.Split('$');
-        if (parts.Length != 4 || parts[0] != Prefix
-            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var iterations)
-            || iterations is < 1 or > 10_000_000)
+        if (Iterations(encoded) is not { } iterations)
         {
             return false;
         }
+        var parts = encoded.Split('$');
 
         try
         {

@@ -21,4 +21,6 @@ public static class TelephonyClaims
     public const string Agent = "agent";
     /// <summary>Department code (handlers only): the only department whose cases the user may see.</summary>
     public const string Department = "dept";
+    /// <summary>The user's security stamp when the token was issued; a token whose stamp is not the user's now is refused.</summary>
+    public const string Stamp = "stamp";
 }

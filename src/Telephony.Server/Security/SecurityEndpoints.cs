@@ -1,6 +1,8 @@
 using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 using Microsoft.AspNetCore.Mvc;
 using Telephony.Server.Hosting;
@@ -25,9 +27,12 @@ public static class SecurityEndpoints
     {
         var settings = builder.AddSettings<SecuritySettings>(SecuritySettings.Section, (o, section) => o.Validate(section));
         var usersPath = ServerPaths.FromAppDirectory(settings.UsersFile);
-        builder.Services.AddSingleton(_ => UserDirectory.Load(usersPath));
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => UserDirectory.Load(usersPath, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<UserDirectory>>()));
         builder.Services.AddSingleton<LoginThrottle>();
+        builder.Services.AddSingleton<HubSessions>();
+        builder.Services.AddSingleton<CurrentUserHubFilter>();
+        builder.Services.Configure<HubOptions>(o => o.AddFilter<CurrentUserHubFilter>());
 
         builder.Services.AddAuthentication(AuthenticationScheme)
             .AddBearerToken(AuthenticationScheme, options =>
@@ -70,7 +75,27 @@ public static class SecurityEndpoints
             agent = user.FindFirstValue(TelephonyClaims.Agent),
             department = user.FindFirstValue(TelephonyClaims.Department),
         })).RequireAuthorization();
+        app.MapPost("/api/auth/logout", Logout).RequireAuthorization();
+        UserEndpoints.Map(app);
         return app;
+    }
+
+    /// <summary>Revokes every token of the signed-in user (all their devices) and closes their hub connections on this node.</summary>
+    private static IResult Logout(ClaimsPrincipal user, UserDirectory users, HubSessions sessions, ILoggerFactory loggers)
+    {
+        var log = loggers.CreateLogger(typeof(SecurityEndpoints));
+        var name = user.FindFirstValue(TelephonyClaims.Name)!;
+        try
+        {
+            users.Revoke(name);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return UserEndpoints.NotWritten(log, e);
+        }
+        sessions.CloseAll(name);
+        SecurityLog.LoggedOut(log, name);
+        return Results.NoContent();
     }
 
     /// <summary>The largest body <c>POST /api/auth/token</c> reads; larger ones get 413.</summary>
@@ -80,29 +105,35 @@ public static class SecurityEndpoints
     {
         var log = loggers.CreateLogger(typeof(SecurityEndpoints));
         var remote = http.Connection.RemoteIpAddress ?? IPAddress.None;
-        if (throttle.IsBlocked(remote))
-        {
-            SecurityLog.LoginThrottled(log, remote);
-            return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed logins; try again later.");
-        }
-
         if (request is null || string.IsNullOrEmpty(request.Username) || string.IsNullOrEmpty(request.Password))
         {
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "username and password are required.");
         }
 
+        // The throttle's key: no user name is this long, and a bounded key keeps its table small.
+        var name = request.Username.Length > MaxUserNameLength ? request.Username[..MaxUserNameLength] : request.Username;
+        switch (throttle.IsBlocked(remote, name))
+        {
+            case LoginBlock.User:
+                SecurityLog.LoginThrottledForUser(log, LogText.Safe(name), remote);
+                return TooManyFailures();
+            case LoginBlock.Address:
+                SecurityLog.LoginThrottled(log, remote);
+                return TooManyFailures();
+        }
+
         var user = users.Find(request.Username);
-        // Verify against a dummy hash for unknown users too, so timing does not reveal which names exist.
-        var ok = PasswordHasher.Verify(request.Password, user?.PasswordHash ?? DummyHash.Value) && user is not null;
+        // Unknown names are verified against a dummy hash of the same cost, so the time taken does not tell which names exist.
+        var ok = PasswordHasher.Verify(request.Password, user?.PasswordHash ?? users.DummyHash) && user is not null;
         if (!ok)
         {
-            throttle.RecordFailure(remote);
+            throttle.RecordFailure(remote, name);
             SecurityLog.LoginFailed(log, LogText.Safe(request.Username), remote);
             return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Wrong username or password.");
         }
 
-        throttle.RecordSuccess(remote);
-        var claims = new List<Claim> { new(TelephonyClaims.Name, user!.Name), new(TelephonyClaims.Role, user.Role) };
+        throttle.RecordSuccess(name);
+        var claims = new List<Claim> { new(TelephonyClaims.Name, user!.Name), new(TelephonyClaims.Role, user.Role), new(TelephonyClaims.Stamp, user.Stamp) };
         if (user.AgentId is not null) claims.Add(new Claim(TelephonyClaims.Agent, user.AgentId));
         if (user.Department is not null) claims.Add(new Claim(TelephonyClaims.Department, user.Department));
         var identity = new ClaimsIdentity(claims, "password", TelephonyClaims.Name, TelephonyClaims.Role);
@@ -110,5 +141,9 @@ public static class SecurityEndpoints
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: AuthenticationScheme);
     }
 
-    private static readonly Lazy<string> DummyHash = new(() => PasswordHasher.Hash("not-a-password", iterations: 10_000));
+    /// <summary>The longest user name the login looks at (longer ones cannot be users).</summary>
+    public const int MaxUserNameLength = 128;
+
+    private static IResult TooManyFailures() =>
+        Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed logins; try again later.");
 }

@@ -12,6 +12,13 @@ public sealed class SecuritySettings
     /// <summary>How long a bearer token is valid, in hours.</summary>
     public double TokenHours { get; set; } = 12;
 
+    /// <summary>
+    /// Lets the server start outside the Development environment while shipped demo passwords are active
+    /// (users with a plain <c>password</c>, seats whose password begins with <c>demo-</c>); each such
+    /// account is then logged as a warning at start. For trying the server out, never for citizens.
+    /// </summary>
+    public bool AllowDemoCredentials { get; set; }
+
     /// <summary>Each bad value, named (checked at start).</summary>
     public IEnumerable<string> Validate(string section)
     {

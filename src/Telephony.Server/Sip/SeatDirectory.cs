@@ -18,6 +18,13 @@ public sealed class SeatDirectory : ICredentialStore
     /// <summary>All seat extensions.</summary>
     public IReadOnlyCollection<string> Extensions => _passwords.Keys;
 
+    /// <summary>The prefix of the shipped seats file's demo passwords.</summary>
+    public const string DemoPasswordPrefix = "demo-";
+
+    /// <summary>Seats whose password is a shipped demo one (begins with <see cref="DemoPasswordPrefix"/>).</summary>
+    public IReadOnlyList<string> DemoSeats =>
+        _passwords.Where(p => p.Value.StartsWith(DemoPasswordPrefix, StringComparison.Ordinal)).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+
     /// <summary>True when <paramref name="extension"/> is a seat.</summary>
     public bool Contains(string extension) => _passwords.ContainsKey(extension);
 

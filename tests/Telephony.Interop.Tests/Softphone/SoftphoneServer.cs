@@ -11,13 +11,17 @@ namespace Telephony.Interop.Tests.Softphone;
 /// </summary>
 internal sealed class SoftphoneServer : IAsyncDisposable
 {
-    private readonly TelephonyTestServer _server = new(new TelephonyTestServerOptions
+    private readonly TelephonyTestServer _server;
+
+    /// <summary>A server on free ports, or on the given ones (a restarted server where its softphones expect it).</summary>
+    public SoftphoneServer(int httpPort = 0, int sipPort = 0) => _server = new(new TelephonyTestServerOptions
     {
         Seats = TelephonyTestServerOptions.SeatsWith("sip-", "1001", "1002", "1003", "1049"),
         Kestrel = true,
+        HttpPort = httpPort,
         Settings = new Dictionary<string, string>
         {
-            ["Sip:Udp"] = "127.0.0.1:0",
+            ["Sip:Udp"] = $"127.0.0.1:{sipPort}",
             ["Sip:Tcp"] = "",
             ["Sip:AuthMaxFailures"] = "50",
             ["ContactCenter:WrapUpSeconds"] = "1",

@@ -77,6 +77,9 @@ public sealed class AgentHubTests
         Assert.ThrowsAsync<HubException>(() => desk.Connection.InvokeAsync<SeatSnapshot>("Login", ""));
         var unknown = Assert.ThrowsAsync<HubException>(() => desk.Connection.InvokeAsync<SeatSnapshot>("Login", "9999"));
         Assert.That(unknown!.Message, Does.Contain("No such seat"));
+        // Issue 10, finding 8: a seat id is checked like any other name (one shared check).
+        var bidiSeat = Assert.ThrowsAsync<HubException>(() => desk.Connection.InvokeAsync<SeatSnapshot>("Login", "10\u202E01"));
+        Assert.That(bidiSeat!.Message, Does.Contain("text-direction"));
         await desk.Connection.InvokeAsync<SeatSnapshot>("Login", "1001");
         var noReason = Assert.ThrowsAsync<HubException>(() => desk.Connection.InvokeAsync<SeatSnapshot>("SetNotReady", " "));
         Assert.That(noReason!.Message, Does.Contain("reason"));

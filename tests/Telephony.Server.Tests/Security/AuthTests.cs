@@ -84,7 +84,7 @@ public sealed class AuthTests
     public async Task Password_guessing_is_cut_off_after_a_few_failures()
     {
         using var client = Factory.CreateClient();
-        for (var i = 0; i < LoginThrottle.MaxFailures; i++)
+        for (var i = 0; i < LoginThrottle.MaxFailuresPerUser; i++)
         {
             using var r = await Login(client, "agent1002", $"guess{i}");
             Assert.That(r.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
