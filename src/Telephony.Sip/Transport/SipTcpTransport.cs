@@ -9,7 +9,8 @@ namespace Telephony.Sip.Transport;
 /// <summary>
 /// TCP listeners plus the table of open connections (accepted and outgoing), keyed by the peer's
 /// endpoint so responses and later requests to the same peer reuse the connection (§18.1.1,
-/// §18.2.2). Enforces <see cref="SipTransportOptions.MaxConnections"/> and, from one housekeeping
+/// §18.2.2). Enforces <see cref="SipTransportOptions.MaxConnections"/>, the accepted connections per
+/// address (<see cref="SipTransportOptions.MaxConnectionsPerAddress"/>) and, from one housekeeping
 /// entry on the shared timer queue, the idle timeout and the started-message deadline.
 /// </summary>
 internal sealed class SipTcpTransport : IAsyncDisposable
@@ -22,9 +23,13 @@ internal sealed class SipTcpTransport : IAsyncDisposable
     private readonly SipTimerQueue _timers;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
+    // Accepted connections per peer address (IPv4-mapped addresses as IPv4). Touched once per accept and
+    // once per close, never per message, so a plain lock is enough.
+    private readonly Dictionary<IPAddress, int> _acceptedPerAddress = [];
     private SipTimer? _housekeeping;
     private int _count;
     private int _rejected;
+    private int _rejectedPerAddress;
 
     public SipTcpTransport(ISipTransportSink sink, SipParserOptions parserOptions, SipTransportOptions options, SipTimerQueue timers, ILogger logger)
     {
@@ -39,6 +44,9 @@ internal sealed class SipTcpTransport : IAsyncDisposable
 
     /// <summary>Connections refused because <see cref="SipTransportOptions.MaxConnections"/> was reached.</summary>
     public int RejectedConnections => Volatile.Read(ref _rejected);
+
+    /// <summary>Connections refused because their address already held <see cref="SipTransportOptions.MaxConnectionsPerAddress"/>.</summary>
+    public int RejectedPerAddress => Volatile.Read(ref _rejectedPerAddress);
 
     public IReadOnlyList<IPEndPoint> LocalEndPoints => _listeners.Select(l => (IPEndPoint)l.Socket.LocalEndPoint!).ToList();
 
@@ -85,6 +93,18 @@ internal sealed class SipTcpTransport : IAsyncDisposable
                 client.Dispose();
                 continue;
             }
+            var address = client.RemoteEndPoint is IPEndPoint remote ? Normalize(remote).Address : null;
+            if (address is not null && !TryCountAddress(address))
+            {
+                Interlocked.Decrement(ref _count);
+                Interlocked.Increment(ref _rejectedPerAddress);
+                // The sink's per-source warning budget bounds this to a few lines a minute per address.
+                if (_sink.MayWarnAbout(address))
+                    _logger.TcpConnectionRefusedPerAddress(address, _options.MaxConnectionsPerAddress);
+                client.LingerState = new LingerOption(true, 0); // reset: no TIME_WAIT kept for a refused peer
+                client.Dispose();
+                continue;
+            }
             try
             {
                 Register(new SipTcpConnection(client, inbound: true, _sink, _parserOptions, _options, _timers.TimeProvider, _logger), countedAlready: true);
@@ -92,7 +112,35 @@ internal sealed class SipTcpTransport : IAsyncDisposable
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
                 Interlocked.Decrement(ref _count);
+                if (address is not null) ReleaseAddress(address);
                 client.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Counts one more accepted connection from <paramref name="address"/>, unless that would pass the per-address limit.</summary>
+    private bool TryCountAddress(IPAddress address)
+    {
+        lock (_acceptedPerAddress)
+        {
+            _acceptedPerAddress.TryGetValue(address, out int open);
+            if (open >= _options.MaxConnectionsPerAddress && _options.ExemptFromPerAddressLimit?.Invoke(address) != true)
+            {
+                return false;
+            }
+            _acceptedPerAddress[address] = open + 1;
+            return true;
+        }
+    }
+
+    private void ReleaseAddress(IPAddress address)
+    {
+        lock (_acceptedPerAddress)
+        {
+            if (_acceptedPerAddress.TryGetValue(address, out int open))
+            {
+                if (open <= 1) _acceptedPerAddress.Remove(address);
+                else _acceptedPerAddress[address] = open - 1;
             }
         }
     }
@@ -111,6 +159,7 @@ internal sealed class SipTcpTransport : IAsyncDisposable
     private void OnClosed(SipTcpConnection connection)
     {
         Interlocked.Decrement(ref _count);
+        if (connection.Inbound) ReleaseAddress(connection.Remote.Address);
         _connections.TryRemove(new KeyValuePair<IPEndPoint, SipTcpConnection>(connection.Remote, connection));
         try { ConnectionClosed?.Invoke(connection); }
         catch (Exception ex) { _logger.TcpClosedHandlerFailed(ex); }
