@@ -129,17 +129,42 @@ public sealed partial class CallManager : IAsyncDisposable
     /// <remarks>The host stops it first; the container disposes it (and whoever wraps it) after. The token source is not disposed: sessions may still read its token.</remarks>
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
+    // Calls being answered at once. An answer waits for the dialog's mailbox to send the 200 (and, on a busy
+    // machine, for a thread): one at a time, every call would wait for the one before it, so the setup rate
+    // would be one over that latency. While all are busy the loop stops reading, the user agent's queue of
+    // new calls fills and further INVITEs get its stateless 503 with Retry-After (the overload gate).
+    private const int MaxAnswering = 32;
+
     private async Task AcceptLoopAsync(SipUserAgent ua, CancellationToken ct)
     {
+        var answering = new SemaphoreSlim(MaxAnswering);
         try
         {
             await foreach (var call in ua.IncomingCalls.ReadAllAsync(ct).ConfigureAwait(false))
             {
-                await AcceptAsync(call).ConfigureAwait(false);
+                await answering.WaitAsync(ct).ConfigureAwait(false);
+                _ = AnswerThenReleaseAsync(call, answering);
             }
         }
         catch (OperationCanceledException)
         {
+        }
+        for (int i = 0; i < MaxAnswering; i++)
+        {
+            await answering.WaitAsync(CancellationToken.None).ConfigureAwait(false); // the answers still running end first
+        }
+        answering.Dispose();
+    }
+
+    private async Task AnswerThenReleaseAsync(SipCall call, SemaphoreSlim answering)
+    {
+        try
+        {
+            await AcceptAsync(call).ConfigureAwait(false);
+        }
+        finally
+        {
+            answering.Release();
         }
     }
 

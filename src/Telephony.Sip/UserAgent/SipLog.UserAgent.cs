@@ -12,7 +12,7 @@ internal static partial class SipLog
     [LoggerMessage(1200, LogLevel.Debug, "Call {CallId}: event after the call closed dropped")] public static partial void CallEventAfterClose(this ILogger logger, string callId);
     [LoggerMessage(1201, LogLevel.Error, "Call {CallId}: handling an event failed")] public static partial void CallWorkFailed(this ILogger logger, Exception exception, string callId);
     [LoggerMessage(1202, LogLevel.Warning, "Call {CallId}: event buffer full, oldest event dropped for {Event}")] public static partial void CallEventDropped(this ILogger logger, string callId, string @event);
-    [LoggerMessage(1203, LogLevel.Information, "Call {CallId} ended: {Reason} {Code} {Detail}")] public static partial void CallEnd(this ILogger logger, string callId, CallEndReason reason, int code, string detail);
+    [LoggerMessage(1203, LogLevel.Debug, "Call {CallId} ended: {Reason} {Code} {Detail}")] public static partial void CallEnd(this ILogger logger, string callId, CallEndReason reason, int code, string detail);
     [LoggerMessage(1204, LogLevel.Information, "Call {CallId}: extra 2xx from fork {Tag}: ACK and BYE")] public static partial void CallExtraDialog(this ILogger logger, string callId, string tag);
     [LoggerMessage(1205, LogLevel.Warning, "Call {CallId}: {Problem}")] public static partial void CallBadMessage(this ILogger logger, string callId, string problem);
     [LoggerMessage(1206, LogLevel.Warning, "Call {CallId}: sending {Method} failed: {Reason}")] public static partial void CallSendFailed(this ILogger logger, string callId, string method, string reason);
