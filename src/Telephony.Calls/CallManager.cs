@@ -34,6 +34,7 @@ public sealed partial class CallManager : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _log;
+    private readonly OncePerInterval _noPortsLog = new(TimeSpan.FromSeconds(10));
     private CallServices? _services;
     private Task? _acceptLoop;
     private int _stopped;
@@ -95,6 +96,9 @@ public sealed partial class CallManager : IAsyncDisposable
             TransferRingTimeout = TimeSpan.FromSeconds(_options.TransferRingTimeoutSeconds),
             Stopping = _stopping.Token,
         };
+        // A call needs a media port pair before it can be answered: without one free, the user agent refuses the
+        // INVITE statelessly (503 with Retry-After) instead of creating a dialog only to reject it.
+        userAgent.HasCapacity = () => _media.Ports.Capacity - _media.Ports.InUse > 0;
         _acceptLoop = AcceptLoopAsync(userAgent, _stopping.Token);
         CallsLog.Started(_log, _scripts.Path, _recordings.Path);
     }
@@ -176,8 +180,13 @@ public sealed partial class CallManager : IAsyncDisposable
             var media = MediaLeg.Open(_media, MediaLegOptions.Server with { Logger = _log }, out var error);
             if (media is null)
             {
-                CallsLog.NoPorts(_log, error ?? "?");
-                await call.RejectAsync(503, "Service Unavailable (no media ports)").ConfigureAwait(false);
+                // Past capacity (the user agent's gate lets a few through when ports are held elsewhere): the same
+                // 503 with Retry-After as its overload refusal, and one log line per interval, not one per call.
+                if (_noPortsLog.ShouldLog(_time, out long suppressed))
+                {
+                    CallsLog.NoPorts(_log, error ?? "?", suppressed);
+                }
+                await call.RejectAsync(503, "Service Unavailable (no media ports)", _services!.UserAgent.Options.OverloadRetryAfter).ConfigureAwait(false);
                 return;
             }
             var answer = media.AnswerOffer(call.Invite.Body);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Telephony.Sip.Dialogs;
 using Telephony.Sip.Messages;
 using Telephony.Sip.Transactions;
@@ -52,15 +53,20 @@ public sealed partial class SipCall
     /// <inheritdoc cref="AcceptAsync(ReadOnlyMemory{byte})"/>
     public Task AcceptAsync(string sdp) => AcceptAsync(Encoding.UTF8.GetBytes(sdp));
 
-    /// <summary>Refuses an incoming call with a final status (486 Busy Here, 603 Decline, 480 …).</summary>
-    public Task RejectAsync(int statusCode = 486, string? reason = null) => Invoke(() =>
+    /// <summary>Refuses an incoming call with a final status (486 Busy Here, 603 Decline, 480 …); with <paramref name="retryAfter"/>, says when to try again (Retry-After, RFC 3261 §20.33, as a 503 for overload should: §21.5.4).</summary>
+    public Task RejectAsync(int statusCode = 486, string? reason = null, TimeSpan? retryAfter = null) => Invoke(() =>
     {
         RequireIncomingUnanswered();
         if (statusCode < 300)
         {
             throw new ArgumentOutOfRangeException(nameof(statusCode), "a final error status (300-699) is needed");
         }
-        _ua.Respond(_serverTx!, CreateInviteResponse(statusCode, reason));
+        var response = CreateInviteResponse(statusCode, reason);
+        if (retryAfter is { } after)
+        {
+            response.SetHeader(SipHeaderNames.RetryAfter, ((long)Math.Ceiling(after.TotalSeconds)).ToString(CultureInfo.InvariantCulture)); // §20.33
+        }
+        _ua.Respond(_serverTx!, response);
         End(CallEndReason.Rejected, statusCode, reason ?? SipReasonPhrases.Get(statusCode));
         return Task.FromResult(true);
     });
