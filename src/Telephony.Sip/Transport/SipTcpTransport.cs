@@ -16,6 +16,7 @@ namespace Telephony.Sip.Transport;
 internal sealed class SipTcpTransport : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<IPEndPoint, SipTcpConnection> _connections = new();
+    private readonly ConcurrentDictionary<IPEndPoint, Lazy<Task<SipTcpConnection>>> _connecting = new();
     private readonly List<(Socket Socket, Task Loop)> _listeners = [];
     private readonly ISipTransportSink _sink;
     private readonly SipParserOptions _parserOptions;
@@ -181,10 +182,26 @@ internal sealed class SipTcpTransport : IAsyncDisposable
     {
         remote = Normalize(remote);
         if (Find(remote) is { } existing) return existing;
+        // Sends that find no connection share one connect instead of opening one each: a burst would otherwise
+        // open dozens at once, and the peer may refuse past its per-address limit (ours is MaxConnectionsPerAddress).
+        var pending = _connecting.GetOrAdd(remote, static (r, self) => new Lazy<Task<SipTcpConnection>>(() => self.ConnectAsync(r)), this);
+        try
+        {
+            return await pending.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _connecting.TryRemove(new KeyValuePair<IPEndPoint, Lazy<Task<SipTcpConnection>>>(remote, pending));
+        }
+    }
+
+    private async Task<SipTcpConnection> ConnectAsync(IPEndPoint remote)
+    {
+        if (Find(remote) is { } existing) return existing;
         if (Volatile.Read(ref _count) >= _options.MaxConnections)
             throw new SipTransportException($"Cannot connect to {remote}: {_options.MaxConnections} TCP connections open.");
         var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         timeout.CancelAfter(_options.ConnectTimeout);
         try
         {
@@ -193,7 +210,6 @@ internal sealed class SipTcpTransport : IAsyncDisposable
         catch (Exception ex) when (ex is SocketException or OperationCanceledException)
         {
             socket.Dispose();
-            cancellationToken.ThrowIfCancellationRequested();
             throw new SipTransportException($"TCP connect to {remote} failed: {ex.Message}", ex);
         }
         var connection = new SipTcpConnection(socket, inbound: false, _sink, _parserOptions, _options, _timers.TimeProvider, _logger);
