@@ -82,6 +82,7 @@ internal sealed partial class InboundCallSession
         StartRecording(centre, answeredAt);
         Bridge();
         Phase = CallPhase.Connected;
+        RecordMilestone();
         LogConnected(_log, centre.Label, _agentId ?? "?", _caller.Media.Audio!.EncodingName, centre.Media.Audio!.EncodingName, _recorder?.Recorder.Path ?? "(none)");
     }
 
@@ -97,6 +98,7 @@ internal sealed partial class InboundCallSession
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            CallMetrics.RecordingFailures.Add(1);
             LogRecordingFailed(_log, path, e.Message); // the conversation goes on unrecorded rather than not at all
             _recorder = null;
             _recordingPath = null;

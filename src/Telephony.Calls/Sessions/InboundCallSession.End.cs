@@ -27,27 +27,39 @@ internal sealed partial class InboundCallSession
         var callerQuality = _caller.Quality();
         await _caller.Media.DisposeAsync().ConfigureAwait(false);
         LogEnded(_log, outcome.ToText(), wasPhase.ToString());
+        CallMetrics.CallEnded(outcome, _timeline.OfferedAt, _timeline.QueuedAt, _timeline.AnsweredAt);
         LogMediaQuality(_log, callerQuality.PacketsReceived, callerQuality.LossPercent, callerQuality.JitterMilliseconds,
             _agentQuality?.PacketsReceived ?? 0, _agentQuality?.LossPercent ?? 0, _agentQuality?.JitterMilliseconds ?? 0);
-        await _services.Records.SaveAsync(new CallRecord
-        {
-            CallId = CallId,
-            Caller = CallerNumber,
-            Called = DialedNumber,
-            OfferedAt = _timeline.OfferedAt,
-            IvrEndedAt = _timeline.IvrEndedAt,
-            QueuedAt = _timeline.QueuedAt,
-            AgentRingingAt = _timeline.RingingAt,
-            AnsweredAt = _timeline.AnsweredAt,
-            EndedAt = _timeline.EndedAt,
-            IvrPath = _ivrResult?.PathText,
-            Queue = _queue,
-            AgentId = _timeline.AnsweredAt is null ? null : _agentId,
-            Outcome = _outcome.ToText(),
-            RecordingPath = _recordingPath,
-            SurveyScore = _surveyScore,
-            CallerMedia = callerQuality.PacketsReceived > 0 ? callerQuality : null,
-            AgentMedia = _agentQuality,
-        }).ConfigureAwait(false);
+        _services.Records.Write(Snapshot(live: false, callerQuality.PacketsReceived > 0 ? callerQuality : null));
     }
+
+    /// <summary>
+    /// The call's record as it stands: written live at the answer, the queue and the agent's answer (so a node
+    /// that dies leaves it behind for its next start to end as node-lost) and ended at the end. Handed to the
+    /// records' writer, which never makes the mailbox wait for the database.
+    /// </summary>
+    private CallRecord Snapshot(bool live, MediaLegQuality? callerQuality = null) => new()
+    {
+        CallId = CallId,
+        Caller = CallerNumber,
+        Called = DialedNumber,
+        OfferedAt = _timeline.OfferedAt,
+        IvrEndedAt = _timeline.IvrEndedAt,
+        QueuedAt = _timeline.QueuedAt,
+        AgentRingingAt = _timeline.RingingAt,
+        AnsweredAt = _timeline.AnsweredAt,
+        EndedAt = live ? null : _timeline.EndedAt,
+        IvrPath = _ivrResult?.PathText,
+        Queue = _queue,
+        AgentId = _timeline.AnsweredAt is null ? null : _agentId,
+        Outcome = live ? null : _outcome.ToText(),
+        RecordingPath = _recordingPath,
+        SurveyScore = _surveyScore,
+        CallerMedia = callerQuality,
+        AgentMedia = live ? null : _agentQuality,
+        Live = live,
+    };
+
+    /// <summary>A milestone the KPIs need (answered, queued, agent connected): the live record follows it.</summary>
+    private void RecordMilestone() => _services.Records.Write(Snapshot(live: true));
 }

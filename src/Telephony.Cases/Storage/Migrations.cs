@@ -105,5 +105,17 @@ public static class Migrations
         new(6, "wrap-up ends that arrive before their call record", _ => """
             CREATE TABLE pending_wrap_up_ends (call_id TEXT PRIMARY KEY, wrap_up_ended_at BIGINT NOT NULL);
             """),
+        // Records are written from the call's answer on (state 'live'), so a node that dies leaves them behind
+        // for its next start to end as node-lost; call_nodes holds each node's last sign of life (the end time
+        // of what it lost). Refusals for capacity are counted per minute, not written one by one.
+        new(7, "live call records, node heartbeats, refusal counts", _ => """
+            ALTER TABLE call_records ADD COLUMN node_id TEXT;
+            ALTER TABLE call_records ADD COLUMN state TEXT;
+            CREATE INDEX ix_call_records_live ON call_records (node_id) WHERE state = 'live';
+            CREATE TABLE call_nodes (node_id TEXT PRIMARY KEY, seen_at BIGINT NOT NULL);
+            CREATE TABLE call_refusals (
+                minute_at BIGINT NOT NULL, service_number TEXT NOT NULL, node_id TEXT NOT NULL, refused BIGINT NOT NULL,
+                PRIMARY KEY (minute_at, service_number, node_id));
+            """),
     ];
 }

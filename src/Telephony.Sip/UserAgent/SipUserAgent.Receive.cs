@@ -164,6 +164,7 @@ public sealed partial class SipUserAgent
             }
         }
         RespondStatelessly(transaction, refusal);
+        OverloadRefused?.Invoke(transaction);
     }
 
     /// <inheritdoc />
