@@ -1,5 +1,6 @@
 // Telephony load generator: one subcommand per kind of load.
 //   media  — bridged RTP relay capacity (loss and added jitter), see Media/MediaLoadTest.cs
+//   setups — call setups per second through the B2BUA with the IVR answering, see Setups/SetupLoadTest.cs
 using Telephony.LoadGen.Media;
 
 var commands = new Dictionary<string, (string Help, Func<string[], Task<int>> Run)>(StringComparer.Ordinal)
@@ -7,6 +8,7 @@ var commands = new Dictionary<string, (string Help, Func<string[], Task<int>> Ru
     ["media"] = (MediaLoadTest.Help, MediaLoadTest.RunAsync),
     ["media-relay"] = (MediaRelayProcess.Help, MediaRelayProcess.RunAsync),
     ["calls"] = (Telephony.LoadGen.Calls.CallLoadTest.Help, Telephony.LoadGen.Calls.CallLoadTest.RunAsync),
+    ["setups"] = (Telephony.LoadGen.Setups.SetupLoadTest.Help, Telephony.LoadGen.Setups.SetupLoadTest.RunAsync),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

@@ -35,6 +35,7 @@ public sealed partial class CallManager : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _log;
+    private readonly OncePerInterval _noPortsLog = new(TimeSpan.FromSeconds(10));
     private CallServices? _services;
     private Task? _acceptLoop;
     private int _stopped;
@@ -117,6 +118,9 @@ public sealed partial class CallManager : IAsyncDisposable
             TransferRingTimeout = TimeSpan.FromSeconds(_options.TransferRingTimeoutSeconds),
             Stopping = _stopping.Token,
         };
+        // A call needs a media port pair before it can be answered: without one free, the user agent refuses the
+        // INVITE statelessly (503 with Retry-After) instead of creating a dialog only to reject it.
+        userAgent.HasCapacity = () => _media.Ports.Capacity - _media.Ports.InUse > 0;
         _acceptLoop = AcceptLoopAsync(userAgent, _stopping.Token);
         CallsLog.Started(_log, _scripts.Path, _recordings.Path);
     }
@@ -152,17 +156,42 @@ public sealed partial class CallManager : IAsyncDisposable
     /// <remarks>The host stops it first; the container disposes it (and whoever wraps it) after. The token source is not disposed: sessions may still read its token.</remarks>
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
+    // Calls being answered at once. An answer waits for the dialog's mailbox to send the 200 (and, on a busy
+    // machine, for a thread): one at a time, every call would wait for the one before it, so the setup rate
+    // would be one over that latency. While all are busy the loop stops reading, the user agent's queue of
+    // new calls fills and further INVITEs get its stateless 503 with Retry-After (the overload gate).
+    private const int MaxAnswering = 32;
+
     private async Task AcceptLoopAsync(SipUserAgent ua, CancellationToken ct)
     {
+        var answering = new SemaphoreSlim(MaxAnswering);
         try
         {
             await foreach (var call in ua.IncomingCalls.ReadAllAsync(ct).ConfigureAwait(false))
             {
-                await AcceptAsync(call).ConfigureAwait(false);
+                await answering.WaitAsync(ct).ConfigureAwait(false);
+                _ = AnswerThenReleaseAsync(call, answering);
             }
         }
         catch (OperationCanceledException)
         {
+        }
+        for (int i = 0; i < MaxAnswering; i++)
+        {
+            await answering.WaitAsync(CancellationToken.None).ConfigureAwait(false); // the answers still running end first
+        }
+        answering.Dispose();
+    }
+
+    private async Task AnswerThenReleaseAsync(SipCall call, SemaphoreSlim answering)
+    {
+        try
+        {
+            await AcceptAsync(call).ConfigureAwait(false);
+        }
+        finally
+        {
+            answering.Release();
         }
     }
 
@@ -182,8 +211,13 @@ public sealed partial class CallManager : IAsyncDisposable
             var media = MediaLeg.Open(_media, MediaLegOptions.Server with { Logger = _log }, out var error);
             if (media is null)
             {
-                CallsLog.NoPorts(_log, error ?? "?");
-                await call.RejectAsync(503, "Service Unavailable (no media ports)").ConfigureAwait(false);
+                // Past capacity (the user agent's gate lets a few through when ports are held elsewhere): the same
+                // 503 with Retry-After as its overload refusal, and one log line per interval, not one per call.
+                if (_noPortsLog.ShouldLog(_time, out long suppressed))
+                {
+                    CallsLog.NoPorts(_log, error ?? "?", suppressed);
+                }
+                await call.RejectAsync(503, "Service Unavailable (no media ports)", _services!.UserAgent.Options.OverloadRetryAfter).ConfigureAwait(false);
                 return;
             }
             var answer = media.AnswerOffer(call.Invite.Body);

@@ -68,10 +68,11 @@ internal sealed class CallsFixture : IAsyncDisposable
     /// Starts the call side: ring and wrap-up short, the IVR script <paramref name="ivrScript"/> (default the shipped one);
     /// seats in the shared test Redis (<paramref name="useRedis"/>) or in the redis-server at <paramref name="redisEndPoint"/>.
     /// </summary>
-    public static async Task<CallsFixture> StartAsync(bool useRedis = false, int ringTimeoutSeconds = 4, double wrapUpSeconds = 1, string? ivrScript = null, string? trunkOutbound = null, string? redisEndPoint = null)
+    /// <param name="mediaPortMax">The last port of the call manager's RTP pool, which starts at 18000 (18001: one pair).</param>
+    public static async Task<CallsFixture> StartAsync(bool useRedis = false, int ringTimeoutSeconds = 4, double wrapUpSeconds = 1, string? ivrScript = null, string? trunkOutbound = null, string? redisEndPoint = null, int mediaPortMax = 18399)
     {
         var f = new CallsFixture(useRedis, redisEndPoint);
-        await f.ComposeAsync(ringTimeoutSeconds, wrapUpSeconds, ivrScript ?? ShippedScript(), trunkOutbound);
+        await f.ComposeAsync(ringTimeoutSeconds, wrapUpSeconds, ivrScript ?? ShippedScript(), trunkOutbound, mediaPortMax);
         return f;
     }
 
@@ -89,7 +90,7 @@ internal sealed class CallsFixture : IAsyncDisposable
         throw new FileNotFoundException("ivr-scripts/12345.yaml not found above " + AppContext.BaseDirectory);
     }
 
-    private async Task ComposeAsync(int ringTimeoutSeconds, double wrapUpSeconds, string ivrScript, string? trunkOutbound)
+    private async Task ComposeAsync(int ringTimeoutSeconds, double wrapUpSeconds, string ivrScript, string? trunkOutbound, int mediaPortMax)
     {
         var loggers = NullLoggerFactory.Instance;
         var time = TimeProvider.System;
@@ -99,7 +100,7 @@ internal sealed class CallsFixture : IAsyncDisposable
         var records = new CallRecords(store, NullLogger<CallRecords>.Instance);
         var scripts = IvrScriptProvider.LoadOrThrow(ivrScript, NullLogger<IvrScriptProvider>.Instance);
         var trunks = new TrunkPolicy(new TrunkOptions { OutboundUri = trunkOutbound ?? string.Empty }, ["12345"]);
-        var media = new MediaEngine(new MediaEngineOptions { PortMin = 18000, PortMax = 18399 }, time, loggers);
+        var media = new MediaEngine(new MediaEngineOptions { PortMin = 18000, PortMax = mediaPortMax }, time, loggers);
         _owned.Add(media);
         media.Start();
         var options = new CallManagerOptions { TransferRingTimeoutSeconds = trunkOutbound is null ? 30 : 3 };

@@ -8,7 +8,7 @@ internal sealed partial class InboundCallSession
 {
     [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "Call from {Caller} to {Dialed} answered (media {Remote})")] private static partial void LogAnswered(ILogger logger, string caller, string dialed, string remote);
     [LoggerMessage(EventId = 2101, Level = LogLevel.Error, Message = "Handling {Message} failed; ending the call")] private static partial void LogFailed(ILogger logger, Exception e, string message);
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Caller left ({Reason}) during {Phase}")] private static partial void LogCallerEnded(ILogger logger, string reason, string phase);
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Debug, Message = "Caller left ({Reason}) during {Phase}")] private static partial void LogCallerEnded(ILogger logger, string reason, string phase);
     [LoggerMessage(EventId = 2103, Level = LogLevel.Error, Message = "No RTP ports for the {Role} leg: {Error}")] private static partial void LogNoPorts(ILogger logger, string role, string error);
     [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "INVITE to {Role} {Party} failed: {Reason}")] private static partial void LogDialFailed(ILogger logger, string role, string party, string reason);
     [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "Hangup of a leg failed: {Reason}")] private static partial void LogHangupFailed(ILogger logger, string reason);

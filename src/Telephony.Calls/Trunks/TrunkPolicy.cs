@@ -51,7 +51,9 @@ public sealed class TrunkOptions
 /// </summary>
 public sealed class TrunkPolicy
 {
-    private readonly (IPAddress Network, int Bits)[] _allowed;
+    // Each allowed network as its address bytes (4 or 16) and prefix length, taken apart once here so
+    // the check per out-of-dialog request reads the source into a stack buffer and allocates nothing.
+    private readonly (byte[] Network, int Bits)[] _allowed;
     private readonly string _outbound;
     private readonly HashSet<string> _serviceNumbers;
 
@@ -82,17 +84,23 @@ public sealed class TrunkPolicy
         return IsAllowedSource(source) ? ServiceNumberAdmission.FromTrunk : ServiceNumberAdmission.NotATrunk;
     }
 
-    /// <summary>True when <paramref name="source"/> may deliver calls to public numbers.</summary>
+    /// <summary>True when <paramref name="source"/> may deliver calls to public numbers (allocates nothing).</summary>
     public bool IsAllowedSource(IPAddress source)
     {
         ArgumentNullException.ThrowIfNull(source);
+        Span<byte> buffer = stackalloc byte[16];
+        if (!source.TryWriteBytes(buffer, out int written))
+        {
+            return false;
+        }
+        ReadOnlySpan<byte> bytes = buffer[..written];
         if (source.IsIPv4MappedToIPv6)
         {
-            source = source.MapToIPv4();
+            bytes = bytes[12..]; // ::ffff:a.b.c.d (RFC 4291 §2.5.5.2) is the IPv4 address a.b.c.d
         }
         foreach (var (network, bits) in _allowed)
         {
-            if (InNetwork(source, network, bits))
+            if (InNetwork(bytes, network, bits))
             {
                 return true;
             }
@@ -115,7 +123,7 @@ public sealed class TrunkPolicy
         return _outbound.Replace("{number}", number, StringComparison.Ordinal);
     }
 
-    private static (IPAddress, int) Parse(string entry)
+    private static (byte[], int) Parse(string entry)
     {
         var slash = entry.IndexOf('/', StringComparison.Ordinal);
         var address = IPAddress.Parse(slash < 0 ? entry : entry[..slash]);
@@ -125,21 +133,19 @@ public sealed class TrunkPolicy
         {
             throw new FormatException($"Trunks:AllowedSources: bad prefix length in '{entry}'");
         }
-        return (address, bits);
+        return (address.GetAddressBytes(), bits);
     }
 
-    private static bool InNetwork(IPAddress address, IPAddress network, int bits)
+    private static bool InNetwork(ReadOnlySpan<byte> address, byte[] network, int bits)
     {
-        var a = address.GetAddressBytes();
-        var n = network.GetAddressBytes();
-        if (a.Length != n.Length)
+        if (address.Length != network.Length)
         {
             return false;
         }
-        for (int i = 0; i < a.Length && bits > 0; i++, bits -= 8)
+        for (int i = 0; i < address.Length && bits > 0; i++, bits -= 8)
         {
             int mask = bits >= 8 ? 0xFF : (0xFF << (8 - bits)) & 0xFF;
-            if ((a[i] & mask) != (n[i] & mask))
+            if ((address[i] & mask) != (network[i] & mask))
             {
                 return false;
             }

@@ -16,11 +16,29 @@ internal static class G711Input
 /// <summary>
 /// G.711 (RFC 3551 §4.5.14): one byte per sample at 8 kHz, stateless, so one instance serves
 /// every stream. The two laws differ only in their name, payload type and per-sample mapping.
+/// The mapping is taken once into tables (64 KiB to encode, 256 samples to decode): every IVR prompt
+/// frame of every call is encoded here, and a table lookup per sample costs a fraction of the
+/// law's arithmetic behind a delegate call.
 /// </summary>
-public abstract class G711Codec(string encodingName, int payloadType, Func<short, byte> encodeSample, Func<byte, short> decodeSample) : IAudioCodec
+public abstract class G711Codec : IAudioCodec
 {
-    public string EncodingName => encodingName;
-    public int PayloadType => payloadType;
+    private readonly byte[] _encode = new byte[65536]; // indexed by the sample's 16 bits
+    private readonly short[] _decode = new short[256];
+
+    protected G711Codec(string encodingName, int payloadType, Func<short, byte> encodeSample, Func<byte, short> decodeSample)
+    {
+        ArgumentNullException.ThrowIfNull(encodeSample);
+        ArgumentNullException.ThrowIfNull(decodeSample);
+        EncodingName = encodingName;
+        PayloadType = payloadType;
+        for (int i = 0; i < _encode.Length; i++)
+            _encode[i] = encodeSample(NotMinValue((short)i));
+        for (int i = 0; i < _decode.Length; i++)
+            _decode[i] = decodeSample((byte)i);
+    }
+
+    public string EncodingName { get; }
+    public int PayloadType { get; }
     public int RtpClockRate => 8000;
     public int SampleRate => 8000;
 
@@ -28,8 +46,9 @@ public abstract class G711Codec(string encodingName, int payloadType, Func<short
     {
         if (payload.Length < pcm.Length)
             throw new ArgumentException("Payload buffer too small: G.711 needs one byte per sample.", nameof(payload));
+        var table = _encode;
         for (int i = 0; i < pcm.Length; i++)
-            payload[i] = encodeSample(NotMinValue(pcm[i]));
+            payload[i] = table[(ushort)pcm[i]];
         return pcm.Length;
     }
 
@@ -37,8 +56,9 @@ public abstract class G711Codec(string encodingName, int payloadType, Func<short
     {
         if (pcm.Length < payload.Length)
             throw new ArgumentException("PCM buffer too small: G.711 yields one sample per byte.", nameof(pcm));
+        var table = _decode;
         for (int i = 0; i < payload.Length; i++)
-            pcm[i] = decodeSample(payload[i]);
+            pcm[i] = table[payload[i]];
         return payload.Length;
     }
 }

@@ -662,14 +662,12 @@ public sealed class RtpSession : IAsyncDisposable
         }
 
         await _stop.CancelAsync().ConfigureAwait(false);
-        // Out of the receive loop before the sockets close (their descriptors could be reused).
-        foreach (var registration in new[] { _rtpRegistration, _rtcpRegistration })
-        {
-            if (registration is not null)
-            {
-                await registration.DisposeAsync().ConfigureAwait(false);
-            }
-        }
+        // Out of the receive loop before the sockets close (their descriptors could be reused). Both removals
+        // are asked for before either is awaited, so the loop thread drops the pair in one wake-up.
+        var rtpRemoved = _rtpRegistration?.DisposeAsync() ?? ValueTask.CompletedTask;
+        var rtcpRemoved = _rtcpRegistration?.DisposeAsync() ?? ValueTask.CompletedTask;
+        await rtpRemoved.ConfigureAwait(false);
+        await rtcpRemoved.ConfigureAwait(false);
 
         _lease.Dispose();
         RtpMetrics.ActiveSessions.Add(-1);

@@ -38,6 +38,8 @@ public sealed class SipServerHost(
     {
         var endpointOptions = new SipEndpointOptions { WarnAgent = options.Domain };
         options.ApplyStackSettings(endpointOptions);
+        // A carrier's trunk may multiplex many connections from one address: the per-address limit is for everybody else.
+        endpointOptions.Transport.ExemptFromPerAddressLimit = trunks is null ? null : trunks.IsAllowedSource;
         foreach (var (protocol, list) in new[] { ("udp", options.Udp), ("tcp", options.Tcp) })
         {
             foreach (var entry in SipServerOptions.SplitList(list))

@@ -19,6 +19,9 @@ public sealed partial class SipServerOptions
     /// <summary>Open TCP connections at most; further accepts are closed at once.</summary>
     public int MaxConnections { get; set; } = 1024;
 
+    /// <summary>Accepted TCP connections from one address at most (trunk addresses are exempt); further accepts from it are closed at once.</summary>
+    public int MaxConnectionsPerAddress { get; set; } = 32;
+
     /// <summary>Largest SIP message accepted on TCP (headers + body), in bytes.</summary>
     public int MaxMessageBytes { get; set; } = 64 * 1024;
 
@@ -67,6 +70,7 @@ public sealed partial class SipServerOptions
         Check(nameof(T2), T2, T1, 600_000, "ms (and at least Sip:T1)");
         Check(nameof(T4), T4, 1, 600_000, "ms");
         Check(nameof(MaxConnections), MaxConnections, 1, 1_000_000, "");
+        Check(nameof(MaxConnectionsPerAddress), MaxConnectionsPerAddress, 1, 1_000_000, "");
         Check(nameof(MaxMessageBytes), MaxMessageBytes, 1024, 16 * 1024 * 1024, "bytes");
         Check(nameof(TcpIdleTimeoutSeconds), TcpIdleTimeoutSeconds, 1, 86_400, "s");
         Check(nameof(TcpMessageTimeoutSeconds), TcpMessageTimeoutSeconds, 1, 3_600, "s");
@@ -76,6 +80,7 @@ public sealed partial class SipServerOptions
         endpoint.Timers.T2 = TimeSpan.FromMilliseconds(T2);
         endpoint.Timers.T4 = TimeSpan.FromMilliseconds(T4);
         endpoint.Transport.MaxConnections = MaxConnections;
+        endpoint.Transport.MaxConnectionsPerAddress = MaxConnectionsPerAddress;
         endpoint.Transport.MaxMessageSize = MaxMessageBytes;
         endpoint.Transport.ConnectionIdleTimeout = TimeSpan.FromSeconds(TcpIdleTimeoutSeconds);
         endpoint.Transport.MessageCompletionTimeout = TimeSpan.FromSeconds(TcpMessageTimeoutSeconds);

@@ -9,12 +9,14 @@ namespace Telephony.Sip.Transport;
 /// <summary>
 /// TCP listeners plus the table of open connections (accepted and outgoing), keyed by the peer's
 /// endpoint so responses and later requests to the same peer reuse the connection (§18.1.1,
-/// §18.2.2). Enforces <see cref="SipTransportOptions.MaxConnections"/> and, from one housekeeping
+/// §18.2.2). Enforces <see cref="SipTransportOptions.MaxConnections"/>, the accepted connections per
+/// address (<see cref="SipTransportOptions.MaxConnectionsPerAddress"/>) and, from one housekeeping
 /// entry on the shared timer queue, the idle timeout and the started-message deadline.
 /// </summary>
 internal sealed class SipTcpTransport : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<IPEndPoint, SipTcpConnection> _connections = new();
+    private readonly ConcurrentDictionary<IPEndPoint, Lazy<Task<SipTcpConnection>>> _connecting = new();
     private readonly List<(Socket Socket, Task Loop)> _listeners = [];
     private readonly ISipTransportSink _sink;
     private readonly SipParserOptions _parserOptions;
@@ -22,9 +24,13 @@ internal sealed class SipTcpTransport : IAsyncDisposable
     private readonly SipTimerQueue _timers;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
+    // Accepted connections per peer address (IPv4-mapped addresses as IPv4). Touched once per accept and
+    // once per close, never per message, so a plain lock is enough.
+    private readonly Dictionary<IPAddress, int> _acceptedPerAddress = [];
     private SipTimer? _housekeeping;
     private int _count;
     private int _rejected;
+    private int _rejectedPerAddress;
 
     public SipTcpTransport(ISipTransportSink sink, SipParserOptions parserOptions, SipTransportOptions options, SipTimerQueue timers, ILogger logger)
     {
@@ -39,6 +45,9 @@ internal sealed class SipTcpTransport : IAsyncDisposable
 
     /// <summary>Connections refused because <see cref="SipTransportOptions.MaxConnections"/> was reached.</summary>
     public int RejectedConnections => Volatile.Read(ref _rejected);
+
+    /// <summary>Connections refused because their address already held <see cref="SipTransportOptions.MaxConnectionsPerAddress"/>.</summary>
+    public int RejectedPerAddress => Volatile.Read(ref _rejectedPerAddress);
 
     public IReadOnlyList<IPEndPoint> LocalEndPoints => _listeners.Select(l => (IPEndPoint)l.Socket.LocalEndPoint!).ToList();
 
@@ -85,6 +94,18 @@ internal sealed class SipTcpTransport : IAsyncDisposable
                 client.Dispose();
                 continue;
             }
+            var address = client.RemoteEndPoint is IPEndPoint remote ? Normalize(remote).Address : null;
+            if (address is not null && !TryCountAddress(address))
+            {
+                Interlocked.Decrement(ref _count);
+                Interlocked.Increment(ref _rejectedPerAddress);
+                // The sink's per-source warning budget bounds this to a few lines a minute per address.
+                if (_sink.MayWarnAbout(address))
+                    _logger.TcpConnectionRefusedPerAddress(address, _options.MaxConnectionsPerAddress);
+                client.LingerState = new LingerOption(true, 0); // reset: no TIME_WAIT kept for a refused peer
+                client.Dispose();
+                continue;
+            }
             try
             {
                 Register(new SipTcpConnection(client, inbound: true, _sink, _parserOptions, _options, _timers.TimeProvider, _logger), countedAlready: true);
@@ -92,7 +113,35 @@ internal sealed class SipTcpTransport : IAsyncDisposable
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
                 Interlocked.Decrement(ref _count);
+                if (address is not null) ReleaseAddress(address);
                 client.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Counts one more accepted connection from <paramref name="address"/>, unless that would pass the per-address limit.</summary>
+    private bool TryCountAddress(IPAddress address)
+    {
+        lock (_acceptedPerAddress)
+        {
+            _acceptedPerAddress.TryGetValue(address, out int open);
+            if (open >= _options.MaxConnectionsPerAddress && _options.ExemptFromPerAddressLimit?.Invoke(address) != true)
+            {
+                return false;
+            }
+            _acceptedPerAddress[address] = open + 1;
+            return true;
+        }
+    }
+
+    private void ReleaseAddress(IPAddress address)
+    {
+        lock (_acceptedPerAddress)
+        {
+            if (_acceptedPerAddress.TryGetValue(address, out int open))
+            {
+                if (open <= 1) _acceptedPerAddress.Remove(address);
+                else _acceptedPerAddress[address] = open - 1;
             }
         }
     }
@@ -111,6 +160,7 @@ internal sealed class SipTcpTransport : IAsyncDisposable
     private void OnClosed(SipTcpConnection connection)
     {
         Interlocked.Decrement(ref _count);
+        if (connection.Inbound) ReleaseAddress(connection.Remote.Address);
         _connections.TryRemove(new KeyValuePair<IPEndPoint, SipTcpConnection>(connection.Remote, connection));
         try { ConnectionClosed?.Invoke(connection); }
         catch (Exception ex) { _logger.TcpClosedHandlerFailed(ex); }
@@ -132,10 +182,26 @@ internal sealed class SipTcpTransport : IAsyncDisposable
     {
         remote = Normalize(remote);
         if (Find(remote) is { } existing) return existing;
+        // Sends that find no connection share one connect instead of opening one each: a burst would otherwise
+        // open dozens at once, and the peer may refuse past its per-address limit (ours is MaxConnectionsPerAddress).
+        var pending = _connecting.GetOrAdd(remote, static (r, self) => new Lazy<Task<SipTcpConnection>>(() => self.ConnectAsync(r)), this);
+        try
+        {
+            return await pending.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _connecting.TryRemove(new KeyValuePair<IPEndPoint, Lazy<Task<SipTcpConnection>>>(remote, pending));
+        }
+    }
+
+    private async Task<SipTcpConnection> ConnectAsync(IPEndPoint remote)
+    {
+        if (Find(remote) is { } existing) return existing;
         if (Volatile.Read(ref _count) >= _options.MaxConnections)
             throw new SipTransportException($"Cannot connect to {remote}: {_options.MaxConnections} TCP connections open.");
         var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         timeout.CancelAfter(_options.ConnectTimeout);
         try
         {
@@ -144,7 +210,6 @@ internal sealed class SipTcpTransport : IAsyncDisposable
         catch (Exception ex) when (ex is SocketException or OperationCanceledException)
         {
             socket.Dispose();
-            cancellationToken.ThrowIfCancellationRequested();
             throw new SipTransportException($"TCP connect to {remote} failed: {ex.Message}", ex);
         }
         var connection = new SipTcpConnection(socket, inbound: false, _sink, _parserOptions, _options, _timers.TimeProvider, _logger);

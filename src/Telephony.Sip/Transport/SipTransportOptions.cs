@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Telephony.Sip.Transport;
 
 /// <summary>Limits and timeouts of the UDP/TCP transports (RFC 3261 §18). All have safe defaults.</summary>
@@ -11,6 +13,20 @@ public sealed class SipTransportOptions
 
     /// <summary>Open TCP connections (accepted + outgoing); further accepts are closed at once.</summary>
     public int MaxConnections { get; set; } = 1024;
+
+    /// <summary>
+    /// Accepted TCP connections from one IP address at most, so that one host cannot hold the whole
+    /// <see cref="MaxConnections"/> table (and keep everybody else out for the idle timeout); further
+    /// accepts from that address are closed at once. A phone needs one connection (RFC 5626 §4.2 keeps it
+    /// to one flow per registration), a NAT with a few dozen phones behind it a few dozen.
+    /// </summary>
+    public int MaxConnectionsPerAddress { get; set; } = 32;
+
+    /// <summary>
+    /// Addresses the per-address limit does not apply to (a carrier's trunk may open many connections from
+    /// one address); asked only when an address reaches the limit. Null: none.
+    /// </summary>
+    public Func<IPAddress, bool>? ExemptFromPerAddressLimit { get; set; }
 
     /// <summary>A TCP connection with no traffic for this long is closed.</summary>
     public TimeSpan ConnectionIdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
@@ -32,6 +48,7 @@ public sealed class SipTransportOptions
         if (MaxDatagramSize is < 1500 or > 65_535) throw new ArgumentOutOfRangeException(nameof(MaxDatagramSize));
         if (MaxMessageSize < 1024) throw new ArgumentOutOfRangeException(nameof(MaxMessageSize));
         if (MaxConnections < 1) throw new ArgumentOutOfRangeException(nameof(MaxConnections));
+        if (MaxConnectionsPerAddress < 1) throw new ArgumentOutOfRangeException(nameof(MaxConnectionsPerAddress));
         if (ConnectionIdleTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ConnectionIdleTimeout));
         if (MessageCompletionTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(MessageCompletionTimeout));
         if (HousekeepingInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(HousekeepingInterval));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Telephony.Sip.Dialogs;
 using Telephony.Sip.Messages;
 using Telephony.Sip.Transactions;
@@ -52,14 +53,15 @@ public sealed partial class SipCall
     /// <inheritdoc cref="AcceptAsync(ReadOnlyMemory{byte})"/>
     public Task AcceptAsync(string sdp) => AcceptAsync(Encoding.UTF8.GetBytes(sdp));
 
-    /// <summary>Refuses an incoming call with a final status (486 Busy Here, 603 Decline, 480 …).</summary>
-    public Task RejectAsync(int statusCode = 486, string? reason = null) => RejectAsync(statusCode, reason, warning: null);
+    /// <summary>Refuses an incoming call with a final status (486 Busy Here, 603 Decline, 480 …); with <paramref name="retryAfter"/>, says when to try again (Retry-After, RFC 3261 §20.33, as a 503 for overload should: §21.5.4).</summary>
+    public Task RejectAsync(int statusCode = 486, string? reason = null, TimeSpan? retryAfter = null) =>
+        RejectAsync(statusCode, reason, warning: null, retryAfter);
 
     /// <summary>
     /// Refuses an incoming call with a final status and a Warning header (RFC 3261 §20.43, e.g. from
-    /// <see cref="SipWarning.Format"/>: why a 488's offer could not be used).
+    /// <see cref="SipWarning.Format"/>: why a 488's offer could not be used), and optionally a Retry-After.
     /// </summary>
-    public Task RejectAsync(int statusCode, string? reason, string? warning) => Invoke(() =>
+    public Task RejectAsync(int statusCode, string? reason, string? warning, TimeSpan? retryAfter = null) => Invoke(() =>
     {
         RequireIncomingUnanswered();
         if (statusCode < 300)
@@ -70,6 +72,10 @@ public sealed partial class SipCall
         if (warning is not null)
         {
             response.SetHeader(SipHeaderNames.Warning, warning);
+        }
+        if (retryAfter is { } after)
+        {
+            response.SetHeader(SipHeaderNames.RetryAfter, ((long)Math.Ceiling(after.TotalSeconds)).ToString(CultureInfo.InvariantCulture)); // §20.33
         }
         _ua.Respond(_serverTx!, response);
         End(CallEndReason.Rejected, statusCode, reason ?? SipReasonPhrases.Get(statusCode));

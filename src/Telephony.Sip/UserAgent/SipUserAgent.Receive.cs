@@ -21,7 +21,7 @@ public sealed partial class SipUserAgent
     public void OnRequest(SipServerTransaction transaction)
     {
         var request = transaction.Request;
-        if (request.Method == SipMethods.Invite && request.To?.Tag is null && LiveIncomingCalls >= Options.MaxCalls)
+        if (request.Method == SipMethods.Invite && request.To?.Tag is null && (LiveIncomingCalls >= Options.MaxCalls || HasCapacity?.Invoke() == false))
         {
             RefuseOverloaded(transaction); // first: the cheapest answer, before any check or per-call work
             return;
@@ -154,7 +154,14 @@ public sealed partial class SipUserAgent
         StampProduct(refusal, SipHeaderNames.Server);
         if (Endpoint.MayLogRejection(transaction.Flow.Remote.Address))
         {
-            Logger.CallRefusedOverloaded(LiveIncomingCalls, Options.MaxCalls, transaction.Flow.Remote.Address);
+            if (LiveIncomingCalls >= Options.MaxCalls)
+            {
+                Logger.CallRefusedOverloaded(LiveIncomingCalls, Options.MaxCalls, transaction.Flow.Remote.Address);
+            }
+            else
+            {
+                Logger.CallRefusedNoCapacity(LiveIncomingCalls, transaction.Flow.Remote.Address);
+            }
         }
         RespondStatelessly(transaction, refusal);
         OverloadRefused?.Invoke(transaction);

@@ -108,6 +108,13 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
     internal TimeSpan T2 => Options.T2 ?? Endpoint.TimerSettings.T2;
 
     /// <summary>
+    /// The application's own capacity for one more incoming call (free media ports, say), asked for each new
+    /// INVITE after the <see cref="SipUserAgentOptions.MaxCalls"/> check and before any per-call work; false
+    /// refuses it like overload: a stateless 503 with Retry-After. Runs on a receive thread: keep it cheap.
+    /// </summary>
+    public Func<bool>? HasCapacity { get; set; }
+
+    /// <summary>
     /// Sees every out-of-dialog request (no To tag) first; returns true when it answered the request itself.
     /// Runs on a receive thread: answer quickly or hand the transaction on.
     /// </summary>

@@ -211,6 +211,70 @@ public class TransportTests
         }
     }
 
+    [Test]
+    public async Task One_address_cannot_hold_more_than_its_share_of_tcp_connections()
+    {
+        // Default options: 1,024 connections in all, 32 per address. The old code let 127.0.0.1 take all 40.
+        var defaults = new SipTransportOptions();
+        await using var listening = await ListenAsync(SipTransportProtocol.Tcp);
+        var (manager, _, bound) = listening;
+        var clients = new List<TcpClient>();
+        try
+        {
+            for (int i = 0; i < defaults.MaxConnectionsPerAddress + 8; i++)
+            {
+                clients.Add(await ConnectFromAsync(IPAddress.Loopback, bound));
+            }
+            await WaitUntil(() => manager.Tcp.RejectedPerAddress == 8);
+            Assert.That(manager.Tcp.ConnectionCount, Is.EqualTo(defaults.MaxConnectionsPerAddress));
+            // Another address is still welcome, and a slot freed by a close is free again.
+            clients.Add(await ConnectFromAsync(IPAddress.Parse("127.0.0.2"), bound));
+            await WaitUntil(() => manager.Tcp.ConnectionCount == defaults.MaxConnectionsPerAddress + 1);
+            clients[0].Dispose();
+            await WaitUntil(() => manager.Tcp.ConnectionCount == defaults.MaxConnectionsPerAddress);
+            clients.Add(await ConnectFromAsync(IPAddress.Loopback, bound));
+            await WaitUntil(() => manager.Tcp.ConnectionCount == defaults.MaxConnectionsPerAddress + 1);
+            Assert.That(manager.Tcp.RejectedPerAddress, Is.EqualTo(8));
+        }
+        finally
+        {
+            foreach (var c in clients) c.Dispose();
+        }
+    }
+
+    [Test]
+    public async Task An_exempt_address_may_open_more_connections_than_the_per_address_limit()
+    {
+        var options = new SipTransportOptions { MaxConnectionsPerAddress = 2, ExemptFromPerAddressLimit = a => a.Equals(IPAddress.Loopback) };
+        await using var listening = await ListenAsync(SipTransportProtocol.Tcp, options);
+        var (manager, _, bound) = listening;
+        var clients = new List<TcpClient>();
+        try
+        {
+            for (int i = 0; i < 5; i++) clients.Add(await ConnectFromAsync(IPAddress.Loopback, bound));
+            for (int i = 0; i < 3; i++) clients.Add(await ConnectFromAsync(IPAddress.Parse("127.0.0.3"), bound));
+            await WaitUntil(() => manager.Tcp.ConnectionCount == 7 && manager.Tcp.RejectedPerAddress == 1);
+        }
+        finally
+        {
+            foreach (var c in clients) c.Dispose();
+        }
+    }
+
+    private static async Task<TcpClient> ConnectFromAsync(IPAddress source, IPEndPoint server)
+    {
+        var client = new TcpClient(new IPEndPoint(source, 0));
+        try
+        {
+            await client.ConnectAsync(server);
+        }
+        catch (SocketException)
+        {
+            // A refused connection is reset at once; on loopback the reset can beat the connect's completion.
+        }
+        return client;
+    }
+
     private static async Task<int> ReadToEndAsync(TcpClient client)
     {
         var buffer = new byte[1024];

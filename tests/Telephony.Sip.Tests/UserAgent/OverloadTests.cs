@@ -57,6 +57,24 @@ public sealed class OverloadTests
     }
 
     [Test]
+    public async Task Without_the_applications_capacity_an_INVITE_gets_a_stateless_503_with_Retry_After()
+    {
+        // The call manager says "no capacity" when no media port pair is free: refused before any SipCall exists.
+        await using var server = await Server.StartAsync(new SipUserAgentOptions { LocalUri = "sip:bob@127.0.0.1" });
+        bool capacity = false;
+        server.Ua.HasCapacity = () => capacity;
+        using var peer = new RawSipPeer();
+        await peer.SendAsync(server.Invite(peer, "full-1"), server.Target);
+        var refusal = await peer.ReceiveAsync<SipResponse>(r => r.CallId == "full-1" && r.StatusCode >= 200);
+        Assert.That((refusal.StatusCode, refusal.GetHeader(SipHeaderNames.RetryAfter)), Is.EqualTo((503, "5")));
+        Assert.That((server.Ua.CallCount, server.Ua.LiveIncomingCalls, server.Ua.OverloadRefusals), Is.EqualTo((0, 0, 1L)));
+        capacity = true;
+        await peer.SendAsync(server.Invite(peer, "full-2"), server.Target);
+        await StackTestKit.WaitUntil(() => server.Ua.CallCount == 1);
+        Assert.That(server.Ua.OverloadRefusals, Is.EqualTo(1L));
+    }
+
+    [Test]
     public async Task An_application_that_does_not_keep_up_causes_503_not_486()
     {
         await using var server = await Server.StartAsync(new SipUserAgentOptions { LocalUri = "sip:bob@127.0.0.1" });
