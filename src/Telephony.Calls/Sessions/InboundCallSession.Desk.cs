@@ -1,6 +1,5 @@
 using Telephony.Calls.Commands;
 using Telephony.Calls.Legs;
-using Telephony.Cases;
 using Telephony.Media.Bridge;
 
 namespace Telephony.Calls.Sessions;
@@ -21,11 +20,7 @@ internal sealed partial class InboundCallSession
             return CommandResult.NotYourCall;
         }
         LogAgentHangsUp(_log, command.AgentId);
-        await UnbridgeAsync().ConfigureAwait(false);
-        if (!TryStartSurvey())
-        {
-            await EndAsync(_transferredTo is null ? CallOutcome.Answered : CallOutcome.Transferred, callerGone: false).ConfigureAwait(false);
-        }
+        await CentreLeftAsync().ConfigureAwait(false);
         return CommandResult.Done("Call ended.");
     }
 

@@ -64,6 +64,7 @@ public sealed class DeskHubTests
 
         await desk.Connection.InvokeAsync("HangUp", call.CallId);
         Assert.That(server.Calls.PhaseOf(call.CallId), Is.EqualTo(CallPhase.Survey), "the agent is gone; the citizen is asked to rate the call");
+        Assert.That((await server.Seats.GetSeatAsync("1049"))!.State, Is.EqualTo(SeatState.WrapUp), "the seat is in wrap-up while the citizen rates the call");
         await call.HangupAsync();
         var record = await server.RecordAsync(call.CallId);
         Assert.That((record.Outcome, record.AgentId), Is.EqualTo(("answered", "1049")));
