@@ -32,7 +32,7 @@ public sealed class DeskCallTests
         open = await cases.TransitionAsync(open.Id, new Transition { Action = CaseAction.Dispatch, ExpectedVersion = open.Version, DepartmentId = 7 }, staff);
 
         var seatPhone = await site.SeatPhoneAsync("1049", 1200);
-        using var browser = Chromium.Start();
+        using var browser = Chromium.Start(new ChromiumOptions { Width = 1366, Height = 1000 }); // a laptop screen: the screenshots go into the README
         site.SignIn(browser, "1049", "1049");
         browser.Driver.FindElement(By.Id("btn-ready")).Click();
         DeskSite.WaitState(browser, "Ready");

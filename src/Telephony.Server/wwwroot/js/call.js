@@ -80,7 +80,7 @@ export class CallPanel {
 
   ended() { this.setPhase('ended'); }
 
-  clear() { this.callId = null; this.phase = null; $('call-panel').hidden = true; }
+  clear() { this.callId = null; this.phase = null; $('call-panel').hidden = true; $('citizen-panel').hidden = true; }
 
   answer() {
     if (!this.active || this.phase !== 'ringing' || !this.phone().canAnswer) return;
@@ -100,6 +100,7 @@ export class CallPanel {
     $('history-cases').tBodies[0].replaceChildren();
     $('history-calls').tBodies[0].replaceChildren();
     $('call-panel').hidden = false;
+    $('citizen-panel').hidden = false;
     this.setPhase(phase);
   }
 
