@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -34,9 +35,9 @@ public sealed class TelephonyTestServer : IAsyncDisposable
             settings["Sip:SeatsFile"] = seatsFile;
         }
         settings["Sip:Domain"] = "test.local";
+        settings["Security:KeysFolder"] = SharedTokenKeys.Value;
         if (_options.OwnData)
         {
-            settings["Security:KeysFolder"] = Path.Combine(Folder, "keys");
             settings["Cases:ConnectionString"] = $"Data Source={Path.Combine(Folder, "cases.db")}";
             settings["Cases:SmsOutboxFile"] = SmsOutbox;
             settings["Calls:RecordingsFolder"] = Recordings;
@@ -53,6 +54,30 @@ public sealed class TelephonyTestServer : IAsyncDisposable
     }
 
     private readonly Dictionary<string, string> _settings;
+
+    /// <summary>
+    /// One token key ring for every test server of this process, as an operator's ring is shared by
+    /// restarts and nodes: a token from one server opens another, and survives <see cref="RestartAsync"/>.
+    /// Its key is made once, before any server starts, so servers starting side by side do not each make
+    /// their own; the folder goes when the process ends.
+    /// </summary>
+    private static readonly Lazy<string> SharedTokenKeys = new(() =>
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"telephony-test-keys-{Environment.ProcessId}");
+        DataProtectionProvider.Create(new DirectoryInfo(folder), b => b.SetApplicationName("Telephony"))
+            .CreateProtector("test-kit").Protect([1]);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        };
+        return folder;
+    });
 
     private WebApplicationFactory<Program> Start(int httpPort)
     {
