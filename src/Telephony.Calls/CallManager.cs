@@ -9,6 +9,7 @@ using Telephony.Calls.Sessions;
 using Telephony.Calls.Trunks;
 using Telephony.ContactCenter.Routing;
 using Telephony.Ivr;
+using Telephony.Sip.Messages;
 using Telephony.Sip.UserAgent;
 
 namespace Telephony.Calls;
@@ -41,8 +42,10 @@ public sealed partial class CallManager : IAsyncDisposable
     /// <summary>Creates the manager; <see cref="Start"/> connects it to the SIP user agent and the ACD.</summary>
     public CallManager(
         MediaEngine media, IvrScriptProvider scripts, DialPlan dialPlan, IScreenPopNotifier notifier, SeatPhones seatPhones,
-        CallManagerOptions options, RecordingFolder recordings, CallRecords records, TimeProvider time, ILoggerFactory loggers)
+        CallManagerOptions options, RecordingFolder recordings, CallRecords records, TimeProvider time, ILoggerFactory loggers,
+        NodeDrain? drain = null)
     {
+        Drain = drain ?? new NodeDrain(time);
         _media = media;
         _scripts = scripts;
         _dialPlan = dialPlan;
@@ -74,12 +77,28 @@ public sealed partial class CallManager : IAsyncDisposable
     /// <summary>The calls in progress on this node, for the supervisors' list.</summary>
     public IReadOnlyList<LiveCall> LiveCalls() => [.. _calls.Values.Select(c => c.Describe()).OrderBy(c => c.CallId, StringComparer.Ordinal)];
 
-    /// <summary>Repairs crash-cut recordings, then takes the user agent's incoming calls and serves the ACD.</summary>
+    /// <summary>
+    /// Repairs crash-cut recordings, starts the call records (which first end as node-lost what this node's last
+    /// run left live), counts the user agent's overload refusals, then takes its incoming calls and serves the ACD.
+    /// </summary>
     public void Start(SipUserAgent userAgent, AutomaticCallDistributor acd)
     {
         ArgumentNullException.ThrowIfNull(userAgent);
         ArgumentNullException.ThrowIfNull(acd);
         _recordings.PrepareAndRepair(_time, _log);
+        var nodeId = _options.NodeIdFor(_recordings.Path);
+        CallsLog.NodeIdInUse(_log, nodeId);
+        Records.Start(nodeId, _recordings);
+        var trunks = _dialPlan.Trunks;
+        var refusals = Records.Refusals;
+        userAgent.OverloadRefused = tx =>
+        {
+            // Only what the access gate would have answered as a citizen's call counts as offered.
+            if ((tx.Request.RequestUri as SipUri)?.User is { } number && trunks.Admit(number, tx.Flow.Remote.Address) == ServiceNumberAdmission.FromTrunk)
+            {
+                refusals.Count(number, tx.Request.CallId);
+            }
+        };
         _services = new CallServices
         {
             Media = _media,
@@ -102,7 +121,7 @@ public sealed partial class CallManager : IAsyncDisposable
         CallsLog.Started(_log, _scripts.Path, _recordings.Path);
     }
 
-    /// <summary>Ends every call (each writes its record), bounded, then stops taking calls. Once; later calls return at once.</summary>
+    /// <summary>Ends every call (each writes its record), bounded, then stops taking calls and writes the records still waiting. Once; later calls return at once.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0)
@@ -126,6 +145,7 @@ public sealed partial class CallManager : IAsyncDisposable
         {
             await _acceptLoop.ConfigureAwait(false);
         }
+        await Records.StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false); // the ended calls' records
     }
 
     /// <inheritdoc />
@@ -151,6 +171,14 @@ public sealed partial class CallManager : IAsyncDisposable
         using var scope = _log.BeginScope(new Dictionary<string, object> { ["CallId"] = call.CallId });
         try
         {
+            if (Drain.IsDraining)
+            {
+                // Let in by the SIP host just before the drain began (it refuses the rest statelessly).
+                Drain.CountRefusal();
+                CallsLog.DrainRefused(_log);
+                await call.RejectAsync(503, "Service Unavailable (draining)").ConfigureAwait(false);
+                return;
+            }
             var media = MediaLeg.Open(_media, MediaLegOptions.Server with { Logger = _log }, out var error);
             if (media is null)
             {

@@ -63,6 +63,45 @@ public sealed class CallManagerOptions
     /// <summary>How long a partner hotline may ring on an IVR transfer before the script goes on at <c>on-fail</c>.</summary>
     public int TransferRingTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// This node's name on the call records it writes: only the node of that name ends them as node-lost when they
+    /// are left live by a crash. Empty: the machine name and a stable suffix from <see cref="RecordingsFolder"/>
+    /// (<see cref="NodeIdFor"/>), since the node that owns a recordings folder is the one that repairs its files.
+    /// Nodes sharing a database must have different ids.
+    /// </summary>
+    public string NodeId { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Calls whose newest record snapshot may wait for the database at once. When full (the database has been
+    /// unreachable for long), further snapshots of other calls are dropped, counted and logged; see docs/ARCHITECTURE.md.
+    /// </summary>
+    public int RecordQueueCapacity { get; set; } = 10_000;
+
+    /// <summary>How often the node writes its sign of life: the end time given to its calls if it dies.</summary>
+    public int NodeHeartbeatSeconds { get; set; } = 10;
+
+    /// <summary>How often the counts of calls refused for capacity are added to the database.</summary>
+    public int RefusalFlushSeconds { get; set; } = 5;
+
+    /// <summary>The node id in force: <see cref="NodeId"/>, or machine name + a hash of the absolute recordings folder.</summary>
+    public string NodeIdFor(string recordingsFolder)
+    {
+        if (!string.IsNullOrWhiteSpace(NodeId))
+        {
+            return NodeId.Trim();
+        }
+        ArgumentException.ThrowIfNullOrWhiteSpace(recordingsFolder);
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(System.IO.Path.GetFullPath(recordingsFolder)));
+        return string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName}-{Convert.ToHexStringLower(hash.AsSpan(0, 4))}");
+    }
+
+    /// <summary>
+    /// On stop (SIGTERM, <c>systemctl stop</c>, Ctrl-C) the node takes no new calls and lets the calls in progress
+    /// finish for up to this long; those still up then are ended (BYE on every leg) with the outcome <c>drained</c>.
+    /// 0 ends them at once. The host's shutdown timeout is set to cover it.
+    /// </summary>
+    public int DrainTimeoutSeconds { get; set; } = 30;
+
     /// <summary>Each bad value as "Calls:Key = value: what is allowed"; empty when all are fine (checked at start).</summary>
     public IEnumerable<string> Validate(string section = Section)
     {
@@ -102,9 +141,29 @@ public sealed class CallManagerOptions
         {
             yield return Out(section, nameof(PopLeadMilliseconds), PopLeadMilliseconds, "0..10000 ms");
         }
+        if (DrainTimeoutSeconds is < 0 or > 3600)
+        {
+            yield return Out(section, nameof(DrainTimeoutSeconds), DrainTimeoutSeconds, "0..3600 s");
+        }
         if (TransferRingTimeoutSeconds is < 1 or > 600)
         {
             yield return Out(section, nameof(TransferRingTimeoutSeconds), TransferRingTimeoutSeconds, "1..600 s");
+        }
+        if (NodeId.Length > 100 || NodeId.Any(char.IsControl))
+        {
+            yield return $"{section}:NodeId = '{NodeId}': at most 100 printable characters (empty: machine name and a suffix)";
+        }
+        if (RecordQueueCapacity is < 100 or > 1_000_000)
+        {
+            yield return Out(section, nameof(RecordQueueCapacity), RecordQueueCapacity, "100..1000000 calls");
+        }
+        if (NodeHeartbeatSeconds is < 1 or > 300)
+        {
+            yield return Out(section, nameof(NodeHeartbeatSeconds), NodeHeartbeatSeconds, "1..300 s");
+        }
+        if (RefusalFlushSeconds is < 1 or > 60)
+        {
+            yield return Out(section, nameof(RefusalFlushSeconds), RefusalFlushSeconds, "1..60 s");
         }
     }
 

@@ -5,7 +5,7 @@ namespace Telephony.Calls;
 /// <summary>
 /// Log lines of the call manager and its shared parts, with stable EventIds.
 /// Ranges in Telephony.Calls: 2000-2099 here, 2100-2199 the call session (InboundCallSession.Log.cs),
-/// 2200-2299 the IVR channel. Next free here: 2010.
+/// 2200-2299 the IVR channel. Next free here: 2015.
 /// </summary>
 internal static partial class CallsLog
 {
@@ -18,4 +18,14 @@ internal static partial class CallsLog
     [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Call {CallId}: seat {Extension} has no registered softphone")] public static partial void SeatUnregistered(ILogger logger, string callId, string extension);
     [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "No music on hold: {Reason}")] public static partial void NoMusic(ILogger logger, string reason);
     [LoggerMessage(EventId = 2008, Level = LogLevel.Error, Message = "Call record of {CallId} could not be written")] public static partial void RecordFailed(ILogger logger, Exception e, string callId);
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "Call {CallId} was lost with this node: ended as node-lost at {EndedAt:o}, recording {Path}")] public static partial void CallLost(ILogger logger, string callId, DateTimeOffset endedAt, string path);
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "{Count} call(s) left live by node {Node} when it stopped without ending them ended as node-lost (recordings in {Folder})")] public static partial void LostCallsEnded(ILogger logger, int count, string node, string folder);
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Writing {What} failed; retrying in {Seconds} s")] public static partial void RecordWriteFailed(ILogger logger, Exception e, string what, double seconds);
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Error, Message = "Call record queue full ({Capacity} calls waiting for the database): snapshot of {CallId} dropped ({Dropped} since start)")] public static partial void RecordDropped(ILogger logger, int capacity, string callId, long dropped);
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Error, Message = "{Count} call record(s) not written at shutdown")] public static partial void RecordsNotFlushed(ILogger logger, Exception e, int count);
+    [LoggerMessage(EventId = 2014, Level = LogLevel.Information, Message = "Call records for node {Node}")] public static partial void NodeIdInUse(ILogger logger, string node);
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Drain began: no new calls (503); {Count} call(s) in progress may finish within {Seconds} s")] public static partial void DrainBegan(ILogger logger, int count, int seconds);
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "Draining: {Count} call(s) still in progress, {Seconds:F0} s left")] public static partial void DrainWaiting(ILogger logger, int count, double seconds);
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Drain ended after {Seconds:F1} s: {Finished} call(s) finished, {Cut} ended by the node (outcome drained), {Refused} new call(s) refused")] public static partial void DrainEnded(ILogger logger, double seconds, int finished, int cut, long refused);
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Information, Message = "New call refused with 503: the node is draining")] public static partial void DrainRefused(ILogger logger);
 }

@@ -17,14 +17,35 @@ public enum CallOutcome
 
     /// <summary>The call went on with a partner hotline (IVR transfer or the agent's hand-over).</summary>
     Transferred,
+
+    /// <summary>
+    /// The node that held the call died with it (its record was still live when the node started again and
+    /// swept it): the caller was cut off by us, not by choice. Offered and not connected for the KPIs, unless an
+    /// agent had answered before the crash.
+    /// </summary>
+    NodeLost,
+
+    /// <summary>
+    /// The node was stopped (SIGTERM, <c>systemctl stop</c>) and ended the call itself when its drain time ran out
+    /// (<c>Calls:DrainTimeoutSeconds</c>): both legs got a BYE. Not abandoned by the caller; connected only if an agent had answered.
+    /// </summary>
+    Drained,
 }
 
 /// <summary>The one mapping between <see cref="CallOutcome"/> and the call record's <c>outcome</c> column.</summary>
 public static class CallOutcomes
 {
-    /// <summary>The column text: answered | abandoned | ivr | transferred | failed.</summary>
+    /// <summary>The text of <see cref="CallOutcome.NodeLost"/> (the KPI SQL names it).</summary>
+    public const string NodeLostText = "node-lost";
+
+    /// <summary>The text of <see cref="CallOutcome.Drained"/> (the KPI SQL names it).</summary>
+    public const string DrainedText = "drained";
+
+    /// <summary>The column text: answered | abandoned | ivr | transferred | node-lost | drained | failed.</summary>
     public static string ToText(this CallOutcome outcome) => outcome switch
     {
+        CallOutcome.NodeLost => NodeLostText,
+        CallOutcome.Drained => DrainedText,
         CallOutcome.Answered => "answered",
         CallOutcome.Abandoned => "abandoned",
         CallOutcome.Ivr => "ivr",

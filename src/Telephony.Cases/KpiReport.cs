@@ -43,14 +43,21 @@ public sealed record KpiReport
     /// <summary>Repeat-caller rate: cases whose phone number had opened another (unmerged) case in the 30 days before intake (flagged at intake; the earlier case may lie before the range) / cases with a phone number.</summary>
     public Ratio RepeatCallerRate { get; init; } = new(0, 0);
 
-    /// <summary>Calls offered: call records in the range.</summary>
+    /// <summary>Calls offered: call records in the range (live ones included) plus <see cref="CallsRefused"/>.</summary>
     public long CallsOffered { get; init; }
     /// <summary>Calls answered by an agent (answered_at set).</summary>
     public long CallsAnswered { get; init; }
     /// <summary>Answered calls whose wait (answered − queued, or − offered if never queued) was at most 15 s.</summary>
     public long AnsweredWithin15s { get; init; }
-    /// <summary>Calls that reached the queue and ended unanswered.</summary>
+    /// <summary>Calls that reached the queue and ended unanswered by the caller's choice (not live, not lost with a node).</summary>
     public long CallsAbandoned { get; init; }
+    /// <summary>
+    /// Calls refused for capacity (SIP 503 at <c>Sip:MaxCalls</c>): no record exists for them, only a count per minute
+    /// (a minute is in the range when it starts in it). Offered and not connected.
+    /// </summary>
+    public long CallsRefused { get; init; }
+    /// <summary>Calls whose node died while they were in progress (outcome node-lost); not connected unless an agent had answered.</summary>
+    public long CallsLost { get; init; }
     /// <summary>Answer rate: answered / offered.</summary>
     public Ratio AnswerRate { get; init; } = new(0, 0);
     /// <summary>Service level: answered within 15 s / offered.</summary>

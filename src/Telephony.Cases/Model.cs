@@ -121,7 +121,7 @@ public sealed record CallRecord
     public string? IvrPath { get; init; }
     public string? Queue { get; init; }
     public string? AgentId { get; init; }
-    /// <summary>answered | abandoned | ivr | transferred | failed (free text, short).</summary>
+    /// <summary>answered | abandoned | ivr | transferred | node-lost | drained | failed (free text, short; <see cref="CallOutcomes.ToText"/>); null while live.</summary>
     public string? Outcome { get; init; }
     public string? RecordingPath { get; init; }
     /// <summary>The caller's answer to the post-call satisfaction survey (on the script's scale, 1..5 for 12345); null when no survey ran or no answer was given.</summary>
@@ -130,7 +130,17 @@ public sealed record CallRecord
     public MediaLegQuality? CallerMedia { get; init; }
     /// <summary>How the answering agent's RTP reached us; null when no agent answered.</summary>
     public MediaLegQuality? AgentMedia { get; init; }
+    /// <summary>The node that holds (or held) the call; the only one that may sweep the record when it is left live.</summary>
+    public string? NodeId { get; init; }
+    /// <summary>
+    /// True while the call is in progress: the record is written when the call is answered and updated at its
+    /// milestones, so a node that dies leaves a live record behind (its next start ends it as node-lost).
+    /// </summary>
+    public bool Live { get; init; }
 }
+
+/// <summary>Calls to <see cref="ServiceNumber"/> refused for capacity (SIP 503) by <see cref="NodeId"/> in the minute starting at <see cref="Minute"/>.</summary>
+public sealed record CallRefusalCount(DateTimeOffset Minute, string ServiceNumber, string NodeId, long Count);
 
 /// <summary>
 /// One call leg's reception statistics at the end of the call (RFC 3550 §6.4.1 and A.3, A.8):

@@ -1,10 +1,14 @@
 using Telephony.Server.Cases;
 using Telephony.Server.Agents;
 using Telephony.Server.Calls;
+using Telephony.Server.Hosting;
 using Telephony.Server.Http;
+using Telephony.Server.Operations;
 using Telephony.Server.Security;
 
-var builder = WebApplication.CreateBuilder(args);
+StartupFailure.Install();
+bool check = StartupCheck.Requested(args);
+var builder = WebApplication.CreateBuilder(StartupCheck.HostArguments(args));
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
 builder.AddAnonymousRateLimit();
@@ -13,8 +17,13 @@ builder.AddTelephonyCases();
 builder.AddTelephonyAgents();
 builder.AddSipEndpoint();
 builder.AddTelephonyCalls();
+builder.AddTelephonyOperations();
 
 var app = builder.Build();
+if (check)
+{
+    return StartupCheck.Run(app.Services, Console.Out);
+}
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 // The agent desktop (wwwroot: index.html, ES modules, the SignalR client restored from npm at build).
@@ -24,13 +33,14 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 
-app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+app.MapTelephonyOperations();
 app.MapTelephonySecurity();
 app.MapTelephonyCases();
 app.MapTelephonyAgents();
 app.MapTelephonyCalls();
 
 app.Run();
+return 0;
 
 /// <summary>Entry point; public so integration tests can host the server in-process.</summary>
 public partial class Program;

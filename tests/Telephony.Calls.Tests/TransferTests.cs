@@ -8,27 +8,7 @@ public sealed class TransferTests
     private const double PartnerHz = 1400;
 
     /// <summary>A one-node script: transfer to 12348, on failure say goodbye and hang up.</summary>
-    private static string WriteScript()
-    {
-        var dir = Directory.CreateTempSubdirectory("ivr-transfer-").FullName;
-        var prompts = Path.GetDirectoryName(CallsFixture.ShippedScript())!;
-        Directory.CreateDirectory(Path.Combine(dir, "prompts", "en"));
-        File.Copy(Path.Combine(prompts, "prompts", "en", "goodbye.wav"), Path.Combine(dir, "prompts", "en", "goodbye.wav"));
-        File.WriteAllText(Path.Combine(dir, "transfer.yaml"), """
-            name: transfer test
-            languages: [en]
-            prompts: prompts
-            entries:
-              default: main
-            nodes:
-              main:
-                - transfer: "12348"
-                  on-fail: sorry
-              sorry:
-                - hangup: goodbye
-            """);
-        return Path.Combine(dir, "transfer.yaml");
-    }
+    private static string WriteScript() => Telephony.Testing.Calls.TransferScript.WriteTo(Directory.CreateTempSubdirectory("ivr-transfer-").FullName);
 
     [Test]
     [CancelAfter(60_000)]

@@ -7,25 +7,36 @@ namespace Telephony.Calls.Recording;
 
 /// <summary>
 /// Writes call records to the cases store and tells listeners when a caller finished the post-call
-/// survey. As a desktop-event sink it also writes when an agent's after-call work ended
-/// (<see cref="WrapUpEnded"/>), so handle time includes wrap-up.
+/// survey. A call's record exists from its answer on: each call hands its newest snapshot to
+/// <see cref="Write"/> at its milestones (answered, queued, agent connected, ended), which never waits
+/// for the database; one writer (<c>CallRecords.Writer.cs</c>) saves them in batches. On start the node
+/// ends the records it left live when it died (<see cref="LostCallSweep"/>). As a desktop-event sink it
+/// also writes when an agent's after-call work ended (<see cref="WrapUpEnded"/>), so handle time includes wrap-up.
 /// </summary>
-public sealed class CallRecords(ICallRecordStore store, ILogger<CallRecords> logger) : IDesktopEventSink
+public sealed partial class CallRecords : IDesktopEventSink
 {
+    private readonly ICallRecordStore _store;
+    private readonly ILogger _logger;
+    private readonly CallManagerOptions _options;
+    private readonly TimeProvider _time;
+
+    /// <summary>Records over <paramref name="store"/>; <paramref name="options"/> give the queue bound and the heartbeat (defaults when null).</summary>
+    public CallRecords(ICallRecordStore store, ILogger<CallRecords> logger, CallManagerOptions? options = null, TimeProvider? time = null)
+    {
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _options = options ?? new CallManagerOptions();
+        _time = time ?? TimeProvider.System;
+    }
+
     /// <summary>Raised when a caller finished the post-call survey (call id, score or null when none was given).</summary>
     public event Action<string, int?>? SurveyFinished;
 
-    internal async Task SaveAsync(CallRecord record)
-    {
-        try
-        {
-            await store.SaveCallRecordAsync(record).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            CallsLog.RecordFailed(logger, e, record.CallId);
-        }
-    }
+    /// <summary>Calls refused for capacity, counted here and written per minute with the records.</summary>
+    public RefusalTally Refusals { get; } = new();
+
+    /// <summary>The node id this node writes on its records (set by <see cref="Start"/>).</summary>
+    public string NodeId { get; private set; } = string.Empty;
 
     /// <inheritdoc />
     /// <remarks>Only <see cref="WrapUpEnded"/> concerns call records; the store keeps the first end reported, whether the record is written before or after.</remarks>
@@ -37,11 +48,11 @@ public sealed class CallRecords(ICallRecordStore store, ILogger<CallRecords> log
         }
         try
         {
-            await store.SetWrapUpEndedAsync(ended.CallId, ended.At, ct).ConfigureAwait(false);
+            await _store.SetWrapUpEndedAsync(ended.CallId, ended.At, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            CallsLog.RecordFailed(logger, e, ended.CallId);
+            CallsLog.RecordFailed(_logger, e, ended.CallId);
         }
     }
 

@@ -94,10 +94,7 @@ internal sealed partial class InboundCallSession
         StartRecording(centre, answeredAt);
         Bridge();
         Phase = CallPhase.Connected;
-        if (centre.Role == LegRole.Agent)
-        {
-            await _services.Records.SaveAsync(Record(callerMedia: null)).ConfigureAwait(false);
-        }
+        RecordMilestone();
         LogConnected(_log, centre.Label, _agentId ?? "?", _caller.Media.Audio!.EncodingName, centre.Media.Audio!.EncodingName, _recorder?.Recorder.Path ?? "(none)");
     }
 
@@ -113,6 +110,7 @@ internal sealed partial class InboundCallSession
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            CallMetrics.RecordingFailures.Add(1);
             LogRecordingFailed(_log, path, e.Message); // the conversation goes on unrecorded rather than not at all
             _recorder = null;
             _recordingPath = null;

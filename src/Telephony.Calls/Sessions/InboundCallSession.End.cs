@@ -27,17 +27,18 @@ internal sealed partial class InboundCallSession
         var callerQuality = _caller.Quality();
         await _caller.Media.DisposeAsync().ConfigureAwait(false);
         LogEnded(_log, outcome.ToText(), wasPhase.ToString());
+        CallMetrics.CallEnded(outcome, _timeline.OfferedAt, _timeline.QueuedAt, _timeline.AnsweredAt);
         LogMediaQuality(_log, callerQuality.PacketsReceived, callerQuality.LossPercent, callerQuality.JitterMilliseconds,
             _agentQuality?.PacketsReceived ?? 0, _agentQuality?.LossPercent ?? 0, _agentQuality?.JitterMilliseconds ?? 0);
-        await _services.Records.SaveAsync(Record(callerQuality.PacketsReceived > 0 ? callerQuality : null)).ConfigureAwait(false);
+        _services.Records.Write(Snapshot(live: false, callerQuality.PacketsReceived > 0 ? callerQuality : null));
     }
 
     /// <summary>
-    /// The call record as far as the call has come. Written once when the agent answers (outcome still
-    /// empty), so a case saved during the conversation finds the call and its recording, and again,
-    /// complete, at the end (the store replaces it by Call-ID).
+    /// The call's record as it stands: written live at the answer, the queue and the agent's answer (so a node
+    /// that dies leaves it behind for its next start to end as node-lost) and ended at the end. Handed to the
+    /// records' writer, which never makes the mailbox wait for the database.
     /// </summary>
-    private CallRecord Record(MediaLegQuality? callerMedia) => new()
+    private CallRecord Snapshot(bool live, MediaLegQuality? callerQuality = null) => new()
     {
         CallId = CallId,
         Caller = CallerNumber,
@@ -47,14 +48,18 @@ internal sealed partial class InboundCallSession
         QueuedAt = _timeline.QueuedAt,
         AgentRingingAt = _timeline.RingingAt,
         AnsweredAt = _timeline.AnsweredAt,
-        EndedAt = _timeline.EndedAt,
+        EndedAt = live ? null : _timeline.EndedAt,
         IvrPath = _ivrResult?.PathText,
         Queue = _queue,
         AgentId = _timeline.AnsweredAt is null ? null : _agentId,
-        Outcome = Phase == CallPhase.Ended ? _outcome.ToText() : null,
+        Outcome = live ? null : _outcome.ToText(),
         RecordingPath = _recordingPath,
         SurveyScore = _surveyScore,
-        CallerMedia = callerMedia,
-        AgentMedia = _agentQuality,
+        CallerMedia = callerQuality,
+        AgentMedia = live ? null : _agentQuality,
+        Live = live,
     };
+
+    /// <summary>A milestone the KPIs need (answered, queued, agent connected): the live record follows it.</summary>
+    private void RecordMilestone() => _services.Records.Write(Snapshot(live: true));
 }

@@ -27,6 +27,7 @@ internal sealed partial class InboundCallSession
         var digits = string.Concat(request.Path.Where(p => p.Kind == IvrPathKind.Digits).Select(p => p.Value));
         Phase = CallPhase.Queued;
         _timeline.QueuedAt = _services.Time.GetUtcNow();
+        RecordMilestone();
         _ = _caller.Media.Play(_services.HoldMusic.Next());
         _enqueued = true;
         var position = await _services.Acd.EnqueueAsync(new InboundCall(CallId, CallerNumber, DialedNumber, _queue, request.Priority, request.Language, path, digits, request.Skills)).ConfigureAwait(false);

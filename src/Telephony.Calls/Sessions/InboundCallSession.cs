@@ -72,6 +72,7 @@ internal sealed partial class InboundCallSession
         using var scope = _log.BeginScope(new Dictionary<string, object> { ["CallId"] = CallId });
         Forward(_caller.Sip);
         LogAnswered(_log, CallerNumber, DialedNumber, _caller.Media.Remote?.ToString() ?? "?");
+        RecordMilestone();
         try
         {
             await foreach (var message in _mailbox.Reader.ReadAllAsync(stopping).ConfigureAwait(false))
@@ -154,7 +155,8 @@ internal sealed partial class InboundCallSession
                 await FailTransferAsync().ConfigureAwait(false);
                 break;
             case Shutdown:
-                await EndAsync(CallOutcome.Failed, callerGone: false).ConfigureAwait(false);
+                // The node is stopping and the drain time is over (or there was none): we end the call, not the caller.
+                await EndAsync(CallOutcome.Drained, callerGone: false).ConfigureAwait(false);
                 break;
         }
     }

@@ -8,6 +8,9 @@ namespace Telephony.Calls.Trunks;
 /// </summary>
 public sealed class DialPlan(TrunkPolicy trunks, IvrScriptProvider scripts)
 {
+    /// <summary>The trunk policy the plan dials through (also who may call the service numbers).</summary>
+    public TrunkPolicy Trunks => trunks;
+
     /// <summary>The trunk URI for <paramref name="number"/>, or null when it may not be dialled.</summary>
     public string? OutboundTarget(string number) => trunks.OutboundTarget(number, ScriptNumbers());
 

@@ -105,12 +105,24 @@ public static class Migrations
         new(6, "wrap-up ends that arrive before their call record", _ => """
             CREATE TABLE pending_wrap_up_ends (call_id TEXT PRIMARY KEY, wrap_up_ended_at BIGINT NOT NULL);
             """),
+        // Records are written from the call's answer on (state 'live'), so a node that dies leaves them behind
+        // for its next start to end as node-lost; call_nodes holds each node's last sign of life (the end time
+        // of what it lost). Refusals for capacity are counted per minute, not written one by one.
+        new(7, "live call records, node heartbeats, refusal counts", _ => """
+            ALTER TABLE call_records ADD COLUMN node_id TEXT;
+            ALTER TABLE call_records ADD COLUMN state TEXT;
+            CREATE INDEX ix_call_records_live ON call_records (node_id) WHERE state = 'live';
+            CREATE TABLE call_nodes (node_id TEXT PRIMARY KEY, seen_at BIGINT NOT NULL);
+            CREATE TABLE call_refusals (
+                minute_at BIGINT NOT NULL, service_number TEXT NOT NULL, node_id TEXT NOT NULL, refused BIGINT NOT NULL,
+                PRIMARY KEY (minute_at, service_number, node_id));
+            """),
         // The agent desktop's pop lists the caller's last calls while the phone rings.
-        new(7, "call records by caller", _ => """
+        new(8, "call records by caller", _ => """
             CREATE INDEX ix_call_records_caller ON call_records (caller, offered_at);
             """),
         // The agent's knowledge panel tells when a partner hotline answers before the agent offers it.
-        new(8, "partner hotline hours", _ => """
+        new(9, "partner hotline hours", _ => """
             ALTER TABLE partner_hotlines ADD COLUMN hours TEXT;
             UPDATE partner_hotlines SET hours = '24 h' WHERE number IN ('12348', '12309', '110');
             UPDATE partner_hotlines SET hours = 'Mon-Fri 9:00-17:00' WHERE number IN ('12355', '12333', '12349');

@@ -160,6 +160,7 @@ internal sealed class CallKpiRow
     public long Surveyed { get; set; }
     public long SurveySatisfied { get; set; }
     public long SurveyScoreSum { get; set; }
+    public long Lost { get; set; }
 }
 
 internal sealed class CallRow
@@ -186,6 +187,8 @@ internal sealed class CallRow
     public long? AgentPacketsReceived { get; set; }
     public long? AgentPacketsLost { get; set; }
     public double? AgentJitterMs { get; set; }
+    public string? NodeId { get; set; }
+    public string? State { get; set; }
 
     public static CallRow From(CallRecord r) => new()
     {
@@ -195,7 +198,12 @@ internal sealed class CallRow
         RecordingPath = r.RecordingPath, SurveyScore = r.SurveyScore,
         CallerPacketsReceived = r.CallerMedia?.PacketsReceived, CallerPacketsLost = r.CallerMedia?.PacketsLost, CallerJitterMs = r.CallerMedia?.JitterMilliseconds,
         AgentPacketsReceived = r.AgentMedia?.PacketsReceived, AgentPacketsLost = r.AgentMedia?.PacketsLost, AgentJitterMs = r.AgentMedia?.JitterMilliseconds,
+        NodeId = r.NodeId, State = r.Live ? LiveState : EndedState,
     };
+
+    /// <summary>The <c>state</c> of a call in progress; rows written before migration 7 have none and are ended.</summary>
+    public const string LiveState = "live";
+    public const string EndedState = "ended";
 
     public CallRecord ToRecord() => new()
     {
@@ -205,6 +213,7 @@ internal sealed class CallRow
         RecordingPath = RecordingPath, SurveyScore = SurveyScore,
         CallerMedia = Quality(CallerPacketsReceived, CallerPacketsLost, CallerJitterMs),
         AgentMedia = Quality(AgentPacketsReceived, AgentPacketsLost, AgentJitterMs),
+        NodeId = NodeId, Live = State == LiveState,
     };
 
     private static MediaLegQuality? Quality(long? received, long? lost, double? jitter) => received is null

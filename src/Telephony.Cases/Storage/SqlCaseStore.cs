@@ -290,17 +290,22 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
         SELECT COUNT(*) AS offered,
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS answered,
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND answered_at - COALESCE(queued_at, offered_at) <= 15000 THEN 1 ELSE 0 END), 0) AS BIGINT) AS within15,
-          CAST(COALESCE(SUM(CASE WHEN answered_at IS NULL AND queued_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS abandoned,
+          CAST(COALESCE(SUM(CASE WHEN answered_at IS NULL AND queued_at IS NOT NULL AND COALESCE(state, 'ended') <> 'live'
+            AND COALESCE(outcome, '') NOT IN ('node-lost', 'drained') THEN 1 ELSE 0 END), 0) AS BIGINT) AS abandoned,
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL THEN answered_at - COALESCE(queued_at, offered_at) ELSE 0 END), 0) AS BIGINT) AS wait_ms,
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND ended_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS handled,
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND ended_at IS NOT NULL THEN ended_at - answered_at ELSE 0 END), 0) AS BIGINT) AS talk_ms,
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND ended_at IS NOT NULL THEN COALESCE(wrap_up_ended_at, ended_at) - answered_at ELSE 0 END), 0) AS BIGINT) AS handle_ms,
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND survey_score IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS surveyed,
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND survey_score >= @satisfiedScore THEN 1 ELSE 0 END), 0) AS BIGINT) AS survey_satisfied,
-          CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND survey_score IS NOT NULL THEN survey_score ELSE 0 END), 0) AS BIGINT) AS survey_score_sum
+          CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND survey_score IS NOT NULL THEN survey_score ELSE 0 END), 0) AS BIGINT) AS survey_score_sum,
+          CAST(COALESCE(SUM(CASE WHEN outcome = 'node-lost' THEN 1 ELSE 0 END), 0) AS BIGINT) AS lost
         FROM call_records
         WHERE offered_at >= @from AND offered_at < @to
         """;
+
+    // Refusals are counted per minute: a minute belongs to the range when it starts inside it.
+    private const string RefusalKpiSql = "SELECT CAST(COALESCE(SUM(refused), 0) AS BIGINT) FROM call_refusals WHERE minute_at >= @from AND minute_at < @to";
 
     public async Task<KpiReport> GetKpisAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
     {
@@ -317,11 +322,19 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
             return await connection.QuerySingleAsync<CallKpiRow>(new CommandDefinition(_dialect.ReportSessionSetup + CallKpiSql,
                 new { range.from, range.to, satisfiedScore = KpiReport.SatisfiedSurveyScore }, cancellationToken: ct)).ConfigureAwait(false);
         }
+        async Task<long> Refusals()
+        {
+            await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+            return await connection.ExecuteScalarAsync<long>(new CommandDefinition(RefusalKpiSql, range, cancellationToken: ct)).ConfigureAwait(false);
+        }
         var groupsTask = CaseGroups();
         var callsTask = CallTotals();
-        await Task.WhenAll(groupsTask, callsTask).ConfigureAwait(false);
+        var refusedTask = Refusals();
+        await Task.WhenAll(groupsTask, callsTask, refusedTask).ConfigureAwait(false);
         var groups = await groupsTask.ConfigureAwait(false);
         var calls = await callsTask.ConfigureAwait(false);
+        var refused = await refusedTask.ConfigureAwait(false);
+        var offered = calls.Offered + refused;
 
         long Sum(Func<KpiGroupRow, long> f) => groups.Sum(f);
         static Dictionary<string, long> By(IEnumerable<KpiGroupRow> rows, Func<KpiGroupRow, string> key) =>
@@ -345,12 +358,14 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
             DirectResolution = new Ratio(Sum(g => g.DirectAnswers), total),
             ReturnRate = new Ratio(Sum(g => g.Returned), dispatched),
             RepeatCallerRate = new Ratio(Sum(g => g.RepeatContacts), Sum(g => g.WithPhone)),
-            CallsOffered = calls.Offered,
+            CallsOffered = offered,
             CallsAnswered = calls.Answered,
             AnsweredWithin15s = calls.Within15,
             CallsAbandoned = calls.Abandoned,
-            AnswerRate = new Ratio(calls.Answered, calls.Offered),
-            ServiceLevel15s = new Ratio(calls.Within15, calls.Offered),
+            CallsRefused = refused,
+            CallsLost = calls.Lost,
+            AnswerRate = new Ratio(calls.Answered, offered),
+            ServiceLevel15s = new Ratio(calls.Within15, offered),
             AverageSpeedOfAnswerSeconds = calls.Answered == 0 ? null : calls.WaitMs / 1000.0 / calls.Answered,
             AverageHandleTimeSeconds = calls.Handled == 0 ? null : calls.HandleMs / 1000.0 / calls.Handled,
             TalkHours = calls.TalkMs / 3_600_000.0,
@@ -461,14 +476,24 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
 
     // ---------------------------------------------------------------- call records
 
-    private const string CallColumns = "call_id, caller, called, offered_at, ivr_ended_at, queued_at, agent_ringing_at, answered_at, ended_at, wrap_up_ended_at, ivr_path, queue, agent_id, outcome, recording_path, survey_score, caller_packets_received, caller_packets_lost, caller_jitter_ms, agent_packets_received, agent_packets_lost, agent_jitter_ms";
+    private const string CallColumns = "call_id, caller, called, offered_at, ivr_ended_at, queued_at, agent_ringing_at, answered_at, ended_at, wrap_up_ended_at, ivr_path, queue, agent_id, outcome, recording_path, survey_score, caller_packets_received, caller_packets_lost, caller_jitter_ms, agent_packets_received, agent_packets_lost, agent_jitter_ms, node_id, state";
 
     // A save without a wrap-up end keeps the one stored (the seat may leave wrap-up between two saves).
+    // A live snapshot never replaces an ended record: once ended (by the call or a node-lost sweep), it stays ended.
     private static readonly string SaveCallRecordSql = $"""
         INSERT INTO call_records ({CallColumns}) VALUES ({ParameterList(CallColumns)})
         ON CONFLICT (call_id) DO UPDATE SET {string.Join(", ", CallColumns.Split(", ").Skip(1).Select(c => c == "wrap_up_ended_at"
             ? $"{c} = COALESCE(excluded.{c}, call_records.{c})"
             : $"{c} = excluded.{c}"))}
+        WHERE excluded.state <> 'live' OR COALESCE(call_records.state, 'ended') = 'live'
+        """;
+
+    // The same move for every waiting end at once (after a batch of saves).
+    private const string MergeAllPendingWrapUpsSql = """
+        UPDATE call_records SET wrap_up_ended_at = (SELECT p.wrap_up_ended_at FROM pending_wrap_up_ends p WHERE p.call_id = call_records.call_id)
+        WHERE wrap_up_ended_at IS NULL AND call_id IN (SELECT call_id FROM pending_wrap_up_ends);
+        DELETE FROM pending_wrap_up_ends
+        WHERE EXISTS (SELECT 1 FROM call_records r WHERE r.call_id = pending_wrap_up_ends.call_id AND r.wrap_up_ended_at IS NOT NULL);
         """;
 
     // Moves a wrap-up end that arrived before its record into the record. Run as its own statement after
@@ -507,6 +532,72 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
             ON CONFLICT (call_id) DO NOTHING
             """, args, cancellationToken: ct)).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(MergePendingWrapUpSql, new { callId }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    public async Task SaveCallRecordsAsync(IReadOnlyList<CallRecord> records, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0)
+        {
+            return;
+        }
+        var rows = records.Select(CallRow.From).ToList();
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using (var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(SaveCallRecordSql, rows, tx, cancellationToken: ct)).ConfigureAwait(false);
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+        }
+        if (records.Any(r => !r.Live))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(MergeAllPendingWrapUpsSql, cancellationToken: ct)).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<IReadOnlyList<CallRecord>> ListLiveCallRecordsAsync(string nodeId, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nodeId);
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<CallRow>(new CommandDefinition(
+            $"SELECT {CallColumns} FROM call_records WHERE node_id = @nodeId AND state = 'live' ORDER BY offered_at, call_id",
+            new { nodeId }, cancellationToken: ct)).ConfigureAwait(false);
+        return rows.Select(r => r.ToRecord()).ToList();
+    }
+
+    public async Task MarkNodeSeenAsync(string nodeId, DateTimeOffset at, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nodeId);
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO call_nodes (node_id, seen_at) VALUES (@nodeId, @at)
+            ON CONFLICT (node_id) DO UPDATE SET seen_at = excluded.seen_at
+            """, new { nodeId, at = Ms(at) }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
+    public async Task<DateTimeOffset?> GetNodeSeenAsync(string nodeId, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nodeId);
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        var ms = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT seen_at FROM call_nodes WHERE node_id = @nodeId", new { nodeId }, cancellationToken: ct)).ConfigureAwait(false);
+        return FromMs(ms);
+    }
+
+    public async Task AddCallRefusalsAsync(IReadOnlyList<CallRefusalCount> counts, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        if (counts.Count == 0)
+        {
+            return;
+        }
+        var rows = counts.Select(c => new { MinuteAt = Ms(c.Minute), c.ServiceNumber, c.NodeId, Refused = c.Count }).ToList();
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO call_refusals (minute_at, service_number, node_id, refused) VALUES (@MinuteAt, @ServiceNumber, @NodeId, @Refused)
+            ON CONFLICT (minute_at, service_number, node_id) DO UPDATE SET refused = call_refusals.refused + excluded.refused
+            """, rows, tx, cancellationToken: ct)).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
     }
 
     public async Task<CallRecord?> GetCallRecordAsync(string callId, CancellationToken ct = default)

@@ -67,6 +67,24 @@ public interface ICallRecordStore
     Task SaveCallRecordAsync(CallRecord record, CancellationToken ct = default);
 
     /// <summary>
+    /// <see cref="SaveCallRecordAsync"/> for many records in one transaction (the call manager's writer batches its
+    /// snapshots). A live snapshot never replaces a record that has ended.
+    /// </summary>
+    Task SaveCallRecordsAsync(IReadOnlyList<CallRecord> records, CancellationToken ct = default);
+
+    /// <summary>The records <paramref name="nodeId"/> left live (it stopped without ending them: it crashed), oldest first.</summary>
+    Task<IReadOnlyList<CallRecord>> ListLiveCallRecordsAsync(string nodeId, CancellationToken ct = default);
+
+    /// <summary>The node's sign of life: it was running at <paramref name="at"/>.</summary>
+    Task MarkNodeSeenAsync(string nodeId, DateTimeOffset at, CancellationToken ct = default);
+
+    /// <summary>When the node last showed a sign of life; null when never.</summary>
+    Task<DateTimeOffset?> GetNodeSeenAsync(string nodeId, CancellationToken ct = default);
+
+    /// <summary>Adds counts of calls refused for capacity to the per-minute totals (repeated minutes add up).</summary>
+    Task AddCallRefusalsAsync(IReadOnlyList<CallRefusalCount> counts, CancellationToken ct = default);
+
+    /// <summary>
     /// The agent left wrap-up for <paramref name="callId"/> at <paramref name="at"/> (the end of after-call
     /// work, which the average handle time includes). Idempotent: the first end reported for a call wins and
     /// repeats change nothing. Works in either order: when the record is not saved yet the end is kept and the

@@ -14,7 +14,14 @@ public enum RepairOutcome
     NotRepairable,
 }
 
-public sealed record RepairResult(string Path, RepairOutcome Outcome, long DataBytes, string? Problem = null);
+public sealed record RepairResult(string Path, RepairOutcome Outcome, long DataBytes, string? Problem = null)
+{
+    /// <summary>Bytes of audio per second from the fmt chunk; 0 when the file has none we could read.</summary>
+    public int ByteRate { get; init; }
+
+    /// <summary>How long the audio plays (its data bytes at <see cref="ByteRate"/>); null when not known.</summary>
+    public TimeSpan? Duration => ByteRate > 0 ? TimeSpan.FromSeconds((double)DataBytes / ByteRate) : null;
+}
 
 /// <summary>
 /// Fixes WAV files whose header sizes are stale because the recording process died: walks the
@@ -63,6 +70,7 @@ public static class RecordingRepair
             return new RepairResult(path, RepairOutcome.NotRepairable, 0, "no RIFF/WAVE header");
 
         int blockAlign = 0;
+        int byteRate = 0;
         long position = 12;
         Span<byte> chunk = stackalloc byte[8];
         Span<byte> fmt = stackalloc byte[16];
@@ -76,6 +84,7 @@ public static class RecordingRepair
                 if (size < 16 || position + 8 + 16 > length)
                     return new RepairResult(path, RepairOutcome.NotRepairable, 0, "truncated fmt chunk");
                 fs.ReadExactly(fmt);
+                byteRate = BinaryPrimitives.ReadInt32LittleEndian(fmt[8..]);
                 blockAlign = BinaryPrimitives.ReadUInt16LittleEndian(fmt[12..]);
             }
             else if (chunk[..4].SequenceEqual("data"u8))
@@ -87,10 +96,10 @@ public static class RecordingRepair
                 long dataBytes = available - available % blockAlign;
                 uint riffSize = BinaryPrimitives.ReadUInt32LittleEndian(head[4..]);
                 if (size == dataBytes && riffSize == dataStart + dataBytes - 8 && dataStart + dataBytes == length)
-                    return new RepairResult(path, RepairOutcome.AlreadyValid, dataBytes);
+                    return new RepairResult(path, RepairOutcome.AlreadyValid, dataBytes) { ByteRate = byteRate };
                 long declaredEnd = dataStart + size + (size & 1);
-                if (size < dataBytes && declaredEnd + 8 <= length && ChunkIdAt(fs, declaredEnd))
-                    return new RepairResult(path, RepairOutcome.AlreadyValid, size); // other chunks follow the audio
+                if (size < dataBytes && ChunksEndTheFile(fs, declaredEnd, length))
+                    return new RepairResult(path, RepairOutcome.AlreadyValid, size) { ByteRate = byteRate }; // other chunks follow the audio
                 if (dataStart + dataBytes - 8 > uint.MaxValue)
                     return new RepairResult(path, RepairOutcome.NotRepairable, 0, "larger than 4 GiB");
                 Span<byte> u32 = stackalloc byte[4];
@@ -102,25 +111,36 @@ public static class RecordingRepair
                 fs.Write(u32);
                 fs.SetLength(dataStart + dataBytes);
                 fs.Flush(flushToDisk: true);
-                return new RepairResult(path, RepairOutcome.Repaired, dataBytes);
+                return new RepairResult(path, RepairOutcome.Repaired, dataBytes) { ByteRate = byteRate };
             }
             position += 8 + size + (size & 1); // chunks are word-aligned
         }
         return new RepairResult(path, RepairOutcome.NotRepairable, 0, "no data chunk");
     }
 
-    /// <summary>True when four printable ASCII characters (a RIFF chunk id such as "LIST") sit at <paramref name="offset"/>.</summary>
-    private static bool ChunkIdAt(FileStream fs, long offset)
+    /// <summary>
+    /// True when whole chunks (a printable four-character id such as "LIST" and a size) run from
+    /// <paramref name="offset"/> exactly to the end of the file: a complete WAV with chunks after its audio.
+    /// Audio written past a stale data size is not mistaken for that, even when four of its bytes happen
+    /// to be printable (about one time in fifty for speech), because its "sizes" do not chain to the end.
+    /// </summary>
+    private static bool ChunksEndTheFile(FileStream fs, long offset, long length)
     {
-        Span<byte> id = stackalloc byte[4];
-        fs.Position = offset;
-        if (fs.Read(id) != 4)
+        Span<byte> header = stackalloc byte[8];
+        if (offset + 8 > length)
             return false;
-        foreach (byte b in id)
+        while (offset + 8 <= length)
         {
-            if (b is < 0x20 or > 0x7E)
-                return false;
+            fs.Position = offset;
+            fs.ReadExactly(header);
+            foreach (byte b in header[..4])
+            {
+                if (b is < 0x20 or > 0x7E)
+                    return false;
+            }
+            uint size = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
+            offset += 8 + size + (size & 1);
         }
-        return true;
+        return offset == length || offset == length + 1; // a last odd-sized chunk may lack its pad byte
     }
 }

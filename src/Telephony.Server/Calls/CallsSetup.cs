@@ -35,6 +35,9 @@ public static class CallsSetup
         services.AddSingleton(sp => new SeatPhones(sp.GetRequiredService<Telephony.Sip.Registrar.ILocationStore>(), sp.GetRequiredService<SipServerOptions>().Domain));
         services.AddSingleton(sp => new MediaEngine(options.ToMediaEngineOptions(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<CallRecords>();
+        services.AddSingleton(sp => new NodeDrain(sp.GetRequiredService<TimeProvider>()));
+        // The host must wait for the drain (its default is 30 s): the drain time plus the time to end the rest.
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(Math.Max(o.ShutdownTimeout.TotalSeconds, options.DrainTimeoutSeconds + 15)));
         services.AddSingleton<CallManager>();
         services.AddSingleton<IAcdCallControl>(sp => sp.GetRequiredService<CallManager>());
         services.AddHostedService<CallsHost>();
@@ -63,17 +66,22 @@ public static class CallsSetup
 
     /// <summary>
     /// Runs the call side with the server: the media clock, the IVR script watcher (when configured) and
-    /// the call manager (on the SIP host's user agent, started before it); on stop, every call ends and
-    /// writes its record before the media engine goes.
+    /// the call manager (on the SIP host's user agent, started before it); on stop, the node drains
+    /// (<see cref="CallManager.DrainAsync"/>: no new calls, those in progress may finish for <c>Calls:DrainTimeoutSeconds</c>),
+    /// then every call left ends and writes its record before the media engine goes. The drain runs in
+    /// <see cref="StoppingAsync"/>, before any hosted service stops: the web server (which the host stops first)
+    /// still serves readiness, metrics and the agents' hub, and the SIP host still sends the BYEs.
     /// </summary>
     private sealed class CallsHost(
         CallManagerOptions options, IvrScriptProvider scripts, MediaEngine media, CallManager calls,
-        SipServerHost sip, AutomaticCallDistributor acd) : IHostedService, IAsyncDisposable
+        SipServerHost sip, AutomaticCallDistributor acd, IHostApplicationLifetime lifetime) : IHostedLifecycleService, IAsyncDisposable
     {
         private IDisposable? _watch;
 
         public Task StartAsync(CancellationToken cancellationToken)
         {
+            // The drain shows (readiness, 503s) from the first moment of the stop, before the host reaches us.
+            lifetime.ApplicationStopping.Register(() => calls.Drain.Begin());
             media.Start();
             if (options.WatchIvrScript)
             {
@@ -83,12 +91,20 @@ public static class CallsSetup
             return Task.CompletedTask;
         }
 
-        public async Task StopAsync(CancellationToken cancellationToken)
+        public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public async Task StoppingAsync(CancellationToken cancellationToken)
         {
             _watch?.Dispose();
             _watch = null;
-            await calls.StopAsync(cancellationToken).ConfigureAwait(false);
+            await calls.DrainAsync(TimeSpan.FromSeconds(options.DrainTimeoutSeconds), cancellationToken).ConfigureAwait(false);
         }
+
+        public Task StopAsync(CancellationToken cancellationToken) => calls.StopAsync(cancellationToken); // done by the drain; once
+
+        public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         public async ValueTask DisposeAsync()
         {

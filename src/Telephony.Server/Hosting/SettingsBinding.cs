@@ -22,11 +22,11 @@ public static class SettingsBinding
         }
         catch (InvalidOperationException e)
         {
-            throw new InvalidOperationException($"{section}: {e.Message}", e);
+            throw new ConfigurationException($"{section}: {e.Message}", e);
         }
         if (validate?.Invoke(settings, section).ToList() is { Count: > 0 } errors)
         {
-            throw new InvalidOperationException(string.Join("; ", errors));
+            throw new ConfigurationException(string.Join("; ", errors));
         }
         builder.Services.AddSingleton(settings);
         return settings;

@@ -16,8 +16,11 @@ namespace Telephony.Server.Sip;
 /// </summary>
 public sealed class SipRequestRouter(
     SipUserAgent ua, SipAccessGate gate, SipRegistrar registrar, ILocationStore locations, SeatDirectory seats,
-    SipServerOptions options, ILogger<SipRequestRouter> logger)
+    SipServerOptions options, ILogger<SipRequestRouter> logger, Telephony.Calls.NodeDrain? drain = null)
 {
+    /// <summary>The Retry-After of the drain's 503: long enough for a restart, short enough that a caller's retry finds a node.</summary>
+    public const int DrainRetryAfterSeconds = 30;
+
     /// <summary>The canonical address-of-record of a seat.</summary>
     public string AorOf(string extension) => $"sip:{extension}@{options.Domain}";
 
@@ -43,6 +46,9 @@ public sealed class SipRequestRouter(
                     return;
                 case GateAction.NotATrunk:
                     Refuse(tx, SipResponseBuilder.CreateResponse(request, 403, "Forbidden (not a trunk)"));
+                    return;
+                case GateAction.ServiceCall when drain?.IsDraining == true:
+                    RefuseDraining(tx);
                     return;
                 case GateAction.ServiceCall:
                     ua.AcceptIncomingInvite(tx); // the call manager takes it from the UA's incoming calls
@@ -79,6 +85,22 @@ public sealed class SipRequestRouter(
             SipHostLog.RequestFailed(logger, e, request.Method);
             ua.Respond(tx, 500, "Server Internal Error");
         }
+    }
+
+    /// <summary>
+    /// A citizen's call while the node drains: 503 with Retry-After (RFC 3261 §21.5.4, §20.33), stateless like the
+    /// overload refusal, so a dispatcher in front fails over to another node at once and nothing is kept for it.
+    /// </summary>
+    private void RefuseDraining(SipServerTransaction tx)
+    {
+        drain!.CountRefusal();
+        var refusal = SipResponseBuilder.CreateResponse(tx.Request, 503, "Service Unavailable (draining)");
+        refusal.SetHeader(SipHeaderNames.RetryAfter, DrainRetryAfterSeconds.ToString(CultureInfo.InvariantCulture));
+        if (ua.Endpoint.MayLogRejection(tx.Flow.Remote.Address))
+        {
+            SipHostLog.DrainRefused(logger, tx.Flow.Remote.Address);
+        }
+        ua.RespondStatelessly(tx, refusal);
     }
 
     /// <summary>

@@ -16,7 +16,7 @@ namespace Telephony.Server.Sip;
 /// </summary>
 public sealed class SipServerHost(
     SipServerOptions options, SeatDirectory seats, ILocationStore locations, ILoggerFactory loggers, TimeProvider time,
-    TrunkPolicy? trunks = null) : IHostedService, IAsyncDisposable
+    TrunkPolicy? trunks = null, Telephony.Calls.NodeDrain? drain = null) : IHostedService, IAsyncDisposable
 {
     private readonly ILogger _logger = loggers.CreateLogger<SipServerHost>();
     private readonly CancellationTokenSource _stopping = new();
@@ -26,6 +26,9 @@ public sealed class SipServerHost(
 
     /// <summary>The UA core (for the call manager). Valid after start.</summary>
     public SipUserAgent UserAgent { get; private set; } = null!;
+
+    /// <summary>True once the endpoint is bound and listening (the readiness check asks).</summary>
+    public bool IsListening => _endpoint is not null && UserAgent is not null && Volatile.Read(ref _shutdown) == 0 && _endpoint.LocalEndPoints.Count > 0;
 
     /// <summary>The bound listeners (real ports when 0 was configured).</summary>
     public IReadOnlyList<SipListenEndpoint> LocalEndPoints => _endpoint?.LocalEndPoints ?? [];
@@ -47,7 +50,7 @@ public sealed class SipServerHost(
         }
         if (endpointOptions.Listen.Count == 0)
         {
-            throw new InvalidOperationException("Sip:Udp and Sip:Tcp are both empty: nothing to listen on");
+            throw new Hosting.ConfigurationException("Sip:Udp and Sip:Tcp are both empty: nothing to listen on");
         }
         var uaLogger = loggers.CreateLogger<SipUserAgent>();
         _endpoint = new SipEndpoint(endpointOptions, new PendingUser(), loggers.CreateLogger<SipEndpoint>(), time);
@@ -65,10 +68,18 @@ public sealed class SipServerHost(
         // Banned: no answer, no transaction. The carrier's addresses are never banned (a forged failure costs nothing).
         _endpoint.RequestAdmission = (_, flow) => gate.IsTrunk(flow.Remote.Address) || !limiter.IsBanned(flow.Remote.Address);
         var registrar = new SipRegistrar(new RegistrarCore(locations, new RegistrarOptions { MinExpires = options.MinExpires, MaxExpires = options.MaxExpires }, time), time);
-        var router = new SipRequestRouter(UserAgent, gate, registrar, locations, seats, options, loggers.CreateLogger<SipRequestRouter>());
+        var router = new SipRequestRouter(UserAgent, gate, registrar, locations, seats, options, loggers.CreateLogger<SipRequestRouter>(), drain);
         UserAgent.RequestFilter = router.Handle;
 
-        await _endpoint.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _endpoint.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+        {
+            throw new Hosting.ConfigurationException(
+                $"Sip:Udp/Sip:Tcp: cannot listen on {string.Join(", ", endpointOptions.Listen)}: address already in use (another SIP server, or this one running twice?)", e);
+        }
         SipHostLog.Listening(_logger, string.Join(", ", _endpoint.LocalEndPoints), options.Domain, seats.Extensions.Count);
         _purge = PurgeLoopAsync(_stopping.Token);
     }

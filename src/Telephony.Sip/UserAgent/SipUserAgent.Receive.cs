@@ -157,6 +157,7 @@ public sealed partial class SipUserAgent
             Logger.CallRefusedOverloaded(LiveIncomingCalls, Options.MaxCalls, transaction.Flow.Remote.Address);
         }
         RespondStatelessly(transaction, refusal);
+        OverloadRefused?.Invoke(transaction);
     }
 
     /// <inheritdoc />

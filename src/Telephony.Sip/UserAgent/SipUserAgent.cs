@@ -94,6 +94,13 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
     /// <summary>INVITEs refused with 503 for overload since start (no <see cref="SipCall"/> exists for them: the count is all the application sees).</summary>
     public long OverloadRefusals => Interlocked.Read(ref _overloadRefusals);
 
+    /// <summary>
+    /// Told of each INVITE refused for overload, after its 503 left (no <see cref="SipCall"/> exists for it), so the
+    /// application can count what it could not take. Runs on the receive thread for every refusal of a flood:
+    /// it must be cheap, allocate little and never throw.
+    /// </summary>
+    public Action<SipServerTransaction>? OverloadRefused { get; set; }
+
     /// <summary>T1 for the UA's timers: the option, else the endpoint's (<c>Sip:T1</c>).</summary>
     internal TimeSpan T1 => Options.T1 ?? Endpoint.TimerSettings.T1;
 
