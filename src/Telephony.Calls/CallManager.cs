@@ -75,6 +75,9 @@ public sealed partial class CallManager : IAsyncDisposable
     /// <summary>The caller leg's media of a live call (our RTP address, its figures, SRTP), or null.</summary>
     public LegMedia? CallerMedia(string callId) => _calls.TryGetValue(callId, out var call) ? call.CallerMedia() : null;
 
+    /// <summary>The caller's number of live call <paramref name="callId"/> on this node, or null.</summary>
+    public string? CallerOf(string callId) => _calls.TryGetValue(callId, out var call) ? call.CallerNumber : null;
+
     /// <summary>The calls in progress on this node, for the supervisors' list.</summary>
     public IReadOnlyList<LiveCall> LiveCalls() => [.. _calls.Values.Select(c => c.Describe()).OrderBy(c => c.CallId, StringComparer.Ordinal)];
 

@@ -28,6 +28,9 @@ if (check)
 }
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+// The agent desktop (wwwroot: index.html, ES modules, the SignalR client restored from npm at build).
+app.UseDefaultFiles();
+app.UseStaticFiles();
 app.UseAuthentication();
 app.UseCurrentUsersOnly();
 app.UseAuthorization();

@@ -135,6 +135,8 @@ public sealed class CallRecordWriterTests
         public Task<CallRecord?> GetCallRecordAsync(string callId, CancellationToken ct = default) => Task.FromResult(Saved.GetValueOrDefault(callId));
         public Task<IReadOnlyList<CallRecord>> ListCallRecordsAsync(DateTimeOffset from, DateTimeOffset to, int page, int pageSize, CancellationToken ct = default) =>
             Task.FromResult<IReadOnlyList<CallRecord>>([.. Saved.Values]);
+        public Task<IReadOnlyList<CallRecord>> ListCallRecordsOfCallerAsync(string caller, int limit, CancellationToken ct = default) =>
+            Task.FromResult<IReadOnlyList<CallRecord>>([.. Saved.Values.Where(r => r.Caller == caller).Take(limit)]);
         public Task<IReadOnlyList<CallRecord>> ListLiveCallRecordsAsync(string nodeId, CancellationToken ct = default) => Task.FromResult<IReadOnlyList<CallRecord>>([]);
         public Task MarkNodeSeenAsync(string nodeId, DateTimeOffset at, CancellationToken ct = default) => Task.CompletedTask;
         public Task<DateTimeOffset?> GetNodeSeenAsync(string nodeId, CancellationToken ct = default) => Task.FromResult<DateTimeOffset?>(null);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -34,6 +35,7 @@ public sealed class TelephonyTestServer : IAsyncDisposable
             settings["Sip:SeatsFile"] = seatsFile;
         }
         settings["Sip:Domain"] = "test.local";
+        settings["Security:KeysFolder"] = SharedTokenKeys.Value;
         if (_options.OwnData)
         {
             settings["Cases:ConnectionString"] = $"Data Source={Path.Combine(Folder, "cases.db")}";
@@ -51,9 +53,41 @@ public sealed class TelephonyTestServer : IAsyncDisposable
         {
             settings[key] = value;
         }
-        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        _settings = settings;
+        Factory = Start(_options.HttpPort);
+    }
+
+    private readonly Dictionary<string, string> _settings;
+
+    /// <summary>
+    /// One token key ring for every test server of this process, as an operator's ring is shared by
+    /// restarts and nodes: a token from one server opens another, and survives <see cref="RestartAsync"/>.
+    /// Its key is made once, before any server starts, so servers starting side by side do not each make
+    /// their own; the folder goes when the process ends.
+    /// </summary>
+    private static readonly Lazy<string> SharedTokenKeys = new(() =>
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"telephony-test-keys-{Environment.ProcessId}");
+        DataProtectionProvider.Create(new DirectoryInfo(folder), b => b.SetApplicationName("Telephony"))
+            .CreateProtector("test-kit").Protect([1]);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
-            foreach (var (key, value) in settings)
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        };
+        return folder;
+    });
+
+    private WebApplicationFactory<Program> Start(int httpPort)
+    {
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            foreach (var (key, value) in _settings)
             {
                 b.UseSetting(key, value);
             }
@@ -64,11 +98,24 @@ public sealed class TelephonyTestServer : IAsyncDisposable
         });
         if (_options.Kestrel)
         {
-            Factory.UseKestrel(o => o.Listen(IPAddress.Loopback, _options.HttpPort));
-            Factory.StartServer();
-            var addresses = Service<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+            factory.UseKestrel(o => o.Listen(IPAddress.Loopback, httpPort));
+            factory.StartServer();
+            var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
             Http = new Uri(addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal)).TrimEnd('/') + "/");
         }
+        return factory;
+    }
+
+    /// <summary>
+    /// Stops the server and starts it again with the same settings, folder (database, token keys,
+    /// recordings), Redis prefix and, with <see cref="TelephonyTestServerOptions.Kestrel"/>, the same HTTP
+    /// port, as an operator's restart does. Seats kept in-process are gone afterwards; Redis keeps them.
+    /// </summary>
+    public async Task RestartAsync()
+    {
+        var port = Http?.Port ?? 0;
+        await Factory.DisposeAsync();
+        Factory = Start(port);
     }
 
     /// <summary>The fixture's temporary folder.</summary>
@@ -86,10 +133,10 @@ public sealed class TelephonyTestServer : IAsyncDisposable
     /// <summary>The Redis key prefix of this fixture's seats and queues.</summary>
     public string KeyPrefix { get; }
 
-    public WebApplicationFactory<Program> Factory { get; }
+    public WebApplicationFactory<Program> Factory { get; private set; }
 
     /// <summary>The HTTP base address with <see cref="TelephonyTestServerOptions.Kestrel"/> (null otherwise).</summary>
-    public Uri? Http { get; }
+    public Uri? Http { get; private set; }
 
     public T Service<T>() where T : notnull => Factory.Services.GetRequiredService<T>();
 

@@ -37,11 +37,7 @@ internal sealed partial class InboundCallSession
                 break;
             case CallEnded ended when Phase == CallPhase.Connected:
                 LogCentreHungUp(_log, _centre!.Label, ended.Reason.ToString());
-                await UnbridgeAsync().ConfigureAwait(false);
-                if (!TryStartSurvey())
-                {
-                    await EndAsync(_transferredTo is null ? CallOutcome.Answered : CallOutcome.Transferred, callerGone: false).ConfigureAwait(false);
-                }
+                await CentreLeftAsync().ConfigureAwait(false);
                 break;
             case CallEnded ended when Phase == CallPhase.Ringing:
                 // Busy, declined or unreachable: the caller stays queued with music, and the ACD is told now
@@ -50,6 +46,22 @@ internal sealed partial class InboundCallSession
                 await OfferFailedAsync(DeclineReason(ended.StatusCode)).ConfigureAwait(false);
                 break;
         }
+    }
+
+    /// <summary>
+    /// The centre's leg is gone (the agent hung up the phone or from the desktop): the caller takes the
+    /// survey if the script has one, or the call ends. With a survey the seat goes to wrap-up now, not
+    /// when the citizen has finished rating the call.
+    /// </summary>
+    private async Task CentreLeftAsync()
+    {
+        await UnbridgeAsync().ConfigureAwait(false);
+        if (TryStartSurvey())
+        {
+            await LeaveAcdAsync().ConfigureAwait(false);
+            return;
+        }
+        await EndAsync(_transferredTo is null ? CallOutcome.Answered : CallOutcome.Transferred, callerGone: false).ConfigureAwait(false);
     }
 
     private async Task ConnectAsync(CallEstablished established)
@@ -140,12 +152,8 @@ internal sealed partial class InboundCallSession
         {
             return; // not bridged: the leg plays prompts/music to the new address by itself
         }
-        var format = BridgeLegFormat.From(audio, _services.Media.Codecs);
-        if (holds)
-        {
-            format = format with { Receive = false }; // the holder's own hold audio (or silence) is not relayed
-        }
-        _bridge.UpdateLeg(ReferenceEquals(leg, _caller) ? 0 : 1, format);
+        // The holder's own hold audio (or silence) is not relayed; nor is anything while the agent holds or mutes from the desktop.
+        _bridge.UpdateLeg(ReferenceEquals(leg, _caller) ? 0 : 1, BridgeFormatOf(leg, holds));
         var other = ReferenceEquals(leg, _caller) ? _centre : _caller;
         if (holds && !leg.Holding)
         {

@@ -104,6 +104,8 @@ internal static class DirectoryEndpoints
         CaseHttp.Require(b!.Name, "name", 200);
         if (b.Description is { Length: > 500 }) { throw new CaseValidationException("description", "is longer than 500 characters"); }
         CaseHttp.CheckFreeText(b.Description, "description");
-        return new PartnerHotline(id, b.Number!.Trim(), b.Name!.Trim(), b.Description);
+        if (b.Hours is { Length: > 100 }) { throw new CaseValidationException("hours", "is longer than 100 characters"); }
+        CaseHttp.CheckFreeText(b.Hours, "hours");
+        return new PartnerHotline(id, b.Number!.Trim(), b.Name!.Trim(), b.Description, b.Hours);
     }
 }

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.AspNetCore.DataProtection;
 
 using Microsoft.AspNetCore.Mvc;
 using Telephony.Server.Hosting;
@@ -33,6 +34,12 @@ public static class SecurityEndpoints
         builder.Services.AddSingleton<HubSessions>();
         builder.Services.AddSingleton<CurrentUserHubFilter>();
         builder.Services.Configure<HubOptions>(o => o.AddFilter<CurrentUserHubFilter>());
+
+        // Persisted keys and a fixed application name: tokens issued before a restart (or by another node
+        // sharing the folder) still open the hub, so a desktop comes back without a new login.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("Telephony")
+            .PersistKeysToFileSystem(new DirectoryInfo(ServerPaths.FromWorkingDirectory(settings.KeysFolder)));
 
         builder.Services.AddAuthentication(AuthenticationScheme)
             .AddBearerToken(AuthenticationScheme, options =>
