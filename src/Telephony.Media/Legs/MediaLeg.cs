@@ -70,6 +70,16 @@ public sealed partial class MediaLeg : IRtpPacketHandler, IMediaTickListener, IA
     /// <summary>Key presses reported through <see cref="DigitReceived"/>.</summary>
     public long DigitsReceived => Interlocked.Read(ref _digitsReported);
 
+    /// <summary>
+    /// Turns SRTP on (or off with null) for the leg: what the leg, a bridge or a mixer sends is protected
+    /// after it is built, what arrives is authenticated and decrypted before strict RTP and the rest see it
+    /// (<see cref="RtpSession.Protection"/>). The session owns the protection from here on.
+    /// </summary>
+    public void Protect(Srtp.SrtpProtection? protection) => Session.Protection = protection;
+
+    /// <summary>True while the leg's media is SRTP.</summary>
+    public bool IsSecure => Session.Protection is not null;
+
     /// <summary>The session's quality figures (loss, jitter, round trip), for call records.</summary>
     public RtpStreamStatistics GetStatistics() => Session.GetStatistics();
 

@@ -6,7 +6,7 @@ namespace Telephony.Media.Rtp;
 // Log events of Telephony.Media use EventIds 6000-6199: 6000-6049 RTP (sessions, receive loop, bridge);
 // 6050-6069 media clock; 6070-6099 recording; 6100-6199 free for new areas.
 // This file owns 6000-6049. Ids are stable: never renumber or reuse one; add at the end.
-// Next free id: 6011.
+// Next free id: 6012.
 
 /// <summary>The RTP path's log events: sessions, the Linux receive loop, the bridge's taps.</summary>
 internal static partial class RtpLog
@@ -21,5 +21,6 @@ internal static partial class RtpLog
     [LoggerMessage(EventId = 6007, Level = LogLevel.Error, Message = "RTP receive loop: epoll_wait failed with errno {Errno}")] public static partial void EpollWaitFailed(ILogger logger, int errno);
     [LoggerMessage(EventId = 6008, Level = LogLevel.Error, Message = "RTP receive loop: handler {Handler} failed")] public static partial void LoopHandlerFailed(ILogger logger, Exception exception, string handler);
     [LoggerMessage(EventId = 6009, Level = LogLevel.Error, Message = "RTP tap failed on leg {Leg}")] public static partial void TapFailed(ILogger logger, Exception exception, int leg);
+    [LoggerMessage(EventId = 6011, Level = LogLevel.Warning, Message = "RTP session {Local}: {Kind} packet refused by SRTP ({Status}); further refusals are only counted")] public static partial void SrtpRefused(ILogger logger, IPEndPoint local, string kind, Srtp.SrtpStatus status);
     [LoggerMessage(EventId = 6010, Level = LogLevel.Information, Message = "RTP receive loop needs 64-bit Linux: sessions use async socket receives")] public static partial void ReceiveLoopUnsupported(ILogger logger);
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Telephony.Media.Ports;
 using Telephony.Media.Rtcp;
 using Telephony.Media.Rtp.Linux;
+using Telephony.Media.Srtp;
 
 namespace Telephony.Media.Rtp;
 
@@ -51,7 +52,11 @@ public sealed class RtpSessionOptions
     public RtpReceiveLoop? ReceiveLoop { get; init; }
 }
 
-/// <summary>Quality figures of one RTP session, for CDRs, the wallboard and metrics.</summary>
+/// <summary>
+/// Quality figures of one RTP session, for CDRs, the wallboard and metrics. With SRTP
+/// (<see cref="Secure"/>) every received packet counted was authenticated; those that were not are
+/// <see cref="UnauthenticatedPackets"/> (bad tag, replay, plain RTP, or not RTP at all).
+/// </summary>
 public readonly record struct RtpStreamStatistics(
     long PacketsReceived,
     long OctetsReceived,
@@ -67,7 +72,9 @@ public readonly record struct RtpStreamStatistics(
     double? RoundTripMilliseconds,
     double? RemoteFractionLost,
     double? RemoteJitterMilliseconds,
-    long StrangerPackets = 0);
+    long StrangerPackets = 0,
+    bool Secure = false,
+    long UnauthenticatedPackets = 0);
 
 /// <summary>
 /// One RTP session (RFC 3550) on a leased port pair: receive loops with one pooled buffer each
@@ -83,6 +90,11 @@ public sealed class RtpSession : IAsyncDisposable
     private readonly ReceptionStatistics _reception;
     private readonly AddressFamily _family;
     private readonly byte[] _rtcpOut = new byte[512];
+    // SRTP: the packet being protected (a sender's buffer is not ours to grow); guarded by itself.
+    private readonly byte[] _protectOut = new byte[MaxProtectedPacket];
+    private volatile SrtpProtection? _protection;
+    private long _unauthenticated;
+    private int _unauthenticatedLogged;
 
     private volatile SocketAddress? _remoteRtp;
     private volatile SocketAddress? _remoteRtcp;
@@ -117,6 +129,9 @@ public sealed class RtpSession : IAsyncDisposable
     private RtpReceiveLoop.Registration? _rtpRegistration;
     private RtpReceiveLoop.Registration? _rtcpRegistration;
     private volatile IRtpPacketHandler? _handler;
+
+    /// <summary>The longest RTP packet sent with SRTP (plain packet and tag); longer ones are not sent.</summary>
+    private const int MaxProtectedPacket = 2048;
 
     private RtpSession(RtpPortLease lease, RtpSessionOptions options)
     {
@@ -160,6 +175,20 @@ public sealed class RtpSession : IAsyncDisposable
     {
         get => _handler;
         set => _handler = value;
+    }
+
+    /// <summary>
+    /// SRTP for this session (RFC 3711), or null for plain RTP: every RTP and RTCP packet sent is protected
+    /// with <see cref="SrtpProtection.Local"/> after it is built, and every one received is authenticated and
+    /// decrypted with <see cref="SrtpProtection.Remote"/> before anything else looks at it (strict RTP,
+    /// statistics, handlers, bridges and recorders see plain RTP); failures are dropped and counted
+    /// (<see cref="RtpStreamStatistics.UnauthenticatedPackets"/>, metric telephony.rtp.packets.unauthenticated).
+    /// Set it when the keys are agreed (SDES answer, DTLS handshake); the session disposes it with itself.
+    /// </summary>
+    public SrtpProtection? Protection
+    {
+        get => _protection;
+        set => _protection = value;
     }
 
     /// <summary>
@@ -217,10 +246,40 @@ public sealed class RtpSession : IAsyncDisposable
             return false;
         }
 
+        if (_protection is { } protection)
+        {
+            return SendProtected(protection.Local, packet, remote);
+        }
+
+        return SendPlain(packet, packet, remote);
+    }
+
+    // The packet is protected in the session's own buffer (the sender's may have no room for the tag),
+    // under a lock: the context's rollover counter and the buffer are shared by the clock and the relay.
+    private bool SendProtected(SrtpContext context, ReadOnlySpan<byte> packet, SocketAddress remote)
+    {
+        if (packet.Length < RtpPacket.FixedHeaderLength || packet.Length + context.Suite.RtpOverhead() > MaxProtectedPacket)
+        {
+            Interlocked.Increment(ref _sendErrors);
+            return false;
+        }
+
+        lock (_protectOut)
+        {
+            packet.CopyTo(_protectOut);
+            int n = context.ProtectRtp(_protectOut, packet.Length);
+            return SendPlain(_protectOut.AsSpan(0, n), _protectOut.AsSpan(0, packet.Length), remote);
+        }
+    }
+
+    // Sends the datagram; the figures are taken from the RTP packet it carries (the same bytes, or the
+    // plain packet before protection: the header stays clear either way).
+    private bool SendPlain(ReadOnlySpan<byte> datagram, ReadOnlySpan<byte> packet, SocketAddress remote)
+    {
         if (_options.ReceiveLoop is not null)
         {
             // The loop's sessions skip Socket.SendTo's checks and bookkeeping: one sendto(2).
-            if (!LinuxUdp.TrySendTo(_lease.RtpSocket, packet, remote))
+            if (!LinuxUdp.TrySendTo(_lease.RtpSocket, datagram, remote))
             {
                 Interlocked.Increment(ref _sendErrors);
                 return false;
@@ -230,7 +289,7 @@ public sealed class RtpSession : IAsyncDisposable
         {
             try
             {
-                _lease.RtpSocket.SendTo(packet, SocketFlags.None, remote);
+                _lease.RtpSocket.SendTo(datagram, SocketFlags.None, remote);
             }
             catch (SocketException)
             {
@@ -284,6 +343,10 @@ public sealed class RtpSession : IAsyncDisposable
         {
             int n = RtcpWriter.WriteReport(_rtcpOut, LocalSsrc, sender, _reception.CreateReportBlock(now));
             n += RtcpWriter.WriteSdesCname(_rtcpOut.AsSpan(n), LocalSsrc, _options.CName);
+            if (_protection is { } protection)
+            {
+                n = protection.Local.ProtectRtcp(_rtcpOut, n);
+            }
             try
             {
                 _lease.RtcpSocket.SendTo(_rtcpOut.AsSpan(0, n), SocketFlags.None, remote);
@@ -325,12 +388,23 @@ public sealed class RtpSession : IAsyncDisposable
             _reception.Ssrc, _remoteRtpEndPoint, _latched, Interlocked.Read(ref _invalid),
             double.IsNaN(rtt) ? null : rtt,
             report?.FractionLostRatio, report is { } r ? r.Jitter * 1000.0 / _options.ClockRate : null,
-            Interlocked.Read(ref _strangerPackets));
+            Interlocked.Read(ref _strangerPackets), _protection is not null, Interlocked.Read(ref _unauthenticated));
     }
 
     /// <summary>Handles one received datagram (the receive loop calls this; tests and benchmarks may too).</summary>
     internal void ProcessRtp(Span<byte> datagram, SocketAddress from, long arrivalTicks)
     {
+        if (_protection is { } protection)
+        {
+            var status = protection.Remote.UnprotectRtp(datagram, datagram.Length, out int plain);
+            if (status != SrtpStatus.Ok)
+            {
+                Unauthenticated(status, rtp: true);
+                return;
+            }
+            datagram = datagram[..plain];
+        }
+
         if (!RtpPacket.TryParse(datagram, out var packet))
         {
             Interlocked.Increment(ref _invalid);
@@ -428,8 +502,31 @@ public sealed class RtpSession : IAsyncDisposable
         return true;
     }
 
-    private void ProcessRtcp(ReadOnlySpan<byte> datagram, SocketAddress from, long arrivalTicks)
+    // SRTP first (RFC 3711 §3.3): an unauthenticated packet must not move the latch, the statistics or
+    // the replay state. One log line per session; the counters and the metric tell the rest.
+    private void Unauthenticated(SrtpStatus status, bool rtp)
     {
+        Interlocked.Increment(ref _unauthenticated);
+        RtpMetrics.UnauthenticatedPackets.Add(1);
+        if (Interlocked.Exchange(ref _unauthenticatedLogged, 1) == 0)
+        {
+            RtpLog.SrtpRefused(_log, LocalRtpEndPoint, rtp ? "RTP" : "RTCP", status);
+        }
+    }
+
+    private void ProcessRtcp(Span<byte> datagram, SocketAddress from, long arrivalTicks)
+    {
+        if (_protection is { } protection)
+        {
+            var status = protection.Remote.UnprotectRtcp(datagram, datagram.Length, out int plain);
+            if (status != SrtpStatus.Ok)
+            {
+                Unauthenticated(status, rtp: false);
+                return;
+            }
+            datagram = datagram[..plain];
+        }
+
         // Strict RTP for RTCP too: reports count only from the peer's host (or the signalled RTCP host).
         if (_remoteRtp is { } peer && !SameHost(peer, from) && (_remoteRtcp is null || !SameHost(_remoteRtcp, from)))
         {
@@ -539,15 +636,21 @@ public sealed class RtpSession : IAsyncDisposable
 
         if (_remoteRtcp is { } remote)
         {
-            Span<byte> bye = stackalloc byte[8];
-            RtcpWriter.WriteBye(bye, LocalSsrc);
-            try
+            lock (_rtcpOut)
             {
-                _lease.RtcpSocket.SendTo(bye, SocketFlags.None, remote);
-            }
-            catch (SocketException)
-            {
-                // best effort
+                int n = RtcpWriter.WriteBye(_rtcpOut, LocalSsrc);
+                if (_protection is { } protection)
+                {
+                    n = protection.Local.ProtectRtcp(_rtcpOut, n);
+                }
+                try
+                {
+                    _lease.RtcpSocket.SendTo(_rtcpOut.AsSpan(0, n), SocketFlags.None, remote);
+                }
+                catch (SocketException)
+                {
+                    // best effort
+                }
             }
         }
 
@@ -572,6 +675,8 @@ public sealed class RtpSession : IAsyncDisposable
         }
 
         _stop.Dispose();
+        // Nothing receives or sends any more: the keys can go.
+        Interlocked.Exchange(ref _protection, null)?.Dispose();
     }
 
     /// <summary>The RTP socket's datagrams from the receive loop.</summary>
