@@ -81,7 +81,7 @@ public readonly record struct RtpStreamStatistics(
 /// and <see cref="SocketAddress"/> receives (no allocation per packet), symmetric RTP latching,
 /// reception statistics and RTCP SR/RR. Sending is synchronous and thread-safe.
 /// </summary>
-public sealed class RtpSession : IAsyncDisposable
+public sealed partial class RtpSession : IAsyncDisposable
 {
     private readonly RtpPortLease _lease;
     private readonly RtpSessionOptions _options;
@@ -349,7 +349,7 @@ public sealed class RtpSession : IAsyncDisposable
             }
             try
             {
-                _lease.RtcpSocket.SendTo(_rtcpOut.AsSpan(0, n), SocketFlags.None, remote);
+                RtcpSocket.SendTo(_rtcpOut.AsSpan(0, n), SocketFlags.None, remote);
                 return true;
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
@@ -394,6 +394,12 @@ public sealed class RtpSession : IAsyncDisposable
     /// <summary>Handles one received datagram (the receive loop calls this; tests and benchmarks may too).</summary>
     internal void ProcessRtp(Span<byte> datagram, SocketAddress from, long arrivalTicks)
     {
+        // A WebRTC session shares the port with STUN and DTLS (RFC 7983); plain RTP pays one null check.
+        if (_transport is { } transport && !Demultiplex(transport, datagram, from, arrivalTicks))
+        {
+            return;
+        }
+
         if (_protection is { } protection)
         {
             var status = protection.Remote.UnprotectRtp(datagram, datagram.Length, out int plain);
@@ -645,7 +651,7 @@ public sealed class RtpSession : IAsyncDisposable
                 }
                 try
                 {
-                    _lease.RtcpSocket.SendTo(_rtcpOut.AsSpan(0, n), SocketFlags.None, remote);
+                    RtcpSocket.SendTo(_rtcpOut.AsSpan(0, n), SocketFlags.None, remote);
                 }
                 catch (SocketException)
                 {
