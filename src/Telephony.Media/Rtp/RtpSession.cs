@@ -251,6 +251,11 @@ public sealed partial class RtpSession : IAsyncDisposable
             return SendProtected(protection.Local, packet, remote);
         }
 
+        if (_transport is not null)
+        {
+            return false; // a WebRTC session sends nothing in clear: no keys yet, no media
+        }
+
         return SendPlain(packet, packet, remote);
     }
 
@@ -346,6 +351,10 @@ public sealed partial class RtpSession : IAsyncDisposable
             if (_protection is { } protection)
             {
                 n = protection.Local.ProtectRtcp(_rtcpOut, n);
+            }
+            else if (_transport is not null)
+            {
+                return false;
             }
             try
             {
@@ -640,7 +649,7 @@ public sealed partial class RtpSession : IAsyncDisposable
             return;
         }
 
-        if (_remoteRtcp is { } remote)
+        if (_remoteRtcp is { } remote && (_transport is null || _protection is not null))
         {
             lock (_rtcpOut)
             {

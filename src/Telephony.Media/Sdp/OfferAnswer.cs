@@ -17,6 +17,13 @@ public sealed class SdpNegotiatorOptions
     public int Ptime { get; init; } = 20;
     /// <summary>o= user name.</summary>
     public string UserName { get; init; } = "telephony";
+    /// <summary>
+    /// The m= line's transport: RTP/AVP for SIP phones, UDP/TLS/RTP/SAVPF for WebRTC (RFC 8829 §5.1.2),
+    /// where ICE finds the address, so c=0.0.0.0 means "no candidate yet", not hold (RFC 8839 §4.2.1).
+    /// </summary>
+    public string Protocol { get; init; } = "RTP/AVP";
+
+    internal bool AddressFromIce => Protocol.StartsWith("UDP/TLS/", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>The agreed audio stream of one offer/answer exchange, seen from our side.</summary>
@@ -109,7 +116,7 @@ public sealed class SdpNegotiator
     /// <summary>Builds an offer with our codecs (and telephone-event) in preference order.</summary>
     public SessionDescription CreateOffer(MediaDirection direction = MediaDirection.SendRecv)
     {
-        var m = new SdpMediaDescription("audio", LocalRtpPort, 1, "RTP/AVP", []);
+        var m = new SdpMediaDescription("audio", LocalRtpPort, 1, _options.Protocol, []);
         foreach (string codec in _options.Codecs)
         {
             int pt = StaticPayloadType(codec) ?? throw new InvalidOperationException($"unsupported codec {codec}");
@@ -257,9 +264,9 @@ public sealed class SdpNegotiator
             return null;
         }
 
-        if (!m.Protocol.Equals("RTP/AVP", StringComparison.OrdinalIgnoreCase))
+        if (!m.Protocol.Equals(_options.Protocol, StringComparison.OrdinalIgnoreCase))
         {
-            reason = $"m= line {index} uses {m.Protocol}; only RTP/AVP is supported";
+            reason = $"m= line {index} uses {m.Protocol}; only {_options.Protocol} is supported";
             return null;
         }
 
@@ -278,7 +285,8 @@ public sealed class SdpNegotiator
         }
 
         bool nullAddress = connection.IsNullAddress;
-        if (!nullAddress && ip.AddressFamily != LocalAddress.AddressFamily)
+        bool holdByAddress = nullAddress && !_options.AddressFromIce;
+        if (!nullAddress && !_options.AddressFromIce && ip.AddressFamily != LocalAddress.AddressFamily)
         {
             reason = $"c= address {ip} is {(ip.AddressFamily == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4")}; our media address {LocalAddress} is not";
             return null;
@@ -350,7 +358,7 @@ public sealed class SdpNegotiator
         }
 
         var remoteDirection = m.GetDirection(peer.Direction);
-        if (nullAddress && remoteDirection.Receives())
+        if (holdByAddress && remoteDirection.Receives())
         {
             // c=0.0.0.0: the old way to say "do not send to me" (RFC 3264 §8.4).
             remoteDirection = remoteDirection == MediaDirection.SendRecv ? MediaDirection.SendOnly : MediaDirection.Inactive;
