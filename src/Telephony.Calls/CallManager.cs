@@ -68,6 +68,9 @@ public sealed partial class CallManager : IAsyncDisposable
     /// <summary>The queue positions announced to a call in progress ("you are number N"), in order; empty when none or no such call.</summary>
     public IReadOnlyList<int> AnnouncedPositions(string callId) => _calls.TryGetValue(callId, out var call) ? call.Announced : [];
 
+    /// <summary>The caller's number of live call <paramref name="callId"/> on this node, or null.</summary>
+    public string? CallerOf(string callId) => _calls.TryGetValue(callId, out var call) ? call.CallerNumber : null;
+
     /// <summary>The calls in progress on this node, for the supervisors' list.</summary>
     public IReadOnlyList<LiveCall> LiveCalls() => [.. _calls.Values.Select(c => c.Describe()).OrderBy(c => c.CallId, StringComparer.Ordinal)];
 

@@ -97,7 +97,8 @@ public sealed record Department(long Id, string Code, string Name, bool Active);
 public sealed record District(long Id, string Code, string Name);
 
 /// <summary>A partner hotline calls can be transferred to (legal aid 12348, 110, ...).</summary>
-public sealed record PartnerHotline(long Id, string Number, string Name, string? Description);
+/// <param name="Hours">When it answers, as people write it ("Mon–Fri 9:00–17:00", "24 h"); the agent's knowledge panel shows it.</param>
+public sealed record PartnerHotline(long Id, string Number, string Name, string? Description, string? Hours = null);
 
 /// <summary>An exception to the weekly pattern: a public holiday (not working) or a make-up working weekend.</summary>
 public sealed record CalendarDay(DateOnly Date, bool IsWorkingDay, string? Note);
@@ -157,6 +158,8 @@ public sealed record CaseQuery
     public DateTimeOffset? CreatedTo { get; init; }
     /// <summary>Substring of description, location, number or citizen phone.</summary>
     public string? Text { get; init; }
+    /// <summary>Exactly this citizen phone (the desktop's history of a caller; index <c>ix_cases_phone_created</c>).</summary>
+    public string? CitizenPhone { get; init; }
     /// <summary>Only open cases past their deadline (as of the service's clock).</summary>
     public bool? Overdue { get; init; }
     public int Page { get; init; } = 1;

@@ -17,6 +17,9 @@ builder.AddTelephonyCalls();
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+// The agent desktop (wwwroot: index.html, ES modules, the SignalR client restored from npm at build).
+app.UseDefaultFiles();
+app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

@@ -36,6 +36,7 @@ public sealed class TelephonyTestServer : IAsyncDisposable
         settings["Sip:Domain"] = "test.local";
         if (_options.OwnData)
         {
+            settings["Security:KeysFolder"] = Path.Combine(Folder, "keys");
             settings["Cases:ConnectionString"] = $"Data Source={Path.Combine(Folder, "cases.db")}";
             settings["Cases:SmsOutboxFile"] = SmsOutbox;
             settings["Calls:RecordingsFolder"] = Recordings;
@@ -47,9 +48,17 @@ public sealed class TelephonyTestServer : IAsyncDisposable
         {
             settings[key] = value;
         }
-        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        _settings = settings;
+        Factory = Start(_options.HttpPort);
+    }
+
+    private readonly Dictionary<string, string> _settings;
+
+    private WebApplicationFactory<Program> Start(int httpPort)
+    {
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
-            foreach (var (key, value) in settings)
+            foreach (var (key, value) in _settings)
             {
                 b.UseSetting(key, value);
             }
@@ -60,11 +69,24 @@ public sealed class TelephonyTestServer : IAsyncDisposable
         });
         if (_options.Kestrel)
         {
-            Factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-            Factory.StartServer();
-            var addresses = Service<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+            factory.UseKestrel(o => o.Listen(IPAddress.Loopback, httpPort));
+            factory.StartServer();
+            var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
             Http = new Uri(addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal)).TrimEnd('/') + "/");
         }
+        return factory;
+    }
+
+    /// <summary>
+    /// Stops the server and starts it again with the same settings, folder (database, token keys,
+    /// recordings), Redis prefix and, with <see cref="TelephonyTestServerOptions.Kestrel"/>, the same HTTP
+    /// port, as an operator's restart does. Seats kept in-process are gone afterwards; Redis keeps them.
+    /// </summary>
+    public async Task RestartAsync()
+    {
+        var port = Http?.Port ?? 0;
+        await Factory.DisposeAsync();
+        Factory = Start(port);
     }
 
     /// <summary>The fixture's temporary folder.</summary>
@@ -79,10 +101,10 @@ public sealed class TelephonyTestServer : IAsyncDisposable
     /// <summary>The Redis key prefix of this fixture's seats and queues.</summary>
     public string KeyPrefix { get; }
 
-    public WebApplicationFactory<Program> Factory { get; }
+    public WebApplicationFactory<Program> Factory { get; private set; }
 
     /// <summary>The HTTP base address with <see cref="TelephonyTestServerOptions.Kestrel"/> (null otherwise).</summary>
-    public Uri? Http { get; }
+    public Uri? Http { get; private set; }
 
     public T Service<T>() where T : notnull => Factory.Services.GetRequiredService<T>();
 

@@ -16,6 +16,9 @@ public sealed record TelephonyTestServerOptions
     /// <summary>Kestrel on 127.0.0.1:0 (real HTTP sockets, <see cref="TelephonyTestServer.Http"/>) instead of the in-memory test server.</summary>
     public bool Kestrel { get; init; }
 
+    /// <summary>The Kestrel port with <see cref="Kestrel"/> (0: an ephemeral one); a restart keeps whichever was bound.</summary>
+    public int HttpPort { get; init; }
+
     /// <summary>Cases, recordings and the SMS outbox in the fixture's temporary folder (off: the server's defaults).</summary>
     public bool OwnData { get; init; } = true;
 

@@ -37,3 +37,21 @@ public sealed record HandOverToPartner(string AgentId) : AgentCommand(AgentId)
 {
     internal override Task<CommandResult> ExecuteAsync(InboundCallSession call) => call.HandOverToPartnerAsync(this);
 }
+
+/// <summary>The connected agent ends the call from the desktop (as if they had hung up their phone).</summary>
+public sealed record HangUp(string AgentId) : AgentCommand(AgentId)
+{
+    internal override Task<CommandResult> ExecuteAsync(InboundCallSession call) => call.HangUpAsync(this);
+}
+
+/// <summary>The connected agent puts the call on hold (<see cref="On"/>) or takes it back: on hold the citizen hears music and neither hears the other.</summary>
+public sealed record HoldCall(string AgentId, bool On) : AgentCommand(AgentId)
+{
+    internal override Task<CommandResult> ExecuteAsync(InboundCallSession call) => Task.FromResult(call.Hold(this));
+}
+
+/// <summary>The connected agent mutes (<see cref="On"/>) or unmutes themselves: the citizen does not hear the agent meanwhile.</summary>
+public sealed record MuteCall(string AgentId, bool On) : AgentCommand(AgentId)
+{
+    internal override Task<CommandResult> ExecuteAsync(InboundCallSession call) => Task.FromResult(call.Mute(this));
+}

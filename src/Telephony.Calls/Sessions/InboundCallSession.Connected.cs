@@ -82,6 +82,10 @@ internal sealed partial class InboundCallSession
         StartRecording(centre, answeredAt);
         Bridge();
         Phase = CallPhase.Connected;
+        if (centre.Role == LegRole.Agent)
+        {
+            await _services.Records.SaveAsync(Record(callerMedia: null)).ConfigureAwait(false);
+        }
         LogConnected(_log, centre.Label, _agentId ?? "?", _caller.Media.Audio!.EncodingName, centre.Media.Audio!.EncodingName, _recorder?.Recorder.Path ?? "(none)");
     }
 
@@ -138,12 +142,8 @@ internal sealed partial class InboundCallSession
         {
             return; // not bridged: the leg plays prompts/music to the new address by itself
         }
-        var format = BridgeLegFormat.From(audio, _services.Media.Codecs);
-        if (holds)
-        {
-            format = format with { Receive = false }; // the holder's own hold audio (or silence) is not relayed
-        }
-        _bridge.UpdateLeg(ReferenceEquals(leg, _caller) ? 0 : 1, format);
+        // The holder's own hold audio (or silence) is not relayed; nor is anything while the agent holds or mutes from the desktop.
+        _bridge.UpdateLeg(ReferenceEquals(leg, _caller) ? 0 : 1, BridgeFormatOf(leg, holds));
         var other = ReferenceEquals(leg, _caller) ? _centre : _caller;
         if (holds && !leg.Holding)
         {

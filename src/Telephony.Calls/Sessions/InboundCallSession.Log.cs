@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Telephony.Calls.Sessions;
 
 // The call's log lines, all with the Call-ID in scope (RunAsync) and a stable EventId.
-// EventIds 2100-2199 belong to the call session (CallsLog has 2000-2099). Next free: 2142 (connected), 2157 (third party), 2162 (end).
+// EventIds 2100-2199 belong to the call session (CallsLog has 2000-2099). Next free: 2142 (connected), 2148 (desk controls), 2157 (third party), 2162 (end).
 internal sealed partial class InboundCallSession
 {
     [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "Call from {Caller} to {Dialed} answered (media {Remote})")] private static partial void LogAnswered(ILogger logger, string caller, string dialed, string remote);
@@ -45,6 +45,11 @@ internal sealed partial class InboundCallSession
     [LoggerMessage(EventId = 2139, Level = LogLevel.Information, Message = "{Party} resumed the call")] private static partial void LogResume(ILogger logger, string party);
     [LoggerMessage(EventId = 2140, Level = LogLevel.Information, Message = "Agent {Agent} paused the recording: {Reason}")] private static partial void LogRecordingPaused(ILogger logger, string agent, string reason);
     [LoggerMessage(EventId = 2141, Level = LogLevel.Information, Message = "Agent {Agent} resumed the recording")] private static partial void LogRecordingResumed(ILogger logger, string agent);
+
+    // Desk controls 2145-2149
+    [LoggerMessage(EventId = 2145, Level = LogLevel.Information, Message = "Agent {Agent} hung up from the desktop")] private static partial void LogAgentHangsUp(ILogger logger, string agent);
+    [LoggerMessage(EventId = 2146, Level = LogLevel.Information, Message = "Agent {Agent} hold from the desktop: {On}")] private static partial void LogAgentHold(ILogger logger, string agent, bool on);
+    [LoggerMessage(EventId = 2147, Level = LogLevel.Information, Message = "Agent {Agent} mute from the desktop: {On}")] private static partial void LogAgentMute(ILogger logger, string agent, bool on);
 
     // Third party 2150-2159
     [LoggerMessage(EventId = 2150, Level = LogLevel.Information, Message = "Calling supervisor seat {Seat} to {Mode} the call")] private static partial void LogSupervisorCalling(ILogger logger, string seat, string mode);

@@ -105,5 +105,15 @@ public static class Migrations
         new(6, "wrap-up ends that arrive before their call record", _ => """
             CREATE TABLE pending_wrap_up_ends (call_id TEXT PRIMARY KEY, wrap_up_ended_at BIGINT NOT NULL);
             """),
+        // The agent desktop's pop lists the caller's last calls while the phone rings.
+        new(7, "call records by caller", _ => """
+            CREATE INDEX ix_call_records_caller ON call_records (caller, offered_at);
+            """),
+        // The agent's knowledge panel tells when a partner hotline answers before the agent offers it.
+        new(8, "partner hotline hours", _ => """
+            ALTER TABLE partner_hotlines ADD COLUMN hours TEXT;
+            UPDATE partner_hotlines SET hours = '24 h' WHERE number IN ('12348', '12309', '110');
+            UPDATE partner_hotlines SET hours = 'Mon-Fri 9:00-17:00' WHERE number IN ('12355', '12333', '12349');
+            """),
     ];
 }

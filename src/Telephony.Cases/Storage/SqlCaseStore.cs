@@ -191,6 +191,7 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
             p.Add("pattern", "%" + EscapeLike(text) + "%");
             p.Add("text", text);
         }
+        if (!string.IsNullOrWhiteSpace(q.CitizenPhone)) { clauses.Add("citizen_phone = @phone"); p.Add("phone", q.CitizenPhone.Trim()); }
         if (q.Overdue is { } overdue)
         {
             const string open = "completed_at IS NULL AND status NOT IN ('Closed', 'Archived', 'Merged') AND due_at < @now";
@@ -423,14 +424,14 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
     public async Task<IReadOnlyList<PartnerHotline>> ListPartnerHotlinesAsync(CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<PartnerHotline>(new CommandDefinition("SELECT id, number, name, description FROM partner_hotlines ORDER BY id", cancellationToken: ct)).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<PartnerHotline>(new CommandDefinition("SELECT id, number, name, description, hours FROM partner_hotlines ORDER BY id", cancellationToken: ct)).ConfigureAwait(false);
         return rows.AsList();
     }
 
     public async Task<PartnerHotline> SavePartnerHotlineAsync(PartnerHotline hotline, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(hotline);
-        return hotline with { Id = await SaveDirectoryRowAsync("partner_hotlines", "number, name, description", hotline.Id, hotline, "partner hotline", ct).ConfigureAwait(false) };
+        return hotline with { Id = await SaveDirectoryRowAsync("partner_hotlines", "number, name, description, hours", hotline.Id, hotline, "partner hotline", ct).ConfigureAwait(false) };
     }
 
     public async Task<IReadOnlyList<CalendarDay>> ListCalendarAsync(CancellationToken ct = default)
@@ -523,6 +524,15 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
         var rows = await connection.QueryAsync<CallRow>(new CommandDefinition(
             $"SELECT {CallColumns} FROM call_records WHERE offered_at >= @from AND offered_at < @to ORDER BY offered_at DESC, call_id LIMIT @limit OFFSET @offset",
             new { from = Ms(from), to = Ms(to), limit = size, offset = (long)(Math.Max(1, page) - 1) * size }, cancellationToken: ct)).ConfigureAwait(false);
+        return rows.Select(r => r.ToRecord()).ToList();
+    }
+
+    public async Task<IReadOnlyList<CallRecord>> ListCallRecordsOfCallerAsync(string caller, int limit, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<CallRow>(new CommandDefinition(
+            $"SELECT {CallColumns} FROM call_records WHERE caller = @caller ORDER BY offered_at DESC, call_id LIMIT @limit",
+            new { caller, limit = Math.Clamp(limit, 1, 100) }, cancellationToken: ct)).ConfigureAwait(false);
         return rows.Select(r => r.ToRecord()).ToList();
     }
 

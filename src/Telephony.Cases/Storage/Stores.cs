@@ -74,6 +74,8 @@ public interface ICallRecordStore
     /// </summary>
     Task SetWrapUpEndedAsync(string callId, DateTimeOffset at, CancellationToken ct = default);
     Task<CallRecord?> GetCallRecordAsync(string callId, CancellationToken ct = default);
+    /// <summary>The latest <paramref name="limit"/> (1..100) calls from <paramref name="caller"/>, newest first (the desktop's history of a citizen).</summary>
+    Task<IReadOnlyList<CallRecord>> ListCallRecordsOfCallerAsync(string caller, int limit, CancellationToken ct = default);
     /// <summary>Calls offered in [from, to), newest first.</summary>
     Task<IReadOnlyList<CallRecord>> ListCallRecordsAsync(DateTimeOffset from, DateTimeOffset to, int page, int pageSize, CancellationToken ct = default);
 }

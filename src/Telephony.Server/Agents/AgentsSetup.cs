@@ -66,6 +66,10 @@ public static class AgentsSetup
         services.AddSingleton<IDesktopEventSink>(sp => new DesktopEventSinks(
             sp.GetRequiredService<Telephony.Calls.Recording.CallRecords>(), sp.GetRequiredService<SignalRAgentNotifier>()));
         services.AddSingleton<AutomaticCallDistributor>();
+        // The browser desktop's readers and writers (hub methods take them as parameters).
+        services.AddSingleton<Desk.CitizenHistoryReader>();
+        services.AddSingleton<Desk.DeskCases>();
+        services.AddSingleton<Desk.KnowledgeSearch>();
         services.AddHostedService<ContactCenterStartup>();
         return builder;
     }

@@ -30,6 +30,18 @@ public sealed class ContactCenterSettings
     /// <summary>How many seats.</summary>
     public int SeatCount { get; set; } = 60;
 
+    /// <summary>
+    /// The Not-ready reasons an agent's desktop offers (empty: <see cref="DefaultNotReadyReasons"/>). The hub
+    /// still takes any well-formed reason (the terminal softphone types its own).
+    /// </summary>
+    public string[]? NotReadyReasons { get; set; }
+
+    /// <summary>The reasons offered when none are configured.</summary>
+    public static readonly IReadOnlyList<string> DefaultNotReadyReasons = ["break", "meal", "training", "meeting", "callback work", "supervisor talk"];
+
+    /// <summary>The reasons the desktop offers.</summary>
+    public IReadOnlyList<string> ReasonsForNotReady() => NotReadyReasons is { Length: > 0 } r ? r : DefaultNotReadyReasons;
+
     /// <summary>Each bad value, named (checked at start).</summary>
     public IEnumerable<string> Validate(string section)
     {
@@ -52,6 +64,13 @@ public sealed class ContactCenterSettings
         if (FirstSeat is < 1 or > 99_999_999)
         {
             yield return FormattableString.Invariant($"{section}:FirstSeat = {FirstSeat} is out of range: use 1..99999999");
+        }
+        foreach (var reason in NotReadyReasons ?? [])
+        {
+            if (string.IsNullOrWhiteSpace(reason) || reason.Trim().Length > 64 || reason.Any(Telephony.Server.Http.LogText.NeedsEscape))
+            {
+                yield return $"{section}:NotReadyReasons has \"{reason}\": use 1..64 characters without control characters";
+            }
         }
         if (SeatCount is < 1 or > 10_000)
         {

@@ -26,7 +26,7 @@ public sealed record InboundSmsRequest(string? From, string? Text);
 
 public sealed record DepartmentRequest(string? Code, string? Name, bool? Active);
 public sealed record DistrictRequest(string? Code, string? Name);
-public sealed record PartnerHotlineRequest(string? Number, string? Name, string? Description);
+public sealed record PartnerHotlineRequest(string? Number, string? Name, string? Description, string? Hours = null);
 public sealed record CalendarDayRequest(bool? IsWorkingDay, string? Note);
 
 /// <summary>Parsing and mapping shared by the case endpoints.</summary>

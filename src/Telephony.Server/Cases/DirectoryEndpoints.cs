@@ -102,6 +102,7 @@ internal static class DirectoryEndpoints
         CaseHttp.Require(b?.Number, "number", 32);
         CaseHttp.Require(b!.Name, "name", 200);
         if (b.Description is { Length: > 500 }) { throw new CaseValidationException("description", "is longer than 500 characters"); }
-        return new PartnerHotline(id, b.Number!.Trim(), b.Name!.Trim(), b.Description);
+        if (b.Hours is { Length: > 100 }) { throw new CaseValidationException("hours", "is longer than 100 characters"); }
+        return new PartnerHotline(id, b.Number!.Trim(), b.Name!.Trim(), b.Description, b.Hours);
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.DataProtection;
 
 using Microsoft.AspNetCore.Mvc;
 using Telephony.Server.Hosting;
@@ -28,6 +29,12 @@ public static class SecurityEndpoints
         builder.Services.AddSingleton(_ => UserDirectory.Load(usersPath));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<LoginThrottle>();
+
+        // Persisted keys and a fixed application name: tokens issued before a restart (or by another node
+        // sharing the folder) still open the hub, so a desktop comes back without a new login.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("Telephony")
+            .PersistKeysToFileSystem(new DirectoryInfo(ServerPaths.FromWorkingDirectory(settings.KeysFolder)));
 
         builder.Services.AddAuthentication(AuthenticationScheme)
             .AddBearerToken(AuthenticationScheme, options =>

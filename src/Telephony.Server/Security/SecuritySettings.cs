@@ -12,12 +12,23 @@ public sealed class SecuritySettings
     /// <summary>How long a bearer token is valid, in hours.</summary>
     public double TokenHours { get; set; } = 12;
 
+    /// <summary>
+    /// Where the data-protection key ring that protects bearer tokens is kept (relative: to the working
+    /// directory). Kept on disk so a token survives a restart (the desktop reconnects with it and
+    /// restores the seat); several nodes point this at one shared folder.
+    /// </summary>
+    public string KeysFolder { get; set; } = "data/keys";
+
     /// <summary>Each bad value, named (checked at start).</summary>
     public IEnumerable<string> Validate(string section)
     {
         if (string.IsNullOrWhiteSpace(UsersFile))
         {
             yield return $"{section}:UsersFile is empty: name the users file";
+        }
+        if (string.IsNullOrWhiteSpace(KeysFolder))
+        {
+            yield return $"{section}:KeysFolder is empty: name a folder for the token keys";
         }
         if (TokenHours is < 0.01 or > 24 * 30)
         {

@@ -1,0 +1,95 @@
+// UI text in English and Chinese. Elements carry data-i18n (text) or data-i18n-placeholder; the
+// language is the agent's choice (kept in localStorage) or, before that, the desk profile's default.
+const text = {
+  en: {
+    title: '12345 Agent desktop', logout: 'Log out', seat: 'Seat',
+    'login.title': 'Sign in', 'login.user': 'User', 'login.password': 'Password', 'login.seat': 'Seat',
+    'login.seatHint': 'your agent number', 'login.audio': 'Audio', 'login.submit': 'Sign in',
+    'login.failed': 'Wrong user or password.', 'login.notAgent': 'This user is not an agent.',
+    'audio.sip': 'SIP phone at the seat', 'audio.browser': 'This browser (headset)',
+    ready: 'Ready', notReady: 'Not ready', answer: 'Answer', hangup: 'Hang up', hold: 'Hold', mute: 'Mute',
+    pauseRecording: 'Pause recording', resumeRecording: 'Resume recording',
+    'rec.card': 'card number', 'rec.id': 'ID number', 'rec.personal': 'personal data',
+    'state.LoggedOut': 'Logged out', 'state.Ready': 'Ready', 'state.NotReady': 'Not ready', 'state.Reserved': 'Incoming',
+    'state.Ringing': 'Ringing', 'state.OnCall': 'On call', 'state.WrapUp': 'Wrap-up',
+    'phase.pop': 'Incoming call', 'phase.ringing': 'Ringing', 'phase.talking': 'Talking', 'phase.ended': 'Call ended',
+    'conn.online': 'connected', 'conn.reconnecting': 'reconnecting…', 'conn.offline': 'offline',
+    'pop.caller': 'Caller', 'pop.dialed': 'Dialled', 'pop.ivr': 'IVR path', 'pop.keys': 'Keys', 'pop.language': 'Language',
+    'pop.queue': 'Queue', 'pop.wait': 'Waited', 'pop.repeat': 'Repeat caller',
+    'history.cases': 'Earlier cases', 'history.calls': 'Last calls', 'history.number': 'Case', 'history.status': 'Status',
+    'history.department': 'Department', 'history.due': 'Due', 'history.matter': 'Matter', 'history.when': 'When',
+    'history.outcome': 'Outcome', 'history.queue': 'Queue', 'history.agent': 'Agent', 'history.talk': 'Talk',
+    'history.none': 'none',
+    'hint.sipAnswer': 'Answer on your SIP phone; the other buttons work from here.',
+    'hint.sipDigits': 'Use your phone\'s keypad for tones.',
+    'case.title': 'New case', 'case.phone': 'Phone', 'case.channel': 'Channel', 'case.callId': 'Call id', 'case.name': 'Citizen name',
+    'case.category': 'Category', 'case.district': 'District', 'case.address': 'Address', 'case.matter': 'Matter',
+    'case.confidential': 'Confidential', 'case.direct': 'Solved directly', 'case.dispatch': 'Dispatch to department',
+    'case.answer': 'Answer given', 'case.save': 'Save case', 'case.saved': 'Case {0} saved ({1}).', 'case.none': '—',
+    'kb.title': 'Knowledge', 'kb.hint': 'department, hotline, bus route…',
+    'kind.department': 'department', 'kind.partner': 'hotline', 'kind.info': 'IVR info',
+    'cat.Consultation': 'Consultation', 'cat.HelpRequest': 'Help request', 'cat.Complaint': 'Complaint', 'cat.Report': 'Report',
+    'cat.Suggestion': 'Suggestion', 'cat.Praise': 'Praise',
+  },
+  zh: {
+    title: '12345 坐席工作台', logout: '退出', seat: '座席',
+    'login.title': '登录', 'login.user': '用户名', 'login.password': '密码', 'login.seat': '座席号',
+    'login.seatHint': '您的工号', 'login.audio': '话音', 'login.submit': '登录',
+    'login.failed': '用户名或密码错误。', 'login.notAgent': '该用户不是坐席。',
+    'audio.sip': '座席SIP话机', 'audio.browser': '本浏览器（耳麦）',
+    ready: '示闲', notReady: '示忙', answer: '接听', hangup: '挂断', hold: '保持', mute: '静音',
+    pauseRecording: '暂停录音', resumeRecording: '恢复录音',
+    'rec.card': '银行卡号', 'rec.id': '身份证号', 'rec.personal': '个人信息',
+    'state.LoggedOut': '已退出', 'state.Ready': '空闲', 'state.NotReady': '忙碌', 'state.Reserved': '来电',
+    'state.Ringing': '振铃', 'state.OnCall': '通话中', 'state.WrapUp': '话后整理',
+    'phase.pop': '来电', 'phase.ringing': '振铃', 'phase.talking': '通话中', 'phase.ended': '通话结束',
+    'conn.online': '已连接', 'conn.reconnecting': '重新连接中…', 'conn.offline': '未连接',
+    'pop.caller': '来电号码', 'pop.dialed': '被叫号码', 'pop.ivr': '语音导航', 'pop.keys': '按键', 'pop.language': '语言',
+    'pop.queue': '队列', 'pop.wait': '等待', 'pop.repeat': '重复来电',
+    'history.cases': '历史工单', 'history.calls': '最近来电', 'history.number': '工单号', 'history.status': '状态',
+    'history.department': '承办单位', 'history.due': '办结时限', 'history.matter': '诉求', 'history.when': '时间',
+    'history.outcome': '结果', 'history.queue': '队列', 'history.agent': '坐席', 'history.talk': '通话',
+    'history.none': '无',
+    'hint.sipAnswer': '请在SIP话机上接听；其他按钮可在此操作。',
+    'hint.sipDigits': '请用话机键盘发送按键音。',
+    'case.title': '新建工单', 'case.phone': '电话', 'case.channel': '渠道', 'case.callId': '通话编号', 'case.name': '市民姓名',
+    'case.category': '类别', 'case.district': '区域', 'case.address': '地址', 'case.matter': '诉求内容',
+    'case.confidential': '保密', 'case.direct': '直接办结', 'case.dispatch': '派发承办单位',
+    'case.answer': '答复内容', 'case.save': '保存工单', 'case.saved': '工单 {0} 已保存（{1}）。', 'case.none': '—',
+    'kb.title': '知识库', 'kb.hint': '部门、热线、公交线路…',
+    'kind.department': '部门', 'kind.partner': '热线', 'kind.info': '语音信息',
+    'cat.Consultation': '咨询', 'cat.HelpRequest': '求助', 'cat.Complaint': '投诉', 'cat.Report': '举报',
+    'cat.Suggestion': '建议', 'cat.Praise': '表扬',
+  },
+};
+
+let language = localStorage.getItem('desk.language') || (navigator.language?.startsWith('zh') ? 'zh' : 'en');
+
+export const currentLanguage = () => language;
+
+/** The text for key in the current language ({0}, {1} replaced by args). */
+export function t(key, ...args) {
+  const s = text[language][key] ?? text.en[key] ?? key;
+  return args.reduce((acc, a, i) => acc.replaceAll(`{${i}}`, String(a)), s);
+}
+
+/** Sets the language (remembered when the agent chose it) and re-labels the page. */
+export function setLanguage(lang, chosen = false) {
+  if (!text[lang]) return;
+  language = lang;
+  if (chosen) localStorage.setItem('desk.language', lang);
+  apply();
+}
+
+/** The default for this agent, unless they chose one before. */
+export function setDefaultLanguage(lang) {
+  if (!localStorage.getItem('desk.language')) setLanguage(lang);
+}
+
+export function apply(root = document) {
+  document.documentElement.lang = language === 'zh' ? 'zh-CN' : 'en';
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
+  document.getElementById('language').textContent = language === 'zh' ? 'English' : '中文';
+  document.dispatchEvent(new CustomEvent('desk:language'));
+}
