@@ -7,6 +7,7 @@ using Telephony.Calls.Recording;
 using Telephony.Calls.Routing;
 using Telephony.Calls.Sessions;
 using Telephony.Calls.Trunks;
+using Telephony.Calls.WebPhone;
 using Telephony.ContactCenter.Routing;
 using Telephony.Ivr;
 using Telephony.Sip.UserAgent;
@@ -29,6 +30,7 @@ public sealed partial class CallManager : IAsyncDisposable
     private readonly DialPlan _dialPlan;
     private readonly IScreenPopNotifier _notifier;
     private readonly SeatPhones _seatPhones;
+    private readonly BrowserPhones? _browserPhones;
     private readonly CallManagerOptions _options;
     private readonly RecordingFolder _recordings;
     private readonly TimeProvider _time;
@@ -41,8 +43,10 @@ public sealed partial class CallManager : IAsyncDisposable
     /// <summary>Creates the manager; <see cref="Start"/> connects it to the SIP user agent and the ACD.</summary>
     public CallManager(
         MediaEngine media, IvrScriptProvider scripts, DialPlan dialPlan, IScreenPopNotifier notifier, SeatPhones seatPhones,
-        CallManagerOptions options, RecordingFolder recordings, CallRecords records, TimeProvider time, ILoggerFactory loggers)
+        CallManagerOptions options, RecordingFolder recordings, CallRecords records, TimeProvider time, ILoggerFactory loggers,
+        BrowserPhones? browserPhones = null)
     {
+        _browserPhones = browserPhones;
         _media = media;
         _scripts = scripts;
         _dialPlan = dialPlan;
@@ -55,6 +59,9 @@ public sealed partial class CallManager : IAsyncDisposable
         _loggers = loggers;
         _log = loggers.CreateLogger<CallManager>();
     }
+
+    /// <summary>Agents whose phone is their browser (null when the host has no browser phones).</summary>
+    public BrowserPhones? BrowserPhones => _browserPhones;
 
     /// <summary>Call records as they are written, and survey results.</summary>
     public CallRecords Records { get; }
@@ -89,6 +96,7 @@ public sealed partial class CallManager : IAsyncDisposable
             Acd = acd,
             Queues = new QueueMap(_options.QueueMap, acd.Queues.Select(q => q.Name).ToList()),
             SeatPhones = _seatPhones,
+            BrowserPhones = _browserPhones,
             DialPlan = _dialPlan,
             HoldMusic = new HoldMusic(_media, _scripts, _log),
             Recordings = _recordings,

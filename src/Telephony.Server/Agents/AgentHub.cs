@@ -27,6 +27,12 @@ public interface IAgentClient
 
     /// <summary>The call left the seat (the method name is the wire name the desktops listen for).</summary>
     Task CallEnded(CallLeftSeat left);
+
+    /// <summary>A call rings in the agent's browser phone: our WebRTC offer (answer with <c>AnswerBrowserCall</c>).</summary>
+    Task BrowserOffer(Telephony.Calls.WebPhone.BrowserPhoneOffer offer);
+
+    /// <summary>The browser phone's leg of that call is over: close the peer connection.</summary>
+    Task BrowserCallEnded(string callId);
 }
 
 /// <summary>
@@ -59,18 +65,22 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
     /// </summary>
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
-        if (AgentId is { } agent && connections.Closed(agent) == 0
-            && await acd.Store.FindSeatOfAgentAsync(agent).ConfigureAwait(false) is { } ext
-            && await acd.Store.GetSeatAsync(ext).ConfigureAwait(false) is { State: SeatState.Ready })
+        if (AgentId is { } agent && connections.Closed(agent) == 0)
         {
-            LogDisconnectedWhileReady(agent, ext);
-            try
+            // The page that was the agent's phone is gone (it says so again when it comes back).
+            calls.BrowserPhones?.Unregister(agent);
+            if (await acd.Store.FindSeatOfAgentAsync(agent).ConfigureAwait(false) is { } ext
+                && await acd.Store.GetSeatAsync(ext).ConfigureAwait(false) is { State: SeatState.Ready })
             {
-                await acd.SetNotReadyAsync(ext, agent, DisconnectedReason).ConfigureAwait(false);
-            }
-            catch (ObjectDisposedException)
-            {
-                // The server is shutting down; the seat keeps its state in the store.
+                LogDisconnectedWhileReady(agent, ext);
+                try
+                {
+                    await acd.SetNotReadyAsync(ext, agent, DisconnectedReason).ConfigureAwait(false);
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The server is shutting down; the seat keeps its state in the store.
+                }
             }
         }
         await base.OnDisconnectedAsync(exception).ConfigureAwait(false);

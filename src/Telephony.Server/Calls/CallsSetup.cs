@@ -3,6 +3,7 @@ using Telephony.Media;
 using Telephony.Calls.Recording;
 using Telephony.Calls.Routing;
 using Telephony.Calls.Trunks;
+using Telephony.Calls.WebPhone;
 using Telephony.ContactCenter.Routing;
 using Telephony.Ivr;
 using Telephony.Server.Hosting;
@@ -35,6 +36,8 @@ public static class CallsSetup
         services.AddSingleton(sp => new SeatPhones(sp.GetRequiredService<Telephony.Sip.Registrar.ILocationStore>(), sp.GetRequiredService<SipServerOptions>().Domain));
         services.AddSingleton(sp => new MediaEngine(options.ToMediaEngineOptions(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<CallRecords>();
+        services.AddSingleton<IBrowserPhoneSignalling, Telephony.Server.Agents.BrowserPhoneSignalling>();
+        services.AddSingleton(sp => new BrowserPhones(sp.GetRequiredService<IBrowserPhoneSignalling>()));
         services.AddSingleton<CallManager>();
         services.AddSingleton<IAcdCallControl>(sp => sp.GetRequiredService<CallManager>());
         services.AddHostedService<CallsHost>();
