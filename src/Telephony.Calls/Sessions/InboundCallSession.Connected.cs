@@ -147,7 +147,7 @@ internal sealed partial class InboundCallSession
             LogBadReOffer(_log, leg.Label, error ?? "?");
             return;
         }
-        var holds = audio.RemoteHold || audio.RemoteRtp is null;
+        var holds = audio.RemoteHold || (audio.RemoteRtp is null && !audio.AddressFromIce);
         LogReOffer(_log, leg.Label, audio.EncodingName, audio.RemoteDirection.ToString(), audio.RemoteRtp?.ToString() ?? "none");
         if (_mix is not null && Phase == CallPhase.Connected)
         {

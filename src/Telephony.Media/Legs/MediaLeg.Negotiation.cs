@@ -74,6 +74,7 @@ public sealed partial class MediaLeg
             RemoteDirection = fresh.RemoteDirection,
             RemoteRtp = fresh.RemoteRtp,
             RemoteRtcp = fresh.RemoteRtcp,
+            AddressFromIce = fresh.AddressFromIce,
         };
         Apply(audio);
         return (audio, null);

@@ -1,7 +1,6 @@
 using System.Net;
 using Telephony.Media.Rtp.Linux;
 using System.Net.Sockets;
-using Telephony.Media.Srtp;
 
 namespace Telephony.Media.Rtp;
 
@@ -119,8 +118,10 @@ public sealed partial class RtpSession
 
         if (_protection is null)
         {
-            // Media before the DTLS handshake gave keys cannot be authenticated: never played.
-            Unauthenticated(SrtpStatus.AuthenticationFailed, rtp: true);
+            // Media before the DTLS handshake gave keys cannot be authenticated: never played. Counted, not
+            // logged: a browser sends as soon as its side of the handshake ends, a moment before ours does.
+            Interlocked.Increment(ref _unauthenticated);
+            RtpMetrics.UnauthenticatedPackets.Add(1);
             return false;
         }
 

@@ -51,6 +51,8 @@ public sealed class NegotiatedAudio
     public IPEndPoint? RemoteRtp { get; init; }
     /// <summary>Where to send RTCP (a=rtcp, RFC 3605, else RTP port + 1).</summary>
     public IPEndPoint? RemoteRtcp { get; init; }
+    /// <summary>The peer's address comes from ICE (WebRTC), not from c=: a null <see cref="RemoteRtp"/> is no hold.</summary>
+    public bool AddressFromIce { get; init; }
 
     /// <summary>The peer put us on hold (it will not receive from us).</summary>
     public bool RemoteHold => !LocalDirection.Sends();
@@ -382,6 +384,7 @@ public sealed class SdpNegotiator
             RemoteDirection = remoteDirection,
             RemoteRtp = rtp,
             RemoteRtcp = rtcp,
+            AddressFromIce = _options.AddressFromIce,
         };
     }
 
