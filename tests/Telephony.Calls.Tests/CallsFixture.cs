@@ -64,10 +64,11 @@ internal sealed class CallsFixture : IAsyncDisposable
     public string Uri(string user) => $"sip:{user}@127.0.0.1:{SipPort}";
 
     /// <summary>Starts the call side: ring and wrap-up short, the IVR script <paramref name="ivrScript"/> (default the shipped one).</summary>
-    public static async Task<CallsFixture> StartAsync(bool useRedis = false, int ringTimeoutSeconds = 4, double wrapUpSeconds = 1, string? ivrScript = null, string? trunkOutbound = null)
+    public static async Task<CallsFixture> StartAsync(bool useRedis = false, int ringTimeoutSeconds = 4, double wrapUpSeconds = 1, string? ivrScript = null, string? trunkOutbound = null,
+        Telephony.Calls.WebPhone.IBrowserPhoneSignalling? browserPhones = null)
     {
         var f = new CallsFixture(useRedis);
-        await f.ComposeAsync(ringTimeoutSeconds, wrapUpSeconds, ivrScript ?? ShippedScript(), trunkOutbound);
+        await f.ComposeAsync(ringTimeoutSeconds, wrapUpSeconds, ivrScript ?? ShippedScript(), trunkOutbound, browserPhones);
         return f;
     }
 
@@ -85,7 +86,8 @@ internal sealed class CallsFixture : IAsyncDisposable
         throw new FileNotFoundException("ivr-scripts/12345.yaml not found above " + AppContext.BaseDirectory);
     }
 
-    private async Task ComposeAsync(int ringTimeoutSeconds, double wrapUpSeconds, string ivrScript, string? trunkOutbound)
+    private async Task ComposeAsync(int ringTimeoutSeconds, double wrapUpSeconds, string ivrScript, string? trunkOutbound,
+        Telephony.Calls.WebPhone.IBrowserPhoneSignalling? browserPhones)
     {
         var loggers = NullLoggerFactory.Instance;
         var time = TimeProvider.System;
@@ -100,7 +102,8 @@ internal sealed class CallsFixture : IAsyncDisposable
         media.Start();
         var options = new CallManagerOptions { TransferRingTimeoutSeconds = trunkOutbound is null ? 30 : 3 };
         Calls = new CallManager(media, scripts, new DialPlan(trunks, scripts), Pops, new SeatPhones(_locations, Domain),
-            options, new RecordingFolder(Path.Combine(Folder, "recordings")), records, time, loggers);
+            options, new RecordingFolder(Path.Combine(Folder, "recordings")), records, time, loggers,
+            browserPhones is null ? null : new Telephony.Calls.WebPhone.BrowserPhones(browserPhones, securityTimeout: TimeSpan.FromSeconds(3)));
         Pops.Calls = Calls;
 
         var seats = _redis is null ? (ISeatStore)new InProcessSeatStore() : new RedisSeatStore(_redis, _keyPrefix);

@@ -62,7 +62,7 @@ internal sealed partial class InboundCallSession
             if (centre.Signalling is BrowserLegSignalling)
             {
                 // The seat goes Not ready with the reason and the call to the next agent at once.
-                await OfferFailedAsync("browser phone: " + (answer.Error ?? "unusable answer")).ConfigureAwait(false);
+                await OfferFailedAsync("browser: " + (answer.Error ?? "unusable answer")).ConfigureAwait(false);
                 return;
             }
             if (Phase == CallPhase.Transferring)

@@ -71,24 +71,24 @@ public static class WebRtcSdp
         string? ufrag = Read("ice-ufrag"), pwd = Read("ice-pwd");
         if (!IceCredentials.IsValid(ufrag, pwd))
         {
-            error = "no valid ICE credentials (a=ice-ufrag / a=ice-pwd, RFC 8839 §5.4)";
+            error = "no ICE credentials"; // a=ice-ufrag / a=ice-pwd, RFC 8839 §5.4 (short: it becomes a seat's Not-ready reason)
             return false;
         }
         if (!DtlsFingerprint.TryParse(Read("fingerprint"), out var fingerprint))
         {
-            error = "no usable a=fingerprint (RFC 8122 §5)";
+            error = "no usable DTLS fingerprint"; // RFC 8122 §5
             return false;
         }
         string setup = Read("setup") ?? "active";
         if (setup != "active")
         {
             // We offered actpass and serve DTLS; "passive" would make us the client (RFC 5763 §5).
-            error = $"a=setup:{setup}; the answerer must be active";
+            error = $"a=setup:{setup}, not active";
             return false;
         }
         if (m.GetAttribute("rtcp-mux") is null)
         {
-            error = "no a=rtcp-mux (we offer RTP and RTCP on one port only)";
+            error = "no rtcp-mux"; // we offer RTP and RTCP on one port only
             return false;
         }
         remote = new WebRtcRemote(ufrag!, pwd!, fingerprint!, setup);

@@ -1,5 +1,6 @@
 using Telephony.Media.WebRtc.Ice;
 using Telephony.Media.WebRtc.Stun;
+using Telephony.Testing.WebRtc;
 
 namespace Telephony.Media.Tests.WebRtc;
 
@@ -10,20 +11,8 @@ public class IceLiteResponderTests
     private static readonly IPEndPoint Browser = new(IPAddress.Loopback, 51000);
     private static readonly IPEndPoint Other = new(IPAddress.Loopback, 51001);
 
-    internal static byte[] Check(string username, string password, bool useCandidate = false, bool controlled = false, bool integrity = true)
-    {
-        var buffer = new byte[256];
-        var txid = new byte[12];
-        Random.Shared.NextBytes(txid);
-        var w = new StunWriter(buffer, StunMessageType.BindingRequest, txid);
-        w.AddBytes(StunAttribute.Username, Encoding.UTF8.GetBytes(username));
-        w.AddUInt32(StunAttribute.Priority, 0x6e0001ff);
-        w.AddUInt64(controlled ? StunAttribute.IceControlled : StunAttribute.IceControlling, 42);
-        if (useCandidate) w.AddFlag(StunAttribute.UseCandidate);
-        if (integrity) w.AddMessageIntegrity(Encoding.UTF8.GetBytes(password));
-        w.AddFingerprint();
-        return buffer.AsSpan(0, w.Length).ToArray();
-    }
+    private static byte[] Check(string username, string password, bool useCandidate = false, bool controlled = false, bool integrity = true) =>
+        BrowserLikePeer.BindingRequest(username, password, useCandidate, controlled, integrity);
 
     private static (int Length, IceRefusal Refusal, bool Changed, byte[] Response) Send(IceLiteResponder ice, byte[] request, IPEndPoint from)
     {

@@ -2,6 +2,8 @@ using Telephony.Media.WebRtc;
 using Telephony.Media.WebRtc.Dtls;
 using Telephony.Media.WebRtc.Stun;
 
+using Telephony.Testing.WebRtc;
+
 namespace Telephony.Media.Tests.WebRtc;
 
 /// <summary>A WebRTC leg's port end to end on loopback: ICE-lite, the DTLS-SRTP handshake, SRTP both ways, refusals.</summary>

@@ -1,15 +1,19 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using Org.BouncyCastle.Tls;
+using Telephony.Media.Rtp;
 using Telephony.Media.Srtp;
 using Telephony.Media.WebRtc.Dtls;
 using Telephony.Media.WebRtc.Stun;
 
-namespace Telephony.Media.Tests.WebRtc;
+namespace Telephony.Testing.WebRtc;
 
 /// <summary>
 /// What a browser does on the wire to a WebRTC leg, in-process: a UDP socket, a STUN check signed with the
 /// leg's password, the DTLS client handshake (BouncyCastle) and SRTP with the exported keys.
 /// </summary>
-internal sealed class BrowserLikePeer : IDisposable
+public sealed class BrowserLikePeer : IDisposable
 {
     public const string Ufrag = "brws";
 
@@ -26,7 +30,7 @@ internal sealed class BrowserLikePeer : IDisposable
     /// <summary>Sends one Binding request and returns the answer's type (0 when none came within a second).</summary>
     public ushort Check(IPEndPoint leg, string legUfrag, string password, bool useCandidate = true)
     {
-        byte[] request = IceLiteResponderTests.Check(legUfrag + ":" + Ufrag, password, useCandidate);
+        byte[] request = BindingRequest(legUfrag + ":" + Ufrag, password, useCandidate);
         Socket.SendTo(request, leg);
         var buffer = new byte[1500];
         Socket.ReceiveTimeout = 1000;
@@ -41,11 +45,38 @@ internal sealed class BrowserLikePeer : IDisposable
         }
     }
 
+    /// <summary>
+    /// An answer as Chromium writes one for our audio offer: no candidates in it (c=0.0.0.0, port 9), ICE
+    /// credentials unless <paramref name="ufrag"/> is empty, the DTLS fingerprint and role, BUNDLE, rtcp-mux.
+    /// </summary>
+    public static string AnswerSdp(string ufrag, string pwd, string fingerprint, string setup = "active") =>
+        "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n" +
+        "m=audio 9 UDP/TLS/RTP/SAVPF 0 8 101\r\nc=IN IP4 0.0.0.0\r\na=rtcp:9 IN IP4 0.0.0.0\r\n" +
+        (ufrag.Length > 0 ? $"a=ice-ufrag:{ufrag}\r\na=ice-pwd:{pwd}\r\n" : "") +
+        $"a=ice-options:trickle\r\na=fingerprint:{fingerprint}\r\na=setup:{setup}\r\na=mid:0\r\na=sendrecv\r\na=rtcp-mux\r\n" +
+        "a=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\na=ssrc:1234 cname:browser\r\n";
+
+    /// <summary>A Binding request as a controlling full agent sends it (RFC 8445 §7.2.2), signed with <paramref name="password"/>.</summary>
+    public static byte[] BindingRequest(string username, string password, bool useCandidate = false, bool controlled = false, bool integrity = true)
+    {
+        var buffer = new byte[256];
+        var txid = new byte[12];
+        Random.Shared.NextBytes(txid);
+        var w = new StunWriter(buffer, StunMessageType.BindingRequest, txid);
+        w.AddBytes(StunAttribute.Username, Encoding.UTF8.GetBytes(username));
+        w.AddUInt32(StunAttribute.Priority, 0x6e0001ff);
+        w.AddUInt64(controlled ? StunAttribute.IceControlled : StunAttribute.IceControlling, 42);
+        if (useCandidate) w.AddFlag(StunAttribute.UseCandidate);
+        if (integrity) w.AddMessageIntegrity(Encoding.UTF8.GetBytes(password));
+        w.AddFingerprint();
+        return buffer.AsSpan(0, w.Length).ToArray();
+    }
+
     /// <summary>The DTLS client handshake to <paramref name="leg"/>; throws when the server refuses.</summary>
-    public void Connect(IPEndPoint leg, DtlsFingerprint expectedServer)
+    public void Connect(IPEndPoint leg, DtlsFingerprint expectedServer, DtlsIdentity? presenting = null)
     {
         Socket.Connect(leg);
-        var client = new DtlsSrtpClient(Identity, expectedServer);
+        var client = new DtlsSrtpClient(presenting ?? Identity, expectedServer);
         new DtlsClientProtocol().Connect(client, new SocketTransport(Socket));
         Protection = client.Keys!.CreateProtection(server: false);
     }
