@@ -32,13 +32,14 @@ internal sealed class CallsFixture : IAsyncDisposable
     private readonly ConnectionMultiplexer? _redis;
     private readonly string _keyPrefix = "test:calls:" + Guid.NewGuid().ToString("N")[..8];
 
-    private CallsFixture(bool useRedis)
+    private CallsFixture(bool useRedis, string? redisEndPoint)
     {
         Folder = Directory.CreateTempSubdirectory("calls-test-").FullName;
-        if (useRedis)
+        if (useRedis || redisEndPoint is not null)
         {
-            var redis = Environment.GetEnvironmentVariable("TELEPHONY_TEST_REDIS") is { Length: > 0 } r ? r : "127.0.0.1:6390";
-            _redis = ConnectionMultiplexer.Connect(redis);
+            var redis = redisEndPoint ?? (Environment.GetEnvironmentVariable("TELEPHONY_TEST_REDIS") is { Length: > 0 } r ? r : "127.0.0.1:6390");
+            // The client options the server uses for its seat store.
+            _redis = ConnectionMultiplexer.Connect(RedisSeatStore.ConnectionOptions(redis));
         }
     }
 
@@ -63,11 +64,15 @@ internal sealed class CallsFixture : IAsyncDisposable
 
     public string Uri(string user) => $"sip:{user}@127.0.0.1:{SipPort}";
 
-    /// <summary>Starts the call side: ring and wrap-up short, the IVR script <paramref name="ivrScript"/> (default the shipped one).</summary>
-    public static async Task<CallsFixture> StartAsync(bool useRedis = false, int ringTimeoutSeconds = 4, double wrapUpSeconds = 1, string? ivrScript = null, string? trunkOutbound = null,
+    /// <summary>
+    /// Starts the call side: ring and wrap-up short, the IVR script <paramref name="ivrScript"/> (default the shipped one);
+    /// seats in the shared test Redis (<paramref name="useRedis"/>) or in the redis-server at <paramref name="redisEndPoint"/>;
+    /// browser phones signalled through <paramref name="browserPhones"/> (none when null).
+    /// </summary>
+    public static async Task<CallsFixture> StartAsync(bool useRedis = false, int ringTimeoutSeconds = 4, double wrapUpSeconds = 1, string? ivrScript = null, string? trunkOutbound = null, string? redisEndPoint = null,
         Telephony.Calls.WebPhone.IBrowserPhoneSignalling? browserPhones = null)
     {
-        var f = new CallsFixture(useRedis);
+        var f = new CallsFixture(useRedis, redisEndPoint);
         await f.ComposeAsync(ringTimeoutSeconds, wrapUpSeconds, ivrScript ?? ShippedScript(), trunkOutbound, browserPhones);
         return f;
     }
@@ -115,6 +120,7 @@ internal sealed class CallsFixture : IAsyncDisposable
                 Node = "calls-test",
                 RingTimeout = TimeSpan.FromSeconds(ringTimeoutSeconds),
                 WrapUpTime = TimeSpan.FromSeconds(wrapUpSeconds),
+                StoreCheckInterval = TimeSpan.FromSeconds(1),
                 Seats = SeatNumbers,
                 Queues = [Queue("general", "general"), Queue("english", "en")],
             },
@@ -188,16 +194,28 @@ internal sealed class CallsFixture : IAsyncDisposable
         return Calls.PhaseOf(callId);
     }
 
-    /// <summary>Waits until the seat is in <paramref name="state"/> (or the time is up); returns the seat then.</summary>
-    public async Task<SeatSnapshot> WaitSeatAsync(string seat, SeatState state, int seconds = 10)
+    /// <summary>Waits until the seat is in <paramref name="state"/> (or the time is up); returns the seat then (null: no such seat, or the store unreachable).</summary>
+    public async Task<SeatSnapshot?> WaitSeatAsync(string seat, SeatState state, int seconds = 10)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         SeatSnapshot? s;
-        while ((s = await Seats.GetSeatAsync(seat))!.State != state && DateTime.UtcNow < deadline)
+        while ((s = await SeatOrNullAsync(seat))?.State != state && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
         }
         return s;
+    }
+
+    private async Task<SeatSnapshot?> SeatOrNullAsync(string seat)
+    {
+        try
+        {
+            return await Seats.GetSeatAsync(seat);
+        }
+        catch (SeatStoreUnavailableException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Waits until the call's record is written.</summary>

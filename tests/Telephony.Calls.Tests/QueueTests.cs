@@ -104,7 +104,7 @@ public sealed class QueueTests
         var cancelled = await agentLeg.NextAsync<Telephony.Sip.UserAgent.CallEnded>();
         Assert.That(cancelled.Reason, Is.EqualTo(Telephony.Sip.UserAgent.CallEndReason.RemoteCancelled));
         var seat = await server.WaitSeatAsync("1049", SeatState.Ready);
-        Assert.That((seat.State, seat.CallId), Is.EqualTo((SeatState.Ready, (string?)null)));
+        Assert.That((seat!.State, seat.CallId), Is.EqualTo((SeatState.Ready, (string?)null)));
         Assert.That((await server.RecordAsync(ringing.CallId)).Outcome, Is.EqualTo("abandoned"));
         Assert.That(server.Calls.ActiveCalls, Is.Zero);
     }

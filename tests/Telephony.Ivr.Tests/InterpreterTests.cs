@@ -73,6 +73,46 @@ public class InterpreterTests
     }
 
     [Test]
+    public async Task A_menu_with_other_sends_every_unlisted_key_there_without_calling_it_invalid()
+    {
+        var script = Load("""
+            languages: [zh]
+            entries: { default: main }
+            nodes:
+              main:
+                - menu: hello
+                  options:
+                    "9": nine
+                    other: full-menu
+                  timeout: 800ms
+                  retries: 0
+                  on-timeout: silent
+              full-menu:
+                - menu: menu
+                  options: { "1": one }
+              nine:
+                - queue: nine
+              one:
+                - queue: one
+              silent:
+                - queue: silent
+            """);
+
+        // Pressed during the greeting: '4' is not listed, so it opens the full menu (and is used up there).
+        var opened = new FakeChannel("100").Press("41");
+        var viaMenu = await _ivr.RunAsync(script, opened);
+        Assert.That(viaMenu.Queue!.Queue, Is.EqualTo("one"));
+        Assert.That(viaMenu.PathText, Is.EqualTo("main [4] full-menu [1] one <queue:one>"), "no [invalid …] for a key that has a place");
+        Assert.That(opened.PlayedNames, Is.EqualTo(new[] { "hello", "menu" }));
+
+        Assert.That((await _ivr.RunAsync(script, new FakeChannel("100").Press("9"))).Queue!.Queue, Is.EqualTo("nine"), "a listed key keeps its own node");
+        var silent = new FakeChannel("100");
+        var start = silent.Clock.GetUtcNow();
+        Assert.That((await _ivr.RunAsync(script, silent)).Queue!.Queue, Is.EqualTo("silent"));
+        Assert.That(silent.Clock.GetUtcNow() - start, Is.EqualTo(TimeSpan.FromMilliseconds(1800)), "one prompt (1 s in the fake) and the 800 ms timeout");
+    }
+
+    [Test]
     public async Task Collect_reads_digits_until_the_terminator_and_records_them()
     {
         var script = Load("""

@@ -93,6 +93,21 @@ public class LoaderErrorTests
             - transfer: "12348"
               on-fail: main
         """);
+        yield return Mistake("A_misspelt_other_option_is_not_taken_for_any_other_key", 9, 9, "menu option 'others' must be one key: 0-9, * or # (quote * and #), or 'other'", """
+          main:
+            - menu: menu
+              options:
+                "1": main
+                others: main
+        """);
+        yield return Mistake("A_menu_that_takes_any_other_key_has_no_invalid_keys", 10, 7, "'on-invalid' has no use in a menu with 'other'", """
+          main:
+            - menu: menu
+              options:
+                "1": main
+                other: main
+              on-invalid: main
+        """);
         yield return Mistake("A_queue_survey_must_name_a_node_with_a_survey_step", 6, 7, "survey node 'main' has no 'survey' step", """
           main:
             - queue: general

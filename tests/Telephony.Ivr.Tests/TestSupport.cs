@@ -89,10 +89,53 @@ internal sealed class ScriptWorkspace : IDisposable
     }
 }
 
+/// <summary>Reads a WAV's format and data length by walking its RIFF chunks, independently of the library's reader.</summary>
+internal static class WavFile
+{
+    public static (int Format, int Channels, int Rate, int Bits, long DataBytes) ReadHeader(string path)
+    {
+        using var r = new BinaryReader(File.OpenRead(path));
+        Assert.That(new string(r.ReadChars(4)), Is.EqualTo("RIFF"), path);
+        r.ReadInt32();
+        Assert.That(new string(r.ReadChars(4)), Is.EqualTo("WAVE"), path);
+        int format = 0, channels = 0, rate = 0, bits = 0;
+        long data = -1;
+        while (r.BaseStream.Position + 8 <= r.BaseStream.Length)
+        {
+            var id = new string(r.ReadChars(4));
+            var size = r.ReadUInt32();
+            var next = r.BaseStream.Position + size + (size & 1);
+            if (id == "fmt ")
+            {
+                format = r.ReadInt16();
+                channels = r.ReadInt16();
+                rate = r.ReadInt32();
+                r.ReadInt32();
+                r.ReadInt16();
+                bits = r.ReadInt16();
+            }
+            else if (id == "data")
+            {
+                data = size;
+            }
+            r.BaseStream.Position = Math.Min(next, r.BaseStream.Length);
+        }
+        return (format, channels, rate, bits, data);
+    }
+
+    /// <summary>How long the file plays: its PCM data over the byte rate.</summary>
+    public static TimeSpan Duration(string path)
+    {
+        var (_, channels, rate, bits, dataBytes) = ReadHeader(path);
+        return TimeSpan.FromSeconds((double)dataBytes / (rate * channels * bits / 8));
+    }
+}
+
 /// <summary>
 /// A scripted caller over our own <see cref="IIvrChannel"/>: keys queued in advance are pressed
 /// during barge-in prompts or digit waits; an explicit silence (or an empty queue) lets a wait
-/// time out. Time moves on a FakeTimeProvider: each prompt takes a second, each timeout its length.
+/// time out. Time moves on a FakeTimeProvider: each prompt takes a second (or, with
+/// <see cref="RealPromptLengths"/>, as long as its WAV plays), each timeout its length.
 /// </summary>
 internal sealed class FakeChannel(string caller, string dialed, FakeTimeProvider time) : IIvrChannel
 {
@@ -113,6 +156,9 @@ internal sealed class FakeChannel(string caller, string dialed, FakeTimeProvider
     public List<IvrRecord> Records { get; } = [];
     public string? TransferredTo { get; private set; }
     public bool HungUp { get; private set; }
+
+    /// <summary>Prompts take as long as their WAV files play, so the clock measures what a caller would wait.</summary>
+    public bool RealPromptLengths { get; set; }
 
     /// <summary>Keeps pressing this key for ever (a caller who will not stop).</summary>
     public char? RepeatForever { get; set; }
@@ -137,7 +183,7 @@ internal sealed class FakeChannel(string caller, string dialed, FakeTimeProvider
         foreach (var prompt in prompts)
         {
             Played.Add(prompt);
-            Clock.Advance(TimeSpan.FromSeconds(1));
+            Clock.Advance(RealPromptLengths ? WavFile.Duration(prompt.FilePath) : TimeSpan.FromSeconds(1));
             if (bargeIn && NextKeyIsPress())
             {
                 return ValueTask.FromResult(Take());

@@ -19,4 +19,6 @@ public enum SeatError
     IllegalTransition,
     /// <summary>The agent is not in the agent directory.</summary>
     UnknownAgent,
+    /// <summary>The seat store cannot be reached now; nothing was changed and the request may be repeated.</summary>
+    StoreUnavailable,
 }

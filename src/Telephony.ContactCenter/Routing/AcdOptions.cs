@@ -16,6 +16,15 @@ public sealed class AcdOptions
     /// <summary>How far past the ring timeout a Reserved/Ringing seat of another node's call counts as abandoned.</summary>
     public TimeSpan StaleGrace { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How often the ACD reads the seat store's epoch to notice a store that lost its state (besides on
+    /// every reconnect of its client); also how soon calls held during an outage are queued once it ends.
+    /// </summary>
+    public TimeSpan StoreCheckInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long an agent whose desktop vanished stays logged in (NotReady) waiting for it to reconnect.</summary>
+    public TimeSpan DesktopGrace { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The queues calls may be put in.</summary>
     public IReadOnlyList<QueueDefinition> Queues { get; init; } = [];
 

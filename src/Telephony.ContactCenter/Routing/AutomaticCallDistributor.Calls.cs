@@ -1,3 +1,5 @@
+using Telephony.ContactCenter.Store;
+
 namespace Telephony.ContactCenter.Routing;
 
 /// <summary>Commands for calls, from the call manager: enqueue, answered, ended, position.</summary>
@@ -7,7 +9,9 @@ public sealed partial class AutomaticCallDistributor
 
     /// <summary>
     /// Queues a call and offers it at once if an agent is free. Returns its position, or null when it
-    /// was offered straight away. Throws <see cref="ArgumentException"/> for an unknown queue.
+    /// was offered straight away or the seat store is unavailable: then this node holds the call (its
+    /// caller hears music) and queues it, in arrival order, when the store returns.
+    /// Throws <see cref="ArgumentException"/> for an unknown queue.
     /// </summary>
     public Task<QueuePosition?> EnqueueAsync(InboundCall call, CancellationToken ct = default)
     {
@@ -26,11 +30,21 @@ public sealed partial class AutomaticCallDistributor
                 return await PositionOfAsync(call.CallId).ConfigureAwait(false);
             _routes.TryAdd(route.Name, route);
             var entry = new QueueEntry(call.CallId, route.Name, QueuePriority.Clamp(call.Priority + queue.Priority), _time.GetUtcNow(), _options.Node);
-            await _store.EnqueueAsync(entry, ct).ConfigureAwait(false);
-            _live[call.CallId] = new LiveCall(call, route, entry);
+            var live = new LiveCall(call, route, entry);
+            _live[call.CallId] = live;
             LogQueued(call.CallId, route.Name, entry.Priority);
-            await DispatchQueueAsync(route).ConfigureAwait(false);
-            return await PositionOfAsync(call.CallId).ConfigureAwait(false);
+            try
+            {
+                await _store.EnqueueAsync(entry, ct).ConfigureAwait(false);
+                live.InStore = true;
+                await DispatchQueueAsync(route).ConfigureAwait(false);
+                return await PositionOfAsync(call.CallId).ConfigureAwait(false);
+            }
+            catch (SeatStoreUnavailableException e)
+            {
+                NoteStoreDown(e);
+                return null; // held here; QueueHeldCallsAsync queues it when the store is back
+            }
         });
     }
 
@@ -70,7 +84,22 @@ public sealed partial class AutomaticCallDistributor
         using var scope = CallScope(callId);
         if (!_live.TryGetValue(callId, out var live) || live.Stage != QueuedCallStage.Offered)
             return false;
-        var result = await _store.TransitionAsync(new SeatTransitionRequest(live.Extension!, SeatState.OnCall, ExpectedCallId: callId), _time.GetUtcNow()).ConfigureAwait(false);
+        SeatResult result;
+        try
+        {
+            result = await _store.TransitionAsync(new SeatTransitionRequest(live.Extension!, SeatState.OnCall, ExpectedCallId: callId), _time.GetUtcNow()).ConfigureAwait(false);
+        }
+        catch (SeatStoreUnavailableException e)
+        {
+            // This node offered the call to this seat and the agent picked up: connect the citizen
+            // rather than drop an answered call; the seat is restored OnCall when the store is back.
+            NoteStoreDown(e);
+            live.CancelTimer();
+            live.Stage = QueuedCallStage.Connected;
+            RememberWhileDown(live.AgentId, live.Extension!, SeatState.OnCall, callId);
+            await PublishAsync(new CallAnswered(callId, live.Extension!, live.AgentId!, _time.GetUtcNow())).ConfigureAwait(false);
+            return true;
+        }
         if (!result.Succeeded)
             return false;
         live.CancelTimer();
@@ -90,6 +119,30 @@ public sealed partial class AutomaticCallDistributor
         if (!_live.Remove(callId, out var live))
             return true;
         live.CancelTimer();
+        try
+        {
+            await LeaveAsync(live, callId).ConfigureAwait(false);
+        }
+        catch (SeatStoreUnavailableException e)
+        {
+            NoteStoreDown(e);
+            // The seat this node knows goes where the store would have moved it; a wrap-up still ends by itself.
+            if (live.Stage == QueuedCallStage.Connected)
+            {
+                RememberWhileDown(live.AgentId, live.Extension!, SeatState.WrapUp, callId);
+                var ext = live.Extension!;
+                _timers.Schedule(_options.WrapUpTime, () => PostFromTimer(() => WrapUpOverAsync(ext, callId)));
+            }
+            else if (live.Stage == QueuedCallStage.Offered)
+            {
+                RememberWhileDown(live.AgentId, live.Extension!, SeatState.Ready, null);
+            }
+        }
+        return true;
+    });
+
+    private async Task LeaveAsync(LiveCall live, string callId)
+    {
         var now = _time.GetUtcNow();
         switch (live.Stage)
         {
@@ -97,6 +150,9 @@ public sealed partial class AutomaticCallDistributor
                 await _store.RemoveFromQueueAsync(live.Queue.Name, callId).ConfigureAwait(false);
                 LogAbandoned(callId, live.Queue.Name);
                 await AnnouncePositionsAsync(live.Queue).ConfigureAwait(false);
+                break;
+            case QueuedCallStage.Offered when DesktopGone(live.AgentId):
+                await LeaveSeatAsync(live, callId, SeatState.NotReady, CallLeftSeatReason.CallerHungUp, now, DesktopLostReason).ConfigureAwait(false);
                 break;
             case QueuedCallStage.Offered:
                 if (await LeaveSeatAsync(live, callId, SeatState.Ready, CallLeftSeatReason.CallerHungUp, now).ConfigureAwait(false))
@@ -112,16 +168,15 @@ public sealed partial class AutomaticCallDistributor
                 }
                 break;
         }
-        return true;
-    });
+    }
 
     /// <summary>
     /// The call has left its seat (the caller hung up while it rang, or the talk ended): the seat moves to
     /// <paramref name="next"/> if it still holds this call, and desktops hear both. True when the seat moved.
     /// </summary>
-    private async Task<bool> LeaveSeatAsync(LiveCall live, string callId, SeatState next, CallLeftSeatReason reason, DateTimeOffset now)
+    private async Task<bool> LeaveSeatAsync(LiveCall live, string callId, SeatState next, CallLeftSeatReason reason, DateTimeOffset now, string? notReadyReason = null)
     {
-        var moved = await _store.TransitionAsync(new SeatTransitionRequest(live.Extension!, next, ExpectedCallId: callId), now).ConfigureAwait(false);
+        var moved = await _store.TransitionAsync(new SeatTransitionRequest(live.Extension!, next, notReadyReason, ExpectedCallId: callId), now).ConfigureAwait(false);
         await PublishAsync(new CallLeftSeat(callId, live.Extension!, live.AgentId!, reason, now)).ConfigureAwait(false);
         if (!moved.Succeeded) return false;
         await PublishStateAsync(moved.Seat!, live.AgentId).ConfigureAwait(false);
@@ -129,5 +184,16 @@ public sealed partial class AutomaticCallDistributor
     }
 
     /// <summary>Where the call waits now, or null if it is not queued.</summary>
-    public Task<QueuePosition?> GetPositionAsync(string callId) => Post(() => PositionOfAsync(callId));
+    public Task<QueuePosition?> GetPositionAsync(string callId) => Post(async () =>
+    {
+        try
+        {
+            return await PositionOfAsync(callId).ConfigureAwait(false);
+        }
+        catch (SeatStoreUnavailableException e)
+        {
+            NoteStoreDown(e);
+            return null;
+        }
+    });
 }

@@ -60,8 +60,11 @@ public sealed partial class AutomaticCallDistributor
 
     // ---- events ----
 
-    private Task PublishStateAsync(SeatSnapshot seat, string? agentId) =>
-        PublishAsync(new SeatStateChanged(seat.Extension, agentId ?? seat.AgentId, seat.State, seat.Reason, seat.CallId, seat.StateSince));
+    private Task PublishStateAsync(SeatSnapshot seat, string? agentId)
+    {
+        Remember(seat, agentId);
+        return PublishAsync(new SeatStateChanged(seat.Extension, agentId ?? seat.AgentId, seat.State, seat.Reason, seat.CallId, seat.StateSince));
+    }
 
     private async Task PublishAsync(DesktopEvent desktopEvent)
     {

@@ -1,3 +1,5 @@
+using Telephony.ContactCenter.Store;
+
 namespace Telephony.ContactCenter.Routing;
 
 /// <summary>Matching waiting calls with Ready seats, offering, ring timeouts, wrap-up and requeueing.</summary>
@@ -153,6 +155,25 @@ public sealed partial class AutomaticCallDistributor
     /// <summary>The offered seat did not take the call: it goes NotReady, the call gets its old place back and goes to the next agent.</summary>
     private async Task MoveOnFromSeatAsync(LiveCall live, string extension, string reason, CallLeftSeatReason endReason, bool withdraw)
     {
+        try
+        {
+            await MoveOnFromSeatCoreAsync(live, extension, reason, endReason, withdraw).ConfigureAwait(false);
+        }
+        catch (SeatStoreUnavailableException e)
+        {
+            // The call stays with this node and waits for the store (QueueHeldCallsAsync); the seat this
+            // node knows goes NotReady as the store would have made it.
+            NoteStoreDown(e);
+            RememberWhileDown(live.AgentId, extension, SeatState.NotReady, null);
+            live.Stage = QueuedCallStage.Queued;
+            live.Extension = null;
+            live.AgentId = null;
+            live.InStore = false;
+        }
+    }
+
+    private async Task MoveOnFromSeatCoreAsync(LiveCall live, string extension, string reason, CallLeftSeatReason endReason, bool withdraw)
+    {
         var callId = live.Call.CallId;
         var now = _time.GetUtcNow();
         var noAnswer = await _store.TransitionAsync(new SeatTransitionRequest(extension, SeatState.NotReady, reason, ExpectedCallId: callId), now).ConfigureAwait(false);
@@ -178,12 +199,16 @@ public sealed partial class AutomaticCallDistributor
 
     private async Task WrapUpOverAsync(string extension, string callId)
     {
-        var ready = await TransitionReportingWrapUpAsync(
-            new SeatTransitionRequest(extension, SeatState.Ready, ExpectedCallId: callId, OnlyFrom: [SeatState.WrapUp])).ConfigureAwait(false);
+        // An agent whose desktop is gone is not Ready for the next call, whatever the wrap-up timer says.
+        var lost = DesktopGone((await _store.GetSeatAsync(extension).ConfigureAwait(false))?.AgentId);
+        var ready = await TransitionReportingWrapUpAsync(lost
+            ? new SeatTransitionRequest(extension, SeatState.NotReady, DesktopLostReason, ExpectedCallId: callId, OnlyFrom: [SeatState.WrapUp])
+            : new SeatTransitionRequest(extension, SeatState.Ready, ExpectedCallId: callId, OnlyFrom: [SeatState.WrapUp])).ConfigureAwait(false);
         if (!ready.Succeeded)
             return; // the agent already went Ready or NotReady by hand
         await PublishStateAsync(ready.Seat!, ready.Seat!.AgentId).ConfigureAwait(false);
-        await DispatchSeatAsync(extension).ConfigureAwait(false);
+        if (!lost)
+            await DispatchSeatAsync(extension).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -216,6 +241,8 @@ public sealed partial class AutomaticCallDistributor
         live.AgentId = null;
         live.LastPosition = 0;
         // Same entry, same arrival time: the call gets its old place back.
+        live.InStore = false;
         await _store.EnqueueAsync(live.Entry).ConfigureAwait(false);
+        live.InStore = true;
     }
 }

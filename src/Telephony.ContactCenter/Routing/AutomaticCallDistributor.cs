@@ -82,9 +82,12 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     /// <summary>Creates the configured seats in the store (existing ones keep their state) and starts taking hand-offs from other nodes.</summary>
     public async Task InitializeAsync(CancellationToken ct = default)
     {
-        await _store.EnsureSeatsAsync(_options.Seats, _time.GetUtcNow(), ct).ConfigureAwait(false);
+        var epoch = await _store.EnsureSeatsAsync(_options.Seats, _time.GetUtcNow(), ct).ConfigureAwait(false);
+        await Post(() => Task.FromResult(_epoch = epoch)).ConfigureAwait(false);
         _handOffs = await _nodes.StartAsync(_options.Node, a => Post(() => ReceiveHandOffAsync(a)), ct).ConfigureAwait(false);
+        _store.ConnectionRestored += OnStoreReconnected;
         ScheduleSweep();
+        ScheduleStoreCheck();
     }
 
     /// <summary>The NotReady reason of a seat freed by the sweep.</summary>
@@ -140,6 +143,8 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
             catch (Exception ex)
 #pragma warning restore CA1031
             {
+                if (ex is SeatStoreUnavailableException outage)
+                    NoteStoreDown(outage);
                 done.TrySetException(ex);
             }
         });
@@ -154,6 +159,10 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
             try
             {
                 await work().ConfigureAwait(false);
+            }
+            catch (SeatStoreUnavailableException outage)
+            {
+                NoteStoreDown(outage); // an outage is logged once, not with a stack trace per timer
             }
 #pragma warning disable CA1031 // nobody awaits a timer's work: log it
             catch (Exception ex)
@@ -171,6 +180,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _store.ConnectionRestored -= OnStoreReconnected;
         if (_handOffs is not null)
             await _handOffs.DisposeAsync().ConfigureAwait(false);
         _mailbox.Writer.TryComplete();
@@ -193,6 +203,9 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
         public string? AgentId { get; set; }
         public IDisposable? Timer { get; set; }
         public int LastPosition { get; set; }
+
+        /// <summary>False while the store does not have this call's queue entry (it came during an outage, or the store was emptied).</summary>
+        public bool InStore { get; set; }
 
         public void CancelTimer()
         {

@@ -4,12 +4,34 @@ namespace Telephony.ContactCenter.Store;
 /// <summary>
 /// Live seat and queue state. Every operation is atomic on its own: with the Redis store two
 /// server nodes can never reserve one agent for two calls, nor hand one queued call to two agents.
-/// All implementations pass the same contract test suite.
+/// All implementations pass the same contract test suite. A store that cannot be reached throws
+/// <see cref="SeatStoreUnavailableException"/> (and nothing else for that reason).
 /// </summary>
 public interface ISeatStore
 {
-    /// <summary>Creates the seats that do not exist yet (LoggedOut); existing seats are untouched.</summary>
-    Task EnsureSeatsAsync(IEnumerable<string> extensions, DateTimeOffset now, CancellationToken ct = default);
+    /// <summary>
+    /// Creates the seats that do not exist yet (LoggedOut); existing seats are untouched. Returns the
+    /// store's epoch: an id created with the first seats and kept as long as the store keeps its state.
+    /// </summary>
+    Task<string> EnsureSeatsAsync(IEnumerable<string> extensions, DateTimeOffset now, CancellationToken ct = default);
+
+    /// <summary>
+    /// The store's epoch (see <see cref="EnsureSeatsAsync"/>), or null when the store holds no seats. A
+    /// node that remembers another epoch knows the store lost its state (a Redis restarted without
+    /// persistence) and must put back what it holds.
+    /// </summary>
+    Task<string?> GetEpochAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// Puts back a seat as a node held it before the store lost its state: logs the agent in with its
+    /// skills, refused exactly as <see cref="LoginAsync"/> is (another agent holds the seat, or the agent
+    /// sits elsewhere), then moves the seat to <paramref name="seat"/>'s state, reason and call. When the
+    /// agent is already at the seat nothing changes.
+    /// </summary>
+    Task<SeatResult> RestoreAsync(SeatSnapshot seat, DateTimeOffset now, CancellationToken ct = default);
+
+    /// <summary>Raised when the connection to a shared store comes back after a loss (never by an in-process store).</summary>
+    event EventHandler? ConnectionRestored;
 
     /// <summary>The seat, or null if there is no such seat.</summary>
     Task<SeatSnapshot?> GetSeatAsync(string extension, CancellationToken ct = default);

@@ -15,17 +15,56 @@ public sealed class InProcessSeatStore : ISeatStore
     private readonly Dictionary<string, string> _seatOfAgent = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedSet<Waiting>> _queues = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Waiting> _waitingByCall = new(StringComparer.Ordinal);
+    private string? _epoch; // this store never loses its state, so its epoch never changes once set
 
     /// <inheritdoc />
-    public Task EnsureSeatsAsync(IEnumerable<string> extensions, DateTimeOffset now, CancellationToken ct = default)
+    public Task<string> EnsureSeatsAsync(IEnumerable<string> extensions, DateTimeOffset now, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(extensions);
         lock (_gate)
         {
             foreach (var ext in extensions)
                 _seats.TryAdd(ext, new Seat(ext, now));
+            _epoch ??= Guid.NewGuid().ToString("N");
+            return Task.FromResult(_epoch);
         }
-        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<string?> GetEpochAsync(CancellationToken ct = default)
+    {
+        lock (_gate)
+            return Task.FromResult(_epoch);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>An in-process store lives and dies with its node, so nothing ever restores it; it still keeps the contract.</remarks>
+    public event EventHandler? ConnectionRestored
+    {
+        add { }
+        remove { }
+    }
+
+    /// <inheritdoc />
+    public Task<SeatResult> RestoreAsync(SeatSnapshot seat, DateTimeOffset now, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(seat);
+        ArgumentException.ThrowIfNullOrEmpty(seat.AgentId, nameof(seat));
+        if (seat.State == SeatState.LoggedOut)
+            throw new ArgumentException("A logged-out seat has nothing to restore.", nameof(seat));
+        lock (_gate)
+        {
+            if (!_seats.TryGetValue(seat.Extension, out var current))
+                return Done(SeatError.UnknownSeat, null);
+            if (current.AgentId == seat.AgentId)
+                return Done(SeatError.None, current);
+            var claimed = Claim(current, seat.AgentId, SkillNames.Normalize(seat.Skills), now);
+            if (claimed != SeatError.None)
+                return Done(claimed, current);
+            if (seat.State != SeatState.NotReady || seat.Reason != "login")
+                current.Move(seat.State, seat.State == SeatState.NotReady ? seat.Reason ?? "not ready" : null, SeatStateRules.HoldsCall(seat.State) ? seat.CallId : null, now);
+            return Done(SeatError.None, current);
+        }
     }
 
     /// <inheritdoc />
@@ -62,16 +101,22 @@ public sealed class InProcessSeatStore : ISeatStore
                 return Done(SeatError.UnknownSeat, null);
             if (seat.AgentId == agentId)
                 return Done(SeatError.None, seat);
-            if (seat.State != SeatState.LoggedOut)
-                return Done(SeatError.SeatTaken, seat);
-            if (_seatOfAgent.ContainsKey(agentId))
-                return Done(SeatError.AgentElsewhere, seat);
-            seat.AgentId = agentId;
-            seat.Skills = normalized;
-            _seatOfAgent[agentId] = extension;
-            seat.Move(SeatState.NotReady, "login", null, now);
-            return Done(SeatError.None, seat);
+            return Done(Claim(seat, agentId, normalized, now), seat);
         }
+    }
+
+    /// <summary>The login itself (under the lock): the seat must be free and the agent nowhere else.</summary>
+    private SeatError Claim(Seat seat, string agentId, IReadOnlyList<string> skills, DateTimeOffset now)
+    {
+        if (seat.State != SeatState.LoggedOut)
+            return SeatError.SeatTaken;
+        if (_seatOfAgent.ContainsKey(agentId))
+            return SeatError.AgentElsewhere;
+        seat.AgentId = agentId;
+        seat.Skills = skills;
+        _seatOfAgent[agentId] = seat.Extension;
+        seat.Move(SeatState.NotReady, "login", null, now);
+        return SeatError.None;
     }
 
     /// <inheritdoc />

@@ -15,6 +15,8 @@ namespace Telephony.ContactCenter.Store;
 ///                        equal scores order by call id, as the in-process store does
 ///   P call:ID     hash   queue, prio, enq, node of a queued call
 ///   P queues      set    names of the queues with calls waiting
+///   P epoch       string an id set with the first seats; a node that finds it gone or changed knows
+///                        Redis lost its state (restarted without persistence) and restores what it holds
 /// Every script receives P as ARGV[1].
 /// </summary>
 internal static class RedisSeatScripts
@@ -70,6 +72,15 @@ internal static class RedisSeatScripts
           end
           return nil
         end
+        local function claim(ext, agent, skills, now)
+          local k = seatkey(ext)
+          if redis.call('HGET', k, 'state') ~= 'LoggedOut' then return 'SeatTaken' end
+          if redis.call('EXISTS', P .. 'agent:' .. agent) == 1 then return 'AgentElsewhere' end
+          redis.call('SET', P .. 'agent:' .. agent, ext)
+          redis.call('HSET', k, 'agent', agent, 'skills', skills)
+          move(ext, 'NotReady', 'login', '', now)
+          return 'None'
+        end
         local function takecall(queue, callid)
           redis.call('ZREM', P .. 'q:' .. queue, callid)
           if redis.call('ZCARD', P .. 'q:' .. queue) == 0 then redis.call('SREM', P .. 'queues', queue) end
@@ -80,17 +91,18 @@ internal static class RedisSeatScripts
 
         """;
 
-    /// <summary>ARGV: P, now, ext1, ext2, ...</summary>
+    /// <summary>ARGV: P, now, epoch if none is set yet, ext1, ext2, ... Returns the epoch.</summary>
     public const string EnsureSeats = Prelude + """
         local now = ARGV[2]
-        for i = 3, #ARGV do
+        for i = 4, #ARGV do
           local ext = ARGV[i]
           if redis.call('EXISTS', seatkey(ext)) == 0 then
             redis.call('HSET', seatkey(ext), 'ext', ext, 'agent', '', 'state', 'LoggedOut', 'reason', '', 'since', now, 'idle', '', 'call', '', 'skills', '')
           end
           redis.call('SADD', P .. 'seats', ext)
         end
-        return 0
+        redis.call('SET', P .. 'epoch', ARGV[3], 'NX')
+        return redis.call('GET', P .. 'epoch')
         """;
 
     /// <summary>ARGV: P, ext, agent, skills csv, now.</summary>
@@ -98,13 +110,19 @@ internal static class RedisSeatScripts
         local ext, agent, skills, now = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
         local k = seatkey(ext)
         if redis.call('EXISTS', k) == 0 then return reply('UnknownSeat', nil) end
-        local cur = redis.call('HMGET', k, 'state', 'agent')
-        if cur[2] == agent then return reply('None', ext) end
-        if cur[1] ~= 'LoggedOut' then return reply('SeatTaken', ext) end
-        if redis.call('EXISTS', P .. 'agent:' .. agent) == 1 then return reply('AgentElsewhere', ext) end
-        redis.call('SET', P .. 'agent:' .. agent, ext)
-        redis.call('HSET', k, 'agent', agent, 'skills', skills)
-        move(ext, 'NotReady', 'login', '', now)
+        if redis.call('HGET', k, 'agent') == agent then return reply('None', ext) end
+        return reply(claim(ext, agent, skills, now), ext)
+        """;
+
+    /// <summary>ARGV: P, ext, agent, skills csv, state, reason, call, now. A login (same checks) then the state the node held.</summary>
+    public const string Restore = Prelude + """
+        local ext, agent, skills, state, reason, call, now = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+        local k = seatkey(ext)
+        if redis.call('EXISTS', k) == 0 then return reply('UnknownSeat', nil) end
+        if redis.call('HGET', k, 'agent') == agent then return reply('None', ext) end
+        local err = claim(ext, agent, skills, now)
+        if err ~= 'None' then return reply(err, ext) end
+        if state ~= 'NotReady' or reason ~= 'login' then move(ext, state, reason, call, now) end
         return reply('None', ext)
         """;
 

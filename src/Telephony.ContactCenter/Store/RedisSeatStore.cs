@@ -6,7 +6,9 @@ namespace Telephony.ContactCenter.Store;
 
 /// <summary>
 /// Seat and queue state in Redis, shared by every server node. Each operation is one Lua script
-/// (see <see cref="RedisSeatScripts"/>), so checks and writes are atomic across nodes.
+/// (see <see cref="RedisSeatScripts"/>), so checks and writes are atomic across nodes. When Redis
+/// cannot be reached every operation throws <see cref="SeatStoreUnavailableException"/> at once
+/// (see <see cref="ConnectionOptions"/>), so the ACD can ride the outage out.
 /// </summary>
 public sealed class RedisSeatStore : ISeatStore
 {
@@ -20,40 +22,80 @@ public sealed class RedisSeatStore : ISeatStore
     {
         ArgumentNullException.ThrowIfNull(redis);
         ArgumentException.ThrowIfNullOrEmpty(keyPrefix);
+        redis.ConnectionRestored += OnConnectionRestored;
         _db = redis.GetDatabase();
         _prefix = keyPrefix.Contains('{', StringComparison.Ordinal) ? keyPrefix : "{" + keyPrefix + "}:";
     }
+
+    /// <summary>
+    /// The client options a seat store's connection should have. <see cref="BacklogPolicy.FailFast"/>: while
+    /// Redis is away a command fails at once instead of waiting in the client's backlog for the
+    /// command timeout, so the ACD's one mailbox is never held for seconds per call or login during an
+    /// outage. The client still reconnects by itself; <see cref="ConnectionRestored"/> says when.
+    /// </summary>
+    public static ConfigurationOptions ConnectionOptions(string configuration)
+    {
+        var options = ConfigurationOptions.Parse(configuration);
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        return options;
+    }
+
+    /// <inheritdoc />
+    public event EventHandler? ConnectionRestored;
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => ConnectionRestored?.Invoke(this, EventArgs.Empty);
 
     /// <summary>The literal prefix of every key this store writes (for clean-up in tests and tools).</summary>
     public string KeyPrefix => _prefix;
 
     /// <inheritdoc />
-    public async Task EnsureSeatsAsync(IEnumerable<string> extensions, DateTimeOffset now, CancellationToken ct = default)
+    public async Task<string> EnsureSeatsAsync(IEnumerable<string> extensions, DateTimeOffset now, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(extensions);
-        var args = new List<RedisValue> { _prefix, Ms(now) };
+        var args = new List<RedisValue> { _prefix, Ms(now), Guid.NewGuid().ToString("N") };
         args.AddRange(extensions.Select(e => (RedisValue)e));
-        await Run(RedisSeatScripts.EnsureSeats, [.. args]).ConfigureAwait(false);
+        return (await Run(RedisSeatScripts.EnsureSeats, [.. args]).ConfigureAwait(false)).ToString();
+    }
+
+    /// <inheritdoc />
+    public async Task<string?> GetEpochAsync(CancellationToken ct = default)
+    {
+        var epoch = await Guard(() => _db.StringGetAsync(_prefix + "epoch")).ConfigureAwait(false);
+        return epoch.IsNullOrEmpty ? null : epoch.ToString();
+    }
+
+    /// <inheritdoc />
+    public async Task<SeatResult> RestoreAsync(SeatSnapshot seat, DateTimeOffset now, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(seat);
+        ArgumentException.ThrowIfNullOrEmpty(seat.AgentId, nameof(seat));
+        if (seat.State == SeatState.LoggedOut)
+            throw new ArgumentException("A logged-out seat has nothing to restore.", nameof(seat));
+        var reason = seat.State == SeatState.NotReady ? seat.Reason ?? "not ready" : "";
+        var call = SeatStateRules.HoldsCall(seat.State) ? seat.CallId ?? "" : "";
+        var result = await Run(RedisSeatScripts.Restore, _prefix, seat.Extension, seat.AgentId, string.Join(',', SkillNames.Normalize(seat.Skills)),
+            seat.State.ToString(), reason, call, Ms(now)).ConfigureAwait(false);
+        return ToResult(seat.Extension, result);
     }
 
     /// <inheritdoc />
     public async Task<SeatSnapshot?> GetSeatAsync(string extension, CancellationToken ct = default)
     {
-        var fields = await _db.HashGetAllAsync(_prefix + "seat:" + extension).ConfigureAwait(false);
+        var fields = await Guard(() => _db.HashGetAllAsync(_prefix + "seat:" + extension)).ConfigureAwait(false);
         return fields.Length == 0 ? null : ToSeat(extension, fields.ToDictionary(f => f.Name.ToString(), f => f.Value.ToString()));
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<SeatSnapshot>> GetSeatsAsync(CancellationToken ct = default)
     {
-        var extensions = await _db.SetMembersAsync(_prefix + "seats").ConfigureAwait(false);
+        var extensions = await Guard(() => _db.SetMembersAsync(_prefix + "seats")).ConfigureAwait(false);
         var batch = _db.CreateBatch();
         var reads = extensions.Select(e => (Ext: e.ToString(), Read: batch.HashGetAllAsync(_prefix + "seat:" + e))).ToList();
         batch.Execute();
         var seats = new List<SeatSnapshot>(reads.Count);
         foreach (var (ext, read) in reads.OrderBy(r => r.Ext, StringComparer.Ordinal))
         {
-            var fields = await read.ConfigureAwait(false);
+            var fields = await Guard(() => read).ConfigureAwait(false);
             if (fields.Length > 0)
                 seats.Add(ToSeat(ext, fields.ToDictionary(f => f.Name.ToString(), f => f.Value.ToString())));
         }
@@ -63,7 +105,7 @@ public sealed class RedisSeatStore : ISeatStore
     /// <inheritdoc />
     public async Task<string?> FindSeatOfAgentAsync(string agentId, CancellationToken ct = default)
     {
-        var ext = await _db.StringGetAsync(_prefix + "agent:" + agentId).ConfigureAwait(false);
+        var ext = await Guard(() => _db.StringGetAsync(_prefix + "agent:" + agentId)).ConfigureAwait(false);
         return ext.IsNullOrEmpty ? null : ext.ToString();
     }
 
@@ -112,7 +154,7 @@ public sealed class RedisSeatStore : ISeatStore
     /// <inheritdoc />
     public async Task<IReadOnlyList<SeatStateTransition>> GetHistoryAsync(string extension, CancellationToken ct = default)
     {
-        var items = await _db.ListRangeAsync(_prefix + "hist:" + extension).ConfigureAwait(false);
+        var items = await Guard(() => _db.ListRangeAsync(_prefix + "hist:" + extension)).ConfigureAwait(false);
         return [.. items.Select(i => ToTransition(extension, i.ToString()))];
     }
 
@@ -140,14 +182,14 @@ public sealed class RedisSeatStore : ISeatStore
     /// <inheritdoc />
     public async Task<IReadOnlyList<string>> GetWaitingQueuesAsync(CancellationToken ct = default)
     {
-        var names = await _db.SetMembersAsync(_prefix + "queues").ConfigureAwait(false);
+        var names = await Guard(() => _db.SetMembersAsync(_prefix + "queues")).ConfigureAwait(false);
         return [.. names.Select(n => n.ToString()).Order(StringComparer.Ordinal)];
     }
 
     /// <inheritdoc />
     public async Task<int?> GetQueuePositionAsync(string queue, string callId, CancellationToken ct = default)
     {
-        var rank = await _db.SortedSetRankAsync(_prefix + "q:" + queue, callId).ConfigureAwait(false);
+        var rank = await Guard(() => _db.SortedSetRankAsync(_prefix + "q:" + queue, callId)).ConfigureAwait(false);
         return rank is null ? null : (int)rank.Value + 1;
     }
 
@@ -171,7 +213,25 @@ public sealed class RedisSeatStore : ISeatStore
         return ToAssignment(await Run(RedisSeatScripts.AssignSeat, [.. args]).ConfigureAwait(false));
     }
 
-    private Task<RedisResult> Run(string script, params RedisValue[] args) => _db.ScriptEvaluateAsync(script, keys: null, values: args);
+    private Task<RedisResult> Run(string script, params RedisValue[] args) => Guard(() => _db.ScriptEvaluateAsync(script, keys: null, values: args));
+
+    /// <summary>Turns "Redis cannot be reached now" into the store's one outage exception; other errors pass unchanged.</summary>
+    private static async Task<T> Guard<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation().ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsOutage(e))
+        {
+            throw new SeatStoreUnavailableException("The seat store (Redis) is unavailable: " + e.Message, e);
+        }
+    }
+
+    // LOADING: a restarted Redis still reading its data file refuses commands until it is done.
+    private static bool IsOutage(Exception e) =>
+        e is RedisConnectionException or RedisTimeoutException or ObjectDisposedException
+        || (e is RedisServerException && e.Message.StartsWith("LOADING", StringComparison.Ordinal));
 
     private static string Sources(SeatState to) => string.Join(',', SeatStateRules.LegalSources(to));
 

@@ -108,25 +108,42 @@ internal sealed partial class ScriptCompiler
         return new PlayStep(location, Prompts(value), bargeIn);
     }
 
+    /// <summary>The menu option that takes every key not listed (so none of them is 'invalid').</summary>
+    private const string OtherKeyOption = "other";
+
     private MenuStep? ReadMenu(YamlMap map, YamlNode value, SourceLocation location)
     {
         map.RejectUnknownKeys(_d, "a 'menu' step", "menu", "options", "timeout", "retries", "invalid-prompt", "timeout-prompt", "on-timeout", "on-invalid");
         var prompts = Prompts(value);
         var options = new Dictionary<char, string>();
+        string? otherKey = null;
         var optionsNode = Required(map, "options", "a 'menu' step");
         if (optionsNode is not null && Mapping(optionsNode, "options") is { } optionsMap)
         {
             foreach (var (key, target) in optionsMap.Entries)
             {
                 var digit = key.Value;
+                if (digit == OtherKeyOption)
+                {
+                    otherKey = NodeRef(target);
+                    continue;
+                }
                 if (digit is null || digit.Length != 1 || !IsDtmf(digit[0]))
                 {
-                    _d.Error(key, $"menu option '{digit}' must be one key: 0-9, * or # (quote * and #)");
+                    _d.Error(key, $"menu option '{digit}' must be one key: 0-9, * or # (quote * and #), or '{OtherKeyOption}' for any other key");
                     continue;
                 }
                 if (NodeRef(target) is { } t) options[digit[0]] = t;
             }
             if (optionsMap.Entries.Count() == 0) _d.Error(optionsNode, "a menu needs at least one option");
+        }
+        if (otherKey is not null)
+        {
+            // Every key has a place, so nothing is ever invalid.
+            foreach (var k in new[] { "on-invalid", "invalid-prompt" })
+            {
+                if (map.KeyNode(k) is { } unused) _d.Error(unused, $"'{k}' has no use in a menu with '{OtherKeyOption}'");
+            }
         }
         return new MenuStep(location, prompts, options,
             Duration(map.Get("timeout"), "timeout") ?? TimeSpan.FromSeconds(5),
@@ -134,7 +151,8 @@ internal sealed partial class ScriptCompiler
             OptionalPrompts(map.Get("invalid-prompt")),
             OptionalPrompts(map.Get("timeout-prompt")),
             map.Get("on-timeout") is { } ot ? NodeRef(ot) : null,
-            map.Get("on-invalid") is { } oi ? NodeRef(oi) : null);
+            map.Get("on-invalid") is { } oi ? NodeRef(oi) : null,
+            otherKey);
     }
 
     private CollectStep? ReadCollect(YamlMap map, YamlNode value, SourceLocation location)

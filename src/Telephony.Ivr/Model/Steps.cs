@@ -26,8 +26,10 @@ public sealed record PlayStep(SourceLocation Location, PromptList Prompts, bool 
 
 /// <summary>
 /// <c>menu</c>: play the prompt (barge-in always allowed), read one key. A listed key goes to
-/// its node; silence or an unlisted key is retried up to <see cref="Retries"/> times, then goes
-/// to <see cref="OnTimeout"/>/<see cref="OnInvalid"/>, or on to the next step when those are absent.
+/// its node, any other key to <see cref="OnOtherKey"/> when the menu has one (<c>other:</c>, e.g. a
+/// greeting where any key opens the full menu); silence or an unlisted key is retried up to
+/// <see cref="Retries"/> times, then goes to <see cref="OnTimeout"/>/<see cref="OnInvalid"/>, or on
+/// to the next step when those are absent.
 /// </summary>
 public sealed record MenuStep(
     SourceLocation Location,
@@ -38,7 +40,8 @@ public sealed record MenuStep(
     PromptList InvalidPrompts,
     PromptList TimeoutPrompts,
     string? OnTimeout,
-    string? OnInvalid) : IvrStep(Location)
+    string? OnInvalid,
+    string? OnOtherKey = null) : IvrStep(Location)
 {
     public override string Kind => "menu";
 }

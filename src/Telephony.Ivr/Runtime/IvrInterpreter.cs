@@ -157,6 +157,7 @@ public sealed partial class IvrInterpreter(ILogger<IvrInterpreter>? logger = nul
             }
             s.Mark(IvrPathKind.Digits, key.Value.ToString());
             if (menu.Options.TryGetValue(key.Value, out var target)) return Flow.To(target);
+            if (menu.OnOtherKey is { } other) return Flow.To(other);
             s.Mark(IvrPathKind.Invalid, key.Value.ToString());
             await s.PlayAsync(menu.InvalidPrompts, bargeIn: false).ConfigureAwait(false);
             if (last) return Flow.ToOrNext(menu.OnInvalid);

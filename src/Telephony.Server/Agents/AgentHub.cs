@@ -6,6 +6,7 @@ using Telephony.Calls.Commands;
 using Telephony.ContactCenter.Events;
 using Telephony.ContactCenter.Routing;
 using Telephony.ContactCenter.Seats;
+using Telephony.ContactCenter.Store;
 using Telephony.Server.Security;
 
 namespace Telephony.Server.Agents;
@@ -56,17 +57,22 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
         }
         connections.Opened(agent);
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(agent)).ConfigureAwait(false);
+        await acd.DesktopBackAsync(agent).ConfigureAwait(false);
         await base.OnConnectedAsync().ConfigureAwait(false);
     }
 
     /// <summary>
-    /// When the agent's last desktop connection (on this node) drops while the seat is Ready, the seat
-    /// goes NotReady ("desktop disconnected") so no call rings for an agent who cannot see it.
+    /// When the agent's last desktop connection (on this node) closes or drops, the ACD parks the seat
+    /// NotReady ("desktop disconnected") so no call rings for an agent who cannot see it — at once, or
+    /// when the call in progress ends (that call goes on: it is on the phone, not the desktop) — and logs
+    /// the agent out unless a desktop reconnects within the grace period (<c>ContactCenter:DesktopGraceSeconds</c>).
+    /// Nothing here may throw: the hub would log a stack trace for a desktop that merely went away.
     /// </summary>
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         if (AgentId is { } agent && connections.Closed(agent) == 0)
         {
+<<<<<<< HEAD
             // The page that was the agent's phone is gone (it says so again when it comes back).
             calls.BrowserPhones?.Unregister(agent);
             if (await acd.Store.FindSeatOfAgentAsync(agent).ConfigureAwait(false) is { } ext
@@ -81,13 +87,22 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
                 {
                     // The server is shutting down; the seat keeps its state in the store.
                 }
+=======
+            try
+            {
+                await acd.DesktopLostAsync(agent).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The server is shutting down; the seat keeps its state in the store.
+>>>>>>> main
             }
         }
         await base.OnDisconnectedAsync(exception).ConfigureAwait(false);
     }
 
-    /// <summary>The NotReady reason set when a Ready agent's desktop goes away.</summary>
-    public const string DisconnectedReason = "desktop disconnected";
+    /// <summary>The NotReady reason set when an agent's desktop goes away.</summary>
+    public const string DisconnectedReason = AutomaticCallDistributor.DesktopLostReason;
 
     /// <summary>Logs the caller in at a seat (NotReady "login").</summary>
     public async Task<SeatSnapshot> Login(string extension)
@@ -201,8 +216,8 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
     public async Task<SeatSnapshot?> GetSeat()
     {
         var agent = RequireAgent();
-        var ext = await acd.Store.FindSeatOfAgentAsync(agent).ConfigureAwait(false);
-        return ext is null ? null : await acd.Store.GetSeatAsync(ext).ConfigureAwait(false);
+        var ext = await Reading(acd.Store.FindSeatOfAgentAsync(agent)).ConfigureAwait(false);
+        return ext is null ? null : await Reading(acd.Store.GetSeatAsync(ext)).ConfigureAwait(false);
     }
 
     private string? AgentId => Context.User?.FindFirstValue(TelephonyClaims.Agent) is { Length: > 0 } a ? a : null;
@@ -210,7 +225,23 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
     private string RequireAgent() => AgentId ?? throw new HubException("This user is not an agent.");
 
     private async Task<string> SeatOfAsync(string agent) =>
-        await acd.Store.FindSeatOfAgentAsync(agent).ConfigureAwait(false) ?? throw new HubException("You are not logged in to a seat.");
+        await Reading(acd.Store.FindSeatOfAgentAsync(agent)).ConfigureAwait(false) ?? throw new HubException("You are not logged in to a seat.");
+
+    /// <summary>What an agent is told while the seat store is away (the ACD logs the outage once; nothing per request).</summary>
+    public const string StoreUnavailableMessage = "Seat state is temporarily unavailable; please try again in a moment.";
+
+    /// <summary>A read of the seat store for the caller; while it is away, the agent gets a clear sentence, not a server error.</summary>
+    private static async Task<T> Reading<T>(Task<T> read)
+    {
+        try
+        {
+            return await read.ConfigureAwait(false);
+        }
+        catch (SeatStoreUnavailableException)
+        {
+            throw new HubException(StoreUnavailableMessage);
+        }
+    }
 
     private SeatSnapshot Checked(SeatResult result, string action)
     {
@@ -225,6 +256,7 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
             SeatError.UnknownAgent => "You are not in the agents file.",
             SeatError.WrongAgent => "That seat is not yours.",
             SeatError.IllegalTransition => $"Cannot {action} while {result.Seat?.State}.",
+            SeatError.StoreUnavailable => StoreUnavailableMessage,
             _ => $"Cannot {action} ({result.Error}).",
         });
     }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using StackExchange.Redis;
 using Telephony.Calls;
@@ -39,15 +40,19 @@ public static class AgentsSetup
             Node = settings.Node is { Length: > 0 } node ? node : Environment.MachineName,
             RingTimeout = TimeSpan.FromSeconds(settings.RingTimeoutSeconds),
             WrapUpTime = TimeSpan.FromSeconds(settings.WrapUpSeconds),
+            DesktopGrace = TimeSpan.FromSeconds(settings.DesktopGraceSeconds),
             Seats = AcdOptions.SeatRange(settings.FirstSeat, settings.SeatCount),
             Queues = sp.GetRequiredService<AgentsFile>().Queues,
         });
 
-        var signalR = services.AddSignalR()
+        var signalR = services.AddSignalR(o => o.AddFilter<AgentHubFilter>())
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        // SignalR logs every exception out of a hub method, refusals included, as an error with a stack
+        // trace; AgentHubFilter logs what matters instead (see there).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", LogLevel.None);
         if (!string.IsNullOrWhiteSpace(redis))
         {
-            services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis));
+            services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(RedisSeatStore.ConnectionOptions(redis)));
             services.AddSingleton<ISeatStore>(sp => new RedisSeatStore(sp.GetRequiredService<IConnectionMultiplexer>(), keyPrefix));
             services.AddSingleton<IAcdNodeLink>(sp => new RedisAcdNodeLink(sp.GetRequiredService<IConnectionMultiplexer>(), keyPrefix));
             signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = RedisChannel.Literal(keyPrefix + ":signalr"));

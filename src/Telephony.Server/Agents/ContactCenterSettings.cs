@@ -24,6 +24,9 @@ public sealed class ContactCenterSettings
     /// <summary>After-call work before the seat is Ready again.</summary>
     public double WrapUpSeconds { get; set; } = 30;
 
+    /// <summary>How long an agent whose desktop vanished stays logged in (NotReady) waiting for it to reconnect.</summary>
+    public double DesktopGraceSeconds { get; set; } = 60;
+
     /// <summary>The first seat's extension.</summary>
     public int FirstSeat { get; set; } = 1001;
 
@@ -60,6 +63,10 @@ public sealed class ContactCenterSettings
         if (WrapUpSeconds is < 0 or > 3600)
         {
             yield return FormattableString.Invariant($"{section}:WrapUpSeconds = {WrapUpSeconds} is out of range: use 0..3600");
+        }
+        if (DesktopGraceSeconds is < 1 or > 3600)
+        {
+            yield return FormattableString.Invariant($"{section}:DesktopGraceSeconds = {DesktopGraceSeconds} is out of range: use 1..3600");
         }
         if (FirstSeat is < 1 or > 99_999_999)
         {

@@ -419,4 +419,40 @@ public sealed class AcdTests(string storeKind)
         await ReadyAsync("1001", "li");
         Assert.That(_calls.Offers.Single().Pop.CallId, Is.EqualTo("t1"), "the taxi queue's priority outranks the earlier general call; en is not li's");
     }
+
+    [Test, CancelAfter(10_000)]
+    public async Task A_desktop_lost_mid_call_lets_the_call_end_then_parks_the_seat_and_logs_out_after_the_grace()
+    {
+        await ReadyAsync("1001", "li");
+        await _acd.EnqueueAsync(Call("c1", "zh-taxi"));
+        Assert.That(await _acd.AgentAnsweredAsync("c1"), Is.True);
+        await _acd.DesktopLostAsync("li");
+        Assert.That((await SeatAsync("1001")).State, Is.EqualTo(SeatState.OnCall), "the call is on the phone, not the desktop");
+
+        await _acd.EnqueueAsync(Call("c2", "zh-taxi"));
+        await _acd.CallEndedAsync("c1");
+        await AdvanceAsync(WrapUp);
+        var parked = await SeatAsync("1001");
+        Assert.That((parked.State, parked.Reason), Is.EqualTo((SeatState.NotReady, AutomaticCallDistributor.DesktopLostReason)), "not Ready without a desktop");
+        Assert.That(_calls.Offers.Select(o => o.Pop.CallId), Is.EqualTo(new[] { "c1" }), "the next call is not offered to the agent");
+        Assert.That(_desktops.Of<WrapUpEnded>().Single().CallId, Is.EqualTo("c1"), "the wrap-up end is still reported");
+
+        await AdvanceAsync(new AcdOptions().DesktopGrace);
+        Assert.That((await SeatAsync("1001")).State, Is.EqualTo(SeatState.LoggedOut), "logged out: the desktop did not come back");
+        Assert.That(await _acd.Store.FindSeatOfAgentAsync("li"), Is.Null);
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task A_desktop_that_comes_back_within_the_grace_keeps_the_login()
+    {
+        await ReadyAsync("1001", "li");
+        await _acd.DesktopLostAsync("li");
+        Assert.That((await SeatAsync("1001")).Reason, Is.EqualTo(AutomaticCallDistributor.DesktopLostReason));
+        await AdvanceAsync(TimeSpan.FromSeconds(10));
+        await _acd.DesktopBackAsync("li");
+        await AdvanceAsync(new AcdOptions().DesktopGrace * 2);
+        var seat = await SeatAsync("1001");
+        Assert.That((seat.AgentId, seat.State), Is.EqualTo(("li", SeatState.NotReady)), "still logged in; the agent chooses Ready");
+        Assert.That((await _acd.SetReadyAsync("1001", "li")).Succeeded, Is.True);
+    }
 }

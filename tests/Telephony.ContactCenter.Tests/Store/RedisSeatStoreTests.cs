@@ -32,4 +32,19 @@ public sealed class RedisSeatStoreTests : SeatStoreContract
 
     [TearDown]
     public Task CleanUpAsync() => TestRedis.DeleteKeysAsync(_first, _prefix);
+
+    [Test, CancelAfter(20_000)]
+    public async Task An_unreachable_Redis_is_one_exception_and_it_comes_at_once()
+    {
+        // Port 6409 (the range kept for this project's own test servers) with nothing listening.
+        var options = RedisSeatStore.ConnectionOptions("127.0.0.1:6409,abortConnect=false,connectTimeout=500");
+        await using var nowhere = await ConnectionMultiplexer.ConnectAsync(options);
+        var store = new RedisSeatStore(nowhere, TestRedis.UniquePrefix());
+        var started = DateTime.UtcNow;
+        Assert.ThrowsAsync<SeatStoreUnavailableException>(() => store.GetSeatAsync("1001"));
+        Assert.ThrowsAsync<SeatStoreUnavailableException>(() => store.LoginAsync("1001", "a1", ["zh"], T0));
+        Assert.ThrowsAsync<SeatStoreUnavailableException>(() => store.GetEpochAsync());
+        Assert.ThrowsAsync<SeatStoreUnavailableException>(() => store.GetSeatsAsync());
+        Assert.That(DateTime.UtcNow - started, Is.LessThan(TimeSpan.FromSeconds(3)), "no waiting in the client's backlog for the command timeout");
+    }
 }

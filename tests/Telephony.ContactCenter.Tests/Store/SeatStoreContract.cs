@@ -314,4 +314,45 @@ public abstract class SeatStoreContract
         Assert.That(assignments.Select(a => a.Seat.Extension), Is.Unique);
         Assert.That(await Store.GetQueueAsync("zh-general"), Has.Count.EqualTo(10));
     }
+
+    [Test]
+    public async Task The_epoch_stays_while_the_store_keeps_its_seats()
+    {
+        var epoch = await Store.GetEpochAsync();
+        Assert.That(epoch, Is.Not.Null.And.Not.Empty);
+        Assert.That(await Store.EnsureSeatsAsync(["1001", "1009"], At(3)), Is.EqualTo(epoch), "provisioning again keeps it");
+        Assert.That(await SecondNode().GetEpochAsync(), Is.EqualTo(epoch), "every node reads the same one");
+    }
+
+    [Test]
+    public async Task Restore_puts_an_agent_back_in_the_state_it_had()
+    {
+        var before = new SeatSnapshot("1001", "a1", SeatState.Ready, null, ["zh", "taxi"], T0, T0, null);
+        var restored = await Store.RestoreAsync(before, At(10));
+        Assert.That(restored.Error, Is.EqualTo(SeatError.None));
+        Assert.That((restored.Seat!.AgentId, restored.Seat.State, restored.Seat.Skills), Is.EqualTo(("a1", SeatState.Ready, (IReadOnlyList<string>)["taxi", "zh"])));
+        Assert.That(await Store.FindSeatOfAgentAsync("a1"), Is.EqualTo("1001"));
+        Assert.That((await Store.TryReserveAsync(["taxi"], "c1", At(11)))?.Extension, Is.EqualTo("1001"), "a restored Ready seat takes calls");
+
+        var notReady = await Store.RestoreAsync(new SeatSnapshot("1002", "a2", SeatState.NotReady, "training", ["zh"], T0, null, null), At(10));
+        Assert.That((notReady.Seat!.State, notReady.Seat.Reason), Is.EqualTo((SeatState.NotReady, "training")));
+        var onCall = await Store.RestoreAsync(new SeatSnapshot("1003", "a3", SeatState.OnCall, null, ["zh"], T0, null, "c9"), At(10));
+        Assert.That((onCall.Seat!.State, onCall.Seat.CallId), Is.EqualTo((SeatState.OnCall, "c9")));
+        var wrapUp = await Store.TransitionAsync(new SeatTransitionRequest("1003", SeatState.WrapUp, ExpectedCallId: "c9"), At(12));
+        Assert.That(wrapUp.Succeeded, Is.True, "the restored call's end moves the seat on");
+    }
+
+    [Test]
+    public async Task Restore_never_double_books_a_seat_or_an_agent()
+    {
+        Assert.That((await Store.LoginAsync("1001", "other", ["zh"], At(1))).Succeeded, Is.True);
+        var taken = await SecondNode().RestoreAsync(new SeatSnapshot("1001", "a1", SeatState.Ready, null, ["zh"], T0, T0, null), At(2));
+        Assert.That(taken.Error, Is.EqualTo(SeatError.SeatTaken));
+        Assert.That(taken.Seat!.AgentId, Is.EqualTo("other"));
+        var elsewhere = await Store.RestoreAsync(new SeatSnapshot("1002", "other", SeatState.Ready, null, ["zh"], T0, T0, null), At(2));
+        Assert.That(elsewhere.Error, Is.EqualTo(SeatError.AgentElsewhere));
+        var again = await Store.RestoreAsync(new SeatSnapshot("1001", "other", SeatState.Ready, null, ["zh"], T0, T0, null), At(3));
+        Assert.That((again.Error, again.Seat!.State), Is.EqualTo((SeatError.None, SeatState.NotReady)), "already there: nothing changes");
+        Assert.That((await Store.RestoreAsync(new SeatSnapshot("9999", "x", SeatState.Ready, null, [], T0, T0, null), At(3))).Error, Is.EqualTo(SeatError.UnknownSeat));
+    }
 }

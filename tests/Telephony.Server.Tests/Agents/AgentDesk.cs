@@ -9,6 +9,12 @@ internal sealed class AgentDesk : IAsyncDisposable
     private AgentDesk(HubConnection connection) => Connection = connection;
 
     public HubConnection Connection { get; }
+
+    /// <summary>The connection's WebSocket, to drop it as a network failure or a crashed desktop would.</summary>
+    private System.Net.WebSockets.WebSocket? Socket { get; set; }
+
+    /// <summary>The desktop vanishes without closing (the WebSocket is aborted, as when its PC loses the network or crashes).</summary>
+    public void Drop() => Socket?.Abort();
     public Channel<SeatStateChanged> States { get; } = Channel.CreateUnbounded<SeatStateChanged>();
     public Channel<ScreenPop> Pops { get; } = Channel.CreateUnbounded<ScreenPop>();
     public Channel<DesktopEvent> CallEvents { get; } = Channel.CreateUnbounded<DesktopEvent>();
@@ -25,6 +31,7 @@ internal sealed class AgentDesk : IAsyncDisposable
     public static async Task<AgentDesk> ConnectAsync(WebApplicationFactory<Program> factory, string? token)
     {
         var server = factory.Server;
+        System.Net.WebSockets.WebSocket? socket = null;
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(server.BaseAddress, AgentsSetup.HubPath), o =>
             {
@@ -33,7 +40,7 @@ internal sealed class AgentDesk : IAsyncDisposable
                 o.WebSocketFactory = async (context, ct) =>
                 {
                     var uri = token is null ? context.Uri : new UriBuilder(context.Uri) { Query = "access_token=" + Uri.EscapeDataString(token) }.Uri;
-                    return await server.CreateWebSocketClient().ConnectAsync(uri, ct);
+                    return socket = await server.CreateWebSocketClient().ConnectAsync(uri, ct);
                 };
             })
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
@@ -47,6 +54,7 @@ internal sealed class AgentDesk : IAsyncDisposable
         try
         {
             await connection.StartAsync();
+            desk.Socket = socket;
         }
         catch
         {

@@ -15,7 +15,7 @@ internal sealed class CallServerFixture : IAsyncDisposable
     private readonly TelephonyTestServer _server;
     private readonly List<IAsyncDisposable> _owned = [];
 
-    public CallServerFixture(bool useRedis, int ringTimeoutSeconds = 4, double wrapUpSeconds = 1, string? ivrScript = null, string? trunkSources = null, string? trunkOutbound = null, int? popMaxWaitMilliseconds = null, Action<string>? prepareRecordings = null)
+    public CallServerFixture(bool useRedis, int ringTimeoutSeconds = 4, double wrapUpSeconds = 1, string? ivrScript = null, string? trunkSources = null, string? trunkOutbound = null, int? popMaxWaitMilliseconds = null, Action<string>? prepareRecordings = null, Action<IServiceCollection>? testServices = null, IReadOnlyDictionary<string, string>? moreSettings = null)
     {
         var settings = new Dictionary<string, string>
         {
@@ -41,11 +41,16 @@ internal sealed class CallServerFixture : IAsyncDisposable
         {
             settings["Calls:IvrScript"] = ivrScript;
         }
+        foreach (var (key, value) in moreSettings ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
         _server = new TelephonyTestServer(new TelephonyTestServerOptions
         {
             Seats = TelephonyTestServerOptions.SeatsWith("pw-", "1049", "1050", "1051"),
             Redis = useRedis,
             Settings = settings,
+            TestServices = testServices,
         });
         prepareRecordings?.Invoke(_server.Recordings);
         Sip = _server.Sip;
