@@ -22,7 +22,7 @@ public sealed class BrowserPhoneTests
         var call = await f.DialEnglishAsync(citizen);
 
         Assert.That(await f.WaitPhaseAsync(call.CallId, CallPhase.Connected), Is.EqualTo(CallPhase.Connected), () => string.Join("\n", browser.Outcomes));
-        Assert.That((await f.WaitSeatAsync("1049", SeatState.OnCall)).State, Is.EqualTo(SeatState.OnCall));
+        Assert.That((await f.WaitSeatAsync("1049", SeatState.OnCall))!.State, Is.EqualTo(SeatState.OnCall));
         Assert.That(browser.Outcomes, Is.EqualTo(new string?[] { null }), "the browser's handshake succeeded");
     }
 
@@ -44,7 +44,7 @@ public sealed class BrowserPhoneTests
         var call = await f.DialEnglishAsync(citizen);
 
         var seat = await f.WaitSeatAsync("1049", SeatState.NotReady, seconds: 10);
-        Assert.That(seat.State, Is.EqualTo(SeatState.NotReady));
+        Assert.That(seat!.State, Is.EqualTo(SeatState.NotReady));
         Assert.That(seat.Reason, Does.Contain(reason));
         Assert.That(f.Calls.PhaseOf(call.CallId), Is.EqualTo(CallPhase.Queued), "the call waits for the next agent");
         Assert.That(browser.Ended, Is.EqualTo(1), "the page was told its leg is over");

@@ -72,22 +72,8 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
     {
         if (AgentId is { } agent && connections.Closed(agent) == 0)
         {
-<<<<<<< HEAD
             // The page that was the agent's phone is gone (it says so again when it comes back).
             calls.BrowserPhones?.Unregister(agent);
-            if (await acd.Store.FindSeatOfAgentAsync(agent).ConfigureAwait(false) is { } ext
-                && await acd.Store.GetSeatAsync(ext).ConfigureAwait(false) is { State: SeatState.Ready })
-            {
-                LogDisconnectedWhileReady(agent, ext);
-                try
-                {
-                    await acd.SetNotReadyAsync(ext, agent, DisconnectedReason).ConfigureAwait(false);
-                }
-                catch (ObjectDisposedException)
-                {
-                    // The server is shutting down; the seat keeps its state in the store.
-                }
-=======
             try
             {
                 await acd.DesktopLostAsync(agent).ConfigureAwait(false);
@@ -95,7 +81,6 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
             catch (ObjectDisposedException)
             {
                 // The server is shutting down; the seat keeps its state in the store.
->>>>>>> main
             }
         }
         await base.OnDisconnectedAsync(exception).ConfigureAwait(false);
