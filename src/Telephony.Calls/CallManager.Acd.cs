@@ -15,8 +15,10 @@ public sealed partial class CallManager : IAcdCallControl
         {
             return false;
         }
-        var contacts = await _seatPhones.ContactsAsync(offer.Seat.Extension, ct).ConfigureAwait(false);
-        if (contacts.Count == 0)
+        // An agent whose page is the phone rings there; any other seat at its registered SIP phone.
+        bool browser = _browserPhones?.IsBrowser(offer.Seat.AgentId) == true;
+        var contacts = browser ? [] : await _seatPhones.ContactsAsync(offer.Seat.Extension, ct).ConfigureAwait(false);
+        if (!browser && contacts.Count == 0)
         {
             CallsLog.SeatUnregistered(_log, offer.Pop.CallId, offer.Seat.Extension);
             return false;
@@ -26,7 +28,7 @@ public sealed partial class CallManager : IAcdCallControl
         // (the AcknowledgePop command), or after the maximum wait for a desktop that never does.
         call.Post(new PopPushing(offer.Seat.AgentId ?? ""));
         await _notifier.PushScreenPopAsync(offer.Pop, ct).ConfigureAwait(false);
-        call.Post(new RingSeat(offer, contacts));
+        call.Post(new RingSeat(offer, contacts, browser));
         return true;
     }
 

@@ -7,6 +7,7 @@ using Telephony.Calls.Recording;
 using Telephony.Calls.Routing;
 using Telephony.Calls.Sessions;
 using Telephony.Calls.Trunks;
+using Telephony.Calls.WebPhone;
 using Telephony.ContactCenter.Routing;
 using Telephony.Ivr;
 using Telephony.Sip.Messages;
@@ -30,6 +31,7 @@ public sealed partial class CallManager : IAsyncDisposable
     private readonly DialPlan _dialPlan;
     private readonly IScreenPopNotifier _notifier;
     private readonly SeatPhones _seatPhones;
+    private readonly BrowserPhones? _browserPhones;
     private readonly CallManagerOptions _options;
     private readonly RecordingFolder _recordings;
     private readonly TimeProvider _time;
@@ -44,9 +46,10 @@ public sealed partial class CallManager : IAsyncDisposable
     public CallManager(
         MediaEngine media, IvrScriptProvider scripts, DialPlan dialPlan, IScreenPopNotifier notifier, SeatPhones seatPhones,
         CallManagerOptions options, RecordingFolder recordings, CallRecords records, TimeProvider time, ILoggerFactory loggers,
-        NodeDrain? drain = null)
+        NodeDrain? drain = null, BrowserPhones? browserPhones = null)
     {
         Drain = drain ?? new NodeDrain(time);
+        _browserPhones = browserPhones;
         _media = media;
         _scripts = scripts;
         _dialPlan = dialPlan;
@@ -59,6 +62,9 @@ public sealed partial class CallManager : IAsyncDisposable
         _loggers = loggers;
         _log = loggers.CreateLogger<CallManager>();
     }
+
+    /// <summary>Agents whose phone is their browser (null when the host has no browser phones).</summary>
+    public BrowserPhones? BrowserPhones => _browserPhones;
 
     /// <summary>Call records as they are written, and survey results.</summary>
     public CallRecords Records { get; }
@@ -112,6 +118,7 @@ public sealed partial class CallManager : IAsyncDisposable
             Acd = acd,
             Queues = new QueueMap(_options.QueueMap, acd.Queues.Select(q => q.Name).ToList()),
             SeatPhones = _seatPhones,
+            BrowserPhones = _browserPhones,
             DialPlan = _dialPlan,
             HoldMusic = new HoldMusic(_media, _scripts, _log),
             Recordings = _recordings,

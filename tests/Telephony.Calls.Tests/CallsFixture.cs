@@ -66,13 +66,15 @@ internal sealed class CallsFixture : IAsyncDisposable
 
     /// <summary>
     /// Starts the call side: ring and wrap-up short, the IVR script <paramref name="ivrScript"/> (default the shipped one);
-    /// seats in the shared test Redis (<paramref name="useRedis"/>) or in the redis-server at <paramref name="redisEndPoint"/>.
+    /// seats in the shared test Redis (<paramref name="useRedis"/>) or in the redis-server at <paramref name="redisEndPoint"/>;
+    /// browser phones signalled through <paramref name="browserPhones"/> (none when null).
     /// </summary>
     /// <param name="mediaPortMax">The last port of the call manager's RTP pool, which starts at 18000 (18001: one pair).</param>
-    public static async Task<CallsFixture> StartAsync(bool useRedis = false, int ringTimeoutSeconds = 4, double wrapUpSeconds = 1, string? ivrScript = null, string? trunkOutbound = null, string? redisEndPoint = null, int mediaPortMax = 18399)
+    public static async Task<CallsFixture> StartAsync(bool useRedis = false, int ringTimeoutSeconds = 4, double wrapUpSeconds = 1, string? ivrScript = null, string? trunkOutbound = null, string? redisEndPoint = null, int mediaPortMax = 18399,
+        Telephony.Calls.WebPhone.IBrowserPhoneSignalling? browserPhones = null)
     {
         var f = new CallsFixture(useRedis, redisEndPoint);
-        await f.ComposeAsync(ringTimeoutSeconds, wrapUpSeconds, ivrScript ?? ShippedScript(), trunkOutbound, mediaPortMax);
+        await f.ComposeAsync(ringTimeoutSeconds, wrapUpSeconds, ivrScript ?? ShippedScript(), trunkOutbound, mediaPortMax, browserPhones);
         return f;
     }
 
@@ -90,7 +92,8 @@ internal sealed class CallsFixture : IAsyncDisposable
         throw new FileNotFoundException("ivr-scripts/12345.yaml not found above " + AppContext.BaseDirectory);
     }
 
-    private async Task ComposeAsync(int ringTimeoutSeconds, double wrapUpSeconds, string ivrScript, string? trunkOutbound, int mediaPortMax)
+    private async Task ComposeAsync(int ringTimeoutSeconds, double wrapUpSeconds, string ivrScript, string? trunkOutbound, int mediaPortMax,
+        Telephony.Calls.WebPhone.IBrowserPhoneSignalling? browserPhones)
     {
         var loggers = NullLoggerFactory.Instance;
         var time = TimeProvider.System;
@@ -105,7 +108,8 @@ internal sealed class CallsFixture : IAsyncDisposable
         media.Start();
         var options = new CallManagerOptions { TransferRingTimeoutSeconds = trunkOutbound is null ? 30 : 3 };
         Calls = new CallManager(media, scripts, new DialPlan(trunks, scripts), Pops, new SeatPhones(_locations, Domain),
-            options, new RecordingFolder(Path.Combine(Folder, "recordings")), records, time, loggers);
+            options, new RecordingFolder(Path.Combine(Folder, "recordings")), records, time, loggers,
+            browserPhones: browserPhones is null ? null : new Telephony.Calls.WebPhone.BrowserPhones(browserPhones, securityTimeout: TimeSpan.FromSeconds(3)));
         Pops.Calls = Calls;
 
         var seats = _redis is null ? (ISeatStore)new InProcessSeatStore() : new RedisSeatStore(_redis, _keyPrefix);

@@ -55,3 +55,15 @@ public sealed record MuteCall(string AgentId, bool On) : AgentCommand(AgentId)
 {
     internal override Task<CommandResult> ExecuteAsync(InboundCallSession call) => Task.FromResult(call.Mute(this));
 }
+
+/// <summary>The agent's browser phone answers the call ringing at the seat with its SDP answer (WebRTC).</summary>
+public sealed record AnswerBrowserCall(string AgentId, string Sdp) : AgentCommand(AgentId)
+{
+    internal override Task<CommandResult> ExecuteAsync(InboundCallSession call) => Task.FromResult(call.AnswerBrowserCall(this));
+}
+
+/// <summary>The agent's browser phone refuses the ringing call, or hangs up its leg (the page closed, the agent pressed hang-up).</summary>
+public sealed record EndBrowserCall(string AgentId, string Reason) : AgentCommand(AgentId)
+{
+    internal override Task<CommandResult> ExecuteAsync(InboundCallSession call) => Task.FromResult(call.EndBrowserCall(this));
+}

@@ -1,7 +1,6 @@
 using Telephony.Media.Legs;
 using System.Globalization;
 using Telephony.Cases;
-using Telephony.Sip.UserAgent;
 
 namespace Telephony.Calls.Legs;
 
@@ -9,14 +8,15 @@ namespace Telephony.Calls.Legs;
 /// One party of a call as the B2BUA holds it: its SIP dialog and our media end of it, who it is
 /// (<see cref="Role"/> and <see cref="Party"/>: a seat or a number), and whether it holds the others.
 /// </summary>
-internal sealed class CallLeg(LegRole role, string party, SipCall sip, MediaLeg media)
+internal sealed class CallLeg(LegRole role, string party, LegSignalling signalling, MediaLeg media)
 {
     public LegRole Role { get; } = role;
 
     /// <summary>The seat extension (agent, supervisor), the dialled number (partner) or the caller's number.</summary>
     public string Party { get; } = party;
 
-    public SipCall Sip { get; } = sip;
+    /// <summary>The leg's signalling: its SIP dialog, or a browser phone's offer/answer.</summary>
+    public LegSignalling Signalling { get; } = signalling;
 
     public MediaLeg Media { get; } = media;
 
@@ -44,5 +44,5 @@ internal sealed class CallLeg(LegRole role, string party, SipCall sip, MediaLeg 
         };
     }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Label} ({Sip.CallId})");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Label} ({Signalling.Id})");
 }

@@ -1,4 +1,5 @@
 using Telephony.Calls.Commands;
+using Telephony.Calls.Legs;
 using Telephony.ContactCenter.Queues;
 using Telephony.ContactCenter.Routing;
 using Telephony.Ivr;
@@ -10,8 +11,8 @@ namespace Telephony.Calls.Sessions;
 /// <summary>Everything that happens to one call, posted to its mailbox and handled in order by its one loop.</summary>
 internal abstract record CallMessage;
 
-/// <summary>An event of one of the call's SIP dialogs; the session tells by <see cref="Sip"/> whose leg it is (or was).</summary>
-internal sealed record LegEvent(SipCall Sip, CallEvent Event) : CallMessage;
+/// <summary>An event of one of the call's legs; the session tells by <see cref="Leg"/> whose leg it is (or was).</summary>
+internal sealed record LegEvent(LegSignalling Leg, CallEvent Event) : CallMessage;
 
 /// <summary>A <see cref="CallCommand"/> from a desktop or an endpoint; its answer goes to <see cref="Done"/>.</summary>
 internal sealed record CommandMessage(CallCommand Command, TaskCompletionSource<CommandResult> Done) : CallMessage;
@@ -30,7 +31,10 @@ internal sealed record IvrFinished(IvrResult Result) : CallMessage;
 internal sealed record PopPushing(string AgentId) : CallMessage;
 
 /// <summary>The ACD reserved a seat and its pop was pushed: ring the seat's registered contacts once the desktop acknowledges the pop (or the wait ends).</summary>
-internal sealed record RingSeat(CallOffer Offer, IReadOnlyList<Binding> Contacts) : CallMessage;
+internal sealed record RingSeat(CallOffer Offer, IReadOnlyList<Binding> Contacts, bool Browser = false) : CallMessage;
+
+/// <summary>A browser leg's ICE and DTLS finished: SRTP is on (<see cref="Failure"/> None), or the reason it is not.</summary>
+internal sealed record BrowserMediaSecured(LegSignalling Leg, Telephony.Media.WebRtc.WebRtcFailure Failure) : CallMessage;
 
 /// <summary>The desktop did not acknowledge the pop of <see cref="Ring"/> within the maximum wait: ring anyway.</summary>
 internal sealed record PopAckTimedOut(RingSeat Ring) : CallMessage;
@@ -45,7 +49,7 @@ internal sealed record PositionChanged(QueuePosition Position) : CallMessage;
 internal sealed record StartTransfer(string Number, string Target, TaskCompletionSource<bool> Done) : CallMessage;
 
 /// <summary>The partner hotline did not answer in time.</summary>
-internal sealed record TransferTimedOut(SipCall Leg) : CallMessage;
+internal sealed record TransferTimedOut(LegSignalling Leg) : CallMessage;
 
 /// <summary>The node stops: end the call.</summary>
 internal sealed record Shutdown : CallMessage;

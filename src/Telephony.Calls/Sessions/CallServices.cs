@@ -45,6 +45,9 @@ internal sealed class CallServices
     /// <summary>How long a partner may ring on an IVR transfer.</summary>
     public required TimeSpan TransferRingTimeout { get; init; }
 
+    /// <summary>Agents whose phone is their browser, and the signalling to their pages (null: no browser phones on this node).</summary>
+    public Telephony.Calls.WebPhone.BrowserPhones? BrowserPhones { get; init; }
+
     /// <summary>Cancelled when the node stops.</summary>
     public required CancellationToken Stopping { get; init; }
 

@@ -71,6 +71,12 @@ internal sealed partial class InboundCallSession
         if (!answer.Success)
         {
             LogBadAnswer(_log, centre.Label, answer.Error ?? "?");
+            if (centre.Signalling is BrowserLegSignalling)
+            {
+                // The seat goes Not ready with the reason and the call to the next agent at once.
+                await OfferFailedAsync("browser: " + (answer.Error ?? "unusable answer")).ConfigureAwait(false);
+                return;
+            }
             if (Phase == CallPhase.Transferring)
             {
                 await FailTransferAsync().ConfigureAwait(false);
@@ -80,6 +86,18 @@ internal sealed partial class InboundCallSession
             Phase = CallPhase.Queued;
             return;
         }
+        if (centre.Media.WebRtc is { } webRtc)
+        {
+            // Answered only once ICE and DTLS gave SRTP keys: a browser whose media cannot be secured is no answer.
+            AwaitSecured(centre, webRtc);
+            return;
+        }
+        await CompleteConnectAsync(centre).ConfigureAwait(false);
+    }
+
+    /// <summary>The centre's answer is usable (and a browser's media secured): tell the ACD, record, bridge.</summary>
+    private async Task CompleteConnectAsync(CallLeg centre)
+    {
         if (Phase != CallPhase.Transferring && !await _services.Acd.AgentAnsweredAsync(CallId).ConfigureAwait(false))
         {
             LogOfferStale(_log, _agentExtension ?? "?");
@@ -139,7 +157,7 @@ internal sealed partial class InboundCallSession
             LogBadReOffer(_log, leg.Label, error ?? "?");
             return;
         }
-        var holds = audio.RemoteHold || audio.RemoteRtp is null;
+        var holds = audio.RemoteHold || (audio.RemoteRtp is null && !audio.AddressFromIce);
         LogReOffer(_log, leg.Label, audio.EncodingName, audio.RemoteDirection.ToString(), audio.RemoteRtp?.ToString() ?? "none");
         if (_mix is not null && Phase == CallPhase.Connected)
         {
@@ -238,7 +256,7 @@ internal sealed partial class InboundCallSession
         {
             return;
         }
-        await HangupQuietlyAsync(centre.Sip).ConfigureAwait(false);
+        await HangupQuietlyAsync(centre.Signalling).ConfigureAwait(false);
         await ReleaseMediaAsync(centre).ConfigureAwait(false);
     }
 

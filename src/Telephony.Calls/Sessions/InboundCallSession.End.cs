@@ -20,7 +20,7 @@ internal sealed partial class InboundCallSession
         await UnbridgeAsync().ConfigureAwait(false);
         if (!callerGone)
         {
-            await HangupQuietlyAsync(_caller.Sip).ConfigureAwait(false);
+            await HangupQuietlyAsync(_caller.Signalling).ConfigureAwait(false);
         }
         await DropCentreAsync().ConfigureAwait(false);
         await LeaveAcdAsync().ConfigureAwait(false);

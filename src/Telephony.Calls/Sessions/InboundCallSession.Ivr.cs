@@ -125,7 +125,7 @@ internal sealed partial class InboundCallSession
     private async Task TimeoutTransferAsync(CallLeg leg)
     {
         await _services.DelayAsync(_services.TransferRingTimeout).ConfigureAwait(false);
-        Post(new TransferTimedOut(leg.Sip));
+        Post(new TransferTimedOut(leg.Signalling));
     }
 
     /// <summary>The partner did not take the call: the caller is back in the IVR, which goes on at the step's on-fail.</summary>

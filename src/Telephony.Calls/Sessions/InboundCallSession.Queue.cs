@@ -138,10 +138,12 @@ internal sealed partial class InboundCallSession
         var extension = ring.Offer.Seat.Extension;
         _agentExtension = extension;
         _agentId = ring.Offer.Seat.AgentId;
-        var contact = ring.Contacts[0].ContactUri;
+        var contact = ring.Browser ? "browser" : ring.Contacts[0].ContactUri;
         Phase = CallPhase.Ringing;
         _timeline.RingingAt = _services.Time.GetUtcNow();
-        var leg = await DialAsync(LegRole.Agent, extension, contact, "X-Telephony-Call").ConfigureAwait(false);
+        var leg = ring.Browser
+            ? await DialBrowserAsync(extension, _agentId ?? "").ConfigureAwait(false)
+            : await DialAsync(LegRole.Agent, extension, contact, "X-Telephony-Call").ConfigureAwait(false);
         if (leg is null)
         {
             await OfferFailedAsync("call failed (INVITE not sent)").ConfigureAwait(false);

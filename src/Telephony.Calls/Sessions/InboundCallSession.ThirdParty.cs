@@ -189,7 +189,7 @@ internal sealed partial class InboundCallSession
         _third = null;
         if (third is not null)
         {
-            await HangupQuietlyAsync(third.Sip).ConfigureAwait(false);
+            await HangupQuietlyAsync(third.Signalling).ConfigureAwait(false);
         }
         if (_mix is not null)
         {

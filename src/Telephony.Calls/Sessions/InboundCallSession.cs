@@ -47,12 +47,12 @@ internal sealed partial class InboundCallSession
         _timeline = new CallTimeline(services.Time.GetUtcNow());
         CallerNumber = (caller.Invite.From?.Uri as SipUri)?.User ?? caller.Invite.From?.Uri.ToString() ?? "anonymous";
         DialedNumber = (caller.Invite.RequestUri as SipUri)?.User ?? string.Empty;
-        _caller = new CallLeg(LegRole.Caller, CallerNumber, caller, callerMedia);
+        _caller = new CallLeg(LegRole.Caller, CallerNumber, new SipLegSignalling(caller), callerMedia);
         callerMedia.DigitReceived += d => Post(new DigitPressed(d));
         _ivr = new SipIvrChannel(CallId, CallerNumber, DialedNumber, callerMedia, services.Media, TransferAsync, HangupFromIvrAsync, services.Time, log);
     }
 
-    public string CallId => _caller.Sip.CallId;
+    public string CallId => _caller.Signalling.Id;
 
     public string CallerNumber { get; }
 
@@ -70,7 +70,7 @@ internal sealed partial class InboundCallSession
     public async Task RunAsync(CancellationToken stopping)
     {
         using var scope = _log.BeginScope(new Dictionary<string, object> { ["CallId"] = CallId });
-        Forward(_caller.Sip);
+        Forward(_caller.Signalling);
         LogAnswered(_log, CallerNumber, DialedNumber, _caller.Media.Remote?.ToString() ?? "?");
         RecordMilestone();
         try
@@ -111,17 +111,17 @@ internal sealed partial class InboundCallSession
     {
         switch (message)
         {
-            case LegEvent e when ReferenceEquals(e.Sip, _caller.Sip):
+            case LegEvent e when ReferenceEquals(e.Leg, _caller.Signalling):
                 await OnCallerEventAsync(e.Event).ConfigureAwait(false);
                 break;
-            case LegEvent e when ReferenceEquals(e.Sip, _centre?.Sip):
+            case LegEvent e when ReferenceEquals(e.Leg, _centre?.Signalling):
                 await OnCentreEventAsync(e.Event).ConfigureAwait(false);
                 break;
-            case LegEvent e when ReferenceEquals(e.Sip, _third?.Sip):
+            case LegEvent e when ReferenceEquals(e.Leg, _third?.Signalling):
                 await OnThirdEventAsync(e.Event).ConfigureAwait(false);
                 break;
             case LegEvent { Event: CallEstablished } e:
-                await HangupQuietlyAsync(e.Sip).ConfigureAwait(false); // a late answer from a leg we gave up on
+                await HangupQuietlyAsync(e.Leg).ConfigureAwait(false); // a late answer from a leg we gave up on
                 break;
             case CommandMessage c:
                 c.Done.TrySetResult(await c.Command.ExecuteAsync(this).ConfigureAwait(false));
@@ -138,6 +138,9 @@ internal sealed partial class InboundCallSession
             case RingSeat ring:
                 await AwaitPopAckAsync(ring).ConfigureAwait(false);
                 break;
+            case BrowserMediaSecured secured:
+                await OnBrowserMediaSecuredAsync(secured).ConfigureAwait(false);
+                break;
             case PopAckTimedOut t:
                 await OnPopAckTimedOutAsync(t).ConfigureAwait(false);
                 break;
@@ -150,7 +153,7 @@ internal sealed partial class InboundCallSession
             case StartTransfer t:
                 await StartTransferAsync(t).ConfigureAwait(false);
                 break;
-            case TransferTimedOut t when ReferenceEquals(t.Leg, _centre?.Sip) && Phase == CallPhase.Transferring:
+            case TransferTimedOut t when ReferenceEquals(t.Leg, _centre?.Signalling) && Phase == CallPhase.Transferring:
                 LogTransferNoAnswer(_log, _centre!.Party);
                 await FailTransferAsync().ConfigureAwait(false);
                 break;
@@ -208,15 +211,15 @@ internal sealed partial class InboundCallSession
     }
 
     /// <summary>Sends every event of a leg's dialog to this call's mailbox until the dialog ends.</summary>
-    private void Forward(SipCall sip) => _ = ForwardAsync(sip);
+    private void Forward(LegSignalling leg) => _ = ForwardAsync(leg);
 
-    private async Task ForwardAsync(SipCall sip)
+    private async Task ForwardAsync(LegSignalling leg)
     {
         try
         {
-            await foreach (var e in sip.Events.ReadAllAsync().ConfigureAwait(false))
+            await foreach (var e in leg.Events.ReadAllAsync().ConfigureAwait(false))
             {
-                Post(new LegEvent(sip, e));
+                Post(new LegEvent(leg, e));
                 if (e is CallEnded)
                 {
                     return;
@@ -240,8 +243,8 @@ internal sealed partial class InboundCallSession
         try
         {
             var sip = await _services.UserAgent.CallAsync(uri, media.CreateOffer(), null, [new SipHeader(header, CallId)]).ConfigureAwait(false);
-            var leg = new CallLeg(role, party, sip, media);
-            Forward(sip);
+            var leg = new CallLeg(role, party, new SipLegSignalling(sip), media);
+            Forward(leg.Signalling);
             return leg;
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or System.Net.Sockets.SocketException or ArgumentException)
@@ -274,9 +277,9 @@ internal sealed partial class InboundCallSession
         };
     }
 
-    private async Task HangupQuietlyAsync(SipCall call)
+    private async Task HangupQuietlyAsync(LegSignalling call)
     {
-        if (call.State == CallState.Ended)
+        if (call.Ended)
         {
             return;
         }

@@ -53,7 +53,7 @@ public sealed record BridgeLegFormat
             CodecFactory = factory,
             TelephoneEventPayloadType = audio.TelephoneEventPayloadType,
             TelephoneEventPayloadTypes = events,
-            Send = audio.LocalDirection.Sends() && audio.RemoteRtp is not null,
+            Send = audio.LocalDirection.Sends() && (audio.RemoteRtp is not null || audio.AddressFromIce),
             Receive = audio.LocalDirection.Receives(),
         };
     }

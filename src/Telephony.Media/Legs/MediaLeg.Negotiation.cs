@@ -15,8 +15,11 @@ public sealed partial class MediaLeg
     public NegotiatedAudio? Audio => _audio;
 
     /// <summary>Our offer (an INVITE we send, or a re-INVITE: sendonly/inactive puts the peer on hold).</summary>
-    public byte[] CreateOffer(MediaDirection direction = MediaDirection.SendRecv) =>
-        Encoding.UTF8.GetBytes(_negotiator.CreateOffer(direction).ToString());
+    public byte[] CreateOffer(MediaDirection direction = MediaDirection.SendRecv)
+    {
+        var offer = _negotiator.CreateOffer(direction);
+        return _webRtc is null ? Encoding.UTF8.GetBytes(offer.ToString()) : DecorateOffer(offer);
+    }
 
     /// <summary>Answers the peer's offer; on success the leg sends, plays and receives digits (send <see cref="Body"/> back).</summary>
     public OfferAnswerResult AnswerOffer(ReadOnlyMemory<byte> offer)
@@ -32,7 +35,12 @@ public sealed partial class MediaLeg
     /// <summary>Applies the peer's answer to our offer.</summary>
     public OfferAnswerResult AcceptAnswer(ReadOnlyMemory<byte> answer)
     {
-        var result = _negotiator.AcceptAnswer(Encoding.UTF8.GetString(answer.Span));
+        string body = Encoding.UTF8.GetString(answer.Span);
+        var result = _negotiator.AcceptAnswer(body);
+        if (result.Success && _webRtc is not null && StartWebRtc(body) is { } refused)
+        {
+            return refused;
+        }
         if (result.Success)
         {
             Apply(result.Audio!);
@@ -74,6 +82,7 @@ public sealed partial class MediaLeg
             RemoteRtp = fresh.RemoteRtp,
             RemoteRtcp = fresh.RemoteRtcp,
             Srtp = srtp,
+            AddressFromIce = fresh.AddressFromIce,
         };
         Apply(audio);
         return (audio, null);
@@ -127,7 +136,10 @@ public sealed partial class MediaLeg
             _audio = audio;
             // Keys before the address: nothing leaves in the clear once the answer says SRTP.
             ApplySrtp(audio.Srtp);
-            Session.SetRemote(audio.RemoteRtp, audio.RemoteRtcp);
+            if (_webRtc is null)
+            {
+                Session.SetRemote(audio.RemoteRtp, audio.RemoteRtcp); // a browser's leg takes its peer from ICE
+            }
             if (first)
             {
                 StartSending(audio);

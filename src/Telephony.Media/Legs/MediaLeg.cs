@@ -104,6 +104,10 @@ public sealed partial class MediaLeg : IRtpPacketHandler, IMediaTickListener, IA
             _sink = null;
         }
         Interlocked.Exchange(ref _played, null)?.TrySetResult();
+        if (_webRtc is { } webRtc)
+        {
+            await webRtc.DisposeAsync().ConfigureAwait(false);
+        }
         await Session.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -81,7 +81,7 @@ public readonly record struct RtpStreamStatistics(
 /// and <see cref="SocketAddress"/> receives (no allocation per packet), symmetric RTP latching,
 /// reception statistics and RTCP SR/RR. Sending is synchronous and thread-safe.
 /// </summary>
-public sealed class RtpSession : IAsyncDisposable
+public sealed partial class RtpSession : IAsyncDisposable
 {
     private readonly RtpPortLease _lease;
     private readonly RtpSessionOptions _options;
@@ -251,6 +251,11 @@ public sealed class RtpSession : IAsyncDisposable
             return SendProtected(protection.Local, packet, remote);
         }
 
+        if (_transport is not null)
+        {
+            return false; // a WebRTC session sends nothing in clear: no keys yet, no media
+        }
+
         return SendPlain(packet, packet, remote);
     }
 
@@ -347,9 +352,13 @@ public sealed class RtpSession : IAsyncDisposable
             {
                 n = protection.Local.ProtectRtcp(_rtcpOut, n);
             }
+            else if (_transport is not null)
+            {
+                return false;
+            }
             try
             {
-                _lease.RtcpSocket.SendTo(_rtcpOut.AsSpan(0, n), SocketFlags.None, remote);
+                RtcpSocket.SendTo(_rtcpOut.AsSpan(0, n), SocketFlags.None, remote);
                 return true;
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
@@ -394,6 +403,12 @@ public sealed class RtpSession : IAsyncDisposable
     /// <summary>Handles one received datagram (the receive loop calls this; tests and benchmarks may too).</summary>
     internal void ProcessRtp(Span<byte> datagram, SocketAddress from, long arrivalTicks)
     {
+        // A WebRTC session shares the port with STUN and DTLS (RFC 7983); plain RTP pays one null check.
+        if (_transport is { } transport && !Demultiplex(transport, datagram, from, arrivalTicks))
+        {
+            return;
+        }
+
         if (!Unprotect(ref datagram, rtp: true))
         {
             return;
@@ -641,7 +656,7 @@ public sealed class RtpSession : IAsyncDisposable
             return;
         }
 
-        if (_remoteRtcp is { } remote)
+        if (_remoteRtcp is { } remote && (_transport is null || _protection is not null))
         {
             lock (_rtcpOut)
             {
@@ -652,7 +667,7 @@ public sealed class RtpSession : IAsyncDisposable
                 }
                 try
                 {
-                    _lease.RtcpSocket.SendTo(_rtcpOut.AsSpan(0, n), SocketFlags.None, remote);
+                    RtcpSocket.SendTo(_rtcpOut.AsSpan(0, n), SocketFlags.None, remote);
                 }
                 catch (SocketException)
                 {

@@ -24,6 +24,15 @@ public sealed class SdpNegotiatorOptions
     /// whatever this says: an RTP/SAVP offer is answered with SRTP, an RTP/AVP offer with plain RTP.
     /// </summary>
     public bool OfferSrtp { get; init; }
+
+    /// <summary>
+    /// The m= line's transport for WebRTC, UDP/TLS/RTP/SAVPF (RFC 8829 §5.1.2), where ICE finds the address, so
+    /// c=0.0.0.0 means "no candidate yet", not hold (RFC 8839 §4.2.1), and only that transport is accepted.
+    /// Left at RTP/AVP, a SIP leg: RTP/AVP or RTP/SAVP as <see cref="OfferSrtp"/> and the offer say.
+    /// </summary>
+    public string Protocol { get; init; } = "RTP/AVP";
+
+    internal bool AddressFromIce => Protocol.StartsWith("UDP/TLS/", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>The agreed audio stream of one offer/answer exchange, seen from our side.</summary>
@@ -53,6 +62,8 @@ public sealed class NegotiatedAudio
     public IPEndPoint? RemoteRtcp { get; init; }
     /// <summary>The SDES keys when the stream is RTP/SAVP (RFC 4568), null for plain RTP/AVP.</summary>
     public NegotiatedSrtp? Srtp { get; init; }
+    /// <summary>The peer's address comes from ICE (WebRTC), not from c=: a null <see cref="RemoteRtp"/> is no hold.</summary>
+    public bool AddressFromIce { get; init; }
 
     /// <summary>The peer put us on hold (it will not receive from us).</summary>
     public bool RemoteHold => !LocalDirection.Sends();
@@ -124,7 +135,8 @@ public sealed class SdpNegotiator
     /// <summary>Builds an offer with our codecs (and telephone-event) in preference order.</summary>
     public SessionDescription CreateOffer(MediaDirection direction = MediaDirection.SendRecv)
     {
-        var m = new SdpMediaDescription("audio", LocalRtpPort, 1, _options.OfferSrtp ? SecureProfile : PlainProfile, []);
+        var profile = _options.AddressFromIce ? _options.Protocol : _options.OfferSrtp ? SecureProfile : PlainProfile;
+        var m = new SdpMediaDescription("audio", LocalRtpPort, 1, profile, []);
         foreach (string codec in _options.Codecs)
         {
             int pt = StaticPayloadType(codec) ?? throw new InvalidOperationException($"unsupported codec {codec}");
@@ -284,14 +296,20 @@ public sealed class SdpNegotiator
             return null;
         }
 
-        bool secure = m.Protocol.Equals(SecureProfile, StringComparison.OrdinalIgnoreCase);
-        if (!secure && !m.Protocol.Equals(PlainProfile, StringComparison.OrdinalIgnoreCase))
+        if (_options.AddressFromIce && !m.Protocol.Equals(_options.Protocol, StringComparison.OrdinalIgnoreCase))
+        {
+            reason = $"m= line {index} uses {SdesCrypto.Safe(m.Protocol)}; only {_options.Protocol} is supported";
+            return null;
+        }
+
+        bool secure = !_options.AddressFromIce && m.Protocol.Equals(SecureProfile, StringComparison.OrdinalIgnoreCase);
+        if (!_options.AddressFromIce && !secure && !m.Protocol.Equals(PlainProfile, StringComparison.OrdinalIgnoreCase))
         {
             reason = $"m= line {index} uses {SdesCrypto.Safe(m.Protocol)}; only RTP/AVP and RTP/SAVP are supported";
             return null;
         }
 
-        if (offered is not null && secure != offered.Protocol.Equals(SecureProfile, StringComparison.OrdinalIgnoreCase))
+        if (!_options.AddressFromIce && offered is not null && secure != offered.Protocol.Equals(SecureProfile, StringComparison.OrdinalIgnoreCase))
         {
             reason = $"m= line {index} answers {offered.Protocol} with {SdesCrypto.Safe(m.Protocol)} (RFC 3264 §6: the same transport)";
             return null;
@@ -318,7 +336,8 @@ public sealed class SdpNegotiator
         }
 
         bool nullAddress = connection.IsNullAddress;
-        if (!nullAddress && ip.AddressFamily != LocalAddress.AddressFamily)
+        bool holdByAddress = nullAddress && !_options.AddressFromIce;
+        if (!nullAddress && !_options.AddressFromIce && ip.AddressFamily != LocalAddress.AddressFamily)
         {
             reason = $"c= address {ip} is {(ip.AddressFamily == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4")}; our media address {LocalAddress} is not";
             return null;
@@ -390,7 +409,7 @@ public sealed class SdpNegotiator
         }
 
         var remoteDirection = m.GetDirection(peer.Direction);
-        if (nullAddress && remoteDirection.Receives())
+        if (holdByAddress && remoteDirection.Receives())
         {
             // c=0.0.0.0: the old way to say "do not send to me" (RFC 3264 §8.4).
             remoteDirection = remoteDirection == MediaDirection.SendRecv ? MediaDirection.SendOnly : MediaDirection.Inactive;
@@ -415,6 +434,7 @@ public sealed class SdpNegotiator
             RemoteRtp = rtp,
             RemoteRtcp = rtcp,
             Srtp = srtp,
+            AddressFromIce = _options.AddressFromIce,
         };
     }
 

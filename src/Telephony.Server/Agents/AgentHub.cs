@@ -29,6 +29,12 @@ public interface IAgentClient
 
     /// <summary>The call left the seat (the method name is the wire name the desktops listen for).</summary>
     Task CallEnded(CallLeftSeat left);
+
+    /// <summary>A call rings in the agent's browser phone: our WebRTC offer (answer with <c>AnswerBrowserCall</c>).</summary>
+    Task BrowserOffer(Telephony.Calls.WebPhone.BrowserPhoneOffer offer);
+
+    /// <summary>The browser phone's leg of that call is over: close the peer connection.</summary>
+    Task BrowserCallEnded(string callId);
 }
 
 /// <summary>
@@ -67,6 +73,8 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
     {
         if (AgentId is { } agent && connections.Closed(agent) == 0)
         {
+            // The page that was the agent's phone is gone (it says so again when it comes back).
+            calls.BrowserPhones?.Unregister(agent);
             try
             {
                 await acd.DesktopLostAsync(agent).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using Telephony.Media;
 using Telephony.Calls.Recording;
 using Telephony.Calls.Routing;
 using Telephony.Calls.Trunks;
+using Telephony.Calls.WebPhone;
 using Telephony.ContactCenter.Routing;
 using Telephony.Ivr;
 using Telephony.Server.Hosting;
@@ -38,6 +39,8 @@ public static class CallsSetup
         services.AddSingleton(sp => new NodeDrain(sp.GetRequiredService<TimeProvider>()));
         // The host must wait for the drain (its default is 30 s): the drain time plus the time to end the rest.
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(Math.Max(o.ShutdownTimeout.TotalSeconds, options.DrainTimeoutSeconds + 15)));
+        services.AddSingleton<IBrowserPhoneSignalling, Telephony.Server.Agents.BrowserPhoneSignalling>();
+        services.AddSingleton(sp => new BrowserPhones(sp.GetRequiredService<IBrowserPhoneSignalling>()));
         services.AddSingleton<CallManager>();
         services.AddSingleton<IAcdCallControl>(sp => sp.GetRequiredService<CallManager>());
         services.AddHostedService<CallsHost>();

@@ -62,6 +62,8 @@ public sealed class Chromium : IDisposable
             "--use-fake-device-for-media-stream",
             $"--lang={options.Language}",
             $"--window-size={options.Width},{options.Height}");
+        if (options.LoopbackPeerConnections)
+            chrome.AddArgument("--allow-loopback-in-peer-connection");
         if (options.FakeAudioCapture is { } wav)
             chrome.AddArgument($"--use-file-for-fake-audio-capture={wav}");
         chrome.AddUserProfilePreference("intl.accept_languages", options.Language);

@@ -25,6 +25,12 @@ public sealed record ChromiumOptions
     /// <summary>Page language (Accept-Language and navigator.language), e.g. "en-US" or "zh-CN".</summary>
     public string Language { get; init; } = "en-US";
 
+    /// <summary>
+    /// WebRTC with a server on loopback: Chromium gathers no loopback candidates unless told to
+    /// (<c>--allow-loopback-in-peer-connection</c>); tests keep every address on 127.0.0.1.
+    /// </summary>
+    public bool LoopbackPeerConnections { get; init; }
+
     /// <summary>How long an element wait lasts before the test fails.</summary>
     public TimeSpan Wait { get; init; } = TimeSpan.FromSeconds(10);
 }

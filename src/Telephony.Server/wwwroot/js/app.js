@@ -6,6 +6,7 @@ import { t, apply, setLanguage, setDefaultLanguage, currentLanguage } from './i1
 import { session, requestToken, whoAmI } from './session.js';
 import { DeskConnection } from './connection.js';
 import { createPhone, phoneKinds } from './phone.js';
+import './webphone.js'; // registers the browser phone before the desk starts
 import { CallPanel, cleanHubError } from './call.js';
 import { CaseForm } from './caseform.js';
 import { Knowledge } from './knowledge.js';
@@ -73,7 +74,7 @@ async function startDesk() {
   $('logout').hidden = false;
   firstUp = true;
   connection = new DeskConnection(() => session.token, {
-    onUp: restoreSeat,
+    onUp: async () => { await phone?.onConnected?.(); await restoreSeat(); },
     onStatus: setConnectionStatus,
     onSignedOut: async () => { await stopDesk(); showLogin(t('login.failed')); },
   });

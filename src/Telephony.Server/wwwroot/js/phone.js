@@ -4,7 +4,7 @@
 // and then appears in the login form; it gets the same calls from the desktop:
 //   answer(callId), hangUp(callId), hold(callId, on), mute(callId, on), digit(callId, d),
 //   canAnswer (bool), canSendDigits (bool), start(hub), stop(),
-//   onCallOffered(offered), onCallEnded(left)   (optional notifications)
+//   onCallOffered(offered), onCallEnded(left), onConnected()   (optional; onConnected after every (re)connect)
 const kinds = new Map();
 
 export function registerPhone(kind, label, factory) {

@@ -1,0 +1,111 @@
+using System.Text;
+using Telephony.Calls.Commands;
+using Telephony.Calls.Legs;
+using Telephony.Calls.WebPhone;
+using Telephony.Media.Legs;
+using Telephony.Media.Sdp;
+using Telephony.Media.WebRtc;
+
+namespace Telephony.Calls.Sessions;
+
+// The agent's browser as the seat's phone (WebRTC): the offer goes to the agent's page over the hub, the
+// page answers with the AnswerBrowserCall command, and the call connects once ICE and DTLS-SRTP are done.
+// From then on the leg is like any other: bridged, recorded, supervised, held.
+internal sealed partial class InboundCallSession
+{
+    /// <summary>Opens a WebRTC media leg and sends its offer to the agent's page; null (logged) when either fails.</summary>
+    private async Task<CallLeg?> DialBrowserAsync(string extension, string agentId)
+    {
+        var phones = _services.BrowserPhones;
+        if (phones is null)
+        {
+            LogDialFailed(_log, LegRole.Agent.ToString(), extension, "no browser phones on this node");
+            return null;
+        }
+        var media = MediaLeg.OpenWebRtc(_services.Media, MediaLegOptions.Server with { Logger = _log, Negotiator = BrowserCodecs() },
+            phones.Identity, out var error, phones.SecurityTimeout);
+        if (media is null)
+        {
+            LogNoPorts(_log, LegRole.Agent.ToString(), error ?? "?");
+            return null;
+        }
+        var signalling = new BrowserLegSignalling(phones.Signalling, agentId, CallId);
+        var leg = new CallLeg(LegRole.Agent, extension, signalling, media);
+        try
+        {
+            await phones.Signalling.OfferAsync(new BrowserPhoneOffer(agentId, CallId, Encoding.UTF8.GetString(media.CreateOffer()))).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogDialFailed(_log, LegRole.Agent.ToString(), extension, e.Message);
+            await media.DisposeAsync().ConfigureAwait(false);
+            return null;
+        }
+        Forward(signalling);
+        return leg;
+    }
+
+    /// <summary>G.711 for browsers (every browser has it), the caller's law first so the bridge relays without transcoding.</summary>
+    private SdpNegotiatorOptions BrowserCodecs()
+    {
+        var defaults = MediaLegOptions.Server.Negotiator;
+        string first = _caller.Media.Audio?.EncodingName is "PCMA" ? "PCMA" : "PCMU";
+        return new SdpNegotiatorOptions
+        {
+            Codecs = [first, first == "PCMU" ? "PCMA" : "PCMU"],
+            TelephoneEvent = defaults.TelephoneEvent,
+            TelephoneEventPayloadType = defaults.TelephoneEventPayloadType,
+            Ptime = defaults.Ptime,
+            UserName = defaults.UserName,
+        };
+    }
+
+    /// <summary>The <see cref="AnswerBrowserCall"/> command: the page answered the call ringing at its seat.</summary>
+    internal CommandResult AnswerBrowserCall(AnswerBrowserCall command)
+    {
+        if (Phase != CallPhase.Ringing || _centre?.Signalling is not BrowserLegSignalling browser
+            || !string.Equals(browser.AgentId, command.AgentId, StringComparison.Ordinal))
+        {
+            return new CommandResult(CommandStatus.NotYourCall, "No call rings in your browser with that id.");
+        }
+        return browser.Answer(command.Sdp)
+            ? CommandResult.Started("answered; connecting the media")
+            : new CommandResult(CommandStatus.WrongState, "That call was already answered.");
+    }
+
+    /// <summary>The <see cref="EndBrowserCall"/> command: the page refused the ringing call or hung up its leg.</summary>
+    internal CommandResult EndBrowserCall(EndBrowserCall command)
+    {
+        if (_centre?.Signalling is not BrowserLegSignalling browser || !string.Equals(browser.AgentId, command.AgentId, StringComparison.Ordinal))
+        {
+            return CommandResult.NotYourCall;
+        }
+        browser.EndedByBrowser(string.IsNullOrWhiteSpace(command.Reason) ? "ended in the browser" : command.Reason);
+        return CommandResult.Done("ended");
+    }
+
+    private void AwaitSecured(CallLeg centre, WebRtcTransport webRtc)
+    {
+        LogBrowserAnswered(_log, centre.Label);
+        _ = PostWhenSecuredAsync(centre.Signalling, webRtc);
+    }
+
+    private async Task PostWhenSecuredAsync(LegSignalling leg, WebRtcTransport webRtc) =>
+        Post(new BrowserMediaSecured(leg, await webRtc.Secured.ConfigureAwait(false)));
+
+    private async Task OnBrowserMediaSecuredAsync(BrowserMediaSecured secured)
+    {
+        var centre = _centre;
+        if (centre is null || !ReferenceEquals(centre.Signalling, secured.Leg) || Phase != CallPhase.Ringing)
+        {
+            return; // the leg went meanwhile (withdrawn, caller gone)
+        }
+        if (secured.Failure != WebRtcFailure.None)
+        {
+            LogBrowserMediaFailed(_log, centre.Label, secured.Failure.ToString());
+            await OfferFailedAsync("browser media not secured: " + secured.Failure).ConfigureAwait(false);
+            return;
+        }
+        await CompleteConnectAsync(centre).ConfigureAwait(false);
+    }
+}

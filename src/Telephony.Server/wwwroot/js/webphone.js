@@ -1,0 +1,124 @@
+// The browser as the seat's phone (WebRTC). The server terminates the media itself (ICE-lite, DTLS-SRTP,
+// G.711), so this module only does what a browser must: take the server's offer from the agents' hub
+// (BrowserOffer), answer it with the microphone (AnswerBrowserCall), play what the server sends, and end
+// the peer connection when either side hangs up (BrowserCallEnded / EndBrowserCall). Hold, mute and the
+// recording go through the hub like any seat's; key presses travel as RFC 4733 events on the media.
+//
+// For tests and the agent's own check, window.telephonyWebPhone.dominantFrequency() reports the
+// strongest frequency of what is heard (WebAudio analyser), and .state() the peer connection's state.
+import { registerPhone } from './phone.js';
+
+const FFT = 8192;
+
+class BrowserPhone {
+  constructor(hub) {
+    this.hub = hub;
+    this.offers = new Map();   // callId -> SDP offer waiting for the agent's answer
+    this.calls = new Map();    // callId -> { pc, stream, sender }
+    this.audio = document.getElementById('webphone-audio') ?? Object.assign(document.createElement('audio'), { id: 'webphone-audio', autoplay: true });
+    if (!this.audio.isConnected) { this.audio.hidden = true; document.body.append(this.audio); }
+    this.analyser = null;
+    this.context = null;
+    window.telephonyWebPhone = {
+      dominantFrequency: () => this.dominantFrequency(),
+      state: callId => this.calls.get(callId ?? [...this.calls.keys()].pop())?.pc.connectionState ?? 'none',
+      offered: () => [...this.offers.keys()],
+      stats: async () => {
+        const call = [...this.calls.values()].pop();
+        if (!call) return null;
+        const out = {};
+        (await call.pc.getStats()).forEach(r => {
+          if (r.type === 'inbound-rtp' || r.type === 'outbound-rtp') out[r.type] = { packets: r.packetsReceived ?? r.packetsSent, bytes: r.bytesReceived ?? r.bytesSent, energy: r.totalAudioEnergy, level: r.audioLevel, codec: r.codecId };
+        });
+        return JSON.stringify(out);
+      },
+    };
+  }
+
+  get canAnswer() { return true; }
+  get canSendDigits() { return true; }
+
+  async start() {
+    this.hub.on('BrowserOffer', offer => { this.offers.set(offer.callId, offer.sdp); });
+    this.hub.on('BrowserCallEnded', callId => this.close(callId));
+  }
+
+  /** After every (re)connect: this browser is the seat's phone (the server forgets it when the connection goes). */
+  async onConnected() { await this.hub.invoke('UseBrowserPhone', true); }
+
+  async stop() {
+    for (const callId of [...this.calls.keys()]) this.close(callId);
+    try { await this.hub.invoke('UseBrowserPhone', false); } catch { /* disconnected already */ }
+  }
+
+  async answer(callId) {
+    const offer = this.offers.get(callId);
+    if (!offer) throw new Error('no offer from the server for this call (yet)');
+    this.offers.delete(callId);
+    // The server is the DTLS server and ICE-lite with one host candidate: no STUN/TURN servers needed.
+    const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    const call = { pc, stream: null, sender: null };
+    this.calls.set(callId, call);
+    pc.ontrack = e => this.hear(e.streams[0] ?? new MediaStream([e.track]));
+    pc.onconnectionstatechange = () => {
+      if (pc.connectionState === 'failed') this.end(callId, 'browser media failed');
+    };
+    await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+    call.stream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: false, autoGainControl: false } });
+    const [track] = call.stream.getAudioTracks();
+    const transceiver = pc.getTransceivers()[0];
+    await transceiver.sender.replaceTrack(track);
+    transceiver.direction = 'sendrecv';
+    call.sender = transceiver.sender;
+    const answer = await pc.createAnswer();
+    await pc.setLocalDescription(answer);
+    await this.hub.invoke('AnswerBrowserCall', callId, pc.localDescription.sdp);
+  }
+
+  hangUp(callId) { return this.hub.invoke('HangUp', callId); }
+  hold(callId, on) { return this.hub.invoke('Hold', callId, on); }
+  mute(callId, on) { return this.hub.invoke('Mute', callId, on); }
+
+  async digit(callId, d) {
+    const sender = this.calls.get(callId)?.sender;
+    if (!sender?.dtmf) throw new Error('no call audio to send tones on');
+    sender.dtmf.insertDTMF(d, 160, 70);
+  }
+
+  onCallEnded(left) { this.close(left.callId); }
+
+  async end(callId, reason) {
+    this.close(callId);
+    try { await this.hub.invoke('EndBrowserCall', callId, reason); } catch { /* the call is over already */ }
+  }
+
+  close(callId) {
+    this.offers.delete(callId);
+    const call = this.calls.get(callId);
+    if (!call) return;
+    this.calls.delete(callId);
+    call.stream?.getTracks().forEach(t => t.stop());
+    call.pc.close();
+  }
+
+  hear(stream) {
+    this.audio.srcObject = stream;
+    this.audio.play().catch(() => { /* autoplay refused: the analyser still runs */ });
+    this.context ??= new AudioContext();
+    this.context.resume().catch(() => {});
+    this.analyser = this.context.createAnalyser();
+    this.analyser.fftSize = FFT;
+    this.context.createMediaStreamSource(stream).connect(this.analyser);
+  }
+
+  dominantFrequency() {
+    if (!this.analyser) return 0;
+    const bins = new Float32Array(this.analyser.frequencyBinCount);
+    this.analyser.getFloatFrequencyData(bins);
+    let best = 1;
+    for (let i = 2; i < bins.length; i++) if (bins[i] > bins[best]) best = i;
+    return bins[best] < -90 ? 0 : Math.round(best * this.context.sampleRate / FFT);
+  }
+}
+
+registerPhone('browser', 'audio.browser', hub => new BrowserPhone(hub));
