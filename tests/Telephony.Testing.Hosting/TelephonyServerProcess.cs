@@ -118,6 +118,8 @@ public sealed partial class TelephonyServerProcess : IAsyncDisposable
             ["Sip:Tcp"] = "",
             ["Logging:Console:FormatterName"] = "simple",
             ["Logging:Console:FormatterOptions:SingleLine"] = "true",
+            // Production, as the README's command runs it, with the shipped demo accounts: allowed as that command allows them.
+            ["Security:AllowDemoCredentials"] = "true",
         };
         foreach (var (key, value) in settings)
         {
