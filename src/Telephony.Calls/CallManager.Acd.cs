@@ -43,6 +43,17 @@ public sealed partial class CallManager : IAcdCallControl
     }
 
     /// <inheritdoc />
+    public Task QueueExitAsync(QueueExit exit, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(exit);
+        if (_calls.TryGetValue(exit.CallId, out var call))
+        {
+            call.Post(new QueueExitOrdered(exit));
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public Task QueuePositionChangedAsync(QueuePosition position, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(position);

@@ -30,6 +30,12 @@ public enum CallOutcome
     /// (<c>Calls:DrainTimeoutSeconds</c>): both legs got a BYE. Not abandoned by the caller; connected only if an agent had answered.
     /// </summary>
     Drained,
+
+    /// <summary>The queue was full: the caller heard the polite refusal and the call ended (issue 14). Offered, not connected, not abandoned.</summary>
+    QueueFull,
+
+    /// <summary>The caller waited the queue's maximum and heard its end action; then the call ended. Offered, not connected, not abandoned.</summary>
+    QueueTimeout,
 }
 
 /// <summary>The one mapping between <see cref="CallOutcome"/> and the call record's <c>outcome</c> column.</summary>
@@ -41,11 +47,19 @@ public static class CallOutcomes
     /// <summary>The text of <see cref="CallOutcome.Drained"/> (the KPI SQL names it).</summary>
     public const string DrainedText = "drained";
 
-    /// <summary>The column text: answered | abandoned | ivr | transferred | node-lost | drained | failed.</summary>
+    /// <summary>The text of <see cref="CallOutcome.QueueFull"/> (the KPI SQL names it).</summary>
+    public const string QueueFullText = "queue-full";
+
+    /// <summary>The text of <see cref="CallOutcome.QueueTimeout"/> (the KPI SQL names it).</summary>
+    public const string QueueTimeoutText = "queue-timeout";
+
+    /// <summary>The column text: answered | abandoned | ivr | transferred | node-lost | drained | queue-full | queue-timeout | failed.</summary>
     public static string ToText(this CallOutcome outcome) => outcome switch
     {
         CallOutcome.NodeLost => NodeLostText,
         CallOutcome.Drained => DrainedText,
+        CallOutcome.QueueFull => QueueFullText,
+        CallOutcome.QueueTimeout => QueueTimeoutText,
         CallOutcome.Answered => "answered",
         CallOutcome.Abandoned => "abandoned",
         CallOutcome.Ivr => "ivr",

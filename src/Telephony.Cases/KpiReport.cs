@@ -58,6 +58,8 @@ public sealed record KpiReport
     public long CallsRefused { get; init; }
     /// <summary>Calls whose node died while they were in progress (outcome node-lost); not connected unless an agent had answered.</summary>
     public long CallsLost { get; init; }
+    /// <summary>Calls a queue ended without an agent (outcome queue-full or queue-timeout: the caller heard a polite refusal or the end action); offered, not connected, not abandoned.</summary>
+    public long CallsTurnedAway { get; init; }
     /// <summary>Answer rate: answered / offered.</summary>
     public Ratio AnswerRate { get; init; } = new(0, 0);
     /// <summary>Service level: answered within 15 s / offered.</summary>

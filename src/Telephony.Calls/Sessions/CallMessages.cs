@@ -45,6 +45,12 @@ internal sealed record WithdrawOffer(string Extension) : CallMessage;
 /// <summary>The caller's place in the queue changed.</summary>
 internal sealed record PositionChanged(QueuePosition Position) : CallMessage;
 
+/// <summary>The ACD ended the call's wait (queue full, or the maximum wait): say so, then end the call.</summary>
+internal sealed record QueueExitOrdered(QueueExit Exit) : CallMessage;
+
+/// <summary>The words of a queue exit were said (or the caller's media ended them).</summary>
+internal sealed record QueueExitSpoken : CallMessage;
+
 /// <summary>The IVR asks to hand the call to a partner hotline (a number the dial plan allows) through the trunk.</summary>
 internal sealed record StartTransfer(string Number, string Target, TaskCompletionSource<bool> Done) : CallMessage;
 

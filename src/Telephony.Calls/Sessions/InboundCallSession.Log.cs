@@ -31,6 +31,7 @@ internal sealed partial class InboundCallSession
     [LoggerMessage(EventId = 2126, Level = LogLevel.Information, Message = "Ring timeout: stop ringing seat {Extension}")] private static partial void LogWithdrawn(ILogger logger, string extension);
     [LoggerMessage(EventId = 2127, Level = LogLevel.Error, Message = "Telling the ACD the seat declined failed; its ring timeout moves the call on")] private static partial void LogDeclineFailed(ILogger logger, Exception e);
     [LoggerMessage(EventId = 2128, Level = LogLevel.Error, Message = "Telling the ACD the call ended failed")] private static partial void LogAcdFailed(ILogger logger, Exception e);
+    [LoggerMessage(EventId = 2129, Level = LogLevel.Information, Message = "Queue {Queue} ended the wait ({Reason}, {Action}): telling the caller, then ending the call")] private static partial void LogQueueExit(ILogger logger, string queue, string reason, string action);
 
     // Connected 2130-2139
     [LoggerMessage(EventId = 2130, Level = LogLevel.Information, Message = "{Party} did not take the call: {Code} {Detail}")] private static partial void LogCentreRejected(ILogger logger, string party, int code, string detail);

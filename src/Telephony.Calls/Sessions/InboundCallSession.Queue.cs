@@ -1,6 +1,8 @@
 using System.Globalization;
 using Telephony.Calls.Commands;
 using Telephony.Calls.Legs;
+using Telephony.Cases;
+using Telephony.ContactCenter.Queues;
 using Telephony.ContactCenter.Routing;
 using Telephony.Ivr;
 using Telephony.Media.Audio;
@@ -34,15 +36,44 @@ internal sealed partial class InboundCallSession
         LogQueued(_log, _queue, request.Queue, position?.Position ?? 0);
     }
 
-    private void AnnouncePosition(int position)
+    /// <summary>
+    /// "You are number N in the queue", and "the expected wait is about M minutes" when that is worth
+    /// saying (not when an agent is Ready, nor under half a minute: see <see cref="QueuePosition.WaitWorthSaying"/>).
+    /// </summary>
+    private void AnnouncePosition(QueuePosition position)
     {
-        var script = _services.Scripts.Current;
-        if (script is null || position <= 0)
+        if (position.Position <= 0)
         {
             return;
         }
+        var names = QueuePositionPhrase.Prompts(_language, position.Position);
+        if (position.WaitWorthSaying)
+        {
+            names = [.. names, .. QueuePositionPhrase.ExpectedWait(_language, position.WaitMinutes)];
+        }
+        if (PromptsNamed(names) is not { } prompts)
+        {
+            return;
+        }
+        LogPosition(_log, position.Position);
+        Announced = [.. Announced, position.Position];
+        AnnouncedWaits = [.. AnnouncedWaits, position.WaitWorthSaying ? position.WaitMinutes : 0];
+        _ = _caller.Media.Play(new SequenceSource(new PromptPlayer(prompts), _services.HoldMusic.Next()));
+    }
+
+    /// <summary>The expected waits (minutes) said with each announced position, 0 when none was said (a snapshot, readable from any thread).</summary>
+    public IReadOnlyList<int> AnnouncedWaits { get; private set; } = [];
+
+    /// <summary>The script's prompts of that name in the caller's language (a missing one is logged and left out); null without a script.</summary>
+    private List<Prompt>? PromptsNamed(IEnumerable<string> names)
+    {
+        var script = _services.Scripts.Current;
+        if (script is null)
+        {
+            return null;
+        }
         var prompts = new List<Prompt>();
-        foreach (var name in QueuePositionPhrase.Prompts(_language, position))
+        foreach (var name in names)
         {
             try
             {
@@ -53,9 +84,40 @@ internal sealed partial class InboundCallSession
                 LogPromptMissing(_log, name, e.Message);
             }
         }
-        LogPosition(_log, position);
-        Announced = [.. Announced, position];
-        _ = _caller.Media.Play(new SequenceSource(new PromptPlayer(prompts), _services.HoldMusic.Next()));
+        return prompts;
+    }
+
+    private CallOutcome? _queueExit;
+
+    /// <summary>
+    /// The ACD ended the wait (issue 14): a full queue refuses with <c>queue-full</c>; a wait that reached the
+    /// queue's maximum hears <c>queue-sorry</c> (the end action "callback-offer" says the same until the call-back
+    /// service exists). Then the call ends with outcome queue-full or queue-timeout; the caller may hang up first.
+    /// </summary>
+    private async Task OnQueueExitAsync(QueueExit exit)
+    {
+        if (Phase is not (CallPhase.Queued or CallPhase.Ringing) || _queueExit is not null)
+        {
+            return;
+        }
+        if (Phase == CallPhase.Ringing)
+        {
+            await DropCentreAsync().ConfigureAwait(false);
+            Phase = CallPhase.Queued;
+        }
+        _enqueued = false; // the ACD has already let the call go
+        _awaitingPopAck = null;
+        _queueExit = exit.Reason == QueueExitReason.Full ? CallOutcome.QueueFull : CallOutcome.QueueTimeout;
+        LogQueueExit(_log, exit.Queue, exit.Reason.ToString(), exit.Action.ToString());
+        var prompts = PromptsNamed([exit.Reason == QueueExitReason.Full ? "queue-full" : "queue-sorry"]) ?? [];
+        var spoken = _caller.Media.Play(new PromptPlayer(prompts));
+        _ = SayThenPostAsync(spoken);
+    }
+
+    private async Task SayThenPostAsync(Task spoken)
+    {
+        await spoken.ConfigureAwait(false);
+        Post(new QueueExitSpoken());
     }
 
     /// <summary>The ACD is about to push this agent's pop (posted before the push, so an early acknowledgement finds it).</summary>

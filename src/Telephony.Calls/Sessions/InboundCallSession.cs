@@ -147,8 +147,14 @@ internal sealed partial class InboundCallSession
             case WithdrawOffer w:
                 await WithdrawOfferAsync(w).ConfigureAwait(false);
                 break;
-            case PositionChanged p when Phase == CallPhase.Queued:
-                AnnouncePosition(p.Position.Position);
+            case PositionChanged p when Phase == CallPhase.Queued && _queueExit is null:
+                AnnouncePosition(p.Position);
+                break;
+            case QueueExitOrdered exit:
+                await OnQueueExitAsync(exit.Exit).ConfigureAwait(false);
+                break;
+            case QueueExitSpoken when _queueExit is { } exitOutcome:
+                await EndAsync(exitOutcome, callerGone: false).ConfigureAwait(false);
                 break;
             case StartTransfer t:
                 await StartTransferAsync(t).ConfigureAwait(false);
@@ -182,7 +188,7 @@ internal sealed partial class InboundCallSession
                 await EndAsync(Phase switch
                 {
                     CallPhase.Connected or CallPhase.Survey => _transferredTo is null ? CallOutcome.Answered : CallOutcome.Transferred, // set on an IVR transfer and a hand-over
-                    CallPhase.Queued or CallPhase.Ringing => CallOutcome.Abandoned,
+                    CallPhase.Queued or CallPhase.Ringing => _queueExit ?? CallOutcome.Abandoned, // hanging up during the exit's words is no abandon
                     _ => CallOutcome.Ivr,
                 }, callerGone: true).ConfigureAwait(false);
                 break;

@@ -161,6 +161,7 @@ internal sealed class CallKpiRow
     public long SurveySatisfied { get; set; }
     public long SurveyScoreSum { get; set; }
     public long Lost { get; set; }
+    public long TurnedAway { get; set; }
 }
 
 internal sealed class CallRow

@@ -291,7 +291,7 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS answered,
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND answered_at - COALESCE(queued_at, offered_at) <= 15000 THEN 1 ELSE 0 END), 0) AS BIGINT) AS within15,
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NULL AND queued_at IS NOT NULL AND COALESCE(state, 'ended') <> 'live'
-            AND COALESCE(outcome, '') NOT IN ('node-lost', 'drained') THEN 1 ELSE 0 END), 0) AS BIGINT) AS abandoned,
+            AND COALESCE(outcome, '') NOT IN ('node-lost', 'drained', 'queue-full', 'queue-timeout') THEN 1 ELSE 0 END), 0) AS BIGINT) AS abandoned,
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL THEN answered_at - COALESCE(queued_at, offered_at) ELSE 0 END), 0) AS BIGINT) AS wait_ms,
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND ended_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS handled,
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND ended_at IS NOT NULL THEN ended_at - answered_at ELSE 0 END), 0) AS BIGINT) AS talk_ms,
@@ -299,7 +299,8 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND survey_score IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS surveyed,
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND survey_score >= @satisfiedScore THEN 1 ELSE 0 END), 0) AS BIGINT) AS survey_satisfied,
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND survey_score IS NOT NULL THEN survey_score ELSE 0 END), 0) AS BIGINT) AS survey_score_sum,
-          CAST(COALESCE(SUM(CASE WHEN outcome = 'node-lost' THEN 1 ELSE 0 END), 0) AS BIGINT) AS lost
+          CAST(COALESCE(SUM(CASE WHEN outcome = 'node-lost' THEN 1 ELSE 0 END), 0) AS BIGINT) AS lost,
+          CAST(COALESCE(SUM(CASE WHEN outcome IN ('queue-full', 'queue-timeout') THEN 1 ELSE 0 END), 0) AS BIGINT) AS turned_away
         FROM call_records
         WHERE offered_at >= @from AND offered_at < @to
         """;
@@ -364,6 +365,7 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
             CallsAbandoned = calls.Abandoned,
             CallsRefused = refused,
             CallsLost = calls.Lost,
+            CallsTurnedAway = calls.TurnedAway,
             AnswerRate = new Ratio(calls.Answered, offered),
             ServiceLevel15s = new Ratio(calls.Within15, offered),
             AverageSpeedOfAnswerSeconds = calls.Answered == 0 ? null : calls.WaitMs / 1000.0 / calls.Answered,

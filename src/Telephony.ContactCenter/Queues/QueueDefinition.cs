@@ -1,19 +1,21 @@
 namespace Telephony.ContactCenter.Queues;
 
 /// <summary>
-/// A queue: the skills an agent needs to take its calls, and a priority added to each caller's
-/// own priority (so, say, the taxi lane can outrank the general lane).
+/// A queue: the skills an agent needs to take its calls, a priority added to each caller's own
+/// priority (so, say, the taxi lane can outrank the general lane), and what the queue does so that
+/// no caller is stranded in it (<see cref="Policy"/>).
 /// </summary>
 /// <param name="Name">Unique name ("zh-taxi").</param>
 /// <param name="RequiredSkills">Skills an agent must have, lower case (e.g. "zh", "taxi").</param>
 /// <param name="Priority">Added to each call's priority; higher is served first.</param>
 /// <param name="AverageHandleTime">Used for the expected-wait announcement.</param>
+/// <param name="Policy">Maximum wait, overflows, size limit and end action; null = wait for ever, unlimited (the old behaviour).</param>
 public sealed record QueueDefinition(
     string Name,
     IReadOnlyList<string> RequiredSkills,
     int Priority,
-    TimeSpan AverageHandleTime);
-
+    TimeSpan AverageHandleTime,
+    QueuePolicy? Policy = null);
 /// <summary>A call waiting in a queue as a store keeps it.</summary>
 /// <param name="CallId">The call.</param>
 /// <param name="Queue">The queue's name.</param>
@@ -27,7 +29,20 @@ public sealed record QueueEntry(string CallId, string Queue, int Priority, DateT
 /// <param name="Queue">The queue's name.</param>
 /// <param name="Position">1 = next to be served.</param>
 /// <param name="ExpectedWait">Estimate for the "you are number N" announcement.</param>
-public sealed record QueuePosition(string CallId, string Queue, int Position, TimeSpan ExpectedWait);
+public sealed record QueuePosition(string CallId, string Queue, int Position, TimeSpan ExpectedWait)
+{
+    /// <summary>
+    /// Shorter expected waits are not announced: the caller is about to be served, and "about 0 minutes"
+    /// (or a promise the next offer breaks) helps nobody.
+    /// </summary>
+    public static readonly TimeSpan ShortestAnnouncedWait = TimeSpan.FromSeconds(30);
+
+    /// <summary>Whether the expected wait is worth saying with the position.</summary>
+    public bool WaitWorthSaying => ExpectedWait >= ShortestAnnouncedWait;
+
+    /// <summary>The expected wait in whole minutes as said to the caller (rounded up, at least 1).</summary>
+    public int WaitMinutes => Math.Max(1, (int)Math.Ceiling(ExpectedWait.TotalMinutes));
+}
 
 /// <summary>Queue order in every store: priority (higher first), then arrival (ms), then call id.</summary>
 public static class QueuePriority

@@ -30,19 +30,34 @@ public sealed partial class AutomaticCallDistributor
                 return await PositionOfAsync(call.CallId).ConfigureAwait(false);
             _routes.TryAdd(route.Name, route);
             var entry = new QueueEntry(call.CallId, route.Name, QueuePriority.Clamp(call.Priority + queue.Priority), _time.GetUtcNow(), _options.Node);
-            var live = new LiveCall(call, route, entry);
+            var live = new LiveCall(call, queue, needs, route, entry);
             _live[call.CallId] = live;
-            LogQueued(call.CallId, route.Name, entry.Priority);
             try
             {
-                await _store.EnqueueAsync(entry, ct).ConfigureAwait(false);
+                if (queue.Policy?.MaxSize is { } limit)
+                {
+                    if (await _store.EnqueueWithinLimitAsync(entry, queue.Name, limit, ct).ConfigureAwait(false) is null)
+                    {
+                        _live.Remove(call.CallId);
+                        await RefuseFullAsync(call.CallId, queue, limit).ConfigureAwait(false);
+                        return null;
+                    }
+                }
+                else
+                {
+                    await _store.EnqueueAsync(entry, ct).ConfigureAwait(false);
+                }
+                LogQueued(call.CallId, route.Name, entry.Priority);
                 live.InStore = true;
+                SchedulePolicy(live);
                 await DispatchQueueAsync(route).ConfigureAwait(false);
                 return await PositionOfAsync(call.CallId).ConfigureAwait(false);
             }
             catch (SeatStoreUnavailableException e)
             {
                 NoteStoreDown(e);
+                LogQueued(call.CallId, route.Name, entry.Priority);
+                SchedulePolicy(live); // the wait is bounded even while the store is away
                 return null; // held here; QueueHeldCallsAsync queues it when the store is back
             }
         });
@@ -119,6 +134,7 @@ public sealed partial class AutomaticCallDistributor
         if (!_live.Remove(callId, out var live))
             return true;
         live.CancelTimer();
+        live.CancelPolicyTimer();
         try
         {
             await LeaveAsync(live, callId).ConfigureAwait(false);

@@ -12,8 +12,8 @@ public sealed partial class AutomaticCallDistributor
         var position = await _store.GetQueuePositionAsync(live.Queue.Name, callId).ConfigureAwait(false);
         if (position is null)
             return null;
-        var staffed = await StaffedAsync(live.Queue).ConfigureAwait(false);
-        return new QueuePosition(callId, live.Queue.Name, position.Value, ExpectedWait(live.Queue, position.Value, staffed));
+        var (staffed, ready) = await StaffedAsync(live.Queue).ConfigureAwait(false);
+        return new QueuePosition(callId, live.Queue.Name, position.Value, ready ? TimeSpan.Zero : ExpectedWait(live.Queue, position.Value, staffed));
     }
 
     private async Task AnnouncePositionsAsync(QueueDefinition queue)
@@ -22,13 +22,13 @@ public sealed partial class AutomaticCallDistributor
         if (waiting.Count == 0)
             return;
         var entries = await _store.GetQueueAsync(queue.Name).ConfigureAwait(false);
-        var staffed = await StaffedAsync(queue).ConfigureAwait(false);
+        var (staffed, ready) = await StaffedAsync(queue).ConfigureAwait(false);
         for (var i = 0; i < entries.Count; i++)
         {
             if (!_live.TryGetValue(entries[i].CallId, out var live) || live.Stage != QueuedCallStage.Queued || live.LastPosition == i + 1)
                 continue;
             live.LastPosition = i + 1;
-            var position = new QueuePosition(live.Call.CallId, queue.Name, i + 1, ExpectedWait(queue, i + 1, staffed));
+            var position = new QueuePosition(live.Call.CallId, queue.Name, i + 1, ready ? TimeSpan.Zero : ExpectedWait(queue, i + 1, staffed));
             try
             {
                 await _calls.QueuePositionChangedAsync(position).ConfigureAwait(false);
@@ -42,10 +42,14 @@ public sealed partial class AutomaticCallDistributor
         }
     }
 
-    private async Task<int> StaffedAsync(QueueDefinition queue)
+    /// <summary>
+    /// How many logged-in agents can take the route, and whether one of them is Ready now (then the wait
+    /// is a matter of the next offer, and the expected wait is zero: nothing worth saying).
+    /// </summary>
+    private async Task<(int Staffed, bool Ready)> StaffedAsync(QueueDefinition queue)
     {
-        var seats = await _store.GetSeatsAsync().ConfigureAwait(false);
-        return seats.Count(s => s.State != SeatState.LoggedOut && s.HasSkills(queue.RequiredSkills));
+        var seats = (await _store.GetSeatsAsync().ConfigureAwait(false)).Where(s => s.State != SeatState.LoggedOut && s.HasSkills(queue.RequiredSkills)).ToList();
+        return (seats.Count, seats.Exists(s => s.State == SeatState.Ready));
     }
 
     /// <summary>

@@ -244,5 +244,8 @@ public sealed partial class AutomaticCallDistributor
         live.InStore = false;
         await _store.EnqueueAsync(live.Entry).ConfigureAwait(false);
         live.InStore = true;
+        // An overflow or the maximum wait that fell due while the call rang applies now (after this work item).
+        var callId = live.Call.CallId;
+        PostFromTimer(() => PolicyDueAsync(callId));
     }
 }

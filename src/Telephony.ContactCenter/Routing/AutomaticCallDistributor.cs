@@ -70,6 +70,11 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
             if (!_queues.TryAdd(queue.Name, queue with { RequiredSkills = SkillNames.Normalize(queue.RequiredSkills) }))
                 throw new ArgumentException($"Queue '{queue.Name}' is configured twice.", nameof(options));
         }
+        foreach (var overflow in _queues.Values.SelectMany(q => q.Policy?.Overflows ?? []))
+        {
+            if (overflow.Queue is { } target && !_queues.ContainsKey(target))
+                throw new ArgumentException($"Overflow target '{target}' is not a configured queue.", nameof(options));
+        }
         _loop = Task.Run(RunAsync);
     }
 
@@ -193,11 +198,27 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
 
     private enum OfferOutcome { Offered, Requeued, HandedOff, CallGone }
 
-    private sealed class LiveCall(InboundCall call, QueueDefinition queue, QueueEntry entry)
+    private sealed class LiveCall(InboundCall call, QueueDefinition home, IReadOnlyList<string> needs, QueueDefinition queue, QueueEntry entry)
     {
         public InboundCall Call { get; } = call;
-        public QueueDefinition Queue { get; } = queue;
-        public QueueEntry Entry { get; } = entry;
+
+        /// <summary>The configured queue the call entered: its policy rules the whole wait.</summary>
+        public QueueDefinition Home { get; } = home;
+
+        /// <summary>What the call needs beyond a queue's skills (its language, the IVR's skills), before any relaxing.</summary>
+        public IReadOnlyList<string> Needs { get; } = needs;
+
+        /// <summary>The route the call waits in now (changes on overflow).</summary>
+        public QueueDefinition Queue { get; set; } = queue;
+
+        /// <summary>Its entry in the store now; the arrival time never changes, so it keeps its place.</summary>
+        public QueueEntry Entry { get; set; } = entry;
+
+        /// <summary>How many of the home queue's overflow steps have been taken.</summary>
+        public int OverflowsTaken { get; set; }
+
+        /// <summary>The next overflow step or maximum wait (one at a time).</summary>
+        public IDisposable? PolicyTimer { get; set; }
         public QueuedCallStage Stage { get; set; } = QueuedCallStage.Queued;
         public string? Extension { get; set; }
         public string? AgentId { get; set; }
@@ -211,6 +232,12 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
         {
             Timer?.Dispose();
             Timer = null;
+        }
+
+        public void CancelPolicyTimer()
+        {
+            PolicyTimer?.Dispose();
+            PolicyTimer = null;
         }
     }
 }

@@ -24,4 +24,10 @@ public interface IAcdCallControl
 
     /// <summary>The caller's place in the queue changed (for the "you are number N" announcement).</summary>
     Task QueuePositionChangedAsync(QueuePosition position, CancellationToken ct = default);
+
+    /// <summary>
+    /// The ACD ends the call's wait (its queue was full, or it waited the queue's maximum): the call has
+    /// left the ACD; the caller hears the end action's words and the call ends.
+    /// </summary>
+    Task QueueExitAsync(QueueExit exit, CancellationToken ct = default);
 }

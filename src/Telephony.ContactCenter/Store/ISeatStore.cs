@@ -60,6 +60,15 @@ public interface ISeatStore
     /// <summary>Puts a call in its queue (ordered by priority, then arrival) and returns its 1-based position.</summary>
     Task<int> EnqueueAsync(QueueEntry entry, CancellationToken ct = default);
 
+    /// <summary>
+    /// Atomically: puts a call in its queue as <see cref="EnqueueAsync"/> does unless the queues of
+    /// <paramref name="group"/> (the queue named so and every queue whose name starts with
+    /// <paramref name="group"/> followed by '+', the ACD's routes of it) already hold
+    /// <paramref name="limit"/> calls. Returns the 1-based position, or null when full. A call that
+    /// is already queued is never refused (it keeps its place).
+    /// </summary>
+    Task<int?> EnqueueWithinLimitAsync(QueueEntry entry, string group, int limit, CancellationToken ct = default);
+
     /// <summary>Takes a call out of its queue (caller hung up). False when it was not queued any more.</summary>
     Task<bool> RemoveFromQueueAsync(string queue, string callId, CancellationToken ct = default);
 

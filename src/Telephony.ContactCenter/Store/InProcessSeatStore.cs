@@ -190,15 +190,35 @@ public sealed class InProcessSeatStore : ISeatStore
     {
         ArgumentNullException.ThrowIfNull(entry);
         lock (_gate)
+            return Task.FromResult(EnqueueLocked(entry));
+    }
+
+    private int EnqueueLocked(QueueEntry entry)
+    {
+        if (!_waitingByCall.TryGetValue(entry.CallId, out var waiting))
         {
-            var queue = QueueOf(entry.Queue);
-            if (!_waitingByCall.TryGetValue(entry.CallId, out var waiting))
+            waiting = new Waiting(entry with { Priority = QueuePriority.Clamp(entry.Priority) }, QueuePriority.ArrivalKey(entry.EnqueuedAt));
+            QueueOf(entry.Queue).Add(waiting);
+            _waitingByCall[entry.CallId] = waiting;
+        }
+        return PositionOf(_queues[waiting.Entry.Queue], waiting);
+    }
+
+    /// <inheritdoc />
+    public Task<int?> EnqueueWithinLimitAsync(QueueEntry entry, string group, int limit, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentException.ThrowIfNullOrEmpty(group);
+        lock (_gate)
+        {
+            if (!_waitingByCall.ContainsKey(entry.CallId))
             {
-                waiting = new Waiting(entry with { Priority = QueuePriority.Clamp(entry.Priority) }, QueuePriority.ArrivalKey(entry.EnqueuedAt));
-                queue.Add(waiting);
-                _waitingByCall[entry.CallId] = waiting;
+                var prefix = group + "+";
+                var waiting = _queues.Where(q => q.Key == group || q.Key.StartsWith(prefix, StringComparison.Ordinal)).Sum(q => q.Value.Count);
+                if (waiting >= limit)
+                    return Task.FromResult<int?>(null);
             }
-            return Task.FromResult(PositionOf(queue, waiting));
+            return Task.FromResult<int?>(EnqueueLocked(entry));
         }
     }
 

@@ -167,7 +167,24 @@ internal static class RedisSeatScripts
         """;
 
     /// <summary>ARGV: P, queue, call id, priority, enqueued ms, node, arrival key (0..1e12). Returns the 1-based position.</summary>
-    public const string Enqueue = Prelude + """
+    public const string Enqueue = Prelude + EnqueueBody;
+
+    /// <summary>
+    /// ARGV: as <see cref="Enqueue"/>, then group, limit. Returns the 1-based position, or -1 when the
+    /// queues named group or group+... already hold limit calls (a call already queued is never refused).
+    /// </summary>
+    public const string EnqueueWithinLimit = Prelude + """
+        local group, limit = ARGV[8], tonumber(ARGV[9])
+        if redis.call('EXISTS', P .. 'call:' .. ARGV[3]) == 0 then
+          local n, prefix = 0, group .. '+'
+          for _, name in ipairs(redis.call('SMEMBERS', P .. 'queues')) do
+            if name == group or string.sub(name, 1, #prefix) == prefix then n = n + redis.call('ZCARD', P .. 'q:' .. name) end
+          end
+          if n >= limit then return -1 end
+        end
+        """ + "\n" + EnqueueBody;
+
+    private const string EnqueueBody = """
         local queue, callid, prio, enq, node = ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6]
         local q = P .. 'q:' .. queue
         if redis.call('EXISTS', P .. 'call:' .. callid) == 0 then

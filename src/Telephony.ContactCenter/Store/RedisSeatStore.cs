@@ -169,6 +169,18 @@ public sealed class RedisSeatStore : ISeatStore
     }
 
     /// <inheritdoc />
+    public async Task<int?> EnqueueWithinLimitAsync(QueueEntry entry, string group, int limit, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentException.ThrowIfNullOrEmpty(group);
+        var result = (int)await Run(RedisSeatScripts.EnqueueWithinLimit, _prefix, entry.Queue, entry.CallId,
+            QueuePriority.Clamp(entry.Priority).ToString(CultureInfo.InvariantCulture), Ms(entry.EnqueuedAt), entry.Node,
+            QueuePriority.ArrivalKey(entry.EnqueuedAt).ToString(CultureInfo.InvariantCulture),
+            group, limit.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+        return result < 0 ? null : result;
+    }
+
+    /// <inheritdoc />
     public async Task<bool> RemoveFromQueueAsync(string queue, string callId, CancellationToken ct = default) =>
         (int)await Run(RedisSeatScripts.Dequeue, _prefix, queue, callId).ConfigureAwait(false) == 1;
 

@@ -16,6 +16,19 @@ public static class QueuePositionPhrase
         return names;
     }
 
+    /// <summary>
+    /// Prompt names for "the expected wait is about <paramref name="minutes"/> minutes" (prompts
+    /// <c>queue-wait-about</c>, the number words, <c>queue-minutes</c>), said after the position.
+    /// </summary>
+    public static IReadOnlyList<string> ExpectedWait(string language, int minutes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(minutes);
+        var names = new List<string> { "queue-wait-about" };
+        names.AddRange((language == "zh" ? Mandarin(minutes) : English(minutes)).Select(n => "num/" + n));
+        names.Add("queue-minutes");
+        return names;
+    }
+
     /// <summary>The number words, as names under num/ (e.g. 23 → 2, 10, 3 = 二十三).</summary>
     public static IEnumerable<string> Mandarin(int n)
     {

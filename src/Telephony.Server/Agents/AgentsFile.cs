@@ -31,10 +31,18 @@ public sealed class AgentsFile
                 throw new InvalidOperationException($"agents file {path}: queue '{q.Name}': a name may not contain '{AutomaticCallDistributor.RouteSeparator}'");
             if (q.AverageHandleSeconds is <= 0 or > 86_400)
                 throw new InvalidOperationException($"agents file {path}: queue '{q.Name}': 'averageHandleSeconds' must be 1..86400");
-            queues.Add(new QueueDefinition(q.Name, q.Skills, q.Priority, TimeSpan.FromSeconds(q.AverageHandleSeconds)));
+            queues.Add(new QueueDefinition(q.Name, q.Skills, q.Priority, TimeSpan.FromSeconds(q.AverageHandleSeconds), PolicyOf(q, path)));
         }
         if (queues.Count == 0)
             throw new InvalidOperationException($"agents file {path}: no queues");
+        foreach (var queue in queues)
+        {
+            foreach (var overflow in queue.Policy?.Overflows ?? [])
+            {
+                if (overflow.Queue is { } target && !queues.Exists(q => q.Name == target))
+                    throw new InvalidOperationException($"agents file {path}: queue '{queue.Name}': overflow target '{target}' is not a queue");
+            }
+        }
         var agents = new List<AgentProfile>();
         foreach (var (a, i) in (json.Agents ?? []).Select((a, i) => (a, i + 1)))
         {
@@ -52,6 +60,44 @@ public sealed class AgentsFile
         }
         return new AgentsFile { Queues = queues, Agents = agents };
     }
+
+    /// <summary>The queue's policy (maximum wait, size limit, overflows, end action), or null when it sets none.</summary>
+    private static QueuePolicy? PolicyOf(QueueJson q, string path)
+    {
+        if (q.MaxWaitSeconds is null && q.MaxSize is null && q.Overflow is null && q.EndAction is null)
+            return null;
+        string Where() => $"agents file {path}: queue '{q.Name}'";
+        if (q.MaxWaitSeconds is <= 0 or > 86_400)
+            throw new InvalidOperationException($"{Where()}: 'maxWaitSeconds' must be 1..86400");
+        if (q.MaxSize is <= 0 or > 100_000)
+            throw new InvalidOperationException($"{Where()}: 'maxSize' must be 1..100000");
+        var action = q.EndAction switch
+        {
+            null or "message" => QueueEndAction.Message,
+            "callback-offer" => QueueEndAction.CallbackOffer,
+            _ => throw new InvalidOperationException($"{Where()}: 'endAction' must be message or callback-offer"),
+        };
+        var overflows = new List<QueueOverflow>();
+        foreach (var o in q.Overflow ?? [])
+        {
+            if (o.AfterSeconds is <= 0 or > 86_400)
+                throw new InvalidOperationException($"{Where()}: overflow 'afterSeconds' must be 1..86400");
+            if (o.Queue is null && (o.Relax is null || o.Relax.Count == 0))
+                throw new InvalidOperationException($"{Where()}: an overflow needs a 'queue', a 'relax' list of skills, or both");
+            if (overflows.Count > 0 && o.AfterSeconds <= overflows[^1].After.TotalSeconds)
+                throw new InvalidOperationException($"{Where()}: overflow steps must be in increasing 'afterSeconds'");
+            if (q.MaxWaitSeconds is { } max && o.AfterSeconds >= max)
+                throw new InvalidOperationException($"{Where()}: an overflow after {o.AfterSeconds} s comes after the maximum wait ({max} s)");
+            overflows.Add(new QueueOverflow(TimeSpan.FromSeconds(o.AfterSeconds), o.Queue, o.Relax ?? []));
+        }
+        return new QueuePolicy
+        {
+            MaxWait = q.MaxWaitSeconds is { } wait ? TimeSpan.FromSeconds(wait) : null,
+            MaxSize = q.MaxSize,
+            Overflows = overflows,
+            EndAction = action,
+        };
+    }
 }
 
 internal sealed record AgentsJson(
@@ -62,7 +108,16 @@ internal sealed record QueueJson(
     [property: JsonPropertyName("name")] string? Name,
     [property: JsonPropertyName("skills")] List<string>? Skills,
     [property: JsonPropertyName("priority")] int Priority,
-    [property: JsonPropertyName("averageHandleSeconds")] int AverageHandleSeconds = 180);
+    [property: JsonPropertyName("averageHandleSeconds")] int AverageHandleSeconds = 180,
+    [property: JsonPropertyName("maxWaitSeconds")] int? MaxWaitSeconds = null,
+    [property: JsonPropertyName("maxSize")] int? MaxSize = null,
+    [property: JsonPropertyName("overflow")] List<OverflowJson>? Overflow = null,
+    [property: JsonPropertyName("endAction")] string? EndAction = null);
+
+internal sealed record OverflowJson(
+    [property: JsonPropertyName("afterSeconds")] int AfterSeconds,
+    [property: JsonPropertyName("queue")] string? Queue,
+    [property: JsonPropertyName("relax")] List<string>? Relax);
 
 internal sealed record AgentJson(
     [property: JsonPropertyName("id")] string? Id,

@@ -28,6 +28,14 @@ internal sealed class RecordingCallControl : IAcdCallControl
         return Task.CompletedTask;
     }
 
+    public ConcurrentQueue<QueueExit> Exits { get; } = new();
+
+    public Task QueueExitAsync(QueueExit exit, CancellationToken ct = default)
+    {
+        Exits.Enqueue(exit);
+        return Task.CompletedTask;
+    }
+
     public IEnumerable<int> PositionsOf(string callId) => Positions.Where(p => p.CallId == callId).Select(p => p.Position);
 }
 

@@ -213,6 +213,34 @@ public abstract class SeatStoreContract
     }
 
     [Test]
+    public async Task A_queue_with_a_limit_counts_all_its_routes_and_refuses_past_it()
+    {
+        Assert.That(await Store.EnqueueWithinLimitAsync(Call("c1", "general", 0, 1), "general", 3), Is.EqualTo(1));
+        Assert.That(await Store.EnqueueWithinLimitAsync(Call("c2", "general+taiwan+zh", 0, 2), "general", 3), Is.EqualTo(1), "a route of the queue");
+        await Store.EnqueueAsync(Call("x1", "generalist", 0, 2)); // another queue whose name merely starts alike
+        await Store.EnqueueAsync(Call("x2", "taxi+general", 0, 2)); // another queue's route
+        Assert.That(await Store.EnqueueWithinLimitAsync(Call("c3", "general+zh", 0, 3), "general", 3), Is.EqualTo(1));
+
+        Assert.That(await Store.EnqueueWithinLimitAsync(Call("c4", "general", 9, 4), "general", 3), Is.Null, "three waiting: full");
+        Assert.That(await Store.GetQueuePositionAsync("general", "c4"), Is.Null, "a refused call is not queued");
+        Assert.That(await Store.EnqueueWithinLimitAsync(Call("c1", "general", 0, 1), "general", 3), Is.EqualTo(1), "a call already queued is never refused");
+
+        Assert.That(await Store.RemoveFromQueueAsync("general+zh", "c3"), Is.True);
+        Assert.That(await Store.EnqueueWithinLimitAsync(Call("c4", "general", 9, 4), "general", 3), Is.EqualTo(1), "room again; its priority puts it first");
+        Assert.That((await Store.GetQueueAsync("general")).Select(e => e.CallId), Is.EqualTo(new[] { "c4", "c1" }));
+    }
+
+    [Test]
+    public async Task Two_nodes_cannot_overfill_a_limited_queue()
+    {
+        var other = SecondNode();
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
+            (i % 2 == 0 ? Store : other).EnqueueWithinLimitAsync(Call("c" + i, i % 3 == 0 ? "q" : "q+en", 0, i), "q", 4)));
+        Assert.That(results.Count(r => r is not null), Is.EqualTo(4));
+        Assert.That((await Store.GetQueueAsync("q")).Count + (await Store.GetQueueAsync("q+en")).Count, Is.EqualTo(4));
+    }
+
+    [Test]
     public async Task A_call_put_back_keeps_its_place()
     {
         await Store.EnqueueAsync(Call("c1", "q", 0, 1));

@@ -22,6 +22,7 @@ public sealed class CallFlowTests
         public Task WithdrawOfferAsync(string callId, string extension, CancellationToken ct = default) => Task.CompletedTask;
 
         public Task QueuePositionChangedAsync(QueuePosition position, CancellationToken ct = default) => Task.CompletedTask;
+        public Task QueueExitAsync(QueueExit exit, CancellationToken ct = default) => Task.CompletedTask;
     }
 
     [Test]
