@@ -76,6 +76,12 @@ prompt survey-thanks  "感谢您的评价，再见。" "Thank you for your feedb
 # --- queue position: "you are number N in the queue" -------------------------------------
 prompt queue-you-are  "您排在第" "You are number"
 prompt queue-in-queue "位。" "in the queue."
+# "... the expected wait is about N minutes" (said with the position when it is 30 s or more).
+prompt queue-wait-about "预计等待约" "The expected wait is about"
+prompt queue-minutes  "分钟。" "minutes."
+# The queue's end (issue 14): a full queue refuses; a wait at the queue's maximum ends politely.
+prompt queue-full     "很抱歉，当前来电较多，请稍后再拨。感谢您的来电。" "Sorry, all our lines are busy. Please call again later. Thank you for calling."
+prompt queue-sorry    "很抱歉，暂时无法为您接通人工服务，请稍后再拨。感谢您的耐心等待。" "Sorry, no agent could take your call. Please call again later. Thank you for waiting."
 zh_digits=(零 一 二 三 四 五 六 七 八 九)
 en_words=(zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
           fifteen sixteen seventeen eighteen nineteen)

@@ -78,6 +78,9 @@ public sealed partial class CallManager : IAsyncDisposable
     /// <summary>The queue positions announced to a call in progress ("you are number N"), in order; empty when none or no such call.</summary>
     public IReadOnlyList<int> AnnouncedPositions(string callId) => _calls.TryGetValue(callId, out var call) ? call.Announced : [];
 
+    /// <summary>The expected waits (whole minutes, 0 = none said) announced with each position of a live call, in order.</summary>
+    public IReadOnlyList<int> AnnouncedWaits(string callId) => _calls.TryGetValue(callId, out var call) ? call.AnnouncedWaits : [];
+
     /// <summary>The caller leg's media of a live call (our RTP address, its figures, SRTP), or null.</summary>
     public LegMedia? CallerMedia(string callId) => _calls.TryGetValue(callId, out var call) ? call.CallerMedia() : null;
 

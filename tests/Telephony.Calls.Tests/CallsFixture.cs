@@ -69,12 +69,13 @@ internal sealed class CallsFixture : IAsyncDisposable
     /// seats in the shared test Redis (<paramref name="useRedis"/>) or in the redis-server at <paramref name="redisEndPoint"/>;
     /// browser phones signalled through <paramref name="browserPhones"/> (none when null).
     /// </summary>
+    /// <param name="queues">The ACD's queues (default: general and english, no policy).</param>
     /// <param name="mediaPortMax">The last port of the call manager's RTP pool, which starts at 18000 (18001: one pair).</param>
     public static async Task<CallsFixture> StartAsync(bool useRedis = false, int ringTimeoutSeconds = 4, double wrapUpSeconds = 1, string? ivrScript = null, string? trunkOutbound = null, string? redisEndPoint = null, int mediaPortMax = 18399,
-        Telephony.Calls.WebPhone.IBrowserPhoneSignalling? browserPhones = null)
+        Telephony.Calls.WebPhone.IBrowserPhoneSignalling? browserPhones = null, IReadOnlyList<QueueDefinition>? queues = null)
     {
         var f = new CallsFixture(useRedis, redisEndPoint);
-        await f.ComposeAsync(ringTimeoutSeconds, wrapUpSeconds, ivrScript ?? ShippedScript(), trunkOutbound, mediaPortMax, browserPhones);
+        await f.ComposeAsync(ringTimeoutSeconds, wrapUpSeconds, ivrScript ?? ShippedScript(), trunkOutbound, mediaPortMax, browserPhones, queues);
         return f;
     }
 
@@ -93,7 +94,7 @@ internal sealed class CallsFixture : IAsyncDisposable
     }
 
     private async Task ComposeAsync(int ringTimeoutSeconds, double wrapUpSeconds, string ivrScript, string? trunkOutbound, int mediaPortMax,
-        Telephony.Calls.WebPhone.IBrowserPhoneSignalling? browserPhones)
+        Telephony.Calls.WebPhone.IBrowserPhoneSignalling? browserPhones, IReadOnlyList<QueueDefinition>? queues)
     {
         var loggers = NullLoggerFactory.Instance;
         var time = TimeProvider.System;
@@ -123,7 +124,7 @@ internal sealed class CallsFixture : IAsyncDisposable
                 WrapUpTime = TimeSpan.FromSeconds(wrapUpSeconds),
                 StoreCheckInterval = TimeSpan.FromSeconds(1),
                 Seats = SeatNumbers,
-                Queues = [Queue("general", "general"), Queue("english", "en")],
+                Queues = queues ?? [Queue("general", "general"), Queue("english", "en")],
             },
             time, NullLogger<AutomaticCallDistributor>.Instance);
         await Acd.InitializeAsync();
