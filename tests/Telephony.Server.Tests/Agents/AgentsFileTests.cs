@@ -1,3 +1,5 @@
+using Telephony.ContactCenter.Queues;
+
 namespace Telephony.Server.Tests.Agents;
 
 public sealed class AgentsFileTests
@@ -35,6 +37,23 @@ public sealed class AgentsFileTests
             Assert.That(file.Agents.Any(a => queue.RequiredSkills.All(a.Skills.Contains)), Is.True, $"someone can take {queue.Name}");
     }
 
+    [Test]
+    public void The_shipped_queues_never_strand_a_caller()
+    {
+        var file = AgentsFile.Load(Path.Combine(AppContext.BaseDirectory, "agents.json"));
+        foreach (var queue in file.Queues)
+        {
+            Assert.That(queue.Policy?.MaxWait, Is.Not.Null, $"{queue.Name} has a maximum wait");
+            Assert.That(queue.Policy!.MaxSize, Is.Not.Null, $"{queue.Name} has a size limit");
+        }
+        var general = file.Queues.Single(q => q.Name == "general").Policy!;
+        Assert.That(general.Overflows.Single(), Has.Property(nameof(QueueOverflow.After)).EqualTo(TimeSpan.FromSeconds(60))
+            .And.Property(nameof(QueueOverflow.Queue)).Null);
+        Assert.That(general.Overflows.Single().Relax, Does.Contain("taiwan"), "Taiwan callers reach a general agent after 60 s");
+        Assert.That(file.Queues.Single(q => q.Name == "deputies").Policy!.Overflows.Single().Queue, Is.EqualTo("general"));
+        Assert.That(file.Queues.Single(q => q.Name == "english").Policy!.EndAction, Is.EqualTo(QueueEndAction.CallbackOffer));
+    }
+
     private static string RepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
@@ -51,6 +70,13 @@ public sealed class AgentsFileTests
     [TestCase("""{"queues": [{"name": "q", "skills": ["zh"]}], "agents": [{"id": "a", "skills": ["zh,en"]}]}""", "invalid skill")]
     [TestCase("""{"queues": [{"name": "q", "skills": ["zh"]}], "agents": [{"id": "a"}, {"id": "a"}]}""", "configured twice")]
     [TestCase("""{"queues": [{"name": "q", "skills": ["zh"]}], "agents": [{"name": "x"}]}""", "agent #1 needs an 'id'")]
+    [TestCase("""{"queues": [{"name": "q", "skills": ["zh"], "maxWaitSeconds": 0}]}""", "'maxWaitSeconds' must be")]
+    [TestCase("""{"queues": [{"name": "q", "skills": ["zh"], "maxSize": -1}]}""", "'maxSize' must be")]
+    [TestCase("""{"queues": [{"name": "q", "skills": ["zh"], "endAction": "voicemail"}]}""", "'endAction' must be")]
+    [TestCase("""{"queues": [{"name": "q", "skills": ["zh"], "overflow": [{"afterSeconds": 60, "queue": "nowhere"}]}]}""", "overflow target 'nowhere'")]
+    [TestCase("""{"queues": [{"name": "q", "skills": ["zh"], "overflow": [{"afterSeconds": 60}]}]}""", "needs a 'queue', a 'relax'")]
+    [TestCase("""{"queues": [{"name": "q", "skills": ["zh"], "maxWaitSeconds": 60, "overflow": [{"afterSeconds": 90, "relax": ["x"]}]}]}""", "after the maximum wait")]
+    [TestCase("""{"queues": [{"name": "q", "skills": ["zh"], "overflow": [{"afterSeconds": 90, "relax": ["x"]}, {"afterSeconds": 30, "relax": ["y"]}]}]}""", "increasing")]
     public void A_broken_file_stops_the_server_with_a_message_naming_the_problem(string json, string expected)
     {
         var path = Write(json);
