@@ -73,6 +73,7 @@ public static class CasesSetup
         builder.Services.AddSingleton<ICaseStore>(sp => sp.GetRequiredService<SqlCaseStore>());
         builder.Services.AddSingleton<IDirectoryStore>(sp => sp.GetRequiredService<SqlCaseStore>());
         builder.Services.AddSingleton<ICallRecordStore>(sp => sp.GetRequiredService<SqlCaseStore>());
+        builder.Services.AddSingleton<Telephony.Cases.Planning.ICallDemandStore>(sp => sp.GetRequiredService<SqlCaseStore>());
         builder.Services.TryAddSingleton<ISmsGateway>(sp =>
         {
             var path = settings.SmsOutboxFile is { Length: > 0 } outbox ? ServerPaths.FromWorkingDirectory(outbox) : ServerPaths.FromAppDirectory(Path.Combine("data", "sms-outbox.jsonl"));
@@ -88,7 +89,7 @@ public static class CasesSetup
         return builder;
     }
 
-    /// <summary>Maps the case, directory, calendar, KPI, call-record and intake endpoints (after authentication).</summary>
+    /// <summary>Maps the case, directory, calendar, KPI, call-record, intake and planning endpoints (after authentication).</summary>
     public static WebApplication MapTelephonyCases(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -96,6 +97,7 @@ public static class CasesSetup
         CaseEndpoints.Map(app);
         DirectoryEndpoints.Map(app);
         IntakeEndpoints.Map(app);
+        PlanningEndpoints.Map(app);
         return app;
     }
 }

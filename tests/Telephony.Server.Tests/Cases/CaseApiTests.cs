@@ -278,6 +278,53 @@ public sealed class CaseApiTests
     }
 
     [Test]
+    public async Task The_staffing_plan_is_for_supervisors_in_JSON_and_CSV_next_to_the_agents_logged_in()
+    {
+        var calls = _factory.Services.GetRequiredService<ICallRecordStore>();
+        // Four weeks of Monday 09:00-09:30 (UTC+8): 120 calls each, 4 min talk + 1 min wrap-up, some abandons.
+        var monday9 = new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.FromHours(8));
+        var records = new List<CallRecord>();
+        for (var week = 0; week < 4; week++)
+        {
+            for (var i = 0; i < 120; i++)
+            {
+                var q = monday9.AddDays(7 * week).AddSeconds(i * 15);
+                records.Add(i % 20 == 19
+                    ? new CallRecord { CallId = $"w{week}-{i}", OfferedAt = q, QueuedAt = q, EndedAt = q.AddSeconds(60), Outcome = "abandoned" }
+                    : new CallRecord { CallId = $"w{week}-{i}", OfferedAt = q, QueuedAt = q, AnsweredAt = q.AddSeconds(10), EndedAt = q.AddSeconds(250), WrapUpEndedAt = q.AddSeconds(310), Outcome = "answered" });
+            }
+        }
+        await calls.SaveCallRecordsAsync(records);
+        var acd = _factory.Services.GetRequiredService<Telephony.ContactCenter.Routing.AutomaticCallDistributor>();
+        Assert.That((await acd.LoginAsync("1001", "1001")).Succeeded, Is.True);
+
+        var range = "from=2026-11-02&to=2026-11-30";
+        using var supervisor = await Supervisor();
+        var plan = await supervisor.GetFromJsonAsync<JsonElement>(U($"/api/planning/staffing?{range}&shrinkage=0.25"));
+        var rows = plan.GetProperty("rows");
+        Assert.That(rows.GetArrayLength(), Is.EqualTo(336));
+        var row = rows[18];
+        Assert.That((row.GetProperty("day").GetString(), row.GetProperty("start").GetString(), row.GetProperty("arrivals").GetDouble()), Is.EqualTo(("Mon", "09:00", 120.0)));
+        Assert.That(row.GetProperty("handleSeconds").GetDouble(), Is.EqualTo(300.0));
+        var answer = row.GetProperty("answer");
+        Assert.That(answer.GetProperty("model").GetString(), Is.EqualTo("erlang-a"), "abandons give a patience estimate");
+        Assert.That(answer.GetProperty("agents").GetInt32(), Is.InRange(20, answer.GetProperty("erlangCAgents").GetInt32()), "load is 20 erlangs");
+        Assert.That(answer.GetProperty("scheduled").GetInt32(), Is.EqualTo((int)Math.Ceiling(answer.GetProperty("agents").GetInt32() / 0.75)));
+        Assert.That(plan.GetProperty("loggedInNow").GetInt32(), Is.EqualTo(1), "shown next to the agents logged in now");
+
+        using var csv = await supervisor.GetAsync(U($"/api/planning/staffing?{range}&format=csv"));
+        Assert.That(csv.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/csv"));
+        var lines = (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(337));
+        Assert.That(lines[19], Does.StartWith("Mon,09:00,120,300,20,"));
+
+        await Problem(await supervisor.GetAsync(U($"/api/planning/staffing?{range}&serviceLevel=1.5")), HttpStatusCode.BadRequest);
+        await Problem(await supervisor.GetAsync(U("/api/planning/staffing?utcOffset=8")), HttpStatusCode.BadRequest);
+        using var agent = await Agent();
+        Assert.That((await agent.GetAsync(U($"/api/planning/staffing?{range}"))).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+    }
+
+    [Test]
     public async Task Kpis_and_call_records_are_for_centre_staff()
     {
         var calls = _factory.Services.GetRequiredService<ICallRecordStore>();
