@@ -81,6 +81,7 @@ public sealed partial class AutomaticCallDistributor
         live.Entry = live.Entry with { Queue = route.Name, Priority = QueuePriority.Clamp(live.Call.Priority + target.Priority) };
         live.Queue = route;
         live.LastPosition = 0;
+        Interlocked.Increment(ref _overflowed);
         LogOverflowed(live.Call.CallId, from.Name, route.Name, (int)(_time.GetUtcNow() - live.Entry.EnqueuedAt).TotalSeconds);
         if (live.InStore)
         {
@@ -101,6 +102,7 @@ public sealed partial class AutomaticCallDistributor
             return; // a seat on another node took it just now
         _live.Remove(callId);
         live.CancelPolicyTimer();
+        Interlocked.Increment(ref _waitsEnded);
         LogWaitEnded(callId, live.Queue.Name, (int)(_time.GetUtcNow() - live.Entry.EnqueuedAt).TotalSeconds, action);
         await ExitAsync(new QueueExit(callId, live.Home.Name, QueueExitReason.MaxWait, action)).ConfigureAwait(false);
         await AnnouncePositionsAsync(live.Queue).ConfigureAwait(false);
@@ -114,10 +116,16 @@ public sealed partial class AutomaticCallDistributor
         await ExitAsync(new QueueExit(callId, queue.Name, QueueExitReason.Full, (queue.Policy ?? QueuePolicy.None).EndAction)).ConfigureAwait(false);
     }
 
-    private long _refusedFull;
+    private long _refusedFull, _overflowed, _waitsEnded;
 
     /// <summary>Calls this node refused because their queue was full (since start).</summary>
     public long RefusedFull => Interlocked.Read(ref _refusedFull);
+
+    /// <summary>Overflow steps this node's calls took (since start).</summary>
+    public long Overflowed => Interlocked.Read(ref _overflowed);
+
+    /// <summary>Waits this node ended at their queue's maximum (since start).</summary>
+    public long WaitsEnded => Interlocked.Read(ref _waitsEnded);
 
     private async Task ExitAsync(QueueExit exit)
     {

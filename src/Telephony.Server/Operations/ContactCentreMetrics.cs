@@ -37,6 +37,9 @@ public sealed class ContactCentreMetrics : IDisposable
         _meter.CreateObservableGauge("telephony.node.draining", () => calls.Drain.IsDraining ? 1 : 0, null, "1 while this node drains (refuses new calls, lets calls in progress finish)");
         _meter.CreateObservableCounter("telephony.calls.refused.draining", () => calls.Drain.RefusedCalls, "{call}", "New calls refused with 503 while draining");
         _meter.CreateObservableCounter("telephony.calls.refused.overload", () => sip.UserAgent is SipUserAgent ua ? ua.OverloadRefusals : 0, "{call}", "INVITEs refused with 503 for overload (Sip:MaxCalls)");
+        _meter.CreateObservableCounter("telephony.queue.refused_full", () => acd.RefusedFull, "{call}", "Calls refused politely because their queue was full (its maxSize), on this node");
+        _meter.CreateObservableCounter("telephony.queue.overflows", () => acd.Overflowed, "{call}", "Overflow steps taken by calls of this node (another queue, or relaxed skills)");
+        _meter.CreateObservableCounter("telephony.queue.max_wait_ended", () => acd.WaitsEnded, "{call}", "Waits ended at the queue's maximum with its end action, on this node");
         _meter.CreateObservableGauge("telephony.seats", () => _seats, "{seat}", "Seats by state (all nodes: the shared seat store)");
         _meter.CreateObservableGauge("telephony.queue.depth", () => _depths, "{call}", "Calls waiting per queue");
         _meter.CreateObservableGauge("telephony.queue.longest_wait", () => _waits, "s", "Longest wait of a call still queued, per queue");
