@@ -300,4 +300,18 @@ public abstract partial class CaseStoreContract
             Assert.That(k.RepeatCallerRate, Is.EqualTo(new Ratio(0, 1)));
         });
     }
+
+    [Test]
+    public async Task Calls_a_queue_turned_away_are_offered_and_not_connected_but_not_abandons()
+    {
+        var t = Monday9;
+        await Store.SaveCallRecordsAsync(
+        [
+            new CallRecord { CallId = "full", OfferedAt = t, QueuedAt = t.AddSeconds(5), EndedAt = t.AddSeconds(14), Outcome = "queue-full" },
+            new CallRecord { CallId = "late", OfferedAt = t, QueuedAt = t.AddSeconds(5), EndedAt = t.AddSeconds(200), Outcome = "queue-timeout" },
+            new CallRecord { CallId = "gone", OfferedAt = t, QueuedAt = t.AddSeconds(5), EndedAt = t.AddSeconds(30), Outcome = "abandoned" },
+        ]);
+        var k = await H.Service.GetKpisAsync(March, April, Harness.Supervisor);
+        Assert.That((k.CallsOffered, k.CallsAnswered, k.CallsAbandoned, k.CallsTurnedAway), Is.EqualTo((3L, 0L, 1L, 2L)));
+    }
 }
