@@ -133,10 +133,13 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
         }
         var (host, port) = Endpoint.GetLocalAddress(new SipDestination(protocol, new IPEndPoint(remote ?? IPAddress.Loopback, 5060)));
         var user = (SipUri.TryParse(Options.LocalUri, out var aor, out _) ? aor!.User : null) ?? "ua";
-        var uri = new SipUri(Options.ContactHost ?? host, user, port);
-        if (protocol != SipTransportProtocol.Udp)
+        // Over TLS a sips: Contact (RFC 3261 §8.1.1.8: required when the request was sips:; RFC 5630 §3.1.3:
+        // "transport=tls" is deprecated), so the peer's in-dialog requests come back over TLS too.
+        var secure = protocol == SipTransportProtocol.Tls;
+        var uri = new SipUri(Options.ContactHost ?? host, user, port, secure);
+        if (protocol == SipTransportProtocol.Tcp)
         {
-            uri = uri.WithParameter("transport", protocol.ToViaToken().ToLowerInvariant());
+            uri = uri.WithParameter("transport", "tcp");
         }
         return new NameAddress(uri);
     }
@@ -145,10 +148,18 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
     /// <see cref="ContactFor"/> for a request sent to the URI <paramref name="nextHop"/>: on the transport its
     /// transport parameter names, else on <paramref name="fallback"/>.
     /// </summary>
-    internal NameAddress ContactForNextHop(string nextHop, SipTransportProtocol fallback) =>
-        ContactFor(SipUri.TryParse(nextHop, out var uri, out _) && uri!.Transport is { } t && SipTransportProtocolExtensions.TryParseViaToken(t, out var p)
-            ? p
-            : fallback);
+    internal NameAddress ContactForNextHop(string nextHop, SipTransportProtocol fallback)
+    {
+        if (!SipUri.TryParse(nextHop, out var uri, out _))
+        {
+            return ContactFor(fallback);
+        }
+        if (uri!.IsSecure)
+        {
+            return ContactFor(SipTransportProtocol.Tls);
+        }
+        return ContactFor(uri.Transport is { } t && SipTransportProtocolExtensions.TryParseViaToken(t, out var p) ? p : fallback);
+    }
 
     // ------------------------------------------------------------ helpers
 
