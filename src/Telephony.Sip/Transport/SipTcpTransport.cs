@@ -247,7 +247,7 @@ internal sealed class SipTcpTransport : IAsyncDisposable
     {
         if (Find(remote) is { } existing) return existing;
         if (Volatile.Read(ref _count) >= _options.MaxConnections)
-            throw new SipTransportException($"Cannot connect to {remote}: {_options.MaxConnections} TCP connections open.");
+            throw new SipTransportException($"Cannot connect to {remote}: {_options.MaxConnections} {_protocol.ToViaToken()} connections open.");
         var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         timeout.CancelAfter(_options.ConnectTimeout);
@@ -258,7 +258,7 @@ internal sealed class SipTcpTransport : IAsyncDisposable
         catch (Exception ex) when (ex is SocketException or OperationCanceledException)
         {
             socket.Dispose();
-            throw new SipTransportException($"TCP connect to {remote} failed: {ex.Message}", ex);
+            throw new SipTransportException($"{_protocol.ToViaToken()} connect to {remote} failed: {ex.Message}", ex);
         }
         SslStream? tls = null;
         if (_protocol == SipTransportProtocol.Tls)

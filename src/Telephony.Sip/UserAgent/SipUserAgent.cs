@@ -125,7 +125,8 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
     /// the listener's port and the host the endpoint puts in its Via (or <see cref="SipUserAgentOptions.ContactHost"/>).
     /// Falls back to another transport's listener when there is none for <paramref name="protocol"/>.
     /// </summary>
-    public NameAddress ContactFor(SipTransportProtocol protocol, IPAddress? remote = null)
+    /// <param name="secure">The request was for a sips: URI: the Contact must be sips: too (RFC 3261 §8.1.1.8, §12.1.1).</param>
+    public NameAddress ContactFor(SipTransportProtocol protocol, IPAddress? remote = null, bool secure = false)
     {
         if (!Endpoint.LocalEndPoints.Any(e => e.Protocol == protocol))
         {
@@ -133,13 +134,14 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
         }
         var (host, port) = Endpoint.GetLocalAddress(new SipDestination(protocol, new IPEndPoint(remote ?? IPAddress.Loopback, 5060)));
         var user = (SipUri.TryParse(Options.LocalUri, out var aor, out _) ? aor!.User : null) ?? "ua";
-        // Over TLS a sips: Contact (RFC 3261 §8.1.1.8: required when the request was sips:; RFC 5630 §3.1.3:
-        // "transport=tls" is deprecated), so the peer's in-dialog requests come back over TLS too.
-        var secure = protocol == SipTransportProtocol.Tls;
+        // A sips: dialog gets a sips: Contact (RFC 3261 §8.1.1.8). Otherwise the transport parameter names TLS
+        // (deprecated by RFC 5630 §3.1.3 but what phones understand: libre in baresip 1.0 fails a plain sip: call
+        // whose 200 carries a sips: Contact), so in-dialog requests come back over TLS either way.
+        secure &= protocol == SipTransportProtocol.Tls;
         var uri = new SipUri(Options.ContactHost ?? host, user, port, secure);
-        if (protocol == SipTransportProtocol.Tcp)
+        if (protocol != SipTransportProtocol.Udp && !secure)
         {
-            uri = uri.WithParameter("transport", "tcp");
+            uri = uri.WithParameter("transport", protocol.ToViaToken().ToLowerInvariant());
         }
         return new NameAddress(uri);
     }
@@ -156,7 +158,7 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
         }
         if (uri!.IsSecure)
         {
-            return ContactFor(SipTransportProtocol.Tls);
+            return ContactFor(SipTransportProtocol.Tls, secure: true);
         }
         return ContactFor(uri.Transport is { } t && SipTransportProtocolExtensions.TryParseViaToken(t, out var p) ? p : fallback);
     }
