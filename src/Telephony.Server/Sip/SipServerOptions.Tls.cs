@@ -26,37 +26,68 @@ public sealed partial class SipServerOptions
     /// <summary>A TLS handshake must be done within this many seconds.</summary>
     public int TlsHandshakeTimeoutSeconds { get; set; } = 10;
 
-    /// <summary>Loads the certificate and roots into <paramref name="endpoint"/>; a missing or unreadable file stops the start with the key named.</summary>
+    /// <summary>
+    /// The TLS settings' errors, found while the settings are bound (so a bad file stops the start with one line, before
+    /// any service starts): a listener without a certificate, a missing or unreadable file, a certificate without its key.
+    /// </summary>
+    public IEnumerable<string> ValidateTls(string section)
+    {
+        var errors = new List<string>();
+        try
+        {
+            Check(nameof(TlsHandshakeTimeoutSeconds), TlsHandshakeTimeoutSeconds, 1, 300, "s");
+            LoadCertificate()?.Dispose();
+            LoadTrustedRoots();
+        }
+        catch (InvalidOperationException e)
+        {
+            errors.Add(e.Message.StartsWith("Sip:", StringComparison.Ordinal) ? e.Message : $"{section}: {e.Message}");
+        }
+        return errors;
+    }
+
+    /// <summary>Loads the certificate and roots into <paramref name="endpoint"/> (checked by <see cref="ValidateTls"/> at start).</summary>
     public void ApplyTlsSettings(SipEndpointOptions endpoint)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        Check(nameof(TlsHandshakeTimeoutSeconds), TlsHandshakeTimeoutSeconds, 1, 300, "s");
         endpoint.Transport.Tls.HandshakeTimeout = TimeSpan.FromSeconds(TlsHandshakeTimeoutSeconds);
-        if (!string.IsNullOrWhiteSpace(TlsCertificate))
+        endpoint.Transport.Tls.Certificate = LoadCertificate();
+        endpoint.Transport.Tls.TrustedRoots = LoadTrustedRoots();
+    }
+
+    private X509Certificate2? LoadCertificate()
+    {
+        if (string.IsNullOrWhiteSpace(TlsCertificate))
         {
-            var certificate = ServerPaths.FromWorkingDirectory(TlsCertificate);
-            var key = string.IsNullOrWhiteSpace(TlsKey) ? null : ServerPaths.FromWorkingDirectory(TlsKey);
-            endpoint.Transport.Tls.Certificate = Load(nameof(TlsCertificate), certificate, () => X509Certificate2.CreateFromPemFile(certificate, key));
-            if (!endpoint.Transport.Tls.Certificate.HasPrivateKey)
-            {
-                throw new ConfigurationException($"Sip:{nameof(TlsCertificate)} = '{TlsCertificate}': no private key (put it in the file or name it in Sip:{nameof(TlsKey)})");
-            }
+            return SplitList(Tls).Count > 0
+                ? throw new ConfigurationException($"Sip:{nameof(Tls)} = '{Tls}' needs Sip:{nameof(TlsCertificate)} (a PEM certificate with its key)")
+                : null;
         }
-        else if (SplitList(Tls).Count > 0)
+        var file = ServerPaths.FromWorkingDirectory(TlsCertificate);
+        var key = string.IsNullOrWhiteSpace(TlsKey) ? null : ServerPaths.FromWorkingDirectory(TlsKey);
+        if (key is not null && !File.Exists(key))
         {
-            throw new ConfigurationException($"Sip:{nameof(Tls)} = '{Tls}' needs Sip:{nameof(TlsCertificate)} (a PEM certificate with its key)");
+            throw new ConfigurationException($"Sip:{nameof(TlsKey)} = '{key}': file not found");
         }
-        if (!string.IsNullOrWhiteSpace(TlsTrustedRoots))
+        var certificate = Load(nameof(TlsCertificate), file, () => X509Certificate2.CreateFromPemFile(file, key));
+        if (!certificate.HasPrivateKey)
         {
-            var roots = ServerPaths.FromWorkingDirectory(TlsTrustedRoots);
-            var collection = new X509Certificate2Collection();
-            Load(nameof(TlsTrustedRoots), roots, () => { collection.ImportFromPemFile(roots); return collection; });
-            if (collection.Count == 0)
-            {
-                throw new ConfigurationException($"Sip:{nameof(TlsTrustedRoots)} = '{TlsTrustedRoots}' holds no certificate");
-            }
-            endpoint.Transport.Tls.TrustedRoots = collection;
+            certificate.Dispose();
+            throw new ConfigurationException($"Sip:{nameof(TlsCertificate)} = '{file}': no private key (put it in the file or name it in Sip:{nameof(TlsKey)})");
         }
+        return certificate;
+    }
+
+    private X509Certificate2Collection? LoadTrustedRoots()
+    {
+        if (string.IsNullOrWhiteSpace(TlsTrustedRoots))
+        {
+            return null;
+        }
+        var file = ServerPaths.FromWorkingDirectory(TlsTrustedRoots);
+        var roots = new X509Certificate2Collection();
+        Load(nameof(TlsTrustedRoots), file, () => { roots.ImportFromPemFile(file); return roots; });
+        return roots.Count > 0 ? roots : throw new ConfigurationException($"Sip:{nameof(TlsTrustedRoots)} = '{file}' holds no certificate");
     }
 
     private static T Load<T>(string key, string path, Func<T> load)
