@@ -78,7 +78,16 @@ public sealed class BrowserPhoneTests
                 await Task.Delay(100, ct);
             }
             browser.Screenshot("talking");
-            TestContext.Out.WriteLine("browser media: " + browser.Script("return window.telephonyWebPhone.stats()"));
+            string media = (string)browser.Script("return window.telephonyWebPhone.stats()")!;
+            TestContext.Out.WriteLine("browser media: " + media);
+            // Strictly loopback: Chromium also pairs its eth0 address with our 127.0.0.1 candidate (the kernel
+            // routes that over lo); the server refuses such checks, so the pair ICE selects is 127.0.0.1 both ends.
+            using (var stats = System.Text.Json.JsonDocument.Parse(media))
+            {
+                var pair = stats.RootElement.GetProperty("pair");
+                Assert.That(pair.GetProperty("local").GetString(), Does.StartWith("127.0.0.1:"), "the browser's side of the selected ICE pair");
+                Assert.That(pair.GetProperty("remote").GetString(), Does.StartWith("127.0.0.1:"), "the server's side of the selected ICE pair");
+            }
             Assert.That(heard.Order().ElementAt(heard.Count / 2), Is.EqualTo(CallerHz).Within(30), "the page heard the caller: " + string.Join(",", heard));
 
             await baresip.CommandAsync("/hangup");

@@ -18,7 +18,7 @@ namespace Telephony.LoadGen.Media;
 /// </summary>
 internal static class MediaLoadTest
 {
-    public const string Help = "--calls N --seconds S [--record] [--webrtc] [--receive-threads T (0 = async sockets)] [--relay-priority P (SCHED_FIFO, 0 = off)] [--generator-priority P] [--in-process] [--relay-default-runtime] [--warmup S] [--sockets K] [--pacers K] [--bind 127.0.0.1] [--ports 40000-59999]";
+    public const string Help = "--calls N --seconds S [--record] [--webrtc] [--receive-threads T (0 = async sockets)] [--relay-priority P (SCHED_FIFO, 0 = off)] [--generator-priority P] [--in-process] [--relay-default-runtime] [--warmup S (--webrtc: ≥ 21 to measure after the DTLS threads' linger)] [--sockets K] [--pacers K] [--bind 127.0.0.1] [--ports 40000-59999]";
 
     private const int SlotsPerFrame = 20; // 20 ms frames sent in 1 ms slots
 
@@ -97,14 +97,19 @@ internal static class MediaLoadTest
                 // Every browser leg's ICE check and DTLS-SRTP handshake, before any audio (as a browser does
                 // after the answer). One after the other: each socket's datagrams are then one leg's.
                 var handshakes = Stopwatch.StartNew();
+                relay?.Refresh();
+                var relayBeforeHandshakes = relay?.TotalProcessorTime ?? TimeSpan.Zero;
                 for (int c = 0; c < calls.Count; c++)
                 {
                     agentKeys[c] = BrowserHandshake.Connect(agents[c % o.Sockets].Socket, new IPEndPoint(o.Bind, calls[c].Leg1),
                         relayed.BrowserLegs[c].Ufrag, relayed.BrowserLegs[c].Password, browserIdentity, relayed.NodeFingerprint!);
                 }
 
+                relay?.Refresh();
+                string serverShare = relay is null ? "" : FormattableString.Invariant(
+                    $"; relay CPU {((relay.TotalProcessorTime - relayBeforeHandshakes).TotalMilliseconds / Math.Max(1, calls.Count)):F1} ms per leg (ICE-lite + DTLS server, ECDSA P-256)");
                 Console.WriteLine(FormattableString.Invariant(
-                    $"browser legs: {calls.Count} ICE checks + DTLS-SRTP handshakes in {handshakes.Elapsed.TotalSeconds:F2} s ({handshakes.Elapsed.TotalMilliseconds / Math.Max(1, calls.Count):F1} ms each, both sides on this machine)"));
+                    $"browser legs: {calls.Count} ICE checks + DTLS-SRTP handshakes in {handshakes.Elapsed.TotalSeconds:F2} s ({handshakes.Elapsed.TotalMilliseconds / Math.Max(1, calls.Count):F1} ms each, both sides on this machine){serverShare}"));
             }
 
             var phones = new List<Phone>(2 * o.Calls);

@@ -27,8 +27,17 @@ class BrowserPhone {
         const call = [...this.calls.values()].pop();
         if (!call) return null;
         const out = {};
-        (await call.pc.getStats()).forEach(r => {
+        const stats = await call.pc.getStats();
+        stats.forEach(r => {
           if (r.type === 'inbound-rtp' || r.type === 'outbound-rtp') out[r.type] = { packets: r.packetsReceived ?? r.packetsSent, bytes: r.bytesReceived ?? r.bytesSent, energy: r.totalAudioEnergy, level: r.audioLevel, codec: r.codecId };
+        });
+        // The pair ICE selected: which of the browser's addresses the media really uses.
+        stats.forEach(r => {
+          if (r.type !== 'transport' || !r.selectedCandidatePairId) return;
+          const pair = stats.get(r.selectedCandidatePairId);
+          const local = pair && stats.get(pair.localCandidateId);
+          const remote = pair && stats.get(pair.remoteCandidateId);
+          out.pair = { local: `${local?.address}:${local?.port}`, remote: `${remote?.address}:${remote?.port}` };
         });
         return JSON.stringify(out);
       },
