@@ -90,6 +90,25 @@ public sealed class BrowserPhoneTests
             }
             Assert.That(heard.Order().ElementAt(heard.Count / 2), Is.EqualTo(CallerHz).Within(30), "the page heard the caller: " + string.Join(",", heard));
 
+            // Re-offers from the page (a plain renegotiation, an ICE restart) are refused with the reason and never
+            // applied; the call keeps its media: still connected, stable, and the page still hears the citizen.
+            foreach (var (iceRestart, what) in new[] { (false, "a renegotiation"), (true, "an ICE restart") })
+            {
+                var outcome = (string)browser.Driver.ExecuteAsyncScript(
+                    "const done = arguments[arguments.length - 1]; window.telephonyWebPhone.renegotiate(arguments[0]).then(done, e => done('error: ' + e));", iceRestart)!;
+                Assert.That(outcome, Does.StartWith("refused: ").And.Contain(what), "the server refused the re-offer");
+                Assert.That(browser.Script("return window.telephonyWebPhone.signalingState()"), Is.EqualTo("stable"), "nothing was applied");
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            Assert.That(browser.Script("return window.telephonyWebPhone.state()"), Is.EqualTo("connected"), "the call kept its transport");
+            var after = new List<long>();
+            for (int i = 0; i < 5; i++)
+            {
+                after.Add(Convert.ToInt64(browser.Script("return window.telephonyWebPhone.dominantFrequency()"), System.Globalization.CultureInfo.InvariantCulture));
+                await Task.Delay(100, ct);
+            }
+            Assert.That(after.Order().ElementAt(after.Count / 2), Is.EqualTo(CallerHz).Within(30), "the page still hears the caller after the refused re-offers: " + string.Join(",", after));
+
             await baresip.CommandAsync("/hangup");
             await Until(async () => (await acd.Store.GetSeatAsync("1049", ct))?.State != SeatState.OnCall, ct, "the call left the seat");
 
