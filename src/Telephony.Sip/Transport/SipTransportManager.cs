@@ -33,6 +33,9 @@ internal sealed class SipTransportManager : IAsyncDisposable
 
     public SipTcpTransport Tcp => _tcp;
 
+    /// <summary>Sees every message sent (and, through the endpoint, received); null: no trace, no cost.</summary>
+    public ISipMessageTap? Tap { get; set; }
+
     public void Listen(SipListenEndpoint endPoint)
     {
         switch (endPoint.Protocol)
@@ -80,6 +83,7 @@ internal sealed class SipTransportManager : IAsyncDisposable
     /// <summary>Sends on the flow's socket; a closed TCP connection is replaced by a new one to the same peer.</summary>
     public async ValueTask SendAsync(SipFlow flow, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
+        Tap?.OnSipMessage(SipTraceDirection.Out, flow, data.Span);
         if (flow.UdpListener is { } udp)
         {
             try
