@@ -117,6 +117,10 @@ internal static class RecordingEndpoints
         return CaseHttp.Ok(await store.ListRecordingAccessAsync(from, to, callId, (int)limit, ct).ConfigureAwait(false));
     }
 
+    /// <summary>The one kind of path that may carry its token in the query (<c>access_token</c>): a recording's audio.</summary>
+    internal static bool IsAudioPath(PathString path) =>
+        path.StartsWithSegments("/api/recordings", out var rest) && rest.Value is { } r && r.EndsWith("/audio", StringComparison.Ordinal);
+
     /// <summary>Supervisors and admins hear every call; an agent only the calls they answered.</summary>
     internal static bool MayHear(ClaimsPrincipal user, CallRecord call) =>
         IsSupervisor(user) || (user.IsInRole(Roles.Agent) && call.AgentId is { } agent && agent == user.FindFirstValue(TelephonyClaims.Agent));
