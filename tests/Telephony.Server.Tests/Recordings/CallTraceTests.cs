@@ -17,6 +17,7 @@ public sealed class CallTraceTests
     {
         await using var server = new CallServerFixture(useRedis: false, moreSettings: new Dictionary<string, string> { ["Calls:QualitySampleSeconds"] = "1" });
         var (_, agent) = await server.AgentAsync("1049", 1200);
+        agent.AutoAnswer();
         var (_, call, agentCall) = await server.ConnectEnglishCallAsync(agent, 500, "+8613800000123");
         using var http = server.Factory.CreateClient();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await AgentDesk.TokenAsync(server.Factory, "supervisor", "demo-supervisor"));
