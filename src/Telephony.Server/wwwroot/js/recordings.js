@@ -1,7 +1,7 @@
 // Recordings: search calls, play one in the page (both channels, or the caller's left / the agent's right
 // alone, split here with WebAudio from the stereo WAV the server streams with Range requests), download it,
 // and (supervisors) read the access audit the server writes for every listen and download.
-import { token, signIn, signOut, getJson, cell, time } from './staff.js';
+import { signIn, signOut, getJson, cell, time } from './staff.js';
 
 const $ = (id) => document.getElementById(id);
 let auth = null;
@@ -134,7 +134,7 @@ async function loadAudit() {
 }
 
 async function start() {
-  auth = await signIn($('login-form'), $('login-error'));
+  auth = await signIn($('login'));
   const now = new Date();
   $('search-form').elements.from.value = localInput(new Date(now.getTime() - 7 * 86400_000));
   $('search-form').elements.to.value = localInput(new Date(now.getTime() + 60_000));

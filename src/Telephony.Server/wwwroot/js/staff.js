@@ -10,12 +10,25 @@ export function token() {
 
 export function signOut() { sessionStorage.removeItem(KEY); }
 
-/** Shows the sign-in form in `form` until a token is obtained; resolves with it. */
-export function signIn(form, errorLine) {
+/** Shows a sign-in form in `place` until a token is obtained; resolves with it (at once when signed in). */
+export function signIn(place) {
   return new Promise((resolve) => {
     const existing = token();
     if (existing) { resolve(existing); return; }
-    form.hidden = false;
+    const form = document.createElement('form');
+    form.id = 'login-form';
+    form.className = 'card login';
+    const title = document.createElement('h2');
+    title.textContent = 'Sign in';
+    form.append(title, field('User', 'username', 'text', 'username'), field('Password', 'password', 'password', 'current-password'));
+    const submit = document.createElement('button');
+    submit.type = 'submit';
+    submit.textContent = 'Sign in';
+    const errorLine = document.createElement('p');
+    errorLine.className = 'error';
+    errorLine.setAttribute('role', 'alert');
+    form.append(submit, errorLine);
+    place.replaceChildren(form);
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       errorLine.textContent = '';
@@ -30,10 +43,18 @@ export function signIn(form, errorLine) {
       }
       const t = (await response.json()).accessToken;
       sessionStorage.setItem(KEY, t);
-      form.hidden = true;
+      form.remove();
       resolve(t);
     });
   });
+}
+
+function field(text, name, type, autocomplete) {
+  const label = document.createElement('label');
+  const input = document.createElement('input');
+  Object.assign(input, { name, type, autocomplete, required: true });
+  label.append(`${text} `, input);
+  return label;
 }
 
 /** GET with the token; the parsed JSON, or an Error carrying the status and the problem's title. */

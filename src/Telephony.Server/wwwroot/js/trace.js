@@ -143,7 +143,7 @@ async function load(auth) {
 
 async function start() {
   $('call-id').textContent = callId;
-  const auth = await signIn($('login-form'), $('login-error'));
+  const auth = await signIn($('login'));
   await load(auth);
 }
 
