@@ -6,6 +6,7 @@ using Telephony.Calls.Legs;
 using Telephony.Calls.Recording;
 using Telephony.Calls.Routing;
 using Telephony.Calls.Sessions;
+using Telephony.Calls.Tracing;
 using Telephony.Calls.Trunks;
 using Telephony.Calls.WebPhone;
 using Telephony.ContactCenter.Routing;
@@ -39,6 +40,7 @@ public sealed partial class CallManager : IAsyncDisposable
     private readonly ILogger _log;
     private readonly OncePerInterval _noPortsLog = new(TimeSpan.FromSeconds(10));
     private CallServices? _services;
+    private ITimer? _qualitySampler;
     private Task? _acceptLoop;
     private int _stopped;
 
@@ -46,8 +48,9 @@ public sealed partial class CallManager : IAsyncDisposable
     public CallManager(
         MediaEngine media, IvrScriptProvider scripts, DialPlan dialPlan, IScreenPopNotifier notifier, SeatPhones seatPhones,
         CallManagerOptions options, RecordingFolder recordings, CallRecords records, TimeProvider time, ILoggerFactory loggers,
-        NodeDrain? drain = null, BrowserPhones? browserPhones = null)
+        NodeDrain? drain = null, BrowserPhones? browserPhones = null, CallTraces? traces = null)
     {
+        Traces = traces;
         Drain = drain ?? new NodeDrain(time);
         _browserPhones = browserPhones;
         _media = media;
@@ -65,6 +68,9 @@ public sealed partial class CallManager : IAsyncDisposable
 
     /// <summary>Agents whose phone is their browser (null when the host has no browser phones).</summary>
     public BrowserPhones? BrowserPhones => _browserPhones;
+
+    /// <summary>Calls' own traces (SIP ladder, RTP quality over time); null when the host keeps none.</summary>
+    public CallTraces? Traces { get; }
 
     /// <summary>Call records as they are written, and survey results.</summary>
     public CallRecords Records { get; }
@@ -130,7 +136,14 @@ public sealed partial class CallManager : IAsyncDisposable
             PopAckMaximumWait = TimeSpan.FromMilliseconds(Math.Max(0, _options.PopLeadMilliseconds)),
             TransferRingTimeout = TimeSpan.FromSeconds(_options.TransferRingTimeoutSeconds),
             Stopping = _stopping.Token,
+            Traces = Traces,
         };
+        if (Traces is { } traces)
+        {
+            traces.IsLive = id => _calls.ContainsKey(id);
+            var period = TimeSpan.FromSeconds(_options.QualitySampleSeconds);
+            _qualitySampler = _time.CreateTimer(_ => SampleQuality(traces), null, period, period);
+        }
         // A call needs a media port pair before it can be answered: without one free, the user agent refuses the
         // INVITE statelessly (503 with Retry-After) instead of creating a dialog only to reject it.
         userAgent.HasCapacity = () => _media.Ports.Capacity - _media.Ports.InUse > 0;
@@ -145,6 +158,7 @@ public sealed partial class CallManager : IAsyncDisposable
         {
             return;
         }
+        _qualitySampler?.Dispose();
         foreach (var call in _calls.Values)
         {
             call.Post(new Shutdown());
@@ -255,6 +269,18 @@ public sealed partial class CallManager : IAsyncDisposable
         }
     }
 
+    // Every leg of every call, every Calls:QualitySampleSeconds: a read of the RTP session's counters, nothing per packet.
+    private void SampleQuality(CallTraces traces)
+    {
+        foreach (var call in _calls.Values)
+        {
+            call.SampleQuality(traces);
+        }
+    }
+
+    /// <summary>Time the last messages of an ended call (the 200 OK to its BYE, retransmissions) have to reach its trace before it is saved.</summary>
+    private static readonly TimeSpan TraceSettle = TimeSpan.FromSeconds(2);
+
     private async Task RunSessionAsync(InboundCallSession session)
     {
         await Task.Yield();
@@ -266,6 +292,7 @@ public sealed partial class CallManager : IAsyncDisposable
         {
             _calls.TryRemove(session.CallId, out _);
             _loops.TryRemove(session.CallId, out _);
+            _ = Traces?.CallEndedAsync(session.CallId, TraceSettle);
         }
     }
 }

@@ -102,6 +102,27 @@ public sealed class CallManagerOptions
     /// </summary>
     public int DrainTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>Days a call recording is kept; the daily sweep deletes older files and marks their records (0 = for ever).</summary>
+    public int RecordingRetentionDays { get; set; } = 180;
+
+    /// <summary>SIP messages kept per call in its trace (the first quarter stays, the rest is a ring of the latest).</summary>
+    public int TraceMessagesPerCall { get; set; } = 512;
+
+    /// <summary>Quality samples kept per call (all legs together; first quarter kept, then the latest).</summary>
+    public int TraceSamplesPerCall { get; set; } = 1024;
+
+    /// <summary>Calls traced in memory at once (live and recently ended); beyond it new calls go untraced (counted, logged).</summary>
+    public int TraceMaxCalls { get; set; } = 2000;
+
+    /// <summary>Minutes an ended call's trace stays in memory (it is in the database from its end on).</summary>
+    public int TraceKeepMinutes { get; set; } = 10;
+
+    /// <summary>Days ended calls' traces stay in the database (swept daily with the recordings).</summary>
+    public int TraceRetentionDays { get; set; } = 30;
+
+    /// <summary>Seconds between two RTP quality samples of each leg of a call in progress.</summary>
+    public int QualitySampleSeconds { get; set; } = 5;
+
     /// <summary>Each bad value as "Calls:Key = value: what is allowed"; empty when all are fine (checked at start).</summary>
     public IEnumerable<string> Validate(string section = Section)
     {
@@ -164,6 +185,34 @@ public sealed class CallManagerOptions
         if (RefusalFlushSeconds is < 1 or > 60)
         {
             yield return Out(section, nameof(RefusalFlushSeconds), RefusalFlushSeconds, "1..60 s");
+        }
+        if (RecordingRetentionDays is < 0 or > 36_500)
+        {
+            yield return Out(section, nameof(RecordingRetentionDays), RecordingRetentionDays, "0 (for ever) or 1..36500 days");
+        }
+        if (TraceMessagesPerCall is < 8 or > 100_000)
+        {
+            yield return Out(section, nameof(TraceMessagesPerCall), TraceMessagesPerCall, "8..100000 messages");
+        }
+        if (TraceSamplesPerCall is < 8 or > 100_000)
+        {
+            yield return Out(section, nameof(TraceSamplesPerCall), TraceSamplesPerCall, "8..100000 samples");
+        }
+        if (TraceMaxCalls is < 1 or > 1_000_000)
+        {
+            yield return Out(section, nameof(TraceMaxCalls), TraceMaxCalls, "1..1000000 calls");
+        }
+        if (TraceKeepMinutes is < 0 or > 1440)
+        {
+            yield return Out(section, nameof(TraceKeepMinutes), TraceKeepMinutes, "0..1440 minutes");
+        }
+        if (TraceRetentionDays is < 0 or > 36_500)
+        {
+            yield return Out(section, nameof(TraceRetentionDays), TraceRetentionDays, "0 (for ever) or 1..36500 days");
+        }
+        if (QualitySampleSeconds is < 1 or > 300)
+        {
+            yield return Out(section, nameof(QualitySampleSeconds), QualitySampleSeconds, "1..300 s");
         }
     }
 

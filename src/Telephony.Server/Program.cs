@@ -4,6 +4,7 @@ using Telephony.Server.Calls;
 using Telephony.Server.Hosting;
 using Telephony.Server.Http;
 using Telephony.Server.Operations;
+using Telephony.Server.Recordings;
 using Telephony.Server.Security;
 
 StartupFailure.Install();
@@ -17,6 +18,7 @@ builder.AddTelephonyCases();
 builder.AddTelephonyAgents();
 builder.AddSipEndpoint();
 builder.AddTelephonyCalls();
+builder.AddTelephonyRecordings();
 builder.AddTelephonyOperations();
 
 var app = builder.Build();
@@ -41,6 +43,7 @@ app.MapTelephonySecurity();
 app.MapTelephonyCases();
 app.MapTelephonyAgents();
 app.MapTelephonyCalls();
+app.MapTelephonyRecordings();
 
 app.Run();
 return 0;

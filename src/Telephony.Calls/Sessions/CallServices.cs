@@ -39,6 +39,9 @@ internal sealed class CallServices
 
     public required TimeProvider Time { get; init; }
 
+    /// <summary>Calls' traces (SIP ladder, RTP quality); null when the host keeps none.</summary>
+    public Tracing.CallTraces? Traces { get; init; }
+
     /// <summary>The longest a seat waits, after the pop was pushed, for the desktop to acknowledge it.</summary>
     public required TimeSpan PopAckMaximumWait { get; init; }
 

@@ -269,6 +269,7 @@ internal sealed partial class InboundCallSession
         {
             _agentQuality = quality;
         }
+        _services.Traces?.Sample(CallId, TraceName(leg), leg.Media.GetStatistics()); // the leg's last interval
         await leg.Media.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -25,6 +25,7 @@ internal sealed partial class InboundCallSession
         await DropCentreAsync().ConfigureAwait(false);
         await LeaveAcdAsync().ConfigureAwait(false);
         var callerQuality = _caller.Quality();
+        _services.Traces?.Sample(CallId, TraceName(_caller), _caller.Media.GetStatistics()); // the last interval, before the media goes
         await _caller.Media.DisposeAsync().ConfigureAwait(false);
         LogEnded(_log, outcome.ToText(), wasPhase.ToString());
         CallMetrics.CallEnded(outcome, _timeline.OfferedAt, _timeline.QueuedAt, _timeline.AnsweredAt);

@@ -207,6 +207,23 @@ internal sealed partial class InboundCallSession
     /// <summary>The caller leg's media (thread-safe: the figures are read atomically by the session).</summary>
     public LegMedia CallerMedia() => new(_caller.Media.LocalRtpEndPoint, _caller.Media.GetStatistics());
 
+    /// <summary>
+    /// Adds a quality sample of each media leg to the call's trace (the sampler's timer, outside the loop: the legs
+    /// are read once each and their counters are read atomically by the RTP session).
+    /// </summary>
+    public void SampleQuality(Tracing.CallTraces traces)
+    {
+        foreach (var leg in new[] { _caller, _centre, _third })
+        {
+            if (leg is not null)
+            {
+                traces.Sample(CallId, TraceName(leg), leg.Media.GetStatistics());
+            }
+        }
+    }
+
+    private static string TraceName(CallLeg leg) => leg.Role.ToString().ToLowerInvariant();
+
     public LiveCall Describe()
     {
         var third = _third;

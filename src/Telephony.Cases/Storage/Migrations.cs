@@ -127,5 +127,22 @@ public static class Migrations
             UPDATE partner_hotlines SET hours = '24 h' WHERE number IN ('12348', '12309', '110');
             UPDATE partner_hotlines SET hours = 'Mon-Fri 9:00-17:00' WHERE number IN ('12355', '12333', '12349');
             """),
+        // Supervisors hear and download recordings: every access is audited; the retention sweep deletes old files
+        // and marks their records (an expired recording answers 410, not 404: the call happened).
+        new(10, "recording access audit and retention", d => $"""
+            ALTER TABLE call_records ADD COLUMN recording_expired_at BIGINT;
+            CREATE INDEX ix_call_records_recording_kept ON call_records (offered_at) WHERE recording_path IS NOT NULL AND recording_expired_at IS NULL;
+            CREATE INDEX ix_cases_call ON cases (call_id);
+            CREATE TABLE recording_access (
+                id {d.IdentityColumn}, call_id TEXT NOT NULL, user_name TEXT NOT NULL, user_role TEXT NOT NULL,
+                action TEXT NOT NULL, channel TEXT NOT NULL, at BIGINT NOT NULL);
+            CREATE INDEX ix_recording_access_at ON recording_access (at);
+            CREATE INDEX ix_recording_access_call ON recording_access (call_id, at);
+            """),
+        // A call's own trace (SIP ladder, RTP quality over time), saved when the call ends, as the JSON the API serves.
+        new(11, "call traces", _ => """
+            CREATE TABLE call_traces (call_id TEXT PRIMARY KEY, ended_at BIGINT NOT NULL, trace TEXT NOT NULL);
+            CREATE INDEX ix_call_traces_ended ON call_traces (ended_at);
+            """),
     ];
 }

@@ -11,7 +11,7 @@ namespace Telephony.Cases.Storage;
 /// The case, directory and call-record store over Dapper, one implementation for SQLite and
 /// PostgreSQL (the dialect supplies the few differences). Opens a pooled connection per call.
 /// </summary>
-public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRecordStore
+public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRecordStore, IRecordingStore, ICallTraceStore
 {
     private readonly SqlDialect _dialect;
     private readonly string _connectionString;

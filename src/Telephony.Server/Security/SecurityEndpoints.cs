@@ -48,11 +48,13 @@ public static class SecurityEndpoints
                 options.Events = new BearerTokenEvents
                 {
                     // Browsers' WebSocket API cannot set headers, so SignalR sends the token
-                    // in the query string; accept it there for hub paths only.
+                    // in the query string; accept it there for hub paths only. Likewise an <audio> element
+                    // cannot, and must fetch a recording itself to play it with Range requests.
                     OnMessageReceived = context =>
                     {
                         var token = context.Request.Query["access_token"];
-                        if (!string.IsNullOrEmpty(token) && context.HttpContext.Request.Path.StartsWithSegments("/hubs"))
+                        if (!string.IsNullOrEmpty(token) && (context.HttpContext.Request.Path.StartsWithSegments("/hubs")
+                            || Recordings.RecordingEndpoints.IsAudioPath(context.HttpContext.Request.Path)))
                         {
                             context.Token = token;
                         }

@@ -16,7 +16,7 @@ namespace Telephony.Server.Sip;
 /// </summary>
 public sealed class SipServerHost(
     SipServerOptions options, SeatDirectory seats, ILocationStore locations, ILoggerFactory loggers, TimeProvider time,
-    TrunkPolicy? trunks = null, Telephony.Calls.NodeDrain? drain = null) : IHostedService, IAsyncDisposable
+    TrunkPolicy? trunks = null, Telephony.Calls.NodeDrain? drain = null, ISipMessageTap? tap = null) : IHostedService, IAsyncDisposable
 {
     private readonly ILogger _logger = loggers.CreateLogger<SipServerHost>();
     private readonly CancellationTokenSource _stopping = new();
@@ -56,7 +56,7 @@ public sealed class SipServerHost(
             throw new Hosting.ConfigurationException("Sip:Udp, Sip:Tcp and Sip:Tls are all empty: nothing to listen on");
         }
         var uaLogger = loggers.CreateLogger<SipUserAgent>();
-        _endpoint = new SipEndpoint(endpointOptions, new PendingUser(), loggers.CreateLogger<SipEndpoint>(), time);
+        _endpoint = new SipEndpoint(endpointOptions, new PendingUser(), loggers.CreateLogger<SipEndpoint>(), time) { MessageTap = tap };
         var uaOptions = new SipUserAgentOptions
         {
             LocalUri = $"sip:telephony@{options.Domain}",

@@ -81,6 +81,16 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
     /// </summary>
     public bool MayLogRejection(IPAddress? source) => ((ISipTransportSink)this).MayWarnAbout(source);
 
+    /// <summary>
+    /// Sees every message received (once parsed) and sent (retransmissions too), for calls' traces; null (the
+    /// default) costs one null check per message.
+    /// </summary>
+    public ISipMessageTap? MessageTap
+    {
+        get => _transports.Tap;
+        set => _transports.Tap = value;
+    }
+
     /// <summary>Replaces the transaction user (e.g. when the UA is created after the endpoint).</summary>
     public void SetTransactionUser(ISipTransactionUser user) => _user = user ?? throw new ArgumentNullException(nameof(user));
 
@@ -270,6 +280,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
             return;
         }
         _metrics.Received(flow.Protocol.ToViaToken(), parsed.IsRequest);
+        _transports.Tap?.OnSipMessage(SipTraceDirection.In, flow, message);
         using var scope = BeginCallScope(parsed.CallId);
         try
         {

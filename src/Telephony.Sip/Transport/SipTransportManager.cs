@@ -40,6 +40,9 @@ internal sealed class SipTransportManager : IAsyncDisposable
     /// <summary>The stream transport for <paramref name="protocol"/> (TCP or TLS).</summary>
     public SipTcpTransport StreamTransport(SipTransportProtocol protocol) => protocol == SipTransportProtocol.Tls ? _tls : _tcp;
 
+    /// <summary>Sees every message sent (and, through the endpoint, received); null: no trace, no cost.</summary>
+    public ISipMessageTap? Tap { get; set; }
+
     public void Listen(SipListenEndpoint endPoint)
     {
         switch (endPoint.Protocol)
@@ -88,6 +91,7 @@ internal sealed class SipTransportManager : IAsyncDisposable
     /// <summary>Sends on the flow's socket; a closed TCP/TLS connection is replaced by a new one to the same peer.</summary>
     public async ValueTask SendAsync(SipFlow flow, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
+        Tap?.OnSipMessage(SipTraceDirection.Out, flow, data.Span);
         if (flow.UdpListener is { } udp)
         {
             try
