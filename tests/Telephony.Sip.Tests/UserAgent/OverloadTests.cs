@@ -75,6 +75,42 @@ public sealed class OverloadTests
     }
 
     [Test]
+    public async Task The_ACK_for_a_stateless_503_does_not_confirm_the_call_a_retransmission_of_the_INVITE_got_answered()
+    {
+        // Issue 10: past capacity the first copy of an INVITE got the stateless 503 (To tag X); its retransmission came
+        // when a port pair was free again and was answered 200 (To tag Y). The caller ACKs the 503 with the INVITE's
+        // branch (§17.1.1.3), which matches the answered INVITE's transaction (Accepted): that ACK is not for our 2xx
+        // (§12.2.2: its To tag is not our dialog's) and must not establish the call, which would then run the IVR
+        // (and hold its media ports) for a caller who never hangs up because it believes it was refused.
+        await using var server = await Server.StartAsync(new SipUserAgentOptions { LocalUri = "sip:bob@127.0.0.1" });
+        bool capacity = false;
+        server.Ua.HasCapacity = () => capacity;
+        using var peer = new RawSipPeer();
+        var invite = server.Invite(peer, "late-ok");
+        await peer.SendAsync(invite, server.Target);
+        var refusal = await peer.ReceiveAsync<SipResponse>(r => r.CallId == "late-ok" && r.StatusCode == 503);
+        capacity = true;
+        await peer.SendAsync(invite, server.Target); // the retransmission, sent before the 503 arrived
+        var answered = Task.Run(async () =>
+        {
+            var call = await server.Ua.IncomingCalls.ReadAsync();
+            await call.AcceptAsync(UaPair.Sdp);
+            return call;
+        });
+        var ok = await peer.ReceiveAsync<SipResponse>(r => r.CallId == "late-ok" && r.StatusCode == 200);
+        Assert.That(ok.To!.Tag, Is.Not.EqualTo(refusal.To!.Tag));
+        var call = await answered;
+
+        var ackFor503 = server.InDialog("ACK", peer, "late-ok", refusal.To!.Tag!, 1).Replace("z9hG4bKlate-ok-ACK", "z9hG4bKlate-ok", StringComparison.Ordinal);
+        await peer.SendAsync(ackFor503, server.Target);
+        await Task.Delay(300);
+        Assert.That(call.State, Is.Not.EqualTo(CallState.Established), "an ACK with another To tag confirmed our dialog");
+
+        await peer.SendAsync(server.InDialog("ACK", peer, "late-ok", ok.To!.Tag!, 1), server.Target);
+        await StackTestKit.WaitUntil(() => call.State == CallState.Established);
+    }
+
+    [Test]
     public async Task An_application_that_does_not_keep_up_causes_503_not_486()
     {
         await using var server = await Server.StartAsync(new SipUserAgentOptions { LocalUri = "sip:bob@127.0.0.1" });
