@@ -62,8 +62,11 @@ run() { # rate seconds label
     --rate "$1" --seconds "$2" --hold-ms "$HOLD_MS" --report-s "$REPORT_S" --server-pid $SERVER_PID >"$OUT/$3.txt" 2>&1 || true
   local load2; load2=$(cut -d' ' -f1 /proc/loadavg)
   echo "== $3: rate $1/s for $2 s, hold $HOLD_MS ms, load average $load -> $load2"
-  sed -n '/^$/,$p' "$OUT/$3.txt" | sed '/^$/d'
+  sed -n '2,$p' "$OUT/$3.txt" | sed '/^$/d'
 }
+
+echo "capacity: server pid $SERVER_PID, Sip:MaxCalls $MAX_CALLS, RTP 27000-29999 (1,500 pairs), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+awk '{ if ($1 > 4) print "capacity: the machine is not quiet (load average " $1 "): rates below are what the server got of a shared machine; quote CPU per call" }' /proc/loadavg
 
 [ "$WARMUP_S" -gt 0 ] && { run 200 "$WARMUP_S" warmup >/dev/null; echo "(warm-up: 200/s for $WARMUP_S s)"; }
 for r in $RATES; do

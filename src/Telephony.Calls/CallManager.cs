@@ -131,6 +131,10 @@ public sealed partial class CallManager : IAsyncDisposable
         // A call needs a media port pair before it can be answered: without one free, the user agent refuses the
         // INVITE statelessly (503 with Retry-After) instead of creating a dialog only to reject it.
         userAgent.HasCapacity = () => _media.Ports.Capacity - _media.Ports.InUse > 0;
+        if (_media.Ports.Capacity < userAgent.Options.MaxCalls)
+        {
+            CallsLog.FewerPortsThanCalls(_log, _media.Ports.Capacity, userAgent.Options.MaxCalls);
+        }
         _acceptLoop = AcceptLoopAsync(userAgent, _stopping.Token);
         CallsLog.Started(_log, _scripts.Path, _recordings.Path);
     }

@@ -21,7 +21,8 @@ public sealed partial class SipUserAgent
     public void OnRequest(SipServerTransaction transaction)
     {
         var request = transaction.Request;
-        if (request.Method == SipMethods.Invite && request.To?.Tag is null && (LiveIncomingCalls >= Options.MaxCalls || HasCapacity?.Invoke() == false))
+        if (request.Method == SipMethods.Invite && request.To?.Tag is null
+            && (LiveIncomingCalls >= Options.MaxCalls || HasCapacity?.Invoke() == false || _refused.Contains(request)))
         {
             RefuseOverloaded(transaction); // first: the cheapest answer, before any check or per-call work
             return;
@@ -149,6 +150,7 @@ public sealed partial class SipUserAgent
     private void RefuseOverloaded(SipServerTransaction transaction, bool acceptQueueFull = false)
     {
         Interlocked.Increment(ref _overloadRefusals);
+        _refused.Remember(transaction.Request);
         var refusal = SipResponseBuilder.CreateResponse(transaction.Request, 503);
         refusal.SetHeader(SipHeaderNames.RetryAfter, OverloadRetryAfterText());
         StampProduct(refusal, SipHeaderNames.Server);
@@ -187,6 +189,11 @@ public sealed partial class SipUserAgent
     }
 
     private sealed record RetryAfterText(long Seconds, string Text);
+
+    // INVITEs refused statelessly lately: a retransmission of one (§17.1.1.2, sent before our 503 reached the caller)
+    // is refused again even when a port pair or slot has freed since, as a 503 kept in a transaction would have been
+    // (§17.2.1). Answering it instead gave the caller a 503 and a 200 for one INVITE (issue 10: 760 in a 30-s run).
+    private readonly RecentRefusals _refused = new();
 
     private RetryAfterText? _retryAfterText;
 
