@@ -28,8 +28,11 @@ public sealed class CallManagerOptions
     /// <summary>First RTP port (even); each call leg takes a pair.</summary>
     public int RtpPortMin { get; set; } = 20000;
 
-    /// <summary>Last RTP port.</summary>
-    public int RtpPortMax { get; set; } = 20999;
+    /// <summary>
+    /// Last RTP port. The default range holds 2,000 pairs: <c>Sip:MaxCalls</c> (1,000) calls with two legs each
+    /// (caller and agent); an IVR or queued call takes one pair, a bridged call two, a three-party call three.
+    /// </summary>
+    public int RtpPortMax { get; set; } = 23999;
 
     /// <summary>
     /// Threads that receive every call's RTP and RTCP through epoll with batched reads (64-bit

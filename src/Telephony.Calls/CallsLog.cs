@@ -5,7 +5,7 @@ namespace Telephony.Calls;
 /// <summary>
 /// Log lines of the call manager and its shared parts, with stable EventIds.
 /// Ranges in Telephony.Calls: 2000-2099 here, 2100-2199 the call session (InboundCallSession.Log.cs),
-/// 2200-2299 the IVR channel. Next free here: 2015.
+/// 2200-2299 the IVR channel. Next free here: 2016.
 /// </summary>
 internal static partial class CallsLog
 {
@@ -23,6 +23,7 @@ internal static partial class CallsLog
     [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Writing {What} failed; retrying in {Seconds} s")] public static partial void RecordWriteFailed(ILogger logger, Exception e, string what, double seconds);
     [LoggerMessage(EventId = 2012, Level = LogLevel.Error, Message = "Call record queue full ({Capacity} calls waiting for the database): snapshot of {CallId} dropped ({Dropped} since start)")] public static partial void RecordDropped(ILogger logger, int capacity, string callId, long dropped);
     [LoggerMessage(EventId = 2013, Level = LogLevel.Error, Message = "{Count} call record(s) not written at shutdown")] public static partial void RecordsNotFlushed(ILogger logger, Exception e, int count);
+    [LoggerMessage(EventId = 2015, Level = LogLevel.Warning, Message = "The RTP port range holds {Pairs} pairs, fewer than Sip:MaxCalls ({MaxCalls}): past {Pairs} calls INVITEs get 503 for want of ports (an IVR call takes one pair, a bridged call two); widen Calls:RtpPortMin/Max or lower Sip:MaxCalls")] public static partial void FewerPortsThanCalls(ILogger logger, int pairs, int maxCalls);
     [LoggerMessage(EventId = 2014, Level = LogLevel.Information, Message = "Call records for node {Node}")] public static partial void NodeIdInUse(ILogger logger, string node);
     [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Drain began: no new calls (503); {Count} call(s) in progress may finish within {Seconds} s")] public static partial void DrainBegan(ILogger logger, int count, int seconds);
     [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "Draining: {Count} call(s) still in progress, {Seconds:F0} s left")] public static partial void DrainWaiting(ILogger logger, int count, double seconds);

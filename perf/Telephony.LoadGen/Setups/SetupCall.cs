@@ -37,6 +37,8 @@ internal sealed class SetupCall
     public string Caller { get; }
     public SetupState State { get; set; }
     public bool Provisional { get; set; }
+    /// <summary>The INVITE got a 503 (a later 2xx for it is ACKed and ended at once).</summary>
+    public bool Refused { get; set; }
     public string? ToTag { get; set; }
     public string? RemoteTarget { get; set; }
     public byte[]? Invite { get; set; }

@@ -63,7 +63,7 @@ internal sealed partial class InboundCallSession
 
     // End 2160-2169
     [LoggerMessage(EventId = 2160, Level = LogLevel.Information, Message = "Call ended: {Outcome} (during {Phase})")] private static partial void LogEnded(ILogger logger, string outcome, string phase);
-    [LoggerMessage(EventId = 2161, Level = LogLevel.Information, Message = "Media received: caller {CallerPackets} packets, {CallerLoss:F2} % lost, jitter {CallerJitter:F1} ms; agent {AgentPackets} packets, {AgentLoss:F2} % lost, jitter {AgentJitter:F1} ms")] private static partial void LogMediaQuality(ILogger logger, long callerPackets, double callerLoss, double callerJitter, long agentPackets, double agentLoss, double agentJitter);
+    [LoggerMessage(EventId = 2161, Level = LogLevel.Debug, Message = "Media received: caller {CallerPackets} packets, {CallerLoss:F2} % lost, jitter {CallerJitter:F1} ms; agent {AgentPackets} packets, {AgentLoss:F2} % lost, jitter {AgentJitter:F1} ms")] private static partial void LogMediaQuality(ILogger logger, long callerPackets, double callerLoss, double callerJitter, long agentPackets, double agentLoss, double agentJitter);
 
     // Browser phone 2170-2179
     [LoggerMessage(EventId = 2170, Level = LogLevel.Information, Message = "{Party} answered in the browser; waiting for ICE and DTLS-SRTP")] private static partial void LogBrowserAnswered(ILogger logger, string party);

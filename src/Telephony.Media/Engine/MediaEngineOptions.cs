@@ -22,7 +22,7 @@ public sealed record MediaEngineOptions
     public int PortMin { get; init; } = 20000;
 
     /// <summary>Last port of the range (the last RTCP port).</summary>
-    public int PortMax { get; init; } = 20999;
+    public int PortMax { get; init; } = 23999;
 
     /// <summary>
     /// Threads of the RTP receive loop (epoll + recvmmsg, 64-bit Linux): -1 = half the cores, 0 = no loop

@@ -167,7 +167,10 @@ public sealed partial class SipCall
 
     internal async Task OnAckAsync(SipRequest ack)
     {
-        if (_pending2xx is null || ack.CSeq?.Number != _pending2xx.CSeq?.Number || ack.From?.Tag != _dialog?.Id.RemoteTag)
+        // §12.2.2: only an ACK in our dialog (our To tag, the peer's From tag) acknowledges our 2xx. Past capacity the
+        // peer may ACK a stateless 503 (another To tag) sent for the first copy of an INVITE whose retransmission we then
+        // answered: that ACK matches the INVITE's transaction (same branch, §17.1.1.3) but must not establish the call.
+        if (_pending2xx is null || ack.CSeq?.Number != _pending2xx.CSeq?.Number || ack.From?.Tag != _dialog?.Id.RemoteTag || ack.To?.Tag != LocalTag)
         {
             return; // a retransmitted or stray ACK
         }

@@ -4,7 +4,7 @@ using Telephony.Sip.UserAgent;
 namespace Telephony.Sip;
 
 // User agent events: EventIds 1200–1399 (ranges of the other areas: SipLog.cs).
-// Calls 1200–1299, next free 1207; UA core 1300–1349, next free 1305; registration 1350–1399, next free 1352.
+// Calls 1200–1299, next free 1207; UA core 1300–1349, next free 1306; registration 1350–1399, next free 1352.
 internal static partial class SipLog
 {
     // ---------------- calls (SipCall)
@@ -23,6 +23,7 @@ internal static partial class SipLog
     [LoggerMessage(1301, LogLevel.Debug, "{Code} to {Method} not sent: the transaction has moved on")] public static partial void ResponseNotSent(this ILogger logger, int code, string method);
     [LoggerMessage(1302, LogLevel.Warning, "{Code} to {Method} could not be built: {Reason}")] public static partial void ResponseNotBuilt(this ILogger logger, int code, string method, string reason);
     [LoggerMessage(1304, LogLevel.Warning, "INVITE from {Source} refused with 503: the application has no capacity for another call ({Live} live incoming calls)")] public static partial void CallRefusedNoCapacity(this ILogger logger, int live, System.Net.IPAddress source);
+    [LoggerMessage(1305, LogLevel.Warning, "INVITE from {Source} refused with 503: the application is not answering calls as fast as they come ({Waiting} waiting to be answered, {Live} live incoming calls)")] public static partial void CallRefusedAcceptQueueFull(this ILogger logger, int waiting, int live, System.Net.IPAddress source);
     [LoggerMessage(1303, LogLevel.Warning, "INVITE from {Source} refused with 503: {Live} live incoming calls, Sip:MaxCalls is {Max}")] public static partial void CallRefusedOverloaded(this ILogger logger, int live, int max, System.Net.IPAddress source);
 
     // ---------------- registration (SipRegistration)

@@ -21,7 +21,8 @@ public sealed partial class SipUserAgent
     public void OnRequest(SipServerTransaction transaction)
     {
         var request = transaction.Request;
-        if (request.Method == SipMethods.Invite && request.To?.Tag is null && (LiveIncomingCalls >= Options.MaxCalls || HasCapacity?.Invoke() == false))
+        if (request.Method == SipMethods.Invite && request.To?.Tag is null
+            && (LiveIncomingCalls >= Options.MaxCalls || HasCapacity?.Invoke() == false || _refused.Contains(request)))
         {
             RefuseOverloaded(transaction); // first: the cheapest answer, before any check or per-call work
             return;
@@ -123,7 +124,7 @@ public sealed partial class SipUserAgent
         if (!_incoming.Writer.TryWrite(call))
         {
             call.Close();
-            RefuseOverloaded(transaction); // the application is not keeping up: overload, not a busy callee (not 486)
+            RefuseOverloaded(transaction, acceptQueueFull: true); // the application is not keeping up: overload, not a busy callee (not 486)
         }
     }
 
@@ -146,15 +147,21 @@ public sealed partial class SipUserAgent
     /// less than the call would have, so no transaction state is kept for it (no 503 retransmissions, no Timer H)
     /// and no <see cref="SipCall"/> is created. A lost 503 costs the caller one INVITE retransmission, answered alike.
     /// </summary>
-    private void RefuseOverloaded(SipServerTransaction transaction)
+    private void RefuseOverloaded(SipServerTransaction transaction, bool acceptQueueFull = false)
     {
         Interlocked.Increment(ref _overloadRefusals);
+        _refused.Remember(transaction.Request);
         var refusal = SipResponseBuilder.CreateResponse(transaction.Request, 503);
-        refusal.SetHeader(SipHeaderNames.RetryAfter, ((long)Options.OverloadRetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture));
+        refusal.SetHeader(SipHeaderNames.RetryAfter, OverloadRetryAfterText());
         StampProduct(refusal, SipHeaderNames.Server);
         if (Endpoint.MayLogRejection(transaction.Flow.Remote.Address))
         {
-            if (LiveIncomingCalls >= Options.MaxCalls)
+            if (acceptQueueFull)
+            {
+                // Not a capacity limit: the calls already let in wait for the application to answer them.
+                Logger.CallRefusedAcceptQueueFull(_incoming.Reader.Count, LiveIncomingCalls, transaction.Flow.Remote.Address);
+            }
+            else if (LiveIncomingCalls >= Options.MaxCalls)
             {
                 Logger.CallRefusedOverloaded(LiveIncomingCalls, Options.MaxCalls, transaction.Flow.Remote.Address);
             }
@@ -166,6 +173,29 @@ public sealed partial class SipUserAgent
         RespondStatelessly(transaction, refusal);
         OverloadRefused?.Invoke(transaction);
     }
+
+    // The Retry-After value of every overload refusal: formatted once per configured value, not once per refused INVITE
+    // (a reference, so a thread never sees one field of a pair updated by another).
+    private string OverloadRetryAfterText()
+    {
+        long seconds = (long)Options.OverloadRetryAfter.TotalSeconds;
+        var cached = Volatile.Read(ref _retryAfterText);
+        if (cached is null || cached.Seconds != seconds)
+        {
+            cached = new RetryAfterText(seconds, seconds.ToString(CultureInfo.InvariantCulture));
+            Volatile.Write(ref _retryAfterText, cached);
+        }
+        return cached.Text;
+    }
+
+    private sealed record RetryAfterText(long Seconds, string Text);
+
+    // INVITEs refused statelessly lately: a retransmission of one (§17.1.1.2, sent before our 503 reached the caller)
+    // is refused again even when a port pair or slot has freed since, as a 503 kept in a transaction would have been
+    // (§17.2.1). Answering it instead gave the caller a 503 and a 200 for one INVITE (issue 10: 760 in a 30-s run).
+    private readonly RecentRefusals _refused = new();
+
+    private RetryAfterText? _retryAfterText;
 
     /// <inheritdoc />
     public void OnAck(SipRequest ack, SipFlow flow, SipServerTransaction? transaction) =>

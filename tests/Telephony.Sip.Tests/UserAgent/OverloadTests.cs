@@ -75,6 +75,59 @@ public sealed class OverloadTests
     }
 
     [Test]
+    public async Task A_retransmission_of_a_refused_INVITE_is_refused_again_after_capacity_returns()
+    {
+        // Issue 10: the first copy of an INVITE got the stateless 503; its retransmission (sent before that 503 arrived)
+        // came when a port pair was free again. Answering it gave the caller a 503 and a 200 for one INVITE; a 503 kept
+        // in a transaction would have been resent (§17.2.1), so the stateless gate refuses it again. A new INVITE is let in.
+        await using var server = await Server.StartAsync(new SipUserAgentOptions { LocalUri = "sip:bob@127.0.0.1" });
+        bool capacity = false;
+        server.Ua.HasCapacity = () => capacity;
+        using var peer = new RawSipPeer();
+        var invite = server.Invite(peer, "again-1");
+        await peer.SendAsync(invite, server.Target);
+        var first = await peer.ReceiveAsync<SipResponse>(r => r.CallId == "again-1" && r.StatusCode >= 200);
+        Assert.That(first.StatusCode, Is.EqualTo(503));
+        capacity = true;
+        await peer.SendAsync(invite, server.Target);
+        var second = await peer.ReceiveAsync<SipResponse>(r => r.CallId == "again-1" && r.StatusCode >= 200);
+        Assert.That((second.StatusCode, second.GetHeader(SipHeaderNames.RetryAfter)), Is.EqualTo((503, "5")));
+        Assert.That((server.Ua.CallCount, server.Ua.OverloadRefusals), Is.EqualTo((0, 2L)));
+
+        await peer.SendAsync(server.Invite(peer, "again-2"), server.Target);
+        await StackTestKit.WaitUntil(() => server.Ua.CallCount == 1);
+    }
+
+    [Test]
+    public async Task An_ACK_with_another_To_tag_does_not_confirm_the_call()
+    {
+        // Issue 10: the caller ACKed a stateless 503 (To tag X) sent for the first copy of an INVITE whose retransmission
+        // we had answered 200 (To tag Y). Its ACK carries the INVITE's branch (§17.1.1.3), so it matches the answered
+        // INVITE's transaction (Accepted), but it is not in our dialog (§12.2.2) and must not establish the call: the
+        // call then ran the IVR (and held its ports) for a caller who never hangs up, believing it was refused. (The
+        // gate now refuses such a retransmission again; an evicted memory of the refusal could still let one in.)
+        await using var server = await Server.StartAsync(new SipUserAgentOptions { LocalUri = "sip:bob@127.0.0.1" });
+        using var peer = new RawSipPeer();
+        var answered = Task.Run(async () =>
+        {
+            var call = await server.Ua.IncomingCalls.ReadAsync();
+            await call.AcceptAsync(UaPair.Sdp);
+            return call;
+        });
+        await peer.SendAsync(server.Invite(peer, "late-ok"), server.Target);
+        var ok = await peer.ReceiveAsync<SipResponse>(r => r.CallId == "late-ok" && r.StatusCode == 200);
+        var call = await answered;
+
+        var ackFor503 = server.InDialog("ACK", peer, "late-ok", "a-503-tag", 1).Replace("z9hG4bKlate-ok-ACK", "z9hG4bKlate-ok", StringComparison.Ordinal);
+        await peer.SendAsync(ackFor503, server.Target);
+        await Task.Delay(300);
+        Assert.That(call.State, Is.Not.EqualTo(CallState.Established), "an ACK with another To tag confirmed our dialog");
+
+        await peer.SendAsync(server.InDialog("ACK", peer, "late-ok", ok.To!.Tag!, 1), server.Target);
+        await StackTestKit.WaitUntil(() => call.State == CallState.Established);
+    }
+
+    [Test]
     public async Task An_application_that_does_not_keep_up_causes_503_not_486()
     {
         await using var server = await Server.StartAsync(new SipUserAgentOptions { LocalUri = "sip:bob@127.0.0.1" });
