@@ -46,7 +46,7 @@ LOADGEN=perf/Telephony.LoadGen/bin/Release/net10.0/Telephony.LoadGen.dll
 (cd "$SERVER_DIR" && exec dotnet Telephony.Server.dll --urls http://127.0.0.1:26080 \
    --Sip:Udp=127.0.0.1:26060 --Sip:Tcp= --Sip:MaxCalls="$MAX_CALLS" \
    --Calls:RtpPortMin=27000 --Calls:RtpPortMax=29999 \
-   --Calls:RecordingsFolder="$OUT/rec" --Cases:ConnectionString="Data Source=$OUT/cases.db" \
+   --DataFolder="$OUT" --Calls:RecordingsFolder="$OUT/rec" --Cases:ConnectionString="Data Source=$OUT/cases.db" \
    --Security:AllowDemoCredentials=true) >"$OUT/server.log" 2>&1 &
 SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null || true' EXIT
