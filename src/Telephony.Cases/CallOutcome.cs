@@ -30,6 +30,15 @@ public enum CallOutcome
     /// (<c>Calls:DrainTimeoutSeconds</c>): both legs got a BYE. Not abandoned by the caller; connected only if an agent had answered.
     /// </summary>
     Drained,
+
+    /// <summary>Outbound: a queued caller chose "call me back" and their turn came (answered_at says whether they were reached).</summary>
+    Callback,
+
+    /// <summary>Outbound: a missed call (abandoned in the IVR or the queue) returned (漏话回拨).</summary>
+    MissedCallReturn,
+
+    /// <summary>Outbound: a return visit (回访) from a case, the satisfaction callback.</summary>
+    ReturnVisit,
 }
 
 /// <summary>The one mapping between <see cref="CallOutcome"/> and the call record's <c>outcome</c> column.</summary>
@@ -41,7 +50,7 @@ public static class CallOutcomes
     /// <summary>The text of <see cref="CallOutcome.Drained"/> (the KPI SQL names it).</summary>
     public const string DrainedText = "drained";
 
-    /// <summary>The column text: answered | abandoned | ivr | transferred | node-lost | drained | failed.</summary>
+    /// <summary>The column text: answered | abandoned | ivr | transferred | node-lost | drained | failed; outbound calls: callback | missed-call-return | return-visit.</summary>
     public static string ToText(this CallOutcome outcome) => outcome switch
     {
         CallOutcome.NodeLost => NodeLostText,
@@ -50,6 +59,9 @@ public static class CallOutcomes
         CallOutcome.Abandoned => "abandoned",
         CallOutcome.Ivr => "ivr",
         CallOutcome.Transferred => "transferred",
+        CallOutcome.Callback => "callback",
+        CallOutcome.MissedCallReturn => "missed-call-return",
+        CallOutcome.ReturnVisit => "return-visit",
         _ => "failed",
     };
 }

@@ -137,10 +137,8 @@ public sealed record CallRecord
     /// milestones, so a node that dies leaves a live record behind (its next start ends it as node-lost).
     /// </summary>
     public bool Live { get; init; }
-    /// <summary><see cref="CallDirections.Inbound"/> (a citizen called us; null means inbound too: rows older than migration 14) or <see cref="CallDirections.Outbound"/> (we dialled the citizen).</summary>
+    /// <summary><see cref="CallDirections.Inbound"/> (a citizen called us; null means inbound too: rows older than migration 14) or <see cref="CallDirections.Outbound"/> (we dialled the citizen; its <see cref="Outcome"/> says why: callback | missed-call-return | return-visit).</summary>
     public string? Direction { get; init; }
-    /// <summary>Why an outbound call was placed: <see cref="CallPurposes"/> (callback | missed-call-return | return-visit); null for inbound calls.</summary>
-    public string? Purpose { get; init; }
     /// <summary>The case an outbound return visit was made for.</summary>
     public long? CaseId { get; init; }
     /// <summary>The callback task an outbound call worked on.</summary>
@@ -154,17 +152,6 @@ public static class CallDirections
 {
     public const string Inbound = "inbound";
     public const string Outbound = "outbound";
-}
-
-/// <summary>The values of <see cref="CallRecord.Purpose"/> for outbound calls.</summary>
-public static class CallPurposes
-{
-    /// <summary>A queued caller chose "call me back" and their turn came.</summary>
-    public const string Callback = "callback";
-    /// <summary>A call the centre missed (abandoned in the IVR or the queue) is returned (漏话回拨).</summary>
-    public const string MissedCallReturn = "missed-call-return";
-    /// <summary>A return visit (回访) from a case: the satisfaction callback.</summary>
-    public const string ReturnVisit = "return-visit";
 }
 
 /// <summary>Calls to <see cref="ServiceNumber"/> refused for capacity (SIP 503) by <see cref="NodeId"/> in the minute starting at <see cref="Minute"/>.</summary>

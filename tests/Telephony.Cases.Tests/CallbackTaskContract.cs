@@ -95,7 +95,7 @@ public abstract partial class CaseStoreContract
         await Store.SaveCallRecordsAsync([
             AnsweredCall("k3-through", "13700000003", t.AddMinutes(5)),
             new CallRecord { CallId = "o1", Caller = "12345", Called = "13700000001", OfferedAt = t.AddMinutes(9), AnsweredAt = t.AddMinutes(10), EndedAt = t.AddMinutes(12),
-                Outcome = "answered", Direction = CallDirections.Outbound, Purpose = CallPurposes.MissedCallReturn, CallbackTaskId = a.Id },
+                Outcome = CallOutcome.MissedCallReturn.ToText(), Direction = CallDirections.Outbound, CallbackTaskId = a.Id },
         ]);
 
         var k = await Store.GetKpisAsync(t, t.AddHours(2));
@@ -104,7 +104,7 @@ public abstract partial class CaseStoreContract
         Assert.That((k.CallsOffered, k.CallsAnswered, k.CallsAbandoned, k.OutboundCalls, k.OutboundCallsReached), Is.EqualTo((4L, 1L, 3L, 1L, 1L)),
             "the outbound call is counted apart, not as an offered call");
         var stored = await Store.GetCallRecordAsync("o1");
-        Assert.That((stored!.Direction, stored.Purpose, stored.CallbackTaskId), Is.EqualTo((CallDirections.Outbound, CallPurposes.MissedCallReturn, (long?)a.Id)));
+        Assert.That((stored!.Direction, stored.Outcome, stored.CallbackTaskId), Is.EqualTo(((string?)CallDirections.Outbound, (string?)"missed-call-return", (long?)a.Id)));
     }
 
     [Test]

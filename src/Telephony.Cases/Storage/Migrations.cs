@@ -127,12 +127,11 @@ public static class Migrations
             UPDATE partner_hotlines SET hours = '24 h' WHERE number IN ('12348', '12309', '110');
             UPDATE partner_hotlines SET hours = 'Mon-Fri 9:00-17:00' WHERE number IN ('12355', '12333', '12349');
             """),
-        // Calls we place (callbacks, missed-call returns, return visits) are call records with a direction and a
-        // purpose; a missed call leaves a callback task, one open task per kind, number and local day (the partial
+        // Calls we place (callbacks, missed-call returns, return visits) are call records with a direction (their
+        // outcome says why); a missed call leaves a callback task, one open task per kind, number and local day (the partial
         // unique index is the deduplication, so two nodes saving at once cannot add two).
         new(14, "outbound calls and callback tasks", d => $"""
             ALTER TABLE call_records ADD COLUMN direction TEXT;
-            ALTER TABLE call_records ADD COLUMN purpose TEXT;
             ALTER TABLE call_records ADD COLUMN case_id BIGINT;
             ALTER TABLE call_records ADD COLUMN callback_task_id BIGINT;
             ALTER TABLE call_records ADD COLUMN abandoned_in_ivr INTEGER NOT NULL DEFAULT 0;

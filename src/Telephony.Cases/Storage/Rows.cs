@@ -190,7 +190,6 @@ internal sealed class CallRow
     public string? NodeId { get; set; }
     public string? State { get; set; }
     public string? Direction { get; set; }
-    public string? Purpose { get; set; }
     public long? CaseId { get; set; }
     public long? CallbackTaskId { get; set; }
     public int AbandonedInIvr { get; set; }
@@ -204,7 +203,7 @@ internal sealed class CallRow
         CallerPacketsReceived = r.CallerMedia?.PacketsReceived, CallerPacketsLost = r.CallerMedia?.PacketsLost, CallerJitterMs = r.CallerMedia?.JitterMilliseconds,
         AgentPacketsReceived = r.AgentMedia?.PacketsReceived, AgentPacketsLost = r.AgentMedia?.PacketsLost, AgentJitterMs = r.AgentMedia?.JitterMilliseconds,
         NodeId = r.NodeId, State = r.Live ? LiveState : EndedState,
-        Direction = r.Direction, Purpose = r.Purpose, CaseId = r.CaseId, CallbackTaskId = r.CallbackTaskId,
+        Direction = r.Direction, CaseId = r.CaseId, CallbackTaskId = r.CallbackTaskId,
         AbandonedInIvr = r.AbandonedInIvr ? 1 : 0,
     };
 
@@ -221,7 +220,7 @@ internal sealed class CallRow
         CallerMedia = Quality(CallerPacketsReceived, CallerPacketsLost, CallerJitterMs),
         AgentMedia = Quality(AgentPacketsReceived, AgentPacketsLost, AgentJitterMs),
         NodeId = NodeId, Live = State == LiveState,
-        Direction = Direction, Purpose = Purpose, CaseId = CaseId, CallbackTaskId = CallbackTaskId,
+        Direction = Direction, CaseId = CaseId, CallbackTaskId = CallbackTaskId,
         AbandonedInIvr = AbandonedInIvr != 0,
     };
 
