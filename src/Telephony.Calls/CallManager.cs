@@ -148,7 +148,7 @@ public sealed partial class CallManager : IAsyncDisposable
         }
         try
         {
-            await Task.WhenAll(_loops.Values).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(_loops.Values.Append(StopOutboundAsync())).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

@@ -28,4 +28,5 @@ internal static partial class CallsLog
     [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "Draining: {Count} call(s) still in progress, {Seconds:F0} s left")] public static partial void DrainWaiting(ILogger logger, int count, double seconds);
     [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Drain ended after {Seconds:F1} s: {Finished} call(s) finished, {Cut} ended by the node (outcome drained), {Refused} new call(s) refused")] public static partial void DrainEnded(ILogger logger, double seconds, int finished, int cut, long refused);
     [LoggerMessage(EventId = 2013, Level = LogLevel.Information, Message = "New call refused with 503: the node is draining")] public static partial void DrainRefused(ILogger logger);
+    [LoggerMessage(EventId = 2370, Level = LogLevel.Warning, Message = "Outbound {Purpose} to {Number} for seat {Extension} refused: {Reason}")] public static partial void OutboundRefused(ILogger logger, string purpose, string number, string extension, string reason);
 }
