@@ -8,6 +8,7 @@ using Telephony.Calls.Routing;
 using Telephony.Calls.Sessions;
 using Telephony.Calls.Trunks;
 using Telephony.Calls.WebPhone;
+using Telephony.Cases.Storage;
 using Telephony.ContactCenter.Routing;
 using Telephony.Ivr;
 using Telephony.Sip.Messages;
@@ -38,6 +39,7 @@ public sealed partial class CallManager : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _log;
     private readonly OncePerInterval _noPortsLog = new(TimeSpan.FromSeconds(10));
+    private readonly ICallbackTaskStore? _callbackTasks;
     private CallServices? _services;
     private Task? _acceptLoop;
     private int _stopped;
@@ -46,8 +48,9 @@ public sealed partial class CallManager : IAsyncDisposable
     public CallManager(
         MediaEngine media, IvrScriptProvider scripts, DialPlan dialPlan, IScreenPopNotifier notifier, SeatPhones seatPhones,
         CallManagerOptions options, RecordingFolder recordings, CallRecords records, TimeProvider time, ILoggerFactory loggers,
-        NodeDrain? drain = null, BrowserPhones? browserPhones = null)
+        NodeDrain? drain = null, BrowserPhones? browserPhones = null, ICallbackTaskStore? callbackTasks = null)
     {
+        _callbackTasks = callbackTasks;
         Drain = drain ?? new NodeDrain(time);
         _browserPhones = browserPhones;
         _media = media;
@@ -127,6 +130,7 @@ public sealed partial class CallManager : IAsyncDisposable
             PopAckMaximumWait = TimeSpan.FromMilliseconds(Math.Max(0, _options.PopLeadMilliseconds)),
             TransferRingTimeout = TimeSpan.FromSeconds(_options.TransferRingTimeoutSeconds),
             Stopping = _stopping.Token,
+            ParkCallback = Park,
         };
         // A call needs a media port pair before it can be answered: without one free, the user agent refuses the
         // INVITE statelessly (503 with Retry-After) instead of creating a dialog only to reject it.

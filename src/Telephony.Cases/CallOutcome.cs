@@ -31,6 +31,12 @@ public enum CallOutcome
     /// </summary>
     Drained,
 
+    /// <summary>
+    /// The caller chose "call me back" in the queue and hung up: their entry keeps its place and the call we place
+    /// when their turn comes is an outbound record of its own (outcome <see cref="Callback"/>). Neither abandoned nor answered.
+    /// </summary>
+    CallbackRequested,
+
     /// <summary>Outbound: a queued caller chose "call me back" and their turn came (answered_at says whether they were reached).</summary>
     Callback,
 
@@ -47,6 +53,9 @@ public static class CallOutcomes
     /// <summary>The text of <see cref="CallOutcome.NodeLost"/> (the KPI SQL names it).</summary>
     public const string NodeLostText = "node-lost";
 
+    /// <summary>The text of <see cref="CallOutcome.CallbackRequested"/> (the KPI SQL names it).</summary>
+    public const string CallbackRequestedText = "callback-requested";
+
     /// <summary>The text of <see cref="CallOutcome.Drained"/> (the KPI SQL names it).</summary>
     public const string DrainedText = "drained";
 
@@ -59,6 +68,7 @@ public static class CallOutcomes
         CallOutcome.Abandoned => "abandoned",
         CallOutcome.Ivr => "ivr",
         CallOutcome.Transferred => "transferred",
+        CallOutcome.CallbackRequested => CallbackRequestedText,
         CallOutcome.Callback => "callback",
         CallOutcome.MissedCallReturn => "missed-call-return",
         CallOutcome.ReturnVisit => "return-visit",

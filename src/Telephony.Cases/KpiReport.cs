@@ -49,7 +49,7 @@ public sealed record KpiReport
     public long CallsAnswered { get; init; }
     /// <summary>Answered calls whose wait (answered − queued, or − offered if never queued) was at most 15 s.</summary>
     public long AnsweredWithin15s { get; init; }
-    /// <summary>Calls that reached the queue and ended unanswered by the caller's choice (not live, not lost with a node).</summary>
+    /// <summary>Calls that reached the queue and ended unanswered by the caller's choice (not live, not lost with a node, not a callback the caller asked for).</summary>
     public long CallsAbandoned { get; init; }
     /// <summary>
     /// Calls refused for capacity (SIP 503 at <c>Sip:MaxCalls</c>): no record exists for them, only a count per minute

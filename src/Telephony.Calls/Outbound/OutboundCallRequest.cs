@@ -53,3 +53,4 @@ public sealed record OutboundDial(string? CallId, string? Refusal, Task<Outbound
 
     internal static OutboundDial Refused(string reason) => new(null, reason, Task.FromResult(OutboundCallResult.Failed));
 }
+

@@ -38,6 +38,7 @@ internal sealed partial class OutboundCallSession
     private DateTimeOffset? _agentRingingAt;
     private DateTimeOffset? _answeredAt;
     private bool _acdAnswered;
+    private bool _withdrawn;
     private OutboundPhase _phase = OutboundPhase.RingingAgent;
 
     public OutboundCallSession(CallServices services, OutboundCallRequest request, string callId, string citizenTarget, string agentContact, TimeSpan ringTimeout, ILogger log)
@@ -128,6 +129,11 @@ internal sealed partial class OutboundCallSession
             case TransferTimedOut t when ReferenceEquals(t.Leg, _citizen?.Signalling) && _phase == OutboundPhase.RingingCitizen:
                 LogNoAnswer(_log, "citizen " + _request.Number);
                 await EndAsync(OutboundCallResult.NoAnswer).ConfigureAwait(false);
+                break;
+            case WithdrawOffer w when _phase == OutboundPhase.RingingAgent && w.Extension == _request.Extension:
+                // The ACD's ring timeout: it already moved the entry on, so it is not told again.
+                _withdrawn = true;
+                await EndAsync(OutboundCallResult.AgentUnreachable).ConfigureAwait(false);
                 break;
             case Shutdown:
                 await EndAsync(OutboundCallResult.Failed).ConfigureAwait(false);
@@ -282,7 +288,15 @@ internal sealed partial class OutboundCallSession
         {
             try
             {
-                await _services.Acd.CallEndedAsync(acdCall).ConfigureAwait(false); // the seat goes to wrap-up (or back to Ready when never answered)
+                if (_acdAnswered)
+                {
+                    await _services.Acd.CallEndedAsync(acdCall).ConfigureAwait(false); // the seat goes to wrap-up
+                }
+                else if (!_withdrawn)
+                {
+                    // The agent's phone did not take it: the seat goes Not ready and the entry to the next agent, as for an inbound call.
+                    await _services.Acd.OfferDeclinedAsync(acdCall, _request.Extension, "callback: " + OutboundResultText.Of(result)).ConfigureAwait(false);
+                }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

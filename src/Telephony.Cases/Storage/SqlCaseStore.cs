@@ -291,7 +291,7 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS answered,
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND answered_at - COALESCE(queued_at, offered_at) <= 15000 THEN 1 ELSE 0 END), 0) AS BIGINT) AS within15,
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NULL AND queued_at IS NOT NULL AND COALESCE(state, 'ended') <> 'live'
-            AND COALESCE(outcome, '') NOT IN ('node-lost', 'drained') THEN 1 ELSE 0 END), 0) AS BIGINT) AS abandoned,
+            AND COALESCE(outcome, '') NOT IN ('node-lost', 'drained', 'callback-requested') THEN 1 ELSE 0 END), 0) AS BIGINT) AS abandoned,
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL THEN answered_at - COALESCE(queued_at, offered_at) ELSE 0 END), 0) AS BIGINT) AS wait_ms,
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND ended_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS handled,
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND ended_at IS NOT NULL THEN ended_at - answered_at ELSE 0 END), 0) AS BIGINT) AS talk_ms,
