@@ -73,6 +73,7 @@ public static class CasesSetup
         builder.Services.AddSingleton<ICaseStore>(sp => sp.GetRequiredService<SqlCaseStore>());
         builder.Services.AddSingleton<IDirectoryStore>(sp => sp.GetRequiredService<SqlCaseStore>());
         builder.Services.AddSingleton<ICallRecordStore>(sp => sp.GetRequiredService<SqlCaseStore>());
+        builder.Services.AddSingleton<ICallbackTaskStore>(sp => sp.GetRequiredService<SqlCaseStore>());
         builder.Services.TryAddSingleton<ISmsGateway>(sp =>
         {
             var path = settings.SmsOutboxFile is { Length: > 0 } outbox ? ServerPaths.FromWorkingDirectory(outbox) : ServerPaths.FromAppDirectory(Path.Combine("data", "sms-outbox.jsonl"));
