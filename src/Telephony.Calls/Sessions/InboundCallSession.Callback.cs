@@ -14,6 +14,7 @@ internal sealed partial class InboundCallSession
 {
     private bool _callbackOffered;
     private bool _callbackAccepted;
+    private bool _callerLeftInIvr;
 
     /// <summary>Offers the callback once, after queueing, when the script asks for it and the wait is long.</summary>
     private void OfferCallbackIfLongWait(IvrQueueRequest request, TimeSpan? expectedWait)

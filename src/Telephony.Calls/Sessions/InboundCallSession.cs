@@ -188,6 +188,7 @@ internal sealed partial class InboundCallSession
                 break;
             case CallEnded ended:
                 LogCallerEnded(_log, ended.Reason.ToString(), Phase.ToString());
+                _callerLeftInIvr = Phase == CallPhase.Ivr; // a missed call owed a return call, unlike a script that ended it
                 await EndAsync(Phase switch
                 {
                     CallPhase.Connected or CallPhase.Survey => _transferredTo is null ? CallOutcome.Answered : CallOutcome.Transferred, // set on an IVR transfer and a hand-over
