@@ -69,6 +69,11 @@ prompt invalid        "输入有误。" "Sorry, that is not a valid choice."
 prompt no-input       "没有收到您的输入。" "We did not receive your input."
 prompt goodbye        "感谢您的来电，再见。" "Thank you for calling. Goodbye."
 
+# --- callback in the queue (a queue step's callback-after) -------------------------------
+prompt callback-offer     "等候时间较长，按1号键，我们将回电给您，并为您保留排队位置。" \
+                          "The wait is long. Press 1 and we will call you back. You keep your place in line."
+prompt callback-confirmed "好的，轮到您时我们会回电，您现在可以挂机。" "Thank you. We will call you back when it is your turn. You may hang up now."
+
 # --- post-call survey --------------------------------------------------------------------
 prompt survey-ask     "请为本次服务打分，1到5分，5分为非常满意。" "Please rate this call from 1 to 5. 5 means very satisfied."
 prompt survey-thanks  "感谢您的评价，再见。" "Thank you for your feedback. Goodbye."

@@ -13,7 +13,7 @@ public sealed partial class CallManager : IAcdCallControl
         ArgumentNullException.ThrowIfNull(offer);
         if (!_calls.TryGetValue(offer.Pop.CallId, out var call))
         {
-            return false;
+            return _parked.TryGetValue(offer.Pop.CallId, out var parked) && await OfferParkedAsync(parked, offer, ct).ConfigureAwait(false);
         }
         // An agent whose page is the phone rings there; any other seat at its registered SIP phone.
         bool browser = _browserPhones?.IsBrowser(offer.Seat.AgentId) == true;
@@ -38,6 +38,10 @@ public sealed partial class CallManager : IAcdCallControl
         if (_calls.TryGetValue(callId, out var call))
         {
             call.Post(new WithdrawOffer(extension));
+        }
+        else
+        {
+            OutboundFor(callId)?.Post(new WithdrawOffer(extension));
         }
         return Task.CompletedTask;
     }

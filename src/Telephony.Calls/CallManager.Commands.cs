@@ -16,7 +16,8 @@ public sealed partial class CallManager
         ArgumentNullException.ThrowIfNull(command);
         if (callId is null || !_calls.TryGetValue(callId, out var call))
         {
-            return CommandResult.NoSuchCall;
+            // A callback's pop is acknowledged like a call's; its seat rings at once (the caller is not on the line).
+            return command is AcknowledgePop && callId is not null && OutboundFor(callId) is not null ? CommandResult.Done("ringing") : CommandResult.NoSuchCall;
         }
         var done = new TaskCompletionSource<CommandResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!call.Post(new CommandMessage(command, done)))

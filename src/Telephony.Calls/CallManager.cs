@@ -9,6 +9,7 @@ using Telephony.Calls.Sessions;
 using Telephony.Calls.Tracing;
 using Telephony.Calls.Trunks;
 using Telephony.Calls.WebPhone;
+using Telephony.Cases.Storage;
 using Telephony.ContactCenter.Routing;
 using Telephony.Ivr;
 using Telephony.Sip.Messages;
@@ -39,6 +40,7 @@ public sealed partial class CallManager : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _log;
     private readonly OncePerInterval _noPortsLog = new(TimeSpan.FromSeconds(10));
+    private readonly ICallbackTaskStore? _callbackTasks;
     private CallServices? _services;
     private ITimer? _qualitySampler;
     private Task? _acceptLoop;
@@ -48,9 +50,10 @@ public sealed partial class CallManager : IAsyncDisposable
     public CallManager(
         MediaEngine media, IvrScriptProvider scripts, DialPlan dialPlan, IScreenPopNotifier notifier, SeatPhones seatPhones,
         CallManagerOptions options, RecordingFolder recordings, CallRecords records, TimeProvider time, ILoggerFactory loggers,
-        NodeDrain? drain = null, BrowserPhones? browserPhones = null, CallTraces? traces = null)
+        NodeDrain? drain = null, BrowserPhones? browserPhones = null, CallTraces? traces = null, ICallbackTaskStore? callbackTasks = null)
     {
         Traces = traces;
+        _callbackTasks = callbackTasks;
         Drain = drain ?? new NodeDrain(time);
         _browserPhones = browserPhones;
         _media = media;
@@ -137,6 +140,7 @@ public sealed partial class CallManager : IAsyncDisposable
             TransferRingTimeout = TimeSpan.FromSeconds(_options.TransferRingTimeoutSeconds),
             Stopping = _stopping.Token,
             Traces = Traces,
+            ParkCallback = Park,
         };
         if (Traces is { } traces)
         {
@@ -169,7 +173,7 @@ public sealed partial class CallManager : IAsyncDisposable
         }
         try
         {
-            await Task.WhenAll(_loops.Values).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(_loops.Values.Append(StopOutboundAsync())).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

@@ -66,6 +66,15 @@ public sealed class CallManagerOptions
     /// <summary>How long a partner hotline may ring on an IVR transfer before the script goes on at <c>on-fail</c>.</summary>
     public int TransferRingTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>How long each leg of a call we place (the agent's seat, then the citizen) may ring before the attempt counts as no answer.</summary>
+    public int OutboundRingTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Attempts at a callback or missed-call task before it fails (the retry policy's count).</summary>
+    public int CallbackMaxAttempts { get; set; } = 3;
+
+    /// <summary>The wait after no answer or busy before a callback or missed-call task is dialled again.</summary>
+    public int CallbackRetryIntervalSeconds { get; set; } = 600;
+
     /// <summary>
     /// This node's name on the call records it writes: only the node of that name ends them as node-lost when they
     /// are left live by a crash. Empty: the machine name and a stable suffix from <see cref="RecordingsFolder"/>
@@ -168,6 +177,18 @@ public sealed class CallManagerOptions
         if (DrainTimeoutSeconds is < 0 or > 3600)
         {
             yield return Out(section, nameof(DrainTimeoutSeconds), DrainTimeoutSeconds, "0..3600 s");
+        }
+        if (OutboundRingTimeoutSeconds is < 1 or > 600)
+        {
+            yield return Out(section, nameof(OutboundRingTimeoutSeconds), OutboundRingTimeoutSeconds, "1..600 s");
+        }
+        if (CallbackMaxAttempts is < 1 or > 20)
+        {
+            yield return Out(section, nameof(CallbackMaxAttempts), CallbackMaxAttempts, "1..20");
+        }
+        if (CallbackRetryIntervalSeconds is < 0 or > 86400)
+        {
+            yield return Out(section, nameof(CallbackRetryIntervalSeconds), CallbackRetryIntervalSeconds, "0..86400 s");
         }
         if (TransferRingTimeoutSeconds is < 1 or > 600)
         {

@@ -5,7 +5,7 @@ namespace Telephony.Calls;
 /// <summary>
 /// Log lines of the call manager and its shared parts, with stable EventIds.
 /// Ranges in Telephony.Calls: 2000-2099 here, 2100-2199 the call session (InboundCallSession.Log.cs),
-/// 2200-2299 the IVR channel. Next free here: 2016.
+/// 2200-2299 the IVR channel, 2350-2399 outbound calls and callbacks (2370-2379 here). Next free here: 2016, and 2376.
 /// </summary>
 internal static partial class CallsLog
 {
@@ -29,4 +29,10 @@ internal static partial class CallsLog
     [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "Draining: {Count} call(s) still in progress, {Seconds:F0} s left")] public static partial void DrainWaiting(ILogger logger, int count, double seconds);
     [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Drain ended after {Seconds:F1} s: {Finished} call(s) finished, {Cut} ended by the node (outcome drained), {Refused} new call(s) refused")] public static partial void DrainEnded(ILogger logger, double seconds, int finished, int cut, long refused);
     [LoggerMessage(EventId = 2013, Level = LogLevel.Information, Message = "New call refused with 503: the node is draining")] public static partial void DrainRefused(ILogger logger);
+    [LoggerMessage(EventId = 2370, Level = LogLevel.Warning, Message = "Outbound {Purpose} to {Number} for seat {Extension} refused: {Reason}")] public static partial void OutboundRefused(ILogger logger, string purpose, string number, string extension, string reason);
+    [LoggerMessage(EventId = 2371, Level = LogLevel.Information, Message = "Call {CallId}: caller {Number} waits for a callback (queued again: {Requeue})")] public static partial void CallbackParked(ILogger logger, string callId, string number, bool requeue);
+    [LoggerMessage(EventId = 2372, Level = LogLevel.Information, Message = "Callback for {CallId} finished: {Result}")] public static partial void CallbackDone(ILogger logger, string callId, string result);
+    [LoggerMessage(EventId = 2373, Level = LogLevel.Information, Message = "Callback for {CallId}: {Result}, attempt {Attempt} of {Max}; queued again after the retry interval")] public static partial void CallbackRetry(ILogger logger, string callId, string result, int attempt, int max);
+    [LoggerMessage(EventId = 2374, Level = LogLevel.Warning, Message = "Callback for {CallId} to {Number} failed after {Attempts} attempt(s): left as a missed-callback task")] public static partial void CallbackFailed(ILogger logger, string callId, string number, int attempts);
+    [LoggerMessage(EventId = 2375, Level = LogLevel.Error, Message = "Callback for {CallId}: the ACD or the task store failed")] public static partial void CallbackTaskFailed(ILogger logger, Exception e, string callId);
 }

@@ -36,6 +36,21 @@ public enum CallOutcome
 
     /// <summary>The caller waited the queue's maximum and heard its end action; then the call ended. Offered, not connected, not abandoned.</summary>
     QueueTimeout,
+
+    /// <summary>
+    /// The caller chose "call me back" in the queue and hung up: their entry keeps its place and the call we place
+    /// when their turn comes is an outbound record of its own (outcome <see cref="Callback"/>). Neither abandoned nor answered.
+    /// </summary>
+    CallbackRequested,
+
+    /// <summary>Outbound: a queued caller chose "call me back" and their turn came (answered_at says whether they were reached).</summary>
+    Callback,
+
+    /// <summary>Outbound: a missed call (abandoned in the IVR or the queue) returned (漏话回拨).</summary>
+    MissedCallReturn,
+
+    /// <summary>Outbound: a return visit (回访) from a case, the satisfaction callback.</summary>
+    ReturnVisit,
 }
 
 /// <summary>The one mapping between <see cref="CallOutcome"/> and the call record's <c>outcome</c> column.</summary>
@@ -43,6 +58,9 @@ public static class CallOutcomes
 {
     /// <summary>The text of <see cref="CallOutcome.NodeLost"/> (the KPI SQL names it).</summary>
     public const string NodeLostText = "node-lost";
+
+    /// <summary>The text of <see cref="CallOutcome.CallbackRequested"/> (the KPI SQL names it).</summary>
+    public const string CallbackRequestedText = "callback-requested";
 
     /// <summary>The text of <see cref="CallOutcome.Drained"/> (the KPI SQL names it).</summary>
     public const string DrainedText = "drained";
@@ -53,7 +71,7 @@ public static class CallOutcomes
     /// <summary>The text of <see cref="CallOutcome.QueueTimeout"/> (the KPI SQL names it).</summary>
     public const string QueueTimeoutText = "queue-timeout";
 
-    /// <summary>The column text: answered | abandoned | ivr | transferred | node-lost | drained | queue-full | queue-timeout | failed.</summary>
+    /// <summary>The column text: answered | abandoned | ivr | transferred | node-lost | drained | queue-full | queue-timeout | failed; outbound calls: callback | missed-call-return | return-visit.</summary>
     public static string ToText(this CallOutcome outcome) => outcome switch
     {
         CallOutcome.NodeLost => NodeLostText,
@@ -64,6 +82,10 @@ public static class CallOutcomes
         CallOutcome.Abandoned => "abandoned",
         CallOutcome.Ivr => "ivr",
         CallOutcome.Transferred => "transferred",
+        CallOutcome.CallbackRequested => CallbackRequestedText,
+        CallOutcome.Callback => "callback",
+        CallOutcome.MissedCallReturn => "missed-call-return",
+        CallOutcome.ReturnVisit => "return-visit",
         _ => "failed",
     };
 }

@@ -49,7 +49,7 @@ public sealed record KpiReport
     public long CallsAnswered { get; init; }
     /// <summary>Answered calls whose wait (answered − queued, or − offered if never queued) was at most 15 s.</summary>
     public long AnsweredWithin15s { get; init; }
-    /// <summary>Calls that reached the queue and ended unanswered by the caller's choice (not live, not lost with a node).</summary>
+    /// <summary>Calls that reached the queue and ended unanswered by the caller's choice (not live, not lost with a node, not a callback the caller asked for).</summary>
     public long CallsAbandoned { get; init; }
     /// <summary>
     /// Calls refused for capacity (SIP 503 at <c>Sip:MaxCalls</c>): no record exists for them, only a count per minute
@@ -79,4 +79,22 @@ public sealed record KpiReport
     public Ratio PhoneSatisfaction { get; init; } = new(0, 0);
     /// <summary>Average post-call survey score: Σ score / answered calls with a score.</summary>
     public double? AverageSurveyScore { get; init; }
+
+    /// <summary>Outbound calls placed (callbacks, missed-call returns, return visits); never part of <see cref="CallsOffered"/>.</summary>
+    public long OutboundCalls { get; init; }
+    /// <summary>Outbound calls the citizen answered.</summary>
+    public long OutboundCallsReached { get; init; }
+
+    /// <summary>The "returned within N minutes" KPI's N (漏话回拨时限).</summary>
+    public const int ReturnWithinMinutes = 30;
+    /// <summary>Missed-call tasks made in the range (one per number and local day while open).</summary>
+    public long MissedCallTasks { get; init; }
+    /// <summary>Of those, dropped because the number got through on a later call.</summary>
+    public long MissedCallTasksDropped { get; init; }
+    /// <summary>Of those, the citizen was reached by a return call.</summary>
+    public long MissedCallsReturned { get; init; }
+    /// <summary>Dial attempts spent on those tasks.</summary>
+    public long MissedCallAttempts { get; init; }
+    /// <summary>Returned within <see cref="ReturnWithinMinutes"/>: tasks reached no later than N minutes after the missed call / tasks not dropped.</summary>
+    public Ratio ReturnedWithin { get; init; } = new(0, 0);
 }

@@ -137,6 +137,21 @@ public sealed record CallRecord
     /// milestones, so a node that dies leaves a live record behind (its next start ends it as node-lost).
     /// </summary>
     public bool Live { get; init; }
+    /// <summary><see cref="CallDirections.Inbound"/> (a citizen called us; null means inbound too: rows older than migration 14) or <see cref="CallDirections.Outbound"/> (we dialled the citizen; its <see cref="Outcome"/> says why: callback | missed-call-return | return-visit).</summary>
+    public string? Direction { get; init; }
+    /// <summary>The case an outbound return visit was made for.</summary>
+    public long? CaseId { get; init; }
+    /// <summary>The callback task an outbound call worked on.</summary>
+    public long? CallbackTaskId { get; init; }
+    /// <summary>The caller hung up while the IVR was still talking to them (not after self-service ended the call): a missed call like one abandoned in the queue.</summary>
+    public bool AbandonedInIvr { get; init; }
+}
+
+/// <summary>The values of <see cref="CallRecord.Direction"/>.</summary>
+public static class CallDirections
+{
+    public const string Inbound = "inbound";
+    public const string Outbound = "outbound";
 }
 
 /// <summary>Calls to <see cref="ServiceNumber"/> refused for capacity (SIP 503) by <see cref="NodeId"/> in the minute starting at <see cref="Minute"/>.</summary>

@@ -51,6 +51,9 @@ internal sealed class CallServices
     /// <summary>Agents whose phone is their browser, and the signalling to their pages (null: no browser phones on this node).</summary>
     public Telephony.Calls.WebPhone.BrowserPhones? BrowserPhones { get; init; }
 
+    /// <summary>A caller who chose "call me back" hung up: the call manager places the call when the entry's turn comes.</summary>
+    public Action<ParkedCallback> ParkCallback { get; init; } = _ => { };
+
     /// <summary>Cancelled when the node stops.</summary>
     public required CancellationToken Stopping { get; init; }
 

@@ -59,6 +59,8 @@ internal sealed partial class InboundCallSession
         CallerMedia = callerQuality,
         AgentMedia = live ? null : _agentQuality,
         Live = live,
+        Direction = CallDirections.Inbound,
+        AbandonedInIvr = !live && _callerLeftInIvr,
     };
 
     /// <summary>A milestone the KPIs need (answered, queued, agent connected): the live record follows it.</summary>

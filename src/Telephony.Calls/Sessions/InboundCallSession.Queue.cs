@@ -17,6 +17,7 @@ internal sealed partial class InboundCallSession
     private string? _queue;
     private string _language = "zh";
     private bool _enqueued;
+    private InboundCall? _queueCall;
     private RingSeat? _awaitingPopAck;
     private string? _popPushedTo;   // agent whose pop is being pushed, until its seat rings
     private bool _popAckedEarly;    // that agent acknowledged before the RingSeat arrived
@@ -33,8 +34,10 @@ internal sealed partial class InboundCallSession
         RecordMilestone();
         _ = _caller.Media.Play(_services.HoldMusic.Next());
         _enqueued = true;
-        var position = await _services.Acd.EnqueueAsync(new InboundCall(CallId, CallerNumber, DialedNumber, _queue, request.Priority, request.Language, path, digits, request.Skills)).ConfigureAwait(false);
+        _queueCall = new InboundCall(CallId, CallerNumber, DialedNumber, _queue, request.Priority, request.Language, path, digits, request.Skills);
+        var position = await _services.Acd.EnqueueAsync(_queueCall).ConfigureAwait(false);
         LogQueued(_log, _queue, request.Queue, position?.Position ?? 0);
+        OfferCallbackIfLongWait(request, position?.ExpectedWait);
     }
 
     /// <summary>

@@ -183,8 +183,18 @@ internal sealed partial class InboundCallSession
             case DtmfReceived d:
                 OnDigit(d.Digit);
                 break;
+            case CallEnded ended when CallbackWaiting:
+                // "Call me back": a queued entry stays in the ACD with its place (the call manager places the call when
+                // its turn comes); one being offered ends its offer first and is queued again.
+                LogCallerEnded(_log, ended.Reason.ToString(), Phase.ToString());
+                var requeue = Phase == CallPhase.Ringing;
+                _enqueued = requeue;
+                await EndAsync(CallOutcome.CallbackRequested, callerGone: true).ConfigureAwait(false);
+                _services.ParkCallback(new ParkedCallback(_queueCall!, requeue));
+                break;
             case CallEnded ended:
                 LogCallerEnded(_log, ended.Reason.ToString(), Phase.ToString());
+                _callerLeftInIvr = Phase == CallPhase.Ivr; // a missed call owed a return call, unlike a script that ended it
                 await EndAsync(Phase switch
                 {
                     CallPhase.Connected or CallPhase.Survey => _transferredTo is null ? CallOutcome.Answered : CallOutcome.Transferred, // set on an IVR transfer and a hand-over
@@ -200,6 +210,10 @@ internal sealed partial class InboundCallSession
         if (Phase is CallPhase.Ivr or CallPhase.Survey)
         {
             _ivr.Digit(digit);
+        }
+        else if (Phase == CallPhase.Queued)
+        {
+            OnQueuedDigit(digit);
         }
     }
 

@@ -144,5 +144,23 @@ public static class Migrations
             CREATE TABLE call_traces (call_id TEXT PRIMARY KEY, ended_at BIGINT NOT NULL, trace TEXT NOT NULL);
             CREATE INDEX ix_call_traces_ended ON call_traces (ended_at);
             """),
+        // Calls we place (callbacks, missed-call returns, return visits) are call records with a direction (their
+        // outcome says why); a missed call leaves a callback task, one open task per kind, number and local day (the partial
+        // unique index is the deduplication, so two nodes saving at once cannot add two).
+        new(14, "outbound calls and callback tasks", d => $"""
+            ALTER TABLE call_records ADD COLUMN direction TEXT;
+            ALTER TABLE call_records ADD COLUMN case_id BIGINT;
+            ALTER TABLE call_records ADD COLUMN callback_task_id BIGINT;
+            ALTER TABLE call_records ADD COLUMN abandoned_in_ivr INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX ix_call_records_case ON call_records (case_id) WHERE case_id IS NOT NULL;
+            CREATE TABLE callback_tasks (
+                id {d.IdentityColumn}, kind TEXT NOT NULL, number TEXT NOT NULL, day TEXT NOT NULL, source_call_id TEXT,
+                created_at BIGINT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, due_at BIGINT NOT NULL,
+                agent_id TEXT, last_outcome TEXT, last_call_id TEXT, returned_at BIGINT, closed_at BIGINT);
+            CREATE UNIQUE INDEX ux_callback_tasks_pending ON callback_tasks (kind, number, day) WHERE state IN ('open', 'dialling');
+            CREATE INDEX ix_callback_tasks_due ON callback_tasks (state, due_at, id);
+            CREATE INDEX ix_callback_tasks_number ON callback_tasks (number, state);
+            CREATE INDEX ix_callback_tasks_created ON callback_tasks (created_at);
+            """),
     ];
 }

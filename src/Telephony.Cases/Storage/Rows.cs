@@ -190,6 +190,10 @@ internal sealed class CallRow
     public double? AgentJitterMs { get; set; }
     public string? NodeId { get; set; }
     public string? State { get; set; }
+    public string? Direction { get; set; }
+    public long? CaseId { get; set; }
+    public long? CallbackTaskId { get; set; }
+    public int AbandonedInIvr { get; set; }
 
     public static CallRow From(CallRecord r) => new()
     {
@@ -200,6 +204,8 @@ internal sealed class CallRow
         CallerPacketsReceived = r.CallerMedia?.PacketsReceived, CallerPacketsLost = r.CallerMedia?.PacketsLost, CallerJitterMs = r.CallerMedia?.JitterMilliseconds,
         AgentPacketsReceived = r.AgentMedia?.PacketsReceived, AgentPacketsLost = r.AgentMedia?.PacketsLost, AgentJitterMs = r.AgentMedia?.JitterMilliseconds,
         NodeId = r.NodeId, State = r.Live ? LiveState : EndedState,
+        Direction = r.Direction, CaseId = r.CaseId, CallbackTaskId = r.CallbackTaskId,
+        AbandonedInIvr = r.AbandonedInIvr ? 1 : 0,
     };
 
     /// <summary>The <c>state</c> of a call in progress; rows written before migration 7 have none and are ended.</summary>
@@ -215,6 +221,8 @@ internal sealed class CallRow
         CallerMedia = Quality(CallerPacketsReceived, CallerPacketsLost, CallerJitterMs),
         AgentMedia = Quality(AgentPacketsReceived, AgentPacketsLost, AgentJitterMs),
         NodeId = NodeId, Live = State == LiveState,
+        Direction = Direction, CaseId = CaseId, CallbackTaskId = CallbackTaskId,
+        AbandonedInIvr = AbandonedInIvr != 0,
     };
 
     private static MediaLegQuality? Quality(long? received, long? lost, double? jitter) => received is null

@@ -291,7 +291,7 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS answered,
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND answered_at - COALESCE(queued_at, offered_at) <= 15000 THEN 1 ELSE 0 END), 0) AS BIGINT) AS within15,
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NULL AND queued_at IS NOT NULL AND COALESCE(state, 'ended') <> 'live'
-            AND COALESCE(outcome, '') NOT IN ('node-lost', 'drained', 'queue-full', 'queue-timeout') THEN 1 ELSE 0 END), 0) AS BIGINT) AS abandoned,
+            AND COALESCE(outcome, '') NOT IN ('node-lost', 'drained', 'queue-full', 'queue-timeout', 'callback-requested') THEN 1 ELSE 0 END), 0) AS BIGINT) AS abandoned,
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL THEN answered_at - COALESCE(queued_at, offered_at) ELSE 0 END), 0) AS BIGINT) AS wait_ms,
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND ended_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS handled,
           CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND ended_at IS NOT NULL THEN ended_at - answered_at ELSE 0 END), 0) AS BIGINT) AS talk_ms,
@@ -302,7 +302,13 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
           CAST(COALESCE(SUM(CASE WHEN outcome = 'node-lost' THEN 1 ELSE 0 END), 0) AS BIGINT) AS lost,
           CAST(COALESCE(SUM(CASE WHEN outcome IN ('queue-full', 'queue-timeout') THEN 1 ELSE 0 END), 0) AS BIGINT) AS turned_away
         FROM call_records
-        WHERE offered_at >= @from AND offered_at < @to
+        WHERE offered_at >= @from AND offered_at < @to AND COALESCE(direction, 'inbound') = 'inbound'
+        """;
+
+    // Calls we placed (callbacks, missed-call returns, return visits): counted apart, never as offered.
+    private const string OutboundKpiSql = """
+        SELECT COUNT(*) AS placed, CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS reached
+        FROM call_records WHERE offered_at >= @from AND offered_at < @to AND direction = 'outbound'
         """;
 
     // Refusals are counted per minute: a minute belongs to the range when it starts inside it.
@@ -328,10 +334,19 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
             await using var connection = await OpenAsync(ct).ConfigureAwait(false);
             return await connection.ExecuteScalarAsync<long>(new CommandDefinition(RefusalKpiSql, range, cancellationToken: ct)).ConfigureAwait(false);
         }
+        async Task<(long Placed, long Reached)> Outbound()
+        {
+            await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+            return await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(OutboundKpiSql, range, cancellationToken: ct)).ConfigureAwait(false);
+        }
         var groupsTask = CaseGroups();
         var callsTask = CallTotals();
         var refusedTask = Refusals();
-        await Task.WhenAll(groupsTask, callsTask, refusedTask).ConfigureAwait(false);
+        var callbacksTask = CallbackTotalsAsync(range.from, range.to, ct);
+        var outboundTask = Outbound();
+        await Task.WhenAll(groupsTask, callsTask, refusedTask, callbacksTask, outboundTask).ConfigureAwait(false);
+        var callbacks = await callbacksTask.ConfigureAwait(false);
+        var outbound = await outboundTask.ConfigureAwait(false);
         var groups = await groupsTask.ConfigureAwait(false);
         var calls = await callsTask.ConfigureAwait(false);
         var refused = await refusedTask.ConfigureAwait(false);
@@ -374,6 +389,13 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
             SurveyResponseRate = new Ratio(calls.Surveyed, calls.Answered),
             PhoneSatisfaction = new Ratio(calls.SurveySatisfied, calls.Surveyed),
             AverageSurveyScore = calls.Surveyed == 0 ? null : (double)calls.SurveyScoreSum / calls.Surveyed,
+            OutboundCalls = outbound.Placed,
+            OutboundCallsReached = outbound.Reached,
+            MissedCallTasks = callbacks.Tasks,
+            MissedCallTasksDropped = callbacks.Dropped,
+            MissedCallsReturned = callbacks.Returned,
+            MissedCallAttempts = callbacks.Attempts,
+            ReturnedWithin = new Ratio(callbacks.ReturnedWithin, callbacks.Tasks - callbacks.Dropped),
         };
     }
 
@@ -478,7 +500,7 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
 
     // ---------------------------------------------------------------- call records
 
-    private const string CallColumns = "call_id, caller, called, offered_at, ivr_ended_at, queued_at, agent_ringing_at, answered_at, ended_at, wrap_up_ended_at, ivr_path, queue, agent_id, outcome, recording_path, survey_score, caller_packets_received, caller_packets_lost, caller_jitter_ms, agent_packets_received, agent_packets_lost, agent_jitter_ms, node_id, state";
+    private const string CallColumns = "call_id, caller, called, offered_at, ivr_ended_at, queued_at, agent_ringing_at, answered_at, ended_at, wrap_up_ended_at, ivr_path, queue, agent_id, outcome, recording_path, survey_score, caller_packets_received, caller_packets_lost, caller_jitter_ms, agent_packets_received, agent_packets_lost, agent_jitter_ms, node_id, state, direction, case_id, callback_task_id, abandoned_in_ivr";
 
     // A save without a wrap-up end keeps the one stored (the seat may leave wrap-up between two saves).
     // A live snapshot never replaces an ended record: once ended (by the call or a node-lost sweep), it stays ended.
@@ -514,7 +536,12 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
         ArgumentNullException.ThrowIfNull(record);
         var row = CallRow.From(record);
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await connection.ExecuteAsync(new CommandDefinition(SaveCallRecordSql, row, cancellationToken: ct)).ConfigureAwait(false);
+        await using (var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(SaveCallRecordSql, row, tx, cancellationToken: ct)).ConfigureAwait(false);
+            await ApplyMissedCallRulesAsync(connection, tx, [record], ct).ConfigureAwait(false);
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+        }
         await connection.ExecuteAsync(new CommandDefinition(MergePendingWrapUpSql, new { callId = record.CallId }, cancellationToken: ct)).ConfigureAwait(false);
     }
 
@@ -548,6 +575,7 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
         await using (var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false))
         {
             await connection.ExecuteAsync(new CommandDefinition(SaveCallRecordSql, rows, tx, cancellationToken: ct)).ConfigureAwait(false);
+            await ApplyMissedCallRulesAsync(connection, tx, records, ct).ConfigureAwait(false);
             await tx.CommitAsync(ct).ConfigureAwait(false);
         }
         if (records.Any(r => !r.Live))

@@ -1,3 +1,5 @@
+using Telephony.Cases.Callbacks;
+
 namespace Telephony.Cases.Storage;
 
 /// <summary>A write of one case: its new state, the version it must still have in the database, and the audit line.</summary>
@@ -96,4 +98,36 @@ public interface ICallRecordStore
     Task<IReadOnlyList<CallRecord>> ListCallRecordsOfCallerAsync(string caller, int limit, CancellationToken ct = default);
     /// <summary>Calls offered in [from, to), newest first.</summary>
     Task<IReadOnlyList<CallRecord>> ListCallRecordsAsync(DateTimeOffset from, DateTimeOffset to, int page, int pageSize, CancellationToken ct = default);
+}
+
+/// <summary>
+/// The calls the centre owes citizens (<see cref="CallbackTask"/>). Missed-call tasks are made by the call-record
+/// saves themselves (an ended inbound record abandoned in the IVR or the queue adds one, deduplicated per number and
+/// local day; an answered inbound call from the number drops the open ones), so every node's writer keeps the same rules.
+/// </summary>
+public interface ICallbackTaskStore
+{
+    /// <summary>Adds an open task due at once; null when the number already has an open task of that kind that day (or is not diallable).</summary>
+    Task<CallbackTask?> AddCallbackTaskAsync(CallbackKind kind, string number, string? sourceCallId, DateTimeOffset at, CancellationToken ct = default);
+
+    Task<CallbackTask?> GetCallbackTaskAsync(long id, CancellationToken ct = default);
+
+    /// <summary>Tasks in <paramref name="state"/> (all when null), oldest due first, at most <paramref name="limit"/> (1..500).</summary>
+    Task<IReadOnlyList<CallbackTask>> ListCallbackTasksAsync(CallbackTaskState? state, int limit, CancellationToken ct = default);
+
+    /// <summary>
+    /// Takes an open task for <paramref name="agentId"/> (that one, or the oldest due at <paramref name="now"/> when
+    /// <paramref name="id"/> is null): Open → Dialling and one more attempt, atomically, so two agents never dial the
+    /// same task. Null when there is none (or another agent took it first).
+    /// </summary>
+    Task<CallbackTask?> ClaimCallbackTaskAsync(long? id, string agentId, DateTimeOffset now, CancellationToken ct = default);
+
+    /// <summary>
+    /// Records how a claimed attempt ended: reached or wrong number finish the task; no answer or busy put it back
+    /// (due after the policy's interval) until its attempts are used up, then it fails. Null when the task is not Dialling.
+    /// </summary>
+    Task<CallbackTask?> RecordCallbackAttemptAsync(long id, CallbackAttemptOutcome outcome, string? callId, DateTimeOffset at, CallbackRetryPolicy policy, CancellationToken ct = default);
+
+    /// <summary>Puts a task an agent took back without an attempt counted (the dial could not even start).</summary>
+    Task<bool> ReleaseCallbackTaskAsync(long id, CancellationToken ct = default);
 }

@@ -209,14 +209,16 @@ internal sealed partial class ScriptCompiler
 
     private QueueStep? ReadQueue(YamlMap map, YamlNode value, SourceLocation location)
     {
-        map.RejectUnknownKeys(_d, "a 'queue' step", "queue", "prompt", "skills", "language", "priority", "post-call");
+        map.RejectUnknownKeys(_d, "a 'queue' step", "queue", "prompt", "skills", "language", "priority", "post-call", "callback-after");
         var queue = Name(value, "queue");
         var prompts = OptionalPrompts(map.Get("prompt"));
         var skills = map.Get("skills") is { } s ? Names(s, "skills") : [];
         var language = map.Get("language") is { } l ? LanguageRef(l) : null;
         var priority = Int(map.Get("priority"), "priority", 0, 100);
         var survey = map.Get("post-call") is { } sv ? NodeRef(sv) : null;
-        return queue is null ? null : new QueueStep(location, queue, prompts, skills, language, priority, survey);
+        // Seconds of expected wait above which the caller is offered a callback that keeps their place.
+        var callbackAfter = Int(map.Get("callback-after"), "callback-after", 0, 3600);
+        return queue is null ? null : new QueueStep(location, queue, prompts, skills, language, priority, survey, callbackAfter);
     }
 
     private TransferStep? ReadTransfer(YamlMap map, YamlNode value, SourceLocation location)

@@ -89,7 +89,10 @@ public sealed record GotoStep(SourceLocation Location, string Target) : IvrStep(
     public override string Kind => "goto";
 }
 
-/// <summary><c>queue</c>: the script's part ends; the host queues the call for an agent.</summary>
+/// <summary>
+/// <c>queue</c>: the script's part ends; the host queues the call for an agent. With <see cref="CallbackAfterSeconds"/>
+/// (<c>callback-after</c>), a caller whose expected wait is longer is offered "press 1 and we call you back" (keeping their place).
+/// </summary>
 public sealed record QueueStep(
     SourceLocation Location,
     string Queue,
@@ -97,7 +100,8 @@ public sealed record QueueStep(
     IReadOnlyList<string> Skills,
     string? Language,
     int? Priority,
-    string? Survey) : IvrStep(Location)
+    string? Survey,
+    int? CallbackAfterSeconds = null) : IvrStep(Location)
 {
     public override string Kind => "queue";
 }

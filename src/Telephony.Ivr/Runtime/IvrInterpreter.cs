@@ -249,7 +249,7 @@ public sealed partial class IvrInterpreter(ILogger<IvrInterpreter>? logger = nul
         foreach (var skill in queue.Skills) s.AddSkill(skill);
         if (queue.Priority is { } priority) s.Priority = priority;
         s.Mark(IvrPathKind.End, "queue:" + queue.Queue);
-        return s.QueueResult(queue.Queue, queue.Survey, reason: null);
+        return s.QueueResult(queue.Queue, queue.Survey, reason: null, queue.CallbackAfterSeconds);
     }
 
     private static async ValueTask<IvrResult> HangupAsync(IvrSession s, PromptList goodbye, string reason)
@@ -368,9 +368,9 @@ internal sealed class IvrSession(IvrScript script, IIvrChannel channel, string l
     public IvrResult Result(IvrOutcome outcome, string? transferNumber = null, string? reason = null, IvrQueueRequest? queue = null) =>
         new(outcome, queue, transferNumber, reason, _path.ToList(), new Dictionary<string, string>(Variables), SurveyScore, _steps);
 
-    public IvrResult QueueResult(string queue, string? survey, string? reason)
+    public IvrResult QueueResult(string queue, string? survey, string? reason, int? callbackAfterSeconds = null)
     {
-        var request = new IvrQueueRequest(queue, _skills.ToList(), Language, Priority, survey, _path.ToList(), new Dictionary<string, string>(Variables));
+        var request = new IvrQueueRequest(queue, _skills.ToList(), Language, Priority, survey, _path.ToList(), new Dictionary<string, string>(Variables), callbackAfterSeconds);
         return Result(IvrOutcome.Queued, reason: reason, queue: request);
     }
 

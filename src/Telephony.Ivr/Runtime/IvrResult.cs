@@ -24,7 +24,8 @@ public sealed record IvrQueueRequest(
     int Priority,
     string? SurveyNode,
     IReadOnlyList<IvrPathEntry> Path,
-    IReadOnlyDictionary<string, string> Variables);
+    IReadOnlyDictionary<string, string> Variables,
+    int? CallbackAfterSeconds = null);
 
 public sealed record IvrResult(
     IvrOutcome Outcome,

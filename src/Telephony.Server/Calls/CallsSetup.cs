@@ -43,6 +43,7 @@ public static class CallsSetup
         services.AddSingleton(sp => new BrowserPhones(sp.GetRequiredService<IBrowserPhoneSignalling>()));
         services.AddSingleton<CallManager>();
         services.AddSingleton<IAcdCallControl>(sp => sp.GetRequiredService<CallManager>());
+        services.AddSingleton<Telephony.Calls.Outbound.OutboundDesk>();
         services.AddHostedService<CallsHost>();
         return builder;
     }
@@ -64,6 +65,7 @@ public static class CallsSetup
                     extensions: new Dictionary<string, object?> { ["errors"] = result.Errors.Select(e => e.ToString()).ToArray() });
         }).RequireAuthorization(Roles.Admin);
         app.MapSupervision();
+        app.MapOutbound();
         return app;
     }
 

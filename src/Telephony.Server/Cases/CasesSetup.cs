@@ -74,6 +74,7 @@ public static class CasesSetup
         builder.Services.AddSingleton<IDirectoryStore>(sp => sp.GetRequiredService<SqlCaseStore>());
         builder.Services.AddSingleton<ICallRecordStore>(sp => sp.GetRequiredService<SqlCaseStore>());
         builder.Services.AddSingleton<Telephony.Cases.Planning.ICallDemandStore>(sp => sp.GetRequiredService<SqlCaseStore>());
+        builder.Services.AddSingleton<ICallbackTaskStore>(sp => sp.GetRequiredService<SqlCaseStore>());
         builder.Services.TryAddSingleton<ISmsGateway>(sp =>
         {
             var path = ServerPaths.InDataFolder(builder.Configuration, settings.SmsOutboxFile is { Length: > 0 } outbox ? outbox : "sms-outbox.jsonl");
