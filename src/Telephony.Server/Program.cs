@@ -5,6 +5,7 @@ using Telephony.Server.Hosting;
 using Telephony.Server.Http;
 using Telephony.Server.Operations;
 using Telephony.Server.Security;
+using Telephony.Server.Supervisors;
 
 StartupFailure.Install();
 bool check = StartupCheck.Requested(args);
@@ -18,6 +19,7 @@ builder.AddTelephonyAgents();
 builder.AddSipEndpoint();
 builder.AddTelephonyCalls();
 builder.AddTelephonyOperations();
+builder.AddTelephonySupervisors();
 
 var app = builder.Build();
 // Before the check too: a start with demo passwords outside Development is refused either way.
@@ -41,6 +43,7 @@ app.MapTelephonySecurity();
 app.MapTelephonyCases();
 app.MapTelephonyAgents();
 app.MapTelephonyCalls();
+app.MapTelephonySupervisors();
 
 app.Run();
 return 0;
