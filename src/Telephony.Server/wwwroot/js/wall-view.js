@@ -38,13 +38,23 @@ function passes(seat, filter) {
   return need.every(n => have.includes(n));
 }
 
+// When this page first showed each seat's current state (local ms): the wall's own latency, kept on
+// the tile (data-shown-at) for the tests and the load measurement.
+const shownAt = new Map();
+
 /** The seat map; actions(seat) gives the tile's buttons. */
 export function renderSeats(floor, actions) {
+  const now = Date.now();
+  for (const seat of floor.seats) {
+    const key = `${seat.state}|${seat.stateSince}`;
+    if (shownAt.get(seat.extension)?.key !== key) shownAt.set(seat.extension, { key, at: now });
+  }
   const filter = $('seat-filter').value;
   const tiles = floor.seats.filter(s => passes(s, filter)).map(seat => {
     const tile = el('div', 'seat');
     tile.dataset.seat = seat.extension;
     tile.dataset.state = seat.state;
+    tile.dataset.shownAt = String(shownAt.get(seat.extension).at);
     const head = el('div', 'head');
     head.append(el('span', '', seat.extension), el('span', 'clock', clock(since(seat.stateSince))));
     head.lastChild.dataset.since = seat.stateSince;

@@ -99,7 +99,7 @@ function showFloor(next) {
 function actionsOf(seat) {
   const acts = [];
   if (seat.agentId) {
-    if (seat.state !== 'NotReady') acts.push(act('force-notready', t('notReady'), () => force('ForceNotReady', seat)));
+    if (['Ready', 'WrapUp'].includes(seat.state)) acts.push(act('force-notready', t('notReady'), () => force('ForceNotReady', seat)));
     if (seat.state === 'NotReady' || seat.state === 'WrapUp') acts.push(act('force-ready', t('ready'), () => force('ForceReady', seat)));
     if (['Ready', 'NotReady', 'WrapUp'].includes(seat.state)) acts.push(act('force-logout', t('logout'), () => force('ForceLogout', seat)));
   }
