@@ -15,15 +15,24 @@ internal sealed class SupervisorWall : IAsyncDisposable
 
     public Channel<FigureBoard> Figures { get; } = Channel.CreateUnbounded<FigureBoard>();
 
-    /// <summary>Connects to <paramref name="server"/>'s supervisors' hub with <paramref name="token"/> (negotiated over HTTP, as a browser does).</summary>
-    public static async Task<SupervisorWall> ConnectAsync(TestServer server, string token)
+    /// <summary>
+    /// Connects to <paramref name="server"/>'s supervisors' hub with <paramref name="token"/>: negotiated over HTTP (so a
+    /// refusal is an HTTP status), or with <paramref name="webSockets"/> straight over a WebSocket as a browser ends up.
+    /// </summary>
+    public static async Task<SupervisorWall> ConnectAsync(TestServer server, string token, bool webSockets = false)
     {
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(server.BaseAddress, SupervisorsSetup.HubPath), o =>
             {
                 o.HttpMessageHandlerFactory = _ => server.CreateHandler();
                 o.AccessTokenProvider = () => Task.FromResult<string?>(token);
-                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.LongPolling;
+                o.Transports = webSockets ? Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets : Microsoft.AspNetCore.Http.Connections.HttpTransportType.LongPolling;
+                if (webSockets)
+                {
+                    o.SkipNegotiation = true;
+                    o.WebSocketFactory = async (context, ct) => await server.CreateWebSocketClient().ConnectAsync(
+                        new UriBuilder(context.Uri) { Query = "access_token=" + Uri.EscapeDataString(token) }.Uri, ct);
+                }
             })
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
             .Build();
