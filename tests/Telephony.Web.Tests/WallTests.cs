@@ -52,7 +52,7 @@ public sealed class WallTests
 
         // Monitor by one click, from the supervisor's seat phone (1051): it rings, answers, hears both sides.
         wall.Driver.FindElement(By.Id("my-seat")).SendKeys("1051");
-        Tile(wall, "1049").FindElement(By.CssSelector("button[data-action='monitor']")).Click();
+        Click(wall, "1049", "monitor");
         var supervised = await supervisorPhone.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
         await supervised.NextAsync<CallEstablished>();
         await Task.Delay(500);
@@ -60,7 +60,7 @@ public sealed class WallTests
         await Tones.ExpectAsync(citizen, "the citizen while monitored", AgentHz);
         wall.Script("window.scrollTo(0, 0)");
         wall.Screenshot("wall");
-        Tile(wall, "1049").FindElement(By.CssSelector("button[data-action='leave']")).Click();
+        Click(wall, "1049", "leave");
         await supervised.NextAsync<CallEnded>().WaitAsync(TimeSpan.FromSeconds(5));
 
         // The agent hangs up: wrap-up on the wall within a second; the supervisor forces Not ready, the desk shows it.
@@ -70,7 +70,7 @@ public sealed class WallTests
         var reason = wall.Driver.FindElement(By.Id("force-reason"));
         reason.Clear();
         reason.SendKeys("team meeting");
-        Tile(wall, "1049").FindElement(By.CssSelector("button[data-action='force-notready']")).Click();
+        Click(wall, "1049", "force-notready");
         DeskSite.WaitState(desk, "NotReady", TimeSpan.FromSeconds(5));
         desk.WaitText("#state-reason", "team meeting");
         var seat = await site.SeatAsync("1049");
@@ -87,6 +87,21 @@ public sealed class WallTests
         browser.Driver.FindElement(By.Id("login-submit")).Click();
         browser.WaitVisible("#seat-map .seat");
     }
+
+    /// <summary>Clicks a tile's button; a push may replace the tile between finding and clicking, so a stale one is found again.</summary>
+    private static void Click(Chromium browser, string seat, string action) =>
+        browser.Until(_ =>
+        {
+            try
+            {
+                Tile(browser, seat).FindElement(By.CssSelector($"button[data-action='{action}']")).Click();
+                return "clicked";
+            }
+            catch (StaleElementReferenceException)
+            {
+                return null;
+            }
+        }, TimeSpan.FromSeconds(5), $"{action} on seat {seat}");
 
     private static IWebElement Tile(Chromium browser, string seat) => browser.Driver.FindElement(By.CssSelector($".seat[data-seat='{seat}']"));
 

@@ -42,7 +42,7 @@ function passes(seat, filter) {
 // the tile (data-shown-at) for the tests and the load measurement.
 const shownAt = new Map();
 
-/** The seat map; actions(seat) gives the tile's buttons. */
+/** The seat map; actions(seat) gives the tile's buttons (their clicks are handled on the map: a push may replace a tile mid-click). */
 export function renderSeats(floor, actions) {
   const now = Date.now();
   for (const seat of floor.seats) {
@@ -77,7 +77,6 @@ export function renderSeats(floor, actions) {
       const b = el('button', a.on ? 'on' : '', a.label);
       b.type = 'button';
       b.dataset.action = a.action;
-      b.onclick = a.run;
       acts.append(b);
     }
     tile.append(acts);

@@ -62,6 +62,14 @@ $('listen-from').onchange = () => { localStorage.setItem('wall.listenFrom', $('l
 $('my-seat').value = localStorage.getItem('wall.mySeat') ?? '';
 $('my-seat').onchange = () => localStorage.setItem('wall.mySeat', $('my-seat').value.trim());
 $('seat-filter').onchange = () => floor && showFloor(floor);
+// One handler for every tile's buttons, on the map itself: the floor is re-rendered on each push.
+$('seat-map').addEventListener('click', e => {
+  const button = e.target.closest('button[data-action]');
+  const ext = button?.closest('.seat')?.dataset.seat;
+  const seat = floor?.seats.find(s => s.extension === ext);
+  const chosen = seat && actionsOf(seat).find(a => a.action === button.dataset.action);
+  if (chosen) chosen.run();
+});
 
 async function startWall() {
   $('login-view').hidden = true;
