@@ -11,8 +11,9 @@ public sealed record Ratio(long Numerator, long Denominator)
 ///
 /// Case population: cases whose intake time (<c>created_at</c>) is in the range, excluding
 /// duplicates merged into another case; each is judged by its state when the report runs.
-/// Call population: call records whose <c>offered_at</c> is in the range.
-/// Every definition below is the SQL in <see cref="Storage.SqlCaseStore"/>; docs/cases.md repeats them.
+/// Call population: call records whose <c>offered_at</c> is in the range (see <see cref="CallFigures"/>).
+/// Every case definition below is the SQL in <see cref="Storage.SqlCaseStore"/>, the call ones are in
+/// <see cref="Storage.CallFigureQuery"/>; docs/cases.md repeats them.
 /// </summary>
 public sealed record KpiReport
 {
@@ -43,42 +44,27 @@ public sealed record KpiReport
     /// <summary>Repeat-caller rate: cases whose phone number had opened another (unmerged) case in the 30 days before intake (flagged at intake; the earlier case may lie before the range) / cases with a phone number.</summary>
     public Ratio RepeatCallerRate { get; init; } = new(0, 0);
 
-    /// <summary>Calls offered: call records in the range (live ones included) plus <see cref="CallsRefused"/>.</summary>
-    public long CallsOffered { get; init; }
-    /// <summary>Calls answered by an agent (answered_at set).</summary>
-    public long CallsAnswered { get; init; }
-    /// <summary>Answered calls whose wait (answered − queued, or − offered if never queued) was at most 15 s.</summary>
-    public long AnsweredWithin15s { get; init; }
-    /// <summary>Calls that reached the queue and ended unanswered by the caller's choice (not live, not lost with a node, not a callback the caller asked for).</summary>
-    public long CallsAbandoned { get; init; }
-    /// <summary>
-    /// Calls refused for capacity (SIP 503 at <c>Sip:MaxCalls</c>): no record exists for them, only a count per minute
-    /// (a minute is in the range when it starts in it). Offered and not connected.
-    /// </summary>
-    public long CallsRefused { get; init; }
-    /// <summary>Calls whose node died while they were in progress (outcome node-lost); not connected unless an agent had answered.</summary>
-    public long CallsLost { get; init; }
-    /// <summary>Calls a queue ended without an agent (outcome queue-full or queue-timeout: the caller heard a polite refusal or the end action); offered, not connected, not abandoned.</summary>
-    public long CallsTurnedAway { get; init; }
-    /// <summary>Answer rate: answered / offered.</summary>
-    public Ratio AnswerRate { get; init; } = new(0, 0);
-    /// <summary>Service level: answered within 15 s / offered.</summary>
-    public Ratio ServiceLevel15s { get; init; } = new(0, 0);
-    /// <summary>Average speed of answer (s): total wait of answered calls / answered calls.</summary>
-    public double? AverageSpeedOfAnswerSeconds { get; init; }
-    /// <summary>Average handle time (s): (talk + after-call work) of answered, ended calls / their count; talk = ended − answered, work = wrap-up end − ended.</summary>
-    public double? AverageHandleTimeSeconds { get; init; }
-    /// <summary>Talk hours: Σ (ended − answered) over answered, ended calls, in hours.</summary>
-    public double TalkHours { get; init; }
+    /// <summary>The call figures of the same range: the one computation the supervisors' wall shares (see <see cref="CallFigures"/>).</summary>
+    public CallFigures Calls { get; init; } = new();
 
-    /// <summary>The lowest post-call survey score counted as satisfied (4 and 5 on the 12345 script's 1..5 scale).</summary>
-    public const int SatisfiedSurveyScore = 4;
-    /// <summary>Survey response rate: answered calls with a post-call survey score / answered calls.</summary>
-    public Ratio SurveyResponseRate { get; init; } = new(0, 0);
-    /// <summary>Satisfaction by phone (post-call survey): answered calls scoring at least <see cref="SatisfiedSurveyScore"/> / answered calls with a score.</summary>
-    public Ratio PhoneSatisfaction { get; init; } = new(0, 0);
-    /// <summary>Average post-call survey score: Σ score / answered calls with a score.</summary>
-    public double? AverageSurveyScore { get; init; }
+    // The call KPIs under their report names, read from Calls (kept for the report's readers).
+    public long CallsOffered => Calls.Offered;
+    public long CallsAnswered => Calls.Answered;
+    public long AnsweredWithin15s => Calls.AnsweredWithin15s;
+    public long CallsAbandoned => Calls.Abandoned;
+    public long CallsRefused => Calls.Refused;
+    public long CallsLost => Calls.Lost;
+    public long CallsTurnedAway => Calls.TurnedAway;
+    public Ratio AnswerRate => Calls.AnswerRate;
+    public Ratio ServiceLevel15s => Calls.ServiceLevel15s;
+    public double? AverageSpeedOfAnswerSeconds => Calls.AverageSpeedOfAnswerSeconds;
+    public double? AverageHandleTimeSeconds => Calls.AverageHandleTimeSeconds;
+    public double TalkHours => Calls.TalkHours;
+    /// <summary>The lowest post-call survey score counted as satisfied (see <see cref="CallFigures.SatisfiedSurveyScore"/>).</summary>
+    public const int SatisfiedSurveyScore = CallFigures.SatisfiedSurveyScore;
+    public Ratio SurveyResponseRate => Calls.SurveyResponseRate;
+    public Ratio PhoneSatisfaction => Calls.PhoneSatisfaction;
+    public double? AverageSurveyScore => Calls.AverageSurveyScore;
 
     /// <summary>Outbound calls placed (callbacks, missed-call returns, return visits); never part of <see cref="CallsOffered"/>.</summary>
     public long OutboundCalls { get; init; }

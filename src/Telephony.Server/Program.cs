@@ -6,6 +6,7 @@ using Telephony.Server.Http;
 using Telephony.Server.Operations;
 using Telephony.Server.Recordings;
 using Telephony.Server.Security;
+using Telephony.Server.Supervisors;
 
 StartupFailure.Install();
 bool check = StartupCheck.Requested(args);
@@ -20,6 +21,7 @@ builder.AddSipEndpoint();
 builder.AddTelephonyCalls();
 builder.AddTelephonyRecordings();
 builder.AddTelephonyOperations();
+builder.AddTelephonySupervisors();
 
 var app = builder.Build();
 // Before the check too: a start with demo passwords outside Development is refused either way.
@@ -44,6 +46,7 @@ app.MapTelephonyCases();
 app.MapTelephonyAgents();
 app.MapTelephonyCalls();
 app.MapTelephonyRecordings();
+app.MapTelephonySupervisors();
 
 app.Run();
 return 0;

@@ -132,6 +132,7 @@ public sealed class CallRecordWriterTests
 
         public Task SaveCallRecordAsync(CallRecord record, CancellationToken ct = default) => SaveCallRecordsAsync([record], ct);
         public Task SetWrapUpEndedAsync(string callId, DateTimeOffset at, CancellationToken ct = default) => Task.CompletedTask;
+        public Task<CallFigures> GetCallFiguresAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default) => throw new NotSupportedException();
         public Task<CallRecord?> GetCallRecordAsync(string callId, CancellationToken ct = default) => Task.FromResult(Saved.GetValueOrDefault(callId));
         public Task<IReadOnlyList<CallRecord>> ListCallRecordsAsync(DateTimeOffset from, DateTimeOffset to, int page, int pageSize, CancellationToken ct = default) =>
             Task.FromResult<IReadOnlyList<CallRecord>>([.. Saved.Values]);

@@ -181,11 +181,66 @@ public abstract partial class CaseStoreContract
     public async Task Kpi_call_counts()
     {
         var k = await KpisAsync();
-        // Offered c1..c5 = 5 (c6 is February). Answered c1,c2,c5 = 3. Within 15 s: c1 (10 s), c5 (15 s) = 2.
-        // Abandoned: queued and unanswered = c3 = 1 (c4 never reached the queue).
-        Assert.That((k.CallsOffered, k.CallsAnswered, k.AnsweredWithin15s, k.CallsAbandoned), Is.EqualTo((5L, 3L, 2L, 1L)));
+        // Offered c1..c5 = 5 (c6 is February). Answered c1,c2,c5 = 3. Within 15 s of the system's answer
+        // (GB/T 33358: the citizen's wait, not the queue's): c5 (15 s) = 1; c1 waited 10 s in the queue but 30 s in all.
+        // Abandoned: queued and unanswered = c3 = 1 (c4 never reached the queue), in the queue (no seat rang).
+        Assert.That((k.CallsOffered, k.CallsAnswered, k.AnsweredWithin15s, k.CallsAbandoned), Is.EqualTo((5L, 3L, 1L, 1L)));
+        Assert.That((k.Calls.AbandonedInQueue, k.Calls.AbandonedWhileRinging, k.Calls.AbandonedInIvr), Is.EqualTo((1L, 0L, 0L)), "c4 finished its IVR");
         Assert.That(k.AnswerRate, Is.EqualTo(new Ratio(3, 5)));
-        Assert.That(k.ServiceLevel15s, Is.EqualTo(new Ratio(2, 5)));
+        Assert.That(k.ServiceLevel15s, Is.EqualTo(new Ratio(1, 5)));
+        // Asked for an agent (reached the queue): c1, c2, c3 = 3; answered 3 (c5 was answered without queueing).
+        Assert.That(k.Calls.ConnectedRate, Is.EqualTo(new Ratio(3, 3)));
+    }
+
+    /// <summary>
+    /// A scripted day (1 May, no cases) on its own, and the wall's computation
+    /// (<see cref="ICallRecordStore.GetCallFiguresAsync"/>) against the report's and the hand's:
+    /// <code>
+    /// d1 fast:    IVR 5 s, queued +5 s, answered +12 s (queue wait 7 s),  ended +72 s,  wrap-up end +102 s (handle 90 s)
+    /// d2 slow:    IVR 12 s, queued +12 s, answered +18 s (queue wait 6 s: within 15 s of the queue, not of the citizen's call),
+    ///             ended +78 s, wrap-up end +138 s (handle 120 s), survey 5
+    /// d3 abandoned in the queue:   queued +8 s, ended +40 s, no seat rang
+    /// d4 abandoned while ringing:  queued +6 s, seat rang +9 s, ended +20 s
+    /// d5 abandoned in the IVR:     ended +4 s, IVR never finished
+    /// d6 served by the IVR:        IVR ended +30 s, ended +30 s
+    /// d7 still live in the queue:  queued +7 s
+    /// </code>
+    /// </summary>
+    [Test]
+    public async Task Call_figures_of_a_scripted_day_are_the_reports_and_the_hand_computed_ones()
+    {
+        var t = new DateTimeOffset(2026, 5, 1, 9, 0, 0, TimeSpan.FromHours(8));
+        CallRecord Call(string id, int minute) => new() { CallId = id, OfferedAt = t.AddMinutes(minute) };
+        DateTimeOffset At(int minute, int seconds) => t.AddMinutes(minute).AddSeconds(seconds);
+        foreach (var c in new[]
+        {
+            Call("d1", 0) with { IvrEndedAt = At(0, 5), QueuedAt = At(0, 5), AnsweredAt = At(0, 12), EndedAt = At(0, 72), WrapUpEndedAt = At(0, 102), Outcome = "answered" },
+            Call("d2", 1) with { IvrEndedAt = At(1, 12), QueuedAt = At(1, 12), AnsweredAt = At(1, 18), EndedAt = At(1, 78), WrapUpEndedAt = At(1, 138), Outcome = "answered", SurveyScore = 5 },
+            Call("d3", 2) with { IvrEndedAt = At(2, 8), QueuedAt = At(2, 8), EndedAt = At(2, 40), Outcome = "abandoned" },
+            Call("d4", 3) with { IvrEndedAt = At(3, 6), QueuedAt = At(3, 6), AgentRingingAt = At(3, 9), EndedAt = At(3, 20), Outcome = "abandoned" },
+            Call("d5", 4) with { EndedAt = At(4, 4), Outcome = "ivr" },
+            Call("d6", 5) with { IvrEndedAt = At(5, 30), EndedAt = At(5, 30), Outcome = "ivr" },
+            Call("d7", 6) with { IvrEndedAt = At(6, 7), QueuedAt = At(6, 7), Live = true },
+        })
+        {
+            await Store.SaveCallRecordAsync(c);
+        }
+        var from = t.Date;
+        var to = from.AddDays(1);
+        var wall = await Store.GetCallFiguresAsync(new DateTimeOffset(from, t.Offset), new DateTimeOffset(to, t.Offset));
+        var report = await H.Service.GetKpisAsync(new DateTimeOffset(from, t.Offset), new DateTimeOffset(to, t.Offset), Harness.Supervisor);
+
+        Assert.That(wall, Is.EqualTo(report.Calls), "the wall and the report are one computation");
+        // By hand: offered 7; answered d1, d2 = 2; within 15 s of the system's answer: d1 (12 s) = 1 (d2: 18 s).
+        Assert.That((wall.Offered, wall.Answered, wall.AnsweredWithin15s), Is.EqualTo((7L, 2L, 1L)));
+        // Abandoned (queued, ended unanswered): d3, d4 = 2 = 1 in the queue + 1 while ringing; in the IVR: d5 (d6 was served).
+        Assert.That((wall.Abandoned, wall.AbandonedInQueue, wall.AbandonedWhileRinging, wall.AbandonedInIvr), Is.EqualTo((2L, 1L, 1L, 1L)));
+        Assert.That(wall.ServiceLevel15s, Is.EqualTo(new Ratio(1, 7)));
+        // Asked for an agent: d1, d2, d3, d4, d7 = 5; connected 2.
+        Assert.That(wall.ConnectedRate, Is.EqualTo(new Ratio(2, 5)));
+        // ASA = queue waits (7 + 6) / 2 = 6.5 s; AHT with wrap-up = (90 + 120) / 2 = 105 s.
+        Assert.That((wall.AverageSpeedOfAnswerSeconds, wall.AverageHandleTimeSeconds), Is.EqualTo(((double?)6.5, (double?)105.0)));
+        Assert.That((wall.AverageSurveyScore, wall.CallbacksDue), Is.EqualTo(((double?)5.0, 0L)));
     }
 
     [Test]

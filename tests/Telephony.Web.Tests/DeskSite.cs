@@ -21,6 +21,9 @@ internal sealed class DeskSite : IAsyncDisposable
             Kestrel = true,
             Settings = new Dictionary<string, string>
             {
+                // Loopback, ephemeral: never the default 0.0.0.0:5060 another test process may hold.
+                ["Sip:Udp"] = "127.0.0.1:0",
+                ["Sip:Tcp"] = "127.0.0.1:0",
                 ["ContactCenter:RingTimeoutSeconds"] = "10",
                 ["ContactCenter:WrapUpSeconds"] = "60",
                 ["Calls:RtpPortMin"] = "27100",

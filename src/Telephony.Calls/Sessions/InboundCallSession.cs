@@ -244,7 +244,7 @@ internal sealed partial class InboundCallSession
         bool supervised = third?.Role == LegRole.Supervisor;
         return new(CallId, CallerNumber, DialedNumber, Phase.ToString(), _queue, _agentId, _agentExtension,
             supervised ? _mixMode.ToString().ToLowerInvariant() : null, supervised ? third!.Party : null,
-            third?.Role == LegRole.Partner ? third.Party : null);
+            third?.Role == LegRole.Partner ? third.Party : null, _timeline.OfferedAt, _timeline.AnsweredAt);
     }
 
     /// <summary>Sends every event of a leg's dialog to this call's mailbox until the dialog ends.</summary>

@@ -147,23 +147,6 @@ internal sealed class KpiGroupRow
     public long RepeatContacts { get; set; }
 }
 
-internal sealed class CallKpiRow
-{
-    public long Offered { get; set; }
-    public long Answered { get; set; }
-    public long Within15 { get; set; }
-    public long Abandoned { get; set; }
-    public long WaitMs { get; set; }
-    public long Handled { get; set; }
-    public long TalkMs { get; set; }
-    public long HandleMs { get; set; }
-    public long Surveyed { get; set; }
-    public long SurveySatisfied { get; set; }
-    public long SurveyScoreSum { get; set; }
-    public long Lost { get; set; }
-    public long TurnedAway { get; set; }
-}
-
 internal sealed class CallRow
 {
     public string CallId { get; set; } = "";

@@ -286,33 +286,18 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
         GROUP BY channel, category, department_id
         """;
 
-    private const string CallKpiSql = """
-        SELECT COUNT(*) AS offered,
-          CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS answered,
-          CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND answered_at - COALESCE(queued_at, offered_at) <= 15000 THEN 1 ELSE 0 END), 0) AS BIGINT) AS within15,
-          CAST(COALESCE(SUM(CASE WHEN answered_at IS NULL AND queued_at IS NOT NULL AND COALESCE(state, 'ended') <> 'live'
-            AND COALESCE(outcome, '') NOT IN ('node-lost', 'drained', 'queue-full', 'queue-timeout', 'callback-requested') THEN 1 ELSE 0 END), 0) AS BIGINT) AS abandoned,
-          CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL THEN answered_at - COALESCE(queued_at, offered_at) ELSE 0 END), 0) AS BIGINT) AS wait_ms,
-          CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND ended_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS handled,
-          CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND ended_at IS NOT NULL THEN ended_at - answered_at ELSE 0 END), 0) AS BIGINT) AS talk_ms,
-          CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND ended_at IS NOT NULL THEN COALESCE(wrap_up_ended_at, ended_at) - answered_at ELSE 0 END), 0) AS BIGINT) AS handle_ms,
-          CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND survey_score IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS surveyed,
-          CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND survey_score >= @satisfiedScore THEN 1 ELSE 0 END), 0) AS BIGINT) AS survey_satisfied,
-          CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND survey_score IS NOT NULL THEN survey_score ELSE 0 END), 0) AS BIGINT) AS survey_score_sum,
-          CAST(COALESCE(SUM(CASE WHEN outcome = 'node-lost' THEN 1 ELSE 0 END), 0) AS BIGINT) AS lost,
-          CAST(COALESCE(SUM(CASE WHEN outcome IN ('queue-full', 'queue-timeout') THEN 1 ELSE 0 END), 0) AS BIGINT) AS turned_away
-        FROM call_records
-        WHERE offered_at >= @from AND offered_at < @to AND COALESCE(direction, 'inbound') = 'inbound'
-        """;
-
     // Calls we placed (callbacks, missed-call returns, return visits): counted apart, never as offered.
     private const string OutboundKpiSql = """
         SELECT COUNT(*) AS placed, CAST(COALESCE(SUM(CASE WHEN answered_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS reached
         FROM call_records WHERE offered_at >= @from AND offered_at < @to AND direction = 'outbound'
         """;
 
-    // Refusals are counted per minute: a minute belongs to the range when it starts inside it.
-    private const string RefusalKpiSql = "SELECT CAST(COALESCE(SUM(refused), 0) AS BIGINT) FROM call_refusals WHERE minute_at >= @from AND minute_at < @to";
+    /// <inheritdoc />
+    public async Task<CallFigures> GetCallFiguresAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        return await CallFigureQuery.RunAsync(connection, _dialect.ReportSessionSetup, Ms(from), Ms(to), from, to, ct).ConfigureAwait(false);
+    }
 
     public async Task<KpiReport> GetKpisAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
     {
@@ -323,34 +308,20 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
             await using var connection = await OpenAsync(ct).ConfigureAwait(false);
             return (await connection.QueryAsync<KpiGroupRow>(new CommandDefinition(_dialect.ReportSessionSetup + CaseKpiSql, range, cancellationToken: ct)).ConfigureAwait(false)).AsList();
         }
-        async Task<CallKpiRow> CallTotals()
-        {
-            await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-            return await connection.QuerySingleAsync<CallKpiRow>(new CommandDefinition(_dialect.ReportSessionSetup + CallKpiSql,
-                new { range.from, range.to, satisfiedScore = KpiReport.SatisfiedSurveyScore }, cancellationToken: ct)).ConfigureAwait(false);
-        }
-        async Task<long> Refusals()
-        {
-            await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-            return await connection.ExecuteScalarAsync<long>(new CommandDefinition(RefusalKpiSql, range, cancellationToken: ct)).ConfigureAwait(false);
-        }
         async Task<(long Placed, long Reached)> Outbound()
         {
             await using var connection = await OpenAsync(ct).ConfigureAwait(false);
             return await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(OutboundKpiSql, range, cancellationToken: ct)).ConfigureAwait(false);
         }
         var groupsTask = CaseGroups();
-        var callsTask = CallTotals();
-        var refusedTask = Refusals();
+        var callsTask = GetCallFiguresAsync(from, to, ct);
         var callbacksTask = CallbackTotalsAsync(range.from, range.to, ct);
         var outboundTask = Outbound();
-        await Task.WhenAll(groupsTask, callsTask, refusedTask, callbacksTask, outboundTask).ConfigureAwait(false);
+        await Task.WhenAll(groupsTask, callsTask, callbacksTask, outboundTask).ConfigureAwait(false);
         var callbacks = await callbacksTask.ConfigureAwait(false);
         var outbound = await outboundTask.ConfigureAwait(false);
         var groups = await groupsTask.ConfigureAwait(false);
         var calls = await callsTask.ConfigureAwait(false);
-        var refused = await refusedTask.ConfigureAwait(false);
-        var offered = calls.Offered + refused;
 
         long Sum(Func<KpiGroupRow, long> f) => groups.Sum(f);
         static Dictionary<string, long> By(IEnumerable<KpiGroupRow> rows, Func<KpiGroupRow, string> key) =>
@@ -374,21 +345,7 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
             DirectResolution = new Ratio(Sum(g => g.DirectAnswers), total),
             ReturnRate = new Ratio(Sum(g => g.Returned), dispatched),
             RepeatCallerRate = new Ratio(Sum(g => g.RepeatContacts), Sum(g => g.WithPhone)),
-            CallsOffered = offered,
-            CallsAnswered = calls.Answered,
-            AnsweredWithin15s = calls.Within15,
-            CallsAbandoned = calls.Abandoned,
-            CallsRefused = refused,
-            CallsLost = calls.Lost,
-            CallsTurnedAway = calls.TurnedAway,
-            AnswerRate = new Ratio(calls.Answered, offered),
-            ServiceLevel15s = new Ratio(calls.Within15, offered),
-            AverageSpeedOfAnswerSeconds = calls.Answered == 0 ? null : calls.WaitMs / 1000.0 / calls.Answered,
-            AverageHandleTimeSeconds = calls.Handled == 0 ? null : calls.HandleMs / 1000.0 / calls.Handled,
-            TalkHours = calls.TalkMs / 3_600_000.0,
-            SurveyResponseRate = new Ratio(calls.Surveyed, calls.Answered),
-            PhoneSatisfaction = new Ratio(calls.SurveySatisfied, calls.Surveyed),
-            AverageSurveyScore = calls.Surveyed == 0 ? null : (double)calls.SurveyScoreSum / calls.Surveyed,
+            Calls = calls,
             OutboundCalls = outbound.Placed,
             OutboundCallsReached = outbound.Reached,
             MissedCallTasks = callbacks.Tasks,

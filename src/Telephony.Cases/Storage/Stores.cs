@@ -61,6 +61,9 @@ public interface IDirectoryStore
 /// <summary>The call records the call manager writes, one per call.</summary>
 public interface ICallRecordStore
 {
+    /// <summary>The call figures of [from, to): the same computation as the call part of the KPI report (see <see cref="CallFigures"/>).</summary>
+    Task<CallFigures> GetCallFiguresAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default);
+
     /// <summary>
     /// Inserts the record or, if its CallId exists, replaces it (so the call manager may write early and
     /// again at the end). A record without <see cref="CallRecord.WrapUpEndedAt"/> keeps the wrap-up end

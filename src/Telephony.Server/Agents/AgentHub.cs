@@ -134,7 +134,7 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
     /// A reason as a person typed it: 1..64 characters, without control characters (a CR/LF would forge
     /// lines in logs and exports) or Unicode bidi controls (they reorder what a supervisor reads).
     /// </summary>
-    private static string RequireReason(string? reason)
+    internal static string RequireReason(string? reason)
     {
         var trimmed = (reason ?? "").Trim();
         if (trimmed.Length is 0 or > AutomaticCallDistributor.MaxReasonLength)
@@ -236,16 +236,19 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
         if (result.Succeeded)
             return result.Seat!;
         LogRefused(AgentId ?? "?", action, result.Error);
-        throw new HubException(result.Error switch
-        {
-            SeatError.UnknownSeat => "No such seat.",
-            SeatError.SeatTaken => "Another agent is logged in at that seat.",
-            SeatError.AgentElsewhere => "You are already logged in at another seat.",
-            SeatError.UnknownAgent => "You are not in the agents file.",
-            SeatError.WrongAgent => "That seat is not yours.",
-            SeatError.IllegalTransition => $"Cannot {action} while {result.Seat?.State}.",
-            SeatError.StoreUnavailable => StoreUnavailableMessage,
-            _ => $"Cannot {action} ({result.Error}).",
-        });
+        throw new HubException(SeatErrorText(result, action));
     }
+
+    /// <summary>What a person is told when the seat store refused <paramref name="action"/> (also the supervisors' hub's sentences).</summary>
+    internal static string SeatErrorText(SeatResult result, string action) => result.Error switch
+    {
+        SeatError.UnknownSeat => "No such seat.",
+        SeatError.SeatTaken => "Another agent is logged in at that seat.",
+        SeatError.AgentElsewhere => "You are already logged in at another seat.",
+        SeatError.UnknownAgent => "You are not in the agents file.",
+        SeatError.WrongAgent => "That seat is not yours.",
+        SeatError.IllegalTransition => $"Cannot {action} while {result.Seat?.State}.",
+        SeatError.StoreUnavailable => StoreUnavailableMessage,
+        _ => $"Cannot {action} ({result.Error}).",
+    };
 }

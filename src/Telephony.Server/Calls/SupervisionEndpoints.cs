@@ -45,14 +45,14 @@ public static class SupervisionEndpoints
         return app;
     }
 
-    private static bool TryMode(string? text, out SupervisionMode mode)
+    internal static bool TryMode(string? text, out SupervisionMode mode)
     {
         mode = default;
         // Names only: Enum.TryParse would also take "1" or "monitor,barge".
         return text is { Length: > 0 and <= 16 } && text.All(char.IsAsciiLetter) && Enum.TryParse(text, ignoreCase: true, out mode);
     }
 
-    private static bool IsSeat(string? seat) => seat is { Length: > 0 and <= 16 } && seat.All(char.IsAsciiLetterOrDigit);
+    internal static bool IsSeat(string? seat) => seat is { Length: > 0 and <= 16 } && seat.All(char.IsAsciiLetterOrDigit);
 
     private static IResult Invalid(string detail) =>
         Results.Problem(title: "Invalid supervision request", detail: detail, statusCode: StatusCodes.Status400BadRequest);

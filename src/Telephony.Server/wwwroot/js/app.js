@@ -46,6 +46,12 @@ $('login-form').onsubmit = async e => {
   try {
     const token = await requestToken($('login-user').value.trim(), $('login-password').value);
     const me = await whoAmI(token);
+    if (!me.agent && ['supervisor', 'admin'].includes(me.role)) {
+      // Supervisors run the floor from their own page (supervisor.html), signed in with this token.
+      sessionStorage.setItem('wall.session', token);
+      location.assign('supervisor.html');
+      return;
+    }
     if (!me.agent) throw new Error(t('login.notAgent'));
     const chosen = $('login-seat').value.trim() || localStorage.getItem('desk.lastSeat') || me.agent;
     session.begin(token, chosen, $('login-audio').value || 'sip');

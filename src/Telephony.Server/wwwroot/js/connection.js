@@ -1,4 +1,4 @@
-// The agents' hub connection. It never gives up while the agent is signed in: SignalR's automatic
+// A hub connection (the agents' hub by default; the supervisors' wall passes its own). It never gives up while the agent is signed in: SignalR's automatic
 // reconnect with a retry that goes on (0, 0.5, 1, 2 s, then every 3 s), and, if the connection closes
 // anyway, a fresh start every 3 s. After every (re)connect the desktop restores the seat (onUp).
 // Only a refused token (401) stops it: the agent must sign in again (onSignedOut).
@@ -6,11 +6,11 @@ const RETRY = [0, 500, 1000, 2000];
 const EVERY = 3000;
 
 export class DeskConnection {
-  constructor(tokenFactory, { onUp, onStatus, onSignedOut }) {
+  constructor(tokenFactory, { onUp, onStatus, onSignedOut }, url = '/hubs/agents') {
     this.onUp = onUp; this.onStatus = onStatus; this.onSignedOut = onSignedOut;
     this.stopped = false;
     this.hub = new signalR.HubConnectionBuilder()
-      .withUrl('/hubs/agents', { accessTokenFactory: tokenFactory })
+      .withUrl(url, { accessTokenFactory: tokenFactory })
       .withAutomaticReconnect({
         nextRetryDelayInMilliseconds: ctx => (isUnauthorized(ctx.retryReason) ? null : RETRY[ctx.previousRetryCount] ?? EVERY),
       })

@@ -1,0 +1,165 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Telephony.Calls;
+using Telephony.Calls.Commands;
+using Telephony.ContactCenter.Routing;
+using Telephony.ContactCenter.Seats;
+using Telephony.ContactCenter.Store;
+using Telephony.Server.Agents;
+using Telephony.Server.Calls;
+using Telephony.Server.Security;
+
+namespace Telephony.Server.Supervisors;
+
+/// <summary>What the server calls on a supervisor's wall.</summary>
+public interface ISupervisorClient
+{
+    /// <summary>The floor changed (seats, queues, alarms).</summary>
+    Task Floor(FloorView floor);
+
+    /// <summary>The figures changed.</summary>
+    Task Figures(FigureBoard figures);
+}
+
+/// <summary>The wall as it stands when a page asks (both null until the first look after the first supervisor connected).</summary>
+public sealed record Wall(FloorView? Floor, FigureBoard? Figures);
+
+/// <summary>
+/// The supervisors' hub (<c>/hubs/supervisors</c>, role supervisor or admin: anyone else gets 403 on connecting
+/// and on every method). Each connection joins its node's group and gets the floor pushed on change
+/// (<see cref="FloorPublisher"/>); the methods control seats (forced Not ready / Ready / log out, each with a
+/// reason written to the audit log) and supervise calls on this node (monitor, whisper, barge, leave).
+/// </summary>
+[Authorize(Policy = Roles.Supervisor)]
+public sealed partial class SupervisorHub(FloorPublisher publisher, AutomaticCallDistributor acd, AcdOptions options, CallManager calls, ILogger<SupervisorHub> log) : Hub<ISupervisorClient>
+{
+    /// <summary>The SignalR group of one node's supervisors (the calls a wall shows are its node's).</summary>
+    public static string GroupOf(string node) => "supervisors:" + node;
+
+    public override async Task OnConnectedAsync()
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(options.Node)).ConfigureAwait(false);
+        publisher.Watch();
+        await base.OnConnectedAsync().ConfigureAwait(false);
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        publisher.Unwatch();
+        await base.OnDisconnectedAsync(exception).ConfigureAwait(false);
+    }
+
+    /// <summary>The wall as it stands (the page asks once after connecting; changes are pushed).</summary>
+    public Wall GetWall() => new(publisher.Floor, publisher.Figures);
+
+    /// <summary>Forces the agent at <paramref name="seat"/> Not ready with <paramref name="reason"/> (the agent's desktop shows it).</summary>
+    public Task<SeatSnapshot> ForceNotReady(string seat, string reason) =>
+        ForceAsync(seat, reason, "Not ready", (ext, agent, why) => acd.SetNotReadyAsync(ext, agent, why));
+
+    /// <summary>Forces the agent at <paramref name="seat"/> Ready.</summary>
+    public Task<SeatSnapshot> ForceReady(string seat, string reason) =>
+        ForceAsync(seat, reason, "Ready", (ext, agent, _) => acd.SetReadyAsync(ext, agent));
+
+    /// <summary>Logs the agent at <paramref name="seat"/> out (not while a call is on the seat).</summary>
+    public Task<SeatSnapshot> ForceLogout(string seat, string reason) =>
+        ForceAsync(seat, reason, "log out", (ext, agent, _) => acd.LogoutAsync(ext, agent));
+
+    private async Task<SeatSnapshot> ForceAsync(string seat, string reason, string action, Func<string, string, string, Task<SeatResult>> act)
+    {
+        if (!SupervisionEndpoints.IsSeat(seat))
+            throw new HubException("A seat (1..16 letters or digits) is required.");
+        var why = AgentHub.RequireReason(reason);
+        var snapshot = await Reading(acd.Store.GetSeatAsync(seat)).ConfigureAwait(false) ?? throw new HubException("No such seat.");
+        if (snapshot.AgentId is not { } agent)
+            throw new HubException("Nobody is logged in at that seat.");
+        var result = await act(seat, agent, why).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            LogForceRefused(User, seat, agent, action, result.Error);
+            throw new HubException(AgentHub.SeatErrorText(result, action));
+        }
+        LogForced(User, seat, agent, action, why);
+        return result.Seat!;
+    }
+
+    /// <summary>
+    /// Rings the supervisor's seat phone <paramref name="seat"/>; when it answers, the supervisor joins call
+    /// <paramref name="callId"/> in <paramref name="mode"/> (monitor, whisper or barge). Not a call of that seat itself.
+    /// </summary>
+    public async Task<string> Monitor(string callId, string mode, string seat)
+    {
+        var call = RequireCall(callId);
+        if (!SupervisionEndpoints.TryMode(mode, out var how))
+            throw new HubException("A mode (monitor, whisper or barge) is required.");
+        if (!SupervisionEndpoints.IsSeat(seat))
+            throw new HubException("Your seat (1..16 letters or digits) is required.");
+        if (string.Equals(call.AgentSeat, seat, StringComparison.Ordinal) || IsOwn(call))
+            throw new HubException("That is your own seat's call.");
+        return await AskAsync(callId, new Supervise(seat, how), "monitor").ConfigureAwait(false);
+    }
+
+    /// <summary>Switches the supervisor on call <paramref name="callId"/> between monitor, whisper and barge.</summary>
+    public Task<string> ChangeMode(string callId, string mode)
+    {
+        RequireCall(callId);
+        return SupervisionEndpoints.TryMode(mode, out var how)
+            ? AskAsync(callId, new ChangeSupervision(how), "change mode")
+            : throw new HubException("A mode (monitor, whisper or barge) is required.");
+    }
+
+    /// <summary>Takes the supervisor off call <paramref name="callId"/>.</summary>
+    public Task<string> Leave(string callId)
+    {
+        RequireCall(callId);
+        return AskAsync(callId, new EndSupervision(), "leave");
+    }
+
+    private LiveCall RequireCall(string callId)
+    {
+        if (string.IsNullOrWhiteSpace(callId) || callId.Length > AgentHub.MaxCallIdLength)
+            throw new HubException($"A call id of 1..{AgentHub.MaxCallIdLength} characters is required.");
+        return calls.LiveCalls().FirstOrDefault(c => c.CallId == callId)
+            ?? throw new HubException("No such call on this node (the wall shows this node's calls only).");
+    }
+
+    // A supervisor who is also an agent (an admin at a seat) may not listen to their own calls.
+    private bool IsOwn(LiveCall call) =>
+        Context.User?.FindFirstValue(TelephonyClaims.Agent) is { Length: > 0 } me && string.Equals(call.AgentId, me, StringComparison.Ordinal);
+
+    private async Task<string> AskAsync(string callId, CallCommand command, string action)
+    {
+        var result = await calls.AskAsync(callId, command, Context.ConnectionAborted).ConfigureAwait(false);
+        if (result.Succeeded)
+        {
+            LogSupervision(User, action, callId, command.ToString());
+            return result.Detail;
+        }
+        LogSupervisionRefused(User, action, callId, result.Status);
+        throw new HubException(result.Detail);
+    }
+
+    private string User => Context.User?.FindFirstValue(TelephonyClaims.Name) ?? "?";
+
+    private static async Task<T> Reading<T>(Task<T> read)
+    {
+        try
+        {
+            return await read.ConfigureAwait(false);
+        }
+        catch (SeatStoreUnavailableException)
+        {
+            throw new HubException(AgentHub.StoreUnavailableMessage);
+        }
+    }
+
+    // The audit log of supervisors' actions: who, which seat or call, what, why (EventIds 7220-7229).
+    [LoggerMessage(EventId = 7220, Level = LogLevel.Information, Message = "Audit: supervisor {User} forced seat {Seat} (agent {Agent}) {Action}: {Reason}")]
+    private partial void LogForced(string user, string seat, string agent, string action, string reason);
+    [LoggerMessage(EventId = 7221, Level = LogLevel.Warning, Message = "Supervisor {User} could not force seat {Seat} (agent {Agent}) {Action}: {Error}")]
+    private partial void LogForceRefused(string user, string seat, string agent, string action, SeatError error);
+    [LoggerMessage(EventId = 7222, Level = LogLevel.Information, Message = "Audit: supervisor {User} asked to {Action} on call {CallId} ({Command})")]
+    private partial void LogSupervision(string user, string action, string callId, string command);
+    [LoggerMessage(EventId = 7223, Level = LogLevel.Warning, Message = "Supervisor {User} could not {Action} on call {CallId}: {Status}")]
+    private partial void LogSupervisionRefused(string user, string action, string callId, CommandStatus status);
+}
