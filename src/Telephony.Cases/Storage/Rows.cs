@@ -117,8 +117,10 @@ internal sealed class DepartmentRow
     public string Code { get; set; } = "";
     public string Name { get; set; } = "";
     public long Active { get; set; }
+    public string? Phone { get; set; }
+    public string? Hours { get; set; }
 
-    public Department ToDepartment() => new(Id, Code, Name, Active != 0);
+    public Department ToDepartment() => new(Id, Code, Name, Active != 0, Phone, Hours);
 }
 
 internal sealed class CalendarRow
