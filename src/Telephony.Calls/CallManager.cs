@@ -121,6 +121,7 @@ public sealed partial class CallManager : IAsyncDisposable
             BrowserPhones = _browserPhones,
             DialPlan = _dialPlan,
             HoldMusic = new HoldMusic(_media, _scripts, _log),
+            Pops = _notifier,
             Recordings = _recordings,
             Records = Records,
             Time = _time,
@@ -131,6 +132,7 @@ public sealed partial class CallManager : IAsyncDisposable
         // A call needs a media port pair before it can be answered: without one free, the user agent refuses the
         // INVITE statelessly (503 with Retry-After) instead of creating a dialog only to reject it.
         userAgent.HasCapacity = () => _media.Ports.Capacity - _media.Ports.InUse > 0;
+        userAgent.TransferFilter = TransferRefusal;
         _acceptLoop = AcceptLoopAsync(userAgent, _stopping.Token);
         CallsLog.Started(_log, _scripts.Path, _recordings.Path);
     }

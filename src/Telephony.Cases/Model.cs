@@ -137,6 +137,11 @@ public sealed record CallRecord
     /// <summary>The node that holds (or held) the call; the only one that may sweep the record when it is left live.</summary>
     public string? NodeId { get; init; }
     /// <summary>
+    /// Who else was on the call and when (UTC), one line each: "10:32:05 brought in 110", "10:33:40 transferred from
+    /// agent 1049 to agent 1050", "10:34:02 left 110" (three-party calls and transfers); null when nobody was.
+    /// </summary>
+    public string? Parties { get; init; }
+    /// <summary>
     /// True while the call is in progress: the record is written when the call is answered and updated at its
     /// milestones, so a node that dies leaves a live record behind (its next start ends it as node-lost).
     /// </summary>

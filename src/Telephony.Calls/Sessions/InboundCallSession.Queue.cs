@@ -30,7 +30,8 @@ internal sealed partial class InboundCallSession
         RecordMilestone();
         _ = _caller.Media.Play(_services.HoldMusic.Next());
         _enqueued = true;
-        var position = await _services.Acd.EnqueueAsync(new InboundCall(CallId, CallerNumber, DialedNumber, _queue, request.Priority, request.Language, path, digits, request.Skills)).ConfigureAwait(false);
+        _inbound = new InboundCall(CallId, CallerNumber, DialedNumber, _queue, request.Priority, request.Language, path, digits, request.Skills);
+        var position = await _services.Acd.EnqueueAsync(_inbound).ConfigureAwait(false);
         LogQueued(_log, _queue, request.Queue, position?.Position ?? 0);
     }
 

@@ -117,6 +117,9 @@ internal sealed partial class InboundCallSession
             case LegEvent e when ReferenceEquals(e.Leg, _centre?.Signalling):
                 await OnCentreEventAsync(e.Event).ConfigureAwait(false);
                 break;
+            case LegEvent e when _consulting && ReferenceEquals(e.Leg, _third?.Signalling):
+                await OnConsultEventAsync(e.Event).ConfigureAwait(false);
+                break;
             case LegEvent e when ReferenceEquals(e.Leg, _third?.Signalling):
                 await OnThirdEventAsync(e.Event).ConfigureAwait(false);
                 break;
@@ -182,7 +185,8 @@ internal sealed partial class InboundCallSession
                 await EndAsync(Phase switch
                 {
                     CallPhase.Connected or CallPhase.Survey => _transferredTo is null ? CallOutcome.Answered : CallOutcome.Transferred, // set on an IVR transfer and a hand-over
-                    CallPhase.Queued or CallPhase.Ringing => CallOutcome.Abandoned,
+                    // Waiting again after a transfer is not abandoning: an agent had answered.
+                    CallPhase.Queued or CallPhase.Ringing => _timeline.AnsweredAt is null ? CallOutcome.Abandoned : CallOutcome.Transferred,
                     _ => CallOutcome.Ivr,
                 }, callerGone: true).ConfigureAwait(false);
                 break;

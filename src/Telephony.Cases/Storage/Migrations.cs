@@ -129,8 +129,9 @@ public static class Migrations
             """),
         // One dial plan from the directory (issue 13): every entry a seat may dial has a number, a kind and the
         // hours it takes calls. Emergency services are seeded when missing (an operator may have added 110
-        // already); departments get a duty line (the demo city's numbers: replace with the real ones).
-        new(12, "directory kinds, emergency numbers, department duty lines", _ => """
+        // already); departments get a duty line (the demo city's numbers: replace with the real ones). A call
+        // record notes who was brought in, transferred to or from, and when (three-party calls with 110).
+        new(12, "directory kinds, emergency numbers, department duty lines, parties on call records", _ => """
             ALTER TABLE partner_hotlines ADD COLUMN kind TEXT NOT NULL DEFAULT 'hotline';
             INSERT INTO partner_hotlines (number, name, description, hours, kind)
                 SELECT '110', '报警 Police emergency', 'emergencies: transfer at once', '24 h', 'emergency'
@@ -158,6 +159,7 @@ public static class Migrations
             UPDATE departments SET phone = '66120008' WHERE code = 'education';
             UPDATE departments SET phone = '66120009' WHERE code = 'health';
             UPDATE departments SET phone = '66120010', hours = '24 h' WHERE code = 'police';
+            ALTER TABLE call_records ADD COLUMN parties TEXT;
             """),
     ];
 }

@@ -191,6 +191,7 @@ internal sealed class CallRow
     public double? AgentJitterMs { get; set; }
     public string? NodeId { get; set; }
     public string? State { get; set; }
+    public string? Parties { get; set; }
 
     public static CallRow From(CallRecord r) => new()
     {
@@ -200,7 +201,7 @@ internal sealed class CallRow
         RecordingPath = r.RecordingPath, SurveyScore = r.SurveyScore,
         CallerPacketsReceived = r.CallerMedia?.PacketsReceived, CallerPacketsLost = r.CallerMedia?.PacketsLost, CallerJitterMs = r.CallerMedia?.JitterMilliseconds,
         AgentPacketsReceived = r.AgentMedia?.PacketsReceived, AgentPacketsLost = r.AgentMedia?.PacketsLost, AgentJitterMs = r.AgentMedia?.JitterMilliseconds,
-        NodeId = r.NodeId, State = r.Live ? LiveState : EndedState,
+        NodeId = r.NodeId, State = r.Live ? LiveState : EndedState, Parties = r.Parties,
     };
 
     /// <summary>The <c>state</c> of a call in progress; rows written before migration 7 have none and are ended.</summary>
@@ -215,7 +216,7 @@ internal sealed class CallRow
         RecordingPath = RecordingPath, SurveyScore = SurveyScore,
         CallerMedia = Quality(CallerPacketsReceived, CallerPacketsLost, CallerJitterMs),
         AgentMedia = Quality(AgentPacketsReceived, AgentPacketsLost, AgentJitterMs),
-        NodeId = NodeId, Live = State == LiveState,
+        NodeId = NodeId, Live = State == LiveState, Parties = Parties,
     };
 
     private static MediaLegQuality? Quality(long? received, long? lost, double? jitter) => received is null

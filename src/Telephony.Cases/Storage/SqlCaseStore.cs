@@ -476,7 +476,7 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
 
     // ---------------------------------------------------------------- call records
 
-    private const string CallColumns = "call_id, caller, called, offered_at, ivr_ended_at, queued_at, agent_ringing_at, answered_at, ended_at, wrap_up_ended_at, ivr_path, queue, agent_id, outcome, recording_path, survey_score, caller_packets_received, caller_packets_lost, caller_jitter_ms, agent_packets_received, agent_packets_lost, agent_jitter_ms, node_id, state";
+    private const string CallColumns = "call_id, caller, called, offered_at, ivr_ended_at, queued_at, agent_ringing_at, answered_at, ended_at, wrap_up_ended_at, ivr_path, queue, agent_id, outcome, recording_path, survey_score, caller_packets_received, caller_packets_lost, caller_jitter_ms, agent_packets_received, agent_packets_lost, agent_jitter_ms, node_id, state, parties";
 
     // A save without a wrap-up end keeps the one stored (the seat may leave wrap-up between two saves).
     // A live snapshot never replaces an ended record: once ended (by the call or a node-lost sweep), it stays ended.
