@@ -57,7 +57,7 @@ internal sealed partial class InboundCallSession
                 {
                     return Refused(command, no);
                 }
-                await RequeueForTransferAsync(route.Queue!, [route.Skill!], route.AgentName, command).ConfigureAwait(false);
+                await RequeueForTransferAsync(route.Queue!, [route.Skill!], route.AgentId, command).ConfigureAwait(false);
                 return CommandResult.Done($"Transferred to {route.AgentName}.");
             default:
                 var plan = await _services.DialPlan.ResolveAsync(value, DialPurpose.Transfer, DialContextOf(command)).ConfigureAwait(false);
