@@ -124,6 +124,10 @@ internal sealed partial class InboundCallSession
             _popAckedEarly = true;
             return CommandResult.Done("ringing");
         }
+        if (_consulting && string.Equals(_consultAgentId, command.AgentId, StringComparison.Ordinal))
+        {
+            return CommandResult.Done("consulted"); // a colleague's desk showing the pop of a consultation: their phone rings already
+        }
         // A late acknowledgement (the wait ended first) from the agent whose seat now rings is harmless.
         return Phase == CallPhase.Ringing && string.Equals(_agentId, command.AgentId, StringComparison.Ordinal)
             ? CommandResult.Done("ringing")
