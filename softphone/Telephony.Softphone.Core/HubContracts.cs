@@ -68,6 +68,10 @@ public static class AgentHubNames
     public const string AddPartner = "AddPartner";
     public const string DropPartner = "DropPartner";
     public const string HandOverToPartner = "HandOverToPartner";
+    public const string Transfer = "Transfer";
+    public const string ConsultTransfer = "ConsultTransfer";
+    public const string CompleteTransfer = "CompleteTransfer";
+    public const string CancelTransfer = "CancelTransfer";
     public const string StateChanged = "StateChanged";
     public const string ScreenPop = "ScreenPop";
     public const string CallOffered = "CallOffered";
