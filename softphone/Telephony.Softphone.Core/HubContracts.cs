@@ -42,7 +42,8 @@ public sealed record ScreenPopInfo(
     string? Language,
     string? Queue,
     TimeSpan WaitTime,
-    DateTimeOffset At);
+    DateTimeOffset At,
+    string? TransferredFrom = null);
 
 /// <summary>The hub's <c>CallOffered</c> event.</summary>
 public sealed record CallOfferedInfo(string CallId, string Extension, string AgentId, TimeSpan RingTimeout, DateTimeOffset At);

@@ -14,7 +14,8 @@ internal sealed class SoftphoneServer : IAsyncDisposable
     private readonly TelephonyTestServer _server;
 
     /// <summary>A server on free ports, or on the given ones (a restarted server where its softphones expect it).</summary>
-    public SoftphoneServer(int httpPort = 0, int sipPort = 0) => _server = new(new TelephonyTestServerOptions
+    /// <param name="md5Digest">Challenge with MD5 only (Debian 12's baresip 1.0 refuses a challenge set that contains SHA-256).</param>
+    public SoftphoneServer(int httpPort = 0, int sipPort = 0, bool md5Digest = false) => _server = new(new TelephonyTestServerOptions
     {
         Seats = TelephonyTestServerOptions.SeatsWith("sip-", "1001", "1002", "1003", "1049"),
         Kestrel = true,
@@ -27,6 +28,7 @@ internal sealed class SoftphoneServer : IAsyncDisposable
             ["ContactCenter:WrapUpSeconds"] = "1",
             ["Calls:RtpPortMin"] = "27000",
             ["Calls:RtpPortMax"] = "27399",
+            ["Sip:DigestAlgorithms"] = md5Digest ? "MD5" : "SHA-256,MD5",
         },
     });
 
