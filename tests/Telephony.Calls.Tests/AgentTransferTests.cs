@@ -129,6 +129,41 @@ public sealed class AgentTransferTests
 
     [Test]
     [CancelAfter(90_000)]
+    public async Task An_attended_transfer_on_the_agents_phone_replaces_its_consultation_with_the_citizen()
+    {
+        await using var server = await CallsFixture.StartAsync();
+        var first = await server.AgentAsync("1049", AgentHz);
+        first.AutoAnswer();
+        var (citizen, call, firstCall) = await server.ConnectEnglishCallAsync(first, CallerHz, "+861806");
+        var colleague = await server.AgentAsync("1050", OtherHz);
+        colleague.AutoAnswer();
+
+        // The agent's phone consults the colleague's phone directly (seat-to-seat calls do not pass through the B2BUA).
+        var colleaguePort = colleague.Ua.Endpoint.LocalEndPoints.First().EndPoint.Port;
+        var consult = await first.Ua.CallAsync($"sip:1050@127.0.0.1:{colleaguePort}",
+            "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 8 0\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:0 PCMU/8000\r\n");
+        await consult.NextAsync<CallEstablished>();
+        var consultAtColleague = await colleague.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.That((await firstCall.ReferAsync("sip:1050@127.0.0.1", replacing: consult)).StatusCode, Is.EqualTo(202));
+        var replacing = await colleague.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.That(replacing.Replaced, Is.SameAs(consultAtColleague), "our INVITE carried the REFER's Replaces (RFC 3891)");
+        var trying = await firstCall.NextAsync<TransferProgress>();
+        var final = trying.Final ? trying : await firstCall.NextAsync<TransferProgress>();
+        Assert.That(final.StatusCode, Is.EqualTo(200));
+        await firstCall.NextAsync<CallEnded>();
+        await Task.Delay(500);
+        await Tones.ExpectAsync(citizen, "the citizen (replaced)", OtherHz);
+        await Tones.ExpectAsync(colleague, "the colleague (replaced)", CallerHz);
+        Assert.That((await server.Calls.AskAsync(call.CallId, new HoldCall("1050", false))).Status, Is.EqualTo(CommandStatus.Done), "the call is the colleague's now");
+        await call.HangupAsync();
+        var record = await server.RecordAsync(call.CallId);
+        Assert.That(record.AgentId, Is.EqualTo("1050"));
+        Assert.That(record.Parties, Does.Contain("agent 1049 transferred to agent 1050"));
+    }
+
+    [Test]
+    [CancelAfter(90_000)]
     public async Task The_agent_brings_110_in_then_hands_over_and_refusals_dial_nothing()
     {
         await using var policeMedia = PhoneMedia.Start(18600, 18699);

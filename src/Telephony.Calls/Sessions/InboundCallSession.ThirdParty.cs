@@ -161,7 +161,7 @@ internal sealed partial class InboundCallSession
                     // A blind transfer to a number: the partner takes the citizen now; the agent leaves.
                     _handOverOnAnswer = false;
                     _third = null;
-                    NoteParty(third.Party, "transferred to");
+                    NoteParty(third.Role == LegRole.Agent ? "agent " + _consultAgentId : third.Party, $"agent {_agentId} transferred to");
                     await NotifyReferrerAsync(200, "OK").ConfigureAwait(false);
                     await HandOverCentreAsync(third, _agentId ?? "?").ConfigureAwait(false);
                     return;

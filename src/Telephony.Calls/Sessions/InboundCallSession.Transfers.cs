@@ -191,12 +191,52 @@ internal sealed partial class InboundCallSession
         }
         _referrer = referrer;
         LogReferred(_log, agent, target.ToString(), refer.Replaces is null ? "blind" : "with Replaces");
-        var result = await BlindTransferAsync(new BlindTransfer(agent, target)).ConfigureAwait(false);
+        var result = refer.Replaces is { } replaces && target.Kind == TransferTargetKind.Agent
+            ? await ReplaceConsultationAsync(agent, target.Value, replaces).ConfigureAwait(false)
+            : await BlindTransferAsync(new BlindTransfer(agent, target)).ConfigureAwait(false);
         if (!result.Succeeded)
         {
             await NotifyReferrerAsync(result.Status == CommandStatus.NotAllowed ? 403 : 480, result.Detail).ConfigureAwait(false);
         }
         // Done (a queue or an agent): the 200 went before the agent's leg was hung up. Started (a number): it follows the answer.
+    }
+
+    /// <summary>
+    /// An attended transfer made on the agent's phone: it consulted the colleague at <paramref name="seat"/> on a call of
+    /// its own (seat-to-seat calls are redirected, so that dialog is between the two phones) and asks us to replace that
+    /// dialog with the citizen (RFC 5589 §7). We call the colleague's phone with the REFER's Replaces (RFC 3891 §3), so it
+    /// swaps the consultation for our leg without ringing; when it answers, the citizen is handed over to it.
+    /// </summary>
+    private async Task<CommandResult> ReplaceConsultationAsync(string agentId, string seat, Telephony.Sip.Messages.ReplacesHeader replaces)
+    {
+        if (_third is not null)
+        {
+            return new CommandResult(CommandStatus.Conflict, "Not while a third party is on the call.");
+        }
+        var snapshot = await _services.Acd.Store.GetSeatAsync(seat).ConfigureAwait(false);
+        var contacts = await _services.SeatPhones.ContactsAsync(seat).ConfigureAwait(false);
+        if (snapshot?.AgentId is not { } colleague || contacts.Count == 0)
+        {
+            return new CommandResult(CommandStatus.Unavailable, $"Nobody can take the call at seat {seat}.");
+        }
+        // Talking on a direct call the ACD does not know of: not ready, so it offers them nothing else now.
+        if (snapshot.State == ContactCenter.Seats.SeatState.Ready)
+        {
+            await _services.Acd.SetNotReadyAsync(seat, colleague, "transferred call").ConfigureAwait(false);
+        }
+        var now = _services.Time.GetUtcNow();
+        await _services.Pops.PushScreenPopAsync(new ScreenPop(CallId, seat, colleague, CallerNumber, DialedNumber, _inbound?.IvrPath ?? [],
+            _inbound?.IvrDigits ?? "", _language, _queue ?? "", now - _timeline.OfferedAt, now)
+        { TransferredFrom = agentId }).ConfigureAwait(false);
+        var leg = await DialAsync(LegRole.Agent, seat, contacts[0].ContactUri, "X-Telephony-Call", replaces.ToString()).ConfigureAwait(false);
+        if (leg is null)
+        {
+            return new CommandResult(CommandStatus.Unavailable, $"Seat {seat} could not be called.");
+        }
+        _third = leg;
+        _handOverOnAnswer = true;
+        _consultAgentId = colleague;
+        return CommandResult.Started($"Replacing the consultation at seat {seat}.");
     }
 
     /// <summary>What a REFER's target user names: a seat (the agent there), a queue, or else a number for the dial plan.</summary>

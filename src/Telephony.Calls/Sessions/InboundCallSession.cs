@@ -236,7 +236,7 @@ internal sealed partial class InboundCallSession
     }
 
     /// <summary>Opens a media leg and sends the INVITE for a new leg; null (logged) when either fails.</summary>
-    private async Task<CallLeg?> DialAsync(LegRole role, string party, string uri, string header)
+    private async Task<CallLeg?> DialAsync(LegRole role, string party, string uri, string header, string? replaces = null)
     {
         var media = MediaLeg.Open(_services.Media, MediaLegOptions.Server with { Logger = _log, Negotiator = CallerCodecFirst() }, out var error);
         if (media is null)
@@ -246,7 +246,7 @@ internal sealed partial class InboundCallSession
         }
         try
         {
-            var sip = await _services.UserAgent.CallAsync(uri, media.CreateOffer(), null, [new SipHeader(header, CallId)]).ConfigureAwait(false);
+            var sip = await _services.UserAgent.CallAsync(uri, media.CreateOffer(), replaces, [new SipHeader(header, CallId)]).ConfigureAwait(false);
             var leg = new CallLeg(role, party, new SipLegSignalling(sip), media);
             Forward(leg.Signalling);
             return leg;
