@@ -24,11 +24,7 @@ public sealed class AgentTransferTests
     public async Task A_blind_transfer_to_a_colleague_carries_the_draft_and_the_citizen_talks_to_them()
     {
         await using var server = await CallsFixture.StartAsync();
-        var first = await server.AgentAsync("1049", AgentHz);
-        first.AutoAnswer();
-        var (citizen, call, firstCall) = await server.ConnectEnglishCallAsync(first, CallerHz, "+861801");
-        var colleague = await server.AgentAsync("1050", OtherHz); // Ready only now, so the call went to 1049
-        colleague.AutoAnswer();
+        var (_, citizen, call, firstCall, colleague) = await TwoAgentsAsync(server, "+861801");
 
         var refused = await server.Calls.AskAsync(call.CallId, new BlindTransfer("1050", new TransferTarget(TransferTargetKind.Agent, "1051")));
         Assert.That(refused.Status, Is.EqualTo(CommandStatus.NotYourCall), "only the connected agent transfers");
@@ -60,11 +56,7 @@ public sealed class AgentTransferTests
     public async Task An_attended_transfer_holds_the_citizen_while_the_agents_talk_then_completes()
     {
         await using var server = await CallsFixture.StartAsync();
-        var first = await server.AgentAsync("1049", AgentHz);
-        first.AutoAnswer();
-        var (citizen, call, firstCall) = await server.ConnectEnglishCallAsync(first, CallerHz, "+861802");
-        var colleague = await server.AgentAsync("1050", OtherHz);
-        colleague.AutoAnswer();
+        var (first, citizen, call, firstCall, colleague) = await TwoAgentsAsync(server, "+861802");
 
         var consult = await server.Calls.AskAsync(call.CallId, new ConsultTransfer("1049", new TransferTarget(TransferTargetKind.Agent, "1050"), Draft));
         Assert.That(consult.Status, Is.EqualTo(CommandStatus.Started), consult.Detail);
@@ -132,11 +124,7 @@ public sealed class AgentTransferTests
     public async Task An_attended_transfer_on_the_agents_phone_replaces_its_consultation_with_the_citizen()
     {
         await using var server = await CallsFixture.StartAsync();
-        var first = await server.AgentAsync("1049", AgentHz);
-        first.AutoAnswer();
-        var (citizen, call, firstCall) = await server.ConnectEnglishCallAsync(first, CallerHz, "+861806");
-        var colleague = await server.AgentAsync("1050", OtherHz);
-        colleague.AutoAnswer();
+        var (first, citizen, call, firstCall, colleague) = await TwoAgentsAsync(server, "+861806");
 
         // The agent's phone consults the colleague's phone directly (seat-to-seat calls do not pass through the B2BUA).
         var colleaguePort = colleague.Ua.Endpoint.LocalEndPoints.First().EndPoint.Port;
@@ -166,14 +154,8 @@ public sealed class AgentTransferTests
     [CancelAfter(90_000)]
     public async Task The_agent_brings_110_in_then_hands_over_and_refusals_dial_nothing()
     {
-        await using var policeMedia = PhoneMedia.Start(18600, 18699);
-        await using var police = await TestPhone.StartAsync("sip:110@127.0.0.1", OtherHz, policeMedia);
-        var port = police.Ua.Endpoint.LocalEndPoints.First().EndPoint.Port;
-        await using var server = await CallsFixture.StartAsync(trunkOutbound: $"sip:{{number}}@127.0.0.1:{port}");
-        police.AutoAnswer();
-        var agent = await server.AgentAsync("1049", AgentHz);
-        agent.AutoAnswer();
-        var (citizen, call, agentCall) = await server.ConnectEnglishCallAsync(agent, CallerHz, "+861804");
+        await using var rig = await PoliceRig.StartAsync("+861804");
+        var (police, server, agent, citizen, call, agentCall) = (rig.Police, rig.Server, rig.Agent, rig.Citizen, rig.Call, rig.AgentCall);
 
         var premium = await server.Calls.AskAsync(call.CallId, new AddPartner("1049", "16800000000"));
         Assert.That((premium.Status, premium.Detail), Is.EqualTo((CommandStatus.NotAllowed, "That number is not in the directory, and no citizen has contacted us from it.")));
@@ -209,14 +191,8 @@ public sealed class AgentTransferTests
     [CancelAfter(90_000)]
     public async Task A_refer_to_110_is_reported_by_notify_when_110_answers()
     {
-        await using var policeMedia = PhoneMedia.Start(18600, 18699);
-        await using var police = await TestPhone.StartAsync("sip:110@127.0.0.1", OtherHz, policeMedia);
-        var port = police.Ua.Endpoint.LocalEndPoints.First().EndPoint.Port;
-        await using var server = await CallsFixture.StartAsync(trunkOutbound: $"sip:{{number}}@127.0.0.1:{port}");
-        police.AutoAnswer();
-        var agent = await server.AgentAsync("1049", AgentHz);
-        agent.AutoAnswer();
-        var (citizen, call, agentCall) = await server.ConnectEnglishCallAsync(agent, CallerHz, "+861805");
+        await using var rig = await PoliceRig.StartAsync("+861805");
+        var (police, server, citizen, call, agentCall) = (rig.Police, rig.Server, rig.Citizen, rig.Call, rig.AgentCall);
 
         Assert.That((await agentCall.ReferAsync("sip:110@127.0.0.1")).StatusCode, Is.EqualTo(202));
         var policeCall = await police.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
@@ -230,5 +206,49 @@ public sealed class AgentTransferTests
         await Tones.ExpectAsync(police, "110", CallerHz);
         await call.HangupAsync();
         Assert.That((await server.RecordAsync(call.CallId)).Parties, Does.Contain("transferred to 110"));
+    }
+
+    /// <summary>The citizen connected to agent 1049; only then agent 1050 (the colleague) is Ready, so the call went to 1049.</summary>
+    private static async Task<(TestPhone First, TestPhone Citizen, SipCall Call, SipCall FirstCall, TestPhone Colleague)> TwoAgentsAsync(CallsFixture server, string citizenNumber)
+    {
+        var first = await server.AgentAsync("1049", AgentHz);
+        first.AutoAnswer();
+        var (citizen, call, firstCall) = await server.ConnectEnglishCallAsync(first, CallerHz, citizenNumber);
+        var colleague = await server.AgentAsync("1050", OtherHz);
+        colleague.AutoAnswer();
+        return (first, citizen, call, firstCall, colleague);
+    }
+
+    /// <summary>The call side with its outbound trunk at a test phone answering as 110, and a citizen connected to agent 1049.</summary>
+    private sealed class PoliceRig : IAsyncDisposable
+    {
+        private Telephony.Media.MediaEngine _media = null!;
+
+        public TestPhone Police { get; private set; } = null!;
+        public CallsFixture Server { get; private set; } = null!;
+        public TestPhone Agent { get; private set; } = null!;
+        public TestPhone Citizen { get; private set; } = null!;
+        public SipCall Call { get; private set; } = null!;
+        public SipCall AgentCall { get; private set; } = null!;
+
+        public static async Task<PoliceRig> StartAsync(string citizenNumber)
+        {
+            var rig = new PoliceRig { _media = PhoneMedia.Start(18600, 18699) };
+            rig.Police = await TestPhone.StartAsync("sip:110@127.0.0.1", OtherHz, rig._media);
+            var port = rig.Police.Ua.Endpoint.LocalEndPoints.First().EndPoint.Port;
+            rig.Server = await CallsFixture.StartAsync(trunkOutbound: $"sip:{{number}}@127.0.0.1:{port}");
+            rig.Police.AutoAnswer();
+            rig.Agent = await rig.Server.AgentAsync("1049", AgentHz);
+            rig.Agent.AutoAnswer();
+            (rig.Citizen, rig.Call, rig.AgentCall) = await rig.Server.ConnectEnglishCallAsync(rig.Agent, CallerHz, citizenNumber);
+            return rig;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Server.DisposeAsync();
+            await Police.DisposeAsync();
+            await _media.DisposeAsync();
+        }
     }
 }
