@@ -1,3 +1,5 @@
+using SeatState = Telephony.ContactCenter.Seats.SeatState;
+
 namespace Telephony.Interop.Tests.Calls;
 
 /// <summary>
