@@ -27,7 +27,7 @@ public static class CallsSetup
         var options = builder.AddSettings<CallManagerOptions>(CallManagerOptions.Section, (o, section) => o.Validate(section));
         var trunkOptions = builder.AddSettings<TrunkOptions>(TrunkOptions.Section, (o, section) => o.Validate(section));
         var scriptPath = ServerPaths.FindUpwards(options.IvrScript, builder.Environment.ContentRootPath);
-        var recordings = new RecordingFolder(ServerPaths.FromWorkingDirectory(options.RecordingsFolder));
+        var recordings = new RecordingFolder(ServerPaths.InDataFolder(builder.Configuration, options.RecordingsFolder));
 
         // The public numbers, and the merged old hotline numbers the script has entries for (12315, 12319): a
         // carrier delivers those like 12345. Read from the script in service at start.
