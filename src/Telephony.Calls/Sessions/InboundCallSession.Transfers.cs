@@ -284,8 +284,8 @@ internal sealed partial class InboundCallSession
         LogTransferredTo(_log, command.AgentId, toAgent ?? "queue " + queue);
         NoteParty(toAgent is null ? "queue " + queue : "agent " + toAgent, $"agent {command.AgentId} transferred to");
         _transferredFromAgent = command.AgentId;
-        _agentId = null;
-        _agentExtension = null;
+        // _agentId stays the first agent's until the next one rings: a citizen who hangs up while waiting again
+        // leaves a record naming the agent who answered.
         _queue = queue;
         Phase = CallPhase.Queued;
         _ = _caller.Media.Play(_services.HoldMusic.Next());
