@@ -308,7 +308,7 @@ public sealed partial class AgentClient : IAsyncDisposable
     public Task ResumeRecordingAsync(CancellationToken ct = default) =>
         InvokeOnCurrentCallAsync(AgentHubNames.ResumeRecording, null, ct);
 
-    /// <summary>Brings partner hotline <paramref name="number"/> (one the IVR script names) into the current call as a third party.</summary>
+    /// <summary>Brings a directory entry <paramref name="number"/> (110, a department, a partner hotline: the server's dial plan decides) into the current call as a third party.</summary>
     public Task AddPartnerAsync(string number, CancellationToken ct = default) =>
         InvokeOnCurrentCallAsync(AgentHubNames.AddPartner, number, ct);
 
@@ -319,6 +319,28 @@ public sealed partial class AgentClient : IAsyncDisposable
     /// <summary>Leaves a conference with a partner that answered: the citizen goes on with the partner.</summary>
     public Task HandOverToPartnerAsync(CancellationToken ct = default) =>
         InvokeOnCurrentCallAsync(AgentHubNames.HandOverToPartner, null, ct);
+
+    /// <summary>
+    /// Blind transfer of the current call to <paramref name="target"/> (<c>agent:&lt;id or seat&gt;</c>, <c>queue:&lt;name&gt;</c> or a
+    /// number the server's dial plan allows); the seat goes to wrap-up. No case draft goes with it from here.
+    /// </summary>
+    public Task TransferAsync(string target, CancellationToken ct = default) => InvokeWithDraftAsync(AgentHubNames.Transfer, target, ct);
+
+    /// <summary>Attended transfer: the citizen holds with music while this agent talks to <paramref name="target"/> (an agent or a number).</summary>
+    public Task ConsultTransferAsync(string target, CancellationToken ct = default) => InvokeWithDraftAsync(AgentHubNames.ConsultTransfer, target, ct);
+
+    /// <summary>Completes an attended transfer: the consulted party takes the citizen.</summary>
+    public Task CompleteTransferAsync(CancellationToken ct = default) => InvokeOnCurrentCallAsync(AgentHubNames.CompleteTransfer, null, ct);
+
+    /// <summary>Calls off an attended transfer: back to the citizen.</summary>
+    public Task CancelTransferAsync(CancellationToken ct = default) => InvokeOnCurrentCallAsync(AgentHubNames.CancelTransfer, null, ct);
+
+    private async Task InvokeWithDraftAsync(string method, string target, CancellationToken ct)
+    {
+        var hub = _hub ?? throw new InvalidOperationException("no hub: start with an HTTP address");
+        var callId = Volatile.Read(ref _current)?.ServerCallId ?? throw new InvalidOperationException("no call from the server in progress");
+        await hub.InvokeAsync(method, callId, target, (Dictionary<string, string>?)null, ct).ConfigureAwait(false);
+    }
 
     private async Task InvokeOnCurrentCallAsync(string method, string? argument, CancellationToken ct)
     {

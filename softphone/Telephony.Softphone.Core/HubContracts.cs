@@ -42,7 +42,8 @@ public sealed record ScreenPopInfo(
     string? Language,
     string? Queue,
     TimeSpan WaitTime,
-    DateTimeOffset At);
+    DateTimeOffset At,
+    string? TransferredFrom = null);
 
 /// <summary>The hub's <c>CallOffered</c> event.</summary>
 public sealed record CallOfferedInfo(string CallId, string Extension, string AgentId, TimeSpan RingTimeout, DateTimeOffset At);
@@ -68,6 +69,10 @@ public static class AgentHubNames
     public const string AddPartner = "AddPartner";
     public const string DropPartner = "DropPartner";
     public const string HandOverToPartner = "HandOverToPartner";
+    public const string Transfer = "Transfer";
+    public const string ConsultTransfer = "ConsultTransfer";
+    public const string CompleteTransfer = "CompleteTransfer";
+    public const string CancelTransfer = "CancelTransfer";
     public const string StateChanged = "StateChanged";
     public const string ScreenPop = "ScreenPop";
     public const string CallOffered = "CallOffered";

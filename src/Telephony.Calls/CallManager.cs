@@ -133,6 +133,7 @@ public sealed partial class CallManager : IAsyncDisposable
             BrowserPhones = _browserPhones,
             DialPlan = _dialPlan,
             HoldMusic = new HoldMusic(_media, _scripts, _log),
+            Pops = _notifier,
             Recordings = _recordings,
             Records = Records,
             Time = _time,
@@ -155,6 +156,7 @@ public sealed partial class CallManager : IAsyncDisposable
         {
             CallsLog.FewerPortsThanCalls(_log, _media.Ports.Capacity, userAgent.Options.MaxCalls);
         }
+        userAgent.TransferFilter = TransferRefusal;
         _acceptLoop = AcceptLoopAsync(userAgent, _stopping.Token);
         CallsLog.Started(_log, _scripts.Path, _recordings.Path);
     }

@@ -92,13 +92,17 @@ public sealed record SupervisionOrder(long Id, long CaseId, DateTimeOffset Issue
 /// <summary>A message sent to a citizen (acknowledgement, reply) and when it left.</summary>
 public sealed record OutboundMessage(long Id, long? CaseId, string To, string Body, string Kind, DateTimeOffset SentAt);
 
-public sealed record Department(long Id, string Code, string Name, bool Active);
+/// <summary>A city department cases are dispatched to.</summary>
+/// <param name="Phone">Its duty line, which agents may bring into a call or transfer to (the dial plan); null: none.</param>
+/// <param name="Hours">When the duty line answers ("Mon-Fri 9:00-17:00", "24 h"); null: not known.</param>
+public sealed record Department(long Id, string Code, string Name, bool Active, string? Phone = null, string? Hours = null);
 
 public sealed record District(long Id, string Code, string Name);
 
 /// <summary>A partner hotline calls can be transferred to (legal aid 12348, 110, ...).</summary>
 /// <param name="Hours">When it answers, as people write it ("Mon–Fri 9:00–17:00", "24 h"); the agent's knowledge panel shows it.</param>
-public sealed record PartnerHotline(long Id, string Number, string Name, string? Description, string? Hours = null);
+/// <param name="Kind"><c>hotline</c> (a partner hotline) or <c>emergency</c> (110, 119, 120, 122: dialled whatever the hours say).</param>
+public sealed record PartnerHotline(long Id, string Number, string Name, string? Description, string? Hours = null, string Kind = "hotline");
 
 /// <summary>An exception to the weekly pattern: a public holiday (not working) or a make-up working weekend.</summary>
 public sealed record CalendarDay(DateOnly Date, bool IsWorkingDay, string? Note);
@@ -132,6 +136,11 @@ public sealed record CallRecord
     public MediaLegQuality? AgentMedia { get; init; }
     /// <summary>The node that holds (or held) the call; the only one that may sweep the record when it is left live.</summary>
     public string? NodeId { get; init; }
+    /// <summary>
+    /// Who else was on the call and when (UTC), one line each: "10:32:05 brought in 110", "10:33:40 transferred from
+    /// agent 1049 to agent 1050", "10:34:02 left 110" (three-party calls and transfers); null when nobody was.
+    /// </summary>
+    public string? Parties { get; init; }
     /// <summary>
     /// True while the call is in progress: the record is written when the call is answered and updated at its
     /// milestones, so a node that dies leaves a live record behind (its next start ends it as node-lost).

@@ -15,6 +15,7 @@ namespace Telephony.Sip;
 /// <item><term>1400–1499</term><description>Registrar: no events yet</description></item>
 /// <item><term>1500–1599</term><description>Digest auth: no events yet</description></item>
 /// <item><term>1600–1699</term><description>Endpoint (receive path, validation, stateless answers): Stack/SipLog.Stack.cs</description></item>
+/// <item><term>1700–1749</term><description>Transfers (REFER): UserAgent/SipLog.UserAgent.cs</description></item>
 /// </list>
 /// </remarks>
 internal static partial class SipLog

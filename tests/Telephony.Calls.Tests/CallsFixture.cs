@@ -108,7 +108,7 @@ internal sealed class CallsFixture : IAsyncDisposable
         _owned.Add(media);
         media.Start();
         var options = new CallManagerOptions { TransferRingTimeoutSeconds = trunkOutbound is null ? 30 : 3 };
-        Calls = new CallManager(media, scripts, new DialPlan(trunks, scripts), Pops, new SeatPhones(_locations, Domain),
+        Calls = new CallManager(media, scripts, new DialPlan(trunks, scripts, store, store, store), Pops, new SeatPhones(_locations, Domain),
             options, new RecordingFolder(Path.Combine(Folder, "recordings")), records, time, loggers,
             browserPhones: browserPhones is null ? null : new Telephony.Calls.WebPhone.BrowserPhones(browserPhones, securityTimeout: TimeSpan.FromSeconds(3)));
         Pops.Calls = Calls;

@@ -427,6 +427,22 @@ public abstract partial class CaseStoreContract
     }
 
     [Test]
+    public async Task The_directory_has_the_emergency_numbers_and_the_departments_duty_lines()
+    {
+        var hotlines = await Store.ListPartnerHotlinesAsync();
+        var emergency = hotlines.Where(h => h.Kind == "emergency").Select(h => (h.Number, h.Hours)).OrderBy(h => h.Number, StringComparer.Ordinal).ToList();
+        Assert.That(emergency, Is.EqualTo(new[] { ("110", (string?)"24 h"), ("119", "24 h"), ("120", "24 h"), ("122", "24 h") }));
+        Assert.That(hotlines.Count(h => h.Number == "110"), Is.EqualTo(1), "110 was in the directory already: not seeded twice");
+        Assert.That(hotlines.Single(h => h.Number == "12348").Kind, Is.EqualTo("hotline"));
+        var departments = await Store.ListDepartmentsAsync();
+        Assert.That(departments.All(d => d.Phone is { Length: > 0 } && d.Hours is { Length: > 0 }), Is.True, "every seeded department has a duty line and hours");
+        var saved = await Store.SaveDepartmentAsync(departments[0] with { Phone = "66129999", Hours = "24 h" });
+        Assert.That((await Store.GetDepartmentAsync(saved.Id))!.Phone, Is.EqualTo("66129999"));
+        var tax = await Store.SavePartnerHotlineAsync(new PartnerHotline(0, "12366", "Tax", null, "24 h", "emergency"));
+        Assert.That((await Store.ListPartnerHotlinesAsync()).Single(h => h.Id == tax.Id).Kind, Is.EqualTo("emergency"));
+    }
+
+    [Test]
     public async Task A_database_at_schema_3_gains_the_survey_score_and_keeps_its_call_records()
     {
         await using var db = TestDatabase.Create(Provider);
@@ -441,7 +457,7 @@ public abstract partial class CaseStoreContract
         }
 
         var store = db.CreateStore();
-        Assert.That(await store.MigrateAsync(), Is.EqualTo(new[] { 4, 5, 6, 7, 8, 9, 10, 11, 14 }));
+        Assert.That(await store.MigrateAsync(), Is.EqualTo(new[] { 4, 5, 6, 7, 8, 9, 10, 11, 12, 14 }));
         var old = await store.GetCallRecordAsync("old@host");
         Assert.That((old!.Outcome, old.SurveyScore), Is.EqualTo(("answered", (int?)null)));
         Assert.That((old.Live, old.NodeId), Is.EqualTo((false, (string?)null)), "a record from before live records is an ended one");

@@ -113,10 +113,26 @@ public sealed class ConsoleUi(AgentClient client, TextWriter output)
                     await client.HandOverToPartnerAsync(ct).ConfigureAwait(false);
                     await output.WriteLineAsync("handed over to the partner").ConfigureAwait(false);
                     break;
+                case "transfer" when parts.Length > 1:
+                    await client.TransferAsync(parts[1], ct).ConfigureAwait(false);
+                    await output.WriteLineAsync($"transferred to {parts[1]}").ConfigureAwait(false);
+                    break;
+                case "consult" when parts.Length > 1:
+                    await client.ConsultTransferAsync(parts[1], ct).ConfigureAwait(false);
+                    await output.WriteLineAsync($"consulting {parts[1]}; the citizen is on hold (complete | cancel)").ConfigureAwait(false);
+                    break;
+                case "complete":
+                    await client.CompleteTransferAsync(ct).ConfigureAwait(false);
+                    await output.WriteLineAsync("transfer completed").ConfigureAwait(false);
+                    break;
+                case "cancel":
+                    await client.CancelTransferAsync(ct).ConfigureAwait(false);
+                    await output.WriteLineAsync("back with the citizen").ConfigureAwait(false);
+                    break;
                 case "quit" or "exit":
                     return false;
                 case "help":
-                    await output.WriteLineAsync("commands: ready | notready <reason> | answer | hangup | pause <reason> | resume (recording) | partner <number> | droppartner | handover | status | logout | quit").ConfigureAwait(false);
+                    await output.WriteLineAsync("commands: ready | notready <reason> | answer | hangup | pause <reason> | resume (recording) | partner <number> | droppartner | handover | transfer <agent:id|queue:name|number> | consult <agent:id|number> | complete | cancel | status | logout | quit").ConfigureAwait(false);
                     break;
                 default:
                     await output.WriteLineAsync($"unknown command '{parts[0]}' (help lists them)").ConfigureAwait(false);

@@ -33,6 +33,9 @@ internal sealed class CallServices
 
     public required HoldMusic HoldMusic { get; init; }
 
+    /// <summary>Screen-pops to desktops (a consulted colleague's pop says who transfers the call).</summary>
+    public required IScreenPopNotifier Pops { get; init; }
+
     public required RecordingFolder Recordings { get; init; }
 
     public required CallRecords Records { get; init; }

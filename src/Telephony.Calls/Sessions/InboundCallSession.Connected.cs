@@ -24,6 +24,9 @@ internal sealed partial class InboundCallSession
             case RemoteSdpChanged changed when Phase == CallPhase.Connected:
                 ApplyPeerOffer(_centre!, changed.Sdp);
                 break;
+            case TransferRequested refer when Phase == CallPhase.Connected:
+                await OnReferAsync(refer).ConfigureAwait(false);
+                break;
             case CallEstablished established when Phase == CallPhase.Ringing:
                 await ConnectAsync(established).ConfigureAwait(false);
                 break;
@@ -106,10 +109,18 @@ internal sealed partial class InboundCallSession
             return;
         }
         var answeredAt = _services.Time.GetUtcNow();
-        _timeline.AnsweredAt = answeredAt;
+        _timeline.AnsweredAt ??= answeredAt; // after a transfer: the first answer stays the call's
         _caller.Media.StopPlaying();
         centre.Media.StopPlaying();
-        StartRecording(centre, answeredAt);
+        if (_recorder is null)
+        {
+            StartRecording(centre, answeredAt);
+        }
+        else
+        {
+            // Transferred: one recording for the whole call, the new agent on its second channel.
+            _recorder.RecordAgentLegAs(centre.Media.CreateCodec(), centre.Media.Audio!.PayloadType);
+        }
         Bridge();
         Phase = CallPhase.Connected;
         RecordMilestone();

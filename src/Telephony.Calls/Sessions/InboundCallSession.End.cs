@@ -5,6 +5,8 @@ namespace Telephony.Calls.Sessions;
 // The end: every leg hung up and released, the ACD told, the call record written.
 internal sealed partial class InboundCallSession
 {
+    private readonly List<string> _parties = [];
+
     private async Task EndAsync(CallOutcome outcome, bool callerGone)
     {
         if (Phase == CallPhase.Ended)
@@ -61,7 +63,15 @@ internal sealed partial class InboundCallSession
         Live = live,
         Direction = CallDirections.Inbound,
         AbandonedInIvr = !live && _callerLeftInIvr,
+        Parties = _parties.Count == 0 ? null : string.Join('\n', _parties),
     };
+
+    /// <summary>Notes on the call record who joined, left or took the call, and when (the three-party rules ask for it).</summary>
+    private void NoteParty(string party, string what)
+    {
+        _parties.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{_services.Time.GetUtcNow():HH:mm:ss} {what} {party}"));
+        RecordMilestone();
+    }
 
     /// <summary>A milestone the KPIs need (answered, queued, agent connected): the live record follows it.</summary>
     private void RecordMilestone() => _services.Records.Write(Snapshot(live: true));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Telephony.Calls.Legs;
+using Telephony.Calls.Trunks;
 using Telephony.Cases;
 using Telephony.Ivr;
 
@@ -90,14 +91,14 @@ internal sealed partial class InboundCallSession
     /// <summary>From the IVR task: dial the partner through the mailbox and wait for answered (true) or failed (false).</summary>
     private async ValueTask<bool> TransferAsync(string number, CancellationToken ct)
     {
-        var target = _services.DialPlan.OutboundTarget(number);
-        if (target is null)
+        var plan = await _services.DialPlan.ResolveAsync(number, DialPurpose.IvrTransfer, new DialContext(CallId, null, CallerNumber), ct).ConfigureAwait(false);
+        if (plan.Target is not { } target)
         {
-            LogTransfer(_log, number, "(not allowed or no outbound trunk)");
+            LogTransfer(_log, number, "(refused: " + plan.Refusal + ")");
             return false;
         }
         var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(new StartTransfer(number, target, done));
+        Post(new StartTransfer(number, target.Uri, done));
         return await done.Task.WaitAsync(ct).ConfigureAwait(false);
     }
 

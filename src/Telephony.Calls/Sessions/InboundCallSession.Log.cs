@@ -59,7 +59,7 @@ internal sealed partial class InboundCallSession
     [LoggerMessage(EventId = 2153, Level = LogLevel.Information, Message = "Third party {Party} left the call ({Reason}); caller and agent relayed directly again")] private static partial void LogThirdPartyLeft(ILogger logger, string party, string reason);
     [LoggerMessage(EventId = 2154, Level = LogLevel.Warning, Message = "Third party {Party} cannot be called: {Reason}")] private static partial void LogThirdPartyUnreachable(ILogger logger, string party, string reason);
     [LoggerMessage(EventId = 2155, Level = LogLevel.Information, Message = "The agent brings partner hotline {Number} into the call")] private static partial void LogConferencing(ILogger logger, string number);
-    [LoggerMessage(EventId = 2156, Level = LogLevel.Information, Message = "Seat {Extension} handed the call over to partner hotline {Number} and left")] private static partial void LogHandedOver(ILogger logger, string extension, string number);
+    [LoggerMessage(EventId = 2156, Level = LogLevel.Information, Message = "Seat {Extension} handed the call over to {Party} and left")] private static partial void LogHandedOver(ILogger logger, string extension, string party);
 
     // End 2160-2169
     [LoggerMessage(EventId = 2160, Level = LogLevel.Information, Message = "Call ended: {Outcome} (during {Phase})")] private static partial void LogEnded(ILogger logger, string outcome, string phase);
@@ -69,4 +69,12 @@ internal sealed partial class InboundCallSession
     [LoggerMessage(EventId = 2170, Level = LogLevel.Information, Message = "{Party} answered in the browser; waiting for ICE and DTLS-SRTP")] private static partial void LogBrowserAnswered(ILogger logger, string party);
     [LoggerMessage(EventId = 2171, Level = LogLevel.Warning, Message = "{Party}: browser media not secured ({Failure}); the seat goes Not ready and the call to the next agent")] private static partial void LogBrowserMediaFailed(ILogger logger, string party, string failure);
     [LoggerMessage(EventId = 2172, Level = LogLevel.Information, Message = "{Party}: the browser offered again ({What}); refused, the media stays as negotiated")] private static partial void LogBrowserReofferRefused(ILogger logger, string party, string what);
+
+    // Transfers 2310-2329 (outside calls have 2300-2349: DialPlanLog 2300-2309). Next free: 2316.
+    [LoggerMessage(EventId = 2310, Level = LogLevel.Warning, Message = "Transfer by agent {Agent} to {Target} refused: {Reason}")] private static partial void LogTransferRefused(ILogger logger, string agent, string target, string reason);
+    [LoggerMessage(EventId = 2311, Level = LogLevel.Information, Message = "Agent {Agent} transferred the call to {Target}; the citizen waits in the queue")] private static partial void LogTransferredTo(ILogger logger, string agent, string target);
+    [LoggerMessage(EventId = 2312, Level = LogLevel.Information, Message = "Agent {Agent} transfers the call to {Number} ({Name}): calling it")] private static partial void LogTransferDialling(ILogger logger, string agent, string number, string name);
+    [LoggerMessage(EventId = 2313, Level = LogLevel.Information, Message = "Agent {Agent} consults {Party}; the citizen is on hold")] private static partial void LogConsulting(ILogger logger, string agent, string party);
+    [LoggerMessage(EventId = 2314, Level = LogLevel.Information, Message = "{Party} answered the consultation")] private static partial void LogConsultAnswered(ILogger logger, string party);
+    [LoggerMessage(EventId = 2315, Level = LogLevel.Information, Message = "Agent {Agent}'s phone asks to transfer (REFER) to {Target}, {How}")] private static partial void LogReferred(ILogger logger, string agent, string target, string how);
 }

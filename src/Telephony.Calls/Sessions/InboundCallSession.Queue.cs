@@ -17,7 +17,7 @@ internal sealed partial class InboundCallSession
     private string? _queue;
     private string _language = "zh";
     private bool _enqueued;
-    private InboundCall? _queueCall;
+    private InboundCall? _queueCall;     // as the IVR queued the call (priority, path): a callback or a transfer queues it again
     private RingSeat? _awaitingPopAck;
     private string? _popPushedTo;   // agent whose pop is being pushed, until its seat rings
     private bool _popAckedEarly;    // that agent acknowledged before the RingSeat arrived
@@ -192,6 +192,10 @@ internal sealed partial class InboundCallSession
             CallMetrics.PopAcknowledged(_services.Time.GetElapsedTime(_popPushedAt));
             _popAckedEarly = true;
             return CommandResult.Done("ringing");
+        }
+        if (_consulting && string.Equals(_consultAgentId, command.AgentId, StringComparison.Ordinal))
+        {
+            return CommandResult.Done("consulted"); // a colleague's desk showing the pop of a consultation: their phone rings already
         }
         // A late acknowledgement (the wait ended first) from the agent whose seat now rings is harmless.
         return Phase == CallPhase.Ringing && string.Equals(_agentId, command.AgentId, StringComparison.Ordinal)

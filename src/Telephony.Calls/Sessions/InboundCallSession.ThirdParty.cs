@@ -1,5 +1,6 @@
 using Telephony.Calls.Commands;
 using Telephony.Calls.Legs;
+using Telephony.Calls.Trunks;
 using Telephony.Sip.UserAgent;
 
 namespace Telephony.Calls.Sessions;
@@ -11,6 +12,10 @@ internal sealed partial class InboundCallSession
 {
     private ThreePartyMix? _mix;
     private SupervisionMode _mixMode;
+    private DialTarget? _thirdTarget; // the directory entry a partner leg dialled (for the call's notes)
+
+    /// <summary>Who asks the dial plan: this call, its citizen, the agent.</summary>
+    private DialContext DialContextOf(AgentCommand command) => new(CallId, command.AgentId, CallerNumber);
 
     /// <summary>The <see cref="Supervise"/> command: ring the supervisor's seat; mixing starts when it answers.</summary>
     internal async Task<CommandResult> SuperviseAsync(Supervise command)
@@ -62,19 +67,22 @@ internal sealed partial class InboundCallSession
         {
             return CommandResult.NotYourCall;
         }
-        if (_services.DialPlan.OutboundTarget(command.Number) is not { } target)
-        {
-            LogThirdPartyUnreachable(_log, "partner " + command.Number, "not a number the script names, or no outbound trunk");
-            return new CommandResult(CommandStatus.NotAllowed, "That number is not a partner hotline this centre may call.");
-        }
         if (_third is not null)
         {
             return new CommandResult(CommandStatus.Conflict, "A supervisor or partner is already on that call.");
         }
-        if (!await CallThirdPartyAsync(LegRole.Partner, command.Number, target, SupervisionMode.Barge, "X-Telephony-Call").ConfigureAwait(false))
+        // The mailbox waits for the dial plan's answer (a directory read at most every 30 s, a citizen lookup):
+        // nothing else of this call may change meanwhile, and the answer decides what the agent is told.
+        var plan = await _services.DialPlan.ResolveAsync(command.Number, DialPurpose.Conference, DialContextOf(command)).ConfigureAwait(false);
+        if (plan.Target is not { } target)
+        {
+            return new CommandResult(CommandStatus.NotAllowed, plan.Refusal!);
+        }
+        if (!await CallThirdPartyAsync(LegRole.Partner, command.Number, target.Uri, SupervisionMode.Barge, "X-Telephony-Call").ConfigureAwait(false))
         {
             return new CommandResult(CommandStatus.Unavailable, "The partner could not be dialled.");
         }
+        _thirdTarget = target;
         LogConferencing(_log, command.Number);
         return CommandResult.Started("calling");
     }
@@ -93,6 +101,10 @@ internal sealed partial class InboundCallSession
             return new CommandResult(CommandStatus.NothingToUndo, nobodyThere);
         }
         LogThirdPartyLeft(_log, _third.Label, why);
+        if (_mix is not null)
+        {
+            NoteParty(_third.Party, done);
+        }
         await DropThirdPartyAsync(rebridge: true).ConfigureAwait(false);
         return CommandResult.Done(done);
     }
@@ -108,21 +120,13 @@ internal sealed partial class InboundCallSession
         {
             return CommandResult.NotYourCall;
         }
-        if (_third is not { Role: LegRole.Partner } partner || _mix is null)
+        if (_third is not { Role: LegRole.Partner } partner || _mix is null || _consulting)
         {
             return new CommandResult(CommandStatus.NothingToUndo, "No partner is on that call.");
         }
-        _mix.Dispose();
-        _mix = null;
-        await DropCentreAsync().ConfigureAwait(false);
-        _agentQualityFinal = true; // the call record keeps the agent's figures, not the partner's
-        _centre = partner;
         _third = null;
-        _transferredTo = partner.Party;
-        _recorder?.RecordAgentLegAs(partner.Media.CreateCodec(), partner.Media.Audio!.PayloadType);
-        Bridge();
-        await LeaveAcdAsync().ConfigureAwait(false); // the seat goes to wrap-up now, not at the end
-        LogHandedOver(_log, _agentExtension ?? "?", partner.Party);
+        NoteParty(partner.Party, "handed over");
+        await HandOverCentreAsync(partner, command.AgentId).ConfigureAwait(false);
         return CommandResult.Done("handed over");
     }
 
@@ -152,7 +156,18 @@ internal sealed partial class InboundCallSession
                     await DropThirdPartyAsync(rebridge: true).ConfigureAwait(false);
                     return;
                 }
+                if (_handOverOnAnswer)
+                {
+                    // A blind transfer to a number: the partner takes the citizen now; the agent leaves.
+                    _handOverOnAnswer = false;
+                    _third = null;
+                    NoteParty(third.Role == LegRole.Agent ? "agent " + _consultAgentId : third.Party, $"agent {_agentId} transferred to");
+                    await NotifyReferrerAsync(200, "OK").ConfigureAwait(false);
+                    await HandOverCentreAsync(third, _agentId ?? "?").ConfigureAwait(false);
+                    return;
+                }
                 // From relaying to mixing: the bridge lets go of both legs, the mixer takes all three.
+                NoteParty(third.Party, third.Role == LegRole.Partner ? "brought in" : "supervising");
                 _bridge.Dispose();
                 _bridge = null;
                 _mix = new ThreePartyMix(_services.Media, _caller.Media, _centre.Media, third.Media, _recorder, _mixMode);
@@ -169,6 +184,15 @@ internal sealed partial class InboundCallSession
                 break;
             case CallEnded ended:
                 LogThirdPartyLeft(_log, third.Label, ended.Reason.ToString());
+                if (_handOverOnAnswer)
+                {
+                    _handOverOnAnswer = false; // the number did not take the call: the agent still has the citizen
+                    await NotifyReferrerAsync(ended.StatusCode >= 300 ? ended.StatusCode : 487, ended.Detail).ConfigureAwait(false);
+                }
+                else if (_mix is not null)
+                {
+                    NoteParty(third.Party, "left");
+                }
                 await DropThirdPartyAsync(rebridge: true).ConfigureAwait(false);
                 break;
         }
@@ -185,6 +209,12 @@ internal sealed partial class InboundCallSession
     /// <summary>Hangs up the third party's leg and stops mixing; back to the direct bridge when still connected.</summary>
     private async Task DropThirdPartyAsync(bool rebridge)
     {
+        if (_consulting)
+        {
+            await EndConsultationAsync("the call ended").ConfigureAwait(false);
+            return;
+        }
+        _handOverOnAnswer = false;
         var third = _third;
         _third = null;
         if (third is not null)

@@ -117,6 +117,9 @@ internal sealed partial class InboundCallSession
             case LegEvent e when ReferenceEquals(e.Leg, _centre?.Signalling):
                 await OnCentreEventAsync(e.Event).ConfigureAwait(false);
                 break;
+            case LegEvent e when _consulting && ReferenceEquals(e.Leg, _third?.Signalling):
+                await OnConsultEventAsync(e.Event).ConfigureAwait(false);
+                break;
             case LegEvent e when ReferenceEquals(e.Leg, _third?.Signalling):
                 await OnThirdEventAsync(e.Event).ConfigureAwait(false);
                 break;
@@ -198,7 +201,8 @@ internal sealed partial class InboundCallSession
                 await EndAsync(Phase switch
                 {
                     CallPhase.Connected or CallPhase.Survey => _transferredTo is null ? CallOutcome.Answered : CallOutcome.Transferred, // set on an IVR transfer and a hand-over
-                    CallPhase.Queued or CallPhase.Ringing => _queueExit ?? CallOutcome.Abandoned, // hanging up during the exit's words is no abandon
+                    // Hanging up during the queue exit's words is no abandon; nor is waiting again after a transfer (an agent had answered).
+                    CallPhase.Queued or CallPhase.Ringing => _queueExit ?? (_timeline.AnsweredAt is null ? CallOutcome.Abandoned : CallOutcome.Transferred),
                     _ => CallOutcome.Ivr,
                 }, callerGone: true).ConfigureAwait(false);
                 break;
@@ -269,7 +273,7 @@ internal sealed partial class InboundCallSession
     }
 
     /// <summary>Opens a media leg and sends the INVITE for a new leg; null (logged) when either fails.</summary>
-    private async Task<CallLeg?> DialAsync(LegRole role, string party, string uri, string header)
+    private async Task<CallLeg?> DialAsync(LegRole role, string party, string uri, string header, string? replaces = null)
     {
         var media = MediaLeg.Open(_services.Media, MediaLegOptions.Server with { Logger = _log, Negotiator = CallerCodecFirst() }, out var error);
         if (media is null)
@@ -279,7 +283,7 @@ internal sealed partial class InboundCallSession
         }
         try
         {
-            var sip = await _services.UserAgent.CallAsync(uri, media.CreateOffer(), null, [new SipHeader(header, CallId)]).ConfigureAwait(false);
+            var sip = await _services.UserAgent.CallAsync(uri, media.CreateOffer(), replaces, [new SipHeader(header, CallId)]).ConfigureAwait(false);
             var leg = new CallLeg(role, party, new SipLegSignalling(sip), media);
             Forward(leg.Signalling);
             return leg;

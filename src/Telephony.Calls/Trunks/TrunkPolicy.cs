@@ -45,9 +45,9 @@ public sealed class TrunkOptions
 
 /// <summary>
 /// Who may put a call into the platform and where calls may go out. Inbound: only carrier
-/// addresses on the allow-list reach the public service numbers (seats authenticate by digest
-/// in the SIP access gate). Outbound: only numbers the operator wrote into the IVR script, so
-/// nobody can make us dial an arbitrary outside number (toll fraud).
+/// addresses on the allow-list reach the public service numbers (12345 and the merged old hotline
+/// numbers the script has entries for; seats authenticate by digest in the SIP access gate).
+/// Outbound: only through the one trunk; which numbers is the <see cref="DialPlan"/>'s decision.
 /// </summary>
 public sealed class TrunkPolicy
 {
@@ -108,19 +108,11 @@ public sealed class TrunkPolicy
         return false;
     }
 
-    /// <summary>
-    /// The trunk URI for an outside number the IVR script names, or null when outside calls are not
-    /// configured or the number is not one of <paramref name="scriptNumbers"/>.
-    /// </summary>
-    public string? OutboundTarget(string number, IReadOnlySet<string> scriptNumbers)
+    /// <summary>The trunk URI for an outside number (no check of the number: that is the dial plan's), or null when outside calls are not configured.</summary>
+    public string? OutboundUri(string number)
     {
         ArgumentNullException.ThrowIfNull(number);
-        ArgumentNullException.ThrowIfNull(scriptNumbers);
-        if (_outbound.Length == 0 || !scriptNumbers.Contains(number) || !number.All(c => char.IsAsciiDigit(c) || c == '+'))
-        {
-            return null;
-        }
-        return _outbound.Replace("{number}", number, StringComparison.Ordinal);
+        return _outbound.Length == 0 ? null : _outbound.Replace("{number}", number, StringComparison.Ordinal);
     }
 
     private static (byte[], int) Parse(string entry)

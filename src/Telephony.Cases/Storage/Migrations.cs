@@ -144,6 +144,40 @@ public static class Migrations
             CREATE TABLE call_traces (call_id TEXT PRIMARY KEY, ended_at BIGINT NOT NULL, trace TEXT NOT NULL);
             CREATE INDEX ix_call_traces_ended ON call_traces (ended_at);
             """),
+        // One dial plan from the directory (issue 13): every entry a seat may dial has a number, a kind and the
+        // hours it takes calls. Emergency services are seeded when missing (an operator may have added 110
+        // already); departments get a duty line (the demo city's numbers: replace with the real ones). A call
+        // record notes who was brought in, transferred to or from, and when (three-party calls with 110).
+        new(12, "directory kinds, emergency numbers, department duty lines, parties on call records", _ => """
+            ALTER TABLE partner_hotlines ADD COLUMN kind TEXT NOT NULL DEFAULT 'hotline';
+            INSERT INTO partner_hotlines (number, name, description, hours, kind)
+                SELECT '110', '报警 Police emergency', 'emergencies: transfer at once', '24 h', 'emergency'
+                WHERE NOT EXISTS (SELECT 1 FROM partner_hotlines WHERE number = '110');
+            INSERT INTO partner_hotlines (number, name, description, hours, kind)
+                SELECT '119', '火警 Fire and rescue', 'fire, rescue: transfer at once', '24 h', 'emergency'
+                WHERE NOT EXISTS (SELECT 1 FROM partner_hotlines WHERE number = '119');
+            INSERT INTO partner_hotlines (number, name, description, hours, kind)
+                SELECT '120', '急救 Medical emergency', 'ambulance: transfer at once', '24 h', 'emergency'
+                WHERE NOT EXISTS (SELECT 1 FROM partner_hotlines WHERE number = '120');
+            INSERT INTO partner_hotlines (number, name, description, hours, kind)
+                SELECT '122', '交通事故 Traffic accidents', 'road accidents: transfer at once', '24 h', 'emergency'
+                WHERE NOT EXISTS (SELECT 1 FROM partner_hotlines WHERE number = '122');
+            UPDATE partner_hotlines SET kind = 'emergency', hours = COALESCE(hours, '24 h') WHERE number IN ('110', '119', '120', '122');
+            ALTER TABLE departments ADD COLUMN phone TEXT;
+            ALTER TABLE departments ADD COLUMN hours TEXT;
+            UPDATE departments SET hours = 'Mon-Fri 9:00-17:00';
+            UPDATE departments SET phone = '66120001' WHERE code = 'housing';
+            UPDATE departments SET phone = '66120002' WHERE code = 'market';
+            UPDATE departments SET phone = '66120003' WHERE code = 'hrss';
+            UPDATE departments SET phone = '66120004' WHERE code = 'transport';
+            UPDATE departments SET phone = '66120005' WHERE code = 'environment';
+            UPDATE departments SET phone = '66120006' WHERE code = 'urban';
+            UPDATE departments SET phone = '66120007' WHERE code = 'water';
+            UPDATE departments SET phone = '66120008' WHERE code = 'education';
+            UPDATE departments SET phone = '66120009' WHERE code = 'health';
+            UPDATE departments SET phone = '66120010', hours = '24 h' WHERE code = 'police';
+            ALTER TABLE call_records ADD COLUMN parties TEXT;
+            """),
         // Calls we place (callbacks, missed-call returns, return visits) are call records with a direction (their
         // outcome says why); a missed call leaves a callback task, one open task per kind, number and local day (the partial
         // unique index is the deduplication, so two nodes saving at once cannot add two).

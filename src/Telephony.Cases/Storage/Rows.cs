@@ -117,8 +117,10 @@ internal sealed class DepartmentRow
     public string Code { get; set; } = "";
     public string Name { get; set; } = "";
     public long Active { get; set; }
+    public string? Phone { get; set; }
+    public string? Hours { get; set; }
 
-    public Department ToDepartment() => new(Id, Code, Name, Active != 0);
+    public Department ToDepartment() => new(Id, Code, Name, Active != 0, Phone, Hours);
 }
 
 internal sealed class CalendarRow
@@ -177,6 +179,7 @@ internal sealed class CallRow
     public long? CaseId { get; set; }
     public long? CallbackTaskId { get; set; }
     public int AbandonedInIvr { get; set; }
+    public string? Parties { get; set; }
 
     public static CallRow From(CallRecord r) => new()
     {
@@ -186,7 +189,7 @@ internal sealed class CallRow
         RecordingPath = r.RecordingPath, SurveyScore = r.SurveyScore,
         CallerPacketsReceived = r.CallerMedia?.PacketsReceived, CallerPacketsLost = r.CallerMedia?.PacketsLost, CallerJitterMs = r.CallerMedia?.JitterMilliseconds,
         AgentPacketsReceived = r.AgentMedia?.PacketsReceived, AgentPacketsLost = r.AgentMedia?.PacketsLost, AgentJitterMs = r.AgentMedia?.JitterMilliseconds,
-        NodeId = r.NodeId, State = r.Live ? LiveState : EndedState,
+        NodeId = r.NodeId, State = r.Live ? LiveState : EndedState, Parties = r.Parties,
         Direction = r.Direction, CaseId = r.CaseId, CallbackTaskId = r.CallbackTaskId,
         AbandonedInIvr = r.AbandonedInIvr ? 1 : 0,
     };
@@ -203,7 +206,7 @@ internal sealed class CallRow
         RecordingPath = RecordingPath, SurveyScore = SurveyScore,
         CallerMedia = Quality(CallerPacketsReceived, CallerPacketsLost, CallerJitterMs),
         AgentMedia = Quality(AgentPacketsReceived, AgentPacketsLost, AgentJitterMs),
-        NodeId = NodeId, Live = State == LiveState,
+        NodeId = NodeId, Live = State == LiveState, Parties = Parties,
         Direction = Direction, CaseId = CaseId, CallbackTaskId = CallbackTaskId,
         AbandonedInIvr = AbandonedInIvr != 0,
     };

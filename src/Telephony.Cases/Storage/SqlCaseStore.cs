@@ -361,22 +361,22 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
     public async Task<IReadOnlyList<Department>> ListDepartmentsAsync(CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<DepartmentRow>(new CommandDefinition("SELECT id, code, name, active FROM departments ORDER BY id", cancellationToken: ct)).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<DepartmentRow>(new CommandDefinition("SELECT id, code, name, active, phone, hours FROM departments ORDER BY id", cancellationToken: ct)).ConfigureAwait(false);
         return rows.Select(r => r.ToDepartment()).ToList();
     }
 
     public async Task<Department?> GetDepartmentAsync(long id, CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        var row = await connection.QuerySingleOrDefaultAsync<DepartmentRow>(new CommandDefinition("SELECT id, code, name, active FROM departments WHERE id = @id", new { id }, cancellationToken: ct)).ConfigureAwait(false);
+        var row = await connection.QuerySingleOrDefaultAsync<DepartmentRow>(new CommandDefinition("SELECT id, code, name, active, phone, hours FROM departments WHERE id = @id", new { id }, cancellationToken: ct)).ConfigureAwait(false);
         return row?.ToDepartment();
     }
 
     public async Task<Department> SaveDepartmentAsync(Department department, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(department);
-        var args = new { department.Id, department.Code, department.Name, Active = department.Active ? 1 : 0 };
-        return department with { Id = await SaveDirectoryRowAsync("departments", "code, name, active", department.Id, args, "department", ct).ConfigureAwait(false) };
+        var args = new { department.Id, department.Code, department.Name, Active = department.Active ? 1 : 0, department.Phone, department.Hours };
+        return department with { Id = await SaveDirectoryRowAsync("departments", "code, name, active, phone, hours", department.Id, args, "department", ct).ConfigureAwait(false) };
     }
 
     /// <summary>
@@ -420,14 +420,14 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
     public async Task<IReadOnlyList<PartnerHotline>> ListPartnerHotlinesAsync(CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<PartnerHotline>(new CommandDefinition("SELECT id, number, name, description, hours FROM partner_hotlines ORDER BY id", cancellationToken: ct)).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<PartnerHotline>(new CommandDefinition("SELECT id, number, name, description, hours, kind FROM partner_hotlines ORDER BY id", cancellationToken: ct)).ConfigureAwait(false);
         return rows.AsList();
     }
 
     public async Task<PartnerHotline> SavePartnerHotlineAsync(PartnerHotline hotline, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(hotline);
-        return hotline with { Id = await SaveDirectoryRowAsync("partner_hotlines", "number, name, description, hours", hotline.Id, hotline, "partner hotline", ct).ConfigureAwait(false) };
+        return hotline with { Id = await SaveDirectoryRowAsync("partner_hotlines", "number, name, description, hours, kind", hotline.Id, hotline, "partner hotline", ct).ConfigureAwait(false) };
     }
 
     public async Task<IReadOnlyList<CalendarDay>> ListCalendarAsync(CancellationToken ct = default)
@@ -457,7 +457,7 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
 
     // ---------------------------------------------------------------- call records
 
-    private const string CallColumns = "call_id, caller, called, offered_at, ivr_ended_at, queued_at, agent_ringing_at, answered_at, ended_at, wrap_up_ended_at, ivr_path, queue, agent_id, outcome, recording_path, survey_score, caller_packets_received, caller_packets_lost, caller_jitter_ms, agent_packets_received, agent_packets_lost, agent_jitter_ms, node_id, state, direction, case_id, callback_task_id, abandoned_in_ivr";
+    private const string CallColumns = "call_id, caller, called, offered_at, ivr_ended_at, queued_at, agent_ringing_at, answered_at, ended_at, wrap_up_ended_at, ivr_path, queue, agent_id, outcome, recording_path, survey_score, caller_packets_received, caller_packets_lost, caller_jitter_ms, agent_packets_received, agent_packets_lost, agent_jitter_ms, node_id, state, direction, case_id, callback_task_id, abandoned_in_ivr, parties";
 
     // A save without a wrap-up end keeps the one stored (the seat may leave wrap-up between two saves).
     // A live snapshot never replaces an ended record: once ended (by the call or a node-lost sweep), it stays ended.

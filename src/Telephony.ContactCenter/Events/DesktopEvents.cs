@@ -23,7 +23,14 @@ public sealed record ScreenPop(
     string Language,
     string Queue,
     TimeSpan WaitTime,
-    DateTimeOffset At) : DesktopEvent(Extension, AgentId, At);
+    DateTimeOffset At) : DesktopEvent(Extension, AgentId, At)
+{
+    /// <summary>The agent who transferred the call to this one ("transferred from ..."); null for a call from the IVR.</summary>
+    public string? TransferredFrom { get; init; }
+
+    /// <summary>The case the transferring agent was writing (its draft fields), to go on with.</summary>
+    public IReadOnlyDictionary<string, string>? CaseDraft { get; init; }
+}
 
 /// <summary>The call now rings at the seat (after the screen-pop was delivered).</summary>
 public sealed record CallOffered(string CallId, string Extension, string AgentId, TimeSpan RingTimeout, DateTimeOffset At)

@@ -15,7 +15,7 @@ public sealed partial class AutomaticCallDistributor
     {
         if (_agents.Find(agentId) is not { } profile)
             return new SeatResult(SeatError.UnknownAgent, null);
-        var result = await _store.LoginAsync(extension, agentId, profile.Skills, _time.GetUtcNow()).ConfigureAwait(false);
+        var result = await _store.LoginAsync(extension, agentId, SkillsAtLogin(profile), _time.GetUtcNow()).ConfigureAwait(false);
         if (result.Error == SeatError.UnknownSeat && _options.Seats.Contains(extension, StringComparer.Ordinal))
         {
             // One of our seats is missing: the store lost its state and this node has not noticed yet
@@ -23,7 +23,7 @@ public sealed partial class AutomaticCallDistributor
             await CheckStoreAsync().ConfigureAwait(false);
             if (_storeDown)
                 return new SeatResult(SeatError.StoreUnavailable, null);
-            result = await _store.LoginAsync(extension, agentId, profile.Skills, _time.GetUtcNow()).ConfigureAwait(false);
+            result = await _store.LoginAsync(extension, agentId, SkillsAtLogin(profile), _time.GetUtcNow()).ConfigureAwait(false);
         }
         if (result.Succeeded)
         {

@@ -82,7 +82,8 @@ public sealed partial class AutomaticCallDistributor
         await PublishStateAsync(seat, seat.AgentId).ConfigureAwait(false);
         var call = live.Call;
         var pop = new ScreenPop(callId, seat.Extension, seat.AgentId ?? "", call.CallerNumber, call.DialedNumber, call.IvrPath,
-            call.IvrDigits, call.Language, call.Queue, now - live.Entry.EnqueuedAt, now);
+            call.IvrDigits, call.Language, call.Queue, now - live.Entry.EnqueuedAt, now)
+        { TransferredFrom = call.TransferredFrom, CaseDraft = call.CaseDraft };
         bool rings;
         try
         {

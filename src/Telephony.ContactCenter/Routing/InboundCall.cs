@@ -19,4 +19,11 @@ public sealed record InboundCall(
     string Language,
     IReadOnlyList<string> IvrPath,
     string IvrDigits,
-    IReadOnlyList<string>? Skills = null);
+    IReadOnlyList<string>? Skills = null)
+{
+    /// <summary>The agent who transferred the call here (their desktop's pop says so); null for a call from the IVR.</summary>
+    public string? TransferredFrom { get; init; }
+
+    /// <summary>The case the transferring agent was writing (the desk's draft fields), for the next agent's pop.</summary>
+    public IReadOnlyDictionary<string, string>? CaseDraft { get; init; }
+}

@@ -29,7 +29,10 @@ public static class CallsSetup
         var scriptPath = ServerPaths.FindUpwards(options.IvrScript, builder.Environment.ContentRootPath);
         var recordings = new RecordingFolder(ServerPaths.InDataFolder(builder.Configuration, options.RecordingsFolder));
 
-        services.AddSingleton(sp => new TrunkPolicy(trunkOptions, SipServerOptions.SplitList(sp.GetRequiredService<SipServerOptions>().PublicNumbers)));
+        // The public numbers, and the merged old hotline numbers the script has entries for (12315, 12319): a
+        // carrier delivers those like 12345. Read from the script in service at start.
+        services.AddSingleton(sp => new TrunkPolicy(trunkOptions, SipServerOptions.SplitList(sp.GetRequiredService<SipServerOptions>().PublicNumbers)
+            .Concat(ScriptEntryNumbers(sp.GetRequiredService<IvrScriptProvider>()))));
         services.AddSingleton(recordings);
         services.AddSingleton(sp => IvrScriptProvider.LoadOrThrow(scriptPath, sp.GetRequiredService<ILogger<IvrScriptProvider>>()));
         services.AddSingleton<DialPlan>();
@@ -47,6 +50,10 @@ public static class CallsSetup
         services.AddHostedService<CallsHost>();
         return builder;
     }
+
+    /// <summary>The numbers the script's <c>entries</c> name (digits only: <c>default</c> is no number).</summary>
+    internal static IEnumerable<string> ScriptEntryNumbers(IvrScriptProvider scripts) =>
+        scripts.Current?.Entries.Keys.Where(k => k.Length > 0 && k.All(char.IsAsciiDigit)) ?? [];
 
     /// <summary>
     /// Maps <c>POST /api/ivr/reload</c> (admin): reloads the IVR script; a broken one is refused with

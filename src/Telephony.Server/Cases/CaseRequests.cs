@@ -25,9 +25,9 @@ public sealed record WebFormRequest(string? Category, string? Description, strin
 /// <summary>Body of the SMS gateway's inbound webhook.</summary>
 public sealed record InboundSmsRequest(string? From, string? Text);
 
-public sealed record DepartmentRequest(string? Code, string? Name, bool? Active);
+public sealed record DepartmentRequest(string? Code, string? Name, bool? Active, string? Phone = null, string? Hours = null);
 public sealed record DistrictRequest(string? Code, string? Name);
-public sealed record PartnerHotlineRequest(string? Number, string? Name, string? Description, string? Hours = null);
+public sealed record PartnerHotlineRequest(string? Number, string? Name, string? Description, string? Hours = null, string? Kind = null);
 public sealed record CalendarDayRequest(bool? IsWorkingDay, string? Note);
 
 /// <summary>Parsing and mapping shared by the case endpoints.</summary>

@@ -88,7 +88,12 @@ internal static class DirectoryEndpoints
     {
         CaseHttp.Require(b?.Code, "code", 50);
         CaseHttp.Require(b!.Name, "name", 200);
-        return new Department(id, b.Code!.Trim(), b.Name!.Trim(), b.Active ?? true);
+        if (b.Phone is { } phone && (phone.Length is 0 or > 32 || !phone.All(c => char.IsAsciiDigit(c) || c == '+')))
+        {
+            throw new CaseValidationException("phone", "must be digits (and +), at most 32");
+        }
+        CheckHours(b.Hours);
+        return new Department(id, b.Code!.Trim(), b.Name!.Trim(), b.Active ?? true, b.Phone, b.Hours);
     }
 
     private static District District(long id, DistrictRequest? b)
@@ -104,8 +109,14 @@ internal static class DirectoryEndpoints
         CaseHttp.Require(b!.Name, "name", 200);
         if (b.Description is { Length: > 500 }) { throw new CaseValidationException("description", "is longer than 500 characters"); }
         CaseHttp.CheckFreeText(b.Description, "description");
-        if (b.Hours is { Length: > 100 }) { throw new CaseValidationException("hours", "is longer than 100 characters"); }
-        CaseHttp.CheckFreeText(b.Hours, "hours");
-        return new PartnerHotline(id, b.Number!.Trim(), b.Name!.Trim(), b.Description, b.Hours);
+        CheckHours(b.Hours);
+        if (b.Kind is not (null or "hotline" or "emergency")) { throw new CaseValidationException("kind", "must be hotline or emergency"); }
+        return new PartnerHotline(id, b.Number!.Trim(), b.Name!.Trim(), b.Description, b.Hours, b.Kind ?? "hotline");
+    }
+
+    private static void CheckHours(string? hours)
+    {
+        if (hours is { Length: > 100 }) { throw new CaseValidationException("hours", "is longer than 100 characters"); }
+        CaseHttp.CheckFreeText(hours, "hours");
     }
 }

@@ -60,7 +60,7 @@ public sealed class SipServerHost(
         var uaOptions = new SipUserAgentOptions
         {
             LocalUri = $"sip:telephony@{options.Domain}",
-            AcceptTransfers = false, // the B2BUA does not carry out transfers yet: REFER is declined, not accepted and dropped
+            // REFER is carried out by the call manager (a seat's transfer button); its filter refuses what it will not do (403).
         };
         options.ApplyUserAgentSettings(uaOptions); // T1/T2 are not set: the UA takes the endpoint's, i.e. Sip:T1/Sip:T2
         UserAgent = new SipUserAgent(_endpoint, uaOptions, uaLogger);

@@ -146,13 +146,20 @@ public sealed partial class SipCall
             _ua.Respond(tx, SipResponseBuilder.CreateErrorResponse(request, 400, "exactly one Refer-To needed", "telephony"));
             return;
         }
+        var target = referTo.Uri is SipUri s ? s.WithoutHeaders().ToString() : referTo.Uri.ToString();
+        if (_ua.TransferFilter?.Invoke(this, target) is { } refusal)
+        {
+            _ua.Logger.TransferRefused(CallId, target, refusal);
+            _ua.Respond(tx, SipResponseBuilder.CreateErrorResponse(request, 403, refusal, "telephony"));
+            return;
+        }
         _ua.Respond(tx, 202, "Accepted");
         ReplacesHeader? replaces = null;
-        if (referTo.SipUri is { } target && target.Headers.Get("Replaces") is { } r)
+        if (referTo.SipUri is { } withHeaders && withHeaders.Headers.Get("Replaces") is { } r)
         {
             ReplacesHeader.TryParse(Uri.UnescapeDataString(r), out replaces, out _);
         }
-        Emit(new TransferRequested(referTo.Uri is SipUri s ? s.WithoutHeaders().ToString() : referTo.Uri.ToString(), replaces));
+        Emit(new TransferRequested(target, replaces));
         await SendReferNotifyAsync(dialog, 100, "Trying").ConfigureAwait(false); // RFC 3515 §2.4.4: the implicit subscription's first NOTIFY
     }
 

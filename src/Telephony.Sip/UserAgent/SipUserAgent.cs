@@ -121,6 +121,15 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
     public Func<SipServerTransaction, bool>? RequestFilter { get; set; }
 
     /// <summary>
+    /// Decides on an in-dialog REFER before it is accepted (RFC 3515 §2.4.2 leaves that to the recipient's policy):
+    /// given the call and the Refer-To target (without URI headers), it returns null to accept (202, then
+    /// <see cref="TransferRequested"/>) or a reason to refuse with 403 and that reason in a Warning header (RFC 3261
+    /// §20.43), so a phone whose transfer is not allowed learns it at once and no NOTIFY is promised. Runs in the
+    /// call's mailbox: answer from memory, quickly.
+    /// </summary>
+    public Func<SipCall, string, string?>? TransferFilter { get; set; }
+
+    /// <summary>
     /// Our Contact for requests/responses exchanged with <paramref name="remote"/> over <paramref name="protocol"/>:
     /// the listener's port and the host the endpoint puts in its Via (or <see cref="SipUserAgentOptions.ContactHost"/>).
     /// Falls back to another transport's listener when there is none for <paramref name="protocol"/>.

@@ -113,7 +113,7 @@ public sealed class ScriptReloadAndGuardTests
     }
 
     [Test]
-    public void The_trunk_policy_admits_only_listed_sources_and_dials_out_only_script_numbers()
+    public void The_trunk_policy_admits_only_listed_sources_and_dials_out_only_through_the_trunk()
     {
         var policy = new TrunkPolicy(new TrunkOptions { AllowedSources = "127.0.0.0/8, 203.0.113.7, 2001:db8::/32", OutboundUri = "sip:{number}@carrier.example" }, ["12345"]);
         Assert.That(policy.IsAllowedSource(IPAddress.Parse("127.1.2.3")), Is.True);
@@ -123,10 +123,9 @@ public sealed class ScriptReloadAndGuardTests
         Assert.That(policy.IsAllowedSource(IPAddress.Parse("2001:db8::5")), Is.True);
         Assert.That(policy.IsAllowedSource(IPAddress.Parse("2001:db9::5")), Is.False);
 
-        var script = new HashSet<string> { "12348" };
-        Assert.That(policy.OutboundTarget("12348", script), Is.EqualTo("sip:12348@carrier.example"));
-        Assert.That(policy.OutboundTarget("0044123456789", script), Is.Null, "a number the script does not name never goes out");
-        Assert.That(new TrunkPolicy(new TrunkOptions(), ["12345"]).OutboundTarget("12348", script), Is.Null, "no outbound trunk configured");
+        // Which numbers may go out is the dial plan's decision (DialPlanTests); the policy only knows the trunk.
+        Assert.That(policy.OutboundUri("12348"), Is.EqualTo("sip:12348@carrier.example"));
+        Assert.That(new TrunkPolicy(new TrunkOptions(), ["12345"]).OutboundUri("12348"), Is.Null, "no outbound trunk configured");
         Assert.That(() => new TrunkPolicy(new TrunkOptions { AllowedSources = "10.0.0.0/40" }, []), Throws.TypeOf<FormatException>());
     }
 }

@@ -45,7 +45,7 @@ public sealed class SipHardeningTests
     {
         await using var server = new SipServerFixture(settings: new Dictionary<string, string> { ["Sip:MaxCalls"] = "30", ["Sip:Product"] = "" });
         var ua = server.Host.UserAgent;
-        Assert.That((ua.Options.MaxCalls, ua.Options.Product, ua.Options.AcceptTransfers), Is.EqualTo((30, "", false)));
+        Assert.That((ua.Options.MaxCalls, ua.Options.Product, ua.Options.AcceptTransfers), Is.EqualTo((30, "", true)));
         using var raw = new RawUdp();
         int port = server.Port(SipTransportProtocol.Udp);
         var ok = await raw.RequestAsync(raw.Request("OPTIONS", "anyone", port, "no-product"), port);

@@ -200,6 +200,41 @@ public sealed class CallFlowTests
     }
 
     [Test]
+    public async Task A_refer_the_application_refuses_gets_403_with_the_reason_and_no_notify()
+    {
+        // Issue 13: a REFER to an outside URI not in the dial plan is refused at once, before any 202 promises a NOTIFY.
+        await using var pair = await UaPair.StartAsync();
+        var seen = new List<string>();
+        pair.A.TransferFilter = (_, target) =>
+        {
+            seen.Add(target);
+            return target.Contains("evil", StringComparison.Ordinal) ? "not in the dial plan" : null;
+        };
+        var outgoing = await pair.A.CallAsync(pair.UriOfB(), UaPair.Sdp);
+        var incoming = await pair.B.IncomingCalls.ReadAsync();
+        await incoming.AcceptAsync(UaPair.Sdp);
+        await UaPair.Next<CallEstablished>(outgoing);
+        await UaPair.Next<CallEstablished>(incoming);
+
+        var refused = await incoming.ReferAsync("sip:0085212345678@evil.example");
+        Assert.That((refused.StatusCode, refused.ReasonPhrase), Is.EqualTo((403, "Forbidden (not in the dial plan)")));
+        Assert.That(refused.GetHeader(Telephony.Sip.Messages.SipHeaderNames.Warning), Does.Contain("not in the dial plan"));
+        Assert.That(outgoing.State, Is.EqualTo(CallState.Established), "the call goes on");
+
+        // Accepted: 202, the implicit subscription's NOTIFY 100 Trying, then the application's real outcome (a sipfrag), final.
+        Assert.That((await incoming.ReferAsync("sip:1050@127.0.0.1")).StatusCode, Is.EqualTo(202));
+        var requested = await UaPair.Next<TransferRequested>(outgoing);
+        Assert.That((requested.ReferTo, requested.Replaces), Is.EqualTo(("sip:1050@127.0.0.1", (Telephony.Sip.Messages.ReplacesHeader?)null)));
+        var trying = await UaPair.Next<TransferProgress>(incoming);
+        Assert.That((trying.StatusCode, trying.Final), Is.EqualTo((100, false)));
+        await outgoing.NotifyTransferResultAsync(486, "Busy Here");
+        var busy = await UaPair.Next<TransferProgress>(incoming);
+        Assert.That((busy.StatusCode, busy.Reason, busy.Final), Is.EqualTo((486, "Busy Here", true)));
+        Assert.That(seen, Is.EqualTo(new[] { "sip:0085212345678@evil.example", "sip:1050@127.0.0.1" }));
+        await outgoing.HangupAsync();
+    }
+
+    [Test]
     public async Task Update_refreshes_the_session_and_attended_refer_carries_replaces()
     {
         await using var pair = await UaPair.StartAsync();

@@ -1,9 +1,9 @@
 namespace Telephony.Server.Agents.Desk;
 
 /// <summary>One hit of the agent's knowledge search.</summary>
-/// <param name="Kind">"department", "partner" (a partner hotline) or "info" (an entry of an IVR information table).</param>
+/// <param name="Kind">"department", "partner" (a partner hotline), "emergency" (110, 119, 120, 122) or "info" (an entry of an IVR information table).</param>
 /// <param name="Title">The department's name, the hotline's name, or "table key" for IVR information.</param>
-/// <param name="Number">A partner hotline's number (the agent can offer or dial it).</param>
-/// <param name="Hours">When a partner hotline answers.</param>
+/// <param name="Number">A hotline's number or a department's duty line (the agent can transfer to it or bring it in).</param>
+/// <param name="Hours">When it answers.</param>
 /// <param name="Text">The hotline's description, or what the IVR tells a caller for that entry (both languages).</param>
 public sealed record KnowledgeEntry(string Kind, string Title, string? Number, string? Hours, string? Text);

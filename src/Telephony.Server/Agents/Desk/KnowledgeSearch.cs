@@ -29,10 +29,10 @@ public sealed partial class KnowledgeSearch(IDirectoryStore directory, IvrScript
         foreach (var d in await directory.ListDepartmentsAsync(ct).ConfigureAwait(false))
         {
             if (d.Active)
-                entries.Add(new KnowledgeEntry("department", d.Name, null, null, d.Code));
+                entries.Add(new KnowledgeEntry("department", d.Name, d.Phone, d.Hours, d.Code));
         }
         foreach (var h in await directory.ListPartnerHotlinesAsync(ct).ConfigureAwait(false))
-            entries.Add(new KnowledgeEntry("partner", h.Name, h.Number, h.Hours, h.Description));
+            entries.Add(new KnowledgeEntry(h.Kind == "emergency" ? "emergency" : "partner", h.Name, h.Number, h.Hours, h.Description));
         if (scripts.Current is { } script)
         {
             var words = PromptWords(script);

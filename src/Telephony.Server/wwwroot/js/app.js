@@ -10,6 +10,7 @@ import './webphone.js'; // registers the browser phone before the desk starts
 import { CallPanel, cleanHubError } from './call.js';
 import { CaseForm } from './caseform.js';
 import { Knowledge } from './knowledge.js';
+import { TransferPanel } from './transfer.js';
 import { clock } from './format.js';
 
 const $ = id => document.getElementById(id);
@@ -19,7 +20,7 @@ let phone = null;
 let profile = null;
 let seat = null;
 let stateSince = Date.now();
-let callPanel, caseForm, knowledge;
+let callPanel, caseForm, knowledge, transfers;
 let firstUp = true;
 
 // ------------------------------------------------------------------ sign-in
@@ -89,7 +90,10 @@ async function startDesk() {
   callPanel.hub = connection;
   caseForm ??= new CaseForm(connection);
   caseForm.hub = connection;
-  knowledge ??= new Knowledge(connection);
+  transfers ??= new TransferPanel(connection, callPanel, () => caseForm.draft());
+  transfers.hub = connection;
+  callPanel.onRender = () => transfers.render();
+  knowledge ??= new Knowledge(connection, (action, number) => (action === 'transfer' ? transfers.transfer(number) : transfers.conference(number)));
   knowledge.hub = connection;
   connection.on('StateChanged', onStateChanged);
   connection.on('ScreenPop', onScreenPop);
@@ -213,6 +217,7 @@ $('btn-notready').onclick = notReady;
 // ------------------------------------------------------------------ calls
 
 async function onScreenPop(pop) {
+  transfers.reset();
   await callPanel.pop(pop);
   // The pop (with the citizen's history) is on screen: now the phone may ring.
   try { await connection.invoke('AcknowledgePop', pop.callId); } catch (error) { callPanel.error(error); }
@@ -222,6 +227,7 @@ function onAnswered(callId) {
   if (callPanel.callId !== callId) return;
   callPanel.talking();
   caseForm.open(callId, callPanel.citizenPhone);
+  caseForm.fill(callPanel.caseDraft); // a transferred call: the case the first agent was writing
 }
 
 function onCallLeft(left) {

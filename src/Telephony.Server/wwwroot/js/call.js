@@ -43,6 +43,9 @@ export class CallPanel {
     $('pop-language').textContent = pop.language;
     $('pop-queue').textContent = pop.queue;
     $('pop-wait').textContent = clock(timeSpanSeconds(pop.waitTime));
+    $('pop-from').textContent = pop.transferredFrom ?? '';
+    for (const e of document.querySelectorAll('.pop-from')) e.hidden = !pop.transferredFrom;
+    this.caseDraft = pop.caseDraft ?? null; // the transferring agent's case, for the form
     await this.loadHistory();
   }
 
@@ -95,7 +98,9 @@ export class CallPanel {
   reset(callId, phase) {
     this.callId = callId; this.answeredAt = null; this.citizenPhone = null;
     this.held = false; this.muted = false; this.recordingPaused = false;
-    for (const id of ['pop-caller', 'pop-dialed', 'pop-ivr', 'pop-keys', 'pop-language', 'pop-queue', 'pop-wait', 'call-error']) $(id).textContent = '';
+    for (const id of ['pop-caller', 'pop-dialed', 'pop-ivr', 'pop-keys', 'pop-language', 'pop-queue', 'pop-wait', 'pop-from', 'call-error']) $(id).textContent = '';
+    for (const e of document.querySelectorAll('.pop-from')) e.hidden = true;
+    this.caseDraft = null;
     $('repeat-flag').hidden = true;
     $('history-cases').tBodies[0].replaceChildren();
     $('history-calls').tBodies[0].replaceChildren();
@@ -121,6 +126,7 @@ export class CallPanel {
     $('btn-record').setAttribute('aria-pressed', String(this.recordingPaused));
     $('btn-record').textContent = t(this.recordingPaused ? 'resumeRecording' : 'pauseRecording');
     $('phone-hint').textContent = phone.canAnswer ? '' : `${t('hint.sipAnswer')} ${phone.canSendDigits ? '' : t('hint.sipDigits')}`;
+    this.onRender?.();
   }
 
   tick() {

@@ -47,6 +47,25 @@ export class CaseForm {
 
   close() { this.callId = null; $('case-panel').hidden = true; }
 
+  /** The form's fields as they stand (they go with a transfer to the next agent's pop). */
+  draft() {
+    if (!this.callId) return null;
+    return {
+      category: $('case-category').value, districtId: $('case-district').value, address: $('case-address').value,
+      matter: $('case-matter').value, citizenName: $('case-name').value, answer: $('case-answer').value,
+      confidential: String($('case-confidential').checked),
+    };
+  }
+
+  /** Fills the form from a transferring agent's draft (fields it does not name stay as they are). */
+  fill(draft) {
+    if (!draft) return;
+    const set = (id, value) => { if (value != null && value !== '') $(id).value = value; };
+    set('case-category', draft.category); set('case-district', draft.districtId); set('case-address', draft.address);
+    set('case-matter', draft.matter); set('case-name', draft.citizenName); set('case-answer', draft.answer);
+    if (draft.confidential) $('case-confidential').checked = draft.confidential === 'true';
+  }
+
   resolutionChanged() {
     const dispatch = $('case-dispatch').checked;
     $('case-department').disabled = !dispatch;

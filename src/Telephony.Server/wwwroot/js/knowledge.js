@@ -5,8 +5,10 @@ import { t } from './i18n.js';
 const $ = id => document.getElementById(id);
 
 export class Knowledge {
-  constructor(hub) {
+  /** onDial(action, number): 'transfer' or 'conference' pressed on a directory entry (null: no buttons). */
+  constructor(hub, onDial = null) {
     this.hub = hub;
+    this.onDial = onDial;
     this.timer = 0;
     this.asked = 0;
     $('kb-query').oninput = () => { clearTimeout(this.timer); this.timer = setTimeout(() => this.search(), 200); };
@@ -31,6 +33,13 @@ export class Knowledge {
       li.append(kind, title);
       if (e.number) li.append(Object.assign(document.createElement('span'), { className: 'number', textContent: e.number }));
       if (e.hours) li.append(` · ${e.hours}`);
+      if (e.number && this.onDial) {
+        for (const action of ['transfer', 'conference']) {
+          const b = Object.assign(document.createElement('button'), { type: 'button', className: `kb-${action}`, textContent: t(`kb.${action}`) });
+          b.onclick = () => this.onDial(action, e.number);
+          li.append(' ', b);
+        }
+      }
       if (e.text) li.append(Object.assign(document.createElement('div'), { textContent: e.text }));
       return li;
     }));
