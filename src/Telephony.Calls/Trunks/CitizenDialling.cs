@@ -10,6 +10,6 @@ public sealed class CitizenDialling(TrunkPolicy trunks)
     /// <summary>The trunk URI for the citizen's <paramref name="number"/>; null when no trunk is configured or the number is not diallable.</summary>
     public string? Target(string number) =>
         Telephony.Cases.Callbacks.CallbackNumbers.IsDiallable(number)
-            ? trunks.OutboundTarget(number, new HashSet<string>(StringComparer.Ordinal) { number })
+            ? trunks.OutboundUri(number)
             : null;
 }
