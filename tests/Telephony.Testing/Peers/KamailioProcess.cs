@@ -32,9 +32,11 @@ public sealed class KamailioProcess : IDisposable
 
     /// <summary>
     /// Starts it on <paramref name="endPoint"/> (UDP) with <paramref name="nodes"/> as the dispatcher's set 1, probing them
-    /// every <paramref name="pingSeconds"/>, and waits until it listens.
+    /// every <paramref name="pingSeconds"/>, and waits until it listens. <paramref name="timeoutMs"/> is how long it waits for a
+    /// node's first answer (a probe's, or an INVITE's 100) before taking the node out: longer than the shipped default, since
+    /// a node just started on a busy test machine may take seconds for its first requests.
     /// </summary>
-    public static async Task<KamailioProcess> StartAsync(IPEndPoint endPoint, IReadOnlyList<IPEndPoint> nodes, int pingSeconds = 1)
+    public static async Task<KamailioProcess> StartAsync(IPEndPoint endPoint, IReadOnlyList<IPEndPoint> nodes, int pingSeconds = 1, int timeoutMs = 5000)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
         ArgumentNullException.ThrowIfNull(nodes);
@@ -52,6 +54,7 @@ public sealed class KamailioProcess : IDisposable
             "-A", "LISTEN=udp:" + endPoint,
             "-A", $"DISPATCHER_LIST=\"{list}\"",
             "-A", "DS_PING_INTERVAL=" + pingSeconds.ToString(CultureInfo.InvariantCulture),
+            "-A", "TX_TIMEOUT_MS=" + timeoutMs.ToString(CultureInfo.InvariantCulture),
         ], folder);
         var kamailio = new KamailioProcess(process, folder, endPoint);
         if (!await process.WaitForAsync("SO_RCVBUF is finally", TimeSpan.FromSeconds(15)) || process.HasExited)
