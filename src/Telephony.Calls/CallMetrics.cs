@@ -28,6 +28,18 @@ public static class CallMetrics
     public static readonly Counter<long> RecordingFailures = Meter.CreateCounter<long>("telephony.recordings.failed", "{recording}",
         "Recordings that could not be written; the conversation went on unrecorded");
 
+    private static readonly Histogram<double> PopAcknowledgeLatency = Meter.CreateHistogram<double>("telephony.pop.acknowledge_latency", "ms",
+        "From the screen-pop's push to the desktop's acknowledgement (the pop is on the agent's screen; the seat rings then)");
+
+    private static readonly Counter<long> PopsUnacknowledged = Meter.CreateCounter<long>("telephony.pop.unacknowledged", "{pop}",
+        "Screen-pops no desktop acknowledged within Calls:PopLeadMilliseconds (the seat was rung anyway)");
+
+    /// <summary>A desktop acknowledged its pop <paramref name="latency"/> after the push.</summary>
+    internal static void PopAcknowledged(TimeSpan latency) => PopAcknowledgeLatency.Record(latency.TotalMilliseconds);
+
+    /// <summary>The pop's maximum wait ended without an acknowledgement.</summary>
+    internal static void PopNotAcknowledged() => PopsUnacknowledged.Add(1);
+
     /// <summary>Counts a call's end (from the call's own loop, once).</summary>
     internal static void CallEnded(CallOutcome outcome, DateTimeOffset offeredAt, DateTimeOffset? queuedAt, DateTimeOffset? answeredAt)
     {

@@ -18,6 +18,7 @@ internal sealed partial class InboundCallSession
     private RingSeat? _awaitingPopAck;
     private string? _popPushedTo;   // agent whose pop is being pushed, until its seat rings
     private bool _popAckedEarly;    // that agent acknowledged before the RingSeat arrived
+    private long _popPushedAt;      // TimeProvider timestamp of the latest push, for the pop-latency metric
 
     private async Task EnqueueAsync(IvrQueueRequest request)
     {
@@ -63,6 +64,7 @@ internal sealed partial class InboundCallSession
     {
         _popPushedTo = pushing.AgentId;
         _popAckedEarly = false;
+        _popPushedAt = _services.Time.GetTimestamp();
     }
 
     /// <summary>The pop is pushed: wait (in the mailbox, not blocking it) for the desktop's acknowledgement, bounded.</summary>
@@ -102,6 +104,7 @@ internal sealed partial class InboundCallSession
             return;
         }
         LogPopNotAcknowledged(_log, timedOut.Ring.Offer.Seat.Extension, timedOut.Ring.Offer.Seat.AgentId ?? "?", (int)_services.PopAckMaximumWait.TotalMilliseconds);
+        CallMetrics.PopNotAcknowledged();
         _awaitingPopAck = null;
         await RingAsync(timedOut.Ring).ConfigureAwait(false);
     }
@@ -112,6 +115,7 @@ internal sealed partial class InboundCallSession
         if (_awaitingPopAck is { } waiting && string.Equals(waiting.Offer.Seat.AgentId, command.AgentId, StringComparison.Ordinal))
         {
             LogPopAcknowledged(_log, waiting.Offer.Seat.Extension, command.AgentId);
+            CallMetrics.PopAcknowledged(_services.Time.GetElapsedTime(_popPushedAt));
             _awaitingPopAck = null;
             await RingAsync(waiting).ConfigureAwait(false);
             return CommandResult.Done("ringing");
@@ -120,6 +124,7 @@ internal sealed partial class InboundCallSession
             && string.Equals(_popPushedTo, command.AgentId, StringComparison.Ordinal))
         {
             // Acknowledged before the RingSeat that follows the push reached this mailbox.
+            CallMetrics.PopAcknowledged(_services.Time.GetElapsedTime(_popPushedAt));
             _popAckedEarly = true;
             return CommandResult.Done("ringing");
         }

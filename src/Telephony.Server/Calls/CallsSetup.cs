@@ -27,7 +27,7 @@ public static class CallsSetup
         var options = builder.AddSettings<CallManagerOptions>(CallManagerOptions.Section, (o, section) => o.Validate(section));
         var trunkOptions = builder.AddSettings<TrunkOptions>(TrunkOptions.Section, (o, section) => o.Validate(section));
         var scriptPath = ServerPaths.FindUpwards(options.IvrScript, builder.Environment.ContentRootPath);
-        var recordings = new RecordingFolder(ServerPaths.FromWorkingDirectory(options.RecordingsFolder));
+        var recordings = new RecordingFolder(ServerPaths.InDataFolder(builder.Configuration, options.RecordingsFolder));
 
         services.AddSingleton(sp => new TrunkPolicy(trunkOptions, SipServerOptions.SplitList(sp.GetRequiredService<SipServerOptions>().PublicNumbers)));
         services.AddSingleton(recordings);

@@ -13,7 +13,7 @@ public sealed class CasesSettings
 {
     /// <summary><c>sqlite</c> (embedded default) or <c>postgres</c>.</summary>
     public string Provider { get; set; } = "sqlite";
-    /// <summary>ADO.NET connection string; default: a SQLite file <c>data/cases.db</c> next to the server binary.</summary>
+    /// <summary>ADO.NET connection string; default: a SQLite file <c>cases.db</c> in the data folder.</summary>
     public string? ConnectionString { get; set; }
     /// <summary>Development SMS gateway: outgoing messages are appended here as JSON lines.</summary>
     public string? SmsOutboxFile { get; set; }
@@ -64,9 +64,9 @@ public static class CasesSetup
                 {
                     throw new InvalidOperationException("Cases:ConnectionString is required for the postgres provider");
                 }
-                var dir = ServerPaths.FromAppDirectory("data");
-                Directory.CreateDirectory(dir);
-                cs = $"Data Source={Path.Combine(dir, "cases.db")}";
+                var file = ServerPaths.InDataFolder(builder.Configuration, "cases.db");
+                Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+                cs = $"Data Source={file}";
             }
             return new SqlCaseStore(dialect, cs, sp.GetRequiredService<ILogger<SqlCaseStore>>());
         });
@@ -75,7 +75,7 @@ public static class CasesSetup
         builder.Services.AddSingleton<ICallRecordStore>(sp => sp.GetRequiredService<SqlCaseStore>());
         builder.Services.TryAddSingleton<ISmsGateway>(sp =>
         {
-            var path = settings.SmsOutboxFile is { Length: > 0 } outbox ? ServerPaths.FromWorkingDirectory(outbox) : ServerPaths.FromAppDirectory(Path.Combine("data", "sms-outbox.jsonl"));
+            var path = ServerPaths.InDataFolder(builder.Configuration, settings.SmsOutboxFile is { Length: > 0 } outbox ? outbox : "sms-outbox.jsonl");
             return new FileSmsGateway(path, sp.GetRequiredService<ILogger<FileSmsGateway>>(), sp.GetRequiredService<TimeProvider>());
         });
         builder.Services.AddSingleton(sp => new CaseOptions

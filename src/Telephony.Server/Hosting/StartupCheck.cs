@@ -7,7 +7,8 @@ namespace Telephony.Server.Hosting;
 
 /// <summary>
 /// <c>--check</c>: loads what the server would load at start — every settings section (already checked when the
-/// builder bound them), the seats, users and agents files and the IVR script — prints one line per item
+/// builder bound them), the data folder (created if missing, and written to), the seats, users and agents files
+/// and the IVR script — prints one line per item
 /// (<c>ok</c> or <c>error</c> with the file and the problem) and exits 0 when all are fine, 1 otherwise, without
 /// binding a port or touching Redis or the database.
 /// </summary>
@@ -29,6 +30,7 @@ public static class StartupCheck
         ArgumentNullException.ThrowIfNull(output);
         output.WriteLine("ok    settings: every section read and in range");
         int errors = 0;
+        errors += Item(output, "data folder", () => WritableDataFolder(services.GetRequiredService<IConfiguration>()));
         errors += Item(output, "seats", () => $"{services.GetRequiredService<SeatDirectory>().Extensions.Count} seat(s)");
         errors += Item(output, "users", () => $"{services.GetRequiredService<UserDirectory>().Users.Count()} user(s)");
         errors += Item(output, "agents", () =>
@@ -43,6 +45,22 @@ public static class StartupCheck
         });
         output.WriteLine(errors == 0 ? "check passed" : $"check failed: {errors} error(s)");
         return errors == 0 ? 0 : 1;
+    }
+
+    // The one thing a first start on a new machine most often gets wrong (a folder the service user cannot
+    // write): found here rather than by the first recording or the database's first migration.
+    private static string WritableDataFolder(IConfiguration configuration)
+    {
+        var folder = ServerPaths.DataFolder(configuration);
+        if (File.Exists(folder))
+        {
+            throw new IOException($"{folder} is a file; {ServerPaths.DataFolderKey} must name a folder");
+        }
+        Directory.CreateDirectory(folder);
+        var probe = Path.Combine(folder, $".check-{Environment.ProcessId}");
+        File.WriteAllText(probe, string.Empty);
+        File.Delete(probe);
+        return $"{folder} (writable)";
     }
 
     private static int Item(TextWriter output, string what, Func<string> load)

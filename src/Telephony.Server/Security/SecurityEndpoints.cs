@@ -39,7 +39,7 @@ public static class SecurityEndpoints
         // sharing the folder) still open the hub, so a desktop comes back without a new login.
         builder.Services.AddDataProtection()
             .SetApplicationName("Telephony")
-            .PersistKeysToFileSystem(new DirectoryInfo(ServerPaths.FromWorkingDirectory(settings.KeysFolder)));
+            .PersistKeysToFileSystem(new DirectoryInfo(ServerPaths.InDataFolder(builder.Configuration, settings.KeysFolder)));
 
         builder.Services.AddAuthentication(AuthenticationScheme)
             .AddBearerToken(AuthenticationScheme, options =>

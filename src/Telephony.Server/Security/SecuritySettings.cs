@@ -20,11 +20,11 @@ public sealed class SecuritySettings
     public bool AllowDemoCredentials { get; set; }
 
     /// <summary>
-    /// Where the data-protection key ring that protects bearer tokens is kept (relative: to the working
-    /// directory). Kept on disk so a token survives a restart (the desktop reconnects with it and
+    /// Where the data-protection key ring that protects bearer tokens is kept (relative: to the data
+    /// folder). Kept on disk so a token survives a restart (the desktop reconnects with it and
     /// restores the seat); several nodes point this at one shared folder.
     /// </summary>
-    public string KeysFolder { get; set; } = "data/keys";
+    public string KeysFolder { get; set; } = "keys";
 
     /// <summary>Each bad value, named (checked at start).</summary>
     public IEnumerable<string> Validate(string section)

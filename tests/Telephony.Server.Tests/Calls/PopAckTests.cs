@@ -21,6 +21,16 @@ public sealed class PopAckTests
 
     private static double Ms(long from, long to) => (to - from) * 1000.0 / Stopwatch.Frequency;
 
+    private const string AckLatencyCount = "telephony_pop_acknowledge_latency_milliseconds_count";
+    private const string AckLatencySum = "telephony_pop_acknowledge_latency_milliseconds_sum";
+    private const string Unacknowledged = "telephony_pop_unacknowledged_total";
+
+    private static async Task<Telephony.Server.Tests.Operations.PrometheusText> ScrapeAsync(CallServerFixture server)
+    {
+        using var http = server.Factory.CreateClient();
+        return Telephony.Server.Tests.Operations.PrometheusText.Parse(await http.GetStringAsync(new Uri("/metrics", UriKind.Relative)));
+    }
+
     [Test]
     [CancelAfter(60_000)]
     public async Task A_desktop_that_acknowledges_is_rung_right_after_its_ack_and_others_acks_are_refused()
@@ -31,6 +41,7 @@ public sealed class PopAckTests
         agent.AutoAnswer();
         await using var stranger = await AgentDesk.LoginAsync(server.Factory, "1050");
         var citizen = await server.CitizenAsync(500, "+861201");
+        var before = await ScrapeAsync(server);
 
         var call = await DialEnglishAsync(server, citizen);
         var pop = await desk.Pops.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(15));
@@ -57,6 +68,12 @@ public sealed class PopAckTests
         await call.HangupAsync();
         var record = await server.RecordAsync(call.CallId);
         Assert.That((record.Outcome, record.AgentId), Is.EqualTo(("answered", "1049")));
+
+        // The pop latency metric: one acknowledgement, at least the 300 ms the desk waited before acknowledging.
+        var after = await ScrapeAsync(server);
+        Assert.That(after.Value(AckLatencyCount), Is.EqualTo((before.Value(AckLatencyCount) ?? 0) + 1));
+        Assert.That(after.Value(AckLatencySum) - (before.Value(AckLatencySum) ?? 0), Is.InRange(300, 10_000));
+        Assert.That(after.Value(Unacknowledged) ?? 0, Is.EqualTo(before.Value(Unacknowledged) ?? 0));
     }
 
     [Test]
@@ -67,6 +84,7 @@ public sealed class PopAckTests
         var (desk, agent) = await server.AgentAsync("1049", 1200);
         agent.AutoAnswer();
         var citizen = await server.CitizenAsync(500, "+861202");
+        var before = await ScrapeAsync(server);
 
         var call = await DialEnglishAsync(server, citizen);
         var pop = await desk.Pops.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(15));
@@ -80,5 +98,9 @@ public sealed class PopAckTests
         await answered.NextAsync<CallEstablished>();
         await call.HangupAsync();
         Assert.That((await server.RecordAsync(call.CallId)).Outcome, Is.EqualTo("answered"));
+
+        var after = await ScrapeAsync(server);
+        Assert.That(after.Value(Unacknowledged), Is.EqualTo((before.Value(Unacknowledged) ?? 0) + 1), "the pop nobody acknowledged is counted");
+        Assert.That(after.Value(AckLatencyCount) ?? 0, Is.EqualTo(before.Value(AckLatencyCount) ?? 0), "and adds no latency sample");
     }
 }

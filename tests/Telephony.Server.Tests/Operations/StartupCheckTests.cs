@@ -42,6 +42,33 @@ public sealed class StartupCheckTests
 
     [Test]
     [CancelAfter(90_000)]
+    public async Task Check_creates_the_data_folder_and_finds_it_writable()
+    {
+        var data = Path.Combine(_folder, "var", "telephony");
+        var settings = Settings();
+        settings["DataFolder"] = data;
+        var (code, output) = await TelephonyServerProcess.RunToExitAsync(settings, ["--check"]);
+        Assert.That(code, Is.Zero, output);
+        Assert.That(output, Does.Contain($"ok    data folder: {data} (writable)"));
+        Assert.That(Directory.Exists(data), Is.True);
+        Assert.That(Directory.EnumerateFileSystemEntries(data), Is.Empty, "the probe file is removed");
+    }
+
+    [Test]
+    [CancelAfter(90_000)]
+    public async Task Check_fails_when_the_data_folder_is_a_file()
+    {
+        var file = Path.Combine(_folder, "not-a-folder");
+        await File.WriteAllTextAsync(file, "x");
+        var settings = Settings();
+        settings["DataFolder"] = file;
+        var (code, output) = await TelephonyServerProcess.RunToExitAsync(settings, ["--check"]);
+        Assert.That(code, Is.EqualTo(1), output);
+        Assert.That(output, Does.Contain($"error data folder: {file} is a file; DataFolder must name a folder"));
+    }
+
+    [Test]
+    [CancelAfter(90_000)]
     public async Task A_bad_setting_stops_the_start_with_one_line_naming_the_key()
     {
         var settings = Settings();
