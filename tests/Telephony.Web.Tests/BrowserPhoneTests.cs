@@ -78,8 +78,36 @@ public sealed class BrowserPhoneTests
                 await Task.Delay(100, ct);
             }
             browser.Screenshot("talking");
-            TestContext.Out.WriteLine("browser media: " + browser.Script("return window.telephonyWebPhone.stats()"));
+            string media = (string)browser.Script("return window.telephonyWebPhone.stats()")!;
+            TestContext.Out.WriteLine("browser media: " + media);
+            // Strictly loopback: Chromium also pairs its eth0 address with our 127.0.0.1 candidate (the kernel
+            // routes that over lo); the server refuses such checks, so the pair ICE selects is 127.0.0.1 both ends.
+            using (var stats = System.Text.Json.JsonDocument.Parse(media))
+            {
+                var pair = stats.RootElement.GetProperty("pair");
+                Assert.That(pair.GetProperty("local").GetString(), Does.StartWith("127.0.0.1:"), "the browser's side of the selected ICE pair");
+                Assert.That(pair.GetProperty("remote").GetString(), Does.StartWith("127.0.0.1:"), "the server's side of the selected ICE pair");
+            }
             Assert.That(heard.Order().ElementAt(heard.Count / 2), Is.EqualTo(CallerHz).Within(30), "the page heard the caller: " + string.Join(",", heard));
+
+            // Re-offers from the page (a plain renegotiation, an ICE restart) are refused with the reason and never
+            // applied; the call keeps its media: still connected, stable, and the page still hears the citizen.
+            foreach (var (iceRestart, what) in new[] { (false, "a renegotiation"), (true, "an ICE restart") })
+            {
+                var outcome = (string)browser.Driver.ExecuteAsyncScript(
+                    "const done = arguments[arguments.length - 1]; window.telephonyWebPhone.renegotiate(arguments[0]).then(done, e => done('error: ' + e));", iceRestart)!;
+                Assert.That(outcome, Does.StartWith("refused: ").And.Contain(what), "the server refused the re-offer");
+                Assert.That(browser.Script("return window.telephonyWebPhone.signalingState()"), Is.EqualTo("stable"), "nothing was applied");
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            Assert.That(browser.Script("return window.telephonyWebPhone.state()"), Is.EqualTo("connected"), "the call kept its transport");
+            var after = new List<long>();
+            for (int i = 0; i < 5; i++)
+            {
+                after.Add(Convert.ToInt64(browser.Script("return window.telephonyWebPhone.dominantFrequency()"), System.Globalization.CultureInfo.InvariantCulture));
+                await Task.Delay(100, ct);
+            }
+            Assert.That(after.Order().ElementAt(after.Count / 2), Is.EqualTo(CallerHz).Within(30), "the page still hears the caller after the refused re-offers: " + string.Join(",", after));
 
             await baresip.CommandAsync("/hangup");
             await Until(async () => (await acd.Store.GetSeatAsync("1049", ct))?.State != SeatState.OnCall, ct, "the call left the seat");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using Telephony.Media.Rtp.Linux;
+using Telephony.Media.WebRtc.Dtls;
 
 namespace Telephony.LoadGen.Media;
 
@@ -11,11 +12,13 @@ namespace Telephony.LoadGen.Media;
 /// (100 relayed packets/s per call). Receivers measure loss, transit and the transit difference
 /// of consecutive packets (|D| of RFC 3550 §6.4.1: the jitter the relay adds). By default the
 /// relay runs as a child process (<see cref="MediaRelayProcess"/>) so its CPU is measured apart
-/// from the generator's; both share the machine's cores.
+/// from the generator's; both share the machine's cores. With <c>--webrtc</c> the agent side of every call is
+/// a browser-style leg (ICE-lite check, DTLS-SRTP handshake, SRTP AES_CM_128_HMAC_SHA1_80 with rtcp-mux) as the
+/// desk's web phone makes one, bridged to the plain RTP caller: compare its relay CPU per call with a plain run.
 /// </summary>
 internal static class MediaLoadTest
 {
-    public const string Help = "--calls N --seconds S [--record] [--receive-threads T (0 = async sockets)] [--relay-priority P (SCHED_FIFO, 0 = off)] [--generator-priority P] [--in-process] [--relay-default-runtime] [--warmup S] [--sockets K] [--pacers K] [--bind 127.0.0.1] [--ports 40000-59999]";
+    public const string Help = "--calls N --seconds S [--record] [--webrtc] [--receive-threads T (0 = async sockets)] [--relay-priority P (SCHED_FIFO, 0 = off)] [--generator-priority P] [--in-process] [--relay-default-runtime] [--warmup S (--webrtc: ≥ 21 to measure after the DTLS threads' linger)] [--sockets K] [--pacers K] [--bind 127.0.0.1] [--ports 40000-59999]";
 
     private const int SlotsPerFrame = 20; // 20 ms frames sent in 1 ms slots
 
@@ -31,6 +34,7 @@ internal static class MediaLoadTest
                 case "--seconds": o.Seconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--warmup": o.Warmup = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--record": o.Record = true; break;
+                case "--webrtc": o.WebRtc = true; break;
                 case "--in-process": o.InProcess = true; break;
                 case "--relay-default-runtime": o.TunedRuntime = false; break;
                 case "--receive-threads": o.ReceiveThreads = int.Parse(Next(), CultureInfo.InvariantCulture); break;
@@ -56,7 +60,7 @@ internal static class MediaLoadTest
             return 2;
         }
 
-        Console.WriteLine($"media load: {o.Calls} bridged calls, {o.Seconds} s measured after {o.Warmup} s warm-up, record={o.Record}, relay {(o.InProcess ? "in the generator's process" : "in its own process")}, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"media load: {o.Calls} bridged calls ({(o.WebRtc ? "plain RTP caller ↔ browser-style DTLS-SRTP agent" : "plain RTP both sides")}), {o.Seconds} s measured after {o.Warmup} s warm-up, record={o.Record}, relay {(o.InProcess ? "in the generator's process" : "in its own process")}, {Environment.ProcessorCount} cores");
         if (File.Exists("/proc/loadavg"))
         {
             Console.WriteLine($"machine load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
@@ -69,23 +73,45 @@ internal static class MediaLoadTest
         var agentEnds = agents.Select(s => s.LocalEndPoint).ToList();
         RelayNode? node = null;
         Process? relay = null;
+        var browserIdentity = o.WebRtc ? DtlsIdentity.Create("loadgen-browser") : null;
         try
         {
-            List<(int Leg0, int Leg1)> calls;
-            string mode;
+            RelayCalls relayed;
             if (o.InProcess)
             {
-                node = RelayNode.Open(o.Calls, o.Bind, o.PortMin, o.PortMax, callerEnds, agentEnds, o.ReceiveThreads, o.RelayPriority, o.RecordDirectory);
-                calls = node.Calls;
-                mode = node.Mode;
+                node = RelayNode.Open(o.Calls, o.Bind, o.PortMin, o.PortMax, callerEnds, agentEnds, o.ReceiveThreads, o.RelayPriority, o.RecordDirectory,
+                    browserIdentity?.Fingerprint, BrowserHandshake.Ufrag);
+                relayed = new RelayCalls(node.Calls, node.Mode, node.BrowserLegs, o.WebRtc ? node.Identity.Fingerprint : null);
             }
             else
             {
-                relay = StartRelayProcess(o, callerEnds, agentEnds);
-                (calls, mode) = await ReadRelayCallsAsync(relay, o.Calls).ConfigureAwait(false);
+                relay = StartRelayProcess(o, callerEnds, agentEnds, browserIdentity?.Fingerprint);
+                relayed = await ReadRelayCallsAsync(relay, o.Calls).ConfigureAwait(false);
             }
 
-            Console.WriteLine($"relay: {mode}");
+            var calls = relayed.Calls;
+            Console.WriteLine($"relay: {relayed.Mode}");
+            var agentKeys = new Telephony.Media.Srtp.SrtpProtection?[calls.Count];
+            if (browserIdentity is not null)
+            {
+                // Every browser leg's ICE check and DTLS-SRTP handshake, before any audio (as a browser does
+                // after the answer). One after the other: each socket's datagrams are then one leg's.
+                var handshakes = Stopwatch.StartNew();
+                relay?.Refresh();
+                var relayBeforeHandshakes = relay?.TotalProcessorTime ?? TimeSpan.Zero;
+                for (int c = 0; c < calls.Count; c++)
+                {
+                    agentKeys[c] = BrowserHandshake.Connect(agents[c % o.Sockets].Socket, new IPEndPoint(o.Bind, calls[c].Leg1),
+                        relayed.BrowserLegs[c].Ufrag, relayed.BrowserLegs[c].Password, browserIdentity, relayed.NodeFingerprint!);
+                }
+
+                relay?.Refresh();
+                string serverShare = relay is null ? "" : FormattableString.Invariant(
+                    $"; relay CPU {((relay.TotalProcessorTime - relayBeforeHandshakes).TotalMilliseconds / Math.Max(1, calls.Count)):F1} ms per leg (ICE-lite + DTLS server, ECDSA P-256)");
+                Console.WriteLine(FormattableString.Invariant(
+                    $"browser legs: {calls.Count} ICE checks + DTLS-SRTP handshakes in {handshakes.Elapsed.TotalSeconds:F2} s ({handshakes.Elapsed.TotalMilliseconds / Math.Max(1, calls.Count):F1} ms each, both sides on this machine){serverShare}"));
+            }
+
             var phones = new List<Phone>(2 * o.Calls);
             for (int c = 0; c < calls.Count; c++)
             {
@@ -93,7 +119,7 @@ internal static class MediaLoadTest
                 var caller = new Phone(phones.Count, new IPEndPoint(o.Bind, calls[c].Leg0));
                 phones.Add(caller);
                 callers[c % o.Sockets].Add(caller, caller.Id % SlotsPerFrame);
-                var agent = new Phone(phones.Count, new IPEndPoint(o.Bind, calls[c].Leg1));
+                var agent = new Phone(phones.Count, new IPEndPoint(o.Bind, calls[c].Leg1)) { Srtp = agentKeys[c] };
                 phones.Add(agent);
                 agents[c % o.Sockets].Add(agent, agent.Id % SlotsPerFrame);
             }
@@ -159,17 +185,27 @@ internal static class MediaLoadTest
                 $"one-way transit generator→relay→generator socket: p50 {transit.PercentileMs(0.50):F3} ms, p99 {transit.PercentileMs(0.99):F3} ms, max {transit.MaxMs:F3} ms"));
             string? recording;
             long dropped;
+            string? webRtc;
             if (relay is not null)
             {
-                (dropped, recording) = await StopRelayProcessAsync(relay).ConfigureAwait(false);
+                (dropped, recording, webRtc) = await StopRelayProcessAsync(relay).ConfigureAwait(false);
                 double relayCores = relayCpu.TotalSeconds / wall.TotalSeconds;
                 Console.WriteLine(FormattableString.Invariant(
                     $"relay process CPU {relayCores:F2} cores for {o.Calls} calls ({o.Calls / Math.Max(relayCores, 1e-9):F0} calls' worth per fully used core, {relayCpu.TotalMilliseconds * 1000 / Math.Max(1, received):F2} µs CPU per relayed packet: {(relaySplit.User - relaySplitBefore.User) / wall.TotalSeconds:F2} cores user, {(relaySplit.System - relaySplitBefore.System) / wall.TotalSeconds:F2} cores kernel)"));
+                // Per call: the relay's CPU seconds per second of one call (a millicore is 1 ms of CPU per second).
+                Console.WriteLine(FormattableString.Invariant(
+                    $"relay CPU per call: {relayCores * 1000 / Math.Max(1, o.Calls):F2} millicores ({(o.WebRtc ? "plain RTP leg + DTLS-SRTP leg" : "two plain RTP legs")}, bridged{(o.Record ? ", recorded" : "")})"));
             }
             else
             {
                 dropped = node!.Dropped;
                 recording = node.RecordingSummary();
+                webRtc = o.WebRtc ? $"{node.SecuredLegs} {node.UnauthenticatedPackets}" : null;
+            }
+
+            if (webRtc?.Split(' ') is [var secured, var unauthenticated])
+            {
+                Console.WriteLine($"browser legs secured by DTLS-SRTP {secured} of {o.Calls}; SRTP packets refused by the relay {unauthenticated}, by the generator {agents.Sum(a => a.SrtpRefused)}");
             }
 
             Console.WriteLine(FormattableString.Invariant(
@@ -215,7 +251,7 @@ internal static class MediaLoadTest
         }
     }
 
-    private static Process StartRelayProcess(Options o, List<IPEndPoint> callers, List<IPEndPoint> agents)
+    private static Process StartRelayProcess(Options o, List<IPEndPoint> callers, List<IPEndPoint> agents, DtlsFingerprint? browser)
     {
         // Run this same program again as "media-relay" (apphost, or "dotnet <dll>").
         string host = Environment.ProcessPath!;
@@ -252,6 +288,11 @@ internal static class MediaLoadTest
             arguments.Add(o.RecordDirectory!);
         }
 
+        if (browser is not null)
+        {
+            arguments.AddRange(["--browser", browser.ToString(), "--browser-ufrag", BrowserHandshake.Ufrag]);
+        }
+
         foreach (string a in arguments)
         {
             start.ArgumentList.Add(a);
@@ -260,25 +301,38 @@ internal static class MediaLoadTest
         return Process.Start(start) ?? throw new InvalidOperationException("could not start the relay process");
     }
 
-    private static async Task<(List<(int, int)> Calls, string Mode)> ReadRelayCallsAsync(Process relay, int count)
+    /// <summary>What the relay opened: RTP ports per call, its receive mode, and for browser legs their ICE credentials and the node's fingerprint.</summary>
+    private sealed record RelayCalls(List<(int Leg0, int Leg1)> Calls, string Mode, List<(string Ufrag, string Password)> BrowserLegs, DtlsFingerprint? NodeFingerprint);
+
+    private static async Task<RelayCalls> ReadRelayCallsAsync(Process relay, int count)
     {
         var calls = new List<(int, int)>(count);
+        var browserLegs = new List<(string, string)>();
+        DtlsFingerprint? fingerprint = null;
         string mode = "?";
         while (true)
         {
             string? line = await relay.StandardOutput.ReadLineAsync().ConfigureAwait(false);
-            var f = line?.Split(' ', 3);
-            if (f is { Length: 3 } && f[0] == "CALL")
+            var f = line?.Split(' ');
+            if (f is { Length: 3 or 5 } && f[0] == "CALL")
             {
                 calls.Add((int.Parse(f[1], CultureInfo.InvariantCulture), int.Parse(f[2], CultureInfo.InvariantCulture)));
+                if (f.Length == 5)
+                {
+                    browserLegs.Add((f[3], f[4]));
+                }
             }
             else if (line is not null && line.StartsWith("MODE ", StringComparison.Ordinal))
             {
                 mode = line[5..];
             }
+            else if (line is not null && line.StartsWith("FINGERPRINT ", StringComparison.Ordinal) && DtlsFingerprint.TryParse(line[12..], out var parsed))
+            {
+                fingerprint = parsed;
+            }
             else if (line == "READY" && calls.Count == count)
             {
-                return (calls, mode);
+                return new RelayCalls(calls, mode, browserLegs, fingerprint);
             }
             else
             {
@@ -288,11 +342,12 @@ internal static class MediaLoadTest
         }
     }
 
-    private static async Task<(long Dropped, string? Recording)> StopRelayProcessAsync(Process relay)
+    private static async Task<(long Dropped, string? Recording, string? WebRtc)> StopRelayProcessAsync(Process relay)
     {
         await relay.StandardInput.WriteLineAsync("STOP").ConfigureAwait(false);
         long dropped = -1;
         string? recording = null;
+        string? webRtc = null;
         while (await relay.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
             if (line.StartsWith("DROPPED ", StringComparison.Ordinal))
@@ -303,10 +358,14 @@ internal static class MediaLoadTest
             {
                 recording = line[10..];
             }
+            else if (line.StartsWith("WEBRTC ", StringComparison.Ordinal))
+            {
+                webRtc = line[7..];
+            }
         }
 
         await relay.WaitForExitAsync().ConfigureAwait(false);
-        return (dropped, recording);
+        return (dropped, recording, webRtc);
     }
 
     /// <summary>A process's user and kernel CPU seconds from /proc/PID/stat (fields 14 and 15, in clock ticks of 1/100 s).</summary>
@@ -354,6 +413,7 @@ internal static class MediaLoadTest
         public int GeneratorPriority = 60;
         public int ReceiveThreads = 1;
         public bool Record;
+        public bool WebRtc;
         public bool InProcess;
         public bool TunedRuntime = true;
         public IPAddress Bind = IPAddress.Loopback;

@@ -1,14 +1,16 @@
 using System.Globalization;
 using System.Net;
+using Telephony.Media.WebRtc.Dtls;
 
 namespace Telephony.LoadGen.Media;
 
 /// <summary>
 /// The relay side of <c>media</c>, run as a child process so its CPU time can be measured apart
 /// from the generator's: opens N bridged calls (a <see cref="RelayNode"/>) whose legs send to
-/// the given generator sockets, prints "MODE …", "CALL &lt;leg0 port&gt; &lt;leg1 port&gt;" per call and
-/// "READY", relays until a line arrives on stdin, then prints "DROPPED &lt;n&gt;" (and
-/// "RECORDING …" when recording) and exits.
+/// the given generator sockets, prints "MODE …", "CALL &lt;leg0 port&gt; &lt;leg1 port&gt;" per call
+/// (with leg 1's ICE ufrag and password when leg 1 is a browser's, after one "FINGERPRINT …") and
+/// "READY", relays until a line arrives on stdin, then prints "DROPPED &lt;n&gt;" (and "RECORDING …"
+/// when recording, "WEBRTC &lt;secured legs&gt; &lt;unauthenticated packets&gt;" with browser legs) and exits.
 /// </summary>
 internal static class MediaRelayProcess
 {
@@ -20,6 +22,8 @@ internal static class MediaRelayProcess
         var bind = IPAddress.Loopback;
         int portMin = 40000, portMax = 59999;
         string? record = null;
+        DtlsFingerprint? browser = null;
+        string browserUfrag = "";
         var callers = new List<IPEndPoint>();
         var agents = new List<IPEndPoint>();
         for (int i = 0; i + 1 < args.Length; i += 2)
@@ -31,6 +35,14 @@ internal static class MediaRelayProcess
                 case "--priority": priority = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--bind": bind = IPAddress.Parse(args[i + 1]); break;
                 case "--record": record = args[i + 1]; break;
+                case "--browser-ufrag": browserUfrag = args[i + 1]; break;
+                case "--browser":
+                    if (!DtlsFingerprint.TryParse(args[i + 1], out browser))
+                    {
+                        Console.Error.WriteLine("media-relay: --browser needs a fingerprint (sha-256 AB:CD:…)");
+                        return 2;
+                    }
+                    break;
                 case "--ports":
                     var range = args[i + 1].Split('-');
                     portMin = int.Parse(range[0], CultureInfo.InvariantCulture);
@@ -50,16 +62,26 @@ internal static class MediaRelayProcess
             return 2;
         }
 
-        await using var node = RelayNode.Open(calls, bind, portMin, portMax, callers, agents, receiveThreads, priority, record);
+        await using var node = RelayNode.Open(calls, bind, portMin, portMax, callers, agents, receiveThreads, priority, record, browser, browserUfrag);
         Console.WriteLine($"MODE {node.Mode}");
-        foreach (var (leg0, leg1) in node.Calls)
+        if (browser is not null)
         {
-            Console.WriteLine($"CALL {leg0} {leg1}");
+            Console.WriteLine($"FINGERPRINT {node.Identity.Fingerprint}");
+        }
+
+        for (int c = 0; c < node.Calls.Count; c++)
+        {
+            var (leg0, leg1) = node.Calls[c];
+            Console.WriteLine(browser is null ? $"CALL {leg0} {leg1}" : $"CALL {leg0} {leg1} {node.BrowserLegs[c].Ufrag} {node.BrowserLegs[c].Password}");
         }
 
         Console.WriteLine("READY");
         await Console.In.ReadLineAsync().ConfigureAwait(false);
         Console.WriteLine($"DROPPED {node.Dropped}");
+        if (browser is not null)
+        {
+            Console.WriteLine($"WEBRTC {node.SecuredLegs} {node.UnauthenticatedPackets}");
+        }
         if (node.RecordingSummary() is { } summary)
         {
             Console.WriteLine($"RECORDING {summary}");

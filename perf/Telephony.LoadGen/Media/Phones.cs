@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Telephony.Media.Rtp;
 using Telephony.Media.Rtp.Linux;
+using Telephony.Media.Srtp;
 
 namespace Telephony.LoadGen.Media;
 
@@ -20,6 +21,9 @@ internal sealed class Phone(int id, IPEndPoint relayLeg)
     public int Id { get; } = id;
     public IPEndPoint RelayLeg { get; } = relayLeg;
     public uint Ssrc { get; } = (uint)Random.Shared.NextInt64(1, uint.MaxValue);
+
+    /// <summary>The phone's SRTP keys (a browser-style leg), or null for plain RTP.</summary>
+    public SrtpProtection? Srtp { get; init; }
     public ushort Sequence;
     public uint Timestamp;
     public long SentMeasured;
@@ -77,6 +81,8 @@ internal sealed unsafe class GeneratorSocket : IDisposable
     private const int ControlBytes = 64;
     private const int SolSocket = 1;
     private const int SoTimestampNs = 35; // SO_TIMESTAMPNS; the control message type SCM_TIMESTAMPNS has the same value
+    private const int SlotBytes = 192;    // one phone's outgoing packet: RTP, or SRTP with its 10-byte tag
+    private const int NameBytes = 28;     // sockaddr_in6, the larger of the two
 
     private readonly List<Phone>[] _bySlot;
     private readonly Thread _receiver;
@@ -86,6 +92,7 @@ internal sealed unsafe class GeneratorSocket : IDisposable
     private readonly byte* _outNames;
     private readonly int _capacity;
     private readonly Dictionary<Phone, int> _index = [];
+    private readonly Dictionary<int, Phone> _srtpByRelayPort = []; // browser-style phones by their relay leg's port
     private volatile bool _stopping;
     private IReadOnlyList<Phone> _allPhones = [];
     private MeasureWindow _window = new(0, 0);
@@ -101,7 +108,7 @@ internal sealed unsafe class GeneratorSocket : IDisposable
         Socket.SetRawSocketOption(SolSocket, SoTimestampNs, MemoryMarshal.AsBytes(new ReadOnlySpan<int>(in on)));
         _bySlot = Enumerable.Range(0, slotsPerFrame).Select(_ => new List<Phone>()).ToArray();
         _capacity = maxPhones;
-        _out = (byte*)NativeMemory.AllocZeroed((nuint)(maxPhones * Phone.PacketBytes));
+        _out = (byte*)NativeMemory.AllocZeroed((nuint)(maxPhones * SlotBytes));
         _outMessages = (LinuxUdp.MMsgHdr*)NativeMemory.AllocZeroed((nuint)(maxPhones * sizeof(LinuxUdp.MMsgHdr)));
         _outIov = (LinuxUdp.IoVec*)NativeMemory.AllocZeroed((nuint)(maxPhones * sizeof(LinuxUdp.IoVec)));
         _outNames = (byte*)NativeMemory.AllocZeroed((nuint)(maxPhones * 28));
@@ -122,10 +129,14 @@ internal sealed unsafe class GeneratorSocket : IDisposable
         _index[phone] = i;
         var name = phone.RelayLeg.Serialize();
         name.Buffer.Span[..name.Size].CopyTo(new Span<byte>(_outNames + (i * 28), 28));
-        _outIov[i].Base = _out + (i * Phone.PacketBytes);
+        _outIov[i].Base = _out + (i * SlotBytes);
         _outIov[i].Length = Phone.PacketBytes;
         _outMessages[i].Header.NameLength = (uint)name.Size;
         _bySlot[slot].Add(phone);
+        if (phone.Srtp is not null)
+        {
+            _srtpByRelayPort.Add(phone.RelayLeg.Port, phone);
+        }
     }
 
     /// <summary>Starts receiving; relayed packets are matched to phones by the id they carry.</summary>
@@ -153,7 +164,9 @@ internal sealed unsafe class GeneratorSocket : IDisposable
         {
             var phone = phones[k];
             int i = _index[phone];
-            phone.WriteNext(new Span<byte>(_out + (i * Phone.PacketBytes), Phone.PacketBytes), now);
+            var slotBuffer = new Span<byte>(_out + (i * SlotBytes), SlotBytes);
+            phone.WriteNext(slotBuffer, now);
+            _outIov[i].Length = (nuint)(phone.Srtp is { } srtp ? srtp.Local.ProtectRtp(slotBuffer, Phone.PacketBytes) : Phone.PacketBytes);
             ref var message = ref _outMessages[k];
             message.Header.Name = _outNames + (i * 28);
             message.Header.NameLength = (uint)(phone.RelayLeg.AddressFamily == AddressFamily.InterNetwork ? 16 : 28);
@@ -186,6 +199,7 @@ internal sealed unsafe class GeneratorSocket : IDisposable
         var iov = (LinuxUdp.IoVec*)NativeMemory.AllocZeroed((nuint)(ReceiveBatch * sizeof(LinuxUdp.IoVec)));
         var buffers = (byte*)NativeMemory.AllocZeroed((nuint)(ReceiveBatch * 256));
         var control = (byte*)NativeMemory.AllocZeroed((nuint)(ReceiveBatch * ControlBytes));
+        var names = (byte*)NativeMemory.AllocZeroed((nuint)(ReceiveBatch * NameBytes));
         int fd = LinuxUdp.Descriptor(Socket);
         if (_priority > 0)
         {
@@ -201,6 +215,7 @@ internal sealed unsafe class GeneratorSocket : IDisposable
                 messages[k].Header.Iov = &iov[k];
                 messages[k].Header.IovLength = 1;
                 messages[k].Header.Control = control + (k * ControlBytes);
+                messages[k].Header.Name = names + (k * NameBytes);
             }
 
             while (!_stopping)
@@ -208,6 +223,7 @@ internal sealed unsafe class GeneratorSocket : IDisposable
                 for (int k = 0; k < ReceiveBatch; k++)
                 {
                     messages[k].Header.ControlLength = ControlBytes;
+                    messages[k].Header.NameLength = NameBytes;
                 }
 
                 int n = LinuxUdp.recvmmsg(fd, messages, ReceiveBatch, LinuxUdp.MsgDontWait, null);
@@ -221,6 +237,11 @@ internal sealed unsafe class GeneratorSocket : IDisposable
                 for (int k = 0; k < n; k++)
                 {
                     if (messages[k].Length < 24)
+                    {
+                        continue;
+                    }
+
+                    if (_srtpByRelayPort.Count > 0 && !TryUnprotect(names + (k * NameBytes), new Span<byte>(buffers + (k * 256), (int)messages[k].Length)))
                     {
                         continue;
                     }
@@ -241,8 +262,36 @@ internal sealed unsafe class GeneratorSocket : IDisposable
             NativeMemory.Free(iov);
             NativeMemory.Free(buffers);
             NativeMemory.Free(control);
+            NativeMemory.Free(names);
         }
     }
+
+    // A packet from a browser-style phone's relay leg is SRTP (or SRTCP, rtcp-mux: RFC 5761 §4): open it
+    // with that phone's keys. The relay leg is known by the source port (sockaddr_in/in6: port at bytes 2-3).
+    private bool TryUnprotect(byte* name, Span<byte> packet)
+    {
+        int port = (name[2] << 8) | name[3];
+        if (!_srtpByRelayPort.TryGetValue(port, out var phone))
+        {
+            return true; // a plain leg's RTP
+        }
+
+        if (packet.Length < 2 || packet[0] is < 128 or > 191 || packet[1] is >= 192 and <= 223)
+        {
+            return false; // SRTCP (not measured), or a late DTLS record
+        }
+
+        if (phone.Srtp!.Remote.UnprotectRtp(packet, packet.Length, out _) != SrtpStatus.Ok)
+        {
+            SrtpRefused++;
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>SRTP packets from browser-style legs that failed authentication here (must stay 0).</summary>
+    public long SrtpRefused { get; private set; }
 
     // struct cmsghdr { size_t len; int level; int type; } then struct timespec (CLOCK_REALTIME).
     private static long? KernelTimestamp(in LinuxUdp.MsgHdr header)

@@ -5,6 +5,8 @@ using Telephony.Media.Codecs;
 using Telephony.Media.Recording;
 using Telephony.Media.Rtp;
 using Telephony.Media.Rtp.Linux;
+using Telephony.Media.WebRtc;
+using Telephony.Media.WebRtc.Dtls;
 
 namespace Telephony.LoadGen.Media;
 
@@ -13,13 +15,16 @@ namespace Telephony.LoadGen.Media;
 /// socket pair, per leg; an <see cref="RtpBridge"/> per call; optionally the call recorder as the
 /// bridge tap on the one media clock), received through the node's <see cref="RtpReceiveLoop"/>
 /// or, with zero receive threads, through one async receive per socket. Clock, ports and receive loop
-/// are a <see cref="MediaEngine"/>'s, as on a node.
+/// are a <see cref="MediaEngine"/>'s, as on a node. With a browser fingerprint, leg 1 of every call is a
+/// browser's leg as the desk's web phone gets one (<see cref="WebRtcTransport"/>: ICE-lite, DTLS-SRTP server,
+/// SRTP AES_CM_128_HMAC_SHA1_80, rtcp-mux), waiting for the generator's checks and handshake.
 /// </summary>
 internal sealed class RelayNode : IAsyncDisposable
 {
     private readonly List<RtpSession> _legs = [];
     private readonly List<RtpBridge> _bridges = [];
     private readonly List<RtpCallRecorder> _recorders = [];
+    private readonly List<WebRtcTransport> _webRtc = [];
     private readonly MediaEngine _engine;
     private readonly string? _recordDirectory;
     private readonly int _priority;
@@ -38,12 +43,21 @@ internal sealed class RelayNode : IAsyncDisposable
     /// <summary>(leg 0, leg 1) RTP ports per call, in call order.</summary>
     public List<(int Leg0, int Leg1)> Calls { get; } = [];
 
+    /// <summary>Leg 1's ICE credentials per call, in call order (empty unless leg 1 is a browser's).</summary>
+    public List<(string Ufrag, string Password)> BrowserLegs { get; } = [];
+
+    /// <summary>The node's DTLS certificate fingerprint (the a=fingerprint of its offers).</summary>
+    public DtlsIdentity Identity { get; } = DtlsIdentity.Create();
+
     /// <summary>
     /// Opens <paramref name="calls"/> calls whose leg 0 sends to a caller-side generator socket and
-    /// leg 1 to an agent-side one (round-robin over the lists).
+    /// leg 1 to an agent-side one (round-robin over the lists); with <paramref name="browser"/>, leg 1 is a
+    /// WebRTC leg that takes as its peer whoever passes ICE with ufrag <paramref name="browserUfrag"/> and
+    /// presents the certificate of that fingerprint.
     /// </summary>
     public static RelayNode Open(int calls, IPAddress bind, int portMin, int portMax, IReadOnlyList<IPEndPoint> callers,
-        IReadOnlyList<IPEndPoint> agents, int receiveThreads, int priority, string? recordDirectory)
+        IReadOnlyList<IPEndPoint> agents, int receiveThreads, int priority, string? recordDirectory,
+        DtlsFingerprint? browser = null, string browserUfrag = "")
     {
         var node = new RelayNode(new MediaEngineOptions
         {
@@ -68,7 +82,19 @@ internal sealed class RelayNode : IAsyncDisposable
             node._legs.Add(leg0);
             node._legs.Add(leg1);
             leg0.SetRemote(callers[c % callers.Count]);
-            leg1.SetRemote(agents[c % agents.Count]);
+            if (browser is null)
+            {
+                leg1.SetRemote(agents[c % agents.Count]);
+            }
+            else
+            {
+                // All handshakes run one after the other before the load starts: a generous timeout.
+                var webRtc = new WebRtcTransport(leg1, node.Identity, timeout: HandshakeTimeout);
+                webRtc.Start(browserUfrag, browser);
+                node._webRtc.Add(webRtc);
+                node.BrowserLegs.Add((webRtc.Ice.Local.UsernameFragment, webRtc.Ice.Local.Password));
+            }
+
             RtpCallRecorder? recorder = null;
             if (recordDirectory is not null)
             {
@@ -86,6 +112,15 @@ internal sealed class RelayNode : IAsyncDisposable
         node._engine.Start();
         return node;
     }
+
+    /// <summary>How long the browser legs wait for their checks and handshakes.</summary>
+    public static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(120);
+
+    /// <summary>Browser legs whose DTLS-SRTP handshake completed.</summary>
+    public int SecuredLegs => _webRtc.Count(t => t.Secured.IsCompletedSuccessfully && t.Secured.Result == WebRtcFailure.None);
+
+    /// <summary>SRTP packets the browser legs refused (bad tag, replay): must stay 0 under load.</summary>
+    public long UnauthenticatedPackets => _webRtc.Count == 0 ? 0 : _legs.Sum(l => l.GetStatistics().UnauthenticatedPackets);
 
     public string Mode => _engine.ReceiveLoop is not { } loop ? "async receive per socket (.NET socket engine)" : $"receive loop, {loop.Threads} thread(s), epoll + recvmmsg{(_priority > 0 ? $", SCHED_FIFO {_priority}" : "")}";
 
@@ -112,6 +147,11 @@ internal sealed class RelayNode : IAsyncDisposable
         foreach (var b in _bridges)
         {
             b.Dispose();
+        }
+
+        foreach (var t in _webRtc)
+        {
+            await t.DisposeAsync().ConfigureAwait(false);
         }
 
         foreach (var l in _legs)

@@ -62,6 +62,15 @@ public sealed record AnswerBrowserCall(string AgentId, string Sdp) : AgentComman
     internal override Task<CommandResult> ExecuteAsync(InboundCallSession call) => Task.FromResult(call.AnswerBrowserCall(this));
 }
 
+/// <summary>
+/// The agent's browser phone offers again on its connected call (an ICE restart, a new track): refused, the
+/// call keeps the media it has (see <see cref="InboundCallSession.ReofferBrowserCall"/>).
+/// </summary>
+public sealed record ReofferBrowserCall(string AgentId, string Sdp) : AgentCommand(AgentId)
+{
+    internal override Task<CommandResult> ExecuteAsync(InboundCallSession call) => Task.FromResult(call.ReofferBrowserCall(this));
+}
+
 /// <summary>The agent's browser phone refuses the ringing call, or hangs up its leg (the page closed, the agent pressed hang-up).</summary>
 public sealed record EndBrowserCall(string AgentId, string Reason) : AgentCommand(AgentId)
 {

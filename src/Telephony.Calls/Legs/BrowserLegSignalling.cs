@@ -23,6 +23,9 @@ internal sealed class BrowserLegSignalling(IBrowserPhoneSignalling signalling, s
 
     public override bool Ended => _ended;
 
+    /// <summary>The page's SDP answer, once it answered.</summary>
+    public string? AnswerSdp { get; private set; }
+
     /// <summary>The page answered with <paramref name="sdp"/>; false when the leg already answered or ended.</summary>
     public bool Answer(string sdp)
     {
@@ -31,6 +34,7 @@ internal sealed class BrowserLegSignalling(IBrowserPhoneSignalling signalling, s
             return false;
         }
         _answered = true;
+        AnswerSdp = sdp;
         return _events.Writer.TryWrite(new CallEstablished(System.Text.Encoding.UTF8.GetBytes(sdp)));
     }
 

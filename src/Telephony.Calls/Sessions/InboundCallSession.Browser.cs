@@ -73,6 +73,41 @@ internal sealed partial class InboundCallSession
             : new CommandResult(CommandStatus.WrongState, "That call was already answered.");
     }
 
+    /// <summary>
+    /// The <see cref="ReofferBrowserCall"/> command: the page offers again on its answered call. Refused, and
+    /// said why, so that the page never applies its offer (it asks before setLocalDescription) and the call goes on unchanged: the
+    /// leg's ICE credentials, DTLS-SRTP keys and codec are fixed for the call. An ICE restart (new ufrag,
+    /// RFC 8445 §9) would need a new ICE-lite responder and a DTLS handshake on a live bridge; a device change
+    /// needs no offer at all (the page replaces the track on its sender).
+    /// </summary>
+    internal CommandResult ReofferBrowserCall(ReofferBrowserCall command)
+    {
+        if (_centre?.Signalling is not BrowserLegSignalling browser || !string.Equals(browser.AgentId, command.AgentId, StringComparison.Ordinal))
+        {
+            return CommandResult.NotYourCall;
+        }
+        if (browser.AnswerSdp is not { } answer || browser.Ended)
+        {
+            return new CommandResult(CommandStatus.WrongState, "That call has no browser media to renegotiate.");
+        }
+        string what = IceUfrag(command.Sdp) is { } ufrag && ufrag != IceUfrag(answer) ? "an ICE restart" : "a renegotiation";
+        LogBrowserReofferRefused(_log, _centre.Label, what);
+        return new CommandResult(CommandStatus.NotAllowed,
+            $"The server does not take {what} of a browser call; the call keeps its media as negotiated.");
+    }
+
+    // a=ice-ufrag of the first m-line, else the session's (RFC 8839 §5.4); null when the SDP has none.
+    private static string? IceUfrag(string sdp)
+    {
+        var parsed = SdpParser.Parse(sdp);
+        if (!parsed.Success || parsed.Description!.MediaDescriptions.Count == 0)
+        {
+            return null;
+        }
+        var sd = parsed.Description;
+        return sd.MediaDescriptions[0].GetAttribute("ice-ufrag")?.Value ?? sd.Attributes.Find(a => a.Name == "ice-ufrag")?.Value;
+    }
+
     /// <summary>The <see cref="EndBrowserCall"/> command: the page refused the ringing call or hung up its leg.</summary>
     internal CommandResult EndBrowserCall(EndBrowserCall command)
     {

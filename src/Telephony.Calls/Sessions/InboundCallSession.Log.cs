@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Telephony.Calls.Sessions;
 
 // The call's log lines, all with the Call-ID in scope (RunAsync) and a stable EventId.
-// EventIds 2100-2199 belong to the call session (CallsLog has 2000-2099). Next free: 2142 (connected), 2148 (desk controls), 2157 (third party), 2162 (end), 2172 (browser phone).
+// EventIds 2100-2199 belong to the call session (CallsLog has 2000-2099). Next free: 2142 (connected), 2148 (desk controls), 2157 (third party), 2162 (end), 2173 (browser phone).
 internal sealed partial class InboundCallSession
 {
     [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "Call from {Caller} to {Dialed} answered (media {Remote})")] private static partial void LogAnswered(ILogger logger, string caller, string dialed, string remote);
@@ -67,4 +67,5 @@ internal sealed partial class InboundCallSession
     // Browser phone 2170-2179
     [LoggerMessage(EventId = 2170, Level = LogLevel.Information, Message = "{Party} answered in the browser; waiting for ICE and DTLS-SRTP")] private static partial void LogBrowserAnswered(ILogger logger, string party);
     [LoggerMessage(EventId = 2171, Level = LogLevel.Warning, Message = "{Party}: browser media not secured ({Failure}); the seat goes Not ready and the call to the next agent")] private static partial void LogBrowserMediaFailed(ILogger logger, string party, string failure);
+    [LoggerMessage(EventId = 2172, Level = LogLevel.Information, Message = "{Party}: the browser offered again ({What}); refused, the media stays as negotiated")] private static partial void LogBrowserReofferRefused(ILogger logger, string party, string what);
 }

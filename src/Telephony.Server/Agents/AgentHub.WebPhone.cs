@@ -32,6 +32,17 @@ public sealed partial class AgentHub
         return AskAsync(callId, new AnswerBrowserCall(RequireAgent(), sdp));
     }
 
+    /// <summary>
+    /// The browser phone offers again on its call (ICE restart, new track): always refused with the reason
+    /// (a HubException), so the page never applies that offer and keeps the media it has.
+    /// </summary>
+    public Task ReofferBrowserCall(string callId, string sdp)
+    {
+        if (string.IsNullOrEmpty(sdp) || sdp.Length > MaxSdpLength)
+            throw new HubException($"An SDP offer of 1..{MaxSdpLength} characters is required.");
+        return AskAsync(callId, new ReofferBrowserCall(RequireAgent(), sdp));
+    }
+
     /// <summary>The browser phone refuses the ringing call or hangs up its leg.</summary>
     public Task EndBrowserCall(string callId, string? reason) =>
         AskAsync(callId, new EndBrowserCall(RequireAgent(), (reason ?? "").Trim() is { Length: > 0 and <= 64 } r && !r.Any(Telephony.Server.Http.LogText.NeedsEscape) ? r : "ended in the browser"));

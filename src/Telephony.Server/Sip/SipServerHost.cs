@@ -38,9 +38,10 @@ public sealed class SipServerHost(
     {
         var endpointOptions = new SipEndpointOptions { WarnAgent = options.Domain };
         options.ApplyStackSettings(endpointOptions);
+        options.ApplyTlsSettings(endpointOptions);
         // A carrier's trunk may multiplex many connections from one address: the per-address limit is for everybody else.
         endpointOptions.Transport.ExemptFromPerAddressLimit = trunks is null ? null : trunks.IsAllowedSource;
-        foreach (var (protocol, list) in new[] { ("udp", options.Udp), ("tcp", options.Tcp) })
+        foreach (var (protocol, list) in new[] { ("udp", options.Udp), ("tcp", options.Tcp), ("tls", options.Tls) })
         {
             foreach (var entry in SipServerOptions.SplitList(list))
             {
@@ -52,7 +53,7 @@ public sealed class SipServerHost(
         }
         if (endpointOptions.Listen.Count == 0)
         {
-            throw new Hosting.ConfigurationException("Sip:Udp and Sip:Tcp are both empty: nothing to listen on");
+            throw new Hosting.ConfigurationException("Sip:Udp, Sip:Tcp and Sip:Tls are all empty: nothing to listen on");
         }
         var uaLogger = loggers.CreateLogger<SipUserAgent>();
         _endpoint = new SipEndpoint(endpointOptions, new PendingUser(), loggers.CreateLogger<SipEndpoint>(), time);

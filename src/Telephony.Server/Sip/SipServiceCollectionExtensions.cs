@@ -16,7 +16,7 @@ public static class SipServiceCollectionExtensions
     public static WebApplicationBuilder AddSipEndpoint(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.AddSettings<SipServerOptions>(SipServerOptions.Section);
+        var options = builder.AddSettings<SipServerOptions>(SipServerOptions.Section, (o, section) => o.ValidateTls(section));
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => SeatDirectory.Load(ServerPaths.FromAppDirectory(options.SeatsFile)));

@@ -56,7 +56,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
     public int ServerTransactionCount => _layer.ServerCount;
 
     /// <summary>Open TCP connections.</summary>
-    public int ConnectionCount => _transports.Tcp.ConnectionCount;
+    public int ConnectionCount => _transports.Tcp.ConnectionCount + _transports.Tls.ConnectionCount;
 
     /// <summary>Messages dropped because they could not be parsed or validated.</summary>
     public long DroppedMessages => Interlocked.Read(ref _dropped);

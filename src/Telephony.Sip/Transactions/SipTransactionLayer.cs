@@ -33,10 +33,11 @@ internal sealed class SipTransactionLayer : ISipTransactionHost
         Logger = logger;
         _tu = tu;
         transports.Tcp.ConnectionClosed += OnConnectionClosed;
+        transports.Tls.ConnectionClosed += OnConnectionClosed;
     }
 
     /// <summary>
-    /// A TCP connection closed. Client transactions on it that have heard nothing yet (Calling,
+    /// A TCP or TLS connection closed. Client transactions on it that have heard nothing yet (Calling,
     /// Trying) fail now as a transport error (§17.1.4) instead of at Timer B/F: the peer most likely
     /// never took the request (e.g. it refused the connection over its limit). Transactions that
     /// already got a provisional stay: §18.2.2 lets the server answer on a new connection.
@@ -46,7 +47,7 @@ internal sealed class SipTransactionLayer : ISipTransactionHost
         foreach (var tx in _client.Values)
         {
             if (ReferenceEquals(tx.Flow.Channel, connection))
-                tx.OnConnectionLost(new SipTransportException($"TCP connection to {connection.Remote} closed ({connection.CloseReason})."));
+                tx.OnConnectionLost(new SipTransportException($"{connection.Protocol.ToViaToken()} connection to {connection.Remote} closed ({connection.CloseReason})."));
         }
     }
 
@@ -256,8 +257,8 @@ internal sealed class SipTransactionLayer : ISipTransactionHost
         try
         {
             var via = owner.Request.TopVia!;
-            var target = new IPEndPoint(owner.Flow.Remote.Address, via.Port ?? 5060);
-            var flow = await _transports.GetFlowAsync(SipDestination.Tcp(target), CancellationToken.None).ConfigureAwait(false);
+            var target = new IPEndPoint(owner.Flow.Remote.Address, via.Port ?? owner.Flow.Protocol.DefaultPort());
+            var flow = await _transports.GetFlowAsync(new SipDestination(owner.Flow.Protocol, target), CancellationToken.None).ConfigureAwait(false);
             await _transports.SendAsync(flow, data, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)

@@ -5,9 +5,9 @@ namespace Telephony.Sip.Transport;
 
 /// <summary>
 /// Turns a SIP URI (a Request-URI or the first Route) into a <see cref="SipDestination"/>: a
-/// simplified RFC 3263 — transport from the <c>transport</c> parameter (UDP when absent), the
-/// <c>maddr</c> or host as an IP literal or via an A/AAAA lookup, port from the URI or 5060. No
-/// NAPTR/SRV lookups, and sips:/TLS is not supported yet.
+/// simplified RFC 3263 — transport from the <c>transport</c> parameter (UDP when absent; TLS for a
+/// <c>sips:</c> URI, RFC 3261 §26.2.2), the <c>maddr</c> or host as an IP literal or via an A/AAAA lookup,
+/// port from the URI or the transport's default (5060, 5061 for TLS). No NAPTR/SRV lookups.
 /// </summary>
 public static class SipDestinationResolver
 {
@@ -16,10 +16,13 @@ public static class SipDestinationResolver
     public static async ValueTask<SipDestination> ResolveAsync(SipUri uri, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(uri);
-        if (uri.IsSecure) throw new SipTransportException($"sips: URIs need TLS, which this stack does not offer yet ({uri}).");
-        var protocol = SipTransportProtocol.Udp;
+        var protocol = uri.IsSecure ? SipTransportProtocol.Tls : SipTransportProtocol.Udp;
         if (uri.Transport is { } t && !SipTransportProtocolExtensions.TryParseViaToken(t, out protocol))
             throw new SipTransportException($"Unsupported transport '{t}' in {uri}.");
+        // A sips: URI is reached over TLS hop by hop; "transport=tcp" in one means TLS over TCP (§26.2.2).
+        if (uri.IsSecure && protocol == SipTransportProtocol.Tcp) protocol = SipTransportProtocol.Tls;
+        if (uri.IsSecure && protocol != SipTransportProtocol.Tls)
+            throw new SipTransportException($"A sips: URI cannot be reached over {protocol.ToViaToken()} ({uri}).");
         var host = uri.MAddr ?? uri.Host;
         var literal = host.Length > 2 && host[0] == '[' && host[^1] == ']' ? host[1..^1] : host;
         if (!IPAddress.TryParse(literal, out var address))
@@ -36,6 +39,7 @@ public static class SipDestinationResolver
             address = found.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? found.FirstOrDefault()
                 ?? throw new SipTransportException($"'{host}' has no address.");
         }
-        return new SipDestination(protocol, new IPEndPoint(address, uri.Port ?? DefaultPort));
+        return new SipDestination(protocol, new IPEndPoint(address, uri.Port ?? protocol.DefaultPort()),
+            protocol == SipTransportProtocol.Tls ? literal : null);
     }
 }

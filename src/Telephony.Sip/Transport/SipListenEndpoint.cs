@@ -5,7 +5,7 @@ namespace Telephony.Sip.Transport;
 
 /// <summary>
 /// One configured listening address: a protocol and an IP endpoint. Written in configuration as
-/// <c>udp:127.0.0.1:5060</c>, <c>tcp:0.0.0.0:5060</c>, <c>[::1]:5060</c> or <c>127.0.0.1:5060</c>
+/// <c>udp:127.0.0.1:5060</c>, <c>tcp:0.0.0.0:5060</c>, <c>tls:0.0.0.0:5061</c>, <c>[::1]:5060</c> or <c>127.0.0.1:5060</c>
 /// (no prefix = both UDP and TCP, see <see cref="ParseList"/>). Port 0 lets the OS choose; the
 /// bound port is then in <c>SipEndpoint.LocalEndPoints</c>.
 /// </summary>
@@ -21,7 +21,7 @@ public readonly record struct SipListenEndpoint(SipTransportProtocol Protocol, I
         foreach (var raw in list.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!TryParseOne(raw, out var protocol, out var ep))
-                throw new FormatException($"Invalid SIP listen endpoint '{raw}' (expected [udp:|tcp:]host:port, host an IP address).");
+                throw new FormatException($"Invalid SIP listen endpoint '{raw}' (expected [udp:|tcp:|tls:]host:port, host an IP address).");
             if (protocol is { } p) result.Add(new SipListenEndpoint(p, ep));
             else
             {

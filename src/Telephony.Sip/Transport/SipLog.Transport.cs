@@ -4,7 +4,7 @@ using Telephony.Sip.Transport;
 
 namespace Telephony.Sip;
 
-// Transport events: EventIds 1000–1099 (ranges of the other areas: SipLog.cs). Next free id: 1018.
+// Transport events: EventIds 1000–1099 (ranges of the other areas: SipLog.cs). Next free id: 1018 (1030: TLS).
 internal static partial class SipLog
 {
     [LoggerMessage(1000, LogLevel.Information, "SIP listening on {EndPoint}")] public static partial void Listening(this ILogger logger, SipListenEndpoint endPoint);
@@ -24,5 +24,6 @@ internal static partial class SipLog
     [LoggerMessage(1014, LogLevel.Error, "stream error handler failed")] public static partial void TcpStreamErrorHandlerFailed(this ILogger logger, Exception exception);
     [LoggerMessage(1015, LogLevel.Error, "TCP {Remote}: handling a message failed")] public static partial void TcpMessageHandlingFailed(this ILogger logger, Exception exception, IPEndPoint remote);
     [LoggerMessage(1017, LogLevel.Warning, "TCP: connection from {Address} refused, {Max} connections from that address open")] public static partial void TcpConnectionRefusedPerAddress(this ILogger logger, IPAddress address, int max);
+    [LoggerMessage(1030, LogLevel.Warning, "TLS {Remote}: handshake failed ({Reason}); closing")] public static partial void TlsHandshakeFailed(this ILogger logger, EndPoint? remote, string reason);
     [LoggerMessage(1016, LogLevel.Debug, "TCP {Remote}: closed ({Reason})")] public static partial void TcpClosed(this ILogger logger, IPEndPoint remote, string reason);
 }

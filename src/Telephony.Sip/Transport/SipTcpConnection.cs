@@ -7,7 +7,9 @@ using Telephony.Sip.Messages;
 namespace Telephony.Sip.Transport;
 
 /// <summary>
-/// One TCP connection (accepted or opened by us). Reads through a <see cref="PipeReader"/>, frames
+/// One TCP connection (accepted or opened by us), plain or under TLS (RFC 3261 §26.2: the TLS transport is
+/// the TCP transport inside a TLS session; the handshake is done by <see cref="SipTcpTransport"/> before the
+/// connection is made). Reads through a <see cref="PipeReader"/>, frames
 /// messages with the message layer's framing function and hands each to the sink. Answers RFC 5626
 /// §4.4.1 keep-alive pings (CRLFCRLF) with a pong (CRLF). Tracks the activity and message-start
 /// times that <see cref="SipTcpTransport"/>'s housekeeping uses to enforce the idle timeout and the
@@ -18,7 +20,8 @@ internal sealed class SipTcpConnection : IAsyncDisposable
     private static readonly byte[] Pong = "\r\n"u8.ToArray();
     private static long s_nextId;
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;          // NetworkStream (TCP) or the authenticated SslStream (TLS)
+    private readonly bool _secured;
     private readonly PipeReader _reader;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ISipTransportSink _sink;
@@ -32,7 +35,8 @@ internal sealed class SipTcpConnection : IAsyncDisposable
     private int _closeState;
     private string? _closeReason;
 
-    public SipTcpConnection(Socket socket, bool inbound, ISipTransportSink sink, SipParserOptions parserOptions,
+    /// <param name="secured">The TLS stream over <paramref name="socket"/> once its handshake is done; null for plain TCP.</param>
+    public SipTcpConnection(Socket socket, Stream? secured, bool inbound, ISipTransportSink sink, SipParserOptions parserOptions,
         SipTransportOptions options, TimeProvider time, ILogger logger)
     {
         _socket = socket;
@@ -46,14 +50,17 @@ internal sealed class SipTcpConnection : IAsyncDisposable
         Remote = SipTcpTransport.Normalize((IPEndPoint)socket.RemoteEndPoint!);
         Local = SipTcpTransport.Normalize((IPEndPoint)socket.LocalEndPoint!);
         socket.NoDelay = true; // a SIP message is written whole: Nagle would only hold it back for the peer's ACK
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _secured = secured is not null;
+        _stream = secured ?? new NetworkStream(socket, ownsSocket: true);
         _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 8192, minimumReadSize: 2048));
         _lastActivity = time.GetTimestamp();
-        Flow = new SipFlow(SipTransportProtocol.Tcp, Remote, Local, this);
+        Protocol = _secured ? SipTransportProtocol.Tls : SipTransportProtocol.Tcp;
+        Flow = new SipFlow(Protocol, Remote, Local, this);
     }
 
     public long Id { get; }
     public bool Inbound { get; }
+    public SipTransportProtocol Protocol { get; }
     public IPEndPoint Remote { get; }
     public IPEndPoint Local { get; }
     public SipFlow Flow { get; }
@@ -68,17 +75,24 @@ internal sealed class SipTcpConnection : IAsyncDisposable
 
     public async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        if (!IsOpen) throw new SipTransportException($"TCP connection to {Remote} is closed ({_closeReason}).");
+        if (!IsOpen) throw new SipTransportException($"{Protocol.ToViaToken()} connection to {Remote} is closed ({_closeReason}).");
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await _socket.SendAsync(data, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            if (_secured)
+            {
+                await _stream.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await _socket.SendAsync(data, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            }
             Volatile.Write(ref _lastActivity, _time.GetTimestamp());
         }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException)
         {
             Close("send failed: " + ex.Message);
-            throw new SipTransportException($"Sending to {Remote} over TCP failed.", ex);
+            throw new SipTransportException($"Sending to {Remote} over {Protocol.ToViaToken()} failed.", ex);
         }
         finally
         {

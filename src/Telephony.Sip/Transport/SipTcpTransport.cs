@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.Security;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Telephony.Sip.Messages;
@@ -7,9 +8,10 @@ using Telephony.Sip.Timers;
 namespace Telephony.Sip.Transport;
 
 /// <summary>
-/// TCP listeners plus the table of open connections (accepted and outgoing), keyed by the peer's
-/// endpoint so responses and later requests to the same peer reuse the connection (§18.1.1,
-/// §18.2.2). Enforces <see cref="SipTransportOptions.MaxConnections"/>, the accepted connections per
+/// TCP (or TLS: one instance per protocol) listeners plus the table of open connections (accepted and
+/// outgoing), keyed by the peer's endpoint so responses and later requests to the same peer reuse the
+/// connection (§18.1.1, §18.2.2). For TLS the handshake runs before a connection joins the table, bounded
+/// by <see cref="SipTlsOptions.HandshakeTimeout"/>, and off the accept loop. Enforces <see cref="SipTransportOptions.MaxConnections"/>, the accepted connections per
 /// address (<see cref="SipTransportOptions.MaxConnectionsPerAddress"/>) and, from one housekeeping
 /// entry on the shared timer queue, the idle timeout and the started-message deadline.
 /// </summary>
@@ -28,12 +30,17 @@ internal sealed class SipTcpTransport : IAsyncDisposable
     // once per close, never per message, so a plain lock is enough.
     private readonly Dictionary<IPAddress, int> _acceptedPerAddress = [];
     private SipTimer? _housekeeping;
+    private readonly SipTransportProtocol _protocol;
     private int _count;
     private int _rejected;
+    private int _failedHandshakes;
     private int _rejectedPerAddress;
 
-    public SipTcpTransport(ISipTransportSink sink, SipParserOptions parserOptions, SipTransportOptions options, SipTimerQueue timers, ILogger logger)
+    public SipTcpTransport(ISipTransportSink sink, SipParserOptions parserOptions, SipTransportOptions options, SipTimerQueue timers, ILogger logger,
+        SipTransportProtocol protocol = SipTransportProtocol.Tcp)
     {
+        if (!protocol.IsStream()) throw new ArgumentOutOfRangeException(nameof(protocol));
+        _protocol = protocol;
         _sink = sink;
         _parserOptions = parserOptions;
         _options = options;
@@ -42,6 +49,12 @@ internal sealed class SipTcpTransport : IAsyncDisposable
     }
 
     public int ConnectionCount => Volatile.Read(ref _count);
+
+    /// <summary>TCP or TLS.</summary>
+    public SipTransportProtocol Protocol => _protocol;
+
+    /// <summary>TLS handshakes that failed or timed out (accepted and outgoing).</summary>
+    public int FailedHandshakes => Volatile.Read(ref _failedHandshakes);
 
     /// <summary>Connections refused because <see cref="SipTransportOptions.MaxConnections"/> was reached.</summary>
     public int RejectedConnections => Volatile.Read(ref _rejected);
@@ -53,6 +66,8 @@ internal sealed class SipTcpTransport : IAsyncDisposable
 
     public IPEndPoint Listen(IPEndPoint bindTo)
     {
+        if (_protocol == SipTransportProtocol.Tls && _options.Tls.Certificate is null)
+            throw new InvalidOperationException("A TLS listener needs a certificate (SipTransportOptions.Tls.Certificate).");
         var socket = new Socket(bindTo.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -106,9 +121,14 @@ internal sealed class SipTcpTransport : IAsyncDisposable
                 client.Dispose();
                 continue;
             }
+            if (_protocol == SipTransportProtocol.Tls)
+            {
+                _ = AcceptTlsAsync(client, address);
+                continue;
+            }
             try
             {
-                Register(new SipTcpConnection(client, inbound: true, _sink, _parserOptions, _options, _timers.TimeProvider, _logger), countedAlready: true);
+                Register(new SipTcpConnection(client, secured: null, inbound: true, _sink, _parserOptions, _options, _timers.TimeProvider, _logger), countedAlready: true);
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
@@ -118,6 +138,33 @@ internal sealed class SipTcpTransport : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>The server side of a TLS handshake on an accepted (already counted) socket; the connection joins the table when it is done.</summary>
+    private async Task AcceptTlsAsync(Socket client, IPAddress? address)
+    {
+        var remote = client.RemoteEndPoint;
+        var tls = new SslStream(new NetworkStream(client, ownsSocket: true), leaveInnerStreamOpen: false);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        deadline.CancelAfter(_options.Tls.HandshakeTimeout);
+        try
+        {
+            await tls.AuthenticateAsServerAsync(_options.Tls.ServerOptions(), deadline.Token).ConfigureAwait(false);
+            Register(new SipTcpConnection(client, tls, inbound: true, _sink, _parserOptions, _options, _timers.TimeProvider, _logger), countedAlready: true);
+        }
+        catch (Exception ex) when (ex is System.Security.Authentication.AuthenticationException or IOException or SocketException
+            or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            Interlocked.Decrement(ref _count);
+            Interlocked.Increment(ref _failedHandshakes);
+            if (address is not null) ReleaseAddress(address);
+            // Anyone can connect and send garbage: the per-source warning budget bounds these lines.
+            if (!_stop.IsCancellationRequested && _sink.MayWarnAbout(address))
+                _logger.TlsHandshakeFailed(remote, ex is OperationCanceledException ? $"not finished within {_options.Tls.HandshakeTimeout.TotalSeconds:0.#} s" : Innermost(ex).Message);
+            await tls.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static Exception Innermost(Exception ex) => ex.InnerException is { } inner ? Innermost(inner) : ex;
 
     /// <summary>Counts one more accepted connection from <paramref name="address"/>, unless that would pass the per-address limit.</summary>
     private bool TryCountAddress(IPAddress address)
@@ -178,13 +225,14 @@ internal sealed class SipTcpTransport : IAsyncDisposable
         endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
 
     /// <summary>Reuses an open connection to <paramref name="remote"/> or opens a new one.</summary>
-    public async ValueTask<SipTcpConnection> GetOrConnectAsync(IPEndPoint remote, CancellationToken cancellationToken)
+    /// <param name="serverName">For TLS, the name the peer's certificate must carry (the host we dialled); null: its IP address.</param>
+    public async ValueTask<SipTcpConnection> GetOrConnectAsync(IPEndPoint remote, CancellationToken cancellationToken, string? serverName = null)
     {
         remote = Normalize(remote);
         if (Find(remote) is { } existing) return existing;
         // Sends that find no connection share one connect instead of opening one each: a burst would otherwise
         // open dozens at once, and the peer may refuse past its per-address limit (ours is MaxConnectionsPerAddress).
-        var pending = _connecting.GetOrAdd(remote, static (r, self) => new Lazy<Task<SipTcpConnection>>(() => self.ConnectAsync(r)), this);
+        var pending = _connecting.GetOrAdd(remote, static (r, state) => new Lazy<Task<SipTcpConnection>>(() => state.Self.ConnectAsync(r, state.ServerName)), (ServerName: serverName, Self: this));
         try
         {
             return await pending.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -195,11 +243,11 @@ internal sealed class SipTcpTransport : IAsyncDisposable
         }
     }
 
-    private async Task<SipTcpConnection> ConnectAsync(IPEndPoint remote)
+    private async Task<SipTcpConnection> ConnectAsync(IPEndPoint remote, string? serverName)
     {
         if (Find(remote) is { } existing) return existing;
         if (Volatile.Read(ref _count) >= _options.MaxConnections)
-            throw new SipTransportException($"Cannot connect to {remote}: {_options.MaxConnections} TCP connections open.");
+            throw new SipTransportException($"Cannot connect to {remote}: {_options.MaxConnections} {_protocol.ToViaToken()} connections open.");
         var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         timeout.CancelAfter(_options.ConnectTimeout);
@@ -210,9 +258,29 @@ internal sealed class SipTcpTransport : IAsyncDisposable
         catch (Exception ex) when (ex is SocketException or OperationCanceledException)
         {
             socket.Dispose();
-            throw new SipTransportException($"TCP connect to {remote} failed: {ex.Message}", ex);
+            throw new SipTransportException($"{_protocol.ToViaToken()} connect to {remote} failed: {ex.Message}", ex);
         }
-        var connection = new SipTcpConnection(socket, inbound: false, _sink, _parserOptions, _options, _timers.TimeProvider, _logger);
+        SslStream? tls = null;
+        if (_protocol == SipTransportProtocol.Tls)
+        {
+            tls = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+            using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            handshake.CancelAfter(_options.Tls.HandshakeTimeout);
+            try
+            {
+                // RFC 5922 §7.2: the certificate must name the host we meant to reach.
+                await tls.AuthenticateAsClientAsync(_options.Tls.ClientOptions(serverName ?? remote.Address.ToString()), handshake.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is System.Security.Authentication.AuthenticationException or IOException or OperationCanceledException)
+            {
+                Interlocked.Increment(ref _failedHandshakes);
+                await tls.DisposeAsync().ConfigureAwait(false);
+                var reason = ex is OperationCanceledException ? "handshake timed out" : Innermost(ex).Message;
+                _logger.TlsHandshakeFailed(remote, reason);
+                throw new SipTransportException($"TLS to {remote} failed: {reason}", ex);
+            }
+        }
+        var connection = new SipTcpConnection(socket, tls, inbound: false, _sink, _parserOptions, _options, _timers.TimeProvider, _logger);
         if (Find(remote) is { } raced)
         {
             await connection.DisposeAsync().ConfigureAwait(false);

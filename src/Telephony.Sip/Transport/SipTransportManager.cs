@@ -6,14 +6,15 @@ using Telephony.Sip.Timers;
 namespace Telephony.Sip.Transport;
 
 /// <summary>
-/// Owns every listening socket (UDP listeners, the TCP transport with its connection table) and
-/// turns a destination into a flow: UDP leaves from our listener of the same address family, TCP
-/// reuses an open connection to the peer or opens one.
+/// Owns every listening socket (UDP listeners, the TCP and TLS transports with their connection tables)
+/// and turns a destination into a flow: UDP leaves from our listener of the same address family, TCP and
+/// TLS reuse an open connection to the peer or open one.
 /// </summary>
 internal sealed class SipTransportManager : IAsyncDisposable
 {
     private readonly List<SipUdpListener> _udp = [];
     private readonly SipTcpTransport _tcp;
+    private readonly SipTcpTransport _tls;
     private readonly List<SipListenEndpoint> _bound = [];
     private readonly ISipTransportSink _sink;
     private readonly SipTransportOptions _options;
@@ -26,12 +27,18 @@ internal sealed class SipTransportManager : IAsyncDisposable
         _options = options;
         _logger = logger;
         _tcp = new SipTcpTransport(sink, parserOptions, options, timers, logger);
+        _tls = new SipTcpTransport(sink, parserOptions, options, timers, logger, SipTransportProtocol.Tls);
     }
 
     /// <summary>The endpoints actually bound (port 0 replaced by the OS-assigned port).</summary>
     public IReadOnlyList<SipListenEndpoint> BoundEndPoints => _bound;
 
     public SipTcpTransport Tcp => _tcp;
+
+    public SipTcpTransport Tls => _tls;
+
+    /// <summary>The stream transport for <paramref name="protocol"/> (TCP or TLS).</summary>
+    public SipTcpTransport StreamTransport(SipTransportProtocol protocol) => protocol == SipTransportProtocol.Tls ? _tls : _tcp;
 
     public void Listen(SipListenEndpoint endPoint)
     {
@@ -44,7 +51,8 @@ internal sealed class SipTransportManager : IAsyncDisposable
                 _bound.Add(new SipListenEndpoint(SipTransportProtocol.Udp, listener.LocalEndPoint));
                 break;
             case SipTransportProtocol.Tcp:
-                _bound.Add(new SipListenEndpoint(SipTransportProtocol.Tcp, _tcp.Listen(endPoint.EndPoint)));
+            case SipTransportProtocol.Tls:
+                _bound.Add(new SipListenEndpoint(endPoint.Protocol, StreamTransport(endPoint.Protocol).Listen(endPoint.EndPoint)));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(endPoint));
@@ -73,11 +81,11 @@ internal sealed class SipTransportManager : IAsyncDisposable
                 ?? throw new SipTransportException($"No UDP listener for {destination.EndPoint.AddressFamily}.");
             return new SipFlow(SipTransportProtocol.Udp, destination.EndPoint, listener.LocalEndPoint, listener);
         }
-        var connection = await _tcp.GetOrConnectAsync(destination.EndPoint, cancellationToken).ConfigureAwait(false);
+        var connection = await StreamTransport(destination.Protocol).GetOrConnectAsync(destination.EndPoint, cancellationToken, destination.ServerName).ConfigureAwait(false);
         return connection.Flow;
     }
 
-    /// <summary>Sends on the flow's socket; a closed TCP connection is replaced by a new one to the same peer.</summary>
+    /// <summary>Sends on the flow's socket; a closed TCP/TLS connection is replaced by a new one to the same peer.</summary>
     public async ValueTask SendAsync(SipFlow flow, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         if (flow.UdpListener is { } udp)
@@ -94,7 +102,7 @@ internal sealed class SipTransportManager : IAsyncDisposable
         }
         var connection = flow.Connection is { IsOpen: true } open
             ? open
-            : await _tcp.GetOrConnectAsync(flow.Remote, cancellationToken).ConfigureAwait(false);
+            : await StreamTransport(flow.Protocol).GetOrConnectAsync(flow.Remote, cancellationToken).ConfigureAwait(false);
         await connection.SendAsync(data, cancellationToken).ConfigureAwait(false);
     }
 
@@ -116,5 +124,6 @@ internal sealed class SipTransportManager : IAsyncDisposable
     {
         foreach (var l in _udp) await l.DisposeAsync().ConfigureAwait(false);
         await _tcp.DisposeAsync().ConfigureAwait(false);
+        await _tls.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -2,7 +2,7 @@ using System.Net;
 
 namespace Telephony.Sip.Transport;
 
-/// <summary>Limits and timeouts of the UDP/TCP transports (RFC 3261 §18). All have safe defaults.</summary>
+/// <summary>Limits and timeouts of the UDP/TCP/TLS transports (RFC 3261 §18). All have safe defaults.</summary>
 public sealed class SipTransportOptions
 {
     /// <summary>Receive buffer per UDP datagram; larger datagrams are truncated by the OS and dropped.</summary>
@@ -40,6 +40,9 @@ public sealed class SipTransportOptions
     /// <summary>How often connections are checked against the two timeouts above.</summary>
     public TimeSpan HousekeepingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>TLS: the certificate for TLS listeners and how peers' certificates are judged.</summary>
+    public SipTlsOptions Tls { get; set; } = new();
+
     /// <summary>Concurrent receive loops per UDP socket.</summary>
     public int UdpReceiveLoops { get; set; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
 
@@ -53,5 +56,7 @@ public sealed class SipTransportOptions
         if (MessageCompletionTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(MessageCompletionTimeout));
         if (HousekeepingInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(HousekeepingInterval));
         if (UdpReceiveLoops < 1) throw new ArgumentOutOfRangeException(nameof(UdpReceiveLoops));
+        ArgumentNullException.ThrowIfNull(Tls);
+        Tls.Validate();
     }
 }

@@ -99,7 +99,7 @@ public sealed partial class SipCall
     private SipResponseBuilder CreateInDialogOk(SipServerTransaction tx)
     {
         var ok = SipResponseBuilder.CreateResponse(tx.Request, 200, null, LocalTag);
-        ok.AddContact(_ua.ContactFor(tx.Flow.Protocol, tx.Flow.Remote.Address));
+        ok.AddContact(_ua.ContactFor(tx.Flow.Protocol, tx.Flow.Remote.Address, tx.Request.RequestUri is SipUri { IsSecure: true }));
         return ok;
     }
 

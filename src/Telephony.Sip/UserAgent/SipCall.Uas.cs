@@ -99,7 +99,7 @@ public sealed partial class SipCall
         }
         if (statusCode < 300)
         {
-            b.AddContact(_ua.ContactFor(_serverTx!.Flow.Protocol, _serverTx.Flow.Remote.Address));
+            b.AddContact(_ua.ContactFor(_serverTx!.Flow.Protocol, _serverTx.Flow.Remote.Address, _invite.RequestUri is SipUri { IsSecure: true }));
         }
         _ua.StampProduct(b, SipHeaderNames.Server);
         return b;

@@ -101,7 +101,7 @@ public sealed partial class SipUserAgent
         b.SetCallId(_registerCallId);
         b.SetCSeq((uint)Interlocked.Increment(ref _registerCSeq), SipMethods.Register);
         b.SetMaxForwards(70);
-        b.AddContact(ContactFor(destination.Protocol, destination.EndPoint.Address));
+        b.AddContact(ContactFor(destination.Protocol, destination.EndPoint.Address, registrarUri is SipUri { IsSecure: true }));
         b.SetHeader(SipHeaderNames.Expires, expires.ToString(CultureInfo.InvariantCulture));
         StampProduct(b, SipHeaderNames.UserAgent);
         var response = await SendRequestAsync(b.Build(), null, cancellationToken).ConfigureAwait(false);
@@ -134,7 +134,7 @@ public sealed partial class SipUserAgent
         var nextHop = firstRoute >= 0 && NameAddress.Parse(FirstEntry(extras[firstRoute].Value)).SipUri is { LooseRouting: true } route ? route : uri;
         var destination = await ResolveAsync(nextHop, cancellationToken).ConfigureAwait(false);
         var b = CreateRequest(SipMethods.Invite, uri);
-        b.AddContact(ContactFor(destination.Protocol, destination.EndPoint.Address));
+        b.AddContact(ContactFor(destination.Protocol, destination.EndPoint.Address, uri is SipUri { IsSecure: true }));
         b.SetHeader(SipHeaderNames.Allow, AllowedMethods);
         b.SetHeader(SipHeaderNames.Supported, "replaces");
         if (replaces is not null)

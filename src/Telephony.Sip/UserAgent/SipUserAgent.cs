@@ -125,7 +125,8 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
     /// the listener's port and the host the endpoint puts in its Via (or <see cref="SipUserAgentOptions.ContactHost"/>).
     /// Falls back to another transport's listener when there is none for <paramref name="protocol"/>.
     /// </summary>
-    public NameAddress ContactFor(SipTransportProtocol protocol, IPAddress? remote = null)
+    /// <param name="secure">The request was for a sips: URI: the Contact must be sips: too (RFC 3261 §8.1.1.8, §12.1.1).</param>
+    public NameAddress ContactFor(SipTransportProtocol protocol, IPAddress? remote = null, bool secure = false)
     {
         if (!Endpoint.LocalEndPoints.Any(e => e.Protocol == protocol))
         {
@@ -133,8 +134,12 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
         }
         var (host, port) = Endpoint.GetLocalAddress(new SipDestination(protocol, new IPEndPoint(remote ?? IPAddress.Loopback, 5060)));
         var user = (SipUri.TryParse(Options.LocalUri, out var aor, out _) ? aor!.User : null) ?? "ua";
-        var uri = new SipUri(Options.ContactHost ?? host, user, port);
-        if (protocol != SipTransportProtocol.Udp)
+        // A sips: dialog gets a sips: Contact (RFC 3261 §8.1.1.8). Otherwise the transport parameter names TLS
+        // (deprecated by RFC 5630 §3.1.3 but what phones understand: libre in baresip 1.0 fails a plain sip: call
+        // whose 200 carries a sips: Contact), so in-dialog requests come back over TLS either way.
+        secure &= protocol == SipTransportProtocol.Tls;
+        var uri = new SipUri(Options.ContactHost ?? host, user, port, secure);
+        if (protocol != SipTransportProtocol.Udp && !secure)
         {
             uri = uri.WithParameter("transport", protocol.ToViaToken().ToLowerInvariant());
         }
@@ -145,10 +150,18 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
     /// <see cref="ContactFor"/> for a request sent to the URI <paramref name="nextHop"/>: on the transport its
     /// transport parameter names, else on <paramref name="fallback"/>.
     /// </summary>
-    internal NameAddress ContactForNextHop(string nextHop, SipTransportProtocol fallback) =>
-        ContactFor(SipUri.TryParse(nextHop, out var uri, out _) && uri!.Transport is { } t && SipTransportProtocolExtensions.TryParseViaToken(t, out var p)
-            ? p
-            : fallback);
+    internal NameAddress ContactForNextHop(string nextHop, SipTransportProtocol fallback)
+    {
+        if (!SipUri.TryParse(nextHop, out var uri, out _))
+        {
+            return ContactFor(fallback);
+        }
+        if (uri!.IsSecure)
+        {
+            return ContactFor(SipTransportProtocol.Tls, secure: true);
+        }
+        return ContactFor(uri.Transport is { } t && SipTransportProtocolExtensions.TryParseViaToken(t, out var p) ? p : fallback);
+    }
 
     // ------------------------------------------------------------ helpers
 

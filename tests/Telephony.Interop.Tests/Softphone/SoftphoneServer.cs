@@ -14,12 +14,18 @@ internal sealed class SoftphoneServer : IAsyncDisposable
     private readonly TelephonyTestServer _server;
 
     /// <summary>A server on free ports, or on the given ones (a restarted server where its softphones expect it).</summary>
-    public SoftphoneServer(int httpPort = 0, int sipPort = 0) => _server = new(new TelephonyTestServerOptions
+    /// <param name="settings">More settings (e.g. a TLS listener), over the defaults.</param>
+    public SoftphoneServer(int httpPort = 0, int sipPort = 0, IReadOnlyDictionary<string, string>? settings = null) => _server = new(new TelephonyTestServerOptions
     {
         Seats = TelephonyTestServerOptions.SeatsWith("sip-", "1001", "1002", "1003", "1049"),
         Kestrel = true,
         HttpPort = httpPort,
-        Settings = new Dictionary<string, string>
+        Settings = WithDefaults(sipPort, settings),
+    });
+
+    private static Dictionary<string, string> WithDefaults(int sipPort, IReadOnlyDictionary<string, string>? settings)
+    {
+        var all = new Dictionary<string, string>
         {
             ["Sip:Udp"] = $"127.0.0.1:{sipPort}",
             ["Sip:Tcp"] = "",
@@ -27,8 +33,13 @@ internal sealed class SoftphoneServer : IAsyncDisposable
             ["ContactCenter:WrapUpSeconds"] = "1",
             ["Calls:RtpPortMin"] = "27000",
             ["Calls:RtpPortMax"] = "27399",
-        },
-    });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            all[key] = value;
+        }
+        return all;
+    }
 
     public Uri Http => _server.Http!;
 
@@ -38,6 +49,9 @@ internal sealed class SoftphoneServer : IAsyncDisposable
     public SipServerHost Sip => _server.Sip;
 
     public int SipPort => _server.SipPort();
+
+    /// <summary>The bound TLS port (when a TLS listener is configured).</summary>
+    public int TlsPort => Sip.LocalEndPoints.First(e => e.Protocol == Telephony.Sip.Transport.SipTransportProtocol.Tls).EndPoint.Port;
 
     public ILocationStore Locations => _server.Service<ILocationStore>();
 

@@ -42,6 +42,39 @@ public class IceLiteResponderTests
     }
 
     [Test]
+    public void A_loopback_candidate_answers_no_check_from_another_address_of_the_host()
+    {
+        // Chromium pairs its eth0 address with our 127.0.0.1 candidate too; the kernel delivers such checks.
+        var ice = new IceLiteResponder(Ours, Local);
+        ice.SetRemote("brws");
+        var eth0 = new IPEndPoint(IPAddress.Parse("192.0.2.2"), 51002);
+        var (n, refusal, changed, _) = Send(ice, Check("ourUfrag:brws", Ours.Password, useCandidate: true), eth0);
+        Assert.Multiple(() =>
+        {
+            Assert.That(n, Is.Zero, "no answer at all: the pair fails as unreachable");
+            Assert.That(refusal, Is.EqualTo(IceRefusal.NotLoopback));
+            Assert.That(changed, Is.False);
+            Assert.That(ice.Selected, Is.Null);
+        });
+
+        var (_, loopbackRefusal, loopbackChanged, _) = Send(ice, Check("ourUfrag:brws", Ours.Password, useCandidate: true), Browser);
+        Assert.That(loopbackRefusal, Is.EqualTo(IceRefusal.None));
+        Assert.That(loopbackChanged, Is.True);
+        Assert.That(ice.Selected, Is.EqualTo(Browser.Serialize()));
+    }
+
+    [Test]
+    public void A_candidate_off_loopback_answers_any_source()
+    {
+        var ice = new IceLiteResponder(Ours, new IPEndPoint(IPAddress.Parse("192.0.2.10"), 28000));
+        ice.SetRemote("brws");
+        var (n, refusal, changed, _) = Send(ice, Check("ourUfrag:brws", Ours.Password), new IPEndPoint(IPAddress.Parse("198.51.100.7"), 40000));
+        Assert.That(refusal, Is.EqualTo(IceRefusal.None));
+        Assert.That(n, Is.GreaterThan(0));
+        Assert.That(changed, Is.True);
+    }
+
+    [Test]
     public void A_wrong_password_is_refused_with_401_and_selects_nothing()
     {
         var ice = new IceLiteResponder(Ours, Local);

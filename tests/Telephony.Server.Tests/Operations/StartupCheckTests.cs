@@ -81,6 +81,24 @@ public sealed class StartupCheckTests
 
     [Test]
     [CancelAfter(90_000)]
+    public async Task A_tls_listener_without_a_certificate_or_with_a_missing_file_stops_the_start_with_the_key_named()
+    {
+        var settings = Settings();
+        settings["Sip:Tls"] = "127.0.0.1:0";
+        var (code, output) = await TelephonyServerProcess.RunToExitAsync(settings, []);
+        Assert.That(code, Is.EqualTo(1), output);
+        Assert.That(output, Does.Contain("Telephony.Server did not start: Sip:Tls = '127.0.0.1:0' needs Sip:TlsCertificate"));
+
+        var missing = Path.Combine(_folder, "no-such.pem");
+        settings["Sip:TlsCertificate"] = missing;
+        (code, output) = await TelephonyServerProcess.RunToExitAsync(settings, []);
+        Assert.That(code, Is.EqualTo(1), output);
+        Assert.That(output, Does.Contain($"Telephony.Server did not start: Sip:TlsCertificate = '{missing}': file not found"));
+        Assert.That(output, Does.Not.Contain("   at "), "no stack trace for a setting");
+    }
+
+    [Test]
+    [CancelAfter(90_000)]
     public async Task A_sip_address_in_use_is_named()
     {
         using var taken = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));

@@ -61,15 +61,17 @@ public sealed class Baresip : IDisposable
     /// <paramref name="mediaEncryption"/> is baresip's account mediaenc (e.g. "srtp-mand": RTP/SAVP with
     /// SDES keys, RFC 4568, through its srtp module); null for plain RTP.
     /// </summary>
+    /// <param name="trustedCaFile">A PEM CA file baresip trusts for TLS (its <c>sip_cafile</c>); dial a <c>sips:</c> or
+    /// <c>;transport=tls</c> target to go over TLS (baresip's TLS transport is always there, on port+1).</param>
     public static Baresip Dial(string target, double toneHz, int sipPort, int consPort, int rtpBase, int quitAfterSeconds, string user = "citizen",
-        double toneAmplitude = 6000, string? mediaEncryption = null) =>
+        double toneAmplitude = 6000, string? mediaEncryption = null, string? trustedCaFile = null) =>
         Launch(sipPort, consPort, rtpBase, rtpPorts: 10,
             $"<sip:{user}@127.0.0.1:{sipPort}>;regint=0;audio_codecs=PCMA,PCMU" + (mediaEncryption is null ? "" : ";mediaenc=" + mediaEncryption), quitAfterSeconds,
             mic => Wav.WriteTone(mic, toneHz, quitAfterSeconds + 10, toneAmplitude), dumpAudio: true, ["/dial " + target],
-            mediaEncryption is null ? [] : ["srtp.so"]);
+            mediaEncryption is null ? [] : ["srtp.so"], trustedCaFile is null ? [] : ["sip_cafile " + trustedCaFile]);
 
     private static Baresip Launch(int sipPort, int consPort, int rtpBase, int rtpPorts, string account, int quitAfterSeconds, Action<string> writeMicrophone, bool dumpAudio, string[] commands,
-        string[]? modules = null)
+        string[]? modules = null, string[]? settings = null)
     {
         var dir = System.IO.Directory.CreateTempSubdirectory("baresip-").FullName;
         var mic = Path.Combine(dir, "mic.wav");
@@ -89,6 +91,10 @@ public sealed class Baresip : IDisposable
             .AppendLine("module_app account.so")
             .AppendLine("module_app menu.so")
             .AppendLine($"cons_listen 127.0.0.1:{consPort}");
+        foreach (var setting in settings ?? [])
+        {
+            config.AppendLine(setting);
+        }
         foreach (var module in modules ?? [])
         {
             config.AppendLine("module " + module);

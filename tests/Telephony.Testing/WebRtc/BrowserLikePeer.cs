@@ -5,6 +5,7 @@ using Org.BouncyCastle.Tls;
 using Telephony.Media.Rtp;
 using Telephony.Media.Srtp;
 using Telephony.Media.WebRtc.Dtls;
+using Telephony.Media.WebRtc.Ice;
 using Telephony.Media.WebRtc.Stun;
 
 namespace Telephony.Testing.WebRtc;
@@ -56,28 +57,16 @@ public sealed class BrowserLikePeer : IDisposable
         $"a=ice-options:trickle\r\na=fingerprint:{fingerprint}\r\na=setup:{setup}\r\na=mid:0\r\na=sendrecv\r\na=rtcp-mux\r\n" +
         "a=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\na=ssrc:1234 cname:browser\r\n";
 
-    /// <summary>A Binding request as a controlling full agent sends it (RFC 8445 §7.2.2), signed with <paramref name="password"/>.</summary>
-    public static byte[] BindingRequest(string username, string password, bool useCandidate = false, bool controlled = false, bool integrity = true)
-    {
-        var buffer = new byte[256];
-        var txid = new byte[12];
-        Random.Shared.NextBytes(txid);
-        var w = new StunWriter(buffer, StunMessageType.BindingRequest, txid);
-        w.AddBytes(StunAttribute.Username, Encoding.UTF8.GetBytes(username));
-        w.AddUInt32(StunAttribute.Priority, 0x6e0001ff);
-        w.AddUInt64(controlled ? StunAttribute.IceControlled : StunAttribute.IceControlling, 42);
-        if (useCandidate) w.AddFlag(StunAttribute.UseCandidate);
-        if (integrity) w.AddMessageIntegrity(Encoding.UTF8.GetBytes(password));
-        w.AddFingerprint();
-        return buffer.AsSpan(0, w.Length).ToArray();
-    }
+    /// <summary>A Binding request as a controlling full agent sends it, signed with <paramref name="password"/> (see <see cref="IceCheck"/>).</summary>
+    public static byte[] BindingRequest(string username, string password, bool useCandidate = false, bool controlled = false, bool integrity = true) =>
+        IceCheck.BindingRequest(username, password, useCandidate, controlled, integrity);
 
     /// <summary>The DTLS client handshake to <paramref name="leg"/>; throws when the server refuses.</summary>
     public void Connect(IPEndPoint leg, DtlsFingerprint expectedServer, DtlsIdentity? presenting = null)
     {
         Socket.Connect(leg);
         var client = new DtlsSrtpClient(presenting ?? Identity, expectedServer);
-        new DtlsClientProtocol().Connect(client, new SocketTransport(Socket));
+        new DtlsClientProtocol().Connect(client, new UdpDatagramTransport(Socket, leg));
         Protection = client.Keys!.CreateProtection(server: false);
     }
 
@@ -94,26 +83,4 @@ public sealed class BrowserLikePeer : IDisposable
     }
 
     public void Dispose() => Socket.Dispose();
-
-    private sealed class SocketTransport(Socket socket) : DatagramTransport
-    {
-        public int GetReceiveLimit() => 1500;
-        public int GetSendLimit() => 1200;
-        public int Receive(byte[] buf, int off, int len, int waitMillis) => Receive(buf.AsSpan(off, len), waitMillis);
-        public int Receive(Span<byte> buffer, int waitMillis)
-        {
-            socket.ReceiveTimeout = Math.Max(waitMillis, 1);
-            try
-            {
-                return socket.Receive(buffer);
-            }
-            catch (SocketException e) when (e.SocketErrorCode == SocketError.TimedOut || e.SocketErrorCode == SocketError.WouldBlock)
-            {
-                return -1;
-            }
-        }
-        public void Send(byte[] buf, int off, int len) => socket.Send(buf, off, len, SocketFlags.None);
-        public void Send(ReadOnlySpan<byte> buffer) => socket.Send(buffer);
-        public void Close() { }
-    }
 }

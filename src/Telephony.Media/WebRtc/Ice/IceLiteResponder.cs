@@ -23,6 +23,12 @@ public enum IceRefusal
     RoleConflict,
     /// <summary>A comprehension-required attribute we do not know: 420 (RFC 8489 §6.3.1.1).</summary>
     UnknownAttribute,
+    /// <summary>
+    /// A check to our loopback candidate from a non-loopback address: dropped without an answer. Such a pair
+    /// only works because the kernel delivers to 127.0.0.1 from any of the host's own addresses; media stays
+    /// on loopback (RFC 8445 §5.1.1.1 keeps loopback out of ICE; we allow it only for a node on 127.0.0.1).
+    /// </summary>
+    NotLoopback,
 }
 
 /// <summary>
@@ -42,6 +48,7 @@ public sealed class IceLiteResponder
     private readonly byte[] _localPrefix; // "ufrag:" the USERNAME must start with
     private readonly ILogger _log;
     private readonly IPEndPoint _local;
+    private readonly bool _loopbackOnly; // our one candidate is on loopback: so must the peer's be
     private volatile byte[]? _expectedUsername; // "ours:theirs" once the peer's SDP is known
     private volatile SocketAddress? _selected;
     private bool _nominated;
@@ -53,6 +60,7 @@ public sealed class IceLiteResponder
         ArgumentNullException.ThrowIfNull(local);
         Local = local;
         _local = localEndPoint;
+        _loopbackOnly = localEndPoint is not null && IPAddress.IsLoopback(localEndPoint.Address);
         _localPassword = Encoding.UTF8.GetBytes(local.Password);
         _localPrefix = Encoding.UTF8.GetBytes(local.UsernameFragment + ":");
         _log = logger ?? NullLogger.Instance;
@@ -102,6 +110,12 @@ public sealed class IceLiteResponder
             // Indications are keep-alives (RFC 8445 §11); responses are not ours to take (we never check).
             refusal = IceRefusal.None;
             return 0;
+        }
+
+        if (_loopbackOnly && !IsLoopback(from))
+        {
+            // No answer at all, so the full agent's pair fails as unreachable and it nominates its loopback pair.
+            return Refuse(IceRefusal.NotLoopback, from, out refusal);
         }
 
         if (!request.HasUsername || !request.HasIntegrity)
@@ -192,6 +206,25 @@ public sealed class IceLiteResponder
             WebRtcLog.IceCheckRefused(_log, _local, ToEndPoint(from), why, n);
         }
         return 0;
+    }
+
+    // sockaddr_in: family, port, then the IPv4 address at bytes 4-7; sockaddr_in6: the address at bytes 8-23
+    // (::1, or ::ffff:127.x.y.z when a dual-stack socket receives IPv4).
+    private static bool IsLoopback(SocketAddress address)
+    {
+        var b = address.Buffer.Span;
+        if (address.Family == AddressFamily.InterNetwork)
+        {
+            return address.Size >= 8 && b[4] == 127;
+        }
+
+        if (address.Size < 24)
+        {
+            return false;
+        }
+
+        var ip = new IPAddress(b.Slice(8, 16));
+        return IPAddress.IsLoopback(ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip);
     }
 
     internal static IPEndPoint ToEndPoint(SocketAddress address) =>

@@ -4,6 +4,11 @@
 // the peer connection when either side hangs up (BrowserCallEnded / EndBrowserCall). Hold, mute and the
 // recording go through the hub like any seat's; key presses travel as RFC 4733 events on the media.
 //
+// Renegotiation: the server fixes a call's ICE credentials, DTLS-SRTP keys and codec for the call, so a
+// re-offer (renegotiate(), e.g. an ICE restart) is sent over the hub before it is applied, refused there
+// with the reason, and never applied here: the call goes on as it was. A headset unplugged or swapped needs no offer at all: the
+// new microphone replaces the track on the same sender (replaceTrack).
+//
 // For tests and the agent's own check, window.telephonyWebPhone.dominantFrequency() reports the
 // strongest frequency of what is heard (WebAudio analyser), and .state() the peer connection's state.
 import { registerPhone } from './phone.js';
@@ -23,12 +28,23 @@ class BrowserPhone {
       dominantFrequency: () => this.dominantFrequency(),
       state: callId => this.calls.get(callId ?? [...this.calls.keys()].pop())?.pc.connectionState ?? 'none',
       offered: () => [...this.offers.keys()],
+      renegotiate: iceRestart => this.renegotiate([...this.calls.keys()].pop(), iceRestart),
+      signalingState: () => [...this.calls.values()].pop()?.pc.signalingState ?? 'none',
       stats: async () => {
         const call = [...this.calls.values()].pop();
         if (!call) return null;
         const out = {};
-        (await call.pc.getStats()).forEach(r => {
+        const stats = await call.pc.getStats();
+        stats.forEach(r => {
           if (r.type === 'inbound-rtp' || r.type === 'outbound-rtp') out[r.type] = { packets: r.packetsReceived ?? r.packetsSent, bytes: r.bytesReceived ?? r.bytesSent, energy: r.totalAudioEnergy, level: r.audioLevel, codec: r.codecId };
+        });
+        // The pair ICE selected: which of the browser's addresses the media really uses.
+        stats.forEach(r => {
+          if (r.type !== 'transport' || !r.selectedCandidatePairId) return;
+          const pair = stats.get(r.selectedCandidatePairId);
+          const local = pair && stats.get(pair.localCandidateId);
+          const remote = pair && stats.get(pair.remoteCandidateId);
+          out.pair = { local: `${local?.address}:${local?.port}`, remote: `${remote?.address}:${remote?.port}` };
         });
         return JSON.stringify(out);
       },
@@ -39,6 +55,7 @@ class BrowserPhone {
   get canSendDigits() { return true; }
 
   async start() {
+    navigator.mediaDevices?.addEventListener?.('devicechange', () => this.reacquireMicrophones());
     this.hub.on('BrowserOffer', offer => { this.offers.set(offer.callId, offer.sdp); });
     this.hub.on('BrowserCallEnded', callId => this.close(callId));
   }
@@ -66,6 +83,7 @@ class BrowserPhone {
     await pc.setRemoteDescription({ type: 'offer', sdp: offer });
     call.stream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: false, autoGainControl: false } });
     const [track] = call.stream.getAudioTracks();
+    track.addEventListener('ended', () => this.reacquireMicrophones());
     const transceiver = pc.getTransceivers()[0];
     await transceiver.sender.replaceTrack(track);
     transceiver.direction = 'sendrecv';
@@ -73,6 +91,38 @@ class BrowserPhone {
     const answer = await pc.createAnswer();
     await pc.setLocalDescription(answer);
     await this.hub.invoke('AnswerBrowserCall', callId, pc.localDescription.sdp);
+  }
+
+  /**
+   * Offers again on the call (iceRestart: new ICE credentials). The offer is asked of the server before it is
+   * applied here: applying it first would move this side's ICE credentials while the server keeps the old
+   * ones, and Chromium's consent checks with the new ones get a 401 that fails the call (RFC 7675). The
+   * server refuses every re-offer today, so nothing changes here and the call goes on as it was.
+   */
+  async renegotiate(callId, iceRestart = false) {
+    const call = this.calls.get(callId);
+    if (!call) throw new Error('no browser call to renegotiate');
+    const offer = await call.pc.createOffer({ iceRestart });
+    try {
+      await this.hub.invoke('ReofferBrowserCall', callId, offer.sdp);
+    } catch (e) {
+      return 'refused: ' + (e?.message ?? e);
+    }
+    throw new Error('the server took a re-offer but sent no answer');
+  }
+
+  /** The microphone went (unplugged) or another appeared: take the default one again, on the same sender. */
+  async reacquireMicrophones() {
+    for (const call of this.calls.values()) {
+      const current = call.stream?.getAudioTracks()[0];
+      if (current && current.readyState === 'live') continue;
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: false, autoGainControl: false } });
+      const [track] = stream.getAudioTracks();
+      track.addEventListener('ended', () => this.reacquireMicrophones());
+      await call.sender?.replaceTrack(track);
+      call.stream?.getTracks().forEach(t => t.stop());
+      call.stream = stream;
+    }
   }
 
   hangUp(callId) { return this.hub.invoke('HangUp', callId); }
