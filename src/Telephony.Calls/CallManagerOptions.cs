@@ -92,6 +92,13 @@ public sealed class CallManagerOptions
     /// <summary>How often the node writes its sign of life: the end time given to its calls if it dies.</summary>
     public int NodeHeartbeatSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// A node silent this long (no heartbeat) with calls still live is dead: another node sharing the database ends
+    /// those calls as node-lost (its own restart would, but it may never restart). At least three heartbeats, so a
+    /// node merely slow to write is not taken for dead; 0: only the node itself ends its lost calls, at its next start.
+    /// </summary>
+    public int NodeLostAfterSeconds { get; set; } = 60;
+
     /// <summary>How often the counts of calls refused for capacity are added to the database.</summary>
     public int RefusalFlushSeconds { get; set; } = 5;
 
@@ -205,6 +212,10 @@ public sealed class CallManagerOptions
         if (NodeHeartbeatSeconds is < 1 or > 300)
         {
             yield return Out(section, nameof(NodeHeartbeatSeconds), NodeHeartbeatSeconds, "1..300 s");
+        }
+        if (NodeLostAfterSeconds != 0 && (NodeLostAfterSeconds < 3 * NodeHeartbeatSeconds || NodeLostAfterSeconds > 86_400))
+        {
+            yield return Out(section, nameof(NodeLostAfterSeconds), NodeLostAfterSeconds, "0 (off) or 3 heartbeats..86400 s");
         }
         if (RefusalFlushSeconds is < 1 or > 60)
         {

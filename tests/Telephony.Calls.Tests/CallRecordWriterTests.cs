@@ -141,6 +141,7 @@ public sealed class CallRecordWriterTests
         public Task<IReadOnlyList<CallRecord>> ListLiveCallRecordsAsync(string nodeId, CancellationToken ct = default) => Task.FromResult<IReadOnlyList<CallRecord>>([]);
         public Task MarkNodeSeenAsync(string nodeId, DateTimeOffset at, CancellationToken ct = default) => Task.CompletedTask;
         public Task<DateTimeOffset?> GetNodeSeenAsync(string nodeId, CancellationToken ct = default) => Task.FromResult<DateTimeOffset?>(null);
+        public Task<IReadOnlyList<string>> ListSilentNodesAsync(DateTimeOffset seenBefore, CancellationToken ct = default) => Task.FromResult<IReadOnlyList<string>>([]);
         public Task AddCallRefusalsAsync(IReadOnlyList<CallRefusalCount> counts, CancellationToken ct = default) => Task.CompletedTask;
     }
 }

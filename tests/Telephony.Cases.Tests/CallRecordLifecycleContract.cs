@@ -53,6 +53,18 @@ public abstract partial class CaseStoreContract
     }
 
     [Test]
+    public async Task Silent_nodes_are_those_with_live_records_and_an_old_heartbeat()
+    {
+        await Store.SaveCallRecordsAsync([LiveCall("a@old", "old", Monday9), LiveCall("b@fresh", "fresh", Monday9), LiveCall("c@never", "never", Monday9)]);
+        await Store.SaveCallRecordsAsync([LiveCall("d@idle", "idle", Monday9) with { Live = false, EndedAt = Monday9.AddSeconds(5), Outcome = "answered" }]);
+        await Store.MarkNodeSeenAsync("old", Monday9);
+        await Store.MarkNodeSeenAsync("fresh", Monday9.AddMinutes(2));
+        await Store.MarkNodeSeenAsync("idle", Monday9);
+        Assert.That(await Store.ListSilentNodesAsync(Monday9.AddMinutes(1)), Is.EqualTo(new[] { "old" }),
+            "not the one that beat since, not one without live calls, not one never seen");
+    }
+
+    [Test]
     public async Task Refused_and_lost_calls_are_offered_and_not_connected_in_the_kpis()
     {
         var t = Monday9;

@@ -178,6 +178,20 @@ public sealed partial class TelephonyServerProcess : IAsyncDisposable
         await kill.WaitForExitAsync();
     }
 
+    /// <summary>Waits until a line of its output contains <paramref name="text"/>; throws (with the output) after <paramref name="timeout"/>.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"no log line with '{text}' within {timeout.TotalSeconds} s:\n{Output}");
+            }
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>Waits for the process to end (at most <paramref name="timeout"/>) and returns its exit code.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
@@ -192,9 +206,10 @@ public sealed partial class TelephonyServerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    [GeneratedRegex(@"udp:127\.0\.0\.1:(\d+)")]
+    // Any loopback address: the multi-node tests give each node its own (127.0.0.2, 127.0.0.3, ...).
+    [GeneratedRegex(@"udp:127\.\d+\.\d+\.\d+:(\d+)")]
     private static partial Regex SipListening();
 
-    [GeneratedRegex(@"http://127\.0\.0\.1:\d+")]
+    [GeneratedRegex(@"http://127\.\d+\.\d+\.\d+:\d+")]
     private static partial Regex HttpListening();
 }

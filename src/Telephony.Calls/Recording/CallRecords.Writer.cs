@@ -90,6 +90,24 @@ public sealed partial class CallRecords : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
 
+    /// <summary>
+    /// Ends the calls of nodes that died and did not come back (<c>Calls:NodeLostAfterSeconds</c> without a heartbeat):
+    /// their own sweep at start would do it, but a node may never start again, and its calls must not stay live on the
+    /// wallboard and in the KPIs. Several survivors may sweep the same node; they write the same ends.
+    /// </summary>
+    private async Task SweepSilentNodesAsync(RecordingFolder recordings, CancellationToken ct)
+    {
+        if (_options.NodeLostAfterSeconds <= 0)
+        {
+            return;
+        }
+        var silent = await _store.ListSilentNodesAsync(_time.GetUtcNow().AddSeconds(-_options.NodeLostAfterSeconds), ct).ConfigureAwait(false);
+        foreach (var node in silent.Where(n => n != NodeId))
+        {
+            await LostCallSweep.RunAsync(_store, node, recordings, _logger, ct).ConfigureAwait(false);
+        }
+    }
+
     private async Task RunAsync(RecordingFolder recordings, CancellationToken ct)
     {
         await Task.Yield();
@@ -129,6 +147,7 @@ public sealed partial class CallRecords : IAsyncDisposable
                 if (Environment.TickCount64 >= nextBeat)
                 {
                     await _store.MarkNodeSeenAsync(NodeId, _time.GetUtcNow(), ct).ConfigureAwait(false);
+                    await SweepSilentNodesAsync(recordings, ct).ConfigureAwait(false);
                     nextBeat = Environment.TickCount64 + heartbeatMs;
                 }
                 if (Environment.TickCount64 >= nextRefusals)

@@ -217,7 +217,7 @@ internal sealed partial class InboundCallSession
         _timeline.RingingAt = _services.Time.GetUtcNow();
         var leg = ring.Browser
             ? await DialBrowserAsync(extension, _agentId ?? "").ConfigureAwait(false)
-            : await DialAsync(LegRole.Agent, extension, contact, "X-Telephony-Call").ConfigureAwait(false);
+            : await DialAsync(LegRole.Agent, extension, contact, "X-Telephony-Call", route: ring.Contacts[0].RouteSet).ConfigureAwait(false);
         if (leg is null)
         {
             await OfferFailedAsync("call failed (INVITE not sent)").ConfigureAwait(false);

@@ -35,7 +35,7 @@ internal sealed partial class InboundCallSession
             LogThirdPartyUnreachable(_log, "supervisor seat " + command.Seat, "seat not registered");
             return new CommandResult(CommandStatus.Unavailable, "The supervisor's seat cannot be called (no registered phone).");
         }
-        if (!await CallThirdPartyAsync(LegRole.Supervisor, command.Seat, contacts[0].ContactUri, command.Mode, "X-Telephony-Supervise").ConfigureAwait(false))
+        if (!await CallThirdPartyAsync(LegRole.Supervisor, command.Seat, contacts[0].ContactUri, command.Mode, "X-Telephony-Supervise", contacts[0].RouteSet).ConfigureAwait(false))
         {
             return new CommandResult(CommandStatus.Unavailable, "The supervisor's seat cannot be called.");
         }
@@ -131,9 +131,9 @@ internal sealed partial class InboundCallSession
     }
 
     /// <summary>Dials the third party of a connected call; mixing starts when it answers (<see cref="OnThirdEventAsync"/>).</summary>
-    private async Task<bool> CallThirdPartyAsync(LegRole role, string party, string uri, SupervisionMode mode, string header)
+    private async Task<bool> CallThirdPartyAsync(LegRole role, string party, string uri, SupervisionMode mode, string header, IReadOnlyList<string>? route = null)
     {
-        var leg = await DialAsync(role, party, uri, header).ConfigureAwait(false);
+        var leg = await DialAsync(role, party, uri, header, route: route).ConfigureAwait(false);
         if (leg is null)
         {
             return false;

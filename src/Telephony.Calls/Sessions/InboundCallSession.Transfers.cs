@@ -93,6 +93,7 @@ internal sealed partial class InboundCallSession
         string party, uri;
         LegRole role;
         string? colleague = null;
+        IReadOnlyList<string>? path = null; // a colleague's seat registered through a proxy (RFC 3327 Path)
         switch (command.Target.Kind)
         {
             case TransferTargetKind.Queue:
@@ -103,7 +104,7 @@ internal sealed partial class InboundCallSession
                 {
                     return Refused(command, no, CommandStatus.Unavailable);
                 }
-                (party, uri, role, colleague) = (reached.Extension!, reached.Contact!, LegRole.Agent, reached.AgentId);
+                (party, uri, role, colleague, path) = (reached.Extension!, reached.Contact!.ContactUri, LegRole.Agent, reached.AgentId, reached.Contact.RouteSet);
                 break;
             default:
                 var plan = await _services.DialPlan.ResolveAsync(command.Target.Value, DialPurpose.Conference, DialContextOf(command)).ConfigureAwait(false);
@@ -117,7 +118,7 @@ internal sealed partial class InboundCallSession
         }
         // The citizen holds: nothing relayed either way, music to the citizen; the agent's leg waits for the consulted party.
         HoldCitizenForConsultation();
-        var leg = await DialAsync(role, party, uri, "X-Telephony-Call").ConfigureAwait(false);
+        var leg = await DialAsync(role, party, uri, "X-Telephony-Call", route: path).ConfigureAwait(false);
         if (leg is null)
         {
             await ReleaseColleagueAsync(colleague, party).ConfigureAwait(false);
@@ -227,7 +228,7 @@ internal sealed partial class InboundCallSession
         await _services.Pops.PushScreenPopAsync(new ScreenPop(CallId, seat, colleague, CallerNumber, DialedNumber, _queueCall?.IvrPath ?? [],
             _queueCall?.IvrDigits ?? "", _language, _queue ?? "", now - _timeline.OfferedAt, now)
         { TransferredFrom = agentId }).ConfigureAwait(false);
-        var leg = await DialAsync(LegRole.Agent, seat, contacts[0].ContactUri, "X-Telephony-Call", replaces.ToString()).ConfigureAwait(false);
+        var leg = await DialAsync(LegRole.Agent, seat, contacts[0].ContactUri, "X-Telephony-Call", replaces.ToString(), contacts[0].RouteSet).ConfigureAwait(false);
         if (leg is null)
         {
             return new CommandResult(CommandStatus.Unavailable, $"Seat {seat} could not be called.");
@@ -341,7 +342,7 @@ internal sealed partial class InboundCallSession
     }
 
     /// <summary>A consulted colleague's seat, checked Ready, set Not ready for the consultation, their pop pushed.</summary>
-    private async Task<(string? Extension, string? Contact, string? AgentId, string? Refusal)> ReachColleagueAsync(ConsultTransfer command)
+    private async Task<(string? Extension, Telephony.Sip.Registrar.Binding? Contact, string? AgentId, string? Refusal)> ReachColleagueAsync(ConsultTransfer command)
     {
         var route = await _services.Acd.RouteToAgentAsync(command.Target.Value, _queue).ConfigureAwait(false);
         if (route.Refusal is { } no)
@@ -373,7 +374,7 @@ internal sealed partial class InboundCallSession
         await _services.Pops.PushScreenPopAsync(new ScreenPop(CallId, extension!, route.AgentId!, CallerNumber, DialedNumber, _queueCall?.IvrPath ?? [],
             _queueCall?.IvrDigits ?? "", _language, _queue ?? "", now - _timeline.OfferedAt, now)
         { TransferredFrom = command.AgentId, CaseDraft = command.CaseDraft }).ConfigureAwait(false);
-        return (extension, contacts[0].ContactUri, route.AgentId, null);
+        return (extension, contacts[0], route.AgentId, null);
     }
 
     /// <summary>A colleague consulted but not transferred to goes Ready again.</summary>

@@ -273,7 +273,8 @@ internal sealed partial class InboundCallSession
     }
 
     /// <summary>Opens a media leg and sends the INVITE for a new leg; null (logged) when either fails.</summary>
-    private async Task<CallLeg?> DialAsync(LegRole role, string party, string uri, string header, string? replaces = null)
+    /// <remarks><paramref name="route"/>: the seat's Path (RFC 3327), e.g. the Kamailio in front; the INVITE carries it as Route.</remarks>
+    private async Task<CallLeg?> DialAsync(LegRole role, string party, string uri, string header, string? replaces = null, IReadOnlyList<string>? route = null)
     {
         var media = MediaLeg.Open(_services.Media, MediaLegOptions.Server with { Logger = _log, Negotiator = CallerCodecFirst() }, out var error);
         if (media is null)
@@ -283,7 +284,8 @@ internal sealed partial class InboundCallSession
         }
         try
         {
-            var sip = await _services.UserAgent.CallAsync(uri, media.CreateOffer(), replaces, [new SipHeader(header, CallId)]).ConfigureAwait(false);
+            SipHeader[] headers = [new SipHeader(header, CallId), .. (route ?? []).Select(hop => new SipHeader(SipHeaderNames.Route, hop))];
+            var sip = await _services.UserAgent.CallAsync(uri, media.CreateOffer(), replaces, headers).ConfigureAwait(false);
             var leg = new CallLeg(role, party, new SipLegSignalling(sip), media);
             Forward(leg.Signalling);
             return leg;

@@ -570,6 +570,17 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
         return FromMs(ms);
     }
 
+    public async Task<IReadOnlyList<string>> ListSilentNodesAsync(DateTimeOffset seenBefore, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        // ix_call_records_live (partial, state = 'live') keeps this cheap however many calls have ended.
+        var nodes = await connection.QueryAsync<string>(new CommandDefinition("""
+            SELECT DISTINCT r.node_id FROM call_records r JOIN call_nodes n ON n.node_id = r.node_id
+            WHERE r.state = 'live' AND n.seen_at < @before
+            """, new { before = Ms(seenBefore) }, cancellationToken: ct)).ConfigureAwait(false);
+        return nodes.ToList();
+    }
+
     public async Task AddCallRefusalsAsync(IReadOnlyList<CallRefusalCount> counts, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(counts);

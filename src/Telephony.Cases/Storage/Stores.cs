@@ -86,6 +86,12 @@ public interface ICallRecordStore
     /// <summary>When the node last showed a sign of life; null when never.</summary>
     Task<DateTimeOffset?> GetNodeSeenAsync(string nodeId, CancellationToken ct = default);
 
+    /// <summary>
+    /// The nodes that left records live and whose last sign of life is older than <paramref name="seenBefore"/>: dead,
+    /// so another node may end their calls as lost. A node never seen is not listed (nothing says it ever ran here).
+    /// </summary>
+    Task<IReadOnlyList<string>> ListSilentNodesAsync(DateTimeOffset seenBefore, CancellationToken ct = default);
+
     /// <summary>Adds counts of calls refused for capacity to the per-minute totals (repeated minutes add up).</summary>
     Task AddCallRefusalsAsync(IReadOnlyList<CallRefusalCount> counts, CancellationToken ct = default);
 

@@ -43,7 +43,7 @@ public interface IAgentClient
 /// from an argument), and each connection joins only its own agent's group.
 /// </summary>
 [Authorize(Policy = Roles.Agent)]
-public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnections connections, CallManager calls, ILogger<AgentHub> log) : Hub<IAgentClient>
+public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnections connections, CallManager calls, Telephony.Server.Calls.CallCommandRouter router, ILogger<AgentHub> log) : Hub<IAgentClient>
 {
     /// <summary>The SignalR group of one agent's connections.</summary>
     public static string GroupOf(string agentId) => "agent:" + agentId;
@@ -189,7 +189,7 @@ public sealed partial class AgentHub(AutomaticCallDistributor acd, AgentConnecti
     {
         if (string.IsNullOrWhiteSpace(callId) || callId.Length > MaxCallIdLength)
             throw new HubException($"A call id of 1..{MaxCallIdLength} characters is required.");
-        var result = await calls.AskAsync(callId, command, Context.ConnectionAborted).ConfigureAwait(false);
+        var result = await router.AskAsync(callId, command, Context.ConnectionAborted).ConfigureAwait(false); // the call may live on another node
         if (result.Succeeded)
             return;
         LogCommandRefused(command.AgentId, command.GetType().Name, callId, result.Status);

@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using StackExchange.Redis;
@@ -55,6 +57,12 @@ public static class AgentsSetup
             services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(RedisSeatStore.ConnectionOptions(redis)));
             services.AddSingleton<ISeatStore>(sp => new RedisSeatStore(sp.GetRequiredService<IConnectionMultiplexer>(), keyPrefix));
             services.AddSingleton<IAcdNodeLink>(sp => new RedisAcdNodeLink(sp.GetRequiredService<IConnectionMultiplexer>(), keyPrefix));
+            // The token keys too (instead of Security:KeysFolder): a token issued by one node opens every node's hub and API.
+            services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((o, connection) =>
+                o.XmlRepository = new RedisXmlRepository(() => connection.GetDatabase(), "{" + keyPrefix + "}:data-protection-keys"));
+            // Registrations too (the SIP host's in-memory store is only the default): any node rings any seat.
+            services.AddSingleton<Telephony.Sip.Registrar.ILocationStore>(sp => new Telephony.Server.Sip.RedisLocationStore(
+                sp.GetRequiredService<IConnectionMultiplexer>(), keyPrefix, sp.GetRequiredService<TimeProvider>()));
             signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = RedisChannel.Literal(keyPrefix + ":signalr"));
         }
         else

@@ -47,6 +47,9 @@ public static class CallsSetup
         services.AddSingleton<CallManager>();
         services.AddSingleton<IAcdCallControl>(sp => sp.GetRequiredService<CallManager>());
         services.AddSingleton<Telephony.Calls.Outbound.OutboundDesk>();
+        // Commands and the live-call list reach every node through the seat store's Redis (one node without it).
+        services.AddSingleton(sp => new CallCommandRouter(sp.GetRequiredService<CallManager>(), sp.GetRequiredService<ILogger<CallCommandRouter>>(),
+            sp.GetService<StackExchange.Redis.IConnectionMultiplexer>(), sp.GetRequiredService<Telephony.Server.Agents.ContactCenterSettings>().KeyPrefix));
         services.AddHostedService<CallsHost>();
         return builder;
     }
@@ -86,7 +89,7 @@ public static class CallsSetup
     /// </summary>
     private sealed class CallsHost(
         CallManagerOptions options, IvrScriptProvider scripts, MediaEngine media, CallManager calls,
-        SipServerHost sip, AutomaticCallDistributor acd, IHostApplicationLifetime lifetime) : IHostedLifecycleService, IAsyncDisposable
+        SipServerHost sip, AutomaticCallDistributor acd, CallCommandRouter router, IHostApplicationLifetime lifetime) : IHostedLifecycleService, IAsyncDisposable
     {
         private IDisposable? _watch;
 
@@ -100,7 +103,7 @@ public static class CallsSetup
                 _watch = scripts.Watch();
             }
             calls.Start(sip.UserAgent, acd);
-            return Task.CompletedTask;
+            return router.StartAsync();
         }
 
         public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -121,6 +124,7 @@ public static class CallsSetup
         public async ValueTask DisposeAsync()
         {
             _watch?.Dispose();
+            await router.DisposeAsync().ConfigureAwait(false);
             await calls.DisposeAsync().ConfigureAwait(false);
             await media.DisposeAsync().ConfigureAwait(false);
         }

@@ -6,7 +6,7 @@ namespace Telephony.Server.Calls;
 
 /// <summary>
 /// The supervisors' call control (policy <see cref="Roles.Supervisor"/>: supervisors and admins):
-/// <c>GET /api/calls</c> lists the calls in progress on this node;
+/// <c>GET /api/calls</c> lists the calls in progress on every node (<see cref="CallCommandRouter"/>); the commands reach a call on any node;
 /// <c>POST /api/calls/{callId}/supervision</c> <c>{seat, mode}</c> rings the supervisor's seat and,
 /// when it answers, mixes them into the conversation (mode <c>monitor</c>, <c>whisper</c> or <c>barge</c>);
 /// <c>PUT …/supervision</c> <c>{mode}</c> switches the mode; <c>DELETE …/supervision</c> takes them off.
@@ -19,8 +19,8 @@ public static class SupervisionEndpoints
     public static IEndpointRouteBuilder MapSupervision(this IEndpointRouteBuilder app)
     {
         var calls = app.MapGroup("/api/calls").RequireAuthorization(Roles.Supervisor);
-        calls.MapGet("", (CallManager manager) => Results.Ok(manager.LiveCalls()));
-        calls.MapPost("/{callId}/supervision", async (string callId, SupervisionBody? body, CallManager manager, ILoggerFactory logs, CancellationToken ct) =>
+        calls.MapGet("", async (CallCommandRouter router, CancellationToken ct) => Results.Ok(await router.LiveCallsAsync(ct).ConfigureAwait(false)));
+        calls.MapPost("/{callId}/supervision", async (string callId, SupervisionBody? body, CallCommandRouter manager, ILoggerFactory logs, CancellationToken ct) =>
         {
             var log = logs.CreateLogger(typeof(SupervisionEndpoints));
             if (!TryMode(body?.Mode, out var mode) || !IsSeat(body?.Seat))
@@ -30,7 +30,7 @@ public static class SupervisionEndpoints
             }
             return Respond(await manager.AskAsync(callId, new Supervise(body!.Seat!, mode), ct).ConfigureAwait(false), callId, log);
         });
-        calls.MapPut("/{callId}/supervision", async (string callId, SupervisionBody? body, CallManager manager, ILoggerFactory logs, CancellationToken ct) =>
+        calls.MapPut("/{callId}/supervision", async (string callId, SupervisionBody? body, CallCommandRouter manager, ILoggerFactory logs, CancellationToken ct) =>
         {
             var log = logs.CreateLogger(typeof(SupervisionEndpoints));
             if (!TryMode(body?.Mode, out var mode))
@@ -40,7 +40,7 @@ public static class SupervisionEndpoints
             }
             return Respond(await manager.AskAsync(callId, new ChangeSupervision(mode), ct).ConfigureAwait(false), callId, log);
         });
-        calls.MapDelete("/{callId}/supervision", async (string callId, CallManager manager, ILoggerFactory logs, CancellationToken ct) =>
+        calls.MapDelete("/{callId}/supervision", async (string callId, CallCommandRouter manager, ILoggerFactory logs, CancellationToken ct) =>
             Respond(await manager.AskAsync(callId, new EndSupervision(), ct).ConfigureAwait(false), callId, logs.CreateLogger(typeof(SupervisionEndpoints)), noContent: true));
         return app;
     }

@@ -64,6 +64,11 @@ public sealed class SipRequestRouter(
             }
             switch (request.Method)
             {
+                case SipMethods.Options when drain?.IsDraining == true:
+                    // The dispatcher in front probes with OPTIONS (deploy/kamailio): a 503 takes this node out of its set,
+                    // so citizens' calls stop arriving here rather than each being refused and retried elsewhere.
+                    ua.Respond(tx, 503, "Service Unavailable (draining)");
+                    break;
                 case SipMethods.Options:
                     ua.RespondToOptions(tx);
                     break;

@@ -173,6 +173,9 @@ public abstract class SipMessage
 
     public IReadOnlyList<NameAddress> RecordRoutes => _recordRoutes ??= ParseAddressList(HeaderKind.RecordRoute, out _) ?? [];
 
+    /// <summary>Path values of a REGISTER (RFC 3327), first proxy first; null when a Path header is malformed.</summary>
+    public IReadOnlyList<NameAddress>? Paths => ParseAddressList(HeaderKind.Path, out _);
+
     /// <summary>The declared Content-Length, or null when absent or malformed.</summary>
     public int? ContentLength =>
         _headers.First(HeaderKind.ContentLength) is { } v && SipSyntax.TryParseUInt(v.AsSpan().Trim(), int.MaxValue, out var n) ? (int)n : null;

@@ -4,11 +4,17 @@ namespace Telephony.Sip.Registrar;
 /// One registration binding of an address-of-record to a contact (RFC 3261 §10.3).
 /// <paramref name="ContactUri"/> is the contact URI as text; <paramref name="Source"/> is where the
 /// REGISTER came from ("udp:127.0.0.1:5090"), so a later request can follow the same path.
+/// <paramref name="Path"/> is the REGISTER's Path header values in order (RFC 3327 §5.3: the proxies a request
+/// to this contact must go through, e.g. the Kamailio in front of the nodes); a request to the contact puts
+/// them in its Route header (§5.3: "the registrar ... MUST use them as a preloaded Route set").
 /// </summary>
 public sealed record Binding(
     string Aor, string ContactUri, string CallId, uint CSeq, DateTimeOffset ExpiresAt,
-    string? Q = null, string? InstanceId = null, string? Source = null)
+    string? Q = null, string? InstanceId = null, string? Source = null, IReadOnlyList<string>? Path = null)
 {
+    /// <summary>The Route set a request to this contact carries (empty when it registered directly).</summary>
+    public IReadOnlyList<string> RouteSet => Path ?? [];
+
     /// <summary>Whole seconds left before the binding expires (never negative).</summary>
     public int SecondsLeft(DateTimeOffset now) => (int)Math.Max(0, Math.Ceiling((ExpiresAt - now).TotalSeconds));
 

@@ -11,7 +11,8 @@ public sealed record RegisterInput(
     IReadOnlyList<RegisterContact> Contacts,
     bool Wildcard = false,
     int? ExpiresHeader = null,
-    string? Source = null);
+    string? Source = null,
+    IReadOnlyList<string>? Path = null);
 
 /// <summary>The registrar's answer: a status code, reason, the current bindings for a 2xx, Min-Expires for a 423.</summary>
 public sealed record RegisterOutcome(int StatusCode, string Reason, IReadOnlyList<Binding> Bindings, int? MinExpires = null);
@@ -96,7 +97,7 @@ public sealed class RegistrarCore(ILocationStore store, RegistrarOptions? option
             {
                 expires = Math.Min(expires, _options.MaxExpires);
                 upsert.RemoveAll(u => Binding.SameContact(u.ContactUri, contact.Uri));
-                upsert.Add(new Binding(input.Aor, contact.Uri, input.CallId, input.CSeq, now.AddSeconds(expires), contact.Q, contact.InstanceId, input.Source));
+                upsert.Add(new Binding(input.Aor, contact.Uri, input.CallId, input.CSeq, now.AddSeconds(expires), contact.Q, contact.InstanceId, input.Source, input.Path is { Count: > 0 } path ? path : null));
             }
         }
 

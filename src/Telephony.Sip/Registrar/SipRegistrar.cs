@@ -49,7 +49,14 @@ public sealed class SipRegistrar(RegistrarCore core, TimeProvider? time = null)
             }
             expiresHeader = (int)Math.Min(header, int.MaxValue);
         }
-        var input = new RegisterInput(aor, request.CallId!, request.CSeq!.Number, contacts, wildcard, expiresHeader, source);
+        // RFC 3327 §5.3: a registrar that supports Path stores the proxies' Path values with the binding and
+        // uses them as the preloaded Route set of requests to the contact; we always do (Kamailio in front).
+        if (request.Paths is not { } paths)
+        {
+            return SipResponseBuilder.CreateErrorResponse(request, 400, "malformed Path", "telephony");
+        }
+        var path = paths.Select(p => p.ToString()).ToList();
+        var input = new RegisterInput(aor, request.CallId!, request.CSeq!.Number, contacts, wildcard, expiresHeader, source, path);
         var outcome = await core.RegisterAsync(input, cancellationToken).ConfigureAwait(false);
 
         var response = SipResponseBuilder.CreateResponse(request, outcome.StatusCode, outcome.Reason);
@@ -70,6 +77,10 @@ public sealed class SipRegistrar(RegistrarCore core, TimeProvider? time = null)
                 response.AddHeader(SipHeaderNames.Contact, value);
             }
             response.SetHeader(SipHeaderNames.Date, now.ToString("r", CultureInfo.InvariantCulture));
+            foreach (var hop in path)
+            {
+                response.AddHeader(SipHeaderNames.Path, hop); // §5.3: the registrar copies Path into the 200
+            }
         }
         return response;
     }

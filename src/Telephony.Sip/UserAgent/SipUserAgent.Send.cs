@@ -122,10 +122,17 @@ public sealed partial class SipUserAgent
     /// call at once; follow it on <see cref="SipCall.Events"/> (progress, established, ended). Answers a digest challenge,
     /// ACKs the 2xx, and BYEs extra dialogs of a forked INVITE. <paramref name="replaces"/> adds a Replaces header (RFC 3891).
     /// </summary>
+    /// <remarks>
+    /// Route headers among <paramref name="extraHeaders"/> are a preloaded Route set (§8.1.2, e.g. a seat's Path of
+    /// RFC 3327): the INVITE then goes to the first route when it is a loose router, not to the Request-URI.
+    /// </remarks>
     public async Task<SipCall> CallAsync(string target, ReadOnlyMemory<byte> sdp, string? replaces = null, IEnumerable<SipHeader>? extraHeaders = null, CancellationToken cancellationToken = default)
     {
         var uri = AddressUri.Parse(target);
-        var destination = await ResolveAsync(uri, cancellationToken).ConfigureAwait(false);
+        var extras = extraHeaders?.ToList() ?? [];
+        int firstRoute = extras.FindIndex(h => string.Equals(h.Name, SipHeaderNames.Route, StringComparison.OrdinalIgnoreCase));
+        var nextHop = firstRoute >= 0 && NameAddress.Parse(FirstEntry(extras[firstRoute].Value)).SipUri is { LooseRouting: true } route ? route : uri;
+        var destination = await ResolveAsync(nextHop, cancellationToken).ConfigureAwait(false);
         var b = CreateRequest(SipMethods.Invite, uri);
         b.AddContact(ContactFor(destination.Protocol, destination.EndPoint.Address, uri is SipUri { IsSecure: true }));
         b.SetHeader(SipHeaderNames.Allow, AllowedMethods);
@@ -134,7 +141,7 @@ public sealed partial class SipUserAgent
         {
             b.SetHeader(SipHeaderNames.Replaces, replaces);
         }
-        foreach (var h in extraHeaders ?? [])
+        foreach (var h in extras)
         {
             b.AddHeader(h.Name, h.Value);
         }
@@ -150,6 +157,23 @@ public sealed partial class SipUserAgent
         }
         call.StartOutgoing();
         return call;
+    }
+
+    // The first name-addr of a header value that may hold a comma-separated list (commas inside <> or quotes do not split).
+    private static string FirstEntry(string value)
+    {
+        bool quoted = false, angled = false;
+        for (int i = 0; i < value.Length; i++)
+        {
+            switch (value[i])
+            {
+                case '"': quoted = !quoted; break;
+                case '<' when !quoted: angled = true; break;
+                case '>' when !quoted: angled = false; break;
+                case ',' when !quoted && !angled: return value[..i].Trim();
+            }
+        }
+        return value.Trim();
     }
 
     /// <inheritdoc cref="CallAsync(string, ReadOnlyMemory{byte}, string?, IEnumerable{SipHeader}?, CancellationToken)"/>

@@ -76,23 +76,9 @@ public sealed class NodeLostTests
 
     private static Dictionary<string, string> Settings(string folder, int partnerPort)
     {
-        var script = TransferScript.WriteTo(Path.Combine(folder, "ivr"));
-        return new Dictionary<string, string>
-        {
-            ["Sip:Domain"] = "test.local",
-            ["ContactCenter:Redis"] = "",
-            ["Cases:Provider"] = "sqlite",
-            ["Cases:ConnectionString"] = $"Data Source={Path.Combine(folder, "cases.db")}",
-            ["Cases:SmsOutboxFile"] = Path.Combine(folder, "sms-outbox.jsonl"),
-            ["Calls:RecordingsFolder"] = Path.Combine(folder, "recordings"),
-            ["Calls:IvrScript"] = script,
-            ["Calls:WatchIvrScript"] = "false",
-            ["Calls:RtpPortMin"] = "16600",
-            ["Calls:RtpPortMax"] = "16699",
-            ["Calls:RtpRealtimePriority"] = "0",
-            ["Calls:NodeHeartbeatSeconds"] = "1",
-            ["Trunks:OutboundUri"] = $"sip:{{number}}@127.0.0.1:{partnerPort}",
-        };
+        var settings = TransferNodeSettings.Create(folder, partnerPort, 16600, 16699);
+        settings["Calls:NodeHeartbeatSeconds"] = "1";
+        return settings;
     }
 
     /// <summary>Whether the RIFF size covers the file (what a killed writer leaves stale).</summary>

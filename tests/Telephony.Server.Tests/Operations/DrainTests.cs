@@ -34,7 +34,7 @@ public sealed class DrainTests
 
             var sigterm = DateTime.UtcNow;
             await server.TerminateAsync();
-            await WaitForLineAsync(server, "Drain began", TimeSpan.FromSeconds(10));
+            await server.WaitForOutputAsync("Drain began", TimeSpan.FromSeconds(10));
             Assert.That(server.Output, Does.Contain("2 call(s) in progress may finish within 5 s"));
 
             using var http = new HttpClient { BaseAddress = server.Http };
@@ -55,7 +55,7 @@ public sealed class DrainTests
             await finishing.HangupAsync();
             var finished = await store.WaitForRecordAsync(finishing.CallId, r => !r.Live, "the finished call's record", TimeSpan.FromSeconds(10));
             Assert.That(finished.Outcome, Is.EqualTo(CallOutcome.Transferred.ToText()));
-            await WaitForLineAsync(server, "Draining: 1 call(s) still in progress", TimeSpan.FromSeconds(10));
+            await server.WaitForOutputAsync("Draining: 1 call(s) still in progress", TimeSpan.FromSeconds(10));
 
             // The other is ended by the node when the drain time is over: a BYE on both legs.
             var ended = await lasting.NextAsync<CallEnded>(TimeSpan.FromSeconds(DrainSeconds + 15));
@@ -114,33 +114,10 @@ public sealed class DrainTests
         }
     }
 
-    private static async Task WaitForLineAsync(TelephonyServerProcess server, string text, TimeSpan timeout)
+    private static Dictionary<string, string> Settings(string folder, int partnerPort)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!server.Output.Contains(text, StringComparison.Ordinal))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"no log line with '{text}' within {timeout.TotalSeconds} s:\n{server.Output}");
-            }
-            await Task.Delay(100);
-        }
+        var settings = TransferNodeSettings.Create(folder, partnerPort, 29000, 29099);
+        settings["Calls:DrainTimeoutSeconds"] = DrainSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return settings;
     }
-
-    private static Dictionary<string, string> Settings(string folder, int partnerPort) => new()
-    {
-        ["Sip:Domain"] = "test.local",
-        ["ContactCenter:Redis"] = "",
-        ["Cases:Provider"] = "sqlite",
-        ["Cases:ConnectionString"] = $"Data Source={Path.Combine(folder, "cases.db")}",
-        ["Cases:SmsOutboxFile"] = Path.Combine(folder, "sms-outbox.jsonl"),
-        ["Calls:RecordingsFolder"] = Path.Combine(folder, "recordings"),
-        ["Calls:IvrScript"] = TransferScript.WriteTo(Path.Combine(folder, "ivr")),
-        ["Calls:WatchIvrScript"] = "false",
-        ["Calls:RtpPortMin"] = "29000",
-        ["Calls:RtpPortMax"] = "29099",
-        ["Calls:RtpRealtimePriority"] = "0",
-        ["Calls:DrainTimeoutSeconds"] = DrainSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Trunks:OutboundUri"] = $"sip:{{number}}@127.0.0.1:{partnerPort}",
-    };
 }

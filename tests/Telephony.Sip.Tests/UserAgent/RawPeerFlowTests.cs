@@ -54,6 +54,18 @@ public sealed class RawPeerFlowTests
     }
 
     [Test]
+    public async Task An_invite_with_a_preloaded_route_goes_to_the_first_loose_route_not_the_request_uri()
+    {
+        // A seat registered through a proxy (its Path, RFC 3327) is called through that proxy (§8.1.2).
+        await using var ua = await SipUserAgent.StartAsync("udp:127.0.0.1:0", new SipUserAgentOptions { LocalUri = "sip:node@127.0.0.1" });
+        using var proxy = new RawSipPeer();
+        var route = $"<sip:127.0.0.1:{proxy.Port};lr>";
+        await ua.CallAsync("sip:1001@127.0.0.1:9", Encoding.UTF8.GetBytes(UaPair.Sdp), null, [new SipHeader(SipHeaderNames.Route, route)]);
+        var invite = await proxy.ReceiveAsync<SipRequest>(r => r.Method == "INVITE");
+        Assert.That((invite.RequestUri.ToString(), invite.GetHeaderLines(SipHeaderNames.Route).Single()), Is.EqualTo(("sip:1001@127.0.0.1:9", route)));
+    }
+
+    [Test]
     public async Task Uas_retransmits_its_2xx_until_the_ack_and_byes_when_no_ack_comes()
     {
         await using var ua = await SipUserAgent.StartAsync("udp:127.0.0.1:0", new SipUserAgentOptions { LocalUri = "sip:bob@127.0.0.1", T1 = TimeSpan.FromMilliseconds(50), T2 = TimeSpan.FromMilliseconds(200) });

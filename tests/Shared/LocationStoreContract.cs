@@ -1,19 +1,28 @@
+using Microsoft.Extensions.Time.Testing;
+using NUnit.Framework;
 using Telephony.Sip.Registrar;
 
-namespace Telephony.Sip.Tests.Registrar;
+namespace Telephony.Tests.Shared;
 
-public sealed class RegistrarCoreTests
+/// <summary>
+/// The registrar's rules (RFC 3261 §10.3) over a location store, run against every implementation (in memory for
+/// one node, Redis for several): each derived fixture says how to make its store on the given clock.
+/// </summary>
+public abstract class LocationStoreContract
 {
     private FakeTimeProvider _time = null!;
-    private InMemoryLocationStore _store = null!;
+    private ILocationStore _store = null!;
     private RegistrarCore _registrar = null!;
     private const string Aor = "sip:1001@telephony.local";
 
+    /// <summary>A new, empty store that reads time from <paramref name="time"/>.</summary>
+    protected abstract Task<ILocationStore> CreateStoreAsync(TimeProvider time);
+
     [SetUp]
-    public void SetUp()
+    public async Task SetUpStore()
     {
         _time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-        _store = new InMemoryLocationStore(_time);
+        _store = await CreateStoreAsync(_time);
         _registrar = new RegistrarCore(_store, new RegistrarOptions { MinExpires = 60, MaxExpires = 3600, MaxBindingsPerAor = 3 }, _time);
     }
 
@@ -87,4 +96,23 @@ public sealed class RegistrarCoreTests
         var query = await _registrar.RegisterAsync(Register(3, null));
         Assert.That((query.StatusCode, query.Bindings.Count), Is.EqualTo((200, 3)));
     }
+
+    [Test]
+    public async Task A_binding_keeps_its_path_and_one_stores_bindings_are_seen_by_another_over_the_same_data()
+    {
+        var input = new RegisterInput(Aor, "call-1", 1, [new RegisterContact("sip:1001@127.0.0.1:5090")], ExpiresHeader: 600,
+            Source: "udp:127.0.0.4:5070", Path: ["<sip:127.0.0.4:5070;lr>"]);
+        await _registrar.RegisterAsync(input);
+        var binding = (await _store.GetBindingsAsync(Aor.ToUpperInvariant())).Single();
+        Assert.That((binding.ContactUri, binding.Source, binding.RouteSet.Single(), binding.SecondsLeft(_time.GetUtcNow())),
+            Is.EqualTo(("sip:1001@127.0.0.1:5090", "udp:127.0.0.4:5070", "<sip:127.0.0.4:5070;lr>", 600)), "the AOR is case-insensitive; the Path is kept");
+        var other = await SecondViewAsync(_time);
+        if (other is not null)
+        {
+            Assert.That((await other.GetBindingsAsync(Aor)).Single().ContactUri, Is.EqualTo("sip:1001@127.0.0.1:5090"), "another node sees it");
+        }
+    }
+
+    /// <summary>A second store over the same data (another node), or null when the store is one process's own.</summary>
+    protected virtual Task<ILocationStore?> SecondViewAsync(TimeProvider time) => Task.FromResult<ILocationStore?>(null);
 }
