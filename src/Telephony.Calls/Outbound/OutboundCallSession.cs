@@ -375,23 +375,7 @@ internal sealed partial class OutboundCallSession
         }
     }
 
-    private async Task ForwardAsync(LegSignalling leg)
-    {
-        try
-        {
-            await foreach (var e in leg.Events.ReadAllAsync().ConfigureAwait(false))
-            {
-                Post(new LegEvent(leg, e));
-                if (e is CallEnded)
-                {
-                    return;
-                }
-            }
-        }
-        catch (ChannelClosedException)
-        {
-        }
-    }
+    private Task ForwardAsync(LegSignalling leg) => LegEvent.PumpAsync(leg, Post);
 
     private async Task TimeOutAsync(LegSignalling leg)
     {

@@ -12,7 +12,27 @@ namespace Telephony.Calls.Sessions;
 internal abstract record CallMessage;
 
 /// <summary>An event of one of the call's legs; the session tells by <see cref="Leg"/> whose leg it is (or was).</summary>
-internal sealed record LegEvent(LegSignalling Leg, CallEvent Event) : CallMessage;
+internal sealed record LegEvent(LegSignalling Leg, CallEvent Event) : CallMessage
+{
+    /// <summary>Posts each of <paramref name="leg"/>'s signalling events to its call's mailbox, until the leg's call ends.</summary>
+    internal static async Task PumpAsync(LegSignalling leg, Func<CallMessage, bool> post)
+    {
+        try
+        {
+            await foreach (var e in leg.Events.ReadAllAsync().ConfigureAwait(false))
+            {
+                post(new LegEvent(leg, e));
+                if (e is CallEnded)
+                {
+                    return;
+                }
+            }
+        }
+        catch (System.Threading.Channels.ChannelClosedException)
+        {
+        }
+    }
+}
 
 /// <summary>A <see cref="CallCommand"/> from a desktop or an endpoint; its answer goes to <see cref="Done"/>.</summary>
 internal sealed record CommandMessage(CallCommand Command, TaskCompletionSource<CommandResult> Done) : CallMessage;

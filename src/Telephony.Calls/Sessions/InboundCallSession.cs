@@ -254,23 +254,7 @@ internal sealed partial class InboundCallSession
     /// <summary>Sends every event of a leg's dialog to this call's mailbox until the dialog ends.</summary>
     private void Forward(LegSignalling leg) => _ = ForwardAsync(leg);
 
-    private async Task ForwardAsync(LegSignalling leg)
-    {
-        try
-        {
-            await foreach (var e in leg.Events.ReadAllAsync().ConfigureAwait(false))
-            {
-                Post(new LegEvent(leg, e));
-                if (e is CallEnded)
-                {
-                    return;
-                }
-            }
-        }
-        catch (ChannelClosedException)
-        {
-        }
-    }
+    private Task ForwardAsync(LegSignalling leg) => LegEvent.PumpAsync(leg, Post);
 
     /// <summary>Opens a media leg and sends the INVITE for a new leg; null (logged) when either fails.</summary>
     /// <remarks><paramref name="route"/>: the seat's Path (RFC 3327), e.g. the Kamailio in front; the INVITE carries it as Route.</remarks>
