@@ -70,12 +70,14 @@ internal sealed class CallsFixture : IAsyncDisposable
     /// browser phones signalled through <paramref name="browserPhones"/> (none when null).
     /// </summary>
     /// <param name="queues">The ACD's queues (default: general and english, no policy).</param>
+    /// <param name="tls">Trusted roots for seat phones reached over TLS (and a certificate, were the server to listen on TLS).</param>
     /// <param name="mediaPortMax">The last port of the call manager's RTP pool, which starts at 18000 (18001: one pair).</param>
     public static async Task<CallsFixture> StartAsync(bool useRedis = false, int ringTimeoutSeconds = 4, double wrapUpSeconds = 1, string? ivrScript = null, string? trunkOutbound = null, string? redisEndPoint = null, int mediaPortMax = 18399,
-        Telephony.Calls.WebPhone.IBrowserPhoneSignalling? browserPhones = null, IReadOnlyList<QueueDefinition>? queues = null)
+        Telephony.Calls.WebPhone.IBrowserPhoneSignalling? browserPhones = null, IReadOnlyList<QueueDefinition>? queues = null,
+        Telephony.Sip.Transport.SipTlsOptions? tls = null)
     {
         var f = new CallsFixture(useRedis, redisEndPoint);
-        await f.ComposeAsync(ringTimeoutSeconds, wrapUpSeconds, ivrScript ?? ShippedScript(), trunkOutbound, mediaPortMax, browserPhones, queues);
+        await f.ComposeAsync(ringTimeoutSeconds, wrapUpSeconds, ivrScript ?? ShippedScript(), trunkOutbound, mediaPortMax, browserPhones, queues, tls);
         return f;
     }
 
@@ -94,7 +96,7 @@ internal sealed class CallsFixture : IAsyncDisposable
     }
 
     private async Task ComposeAsync(int ringTimeoutSeconds, double wrapUpSeconds, string ivrScript, string? trunkOutbound, int mediaPortMax,
-        Telephony.Calls.WebPhone.IBrowserPhoneSignalling? browserPhones, IReadOnlyList<QueueDefinition>? queues)
+        Telephony.Calls.WebPhone.IBrowserPhoneSignalling? browserPhones, IReadOnlyList<QueueDefinition>? queues, Telephony.Sip.Transport.SipTlsOptions? tls)
     {
         var loggers = NullLoggerFactory.Instance;
         var time = TimeProvider.System;
@@ -129,7 +131,7 @@ internal sealed class CallsFixture : IAsyncDisposable
             time, NullLogger<AutomaticCallDistributor>.Instance);
         await Acd.InitializeAsync();
 
-        Ua = await SipUserAgent.StartAsync("udp:127.0.0.1:0", new SipUserAgentOptions { LocalUri = $"sip:telephony@{Domain}", Product = "Telephony" });
+        Ua = await SipUserAgent.StartAsync("udp:127.0.0.1:0", new SipUserAgentOptions { LocalUri = $"sip:telephony@{Domain}", Product = "Telephony" }, tls: tls);
         Calls.Start(Ua, Acd);
     }
 
@@ -143,9 +145,10 @@ internal sealed class CallsFixture : IAsyncDisposable
     public async Task<TestPhone> PhoneAsync(string localUri, double toneHz) => Own(await TestPhone.StartAsync(localUri, toneHz, PhoneMedia));
 
     /// <summary>An agent: the seat's phone "registered" (its binding written into the location store), logged in and Ready.</summary>
-    public async Task<TestPhone> AgentAsync(string seat, double toneHz)
+    /// <param name="tls">The seat's phone listens on TLS with this certificate and registers a <c>;transport=tls</c> contact.</param>
+    public async Task<TestPhone> AgentAsync(string seat, double toneHz, Telephony.Sip.Transport.SipTlsOptions? tls = null)
     {
-        var phone = await PhoneAsync($"sip:{seat}@{Domain}", toneHz);
+        var phone = tls is null ? await PhoneAsync($"sip:{seat}@{Domain}", toneHz) : Own(await TestPhone.StartAsync($"sip:{seat}@{Domain}", toneHz, PhoneMedia, tls: tls));
         await RegisterAsync(seat, phone);
         Assert.That((await Acd.LoginAsync(seat, seat)).Succeeded, Is.True, "login");
         Assert.That((await Acd.SetReadyAsync(seat, seat)).Succeeded, Is.True, "ready");
@@ -155,9 +158,10 @@ internal sealed class CallsFixture : IAsyncDisposable
     /// <summary>Writes the seat's binding to <paramref name="phone"/> as a REGISTER would.</summary>
     public async Task RegisterAsync(string seat, TestPhone phone)
     {
-        var port = phone.Ua.Endpoint.LocalEndPoints.First().EndPoint.Port;
+        var local = phone.Ua.Endpoint.LocalEndPoints.First();
+        var transport = local.Protocol == Telephony.Sip.Transport.SipTransportProtocol.Tls ? ";transport=tls" : "";
         var aor = $"sip:{seat}@{Domain}";
-        await _locations.ApplyAsync(aor, [new Binding(aor, $"sip:{seat}@127.0.0.1:{port}", Guid.NewGuid().ToString("N"), 1, DateTimeOffset.UtcNow.AddMinutes(5))], []);
+        await _locations.ApplyAsync(aor, [new Binding(aor, $"sip:{seat}@127.0.0.1:{local.EndPoint.Port}{transport}", Guid.NewGuid().ToString("N"), 1, DateTimeOffset.UtcNow.AddMinutes(5))], []);
     }
 
     /// <summary>Dials 12345 from <paramref name="citizen"/>, answers media, and presses 9 (the English queue).</summary>

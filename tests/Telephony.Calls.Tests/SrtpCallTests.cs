@@ -1,3 +1,4 @@
+using Telephony.Tests.Shared;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -42,6 +43,32 @@ public sealed class SrtpCallTests
         var (left, right) = Wav.ReadStereo(record.RecordingPath!);
         Assert.That(ToneCheck.Dominates(left, CallerHz, AgentHz), Is.True, "the recording holds the caller's audio in plain");
         Assert.That(ToneCheck.Dominates(right, AgentHz, CallerHz), Is.True);
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task A_seat_phone_reached_over_TLS_is_offered_SRTP_and_a_plain_citizen_hears_it()
+    {
+        // RFC 4568 §8.3: SDES keys only over a secure signalling hop. The seat registered a ;transport=tls contact, so
+        // the B2BUA's INVITE to it goes over TLS and offers RTP/SAVP; the citizen's leg (plain UDP) stays plain RTP.
+        using var authority = TestCertificates.CreateAuthority("Calls test CA");
+        using var phoneCertificate = TestCertificates.IssueServer(authority, [IPAddress.Loopback]);
+        await using var server = await CallsFixture.StartAsync(tls: new Telephony.Sip.Transport.SipTlsOptions { TrustedRoots = [authority] });
+        var agent = await server.AgentAsync("1049", AgentHz, new Telephony.Sip.Transport.SipTlsOptions { Certificate = phoneCertificate });
+        agent.AutoAnswer();
+        var citizen = await server.CitizenAsync(CallerHz, "+861503");
+        var call = await server.DialEnglishAsync(citizen);
+        var agentCall = await agent.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(15));
+        await agentCall.NextAsync<CallEstablished>();
+        Assert.That(await server.WaitPhaseAsync(call.CallId, CallPhase.Connected, 5), Is.EqualTo(CallPhase.Connected));
+        Assert.That(Encoding.ASCII.GetString(agentCall.Invite.Body.Span), Does.Contain("RTP/SAVP").And.Contain("a=crypto:"), "the offer over TLS carries SDES keys");
+        Assert.That((citizen.Leg!.IsSecure, agent.Leg!.IsSecure), Is.EqualTo((false, true)), "SRTP on the TLS-signalled seat leg only");
+
+        await Task.Delay(300);
+        Assert.That(ToneCheck.Dominates(await agent.ListenAsync(1200), CallerHz, AgentHz), Is.True, "the seat hears the citizen through SRTP");
+        Assert.That(ToneCheck.Dominates(await citizen.ListenAsync(1200), AgentHz, CallerHz), Is.True, "the citizen hears the seat, decrypted by the B2BUA");
+        Assert.That(agent.Leg.GetStatistics().UnauthenticatedPackets, Is.Zero);
+        await call.HangupAsync();
     }
 
     [TestCase("a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz|2^31|1:4", "MKI")]

@@ -260,7 +260,7 @@ internal sealed partial class InboundCallSession
     /// <remarks><paramref name="route"/>: the seat's Path (RFC 3327), e.g. the Kamailio in front; the INVITE carries it as Route.</remarks>
     private async Task<CallLeg?> DialAsync(LegRole role, string party, string uri, string header, string? replaces = null, IReadOnlyList<string>? route = null)
     {
-        var media = MediaLeg.Open(_services.Media, MediaLegOptions.Server with { Logger = _log, Negotiator = CallerCodecFirst() }, out var error);
+        var media = MediaLeg.Open(_services.Media, MediaLegOptions.Server with { Logger = _log, Negotiator = CallerCodecFirst(SignalledOverTls(uri)) }, out var error);
         if (media is null)
         {
             LogNoPorts(_log, role.ToString(), error ?? "?");
@@ -287,22 +287,35 @@ internal sealed partial class InboundCallSession
     /// that has it answers with it and the call is relayed as it is, not transcoded (an A-law caller
     /// to a µ-law offer used to cost a decode and an encode per packet, both ways).
     /// </summary>
-    private SdpNegotiatorOptions CallerCodecFirst()
+    /// <remarks>
+    /// <paramref name="offerSrtp"/>: the leg's signalling goes over TLS (a <c>sips:</c> or <c>;transport=tls</c> target),
+    /// so SDES keys in the offer are off the wire and the leg is offered SRTP (RFC 4568 §8.3 asks for a secure
+    /// signalling channel before keys are sent in SDP; over plain SIP we offer RTP/AVP).
+    /// </remarks>
+    private SdpNegotiatorOptions CallerCodecFirst(bool offerSrtp = false)
     {
         var defaults = MediaLegOptions.Server.Negotiator;
-        if (_caller.Media.Audio?.EncodingName is not { } codec || !defaults.Codecs.Contains(codec, StringComparer.OrdinalIgnoreCase))
+        var codecs = _caller.Media.Audio?.EncodingName is { } codec && defaults.Codecs.Contains(codec, StringComparer.OrdinalIgnoreCase)
+            ? [codec, .. defaults.Codecs.Where(c => !c.Equals(codec, StringComparison.OrdinalIgnoreCase))]
+            : defaults.Codecs;
+        if (ReferenceEquals(codecs, defaults.Codecs) && !offerSrtp)
         {
             return defaults;
         }
         return new SdpNegotiatorOptions
         {
-            Codecs = [codec, .. defaults.Codecs.Where(c => !c.Equals(codec, StringComparison.OrdinalIgnoreCase))],
+            Codecs = codecs,
             TelephoneEvent = defaults.TelephoneEvent,
             TelephoneEventPayloadType = defaults.TelephoneEventPayloadType,
             Ptime = defaults.Ptime,
             UserName = defaults.UserName,
+            OfferSrtp = offerSrtp,
         };
     }
+
+    /// <summary>Whether a leg to <paramref name="uri"/> is signalled over TLS (RFC 3261 §26.2).</summary>
+    private static bool SignalledOverTls(string uri) =>
+        SipUri.TryParse(uri, out var sip, out _) && (sip!.IsSecure || string.Equals(sip.Transport, "tls", StringComparison.OrdinalIgnoreCase));
 
     private async Task HangupQuietlyAsync(LegSignalling call)
     {

@@ -363,7 +363,7 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
             if (ShouldWarnAbout(flow)) _logger.InvalidResponse(response.StatusCode, flow, problem);
             return;
         }
-        if (!IsOurSentByPort(response.TopVia!))
+        if (!IsOurSentByPort(response.TopVia!, flow))
         {
             // §18.1.2: a response whose top Via we did not write is discarded.
             Interlocked.Increment(ref _dropped);
@@ -375,14 +375,16 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
     }
 
     /// <summary>Our Vias always carry the port of one of our listeners (hosts may be spelled several ways, ports not).</summary>
-    private bool IsOurSentByPort(ViaHeader via)
+    private bool IsOurSentByPort(ViaHeader via, SipFlow flow)
     {
-        int port = via.Port ?? 5060;
+        int port = via.Port ?? flow.Protocol.DefaultPort();
         foreach (var bound in _transports.BoundEndPoints)
         {
             if (bound.EndPoint.Port == port) return true;
         }
-        return false;
+        // A connection we opened on a transport we do not listen on (TLS to a phone or trunk with no TLS listener of
+        // our own): our Via named the connection's own local port (PrepareOutgoing), and the answer comes back on it.
+        return flow.Protocol.IsStream() && flow.Connection is { Inbound: false } && flow.Local.Port == port;
     }
 
     /// <summary>

@@ -4,8 +4,8 @@ using Telephony.Sip.UserAgent;
 namespace Telephony.Sip;
 
 // User agent events: EventIds 1200–1399 (ranges of the other areas: SipLog.cs).
-// Calls 1200–1299, next free 1207; UA core 1300–1349, next free 1306; registration 1350–1399, next free 1352;
-// transfers 1700–1749, next free 1701.
+// Calls 1200–1299, next free 1207; UA core 1300–1349, next free 1307; registration 1350–1399, next free 1352;
+// (transfers: 1306).
 internal static partial class SipLog
 {
     // ---------------- calls (SipCall)
@@ -27,9 +27,9 @@ internal static partial class SipLog
     [LoggerMessage(1305, LogLevel.Warning, "INVITE from {Source} refused with 503: the application is not answering calls as fast as they come ({Waiting} waiting to be answered, {Live} live incoming calls)")] public static partial void CallRefusedAcceptQueueFull(this ILogger logger, int waiting, int live, System.Net.IPAddress source);
     [LoggerMessage(1303, LogLevel.Warning, "INVITE from {Source} refused with 503: {Live} live incoming calls, Sip:MaxCalls is {Max}")] public static partial void CallRefusedOverloaded(this ILogger logger, int live, int max, System.Net.IPAddress source);
 
-    // ---------------- transfers (REFER, RFC 3515): 1700–1749, next free 1701
+    // ---------------- transfers (REFER, RFC 3515): in the UA core range (1306)
 
-    [LoggerMessage(1700, LogLevel.Warning, "Call {CallId}: REFER to {Target} refused with 403: {Reason}")] public static partial void TransferRefused(this ILogger logger, string callId, string target, string reason);
+    [LoggerMessage(1306, LogLevel.Warning, "Call {CallId}: REFER to {Target} refused with 403: {Reason}")] public static partial void TransferRefused(this ILogger logger, string callId, string target, string reason);
 
     // ---------------- registration (SipRegistration)
 

@@ -55,9 +55,15 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
     }
 
     /// <summary>Creates an endpoint listening on <paramref name="listen"/> (e.g. <c>udp:127.0.0.1:0,tcp:127.0.0.1:0</c>) with a UA on it, and starts it.</summary>
-    public static async Task<SipUserAgent> StartAsync(string listen, SipUserAgentOptions options, ILogger? logger = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    /// <param name="tls">TLS for a <c>tls:</c> listener (its certificate) and for peers reached over TLS (trusted roots).</param>
+    public static async Task<SipUserAgent> StartAsync(string listen, SipUserAgentOptions options, ILogger? logger = null, TimeProvider? time = null, CancellationToken cancellationToken = default,
+        SipTlsOptions? tls = null)
     {
         var endpointOptions = new SipEndpointOptions { WarnAgent = "telephony" };
+        if (tls is not null)
+        {
+            endpointOptions.Transport.Tls = tls;
+        }
         foreach (var l in SipListenEndpoint.ParseList(listen))
         {
             endpointOptions.Listen.Add(l);

@@ -53,8 +53,11 @@ public sealed class TestPhone : IAudioSink, IAsyncDisposable
     };
 
     /// <paramref name="offerSrtp"/>: its offers are RTP/SAVP with SDES keys (RFC 4568), as a phone with mandatory SRTP.
-    public static async Task<TestPhone> StartAsync(string localUri, double toneHz, MediaEngine engine, string? user = null, string? password = null, bool offerSrtp = false) =>
-        new(await SipUserAgent.StartAsync("udp:127.0.0.1:0", new SipUserAgentOptions { LocalUri = localUri, Username = user, Password = password }), toneHz, engine, offerSrtp);
+    /// <paramref name="tls"/>: the phone listens on TLS instead of UDP, with that certificate (a seat phone over TLS).
+    public static async Task<TestPhone> StartAsync(string localUri, double toneHz, MediaEngine engine, string? user = null, string? password = null, bool offerSrtp = false,
+        Telephony.Sip.Transport.SipTlsOptions? tls = null) =>
+        new(await SipUserAgent.StartAsync(tls is null ? "udp:127.0.0.1:0" : "tls:127.0.0.1:0", new SipUserAgentOptions { LocalUri = localUri, Username = user, Password = password },
+            tls: tls), toneHz, engine, offerSrtp);
 
     /// <summary>Our SDP offer for a new call (fresh media).</summary>
     public byte[] Offer() => OpenMedia().CreateOffer();
