@@ -174,12 +174,13 @@ internal static class CallbackScenario
         var calledBack = choosers.Count(c => carrier.Lines.TryGetValue(c.Call.Number, out var l) && l.AnsweredAt is not null);
         var dialledTwice = choosers.Count(c => carrier.Lines.TryGetValue(c.Call.Number, out var l) && l.Invites > 1);
         var strays = carrier.Lines.Keys.Count(n => !choosers.Exists(c => c.Call.Number == n));
-        // The ACD's order: every served call's pop, by pop time, against its place (queue entry time).
-        var served = calls.Where(c => c.Call.PoppedAt is not null && c.Call.EnqueuedAt is not null)
-            .OrderBy(c => c.Call.PoppedAt).ToList();
-        var byQueue = served.OrderBy(c => c.Call.EnqueuedAt).Select((c, i) => (c.Call.Number, Rank: i)).ToDictionary(x => x.Number, x => x.Rank, StringComparer.Ordinal);
-        var displacement = served.Select((c, i) => Math.Abs(i - byQueue[c.Call.Number])).DefaultIfEmpty(0).ToList();
-        var inOrder = served.Zip(served.Skip(1)).Count(p => p.First.Call.EnqueuedAt <= p.Second.Call.EnqueuedAt);
+        // The ACD's order: every served call's pop against its place (queue entry time). A call offered while agents
+        // free up together may be popped a moment after a later one (the offers run side by side), so "overtaken"
+        // counts, for each call, the later arrivals popped before it: up to agents − 1 is a simultaneous offer.
+        var served = calls.Where(c => c.Call.PoppedAt is not null && c.Call.EnqueuedAt is not null).ToList();
+        int Overtaken(DayCall c) => served.Count(d => d.Call.EnqueuedAt > c.EnqueuedAt && d.Call.PoppedAt < c.PoppedAt);
+        var overtakenCallbacks = served.Where(c => c.Chooser).Select(c => Overtaken(c.Call)).DefaultIfEmpty(0).ToList();
+        var overtakenOthers = served.Where(c => !c.Chooser).Select(c => Overtaken(c.Call)).DefaultIfEmpty(0).ToList();
         var delays = choosers.Where(c => hungUp.ContainsKey(c.Call.Number) && carrier.Lines.TryGetValue(c.Call.Number, out var l) && l.AnsweredAt is not null)
             .Select(c => (carrier.Lines[c.Call.Number].AnsweredAt!.Value - hungUp[c.Call.Number]).TotalSeconds).Order().ToList();
         var sinceReady = choosers.Where(c => carrier.Lines.TryGetValue(c.Call.Number, out var l) && l.AnsweredAt is not null)
@@ -188,7 +189,7 @@ internal static class CallbackScenario
             .Select(c => (carrier.Lines[c.Call.Number].FirstRangAt!.Value - c.Call.PoppedAt!.Value).TotalSeconds).Order().ToList();
         sb.AppendLine(inv, $"Callback in queue: {callers} callers at the general queue, {choosers.Count} ({(double)choosers.Count / callers:P0}) pressed 1 and hung up, {o.MaxAgents} agents (on a break until everyone queued), talk {o.TalkSeconds:0} s, wrap-up {o.WrapSeconds:0} s; {elapsed.TotalSeconds:0} s in all.");
         sb.AppendLine(inv, $"- answered where they waited: {answered} of {stayers.Count}; called back and reached: {calledBack} of {choosers.Count}; dialled more than once: {dialledTwice}; numbers dialled that asked for no callback: {strays}");
-        sb.AppendLine(inv, $"- the ACD's offers in queue order (callbacks included): {inOrder} of {Math.Max(0, served.Count - 1)} consecutive pops in order, largest displacement {displacement.Max()} places ({served.Count} pops)");
+        sb.AppendLine(inv, $"- place kept: {served.Count} pops; later arrivals popped before a callback: max {overtakenCallbacks.Max()}, mean {overtakenCallbacks.Average():0.0}; before a caller who waited: max {overtakenOthers.Max()}, mean {overtakenOthers.Average():0.0} ({o.MaxAgents} agents: up to {o.MaxAgents - 1} is offers made side by side)");
         sb.AppendLine(inv, $"- callback delay (caller's hang-up → citizen answered): {Stat(delays)}; after the agents went Ready: {Stat(sinceReady)}; pop → the citizen's phone rings: {Stat(popToCitizen)}");
         var failures = calls.Where(c => c.Call.Failure is not null).GroupBy(c => c.Call.Failure!).Select(g => $"{g.Count()}× {g.Key}").Take(5).ToList();
         if (failures.Count > 0)
