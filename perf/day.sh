@@ -66,7 +66,7 @@ start_cpu=$(awk '{print $14+$15}' /proc/$SERVER_PID/stat)
 status=0
 dotnet "$LOADGEN" "$SCENARIO" --server 127.0.0.1:42060 --http http://127.0.0.1:42080 "${DAY_ARGS[@]}" | tee "$OUT/day.txt" || status=$?
 end_cpu=$(awk '{print $14+$15}' /proc/$SERVER_PID/stat)
-echo "server CPU during the day: $(( (end_cpu - start_cpu) / $(getconf CLK_TCK) )) s; load average after $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "server CPU during the run: $(( (end_cpu - start_cpu) / $(getconf CLK_TCK) )) s; load average after $(cut -d' ' -f1-3 /proc/loadavg)"
 sed -n '/^\(Simulated day\|Callback in queue\)/,$p' "$OUT/day.txt" >"$OUT/report.md"
 echo "server log: $(wc -l <"$OUT/server.log") lines; warnings/errors: $(grep -cE '^(warn|fail|crit)' "$OUT/server.log" || true)"
 grep -E '^(warn|fail|crit)' -A1 "$OUT/server.log" | grep -v '^--' | sed 's/^ *//' | sort | uniq -c | sort -rn | head -8 || true
