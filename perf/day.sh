@@ -14,6 +14,7 @@
 # Ports: SIP 127.0.0.1:42060 (UDP), HTTP 42080, carrier 42070; RTP: server 46000-47999, load generator 45000-45999.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. perf/lib.sh
 
 BUILD=1
 OUT=/tmp/telephony-day
@@ -30,14 +31,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-if [ "$BUILD" = 1 ]; then
-  dotnet build -c Release src/Telephony.Server -v q -nologo >/dev/null
-  dotnet build -c Release perf/Telephony.LoadGen -v q -nologo >/dev/null
-fi
+[ "$BUILD" = 1 ] && build_release
 
 rm -rf "$OUT" && mkdir -p "$OUT/rec"
-SERVER_DIR=src/Telephony.Server/bin/Release/net10.0
-LOADGEN=perf/Telephony.LoadGen/bin/Release/net10.0/Telephony.LoadGen.dll
 if [ "$SCENARIO" = callbacks ]; then
   AGENT_ARGS=(--queue-handle-s 9000)
   SERVER_ARGS=(--Trunks:OutboundUri="sip:{number}@127.0.0.1:42070")
@@ -55,11 +51,7 @@ cp src/Telephony.Server/users.json "$OUT/users.json"
    --Security:AllowDemoCredentials=true "${SERVER_ARGS[@]}") >"$OUT/server.log" 2>&1 &
 SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do
-  curl -sf -o /dev/null http://127.0.0.1:42080/healthz && break
-  kill -0 $SERVER_PID 2>/dev/null || { echo "server did not start:"; tail -20 "$OUT/server.log"; exit 1; }
-  sleep 0.5
-done
+wait_healthy $SERVER_PID http://127.0.0.1:42080 "$OUT/server.log"
 
 echo "$SCENARIO: server pid $SERVER_PID, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
 start_cpu=$(awk '{print $14+$15}' /proc/$SERVER_PID/stat)

@@ -24,36 +24,9 @@ public sealed class CallbackSmokeTests
             var agentsFile = Path.Combine(folder, "agents.json");
             AllRoundAgents.Write(Path.Combine(AppContext.BaseDirectory, "agents.json"), agentsFile, queueHandleSeconds: 9000);
             var seats = TelephonyTestServerOptions.SeatsWith("sip-", "1001", "1002", "1003");
-            await using var server = new TelephonyTestServer(new TelephonyTestServerOptions
-            {
-                Seats = seats,
-                Kestrel = true,
-                Settings = new Dictionary<string, string>
-                {
-                    ["Sip:Udp"] = "127.0.0.1:0",
-                    ["Sip:Tcp"] = "",
-                    ["Sip:AuthMaxFailures"] = "50",
-                    ["ContactCenter:AgentsFile"] = agentsFile,
-                    ["ContactCenter:SeatCount"] = "3",
-                    ["ContactCenter:WrapUpSeconds"] = "120",
-                    ["Trunks:OutboundUri"] = $"sip:{{number}}@127.0.0.1:{CarrierPort}",
-                    ["Calls:RtpPortMin"] = "46400",
-                    ["Calls:RtpPortMax"] = "46799",
-                },
-            });
-            var options = new DayOptions
-            {
-                Server = $"127.0.0.1:{server.SipPort()}",
-                Http = server.Http!,
-                Domain = "test.local",
-                SeatPasswords = seats,
-                MaxAgents = 3,
-                TalkSeconds = 2,
-                WrapSeconds = 1,
-                Seed = 3,
-                RtpPortMin = 45400,
-                RtpPortMax = 45799,
-            };
+            await using var server = LoadGenServer.Start(seats, agentsFile, rtpPortMin: 46400, ("Trunks:OutboundUri", $"sip:{{number}}@127.0.0.1:{CarrierPort}"));
+            var options = LoadGenServer.Options(server, seats, rtpPortMin: 45400);
+            (options.TalkSeconds, options.WrapSeconds, options.Seed) = (2, 1, 3);
             var (report, clean) = await CallbackScenario.RunAsync(options, $"127.0.0.1:{CarrierPort}", callers: 12, rate: 4, share: 0.5, TestContext.Out);
             await TestContext.Out.WriteLineAsync(report);
 

@@ -22,42 +22,11 @@ public sealed class DaySmokeTests
             var agentsFile = Path.Combine(folder, "agents.json");
             AllRoundAgents.Write(Path.Combine(AppContext.BaseDirectory, "agents.json"), agentsFile);
             var seats = TelephonyTestServerOptions.SeatsWith("sip-", "1001", "1002", "1003", "1004", "1005");
-            await using var server = new TelephonyTestServer(new TelephonyTestServerOptions
-            {
-                Seats = seats,
-                Kestrel = true,
-                Settings = new Dictionary<string, string>
-                {
-                    ["Sip:Udp"] = "127.0.0.1:0",
-                    ["Sip:Tcp"] = "",
-                    ["Sip:AuthMaxFailures"] = "50",
-                    ["ContactCenter:AgentsFile"] = agentsFile,
-                    ["ContactCenter:SeatCount"] = "5",
-                    // The simulated agents end their own after-call work; the server's timer is only a backstop.
-                    ["ContactCenter:WrapUpSeconds"] = "120",
-                    ["Calls:RtpPortMin"] = "46000",
-                    ["Calls:RtpPortMax"] = "46399",
-                },
-            });
-            var options = new DayOptions
-            {
-                Server = $"127.0.0.1:{server.SipPort()}",
-                Http = server.Http!,
-                Domain = "test.local",
-                SeatPasswords = seats,
-                MaxAgents = 5,
-                // 10:00–11:00, the peak hour: about 0.4 calls/s at this scale, each half hour played for 12 s.
-                FromHour = 10,
-                ToHour = 11,
-                Scale = 0.8,
-                PeakSlotSeconds = 12,
-                TalkSeconds = 3,
-                WrapSeconds = 1,
-                PatienceSeconds = 20,
-                Seed = 7,
-                RtpPortMin = 45000,
-                RtpPortMax = 45399,
-            };
+            await using var server = LoadGenServer.Start(seats, agentsFile, rtpPortMin: 46000);
+            var options = LoadGenServer.Options(server, seats, rtpPortMin: 45000);
+            // 10:00–11:00, the peak hour: about 0.4 calls/s at this scale, each half hour played for 12 s.
+            (options.FromHour, options.ToHour, options.Scale, options.PeakSlotSeconds) = (10, 11, 0.8, 12);
+            (options.TalkSeconds, options.WrapSeconds, options.PatienceSeconds, options.Seed) = (3, 1, 20, 7);
             var clock = Stopwatch.StartNew();
             var report = await DayScenario.RunAsync(options, TestContext.Out, CancellationToken.None);
             clock.Stop();

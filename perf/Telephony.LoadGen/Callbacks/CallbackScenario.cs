@@ -5,6 +5,7 @@ using System.Text;
 using Telephony.LoadGen.Calls;
 using Telephony.LoadGen.Day;
 using Telephony.Media;
+using Telephony.Softphone.Core;
 
 namespace Telephony.LoadGen.Callbacks;
 
@@ -115,52 +116,38 @@ internal static class CallbackScenario
         }
     }
 
-    private static async Task CallAsync(DayCall rec, bool chooser, DayOptions o, MediaEngine media, DayCallBook book, Dictionary<string, DateTimeOffset> hungUp)
-    {
-        CitizenDial? dial = null;
-        try
+    private static Task CallAsync(DayCall rec, bool chooser, DayOptions o, MediaEngine media, DayCallBook book, Dictionary<string, DateTimeOffset> hungUp) =>
+        CitizenDial.RunAsync(rec, o, media, 440, call => chooser ? ChooseCallbackAsync(rec, call, hungUp) : WaitAndTalkAsync(rec, call), () =>
         {
-            dial = await CitizenDial.DialAsync(rec, o, media, 440).ConfigureAwait(false);
-            if (dial.Call is not { } call || !dial.Up)
-                return;
-            if (chooser)
-            {
-                // Queued about 5 s after the answer, the offer follows at once: 1 (twice, a second apart), then hang up.
-                await Task.Delay(TimeSpan.FromSeconds(7)).ConfigureAwait(false);
-                call.SendDigit('1');
-                await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
-                call.SendDigit('1');
-                await Task.Delay(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
-                await call.HangupAsync().ConfigureAwait(false);
-                lock (hungUp)
-                {
-                    hungUp[rec.Number] = DateTimeOffset.UtcNow;
-                }
-                return;
-            }
-            var first = await Task.WhenAny(rec.AgentConnected.Task, call.Call.Completion, Task.Delay(TimeSpan.FromMinutes(10))).ConfigureAwait(false);
-            if (first != rec.AgentConnected.Task)
-            {
-                rec.Failure = first == call.Call.Completion ? $"ended unanswered ({call.Ended?.Reason})" : "no agent within 10 minutes";
-                return;
-            }
-            await Task.WhenAny(call.Call.Completion, Task.Delay(rec.Plan.Talk)).ConfigureAwait(false);
-            await call.HangupAsync().ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // one call's failure is counted, not fatal
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            rec.Failure = $"{e.GetType().Name}: {e.Message}";
-        }
-        finally
-        {
-            rec.EndedAt = DateTimeOffset.UtcNow;
-            if (dial is not null)
-                await dial.DisposeAsync().ConfigureAwait(false);
             if (!chooser)
                 book.Remove(rec); // a chooser's number stays known: its callback's pop names it
+        });
+
+    // Queued about 5 s after the answer, the offer follows at once: 1 (twice, a second apart), then hang up.
+    private static async Task ChooseCallbackAsync(DayCall rec, OutboundCall call, Dictionary<string, DateTimeOffset> hungUp)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(7)).ConfigureAwait(false);
+        call.SendDigit('1');
+        await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        call.SendDigit('1');
+        await Task.Delay(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        await call.HangupAsync().ConfigureAwait(false);
+        lock (hungUp)
+        {
+            hungUp[rec.Number] = DateTimeOffset.UtcNow;
         }
+    }
+
+    private static async Task WaitAndTalkAsync(DayCall rec, OutboundCall call)
+    {
+        var first = await Task.WhenAny(rec.AgentConnected.Task, call.Call.Completion, Task.Delay(TimeSpan.FromMinutes(10))).ConfigureAwait(false);
+        if (first != rec.AgentConnected.Task)
+        {
+            rec.Failure = first == call.Call.Completion ? $"ended unanswered ({call.Ended?.Reason})" : "no agent within 10 minutes";
+            return;
+        }
+        await Task.WhenAny(call.Call.Completion, Task.Delay(rec.Plan.Talk)).ConfigureAwait(false);
+        await call.HangupAsync().ConfigureAwait(false);
     }
 
     private static (string, bool) Report(List<(DayCall Call, bool Chooser)> calls, CarrierPhones carrier, Dictionary<string, DateTimeOffset> hungUp,

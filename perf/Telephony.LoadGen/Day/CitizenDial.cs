@@ -25,6 +25,34 @@ internal sealed class CitizenDial : IAsyncDisposable
     /// <summary>The system answered (the call is offered).</summary>
     public bool Up { get; private set; }
 
+    /// <summary>
+    /// Dials, holds the <paramref name="conversation"/> once the system answered, and whatever happens notes the end
+    /// (a failure too), frees the phone and runs <paramref name="done"/>.
+    /// </summary>
+    public static async Task RunAsync(DayCall rec, DayOptions o, MediaEngine media, double toneHz, Func<OutboundCall, Task> conversation, Action done)
+    {
+        CitizenDial? dial = null;
+        try
+        {
+            dial = await DialAsync(rec, o, media, toneHz).ConfigureAwait(false);
+            if (dial.Call is { } call && dial.Up)
+                await conversation(call).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // one call's failure is counted, not fatal
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            rec.Failure = $"{e.GetType().Name}: {e.Message}";
+        }
+        finally
+        {
+            rec.EndedAt = DateTimeOffset.UtcNow;
+            if (dial is not null)
+                await dial.DisposeAsync().ConfigureAwait(false);
+            done();
+        }
+    }
+
     public static async Task<CitizenDial> DialAsync(DayCall rec, DayOptions o, MediaEngine media, double toneHz)
     {
         var ua = await SipUserAgent.StartAsync("udp:127.0.0.1:0", new SipUserAgentOptions { LocalUri = $"sip:{rec.Number}@127.0.0.1", Product = "Telephony-LoadGen" }).ConfigureAwait(false);

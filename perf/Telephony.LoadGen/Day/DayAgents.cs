@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.AspNetCore.SignalR;
+using Telephony.LoadGen.Calls;
 using Telephony.Media;
 using Telephony.Sip.Messages;
 using Telephony.Softphone.Core;
@@ -41,25 +42,12 @@ internal sealed class DayAgents : IAsyncDisposable
         using var gate = new SemaphoreSlim(8); // logins in small batches: token, hub, REGISTER each
         var starts = Enumerable.Range(0, o.MaxAgents).Select(async i =>
         {
-            var seat = (o.FirstSeat + i).ToString(CultureInfo.InvariantCulture);
-            if (!sipPasswords.TryGetValue(seat, out var sipPassword))
-                throw new AgentStartException($"seat {seat} is not in the seats file");
+            var options = LoadAgents.Options((o.FirstSeat + i).ToString(CultureInfo.InvariantCulture), sipPasswords, o.Server, o.Http, o.Domain,
+                o.UserFormat, o.PasswordFormat, readyOnStart: false);
             await gate.WaitAsync().ConfigureAwait(false);
             try
             {
-                return await AgentClient.StartAsync(new AgentClientOptions
-                {
-                    Seat = seat,
-                    SipServer = o.Server,
-                    Http = o.Http,
-                    Domain = o.Domain,
-                    User = string.Format(CultureInfo.InvariantCulture, o.UserFormat, seat),
-                    Password = string.Format(CultureInfo.InvariantCulture, o.PasswordFormat, seat),
-                    SipPassword = sipPassword,
-                    AutoAnswer = TimeSpan.Zero,
-                    ReadyOnStart = false,
-                    StartTimeout = TimeSpan.FromSeconds(30),
-                }, media).ConfigureAwait(false);
+                return await AgentClient.StartAsync(options, media).ConfigureAwait(false);
             }
             finally
             {

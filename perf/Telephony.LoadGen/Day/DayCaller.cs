@@ -10,55 +10,41 @@ namespace Telephony.LoadGen.Day;
 /// </summary>
 internal static class DayCaller
 {
-    public static async Task RunAsync(DayCall rec, DayOptions o, MediaEngine media, DayCallBook book)
-    {
-        CitizenDial? dial = null;
-        try
+    public static Task RunAsync(DayCall rec, DayOptions o, MediaEngine media, DayCallBook book) =>
+        CitizenDial.RunAsync(rec, o, media, 440 + rec.Plan.Index % 400, call => TalkAsync(rec, call), () =>
         {
-            dial = await CitizenDial.DialAsync(rec, o, media, 440 + rec.Plan.Index % 400).ConfigureAwait(false);
-            if (dial.Call is not { } call || !dial.Up)
-                return;
-            var answered = rec.EstablishedAt ?? DateTimeOffset.UtcNow;
-            foreach (var (after, key) in Lanes.Keys(rec.Lane, Random.Shared))
-            {
-                await Task.Delay(after).ConfigureAwait(false);
-                call.SendDigit(key);
-            }
-            var giveUp = answered + Lanes.IvrAllowance(rec.Lane) + rec.Plan.Patience - DateTimeOffset.UtcNow;
-            var first = await Task.WhenAny(rec.AgentConnected.Task, call.Call.Completion, Task.Delay(giveUp > TimeSpan.Zero ? giveUp : TimeSpan.Zero)).ConfigureAwait(false);
-            if (first == call.Call.Completion)
-            {
-                rec.Failure = $"the server ended the call before an agent answered ({call.Ended?.Reason} {call.Ended?.StatusCode})";
-                return;
-            }
-            if (first != rec.AgentConnected.Task)
-            {
-                rec.AbandonedAt = DateTimeOffset.UtcNow;
-                await call.HangupAsync().ConfigureAwait(false);
-                return;
-            }
-            await Task.WhenAny(call.Call.Completion, Task.Delay(rec.Plan.Talk)).ConfigureAwait(false);
-            if (call.Call.State != CallState.Established)
-            {
-                rec.Failure = $"call dropped while talking ({call.Ended?.Reason})";
-                return;
-            }
-            await call.HangupAsync().ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // one call's failure is counted, not fatal
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            rec.Failure = $"{e.GetType().Name}: {e.Message}";
-        }
-        finally
-        {
-            rec.EndedAt = DateTimeOffset.UtcNow;
-            if (dial is not null)
-                await dial.DisposeAsync().ConfigureAwait(false);
             if (rec.AgentConnectedAt is null)
                 rec.Settled.TrySetResult(); // no agent's wrap-up to wait for
             book.Remove(rec);
+        });
+
+    private static async Task TalkAsync(DayCall rec, Softphone.Core.OutboundCall call)
+    {
+        var answered = rec.EstablishedAt ?? DateTimeOffset.UtcNow;
+        foreach (var (after, key) in Lanes.Keys(rec.Lane, Random.Shared))
+        {
+            await Task.Delay(after).ConfigureAwait(false);
+            call.SendDigit(key);
         }
+        var giveUp = answered + Lanes.IvrAllowance(rec.Lane) + rec.Plan.Patience - DateTimeOffset.UtcNow;
+        var first = await Task.WhenAny(rec.AgentConnected.Task, call.Call.Completion, Task.Delay(giveUp > TimeSpan.Zero ? giveUp : TimeSpan.Zero)).ConfigureAwait(false);
+        if (first == call.Call.Completion)
+        {
+            rec.Failure = $"the server ended the call before an agent answered ({call.Ended?.Reason} {call.Ended?.StatusCode})";
+            return;
+        }
+        if (first != rec.AgentConnected.Task)
+        {
+            rec.AbandonedAt = DateTimeOffset.UtcNow;
+            await call.HangupAsync().ConfigureAwait(false);
+            return;
+        }
+        await Task.WhenAny(call.Call.Completion, Task.Delay(rec.Plan.Talk)).ConfigureAwait(false);
+        if (call.Call.State != CallState.Established)
+        {
+            rec.Failure = $"call dropped while talking ({call.Ended?.Reason})";
+            return;
+        }
+        await call.HangupAsync().ConfigureAwait(false);
     }
 }
