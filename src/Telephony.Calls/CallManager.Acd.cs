@@ -1,12 +1,50 @@
 using Telephony.Calls.Sessions;
 using Telephony.ContactCenter.Queues;
 using Telephony.ContactCenter.Routing;
+using Telephony.ContactCenter.Store;
 
 namespace Telephony.Calls;
 
 // The ACD's call control. These run in the ACD's mailbox: never await the ACD here.
 public sealed partial class CallManager : IAcdCallControl
 {
+    /// <summary>
+    /// The record writer ended calls as node-lost (their node died): the seats still holding them are released. Not
+    /// awaited by the writer. The records are no longer live once this runs, so no later sweep would name these calls
+    /// again: while the seat store is away it is tried again every <see cref="LostSeatRetry"/>, for a while.
+    /// </summary>
+    private async Task ReleaseSeatsOfLostCallsAsync(AutomaticCallDistributor acd, IReadOnlyList<string> callIds)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var released = await acd.ReleaseSeatsOfLostCallsAsync(callIds).ConfigureAwait(false);
+                CallsLog.LostCallSeatsReleased(_log, released, callIds.Count);
+                return;
+            }
+            catch (SeatStoreUnavailableException) when (attempt < LostSeatAttempts && !_stopping.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(LostSeatRetry, _time, _stopping.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                CallsLog.LostCallSeatsNotReleased(_log, e, callIds.Count);
+                return;
+            }
+        }
+    }
+
+    private static readonly TimeSpan LostSeatRetry = TimeSpan.FromSeconds(5);
+    private const int LostSeatAttempts = 60; // five minutes of seat-store outage
+
     /// <inheritdoc />
     public async Task<bool> OfferAsync(CallOffer offer, CancellationToken ct = default)
     {

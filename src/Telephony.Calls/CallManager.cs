@@ -110,6 +110,7 @@ public sealed partial class CallManager : IAsyncDisposable
         _recordings.PrepareAndRepair(_time, _log);
         var nodeId = _options.NodeIdFor(_recordings.Path);
         CallsLog.NodeIdInUse(_log, nodeId);
+        Records.CallsLost += callIds => _ = ReleaseSeatsOfLostCallsAsync(acd, callIds);
         Records.Start(nodeId, _recordings);
         var trunks = _dialPlan.Trunks;
         var refusals = Records.Refusals;

@@ -103,7 +103,8 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     /// <summary>
     /// Frees seats left Reserved or Ringing well past the ring timeout for a call this node does not
     /// hold: the node that owned the call is gone (its own ring timer would have fired long ago).
-    /// Without this such an agent could neither take calls nor change state.
+    /// Without this such an agent could neither take calls nor change state. Ends a wrap-up whose timer
+    /// went with its node in the same pass (<see cref="EndStaleWrapUpAsync"/>).
     /// </summary>
     private async Task SweepAsync()
     {
@@ -112,6 +113,8 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
             var now = _time.GetUtcNow();
             foreach (var seat in await _store.GetSeatsAsync().ConfigureAwait(false))
             {
+                if (await EndStaleWrapUpAsync(seat, now).ConfigureAwait(false))
+                    continue;
                 if (seat.State is not (SeatState.Reserved or SeatState.Ringing) || seat.CallId is null
                     || _live.ContainsKey(seat.CallId) || now - seat.StateSince <= _options.RingTimeout + _options.StaleGrace)
                     continue;

@@ -62,7 +62,8 @@ public static class AgentsSetup
                 o.XmlRepository = new RedisXmlRepository(() => connection.GetDatabase(), "{" + keyPrefix + "}:data-protection-keys"));
             // Registrations too (the SIP host's in-memory store is only the default): any node rings any seat.
             services.AddSingleton<Telephony.Sip.Registrar.ILocationStore>(sp => new Telephony.Server.Sip.RedisLocationStore(
-                sp.GetRequiredService<IConnectionMultiplexer>(), keyPrefix, sp.GetRequiredService<TimeProvider>()));
+                sp.GetRequiredService<IConnectionMultiplexer>(), keyPrefix, sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<Telephony.Server.Sip.RedisLocationStore>>()));
             signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = RedisChannel.Literal(keyPrefix + ":signalr"));
         }
         else
