@@ -3,6 +3,8 @@ using Telephony.Cases.Callbacks;
 using Telephony.Cases.Storage;
 using Telephony.Sip.UserAgent;
 using Telephony.Testing.Calls;
+using Telephony.Testing.Phones;
+using Telephony.Testing.Sip;
 
 namespace Telephony.Web.Tests;
 
@@ -42,6 +44,7 @@ public sealed class DeskCallbackTests
         site.SignIn(browser, "1049", "1049");
         var row = browser.WaitVisible($"#cb-list tr[data-task='{task!.Id}']");
         Assert.That(row.Text, Does.Contain(Number).And.Contain("missed call"));
+        browser.Screenshot("callbacks-list");
 
         // Call back from the list: the seat's phone, then the citizen's; the card shows the outcome.
         row.FindElement(By.CssSelector("button.cb-dial")).Click();
