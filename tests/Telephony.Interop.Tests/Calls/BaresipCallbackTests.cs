@@ -1,3 +1,4 @@
+using SeatState = Telephony.ContactCenter.Seats.SeatState;
 using Telephony.Calls.Commands;
 
 namespace Telephony.Interop.Tests.Calls;
