@@ -36,7 +36,7 @@ public sealed class CallbackTaskOfferTests
         var citizen = await server.CitizenAsync(CallerHz, "+861807");
         var call = await server.DialEnglishAsync(citizen);
         Assert.That(await server.WaitPhaseAsync(call.CallId, CallPhase.Queued, 15), Is.EqualTo(CallPhase.Queued));
-        Assert.That(await WaitAsync(() => server.Calls.QueuedCallbackTasks == 1), Is.True, "the node queued the due task in the ACD");
+        Assert.That(await Until.TrueAsync(() => server.Calls.QueuedCallbackTasks == 1), Is.True, "the node queued the due task in the ACD");
         Assert.That((await server.Tasks.GetCallbackTaskAsync(task!.Id))!.State, Is.EqualTo(CallbackTaskState.Dialling), "claimed: the list and other nodes leave it");
 
         // The agent is Ready: the waiting call goes first.
@@ -69,7 +69,7 @@ public sealed class CallbackTaskOfferTests
         Assert.That(ToneCheck.Dominates(handset.Received(), AgentHz, CitizenHz), Is.True, "the citizen hears the agent");
         Assert.That(ToneCheck.Dominates(agent.Received(), CitizenHz, AgentHz), Is.True, "the agent hears the citizen");
         CallbackTask? done = null;
-        Assert.That(await WaitAsync(async () => (done = await server.Tasks.GetCallbackTaskAsync(task.Id))!.State == CallbackTaskState.Done), Is.True, "the attempt is recorded");
+        Assert.That(await Until.TrueAsync(async () => (done = await server.Tasks.GetCallbackTaskAsync(task.Id))!.State == CallbackTaskState.Done), Is.True, "the attempt is recorded");
         Assert.That((done!.LastOutcome, done.Attempts, done.LastCallId, done.ReturnedAt is not null),
             Is.EqualTo(((CallbackAttemptOutcome?)CallbackAttemptOutcome.Reached, 1, (string?)outboundId, true)));
         var record = await server.RecordAsync(outboundId);
@@ -101,27 +101,11 @@ public sealed class CallbackTaskOfferTests
         await agentCall.NextAsync<CallEnded>(TimeSpan.FromSeconds(10));
 
         CallbackTask? after = null;
-        Assert.That(await WaitAsync(async () => (after = await server.Tasks.GetCallbackTaskAsync(task.Id))!.State == CallbackTaskState.Open), Is.True);
+        Assert.That(await Until.TrueAsync(async () => (after = await server.Tasks.GetCallbackTaskAsync(task.Id))!.State == CallbackTaskState.Open), Is.True);
         Assert.That((after!.LastOutcome, after.Attempts), Is.EqualTo(((CallbackAttemptOutcome?)CallbackAttemptOutcome.Busy, 1)));
         Assert.That(after.DueAt, Is.GreaterThan(DateTimeOffset.UtcNow.AddMinutes(5)), "the retry waits for the policy's interval");
         Assert.That(await server.WaitSeatAsync("1049", SeatState.Ready), Has.Property("State").EqualTo(SeatState.Ready), "wrap-up, then Ready");
         await Task.Delay(2500);
         Assert.That(server.Calls.QueuedCallbackTasks, Is.Zero, "a task not yet due again is not offered");
-    }
-
-    private static Task<bool> WaitAsync(Func<bool> condition, int seconds = 10) => WaitAsync(() => Task.FromResult(condition()), seconds);
-
-    private static async Task<bool> WaitAsync(Func<Task<bool>> condition, int seconds = 10)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                return false;
-            }
-            await Task.Delay(100);
-        }
-        return true;
     }
 }

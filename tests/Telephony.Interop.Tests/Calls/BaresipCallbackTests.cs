@@ -44,13 +44,13 @@ public sealed class BaresipCallbackTests
                 quitAfterSeconds: 120, user: number, toneAmplitude: 8000, autoAnswer: true);
             Assert.That(await citizen.WaitForAsync("Call established", TimeSpan.FromSeconds(15)), Is.True, citizen.Output);
             var callId = await SingleCallAsync(server);
-            Assert.That(await WaitAsync(() => server.Calls.PhaseOf(callId) == Telephony.Calls.CallPhase.Queued, 30), Is.True,
+            Assert.That(await Until.TrueAsync(() => server.Calls.PhaseOf(callId) == Telephony.Calls.CallPhase.Queued, 30), Is.True,
                 "queued (no agent: the expected wait is over two minutes, so the callback is offered)");
             await Task.Delay(1500, ct);
             await citizen.CommandAsync("/sndcode 1");
             await Task.Delay(1500, ct);
             await citizen.CommandAsync("/hangup");
-            Assert.That(await WaitAsync(() => server.Calls.WaitingCallbacks == 1, 10), Is.True, "the caller's entry waits as a callback: " + citizen.Output);
+            Assert.That(await Until.TrueAsync(() => server.Calls.WaitingCallbacks == 1, 10), Is.True, "the caller's entry waits as a callback: " + citizen.Output);
             Assert.That(await server.Acd.GetPositionAsync(callId), Has.Property("Position").EqualTo(1), "with its place");
 
             // An agent is free: the pop, the agent's phone (auto-answer), then the citizen's baresip through the trunk.
@@ -64,7 +64,7 @@ public sealed class BaresipCallbackTests
                 var pop = (await agent.Events.NextAsync<ScreenPopEvent>(ct, TimeSpan.FromSeconds(30))).Pop;
                 Assert.That((pop.CallId, pop.CallerNumber), Is.EqualTo((callId, number)), "the pop first, with the citizen's number");
                 await agent.Events.NextAsync<ConnectedEvent>(ct, TimeSpan.FromSeconds(20));
-                Assert.That(await WaitAsync(() => citizen.Count("Call established") >= 2, 20), Is.True, "the citizen's baresip answered the callback: " + citizen.Output);
+                Assert.That(await Until.TrueAsync(() => citizen.Count("Call established") >= 2, 20), Is.True, "the citizen's baresip answered the callback: " + citizen.Output);
                 await Task.Delay(TimeSpan.FromSeconds(3), ct);
                 await citizen.CommandAsync("/hangup");
                 await agent.Events.NextAsync<CallFinishedEvent>(ct, TimeSpan.FromSeconds(15));
@@ -102,13 +102,13 @@ public sealed class BaresipCallbackTests
             options.PlayFile = agentMic;
             options.RecordFile = agentHeard;
             await using var agent = await AgentClient.StartAsync(options, cancellationToken: ct);
-            Assert.That(await WaitAsync(async () => (await server.Acd.Store.GetSeatAsync("1001"))?.State == SeatState.Ready, 10), Is.True, "agent 1001 Ready");
+            Assert.That(await Until.TrueAsync(async () => (await server.Acd.Store.GetSeatAsync("1001"))?.State == SeatState.Ready, 10), Is.True, "agent 1001 Ready");
 
             using var citizen = Baresip.Dial($"sip:12345@127.0.0.1:{server.SipPort}", CitizenHz, sipPort: 41010, consPort: 41013, rtpBase: 41200,
                 quitAfterSeconds: 80, user: "15500000456", toneAmplitude: 8000);
             await agent.Events.NextAsync<ConnectedEvent>(ct, TimeSpan.FromSeconds(40));
             var callId = await SingleCallAsync(server);
-            Assert.That(await WaitAsync(() => server.Calls.PhaseOf(callId) == Telephony.Calls.CallPhase.Connected, 10), Is.True);
+            Assert.That(await Until.TrueAsync(() => server.Calls.PhaseOf(callId) == Telephony.Calls.CallPhase.Connected, 10), Is.True);
 
             var add = await server.Calls.AskAsync(callId, new AddPartner("1001", "110"), ct);
             Assert.That(add.Status, Is.EqualTo(CommandStatus.Started), add.Detail);
@@ -143,23 +143,7 @@ public sealed class BaresipCallbackTests
 
     private static async Task<string> SingleCallAsync(SoftphoneServer server)
     {
-        Assert.That(await WaitAsync(() => server.Calls.LiveCalls().Count == 1, 10), Is.True, "one call");
+        Assert.That(await Until.TrueAsync(() => server.Calls.LiveCalls().Count == 1, 10), Is.True, "one call");
         return server.Calls.LiveCalls().Single().CallId;
-    }
-
-    private static Task<bool> WaitAsync(Func<bool> condition, int seconds) => WaitAsync(() => Task.FromResult(condition()), seconds);
-
-    private static async Task<bool> WaitAsync(Func<Task<bool>> condition, int seconds)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                return false;
-            }
-            await Task.Delay(100);
-        }
-        return true;
     }
 }
