@@ -51,6 +51,10 @@ public sealed partial class CallManager : IAcdCallControl
         ArgumentNullException.ThrowIfNull(offer);
         if (!_calls.TryGetValue(offer.Pop.CallId, out var call))
         {
+            if (_taskEntries.TryGetValue(offer.Pop.CallId, out var task))
+            {
+                return await OfferTaskAsync(task, offer, ct).ConfigureAwait(false);
+            }
             return _parked.TryGetValue(offer.Pop.CallId, out var parked) && await OfferParkedAsync(parked, offer, ct).ConfigureAwait(false);
         }
         // An agent whose page is the phone rings there; any other seat at its registered SIP phone.
@@ -91,6 +95,13 @@ public sealed partial class CallManager : IAcdCallControl
         if (_calls.TryGetValue(exit.CallId, out var call))
         {
             call.Post(new QueueExitOrdered(exit));
+        }
+        else if (!(exit.Action == QueueEndAction.CallbackOffer && exit.Reason == QueueExitReason.MaxWait) && _parked.TryRemove(exit.CallId, out var parked))
+        {
+            // A callback waiting for its turn reached the queue's maximum wait and the ACD let it go: it is still owed,
+            // as a task (offered by the ACD's task queue or taken from the list). A kept entry simply waits on.
+            CallsLog.CallbackWaitEnded(_log, exit.CallId, exit.Queue);
+            _ = LeaveMissedCallbackTaskAsync(parked.Call);
         }
         return Task.CompletedTask;
     }

@@ -5,8 +5,9 @@ namespace Telephony.Calls;
 /// <summary>
 /// Log lines of the call manager and its shared parts, with stable EventIds.
 /// Ranges in Telephony.Calls: 2000-2099 here, 2100-2199 the call session (InboundCallSession.Log.cs),
-/// 2200-2299 the IVR channel (but 2230-2249 here: seats of calls lost with their node, issue 15), 2350-2399 outbound
-/// calls and callbacks (2370-2379 here). Next free here: 2016, 2232 and 2376.
+/// 2200-2299 the IVR channel (but 2210-2229 here: issue 13's callback tasks in the ACD, 2213-2219; and 2230-2249 here:
+/// seats of calls lost with their node, issue 15), 2350-2399 outbound calls and callbacks (2370-2379 here).
+/// Next free here: 2016, 2217, 2232 and 2376.
 /// </summary>
 internal static partial class CallsLog
 {
@@ -37,5 +38,9 @@ internal static partial class CallsLog
     [LoggerMessage(EventId = 2372, Level = LogLevel.Information, Message = "Callback for {CallId} finished: {Result}")] public static partial void CallbackDone(ILogger logger, string callId, string result);
     [LoggerMessage(EventId = 2373, Level = LogLevel.Information, Message = "Callback for {CallId}: {Result}, attempt {Attempt} of {Max}; queued again after the retry interval")] public static partial void CallbackRetry(ILogger logger, string callId, string result, int attempt, int max);
     [LoggerMessage(EventId = 2374, Level = LogLevel.Warning, Message = "Callback for {CallId} to {Number} failed after {Attempts} attempt(s): left as a missed-callback task")] public static partial void CallbackFailed(ILogger logger, string callId, string number, int attempts);
+    [LoggerMessage(EventId = 2213, Level = LogLevel.Information, Message = "Callback task {TaskId} ({Number}, attempt {Attempt}) queued for the ACD as {EntryId}")] public static partial void TaskQueued(ILogger logger, long taskId, string number, int attempt, string entryId);
+    [LoggerMessage(EventId = 2214, Level = LogLevel.Information, Message = "Callback task {TaskId}: attempt {Outcome}, task {State} (call {CallId})")] public static partial void TaskAttempt(ILogger logger, long taskId, string outcome, string state, string callId);
+    [LoggerMessage(EventId = 2215, Level = LogLevel.Error, Message = "Callback tasks for the ACD: the task store or the ACD failed")] public static partial void TaskFeedFailed(ILogger logger, Exception e);
+    [LoggerMessage(EventId = 2216, Level = LogLevel.Information, Message = "Callback {CallId} reached the maximum wait of queue {Queue}: left as a missed-callback task")] public static partial void CallbackWaitEnded(ILogger logger, string callId, string queue);
     [LoggerMessage(EventId = 2375, Level = LogLevel.Error, Message = "Callback for {CallId}: the ACD or the task store failed")] public static partial void CallbackTaskFailed(ILogger logger, Exception e, string callId);
 }

@@ -45,6 +45,8 @@ public static class AgentsSetup
             DesktopGrace = TimeSpan.FromSeconds(settings.DesktopGraceSeconds),
             Seats = AcdOptions.SeatRange(settings.FirstSeat, settings.SeatCount),
             Queues = sp.GetRequiredService<AgentsFile>().Queues,
+            // Callback tasks (missed-call returns, failed callbacks) offered like calls to agents no call waits for.
+            TaskQueue = AcdOptions.CallbackTasks,
         });
 
         var signalR = services.AddSignalR(o => o.AddFilter<AgentHubFilter>())
