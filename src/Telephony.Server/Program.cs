@@ -1,3 +1,4 @@
+using Telephony.Server.Administration;
 using Telephony.Server.Cases;
 using Telephony.Server.Agents;
 using Telephony.Server.Calls;
@@ -22,6 +23,7 @@ builder.AddTelephonyCalls();
 builder.AddTelephonyRecordings();
 builder.AddTelephonyOperations();
 builder.AddTelephonySupervisors();
+builder.AddTelephonyAdministration();
 
 var app = builder.Build();
 // Before the check too: a start with demo passwords outside Development is refused either way.
@@ -47,6 +49,7 @@ app.MapTelephonyAgents();
 app.MapTelephonyCalls();
 app.MapTelephonyRecordings();
 app.MapTelephonySupervisors();
+app.MapTelephonyAdministration();
 
 app.Run();
 return 0;

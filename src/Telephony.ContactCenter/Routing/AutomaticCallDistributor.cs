@@ -35,7 +35,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly TimerScheduler _timers;
-    private readonly Dictionary<string, QueueDefinition> _queues;
+    private Dictionary<string, QueueDefinition> _queues; // replaced whole (ReplaceQueuesAsync); read anywhere
     private readonly Dictionary<string, QueueDefinition?> _routes = new(StringComparer.Ordinal); // mailbox only
     private readonly Dictionary<string, LiveCall> _live = new(StringComparer.Ordinal); // mailbox only
     private readonly Channel<Func<Task>> _mailbox = Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleReader = true });
@@ -62,24 +62,12 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _log = log ?? throw new ArgumentNullException(nameof(log));
         _timers = new TimerScheduler(time);
-        _queues = new(StringComparer.Ordinal);
-        foreach (var queue in options.Queues)
-        {
-            if (string.IsNullOrWhiteSpace(queue.Name) || queue.Name.Contains(RouteSeparator, StringComparison.Ordinal))
-                throw new ArgumentException($"Queue name '{queue.Name}' is empty or contains '{RouteSeparator}'.", nameof(options));
-            if (!_queues.TryAdd(queue.Name, queue with { RequiredSkills = SkillNames.Normalize(queue.RequiredSkills) }))
-                throw new ArgumentException($"Queue '{queue.Name}' is configured twice.", nameof(options));
-        }
-        foreach (var overflow in _queues.Values.SelectMany(q => q.Policy?.Overflows ?? []))
-        {
-            if (overflow.Queue is { } target && !_queues.ContainsKey(target))
-                throw new ArgumentException($"Overflow target '{target}' is not a configured queue.", nameof(options));
-        }
+        _queues = BuildQueues(options.Queues, nameof(options));
         _loop = Task.Run(RunAsync);
     }
 
     /// <summary>The configured queues.</summary>
-    public IReadOnlyCollection<QueueDefinition> Queues => _queues.Values;
+    public IReadOnlyCollection<QueueDefinition> Queues => Volatile.Read(ref _queues).Values;
 
     /// <summary>The seat store (read-only views for supervisors and tests).</summary>
     public ISeatStore Store => _store;

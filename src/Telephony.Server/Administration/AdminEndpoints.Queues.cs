@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Telephony.Cases.Staff;
+using Telephony.Server.Agents;
+using Telephony.Server.Security;
+
+namespace Telephony.Server.Administration;
+
+/// <summary>
+/// Queues and their policies (the agents file's form of one queue). A change applies to calls queued after it;
+/// calls already waiting keep the maximum wait and overflow steps they were queued under (their timers run from
+/// their arrival) but are matched by the queue's new skills. A queue that another queue overflows to, or the last
+/// queue, cannot be removed (409); a removed queue takes no new calls and still serves the calls waiting in it.
+/// </summary>
+internal static partial class AdminEndpoints
+{
+    private static void MapQueues(RouteGroupBuilder admin)
+    {
+        admin.MapGet("/queues", (StaffCatalog staff) =>
+            Results.Ok(staff.StoredQueues.Select(q => JsonDocument.Parse(q.Definition).RootElement.Clone())));
+        admin.MapPut("/queues/{name}", SaveQueueAsync);
+        admin.MapDelete("/queues/{name}", DeleteQueueAsync);
+    }
+
+    private static async Task<IResult> SaveQueueAsync(string name, QueueJson? body, HttpContext http, StaffCatalog staff, TimeProvider time)
+    {
+        if (BadName("name", name, idLike: true) is { } bad) return bad;
+        if (body is null) return Invalid("body", "is required");
+        if (body.Name is { } named && named != name) return Invalid("name", "differs from the name in the path");
+        var queue = body with { Name = name };
+        var stored = new StaffQueue(name, AgentsFile.WriteQueueJson(queue));
+        try
+        {
+            StaffCatalog.ParseQueues([.. staff.StoredQueues.Where(q => q.Name != name), stored]);
+        }
+        catch (InvalidOperationException e)
+        {
+            return Invalid("queue", e.Message);
+        }
+        StaffWrite write;
+        try
+        {
+            write = await staff.Store.SaveQueueAsync(stored, AdminName(http.User), time.GetUtcNow());
+            await staff.AfterWriteAsync();
+        }
+        catch (Exception e) when (UserEndpoints.IsStoreFailure(e))
+        {
+            return StoreDown(http, e);
+        }
+        Audit(http, write.Existed ? "updated" : "created", "queue", name, " (" + stored.Definition + ")");
+        return Saved(!write.Existed, $"/api/admin/queues/{Uri.EscapeDataString(name)}", JsonDocument.Parse(stored.Definition).RootElement.Clone());
+    }
+
+    private static async Task<IResult> DeleteQueueAsync(string name, HttpContext http, StaffCatalog staff)
+    {
+        if (BadName("name", name, idLike: false) is { } bad) return bad;
+        if (staff.StoredQueues.All(q => q.Name != name)) return NotFound("queue", name);
+        if (staff.StoredQueues.Count == 1) return Conflict("The last queue cannot be removed.");
+        try
+        {
+            StaffCatalog.ParseQueues([.. staff.StoredQueues.Where(q => q.Name != name)]);
+        }
+        catch (InvalidOperationException e)
+        {
+            return Conflict($"Another queue overflows to '{name}': {e.Message}");
+        }
+        StaffWrite write;
+        try
+        {
+            write = await staff.Store.DeleteQueueAsync(name);
+            if (write.Existed)
+                await staff.AfterWriteAsync();
+        }
+        catch (Exception e) when (UserEndpoints.IsStoreFailure(e))
+        {
+            return StoreDown(http, e);
+        }
+        if (!write.Existed) return NotFound("queue", name);
+        Audit(http, "deleted", "queue", name, " (calls waiting in it are still served)");
+        return Results.NoContent();
+    }
+}
