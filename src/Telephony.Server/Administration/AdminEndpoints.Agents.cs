@@ -44,7 +44,7 @@ internal static partial class AdminEndpoints
         StaffWrite write;
         try
         {
-            write = await staff.Store.SaveAgentAsync(new StaffAgent(id, name, [.. profile.Skills.Select(s => s.Trim().ToLowerInvariant())]), AdminName(http.User), time.GetUtcNow());
+            write = await staff.Store.SaveAgentAsync(new StaffAgent(id, name, Telephony.ContactCenter.Seats.SkillNames.Normalize(skills)), AdminName(http.User), time.GetUtcNow());
             await staff.AfterWriteAsync();
         }
         catch (Exception e) when (UserEndpoints.IsStoreFailure(e))

@@ -16,7 +16,7 @@ internal static partial class AdminEndpoints
     private static void MapQueues(RouteGroupBuilder admin)
     {
         admin.MapGet("/queues", (StaffCatalog staff) =>
-            Results.Ok(staff.StoredQueues.Select(q => JsonDocument.Parse(q.Definition).RootElement.Clone())));
+            Results.Ok(staff.StoredQueues.Select(q => JsonSerializer.Deserialize<JsonElement>(q.Definition))));
         admin.MapPut("/queues/{name}", SaveQueueAsync);
         admin.MapDelete("/queues/{name}", DeleteQueueAsync);
     }
@@ -47,7 +47,7 @@ internal static partial class AdminEndpoints
             return StoreDown(http, e);
         }
         Audit(http, write.Existed ? "updated" : "created", "queue", name, " (" + stored.Definition + ")");
-        return Saved(!write.Existed, $"/api/admin/queues/{Uri.EscapeDataString(name)}", JsonDocument.Parse(stored.Definition).RootElement.Clone());
+        return Saved(!write.Existed, $"/api/admin/queues/{Uri.EscapeDataString(name)}", JsonSerializer.Deserialize<JsonElement>(stored.Definition));
     }
 
     private static async Task<IResult> DeleteQueueAsync(string name, HttpContext http, StaffCatalog staff)

@@ -128,7 +128,7 @@ public sealed class StaffCatalog
         {
             await _notices.PublishAsync(Version).ConfigureAwait(false);
         }
-        catch (StackExchange.Redis.RedisException e)
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
         {
             AdminLog.NoticeFailed(_log, e.Message);
         }
