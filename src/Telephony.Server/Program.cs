@@ -26,12 +26,20 @@ builder.AddTelephonySupervisors();
 builder.AddTelephonyAdministration();
 
 var app = builder.Build();
-// Before the check too: a start with demo passwords outside Development is refused either way.
-app.RefuseDemoCredentialsUnlessAllowed();
 if (check)
 {
-    return StartupCheck.Run(app.Services, Console.Out);
+    // The check's own items first: a data folder it cannot use is named there, rather than failing the opening of
+    // the staff tables (users, seats) below. A passing check still refuses demo passwords outside Development.
+    var result = StartupCheck.Run(app.Services, Console.Out);
+    if (result != 0)
+    {
+        return result;
+    }
+    app.RefuseDemoCredentialsUnlessAllowed();
+    return 0;
 }
+// A start with demo passwords outside Development is refused.
+app.RefuseDemoCredentialsUnlessAllowed();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 // The agent desktop (wwwroot: index.html, ES modules, the SignalR client restored from npm at build).
