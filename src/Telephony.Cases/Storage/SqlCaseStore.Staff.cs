@@ -40,35 +40,28 @@ public sealed partial class SqlCaseStore : IStaffStore
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
         var seeded = StaffTables.None;
-        var stamp = new { At = Ms(at), By = "seed" };
-        if (await IsEmptyAsync(connection, tx, "staff_users", ct).ConfigureAwait(false) && seed.Users.Count > 0)
-        {
-            foreach (var user in seed.Users)
-                await connection.ExecuteAsync(new CommandDefinition(UpsertSql("staff_users", UserColumns, "name", update: false), StaffUserRow.From(user, stamp.By, stamp.At), tx, cancellationToken: ct)).ConfigureAwait(false);
-            seeded |= StaffTables.Users;
-        }
-        if (await IsEmptyAsync(connection, tx, "staff_agents", ct).ConfigureAwait(false) && seed.Agents.Count > 0)
-        {
-            foreach (var agent in seed.Agents)
-                await connection.ExecuteAsync(new CommandDefinition(UpsertSql("staff_agents", AgentColumns, "id", update: false), StaffAgentRow.From(agent, stamp.By, stamp.At), tx, cancellationToken: ct)).ConfigureAwait(false);
-            seeded |= StaffTables.Agents;
-        }
-        if (await IsEmptyAsync(connection, tx, "staff_seats", ct).ConfigureAwait(false) && seed.Seats.Count > 0)
-        {
-            foreach (var seat in seed.Seats)
-                await connection.ExecuteAsync(new CommandDefinition(UpsertSql("staff_seats", SeatColumns, "extension", update: false), StaffSeatRow.From(seat, stamp.By, stamp.At), tx, cancellationToken: ct)).ConfigureAwait(false);
-            seeded |= StaffTables.Seats;
-        }
-        if (await IsEmptyAsync(connection, tx, "staff_queues", ct).ConfigureAwait(false) && seed.Queues.Count > 0)
-        {
-            foreach (var queue in seed.Queues)
-                await connection.ExecuteAsync(new CommandDefinition(UpsertSql("staff_queues", QueueColumns, "name", update: false), StaffQueueRow.From(queue, stamp.By, stamp.At), tx, cancellationToken: ct)).ConfigureAwait(false);
-            seeded |= StaffTables.Queues;
-        }
+        var now = Ms(at);
+        seeded |= await SeedTableAsync(connection, tx, "staff_users", UserColumns, "name", seed.Users.Select(u => (object)StaffUserRow.From(u, "seed", now)), StaffTables.Users, ct).ConfigureAwait(false);
+        seeded |= await SeedTableAsync(connection, tx, "staff_agents", AgentColumns, "id", seed.Agents.Select(a => (object)StaffAgentRow.From(a, "seed", now)), StaffTables.Agents, ct).ConfigureAwait(false);
+        seeded |= await SeedTableAsync(connection, tx, "staff_seats", SeatColumns, "extension", seed.Seats.Select(x => (object)StaffSeatRow.From(x, "seed", now)), StaffTables.Seats, ct).ConfigureAwait(false);
+        seeded |= await SeedTableAsync(connection, tx, "staff_queues", QueueColumns, "name", seed.Queues.Select(q => (object)StaffQueueRow.From(q, "seed", now)), StaffTables.Queues, ct).ConfigureAwait(false);
         if (seeded != StaffTables.None)
             await BumpStaffVersionAsync(connection, tx, ct).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
         return seeded;
+    }
+
+    /// <summary>Inserts <paramref name="rows"/> when <paramref name="table"/> is empty (and there are rows); <paramref name="which"/> when it did.</summary>
+    private static async Task<StaffTables> SeedTableAsync(DbConnection connection, DbTransaction tx, string table, string columns, string key,
+        IEnumerable<object> rows, StaffTables which, CancellationToken ct)
+    {
+        var list = rows.ToList();
+        if (list.Count == 0 || !await IsEmptyAsync(connection, tx, table, ct).ConfigureAwait(false))
+            return StaffTables.None;
+        var sql = UpsertSql(table, columns, key, update: false);
+        foreach (var row in list)
+            await connection.ExecuteAsync(new CommandDefinition(sql, row, tx, cancellationToken: ct)).ConfigureAwait(false);
+        return which;
     }
 
     public Task<StaffWrite> SaveUserAsync(StaffUser user, string by, DateTimeOffset at, CancellationToken ct = default) =>

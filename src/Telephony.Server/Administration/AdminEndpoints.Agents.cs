@@ -1,6 +1,5 @@
 using Telephony.Cases.Staff;
 using Telephony.ContactCenter.Agents;
-using Telephony.Server.Security;
 
 namespace Telephony.Server.Administration;
 
@@ -41,37 +40,15 @@ internal static partial class AdminEndpoints
         {
             return Invalid("skills", e.Message);
         }
-        StaffWrite write;
-        try
-        {
-            write = await staff.Store.SaveAgentAsync(new StaffAgent(id, name, Telephony.ContactCenter.Seats.SkillNames.Normalize(skills)), AdminName(http.User), time.GetUtcNow());
-            await staff.AfterWriteAsync();
-        }
-        catch (Exception e) when (UserEndpoints.IsStoreFailure(e))
-        {
-            return StoreDown(http, e);
-        }
+        var (write, failure) = await WriteAsync(http, staff, () => staff.Store.SaveAgentAsync(
+            new StaffAgent(id, name, Telephony.ContactCenter.Seats.SkillNames.Normalize(skills)), AdminName(http.User), time.GetUtcNow()));
+        if (failure is not null) return failure;
         var saved = staff.Agents.Find(id)!;
         Audit(http, write.Existed ? "updated" : "created", "agent", id, $" (skills {string.Join(' ', saved.Skills)})");
         return Saved(!write.Existed, $"/api/admin/agents/{Uri.EscapeDataString(id)}", new { id = saved.Id, name = saved.Name, skills = saved.Skills });
     }
 
-    private static async Task<IResult> DeleteAgentAsync(string id, HttpContext http, StaffCatalog staff)
-    {
-        if (BadName("id", id, idLike: false) is { } bad) return bad;
-        StaffWrite write;
-        try
-        {
-            write = await staff.Store.DeleteAgentAsync(id);
-            if (write.Existed)
-                await staff.AfterWriteAsync();
-        }
-        catch (Exception e) when (UserEndpoints.IsStoreFailure(e))
-        {
-            return StoreDown(http, e);
-        }
-        if (!write.Existed) return NotFound("agent", id);
-        Audit(http, "deleted", "agent", id, " (logged out after any call in hand)");
-        return Results.NoContent();
-    }
+    private static Task<IResult> DeleteAgentAsync(string id, HttpContext http, StaffCatalog staff) =>
+        BadName("id", id, idLike: false) is { } bad ? Task.FromResult(bad)
+        : DeleteAsync(http, staff, "agent", id, () => staff.Store.DeleteAgentAsync(id), " (logged out after any call in hand)");
 }

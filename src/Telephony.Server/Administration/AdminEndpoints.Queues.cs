@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Telephony.Cases.Staff;
 using Telephony.Server.Agents;
-using Telephony.Server.Security;
 
 namespace Telephony.Server.Administration;
 
@@ -36,16 +35,8 @@ internal static partial class AdminEndpoints
         {
             return Invalid("queue", e.Message);
         }
-        StaffWrite write;
-        try
-        {
-            write = await staff.Store.SaveQueueAsync(stored, AdminName(http.User), time.GetUtcNow());
-            await staff.AfterWriteAsync();
-        }
-        catch (Exception e) when (UserEndpoints.IsStoreFailure(e))
-        {
-            return StoreDown(http, e);
-        }
+        var (write, failure) = await WriteAsync(http, staff, () => staff.Store.SaveQueueAsync(stored, AdminName(http.User), time.GetUtcNow()));
+        if (failure is not null) return failure;
         Audit(http, write.Existed ? "updated" : "created", "queue", name, " (" + stored.Definition + ")");
         return Saved(!write.Existed, $"/api/admin/queues/{Uri.EscapeDataString(name)}", JsonSerializer.Deserialize<JsonElement>(stored.Definition));
     }
@@ -63,19 +54,6 @@ internal static partial class AdminEndpoints
         {
             return Conflict($"Another queue overflows to '{name}': {e.Message}");
         }
-        StaffWrite write;
-        try
-        {
-            write = await staff.Store.DeleteQueueAsync(name);
-            if (write.Existed)
-                await staff.AfterWriteAsync();
-        }
-        catch (Exception e) when (UserEndpoints.IsStoreFailure(e))
-        {
-            return StoreDown(http, e);
-        }
-        if (!write.Existed) return NotFound("queue", name);
-        Audit(http, "deleted", "queue", name, " (calls waiting in it are still served)");
-        return Results.NoContent();
+        return await DeleteAsync(http, staff, "queue", name, () => staff.Store.DeleteQueueAsync(name), " (calls waiting in it are still served)");
     }
 }

@@ -1,5 +1,3 @@
-using Telephony.Cases.Staff;
-using Telephony.Server.Security;
 using Telephony.Server.Sip;
 
 namespace Telephony.Server.Administration;
@@ -31,38 +29,16 @@ internal static partial class AdminEndpoints
         if (body?.Password is not { } password || password.Length < MinPasswordLength || password.Length > MaxPasswordLength)
             return Invalid("password", $"must be {MinPasswordLength}..{MaxPasswordLength} characters");
         if (!PlainTextPassword(password)) return Invalid("password", "may hold only printable ASCII (phones type it)");
-        StaffWrite write;
-        try
-        {
-            write = await staff.Store.SaveSeatAsync(SeatDirectory.Credentials(extension, staff.Realm, password), AdminName(http.User), time.GetUtcNow());
-            await staff.AfterWriteAsync();
-        }
-        catch (Exception e) when (UserEndpoints.IsStoreFailure(e))
-        {
-            return StoreDown(http, e);
-        }
+        var (write, failure) = await WriteAsync(http, staff, () => staff.Store.SaveSeatAsync(
+            SeatDirectory.Credentials(extension, staff.Realm, password), AdminName(http.User), time.GetUtcNow()));
+        if (failure is not null) return failure;
         Audit(http, write.Existed ? "updated" : "created", "seat", extension, " (new SIP password)");
         return Saved(!write.Existed, $"/api/admin/seats/{extension}", new { extension, demo = SeatDirectory.IsDemoPassword(password) });
     }
 
-    private static async Task<IResult> DeleteSeatAsync(string extension, HttpContext http, StaffCatalog staff)
-    {
-        if (!SeatDirectory.IsExtension(extension)) return Invalid("extension", "must be 1..16 digits");
-        StaffWrite write;
-        try
-        {
-            write = await staff.Store.DeleteSeatAsync(extension);
-            if (write.Existed)
-                await staff.AfterWriteAsync();
-        }
-        catch (Exception e) when (UserEndpoints.IsStoreFailure(e))
-        {
-            return StoreDown(http, e);
-        }
-        if (!write.Existed) return NotFound("seat", extension);
-        Audit(http, "deleted", "seat", extension);
-        return Results.NoContent();
-    }
+    private static Task<IResult> DeleteSeatAsync(string extension, HttpContext http, StaffCatalog staff) =>
+        !SeatDirectory.IsExtension(extension) ? Task.FromResult(Invalid("extension", "must be 1..16 digits"))
+        : DeleteAsync(http, staff, "seat", extension, () => staff.Store.DeleteSeatAsync(extension));
 
     private static bool PlainTextPassword(string password) => password.All(c => c is >= '!' and <= '~');
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
+using Telephony.Cases.Staff;
 using Telephony.Server.Http;
 using Telephony.Server.Security;
 
@@ -66,6 +67,35 @@ internal static partial class AdminEndpoints
     }
 
     private static string AdminName(ClaimsPrincipal admin) => UserEndpoints.AdminName(admin);
+
+    /// <summary>
+    /// Runs a write of the staff tables and, when it changed a row, applies it on this node and tells the others before
+    /// the answer; the database down is the 503 in <c>Failure</c> (nothing changed).
+    /// </summary>
+    private static async Task<(StaffWrite Write, IResult? Failure)> WriteAsync(HttpContext http, StaffCatalog staff, Func<Task<StaffWrite>> write)
+    {
+        try
+        {
+            var done = await write();
+            if (done.Existed || done.Version > 0)
+                await staff.AfterWriteAsync();
+            return (done, null);
+        }
+        catch (Exception e) when (UserEndpoints.IsStoreFailure(e))
+        {
+            return (default, StoreDown(http, e));
+        }
+    }
+
+    /// <summary>A <c>DELETE</c>: 204 and the audit line, 404 when there was no such row, 503 when the database is down.</summary>
+    private static async Task<IResult> DeleteAsync(HttpContext http, StaffCatalog staff, string kind, string id, Func<Task<StaffWrite>> delete, string detail = "")
+    {
+        var (write, failure) = await WriteAsync(http, staff, delete);
+        if (failure is not null) return failure;
+        if (!write.Existed) return NotFound(kind, id);
+        Audit(http, "deleted", kind, id, detail);
+        return Results.NoContent();
+    }
 
     /// <summary>The database could not be written: 503, nothing changed.</summary>
     private static IResult StoreDown(HttpContext http, Exception e) =>
