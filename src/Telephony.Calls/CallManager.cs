@@ -133,7 +133,7 @@ public sealed partial class CallManager : IAsyncDisposable
             Interpreter = new IvrInterpreter(_loggers.CreateLogger<IvrInterpreter>()),
             UserAgent = userAgent,
             Acd = acd,
-            Queues = new QueueMap(_options.QueueMap, acd.Queues.Select(q => q.Name).ToList()),
+            Queues = new QueueMap(_options.QueueMap, () => [.. acd.Queues.Select(q => q.Name)]),
             SeatPhones = _seatPhones,
             BrowserPhones = _browserPhones,
             DialPlan = _dialPlan,

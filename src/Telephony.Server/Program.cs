@@ -1,3 +1,4 @@
+using Telephony.Server.Administration;
 using Telephony.Server.Cases;
 using Telephony.Server.Agents;
 using Telephony.Server.Calls;
@@ -22,14 +23,23 @@ builder.AddTelephonyCalls();
 builder.AddTelephonyRecordings();
 builder.AddTelephonyOperations();
 builder.AddTelephonySupervisors();
+builder.AddTelephonyAdministration();
 
 var app = builder.Build();
-// Before the check too: a start with demo passwords outside Development is refused either way.
-app.RefuseDemoCredentialsUnlessAllowed();
 if (check)
 {
-    return StartupCheck.Run(app.Services, Console.Out);
+    // The check's own items first: a data folder it cannot use is named there, rather than failing the opening of
+    // the staff tables (users, seats) below. A passing check still refuses demo passwords outside Development.
+    var result = StartupCheck.Run(app.Services, Console.Out);
+    if (result != 0)
+    {
+        return result;
+    }
+    app.RefuseDemoCredentialsUnlessAllowed();
+    return 0;
 }
+// A start with demo passwords outside Development is refused.
+app.RefuseDemoCredentialsUnlessAllowed();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 // The agent desktop (wwwroot: index.html, ES modules, the SignalR client restored from npm at build).
@@ -47,6 +57,7 @@ app.MapTelephonyAgents();
 app.MapTelephonyCalls();
 app.MapTelephonyRecordings();
 app.MapTelephonySupervisors();
+app.MapTelephonyAdministration();
 
 app.Run();
 return 0;

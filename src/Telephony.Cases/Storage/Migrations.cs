@@ -201,5 +201,25 @@ public static class Migrations
         new(15, "callback tasks by source call", _ => """
             CREATE INDEX ix_callback_tasks_source ON callback_tasks (source_call_id, kind);
             """),
+        // Live administration (issue 14): users, agents, seats and queues live here, the JSON files only seed empty
+        // tables at the first start. Users keep PBKDF2 hashes, seats only HA1 per realm and algorithm (RFC 3261 §22.4,
+        // RFC 7616 §3.4.2: the digest needs H(user:realm:password), never the password). Every change bumps the one
+        // staff_version row in its transaction, so a node that missed a change notice sees the new version and reloads.
+        new(16, "staff: users, agents, seats, queues, guests' roster dates", _ => """
+            CREATE TABLE staff_users (
+                name TEXT PRIMARY KEY, role TEXT NOT NULL, agent_id TEXT, department TEXT, password_hash TEXT NOT NULL,
+                stamp TEXT NOT NULL, demo INTEGER NOT NULL DEFAULT 0, roster_date TEXT,
+                updated_at BIGINT NOT NULL, updated_by TEXT NOT NULL);
+            CREATE INDEX ix_staff_users_roster ON staff_users (roster_date) WHERE roster_date IS NOT NULL;
+            CREATE TABLE staff_agents (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL, skills TEXT NOT NULL, updated_at BIGINT NOT NULL, updated_by TEXT NOT NULL);
+            CREATE TABLE staff_seats (
+                extension TEXT PRIMARY KEY, realm TEXT NOT NULL, ha1_md5 TEXT NOT NULL, ha1_sha256 TEXT NOT NULL,
+                demo INTEGER NOT NULL DEFAULT 0, updated_at BIGINT NOT NULL, updated_by TEXT NOT NULL);
+            CREATE TABLE staff_queues (
+                name TEXT PRIMARY KEY, definition TEXT NOT NULL, updated_at BIGINT NOT NULL, updated_by TEXT NOT NULL);
+            CREATE TABLE staff_version (id INTEGER PRIMARY KEY, version BIGINT NOT NULL);
+            INSERT INTO staff_version (id, version) VALUES (1, 0);
+            """),
     ];
 }

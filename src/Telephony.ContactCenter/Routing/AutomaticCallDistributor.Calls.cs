@@ -17,7 +17,7 @@ public sealed partial class AutomaticCallDistributor
     {
         ArgumentNullException.ThrowIfNull(call);
         ArgumentException.ThrowIfNullOrEmpty(call.CallId);
-        if (!_queues.TryGetValue(call.Queue, out var queue))
+        if (!Volatile.Read(ref _queueSet).ByName.TryGetValue(call.Queue, out var queue))
             throw new ArgumentException($"Unknown queue '{call.Queue}'.", nameof(call));
         var needs = SkillNames.Normalize([.. call.Skills ?? [], call.Language ?? ""]);
         if (needs.FirstOrDefault(s => !SkillNames.IsValid(s)) is { } bad)
@@ -87,7 +87,7 @@ public sealed partial class AutomaticCallDistributor
             return known;
         var parts = name.Split(RouteSeparator);
         QueueDefinition? route = null;
-        if (_queues.TryGetValue(parts[0], out var queue) && parts.Skip(1).All(SkillNames.IsValid))
+        if (Volatile.Read(ref _queueSet).ByName.TryGetValue(parts[0], out var queue) && parts.Skip(1).All(SkillNames.IsValid))
             route = parts.Length == 1 ? queue : RouteOf(queue, parts.Skip(1));
         _routes[name] = route;
         return route;

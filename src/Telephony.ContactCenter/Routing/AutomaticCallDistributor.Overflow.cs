@@ -71,7 +71,7 @@ public sealed partial class AutomaticCallDistributor
     /// </summary>
     private async Task<bool> OverflowAsync(LiveCall live, QueueOverflow overflow)
     {
-        var target = overflow.Queue is { } name && _queues.TryGetValue(name, out var other) ? other : live.Home;
+        var target = overflow.Queue is { } name && Volatile.Read(ref _queueSet).ByName.TryGetValue(name, out var other) ? other : live.Home;
         var relaxed = SkillNames.Normalize(overflow.Relax);
         var route = RouteOf(target, live.Needs.Except(relaxed, StringComparer.Ordinal));
         var from = live.Queue;

@@ -64,10 +64,14 @@ public sealed partial class AutomaticCallDistributor
 
     // ---- events ----
 
-    private Task PublishStateAsync(SeatSnapshot seat, string? agentId)
+    private async Task PublishStateAsync(SeatSnapshot seat, string? agentId)
     {
         Remember(seat, agentId);
-        return PublishAsync(new SeatStateChanged(seat.Extension, agentId ?? seat.AgentId, seat.State, seat.Reason, seat.CallId, seat.StateSince));
+        await PublishAsync(new SeatStateChanged(seat.Extension, agentId ?? seat.AgentId, seat.State, seat.Reason, seat.CallId, seat.StateSince)).ConfigureAwait(false);
+        // An agent removed by an administrator while on a call is logged out as soon as the call has left the seat.
+        if (_retiring.Count > 0 && (agentId ?? seat.AgentId) is { } agent && _retiring.Contains(agent)
+            && seat.State is SeatState.Ready or SeatState.NotReady or SeatState.WrapUp)
+            await LogOutRetiredAsync(seat, agent).ConfigureAwait(false);
     }
 
     private async Task PublishAsync(DesktopEvent desktopEvent)

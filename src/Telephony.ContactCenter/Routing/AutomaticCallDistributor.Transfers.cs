@@ -41,8 +41,8 @@ public sealed partial class AutomaticCallDistributor
         {
             return AgentTransferRoute.Refused($"Agent {profile.Name} is not logged in.");
         }
-        var queue = (preferredQueue is not null && preferredQueue != TaskQueue && _queues.TryGetValue(preferredQueue, out var q) ? [q] : Array.Empty<QueueDefinition>())
-            .Concat(_callQueues)
+        var queue = (preferredQueue is not null && preferredQueue != TaskQueue && Volatile.Read(ref _queueSet).ByName.TryGetValue(preferredQueue, out var q) ? [q] : Array.Empty<QueueDefinition>())
+            .Concat(Volatile.Read(ref _queueSet).Calls)
             .FirstOrDefault(d => d.RequiredSkills.All(s => profile.Skills.Contains(s, StringComparer.Ordinal)));
         return queue is null
             ? AgentTransferRoute.Refused($"Agent {profile.Name} takes no queue's calls.")

@@ -35,8 +35,9 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly TimerScheduler _timers;
-    private readonly Dictionary<string, QueueDefinition> _queues; // the call queues and the task queue
-    private readonly QueueDefinition[] _callQueues;
+    // The call queues and the task queue by name, and the call queues alone; replaced whole (ReplaceQueuesAsync), read anywhere.
+    private QueueSet _queueSet;
+    private readonly QueueDefinition? _taskQueue;
     private readonly Dictionary<string, QueueDefinition?> _routes = new(StringComparer.Ordinal); // mailbox only
     private readonly Dictionary<string, LiveCall> _live = new(StringComparer.Ordinal); // mailbox only
     private readonly Channel<Func<Task>> _mailbox = Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleReader = true });
@@ -63,28 +64,14 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _log = log ?? throw new ArgumentNullException(nameof(log));
         _timers = new TimerScheduler(time);
-        _queues = new(StringComparer.Ordinal);
-        foreach (var queue in options.Queues)
-        {
-            if (string.IsNullOrWhiteSpace(queue.Name) || queue.Name.Contains(RouteSeparator, StringComparison.Ordinal))
-                throw new ArgumentException($"Queue name '{queue.Name}' is empty or contains '{RouteSeparator}'.", nameof(options));
-            if (!_queues.TryAdd(queue.Name, queue with { RequiredSkills = SkillNames.Normalize(queue.RequiredSkills) }))
-                throw new ArgumentException($"Queue '{queue.Name}' is configured twice.", nameof(options));
-        }
-        foreach (var overflow in _queues.Values.SelectMany(q => q.Policy?.Overflows ?? []))
-        {
-            if (overflow.Queue is { } target && !_queues.ContainsKey(target))
-                throw new ArgumentException($"Overflow target '{target}' is not a configured queue.", nameof(options));
-        }
-        _callQueues = [.. _queues.Values];
         if (options.TaskQueue is { } tasks)
         {
             if (string.IsNullOrWhiteSpace(tasks.Name) || tasks.Name.Contains(RouteSeparator, StringComparison.Ordinal) || tasks.Policy is not null)
                 throw new ArgumentException($"Task queue '{tasks.Name}' is empty, contains '{RouteSeparator}' or has a policy.", nameof(options));
-            if (!_queues.TryAdd(tasks.Name, tasks with { RequiredSkills = SkillNames.Normalize(tasks.RequiredSkills) }))
-                throw new ArgumentException($"Task queue '{tasks.Name}' is also a call queue.", nameof(options));
+            _taskQueue = tasks with { RequiredSkills = SkillNames.Normalize(tasks.RequiredSkills) };
             TaskQueue = tasks.Name;
         }
+        _queueSet = BuildQueueSet(options.Queues, nameof(options));
         _loop = Task.Run(RunAsync);
     }
 
@@ -92,7 +79,7 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     public string? TaskQueue { get; }
 
     /// <summary>The configured queues of calls (not the task queue).</summary>
-    public IReadOnlyCollection<QueueDefinition> Queues => _callQueues;
+    public IReadOnlyCollection<QueueDefinition> Queues => Volatile.Read(ref _queueSet).Calls;
 
     /// <summary>The seat store (read-only views for supervisors and tests).</summary>
     public ISeatStore Store => _store;

@@ -25,24 +25,11 @@ public sealed class AgentsFile
         var queues = new List<QueueDefinition>();
         foreach (var (q, i) in (json.Queues ?? []).Select((q, i) => (q, i + 1)))
         {
-            if (string.IsNullOrWhiteSpace(q.Name) || q.Skills is null || q.Skills.Count == 0)
-                throw new InvalidOperationException($"agents file {path}: queue #{i} needs a 'name' and 'skills'");
-            if (q.Name.Contains(AutomaticCallDistributor.RouteSeparator, StringComparison.Ordinal))
-                throw new InvalidOperationException($"agents file {path}: queue '{q.Name}': a name may not contain '{AutomaticCallDistributor.RouteSeparator}'");
-            if (q.AverageHandleSeconds is <= 0 or > 86_400)
-                throw new InvalidOperationException($"agents file {path}: queue '{q.Name}': 'averageHandleSeconds' must be 1..86400");
-            queues.Add(new QueueDefinition(q.Name, q.Skills, q.Priority, TimeSpan.FromSeconds(q.AverageHandleSeconds), PolicyOf(q, path)));
+            queues.Add(ParseQueue(q, $"agents file {path}: queue #{i}"));
         }
         if (queues.Count == 0)
             throw new InvalidOperationException($"agents file {path}: no queues");
-        foreach (var queue in queues)
-        {
-            foreach (var overflow in queue.Policy?.Overflows ?? [])
-            {
-                if (overflow.Queue is { } target && !queues.Exists(q => q.Name == target))
-                    throw new InvalidOperationException($"agents file {path}: queue '{queue.Name}': overflow target '{target}' is not a queue");
-            }
-        }
+        CheckOverflowTargets(queues, $"agents file {path}");
         var agents = new List<AgentProfile>();
         foreach (var (a, i) in (json.Agents ?? []).Select((a, i) => (a, i + 1)))
         {
@@ -58,15 +45,49 @@ public sealed class AgentsFile
         {
             throw new InvalidOperationException($"agents file {path}: {e.Message}", e);
         }
-        return new AgentsFile { Queues = queues, Agents = agents };
+        return new AgentsFile { Queues = queues, Agents = agents, QueueJsons = json.Queues ?? [] };
     }
 
+    /// <summary>Each queue as the file writes it (the staff table stores queues in this form).</summary>
+    internal IReadOnlyList<QueueJson> QueueJsons { get; init; } = [];
+
+    /// <summary>A queue from its JSON form (a file entry, a stored definition or an admin's request); throws <see cref="InvalidOperationException"/> starting with <paramref name="where"/>.</summary>
+    internal static QueueDefinition ParseQueue(QueueJson q, string where)
+    {
+        if (string.IsNullOrWhiteSpace(q.Name) || q.Skills is null || q.Skills.Count == 0)
+            throw new InvalidOperationException($"{where} needs a 'name' and 'skills'");
+        if (q.Name.Contains(AutomaticCallDistributor.RouteSeparator, StringComparison.Ordinal))
+            throw new InvalidOperationException($"{where} ('{q.Name}'): a name may not contain '{AutomaticCallDistributor.RouteSeparator}'");
+        if (q.AverageHandleSeconds is <= 0 or > 86_400)
+            throw new InvalidOperationException($"{where} ('{q.Name}'): 'averageHandleSeconds' must be 1..86400");
+        return new QueueDefinition(q.Name, q.Skills, q.Priority, TimeSpan.FromSeconds(q.AverageHandleSeconds), PolicyOf(q, where));
+    }
+
+    /// <summary>Throws when an overflow names a queue that is not among <paramref name="queues"/>.</summary>
+    internal static void CheckOverflowTargets(IReadOnlyList<QueueDefinition> queues, string where)
+    {
+        foreach (var queue in queues)
+        {
+            foreach (var overflow in queue.Policy?.Overflows ?? [])
+            {
+                if (overflow.Queue is { } target && !queues.Any(q => q.Name == target))
+                    throw new InvalidOperationException($"{where}: queue '{queue.Name}': overflow target '{target}' is not a queue");
+            }
+        }
+    }
+
+    /// <summary>A stored queue definition (the file's JSON form of one queue).</summary>
+    internal static QueueJson? ReadQueueJson(string json) => JsonSerializer.Deserialize(json, AgentsJsonContext.Default.QueueJson);
+
+    /// <summary>The JSON form of one queue, as stored.</summary>
+    internal static string WriteQueueJson(QueueJson queue) => JsonSerializer.Serialize(queue, AgentsJsonContext.Default.QueueJson);
+
     /// <summary>The queue's policy (maximum wait, size limit, overflows, end action), or null when it sets none.</summary>
-    private static QueuePolicy? PolicyOf(QueueJson q, string path)
+    private static QueuePolicy? PolicyOf(QueueJson q, string where)
     {
         if (q.MaxWaitSeconds is null && q.MaxSize is null && q.Overflow is null && q.EndAction is null)
             return null;
-        string Where() => $"agents file {path}: queue '{q.Name}'";
+        string Where() => $"{where} ('{q.Name}')";
         if (q.MaxWaitSeconds is <= 0 or > 86_400)
             throw new InvalidOperationException($"{Where()}: 'maxWaitSeconds' must be 1..86400");
         if (q.MaxSize is <= 0 or > 100_000)
@@ -124,6 +145,7 @@ internal sealed record AgentJson(
     [property: JsonPropertyName("name")] string? Name,
     [property: JsonPropertyName("skills")] List<string>? Skills);
 
-[JsonSourceGenerationOptions(ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true)]
+[JsonSourceGenerationOptions(ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(AgentsJson))]
+[JsonSerializable(typeof(QueueJson))]
 internal sealed partial class AgentsJsonContext : JsonSerializerContext;

@@ -29,14 +29,13 @@ public static class AgentsSetup
     {
         ArgumentNullException.ThrowIfNull(builder);
         var settings = builder.AddSettings<ContactCenterSettings>(ContactCenterSettings.Section, (o, section) => o.Validate(section));
-        var agentsPath = ServerPaths.FromAppDirectory(settings.AgentsFile);
         var redis = settings.Redis;
         var keyPrefix = settings.KeyPrefix;
         var services = builder.Services;
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => AgentsFile.Load(agentsPath));
-        services.AddSingleton(sp => new AgentDirectory(sp.GetRequiredService<AgentsFile>().Agents));
+        // Agents and queues live in the staff tables (the agents file seeds them at the first start; see Administration).
+        services.AddSingleton(sp => sp.GetRequiredService<Administration.StaffCatalog>().Agents);
         services.AddSingleton(sp => new AcdOptions
         {
             Node = settings.Node is { Length: > 0 } node ? node : Environment.MachineName,
@@ -44,7 +43,7 @@ public static class AgentsSetup
             WrapUpTime = TimeSpan.FromSeconds(settings.WrapUpSeconds),
             DesktopGrace = TimeSpan.FromSeconds(settings.DesktopGraceSeconds),
             Seats = AcdOptions.SeatRange(settings.FirstSeat, settings.SeatCount),
-            Queues = sp.GetRequiredService<AgentsFile>().Queues,
+            Queues = sp.GetRequiredService<Administration.StaffCatalog>().Queues,
             // Callback tasks (missed-call returns, failed callbacks) offered like calls to agents no call waits for.
             TaskQueue = AcdOptions.CallbackTasks,
         });

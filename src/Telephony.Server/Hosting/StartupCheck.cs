@@ -35,8 +35,8 @@ public static class StartupCheck
         errors += Item(output, "users", () => $"{services.GetRequiredService<UserDirectory>().Users.Count()} user(s)");
         errors += Item(output, "agents", () =>
         {
-            var agents = services.GetRequiredService<AgentsFile>();
-            return $"{agents.Agents.Count} agent(s), {agents.Queues.Count} queue(s)";
+            var staff = services.GetRequiredService<Administration.StaffCatalog>();
+            return $"{staff.Agents.All.Count} agent(s), {staff.Queues.Count} queue(s)";
         });
         errors += Item(output, "script", () =>
         {

@@ -27,9 +27,9 @@ public static class SecurityEndpoints
     public static WebApplicationBuilder AddTelephonySecurity(this WebApplicationBuilder builder)
     {
         var settings = builder.AddSettings<SecuritySettings>(SecuritySettings.Section, (o, section) => o.Validate(section));
-        var usersPath = ServerPaths.FromAppDirectory(settings.UsersFile);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => UserDirectory.Load(usersPath, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<UserDirectory>>()));
+        // The users live in the staff tables (the users file seeds them at the first start; see Administration).
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<Administration.StaffCatalog>().Users);
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<HubSessions>();
         builder.Services.AddSingleton<CurrentUserHubFilter>();
@@ -90,15 +90,15 @@ public static class SecurityEndpoints
     }
 
     /// <summary>Revokes every token of the signed-in user (all their devices) and closes their hub connections on this node.</summary>
-    private static IResult Logout(ClaimsPrincipal user, UserDirectory users, HubSessions sessions, ILoggerFactory loggers)
+    private static async Task<IResult> Logout(ClaimsPrincipal user, UserDirectory users, HubSessions sessions, ILoggerFactory loggers)
     {
         var log = loggers.CreateLogger(typeof(SecurityEndpoints));
         var name = user.FindFirstValue(TelephonyClaims.Name)!;
         try
         {
-            users.Revoke(name);
+            await users.RevokeAsync(name, name);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (UserEndpoints.IsStoreFailure(e))
         {
             return UserEndpoints.NotWritten(log, e);
         }
@@ -141,8 +141,14 @@ public static class SecurityEndpoints
             return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Wrong username or password.");
         }
 
+        if (!user!.ActiveOn(users.Today))
+        {
+            // A guest of the leaders' answering day: the right password, the wrong day.
+            SecurityLog.GuestOutsideRoster(log, user.Name, user.RosterDate!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), remote);
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "This guest account is valid only on its roster date.");
+        }
         throttle.RecordSuccess(name);
-        var claims = new List<Claim> { new(TelephonyClaims.Name, user!.Name), new(TelephonyClaims.Role, user.Role), new(TelephonyClaims.Stamp, user.Stamp) };
+        var claims = new List<Claim> { new(TelephonyClaims.Name, user.Name), new(TelephonyClaims.Role, user.Role), new(TelephonyClaims.Stamp, user.Stamp) };
         if (user.AgentId is not null) claims.Add(new Claim(TelephonyClaims.Agent, user.AgentId));
         if (user.Department is not null) claims.Add(new Claim(TelephonyClaims.Department, user.Department));
         var identity = new ClaimsIdentity(claims, "password", TelephonyClaims.Name, TelephonyClaims.Role);

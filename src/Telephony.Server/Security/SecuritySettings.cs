@@ -6,7 +6,7 @@ public sealed class SecuritySettings
     /// <summary>Config section name.</summary>
     public const string Section = "Security";
 
-    /// <summary>The users file (JSON: name, password hash, roles, agent id); relative paths are taken from the app's base directory.</summary>
+    /// <summary>The users file (JSON: name, password hash, roles, agent id) that seeds an empty users table at the first start; relative paths are taken from the app's base directory.</summary>
     public string UsersFile { get; set; } = "users.json";
 
     /// <summary>How long a bearer token is valid, in hours.</summary>
@@ -26,6 +26,9 @@ public sealed class SecuritySettings
     /// </summary>
     public string KeysFolder { get; set; } = "keys";
 
+    /// <summary>The centre's UTC offset in hours: a guest's roster date (the leaders' answering day) is a date of this local time.</summary>
+    public double LocalUtcOffsetHours { get; set; } = 8;
+
     /// <summary>Each bad value, named (checked at start).</summary>
     public IEnumerable<string> Validate(string section)
     {
@@ -36,6 +39,10 @@ public sealed class SecuritySettings
         if (string.IsNullOrWhiteSpace(KeysFolder))
         {
             yield return $"{section}:KeysFolder is empty: name a folder for the token keys";
+        }
+        if (LocalUtcOffsetHours is < -14 or > 14)
+        {
+            yield return FormattableString.Invariant($"{section}:LocalUtcOffsetHours = {LocalUtcOffsetHours} is out of range: use -14..14");
         }
         if (TokenHours is < 0.01 or > 24 * 30)
         {

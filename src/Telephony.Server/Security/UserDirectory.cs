@@ -2,46 +2,46 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.Extensions.Logging.Abstractions;
+using Telephony.Cases.Staff;
 using Telephony.Server.Hosting;
 using Telephony.Server.Http;
 
 namespace Telephony.Server.Security;
 
 /// <summary>
-/// The users file (JSON): who may use the REST API and hubs, with which role, and each user's security
-/// stamp. A malformed file stops the server at start with a message naming the file and the problem,
-/// rather than starting with nobody (or everybody) allowed in.
+/// Who may use the REST API and hubs, with which role, and each user's security stamp: the staff table
+/// <c>staff_users</c> of the cases database as this node last read it. Changes made here (logout, role change,
+/// removal, a new or changed user) are written to the database and then reach every node
+/// (<see cref="Administration.StaffCatalog"/>: a change notice over Redis at once, a version check within
+/// <see cref="RecheckInterval"/> in any case), where the whole table is replaced in one step.
 /// <para>
-/// Changes made here (logout, role change, removal) are written back to the file at once (a new file
-/// moved over the old one), so they survive a restart. The file is looked at again at most once per
-/// <see cref="RecheckInterval"/> when a user is looked up: nodes that share the file (one volume) see
-/// each other's changes within that time. A user without a <c>stamp</c> in the file has one derived
-/// from the entry itself, so an edit of the role or password by hand revokes that user's tokens too.
+/// The users file (<c>Security:UsersFile</c>) only seeds an empty table at the first start (<see cref="ReadSeed"/>).
 /// </para>
 /// </summary>
 public sealed class UserDirectory
 {
-    /// <summary>How often, at most, the file is checked for changes made elsewhere.</summary>
+    /// <summary>How often, at most, a node looks whether another node changed the users (besides the change notices).</summary>
     public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(1);
 
-    // Plain demo passwords are hashed on load with this cost (they are demo accounts; see DemoAccounts).
+    // Plain demo passwords are hashed on seeding with this cost (they are demo accounts; see DemoAccounts).
     private const int DemoHashIterations = 10_000;
 
-    private readonly string _path;
+    private readonly IStaffStore _store;
+    private readonly Func<Task> _afterWrite;
     private readonly TimeProvider _time;
-    private readonly ILogger _log;
-    private readonly Lock _gate = new();
+    private readonly TimeSpan _localOffset;
+    private readonly SemaphoreSlim _writes = new(1, 1);
     private Contents _contents;
-    private long _nextCheck;
 
-    private UserDirectory(string path, Contents contents, TimeProvider time, ILogger log)
+    /// <param name="afterWrite">Called after each write: reloads this node and tells the others.</param>
+    /// <param name="localOffset">The centre's UTC offset: a guest's roster date is a local date.</param>
+    internal UserDirectory(IEnumerable<StaffUser> users, IStaffStore store, Func<Task> afterWrite, TimeProvider time, TimeSpan localOffset)
     {
-        _path = path;
-        _contents = contents;
+        _store = store;
+        _afterWrite = afterWrite;
         _time = time;
-        _log = log;
-        _nextCheck = time.GetTimestamp() + Ticks(RecheckInterval);
+        _localOffset = localOffset;
+        _contents = Build(users, null);
     }
 
     /// <summary>The users as they are now.</summary>
@@ -53,126 +53,163 @@ public sealed class UserDirectory
     /// </summary>
     public string DummyHash => Current.DummyHash;
 
-    /// <summary>Users whose password is in the file in plain text (the shipped demo accounts).</summary>
-    public IReadOnlyList<string> DemoAccounts => Current.File.Users?.Where(u => u.PasswordHash is null && u.Password is not null).Select(u => u.Name!).ToList() ?? [];
+    /// <summary>Users whose password is a shipped demo one (seeded from a plain <c>password</c> in the users file and not changed since).</summary>
+    public IReadOnlyList<string> DemoAccounts => [.. Current.ByName.Values.Where(u => u.Demo).Select(u => u.Name).Order(StringComparer.Ordinal)];
 
-    private Contents Current
-    {
-        get
-        {
-            RefreshIfChanged();
-            return Volatile.Read(ref _contents);
-        }
-    }
+    private Contents Current => Volatile.Read(ref _contents);
+
+    /// <summary>The centre's local date now (a guest's roster date is compared with it).</summary>
+    public DateOnly Today => DateOnly.FromDateTime(_time.GetUtcNow().ToOffset(_localOffset).DateTime);
 
     public UserAccount? Find(string name) => Current.ByName.GetValueOrDefault(name);
 
-    /// <summary>True when <paramref name="name"/> is a user and <paramref name="stamp"/> (from a token) is that user's stamp now.</summary>
+    /// <summary>
+    /// True when <paramref name="name"/> is a user, <paramref name="stamp"/> (from a token) is that user's stamp now, and
+    /// a guest's roster date is today.
+    /// </summary>
     public bool IsCurrent(string? name, string? stamp) =>
-        name is not null && stamp is not null && Find(name) is { } user && string.Equals(user.Stamp, stamp, StringComparison.Ordinal);
+        name is not null && stamp is not null && Find(name) is { } user && string.Equals(user.Stamp, stamp, StringComparison.Ordinal) && user.ActiveOn(Today);
+
+    /// <summary>Makes <paramref name="users"/> the users of this node (after a reload from the database).</summary>
+    internal void Replace(IEnumerable<StaffUser> users) => Volatile.Write(ref _contents, Build(users, Current));
 
     /// <summary>Gives <paramref name="name"/> a new stamp (every token issued so far is refused from now on); false for an unknown name.</summary>
-    public bool Revoke(string name) =>
-        Change(name, (file, entry) => entry.Stamp = NewStamp()) == UserChange.Done;
+    public async Task<bool> RevokeAsync(string name, string by) =>
+        await ChangeAsync(name, by, user => user with { Stamp = NewStamp() }).ConfigureAwait(false) == UserChange.Done;
 
     /// <summary>
     /// Changes <paramref name="name"/>'s role (with the agent id an agent needs or the department a handler
     /// needs; either is kept from before when not given) and revokes the user's tokens.
     /// Throws <see cref="InvalidOperationException"/> naming what is wrong with the new role.
     /// </summary>
-    public UserChange SetRole(string name, string role, string? agent, string? department)
+    public Task<UserChange> SetRoleAsync(string name, string role, string? agent, string? department, string by)
     {
         if (Find(name) is not { } user)
         {
-            return UserChange.NotFound;
+            return Task.FromResult(UserChange.NotFound);
         }
         CheckRole(role, role == Roles.Agent ? agent ?? user.AgentId : null, role == Roles.Handler ? department ?? user.Department : null, "role");
-        return Change(name, (file, entry) =>
+        return ChangeAsync(name, by, entry => entry with
         {
-            entry.Role = role;
-            entry.Agent = role == Roles.Agent ? agent ?? entry.Agent : null;
-            entry.Department = role == Roles.Handler ? department ?? entry.Department : null;
-            entry.Stamp = NewStamp();
+            Role = role,
+            AgentId = role == Roles.Agent ? agent ?? entry.AgentId : null,
+            Department = role == Roles.Handler ? department ?? entry.Department : null,
+            Stamp = NewStamp(),
         });
     }
 
-    /// <summary>Removes <paramref name="name"/>; the user's tokens are refused from now on.</summary>
-    public UserChange Delete(string name) => Change(name, (file, entry) => file.Users!.Remove(entry));
-
-    private UserChange Change(string name, Action<UsersFile, UserEntry> change)
+    /// <summary>
+    /// Creates or replaces a user (validated by the caller). A new password (or none given for an existing user: the
+    /// old hash is kept) and a changed role revoke the user's tokens. False in <c>Created</c> for an update.
+    /// </summary>
+    public async Task<(UserChange Change, bool Created)> SaveAsync(UserSpec spec, string by)
     {
-        lock (_gate)
+        ArgumentNullException.ThrowIfNull(spec);
+        await _writes.WaitAsync().ConfigureAwait(false);
+        try
         {
-            // Apply the change to what the file holds now (another node may have written it).
-            ReloadIfChangedLocked();
-            var current = _contents;
-            var file = Copy(current.File);
-            var entry = file.Users?.FirstOrDefault(u => u.Name == name);
-            if (entry is null)
+            var before = Find(spec.Name);
+            if (before is null && spec.Password is null)
+            {
+                throw new InvalidOperationException("password: is required for a new user");
+            }
+            CheckRole(spec.Role, spec.AgentId, spec.Department, "role");
+            var changed = before is null || spec.Password is not null || before.Role != spec.Role || before.AgentId != spec.AgentId
+                || before.Department != spec.Department || before.RosterDate != spec.RosterDate;
+            var user = new StaffUser(spec.Name, spec.Role, spec.Role == Roles.Agent ? spec.AgentId : null, spec.Role == Roles.Handler ? spec.Department : null,
+                spec.Password is { } password ? PasswordHasher.Hash(password) : before!.PasswordHash,
+                changed ? NewStamp() : before!.Stamp,
+                Demo: spec.Password is null && before!.Demo, spec.RosterDate);
+            if (before?.Role == Roles.Admin && user.Role != Roles.Admin && !OtherAdminLeft(spec.Name))
+            {
+                return (UserChange.LastAdmin, false);
+            }
+            await _store.SaveUserAsync(user, by, _time.GetUtcNow()).ConfigureAwait(false);
+            await _afterWrite().ConfigureAwait(false);
+            return (UserChange.Done, before is null);
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    /// <summary>Removes <paramref name="name"/>; the user's tokens are refused from now on.</summary>
+    public async Task<UserChange> DeleteAsync(string name, string by)
+    {
+        await _writes.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (Find(name) is not { } user)
             {
                 return UserChange.NotFound;
             }
-            change(file, entry);
-            var contents = Build(file, _path, current);
-            if (current.ByName.Values.Any(u => u.Role == Roles.Admin) && !contents.ByName.Values.Any(u => u.Role == Roles.Admin))
+            if (user.Role == Roles.Admin && !OtherAdminLeft(name))
             {
                 return UserChange.LastAdmin;
             }
-            Save(file);
-            Volatile.Write(ref _contents, contents with { Version = VersionOf(_path) });
-            return UserChange.Done;
+            var write = await _store.DeleteUserAsync(name).ConfigureAwait(false);
+            await _afterWrite().ConfigureAwait(false);
+            return write.Existed ? UserChange.Done : UserChange.NotFound;
+        }
+        finally
+        {
+            _writes.Release();
         }
     }
 
-    public static UserDirectory Load(string path, TimeProvider? time = null, ILogger? log = null)
+    private async Task<UserChange> ChangeAsync(string name, string by, Func<StaffUser, StaffUser> change)
     {
-        var file = StartupFile.ReadJson(path, "users file", UsersFileJsonContext.Default.UsersFile) ?? new UsersFile();
-        var contents = Build(file, path, null) with { Version = VersionOf(path) };
-        return new UserDirectory(path, contents, time ?? TimeProvider.System, log ?? NullLogger.Instance);
-    }
-
-    private void RefreshIfChanged()
-    {
-        var now = _time.GetTimestamp();
-        if (now < Volatile.Read(ref _nextCheck))
-        {
-            return;
-        }
-        Volatile.Write(ref _nextCheck, now + Ticks(RecheckInterval));
-        if (VersionOf(_path) == Volatile.Read(ref _contents).Version)
-        {
-            return;
-        }
-        lock (_gate)
-        {
-            ReloadIfChangedLocked();
-        }
-    }
-
-    private void ReloadIfChangedLocked()
-    {
-        var version = VersionOf(_path);
-        if (version == _contents.Version || version.Length < 0)
-        {
-            return;
-        }
+        await _writes.WaitAsync().ConfigureAwait(false);
         try
         {
-            var file = StartupFile.ReadJson(_path, "users file", UsersFileJsonContext.Default.UsersFile) ?? new UsersFile();
-            Volatile.Write(ref _contents, Build(file, _path, _contents) with { Version = version });
-            SecurityLog.UsersReloaded(_log, _path, _contents.ByName.Count);
+            if (Find(name) is not { } before)
+            {
+                return UserChange.NotFound;
+            }
+            var user = change(new StaffUser(before.Name, before.Role, before.AgentId, before.Department, before.PasswordHash, before.Stamp, before.Demo, before.RosterDate));
+            if (before.Role == Roles.Admin && user.Role != Roles.Admin && !OtherAdminLeft(name))
+            {
+                return UserChange.LastAdmin;
+            }
+            await _store.SaveUserAsync(user, by, _time.GetUtcNow()).ConfigureAwait(false);
+            await _afterWrite().ConfigureAwait(false);
+            return UserChange.Done;
         }
-        catch (InvalidOperationException e)
+        finally
         {
-            // Keep serving the last good users; say so once per version of the file.
-            Volatile.Write(ref _contents, _contents with { Version = version });
-            SecurityLog.UsersReloadFailed(_log, _path, e.Message);
+            _writes.Release();
         }
     }
 
-    private static Contents Build(UsersFile file, string path, Contents? previous)
+    // A guest admin does not count: the day after their roster date nobody could administer the centre.
+    private bool OtherAdminLeft(string name) => Current.ByName.Values.Any(u => u.Name != name && u.Role == Roles.Admin && u.RosterDate is null);
+
+    private static Contents Build(IEnumerable<StaffUser> stored, Contents? previous)
     {
         var users = new Dictionary<string, UserAccount>(StringComparer.Ordinal);
+        foreach (var u in stored)
+        {
+            users[u.Name] = new UserAccount(u.Name, u.Role, u.AgentId, u.Department, u.PasswordHash, u.Stamp, u.Demo, u.RosterDate);
+        }
+        var iterations = users.Values.Select(u => PasswordHasher.Iterations(u.PasswordHash)).OfType<int>()
+            .GroupBy(i => i).OrderByDescending(g => g.Count()).ThenByDescending(g => g.Key).Select(g => g.Key).FirstOrDefault(PasswordHasher.DefaultIterations);
+        var dummy = previous is not null && PasswordHasher.Iterations(previous.DummyHash) == iterations
+            ? previous.DummyHash
+            : PasswordHasher.Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)), iterations);
+        return new Contents(users, dummy);
+    }
+
+    /// <summary>
+    /// The users of a users file, as the staff table's first rows: a plain (demo) <c>password</c> is hashed here and
+    /// marked demo, so no password is stored. A malformed file throws <see cref="InvalidOperationException"/> naming
+    /// the file and the problem (the start stops rather than seeding nobody, or everybody).
+    /// </summary>
+    public static IReadOnlyList<StaffUser> ReadSeed(string path)
+    {
+        var file = StartupFile.ReadJson(path, "users file", UsersFileJsonContext.Default.UsersFile) ?? new UsersFile();
+        var users = new List<StaffUser>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
         var index = 0;
         foreach (var entry in file.Users ?? [])
         {
@@ -181,32 +218,14 @@ public sealed class UserDirectory
             if (string.IsNullOrWhiteSpace(entry.Name)) throw new InvalidOperationException($"{where}: 'name' is required");
             if (!PlainText.IsClean(entry.Name)) throw new InvalidOperationException($"{where} ({LogText.Safe(entry.Name)}): 'name' {PlainText.Refusal}");
             CheckRole(entry.Role, entry.Agent, entry.Department, $"{where} ({entry.Name})");
-
-            // A plain 'password' is accepted for demo files only; it is hashed on load so it is
-            // never compared in plain text. Production files carry 'passwordHash'.
-            var hash = entry.PasswordHash ?? (entry.Password is { Length: > 0 } p ? HashOfPlain(entry.Name, p, previous) : null);
+            var hash = entry.PasswordHash ?? (entry.Password is { Length: > 0 } p ? PasswordHasher.Hash(p, DemoHashIterations) : null);
             if (hash is null) throw new InvalidOperationException($"{where} ({entry.Name}): 'passwordHash' (or, for demos, 'password') is required");
-            var account = new UserAccount(entry.Name, entry.Role!, entry.Agent, entry.Department, hash, entry.Stamp ?? DerivedStamp(entry));
-            if (!users.TryAdd(entry.Name, account))
-            {
-                throw new InvalidOperationException($"{where}: duplicate user name '{entry.Name}'");
-            }
+            if (!names.Add(entry.Name)) throw new InvalidOperationException($"{where}: duplicate user name '{entry.Name}'");
+            users.Add(new StaffUser(entry.Name, entry.Role!, entry.Agent, entry.Department, hash, entry.Stamp ?? DerivedStamp(entry),
+                Demo: entry.PasswordHash is null));
         }
-
-        var iterations = users.Values.Select(u => PasswordHasher.Iterations(u.PasswordHash)).OfType<int>()
-            .GroupBy(i => i).OrderByDescending(g => g.Count()).ThenByDescending(g => g.Key).Select(g => g.Key).FirstOrDefault(PasswordHasher.DefaultIterations);
-        var dummy = previous is not null && PasswordHasher.Iterations(previous.DummyHash) == iterations
-            ? previous.DummyHash
-            : PasswordHasher.Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)), iterations);
-        return new Contents(file, users, dummy, default);
+        return users;
     }
-
-    // Reloading re-hashes only plain passwords that changed (hashing all of them takes a while).
-    private static string HashOfPlain(string name, string password, Contents? previous) =>
-        previous is not null && previous.File.Users?.Any(u => u.Name == name && u.PasswordHash is null && u.Password == password) == true
-            && previous.ByName.TryGetValue(name, out var before)
-            ? before.PasswordHash
-            : PasswordHasher.Hash(password, DemoHashIterations);
 
     /// <summary>Throws naming the problem when <paramref name="role"/> is unknown or lacks what it needs.</summary>
     public static void CheckRole(string? role, string? agent, string? department, string where)
@@ -217,44 +236,14 @@ public sealed class UserDirectory
         if (!PlainText.IsClean(agent) || !PlainText.IsClean(department)) throw new InvalidOperationException($"{where}: 'agent' and 'department' {PlainText.Refusal}");
     }
 
-    // Stable for an unchanged entry (every node and every restart computes the same), different once
-    // the role, agent, department or password changes.
+    // Stable for an unchanged entry (every node seeding at once computes the same).
     private static string DerivedStamp(UserEntry entry) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
             string.Join('\n', entry.Name, entry.Role, entry.Agent, entry.Department, entry.PasswordHash ?? "plain:" + entry.Password))), 0, 16);
 
     private static string NewStamp() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 
-    private void Save(UsersFile file)
-    {
-        var temp = _path + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(file, UsersFileJsonContext.Default.UsersFile));
-        try
-        {
-            // A reader (another node) sees the old file or the new one, never half of one.
-            File.Move(temp, _path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
-    }
-
-    private static UsersFile Copy(UsersFile file) =>
-        JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(file, UsersFileJsonContext.Default.UsersFile), UsersFileJsonContext.Default.UsersFile)!;
-
-    private static FileVersion VersionOf(string path)
-    {
-        var info = new FileInfo(path);
-        return info.Exists ? new FileVersion(info.LastWriteTimeUtc, info.Length) : new FileVersion(default, -1);
-    }
-
-    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
-
-    private sealed record Contents(UsersFile File, IReadOnlyDictionary<string, UserAccount> ByName, string DummyHash, FileVersion Version);
-
-    private readonly record struct FileVersion(DateTime WrittenUtc, long Length);
+    private sealed record Contents(IReadOnlyDictionary<string, UserAccount> ByName, string DummyHash);
 
     internal sealed class UsersFile
     {
@@ -275,6 +264,9 @@ public sealed class UserDirectory
         public string? Stamp { get; set; }
     }
 }
+
+/// <summary>A user as an administrator creates or replaces it; <see cref="Password"/> null keeps an existing user's password.</summary>
+public sealed record UserSpec(string Name, string Role, string? AgentId, string? Department, string? Password, DateOnly? RosterDate);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true,
     WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

@@ -7,7 +7,7 @@ namespace Telephony.Server.Security;
 public sealed record RoleChangeRequest(string? Role, string? Agent, string? Department);
 
 /// <summary>
-/// The users file's administration (admin role only); each change is written to the users file and
+/// Role changes and removals of users (admin role only; the rest is <c>/api/admin/users</c>); each change is written to the database and
 /// revokes the user's tokens, and closes the user's hub connections on this node:
 /// <code>
 /// PUT    /api/users/{name}/role   {role, agent?, department?}   200 with the user, 404, 400, 409 (last admin)
@@ -24,7 +24,7 @@ internal static class UserEndpoints
         users.MapDelete("/{name}", Delete);
     }
 
-    private static IResult SetRole(string name, RoleChangeRequest? body, ClaimsPrincipal admin, UserDirectory users, HubSessions sessions, ILoggerFactory loggers)
+    private static async Task<IResult> SetRole(string name, RoleChangeRequest? body, ClaimsPrincipal admin, UserDirectory users, HubSessions sessions, ILoggerFactory loggers)
     {
         var log = loggers.CreateLogger(typeof(UserEndpoints));
         if (BadName(name) is { } bad) return bad;
@@ -33,13 +33,13 @@ internal static class UserEndpoints
         UserChange result;
         try
         {
-            result = users.SetRole(name, role, body.Agent, body.Department);
+            result = await users.SetRoleAsync(name, role, body.Agent, body.Department, AdminName(admin));
         }
         catch (InvalidOperationException e)
         {
             return Invalid("role", e.Message);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (IsStoreFailure(e))
         {
             return NotWritten(log, e);
         }
@@ -50,16 +50,16 @@ internal static class UserEndpoints
         return Results.Ok(new { name = user.Name, role = user.Role, agent = user.AgentId, department = user.Department });
     }
 
-    private static IResult Delete(string name, ClaimsPrincipal admin, UserDirectory users, HubSessions sessions, ILoggerFactory loggers)
+    private static async Task<IResult> Delete(string name, ClaimsPrincipal admin, UserDirectory users, HubSessions sessions, ILoggerFactory loggers)
     {
         var log = loggers.CreateLogger(typeof(UserEndpoints));
         if (BadName(name) is { } bad) return bad;
         UserChange result;
         try
         {
-            result = users.Delete(name);
+            result = await users.DeleteAsync(name, AdminName(admin));
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (IsStoreFailure(e))
         {
             return NotWritten(log, e);
         }
@@ -69,12 +69,15 @@ internal static class UserEndpoints
         return Results.NoContent();
     }
 
-    /// <summary>The answer when the users file could not be written (the change is not made).</summary>
+    /// <summary>The answer when the database could not be written (the change is not made).</summary>
     public static IResult NotWritten(ILogger log, Exception e)
     {
         SecurityLog.UsersFileWriteFailed(log, e, LogText.Safe(e.Message, 256));
-        return Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "The users file could not be written; nothing was changed.");
+        return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The staff database could not be written; nothing was changed.");
     }
+
+    /// <summary>A failure of the database (down, locked), not of the request.</summary>
+    public static bool IsStoreFailure(Exception e) => e is System.Data.Common.DbException or IOException or TimeoutException;
 
     private static IResult? BadName(string name) =>
         name.Length > SecurityEndpoints.MaxUserNameLength ? Invalid("name", $"is longer than {SecurityEndpoints.MaxUserNameLength} characters")
@@ -91,5 +94,5 @@ internal static class UserEndpoints
     private static IResult Invalid(string field, string message) =>
         Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: $"Invalid field '{field}'.", detail: $"{field}: {message}");
 
-    private static string AdminName(ClaimsPrincipal admin) => admin.FindFirstValue(TelephonyClaims.Name) ?? "?";
+    internal static string AdminName(ClaimsPrincipal admin) => admin.FindFirstValue(TelephonyClaims.Name) ?? "?";
 }

@@ -4,7 +4,8 @@ namespace Telephony.Server.Sip;
 
 // Log events of Telephony.Server use EventIds 7000-7199: 7000-7039 SIP host (listener, access gate,
 // request router); 7040-7059 agents' hub; 7060-7079 case API; 7080-7099 HTTP pipeline;
-// 7100-7119 security (login); 7120-7139 call API (supervision); 7140-7149 operations (metrics, health); 7150-7199 free for new areas.
+// 7100-7119 security (login); 7120-7139 call API (supervision); 7140-7149 operations (metrics, health); 7150-7199 free for new areas;
+// beyond that range, 7270-7289 live administration (Administration/AdminLog.cs).
 // This file owns 7000-7039. Ids are stable: never renumber or reuse one; add at the end.
 // Next free id: 7010.
 

@@ -16,10 +16,11 @@ public static class SipServiceCollectionExtensions
     public static WebApplicationBuilder AddSipEndpoint(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.AddSettings<SipServerOptions>(SipServerOptions.Section, (o, section) => o.ValidateTls(section));
+        builder.AddSettings<SipServerOptions>(SipServerOptions.Section, (o, section) => o.ValidateTls(section));
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(_ => SeatDirectory.Load(ServerPaths.FromAppDirectory(options.SeatsFile)));
+        // The seats live in the staff tables (the seats file seeds them at the first start; see Administration).
+        services.TryAddSingleton(sp => sp.GetRequiredService<Telephony.Server.Administration.StaffCatalog>().Seats);
         services.TryAddSingleton<ILocationStore>(sp => new InMemoryLocationStore(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<SipServerHost>();
         services.AddHostedService(sp => sp.GetRequiredService<SipServerHost>());

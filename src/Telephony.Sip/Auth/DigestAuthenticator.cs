@@ -81,12 +81,19 @@ public sealed class DigestAuthenticator
         }
 
         // Same work whether or not the user exists.
-        bool known = _credentials.TryGetPassword(ours.Username, out var password);
-        if (!known)
+        // A store of HA1s (no passwords kept) answers first; otherwise HA1 is computed from the password.
+        string ha1;
+        bool known;
+        if (_credentials is IHa1Store ha1s && ha1s.TryGetHa1(ours.Username, Realm, ours.Algorithm, out var stored))
         {
-            password = _unknownUserPassword;
+            known = true;
+            ha1 = stored;
         }
-        var ha1 = DigestCalculator.Ha1(ours.Algorithm, ours.Username, Realm, password);
+        else
+        {
+            known = _credentials.TryGetPassword(ours.Username, out var password);
+            ha1 = DigestCalculator.Ha1(ours.Algorithm, ours.Username, Realm, known ? password : _unknownUserPassword);
+        }
         var expected = DigestCalculator.Response(ours.Algorithm, ha1, ours.Nonce, ours.NonceCount, ours.Cnonce, ours.Qop, method, ours.Uri);
         bool responseOk = CryptographicOperations.FixedTimeEquals(
             Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(ours.Response.ToLowerInvariant()));

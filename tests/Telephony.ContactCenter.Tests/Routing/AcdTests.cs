@@ -483,4 +483,48 @@ public sealed class AcdTests(string storeKind)
         Assert.That((seat.AgentId, seat.State), Is.EqualTo(("li", SeatState.NotReady)), "still logged in; the agent chooses Ready");
         Assert.That((await _acd.SetReadyAsync("1001", "li")).Succeeded, Is.True);
     }
+
+    [Test, CancelAfter(10_000)]
+    public async Task An_agent_removed_during_a_call_finishes_it_and_is_logged_out_when_it_ends()
+    {
+        await ReadyAsync("1001", "li");
+        await _acd.EnqueueAsync(Call("c1", "zh-taxi"));
+        Assert.That(await _acd.AgentAnsweredAsync("c1"), Is.True);
+
+        Assert.That(await _acd.RetireAgentAsync("li"), Is.True, "li is logged in through this node");
+        Assert.That((await SeatAsync("1001")).State, Is.EqualTo(SeatState.OnCall), "the call in hand goes on");
+
+        await _acd.CallEndedAsync("c1");
+        Assert.That((await SeatAsync("1001")).State, Is.EqualTo(SeatState.LoggedOut), "logged out as soon as the call left the seat");
+        Assert.That(_desktops.Of<WrapUpEnded>().Single().CallId, Is.EqualTo("c1"), "the call record still gets the end of its wrap-up");
+        await AdvanceAsync(WrapUp);
+        Assert.That((await SeatAsync("1001")).State, Is.EqualTo(SeatState.LoggedOut), "the wrap-up timer does not bring the seat back");
+
+        await ReadyAsync("1002", "wang");
+        Assert.That(await _acd.RetireAgentAsync("wang"), Is.True);
+        Assert.That((await SeatAsync("1002")).State, Is.EqualTo(SeatState.LoggedOut), "an idle agent is logged out at once");
+        Assert.That(await _acd.RetireAgentAsync("chen"), Is.False, "not logged in here: nothing to do");
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task Replaced_queues_take_new_calls_at_once_and_a_removed_queue_still_serves_its_waiting_calls()
+    {
+        await _acd.EnqueueAsync(new InboundCall("c1", "+8613800000001", "12345", "en-general", 0, "en", ["welcome"], "9"));
+
+        await _acd.ReplaceQueuesAsync(
+        [
+            new QueueDefinition("zh-taxi", ["zh", "taxi"], 10, TimeSpan.FromMinutes(3)),
+            new QueueDefinition("zh-general", ["zh", "general"], 0, TimeSpan.FromMinutes(4)),
+            new QueueDefinition("zh-deputy", ["zh", "general"], 20, TimeSpan.FromMinutes(4)),
+        ]);
+        Assert.That(_acd.Queues.Select(q => q.Name), Does.Contain("zh-deputy").And.Not.Contain("en-general"));
+        Assert.That(() => _acd.EnqueueAsync(new InboundCall("c2", "+8613800000002", "12345", "en-general", 0, "en", ["welcome"], "9")),
+            Throws.ArgumentException, "a removed queue takes no new calls");
+        Assert.That(await _acd.EnqueueAsync(Call("c3", "zh-deputy")), Is.Not.Null, "the new queue takes calls at once (waiting: nobody is ready)");
+        Assert.That(() => _acd.ReplaceQueuesAsync([new QueueDefinition("q", ["zh"], 0, TimeSpan.FromMinutes(1),
+            new QueuePolicy { Overflows = [new QueueOverflow(TimeSpan.FromSeconds(5), "nowhere", [])] })]), Throws.ArgumentException);
+
+        await ReadyAsync("1004", "amy");
+        Assert.That(_calls.Offers.Single().Pop.CallId, Is.EqualTo("c1"), "the English caller who waited in the removed queue is still served");
+    }
 }

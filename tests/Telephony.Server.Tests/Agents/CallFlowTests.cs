@@ -11,7 +11,7 @@ namespace Telephony.Server.Tests.Agents;
 public sealed class CallFlowTests
 {
     /// <summary>What the call manager will do: pop first (awaited), then ring.</summary>
-    private sealed class PoppingCallControl(IScreenPopNotifier notifier) : IAcdCallControl
+    internal sealed class PoppingCallControl(IScreenPopNotifier notifier) : IAcdCallControl
     {
         public async Task<bool> OfferAsync(CallOffer offer, CancellationToken ct = default)
         {

@@ -57,7 +57,11 @@ public sealed class TokenRevocationTests
         var folder = Directory.CreateTempSubdirectory("telephony-users-").FullName;
         var users = Path.Combine(folder, "users.json");
         File.Copy(Path.Combine(AppContext.BaseDirectory, "users.json"), users);
-        var options = new TelephonyTestServerOptions { Settings = new Dictionary<string, string> { ["Security:UsersFile"] = users } };
+        // The users live in the database (the file only seeds it): the restarted server and the other node share it.
+        var options = new TelephonyTestServerOptions { Settings = new Dictionary<string, string>
+        {
+            ["Security:UsersFile"] = users, ["Cases:ConnectionString"] = $"Data Source={Path.Combine(folder, "cases.db")}",
+        } };
         try
         {
             string revoked, kept;
@@ -84,7 +88,7 @@ public sealed class TokenRevocationTests
     }
 
     [Test]
-    public async Task A_role_change_revokes_the_old_role_and_is_written_to_the_users_file()
+    public async Task A_role_change_revokes_the_old_role_and_is_written_to_the_database()
     {
         await using var server = new TelephonyTestServer();
         var admin = await Token(server.Factory, "admin", "demo-admin");
@@ -106,7 +110,7 @@ public sealed class TokenRevocationTests
             var claims = await me.GetFromJsonAsync<JsonElement>(U("/api/auth/me"));
             Assert.That((claims.GetProperty("role").GetString(), claims.GetProperty("department").GetString()), Is.EqualTo(("handler", "water")));
         }
-        var saved = UserDirectory.Load(server.UsersFile).Find("supervisor");
+        var saved = (await server.Service<Telephony.Cases.Staff.IStaffStore>().GetStaffAsync()).Users.Single(u => u.Name == "supervisor");
         Assert.That((saved!.Role, saved.Department), Is.EqualTo(("handler", "water")));
 
         Assert.Multiple(async () =>
@@ -170,21 +174,25 @@ public sealed class TokenRevocationTests
         await using var desk = await AgentDesk.ConnectAsync(server.Factory, token);
         await desk.Connection.InvokeAsync<SeatSnapshot>("Login", "1006");
 
-        // The stamp changes behind the server's back (another node's logout, written to the shared file).
+        // The stamp changes behind the hub's back (as another node's logout does).
         var users = server.Service<UserDirectory>();
-        Assert.That(users.Revoke("agent1006"), Is.True);
+        Assert.That(await users.RevokeAsync("agent1006", "test"), Is.True);
         // Revoke() here does not close connections (the endpoint does): the filter must refuse the call itself.
         var refused = Assert.ThrowsAsync<HubException>(() => desk.Connection.InvokeAsync<SeatSnapshot>("SetReady"));
         Assert.That(refused!.Message, Does.Contain("no longer valid"));
     }
 
     [Test]
-    public async Task Nodes_sharing_the_users_file_see_a_logout_on_the_other_node()
+    public async Task Nodes_sharing_the_database_see_a_logout_on_the_other_node()
     {
         var folder = Directory.CreateTempSubdirectory("telephony-users-").FullName;
         var users = Path.Combine(folder, "users.json");
         File.Copy(Path.Combine(AppContext.BaseDirectory, "users.json"), users);
-        var options = new TelephonyTestServerOptions { Settings = new Dictionary<string, string> { ["Security:UsersFile"] = users } };
+        // The users live in the database (the file only seeds it): the restarted server and the other node share it.
+        var options = new TelephonyTestServerOptions { Settings = new Dictionary<string, string>
+        {
+            ["Security:UsersFile"] = users, ["Cases:ConnectionString"] = $"Data Source={Path.Combine(folder, "cases.db")}",
+        } };
         try
         {
             await using var a = new TelephonyTestServer(options);
@@ -196,7 +204,7 @@ public sealed class TokenRevocationTests
             {
                 Assert.That(logout.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
             }
-            // B looks at the file again within UserDirectory.RecheckInterval.
+            // B looks at the staff version again within UserDirectory.RecheckInterval (no Redis here to tell it at once).
             var deadline = DateTime.UtcNow + UserDirectory.RecheckInterval * 5;
             HttpStatusCode status;
             while ((status = await Me(b.Factory, token)) == HttpStatusCode.OK && DateTime.UtcNow < deadline)
