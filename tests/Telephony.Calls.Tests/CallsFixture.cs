@@ -67,17 +67,18 @@ internal sealed class CallsFixture : IAsyncDisposable
     /// <summary>
     /// Starts the call side: ring and wrap-up short, the IVR script <paramref name="ivrScript"/> (default the shipped one);
     /// seats in the shared test Redis (<paramref name="useRedis"/>) or in the redis-server at <paramref name="redisEndPoint"/>;
-    /// browser phones signalled through <paramref name="browserPhones"/> (none when null).
+    /// browser phones signalled through <paramref name="browserPhones"/> (none when null), supervisors' browsers through
+    /// <paramref name="supervisorBrowsers"/> (none when null).
     /// </summary>
     /// <param name="queues">The ACD's queues (default: general and english, no policy).</param>
     /// <param name="tls">Trusted roots for seat phones reached over TLS (and a certificate, were the server to listen on TLS).</param>
     /// <param name="mediaPortMax">The last port of the call manager's RTP pool, which starts at 18000 (18001: one pair).</param>
     public static async Task<CallsFixture> StartAsync(bool useRedis = false, int ringTimeoutSeconds = 4, double wrapUpSeconds = 1, string? ivrScript = null, string? trunkOutbound = null, string? redisEndPoint = null, int mediaPortMax = 18399,
         Telephony.Calls.WebPhone.IBrowserPhoneSignalling? browserPhones = null, IReadOnlyList<QueueDefinition>? queues = null,
-        Telephony.Sip.Transport.SipTlsOptions? tls = null)
+        Telephony.Sip.Transport.SipTlsOptions? tls = null, Telephony.Calls.WebPhone.IBrowserPhoneSignalling? supervisorBrowsers = null)
     {
         var f = new CallsFixture(useRedis, redisEndPoint);
-        await f.ComposeAsync(ringTimeoutSeconds, wrapUpSeconds, ivrScript ?? ShippedScript(), trunkOutbound, mediaPortMax, browserPhones, queues, tls);
+        await f.ComposeAsync(ringTimeoutSeconds, wrapUpSeconds, ivrScript ?? ShippedScript(), trunkOutbound, mediaPortMax, browserPhones, queues, tls, supervisorBrowsers);
         return f;
     }
 
@@ -96,7 +97,8 @@ internal sealed class CallsFixture : IAsyncDisposable
     }
 
     private async Task ComposeAsync(int ringTimeoutSeconds, double wrapUpSeconds, string ivrScript, string? trunkOutbound, int mediaPortMax,
-        Telephony.Calls.WebPhone.IBrowserPhoneSignalling? browserPhones, IReadOnlyList<QueueDefinition>? queues, Telephony.Sip.Transport.SipTlsOptions? tls)
+        Telephony.Calls.WebPhone.IBrowserPhoneSignalling? browserPhones, IReadOnlyList<QueueDefinition>? queues, Telephony.Sip.Transport.SipTlsOptions? tls,
+        Telephony.Calls.WebPhone.IBrowserPhoneSignalling? supervisorBrowsers)
     {
         var loggers = NullLoggerFactory.Instance;
         var time = TimeProvider.System;
@@ -112,7 +114,8 @@ internal sealed class CallsFixture : IAsyncDisposable
         var options = new CallManagerOptions { TransferRingTimeoutSeconds = trunkOutbound is null ? 30 : 3 };
         Calls = new CallManager(media, scripts, new DialPlan(trunks, scripts, store, store, store), Pops, new SeatPhones(_locations, Domain),
             options, new RecordingFolder(Path.Combine(Folder, "recordings")), records, time, loggers,
-            browserPhones: browserPhones is null ? null : new Telephony.Calls.WebPhone.BrowserPhones(browserPhones, securityTimeout: TimeSpan.FromSeconds(3)));
+            browserPhones: browserPhones is null && supervisorBrowsers is null ? null
+                : new Telephony.Calls.WebPhone.BrowserPhones(browserPhones ?? supervisorBrowsers!, securityTimeout: TimeSpan.FromSeconds(3), supervisors: supervisorBrowsers));
         Pops.Calls = Calls;
 
         var seats = _redis is null ? (ISeatStore)new InProcessSeatStore() : new RedisSeatStore(_redis, _keyPrefix);
