@@ -108,6 +108,7 @@ public sealed class WallListeningTests
             }
             catch
             {
+                TestContext.Out.WriteLine("wall page: " + wall.PageText());
                 TestContext.Out.WriteLine(string.Join('\n', wall.ConsoleLines()));
                 throw;
             }

@@ -57,6 +57,7 @@ export class BrowserListener {
     this.call = call;
     pc.ontrack = e => this.heard.hear(e.streams[0] ?? new MediaStream([e.track]));
     pc.onconnectionstatechange = () => {
+      console.info(`listening to ${call.callId}: ${pc.connectionState}`);
       if (pc.connectionState === 'failed' && this.call === call) this.failed(call.callId, new Error('browser media failed'));
     };
     await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
@@ -80,6 +81,7 @@ export class BrowserListener {
 
   async failed(callId, error) {
     if (this.wanted !== callId) return;
+    console.warn(`listening to ${callId} failed: ${error?.message ?? error}`);
     this.close();
     try { await this.hub.invoke('Leave', callId); } catch { /* the call or the leg is gone already */ }
     this.onEnded(callId, error?.message ?? String(error));
