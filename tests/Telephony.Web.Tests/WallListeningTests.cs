@@ -89,7 +89,7 @@ public sealed class WallListeningTests
                 await Task.Delay(300, ct);
                 await Tones.ExpectAsync(citizen, "the citizen while the supervisor barges", AgentHz, SupervisorHz);
                 await Tones.ExpectAsync(seatPhone, "the agent while the supervisor barges", CallerHz, SupervisorHz);
-                wall.Script("window.scrollTo(0, 0)");
+                wall.Script("document.querySelector(\".seat[data-seat='1049']\").scrollIntoView({ block: 'center' })");
                 var shot = wall.Screenshot("wall-listening");
                 TestContext.Out.WriteLine("screenshot: " + shot);
 
