@@ -307,7 +307,7 @@ public sealed partial class CallManager : IAsyncDisposable
         {
             _calls.TryRemove(session.CallId, out _);
             _loops.TryRemove(session.CallId, out _);
-            _ = Traces?.CallEndedAsync(session.CallId, TraceSettle);
+            Traces?.CallEnded(session.CallId, TraceSettle);
         }
     }
 }

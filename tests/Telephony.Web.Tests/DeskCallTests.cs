@@ -33,15 +33,9 @@ public sealed class DeskCallTests
 
         var seatPhone = await site.SeatPhoneAsync("1049", 1200);
         using var browser = Chromium.Start(new ChromiumOptions { Width = 1366, Height = 1000 }); // a laptop screen: the screenshots go into the README
-        site.SignIn(browser, "1049", "1049");
-        browser.Driver.FindElement(By.Id("btn-ready")).Click();
-        DeskSite.WaitState(browser, "Ready");
+        site.SignInReady(browser, "1049", "1049");
 
-        var citizen = await site.CitizenAsync(Citizen, 500);
-        var call = await citizen.Ua.CallAsync(site.Server.Uri("12345"), citizen.Offer());
-        citizen.ApplyAnswer((await call.NextAsync<CallEstablished>()).RemoteSdp);
-        await Task.Delay(300);
-        Assert.That((await call.SendDtmfAsync('9')).StatusCode, Is.EqualTo(200));
+        var (citizen, call) = await site.EnglishQueueCallAsync(Citizen, 500);
 
         // The INVITE reaches the seat's phone only after the page acknowledged the pop, which it does once
         // the history is on screen: so at the ring the pop must already list both earlier cases.

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Telephony.Media;
+using Telephony.Sip.UserAgent;
+using Telephony.Testing.Sip;
 using Telephony.Testing.Phones;
 
 namespace Telephony.Web.Tests;
@@ -57,6 +59,28 @@ internal sealed class DeskSite : IAsyncDisposable
         var phone = await TestPhone.StartAsync($"sip:{number}@127.0.0.1", toneHz, PhoneMedia);
         _owned.Add(phone);
         return phone;
+    }
+
+    /// <summary>
+    /// A citizen calls 12345 from <paramref name="number"/> and presses 9 (the English queue) once answered by the IVR;
+    /// returns the citizen's phone and call (the agent's leg is rung next).
+    /// </summary>
+    public async Task<(TestPhone Citizen, SipCall Call)> EnglishQueueCallAsync(string number, double toneHz)
+    {
+        var citizen = await CitizenAsync(number, toneHz);
+        var call = await citizen.Ua.CallAsync(Server.Uri("12345"), citizen.Offer());
+        citizen.ApplyAnswer((await call.NextAsync<CallEstablished>()).RemoteSdp);
+        await Task.Delay(300);
+        Assert.That((await call.SendDtmfAsync('9')).StatusCode, Is.EqualTo(200));
+        return (citizen, call);
+    }
+
+    /// <summary>Signs in (<see cref="SignIn"/>) and goes Ready from the page.</summary>
+    public void SignInReady(Chromium browser, string agent, string seat)
+    {
+        SignIn(browser, agent, seat);
+        browser.Driver.FindElement(By.Id("btn-ready")).Click();
+        WaitState(browser, "Ready");
     }
 
     /// <summary>Opens the desktop and signs in; returns when the seat is shown logged in (Not ready).</summary>

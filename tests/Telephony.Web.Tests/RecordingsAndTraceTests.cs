@@ -19,15 +19,9 @@ public sealed class RecordingsAndTraceTests
         await using var site = new DeskSite();
         var seatPhone = await site.SeatPhoneAsync("1049", 1200);
         using var browser = Chromium.Start(new ChromiumOptions { Width = 1366, Height = 1000 });
-        site.SignIn(browser, "1049", "1049");
-        browser.Driver.FindElement(By.Id("btn-ready")).Click();
-        DeskSite.WaitState(browser, "Ready");
+        site.SignInReady(browser, "1049", "1049");
 
-        var citizen = await site.CitizenAsync("13900139077", 500);
-        var call = await citizen.Ua.CallAsync(site.Server.Uri("12345"), citizen.Offer());
-        citizen.ApplyAnswer((await call.NextAsync<CallEstablished>()).RemoteSdp);
-        await Task.Delay(300);
-        Assert.That((await call.SendDtmfAsync('9')).StatusCode, Is.EqualTo(200));
+        var (citizen, call) = await site.EnglishQueueCallAsync("13900139077", 500);
         var ringing = await seatPhone.Ua.IncomingCalls.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
         await ringing.AcceptAsync(seatPhone.Answer(ringing.Invite.Body));
         await ringing.NextAsync<CallEstablished>();

@@ -38,11 +38,7 @@ public sealed class WallTests
         await WithinASecondAsync(site, wall, "1049", SeatState.Ready);
 
         // A real call: IVR (9: English), the seat's phone rings and answers.
-        var citizen = await site.CitizenAsync(Citizen, CallerHz);
-        var call = await citizen.Ua.CallAsync(site.Server.Uri("12345"), citizen.Offer());
-        citizen.ApplyAnswer((await call.NextAsync<CallEstablished>()).RemoteSdp);
-        await Task.Delay(300);
-        Assert.That((await call.SendDtmfAsync('9')).StatusCode, Is.EqualTo(200));
+        var (citizen, call) = await site.EnglishQueueCallAsync(Citizen, CallerHz);
         var ringing = await seatPhone.Ua.IncomingCalls.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
         await WithinASecondAsync(site, wall, "1049", SeatState.Ringing);
         await ringing.AcceptAsync(seatPhone.Answer(ringing.Invite.Body));

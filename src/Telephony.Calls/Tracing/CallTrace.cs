@@ -16,6 +16,7 @@ internal sealed class CallTrace
     private readonly BoundedLog<QualitySample> _quality;
     private readonly List<string> _dialogs = [];
     private readonly Dictionary<string, (long Received, long Lost)> _lastCounts = new(StringComparer.Ordinal);
+    private int _queued;
 
     public CallTrace(string callId, DateTimeOffset startedAt, int messageCapacity, int sampleCapacity)
     {
@@ -27,6 +28,9 @@ internal sealed class CallTrace
     }
 
     public string CallId { get; }
+
+    /// <summary>True the first time only: the trace joins <see cref="CallTraces"/>' age queue once.</summary>
+    public bool TryMarkQueued() => Interlocked.Exchange(ref _queued, 1) == 0;
 
     public DateTimeOffset StartedAt { get; }
 

@@ -24,11 +24,17 @@ public interface IRecordingStore
     Task MarkRecordingExpiredAsync(string callId, DateTimeOffset at, CancellationToken ct = default);
 }
 
+/// <summary>An ended call's trace as saved: the JSON the API serves.</summary>
+public sealed record StoredCallTrace(string CallId, DateTimeOffset EndedAt, string Json);
+
 /// <summary>Where a call's trace (SIP ladder, RTP quality) is kept once the call ended.</summary>
 public interface ICallTraceStore
 {
     /// <summary>Saves (or replaces) the trace of an ended call, as the JSON the API serves.</summary>
     Task SaveCallTraceAsync(string callId, DateTimeOffset endedAt, string json, CancellationToken ct = default);
+
+    /// <summary>Saves (or replaces) several ended calls' traces in one transaction.</summary>
+    Task SaveCallTracesAsync(IReadOnlyList<StoredCallTrace> traces, CancellationToken ct = default);
 
     /// <summary>The stored JSON, or null.</summary>
     Task<string?> GetCallTraceAsync(string callId, CancellationToken ct = default);

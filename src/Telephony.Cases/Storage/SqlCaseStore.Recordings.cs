@@ -75,12 +75,24 @@ public sealed partial class SqlCaseStore
             new { callId, at = Ms(at) }, cancellationToken: ct)).ConfigureAwait(false);
     }
 
-    public async Task SaveCallTraceAsync(string callId, DateTimeOffset endedAt, string json, CancellationToken ct = default)
+    private const string SaveCallTraceSql =
+        "INSERT INTO call_traces (call_id, ended_at, trace) VALUES (@callId, @endedAt, @json) ON CONFLICT (call_id) DO UPDATE SET ended_at = excluded.ended_at, trace = excluded.trace";
+
+    public Task SaveCallTraceAsync(string callId, DateTimeOffset endedAt, string json, CancellationToken ct = default) =>
+        SaveCallTracesAsync([new StoredCallTrace(callId, endedAt, json)], ct);
+
+    public async Task SaveCallTracesAsync(IReadOnlyList<StoredCallTrace> traces, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(traces);
+        if (traces.Count == 0)
+        {
+            return;
+        }
+        var rows = traces.Select(t => new { callId = t.CallId, endedAt = Ms(t.EndedAt), json = t.Json }).ToList();
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO call_traces (call_id, ended_at, trace) VALUES (@callId, @endedAt, @json) ON CONFLICT (call_id) DO UPDATE SET ended_at = excluded.ended_at, trace = excluded.trace",
-            new { callId, endedAt = Ms(endedAt), json }, cancellationToken: ct)).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(SaveCallTraceSql, rows, tx, cancellationToken: ct)).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
     }
 
     public async Task<string?> GetCallTraceAsync(string callId, CancellationToken ct = default)

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Telephony.Calls.Tracing;
 using Telephony.Media.Rtp;
 using Telephony.Sip.Messages;
@@ -47,10 +48,36 @@ public sealed class CallTracesTests
         Assert.That(traces.Find("call-9"), Is.Not.Null);
         Assert.That(traces.Find("call-10"), Is.Null);
 
-        _ = traces.CallEndedAsync("call-3", TimeSpan.Zero);
+        traces.CallEnded("call-3", TimeSpan.Zero);
         traces.OnSipMessage(SipTraceDirection.In, default, Message("INVITE sip:12345@127.0.0.1 SIP/2.0", "call-new", "1 INVITE"));
         Assert.That(traces.Count, Is.EqualTo(10));
         Assert.That(traces.Find("call-new"), Is.Not.Null, "an ended call's trace (already saved) gave way");
+    }
+
+    [Test]
+    public void Invites_that_never_became_calls_give_way_once_timer_b_ran_out_and_live_calls_never_do()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-05T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        using var traces = new CallTraces(new CallManagerOptions { TraceMaxCalls = 10 }, time, NullLogger<CallTraces>.Instance)
+        {
+            IsLive = id => id.StartsWith("live-", StringComparison.Ordinal),
+        };
+        for (int i = 0; i < 10; i++)
+        {
+            traces.OnSipMessage(SipTraceDirection.In, default, Message("INVITE sip:12345@127.0.0.1 SIP/2.0", i % 2 == 0 ? $"live-{i}" : $"refused-{i}", "1 INVITE"));
+        }
+        traces.OnSipMessage(SipTraceDirection.In, default, Message("INVITE sip:12345@127.0.0.1 SIP/2.0", "early", "1 INVITE"));
+        Assert.That(traces.Find("early"), Is.Null, "an INVITE refused a moment ago may still become a call: it keeps its trace");
+
+        time.Advance(TimeSpan.FromSeconds(33));
+        for (int i = 0; i < 8; i++)
+        {
+            traces.OnSipMessage(SipTraceDirection.In, default, Message("INVITE sip:12345@127.0.0.1 SIP/2.0", $"later-{i}", "1 INVITE"));
+        }
+        Assert.That(Enumerable.Range(0, 10).Where(i => i % 2 == 0).Select(i => traces.Find($"live-{i}")), Has.All.Not.Null, "live calls keep their traces");
+        Assert.That(Enumerable.Range(0, 10).Where(i => i % 2 == 1).Select(i => traces.Find($"refused-{i}")), Has.All.Null);
+        Assert.That(Enumerable.Range(0, 5).Select(i => traces.Find($"later-{i}")), Has.All.Not.Null);
+        Assert.That(traces.Count, Is.EqualTo(10));
     }
 
     [Test]

@@ -11,8 +11,7 @@ public sealed class AcdTests(string storeKind)
     private RecordingCallControl _calls = null!;
     private RecordingDesktops _desktops = null!;
     private AutomaticCallDistributor _acd = null!;
-    private ConnectionMultiplexer? _redis;
-    private string _prefix = "";
+    private TestSeatStore _seats = null!;
 
     [SetUp]
     public async Task SetUpAsync()
@@ -20,17 +19,7 @@ public sealed class AcdTests(string storeKind)
         _time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 8, 0, 0, TimeSpan.Zero));
         _calls = new RecordingCallControl();
         _desktops = new RecordingDesktops();
-        ISeatStore store;
-        if (storeKind == "redis")
-        {
-            _redis = await TestRedis.ConnectAsync();
-            _prefix = TestRedis.UniquePrefix();
-            store = new RedisSeatStore(_redis, _prefix);
-        }
-        else
-        {
-            store = new InProcessSeatStore();
-        }
+        _seats = await TestSeatStore.CreateAsync(storeKind);
         var agents = new AgentDirectory(
         [
             new AgentProfile("li", "Li Wei", ["zh", "taxi", "general"]),
@@ -52,7 +41,7 @@ public sealed class AcdTests(string storeKind)
                 new QueueDefinition("en-general", ["en", "general"], 0, TimeSpan.FromMinutes(4)),
             ],
         };
-        _acd = new AutomaticCallDistributor(store, _calls, _desktops, new SingleNodeLink(), agents, options, _time, NullLogger<AutomaticCallDistributor>.Instance);
+        _acd = new AutomaticCallDistributor(_seats.Store, _calls, _desktops, new SingleNodeLink(), agents, options, _time, NullLogger<AutomaticCallDistributor>.Instance);
         await _acd.InitializeAsync();
     }
 
@@ -60,11 +49,7 @@ public sealed class AcdTests(string storeKind)
     public async Task TearDownAsync()
     {
         await _acd.DisposeAsync();
-        if (_redis is not null)
-        {
-            await TestRedis.DeleteKeysAsync(_redis, _prefix);
-            await _redis.DisposeAsync();
-        }
+        await _seats.DisposeAsync();
     }
 
     private static InboundCall Call(string id, string queue, int priority = 0) =>

@@ -12,25 +12,14 @@ public sealed class QueuePolicyTests(string storeKind)
     private FakeTimeProvider _time = null!;
     private RecordingCallControl _calls = null!;
     private AutomaticCallDistributor _acd = null!;
-    private ConnectionMultiplexer? _redis;
-    private string _prefix = "";
+    private TestSeatStore _seats = null!;
 
     [SetUp]
     public async Task SetUpAsync()
     {
         _time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 5, 2, 0, 0, TimeSpan.Zero));
         _calls = new RecordingCallControl();
-        ISeatStore store;
-        if (storeKind == "redis")
-        {
-            _redis = await TestRedis.ConnectAsync();
-            _prefix = TestRedis.UniquePrefix();
-            store = new RedisSeatStore(_redis, _prefix);
-        }
-        else
-        {
-            store = new InProcessSeatStore();
-        }
+        _seats = await TestSeatStore.CreateAsync(storeKind);
         var agents = new AgentDirectory(
         [
             new AgentProfile("chen", "Chen Jie", ["zh", "general"]),
@@ -62,7 +51,7 @@ public sealed class QueuePolicyTests(string storeKind)
                 new QueueDefinition("small", ["general"], 0, TimeSpan.FromMinutes(4), new QueuePolicy { MaxSize = 2 }),
             ],
         };
-        _acd = new AutomaticCallDistributor(store, _calls, new RecordingDesktops(), new SingleNodeLink(), agents, options, _time, NullLogger<AutomaticCallDistributor>.Instance);
+        _acd = new AutomaticCallDistributor(_seats.Store, _calls, new RecordingDesktops(), new SingleNodeLink(), agents, options, _time, NullLogger<AutomaticCallDistributor>.Instance);
         await _acd.InitializeAsync();
     }
 
@@ -70,11 +59,7 @@ public sealed class QueuePolicyTests(string storeKind)
     public async Task TearDownAsync()
     {
         await _acd.DisposeAsync();
-        if (_redis is not null)
-        {
-            await TestRedis.DeleteKeysAsync(_redis, _prefix);
-            await _redis.DisposeAsync();
-        }
+        await _seats.DisposeAsync();
     }
 
     private static InboundCall Call(string id, string queue, string language = "zh", int priority = 0, params string[] skills) =>

@@ -132,9 +132,9 @@ public sealed class OverloadTests
     {
         await using var server = await Server.StartAsync(new SipUserAgentOptions { LocalUri = "sip:bob@127.0.0.1" });
         using var peer = new RawSipPeer();
-        for (int i = 0; i < 70; i++)
+        for (int i = 0; i < 300; i++)
         {
-            await peer.SendAsync(server.Invite(peer, $"queue-{i}"), server.Target); // IncomingCalls holds 64 unread calls
+            await peer.SendAsync(server.Invite(peer, $"queue-{i}"), server.Target); // IncomingCalls holds 256 unread calls
         }
         var refusal = await peer.ReceiveAsync<SipResponse>(r => r.StatusCode >= 300);
         Assert.That(refusal.StatusCode, Is.EqualTo(503), "an overloaded accept queue is overload, not a busy callee");
