@@ -3,8 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using Telephony.ContactCenter.Routing;
 using Telephony.ContactCenter.Seats;
-using Telephony.Sip.UserAgent;
-using Telephony.Testing.Sip;
 using static Telephony.Testing.Audio.ThreePartyTones;
 
 namespace Telephony.Web.Tests;
@@ -49,11 +47,7 @@ public sealed class WallListeningTests
                 Assert.That(wall.Script("return document.getElementById('listen-from').value"), Is.EqualTo("browser"), "the page offers its own audio");
 
                 // A real call: IVR (9: English), the seat's phone rings and answers.
-                var citizen = await site.CitizenAsync(Citizen, CallerHz);
-                var call = await citizen.Ua.CallAsync(site.Server.Uri("12345"), citizen.Offer());
-                citizen.ApplyAnswer((await call.NextAsync<CallEstablished>()).RemoteSdp);
-                await Task.Delay(300, ct);
-                Assert.That((await call.SendDtmfAsync('9')).StatusCode, Is.EqualTo(200));
+                var (citizen, call) = await site.EnglishQueueCallAsync(Citizen, CallerHz);
                 var ringing = await seatPhone.Ua.IncomingCalls.ReadAsync(ct).AsTask().WaitAsync(TimeSpan.FromSeconds(30), ct);
                 await ringing.AcceptAsync(seatPhone.Answer(ringing.Invite.Body));
                 wall.WaitVisible(".seat[data-seat='1049'][data-state='OnCall']");

@@ -33,6 +33,18 @@ public class WebRtcTransportTests
         return (session, transport, heard);
     }
 
+    /// <summary>A browser's side of a good handshake with the leg: its ICE check, then DTLS; the leg is secured on return.</summary>
+    private static async Task<BrowserLikePeer> SecuredBrowserAsync(RtpSession session, WebRtcTransport transport)
+    {
+        var browser = new BrowserLikePeer();
+        var leg = session.LocalRtpEndPoint;
+        Assert.That(browser.Check(leg, transport.Ice.Local.UsernameFragment, transport.Ice.Local.Password), Is.EqualTo(StunMessageType.BindingSuccess));
+        transport.Start(BrowserLikePeer.Ufrag, browser.Identity.Fingerprint);
+        await Task.Run(() => browser.Connect(leg, transport.LocalFingerprint));
+        Assert.That(await transport.Secured, Is.EqualTo(WebRtcFailure.None));
+        return browser;
+    }
+
     private static async Task Until(Func<bool> condition)
     {
         for (int i = 0; i < 200 && !condition(); i++)
@@ -52,13 +64,8 @@ public class WebRtcTransportTests
         var (session, transport, heard) = Open(TimeSpan.FromSeconds(3));
         await using var _ = session;
         await using var __ = transport;
-        using var browser = new BrowserLikePeer();
-        var leg = session.LocalRtpEndPoint;
-        browser.Check(leg, transport.Ice.Local.UsernameFragment, transport.Ice.Local.Password);
-        transport.Start(BrowserLikePeer.Ufrag, browser.Identity.Fingerprint);
         var timeoutPassed = DateTime.UtcNow.AddSeconds(4);
-        await Task.Run(() => browser.Connect(leg, transport.LocalFingerprint));
-        Assert.That(await transport.Secured, Is.EqualTo(WebRtcFailure.None));
+        using var browser = await SecuredBrowserAsync(session, transport);
 
         // Past the timeout: nothing from the leg but (possibly) a retransmitted handshake flight, never an alert (content type 21).
         var received = new byte[1500];
@@ -88,13 +95,7 @@ public class WebRtcTransportTests
         var (session, transport, heard) = Open();
         await using var _ = session;
         await using var __ = transport;
-        using var browser = new BrowserLikePeer();
-        var leg = session.LocalRtpEndPoint;
-
-        Assert.That(browser.Check(leg, transport.Ice.Local.UsernameFragment, transport.Ice.Local.Password), Is.EqualTo(StunMessageType.BindingSuccess));
-        transport.Start(BrowserLikePeer.Ufrag, browser.Identity.Fingerprint);
-        await Task.Run(() => browser.Connect(leg, transport.LocalFingerprint));
-        Assert.That(await transport.Secured, Is.EqualTo(WebRtcFailure.None));
+        using var browser = await SecuredBrowserAsync(session, transport);
         await Until(() => session.Protection is not null);
 
         // Browser → leg: SRTP in, plain RTP to the handler.
