@@ -11,6 +11,7 @@
 # HTTP 26080, RTP 27000-29999 (1,500 pairs: a 1 s hold at 1,000/s keeps ~1,050 calls up).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. perf/lib.sh
 
 RATES="200 400 600 800 1000 1200"
 SECONDS_EACH=60
@@ -34,14 +35,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-if [ "$BUILD" = 1 ]; then
-  dotnet build -c Release src/Telephony.Server -v q -nologo >/dev/null
-  dotnet build -c Release perf/Telephony.LoadGen -v q -nologo >/dev/null
-fi
+[ "$BUILD" = 1 ] && build_release
 
 rm -rf "$OUT" && mkdir -p "$OUT/rec"
-SERVER_DIR=src/Telephony.Server/bin/Release/net10.0
-LOADGEN=perf/Telephony.LoadGen/bin/Release/net10.0/Telephony.LoadGen.dll
 
 (cd "$SERVER_DIR" && exec dotnet Telephony.Server.dll --urls http://127.0.0.1:26080 \
    --Sip:Udp=127.0.0.1:26060 --Sip:Tcp= --Sip:MaxCalls="$MAX_CALLS" \
@@ -50,11 +46,7 @@ LOADGEN=perf/Telephony.LoadGen/bin/Release/net10.0/Telephony.LoadGen.dll
    --Security:AllowDemoCredentials=true) >"$OUT/server.log" 2>&1 &
 SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do
-  curl -sf -o /dev/null http://127.0.0.1:26080/healthz && break
-  kill -0 $SERVER_PID 2>/dev/null || { echo "server did not start:"; tail -20 "$OUT/server.log"; exit 1; }
-  sleep 0.5
-done
+wait_healthy $SERVER_PID http://127.0.0.1:26080 "$OUT/server.log"
 
 run() { # rate seconds label
   local load; load=$(cut -d' ' -f1 /proc/loadavg)

@@ -40,7 +40,7 @@ public sealed partial class CallManager
     private async Task<bool> OfferParkedAsync(ParkedState parked, CallOffer offer, CancellationToken ct)
     {
         var agentId = offer.Seat.AgentId ?? offer.Seat.Extension;
-        await _notifier.PushScreenPopAsync(offer.Pop, ct).ConfigureAwait(false);
+        await _notifier.PushScreenPopAsync(offer.Pop with { Purpose = CallOutcome.Callback.ToText() }, ct).ConfigureAwait(false);
         var dial = await DialCitizenAsync(new OutboundCallRequest(parked.Call.CallerNumber, agentId, offer.Seat.Extension, CallOutcome.Callback,
             AcdCallId: parked.Call.CallId), ct).ConfigureAwait(false);
         if (!dial.Started)
@@ -78,16 +78,23 @@ public sealed partial class CallManager
         }
         _parked.TryRemove(call.CallId, out _);
         CallsLog.CallbackFailed(_log, call.CallId, call.CallerNumber, parked.Attempts);
-        if (_callbackTasks is not null)
+        await LeaveMissedCallbackTaskAsync(call).ConfigureAwait(false);
+    }
+
+    /// <summary>A callback the queue could not place: a missed-callback task, for the ACD's task queue or the desk's list.</summary>
+    private async Task LeaveMissedCallbackTaskAsync(InboundCall call)
+    {
+        if (_callbackTasks is null)
         {
-            try
-            {
-                await _callbackTasks.AddCallbackTaskAsync(CallbackKind.MissedCallback, call.CallerNumber, call.CallId, _time.GetUtcNow()).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                CallsLog.CallbackTaskFailed(_log, e, call.CallId);
-            }
+            return;
+        }
+        try
+        {
+            await _callbackTasks.AddCallbackTaskAsync(CallbackKind.MissedCallback, call.CallerNumber, call.CallId, _time.GetUtcNow()).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            CallsLog.CallbackTaskFailed(_log, e, call.CallId);
         }
     }
 

@@ -17,7 +17,9 @@ public sealed partial class CallManager
         if (callId is null || !_calls.TryGetValue(callId, out var call))
         {
             // A callback's pop is acknowledged like a call's; its seat rings at once (the caller is not on the line).
-            return command is AcknowledgePop && callId is not null && OutboundFor(callId) is not null ? CommandResult.Done("ringing") : CommandResult.NoSuchCall;
+            // (So is a callback task's; the pop may come back before the outbound call exists.)
+            return command is AcknowledgePop && callId is not null && (OutboundFor(callId) is not null || _parked.ContainsKey(callId) || _taskEntries.ContainsKey(callId))
+                ? CommandResult.Done("ringing") : CommandResult.NoSuchCall;
         }
         var done = new TaskCompletionSource<CommandResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!call.Post(new CommandMessage(command, done)))

@@ -93,8 +93,12 @@ public sealed partial class CallManager : IAsyncDisposable
     /// <summary>The caller leg's media of a live call (our RTP address, its figures, SRTP), or null.</summary>
     public LegMedia? CallerMedia(string callId) => _calls.TryGetValue(callId, out var call) ? call.CallerMedia() : null;
 
-    /// <summary>The caller's number of live call <paramref name="callId"/> on this node, or null.</summary>
-    public string? CallerOf(string callId) => _calls.TryGetValue(callId, out var call) ? call.CallerNumber : null;
+    /// <summary>The caller's number of live call <paramref name="callId"/> on this node (or of a callback or task the ACD offers), or null.</summary>
+    public string? CallerOf(string callId) =>
+        _calls.TryGetValue(callId, out var call) ? call.CallerNumber
+        : _parked.TryGetValue(callId, out var parked) ? parked.Call.CallerNumber // a callback being placed
+        : _taskEntries.TryGetValue(callId, out var task) ? task.Task.Number // a callback task offered by the ACD
+        : null;
 
     /// <summary>The calls in progress on this node, for the supervisors' list.</summary>
     public IReadOnlyList<LiveCall> LiveCalls() => [.. _calls.Values.Select(c => c.Describe()).OrderBy(c => c.CallId, StringComparer.Ordinal)];
@@ -110,6 +114,7 @@ public sealed partial class CallManager : IAsyncDisposable
         _recordings.PrepareAndRepair(_time, _log);
         var nodeId = _options.NodeIdFor(_recordings.Path);
         CallsLog.NodeIdInUse(_log, nodeId);
+        Records.CallsLost += callIds => _ = ReleaseSeatsOfLostCallsAsync(acd, callIds);
         Records.Start(nodeId, _recordings);
         var trunks = _dialPlan.Trunks;
         var refusals = Records.Refusals;
@@ -142,6 +147,7 @@ public sealed partial class CallManager : IAsyncDisposable
             Stopping = _stopping.Token,
             Traces = Traces,
             ParkCallback = Park,
+            CallbackDecisionWindow = TimeSpan.FromSeconds(_options.CallbackOfferDecisionSeconds),
         };
         if (Traces is { } traces)
         {
@@ -158,6 +164,7 @@ public sealed partial class CallManager : IAsyncDisposable
         }
         userAgent.TransferFilter = TransferRefusal;
         _acceptLoop = AcceptLoopAsync(userAgent, _stopping.Token);
+        StartTaskFeeder(acd);
         CallsLog.Started(_log, _scripts.Path, _recordings.Path);
     }
 
@@ -169,6 +176,7 @@ public sealed partial class CallManager : IAsyncDisposable
             return;
         }
         _qualitySampler?.Dispose();
+        await StopTaskFeederAsync().ConfigureAwait(false);
         foreach (var call in _calls.Values)
         {
             call.Post(new Shutdown());

@@ -75,6 +75,15 @@ public sealed class CallManagerOptions
     /// <summary>The wait after no answer or busy before a callback or missed-call task is dialled again.</summary>
     public int CallbackRetryIntervalSeconds { get; set; } = 600;
 
+    /// <summary>How long a caller offered a call-back at the end of a queue's maximum wait (end action "callback-offer") has to press 1.</summary>
+    public int CallbackOfferDecisionSeconds { get; set; } = 15;
+
+    /// <summary>How often this node looks for due callback tasks to queue for its Ready agents (the ACD's task queue).</summary>
+    public int CallbackTaskPollSeconds { get; set; } = 5;
+
+    /// <summary>Callback tasks this node keeps waiting in the ACD's task queue at once (claimed, not yet offered).</summary>
+    public int CallbackTasksQueued { get; set; } = 2;
+
     /// <summary>
     /// This node's name on the call records it writes: only the node of that name ends them as node-lost when they
     /// are left live by a crash. Empty: the machine name and a stable suffix from <see cref="RecordingsFolder"/>
@@ -196,6 +205,18 @@ public sealed class CallManagerOptions
         if (CallbackRetryIntervalSeconds is < 0 or > 86400)
         {
             yield return Out(section, nameof(CallbackRetryIntervalSeconds), CallbackRetryIntervalSeconds, "0..86400 s");
+        }
+        if (CallbackOfferDecisionSeconds is < 1 or > 120)
+        {
+            yield return Out(section, nameof(CallbackOfferDecisionSeconds), CallbackOfferDecisionSeconds, "1..120 s");
+        }
+        if (CallbackTaskPollSeconds is < 1 or > 3600)
+        {
+            yield return Out(section, nameof(CallbackTaskPollSeconds), CallbackTaskPollSeconds, "1..3600 s");
+        }
+        if (CallbackTasksQueued is < 0 or > 100)
+        {
+            yield return Out(section, nameof(CallbackTasksQueued), CallbackTasksQueued, "0..100 (0: tasks only from the list)");
         }
         if (TransferRingTimeoutSeconds is < 1 or > 600)
         {

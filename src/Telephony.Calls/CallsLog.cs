@@ -5,7 +5,9 @@ namespace Telephony.Calls;
 /// <summary>
 /// Log lines of the call manager and its shared parts, with stable EventIds.
 /// Ranges in Telephony.Calls: 2000-2099 here, 2100-2199 the call session (InboundCallSession.Log.cs),
-/// 2200-2299 the IVR channel, 2350-2399 outbound calls and callbacks (2370-2379 here). Next free here: 2016, and 2376.
+/// 2200-2299 the IVR channel (but 2210-2229 here: issue 13's callback tasks in the ACD, 2213-2219; and 2230-2249 here:
+/// seats of calls lost with their node, issue 15), 2350-2399 outbound calls and callbacks (2370-2379 here).
+/// Next free here: 2016, 2217, 2232 and 2376.
 /// </summary>
 internal static partial class CallsLog
 {
@@ -19,6 +21,8 @@ internal static partial class CallsLog
     [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "No music on hold: {Reason}")] public static partial void NoMusic(ILogger logger, string reason);
     [LoggerMessage(EventId = 2008, Level = LogLevel.Error, Message = "Call record of {CallId} could not be written")] public static partial void RecordFailed(ILogger logger, Exception e, string callId);
     [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "Call {CallId} was lost with this node: ended as node-lost at {EndedAt:o}, recording {Path}")] public static partial void CallLost(ILogger logger, string callId, DateTimeOffset endedAt, string path);
+    [LoggerMessage(EventId = 2230, Level = LogLevel.Information, Message = "{Released} seat(s) released that still held one of {Count} call(s) lost with their node")] public static partial void LostCallSeatsReleased(ILogger logger, int released, int count);
+    [LoggerMessage(EventId = 2231, Level = LogLevel.Warning, Message = "Seats holding {Count} call(s) lost with their node could not be released; those agents stay on the call until someone logs them out")] public static partial void LostCallSeatsNotReleased(ILogger logger, Exception e, int count);
     [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "{Count} call(s) left live by node {Node} when it stopped without ending them ended as node-lost (recordings in {Folder})")] public static partial void LostCallsEnded(ILogger logger, int count, string node, string folder);
     [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Writing {What} failed; retrying in {Seconds} s")] public static partial void RecordWriteFailed(ILogger logger, Exception e, string what, double seconds);
     [LoggerMessage(EventId = 2012, Level = LogLevel.Error, Message = "Call record queue full ({Capacity} calls waiting for the database): snapshot of {CallId} dropped ({Dropped} since start)")] public static partial void RecordDropped(ILogger logger, int capacity, string callId, long dropped);
@@ -34,5 +38,9 @@ internal static partial class CallsLog
     [LoggerMessage(EventId = 2372, Level = LogLevel.Information, Message = "Callback for {CallId} finished: {Result}")] public static partial void CallbackDone(ILogger logger, string callId, string result);
     [LoggerMessage(EventId = 2373, Level = LogLevel.Information, Message = "Callback for {CallId}: {Result}, attempt {Attempt} of {Max}; queued again after the retry interval")] public static partial void CallbackRetry(ILogger logger, string callId, string result, int attempt, int max);
     [LoggerMessage(EventId = 2374, Level = LogLevel.Warning, Message = "Callback for {CallId} to {Number} failed after {Attempts} attempt(s): left as a missed-callback task")] public static partial void CallbackFailed(ILogger logger, string callId, string number, int attempts);
+    [LoggerMessage(EventId = 2213, Level = LogLevel.Information, Message = "Callback task {TaskId} ({Number}, attempt {Attempt}) queued for the ACD as {EntryId}")] public static partial void TaskQueued(ILogger logger, long taskId, string number, int attempt, string entryId);
+    [LoggerMessage(EventId = 2214, Level = LogLevel.Information, Message = "Callback task {TaskId}: attempt {Outcome}, task {State} (call {CallId})")] public static partial void TaskAttempt(ILogger logger, long taskId, string outcome, string state, string callId);
+    [LoggerMessage(EventId = 2215, Level = LogLevel.Error, Message = "Callback tasks for the ACD: the task store or the ACD failed")] public static partial void TaskFeedFailed(ILogger logger, Exception e);
+    [LoggerMessage(EventId = 2216, Level = LogLevel.Information, Message = "Callback {CallId} reached the maximum wait of queue {Queue}: left as a missed-callback task")] public static partial void CallbackWaitEnded(ILogger logger, string callId, string queue);
     [LoggerMessage(EventId = 2375, Level = LogLevel.Error, Message = "Callback for {CallId}: the ACD or the task store failed")] public static partial void CallbackTaskFailed(ILogger logger, Exception e, string callId);
 }

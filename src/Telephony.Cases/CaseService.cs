@@ -53,6 +53,15 @@ public sealed partial class CaseService
     /// linked. SMS and web contacts with a phone number get an acknowledgement carrying the case
     /// number at once (national guidance: within 3 minutes); its send time is recorded.
     /// </summary>
+    /// <remarks>
+    /// A database that restarts (a failover, an upgrade) fails the intakes in flight and, once, every pooled
+    /// connection it dropped. The part of an intake that stores the case is tried again when it failed before the
+    /// commit, for about ten seconds (<see cref="IntakeRetry"/>): the citizen or agent gets a case number a little
+    /// later instead of an error. One whose commit itself failed is never tried again (the case may exist; a second
+    /// one would be a duplicate): that error reaches the caller, and no acknowledgement is sent. Once the case is
+    /// stored nothing repeats it: the acknowledgement SMS goes out once, and a failure to note it afterwards is
+    /// logged, not thrown (the citizen holds the number).
+    /// </remarks>
     public async Task<Case> CreateAsync(CaseIntake intake, Actor actor, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(intake);
@@ -61,6 +70,39 @@ public sealed partial class CaseService
         {
             throw new CaseForbiddenException("department handlers do not take in cases");
         }
+        var created = await RetryingAsync(() => StoreIntakeAsync(intake, actor, ct), intake.Channel, ct).ConfigureAwait(false);
+        LogCreated(_logger, created.Number, created.Channel);
+
+        if (created.Channel is CaseChannel.Sms or CaseChannel.Web && created.CitizenPhone is { } phone)
+        {
+            created = await AcknowledgeAsync(created, phone, ct).ConfigureAwait(false);
+        }
+        return created;
+    }
+
+    /// <summary>Runs <paramref name="work"/>, again after a transient database failure (<see cref="IntakeRetry"/>), clearing the pool first.</summary>
+    private async Task<T> RetryingAsync<T>(Func<Task<T>> work, CaseChannel channel, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await work().ConfigureAwait(false);
+            }
+            catch (Exception e) when (attempt < IntakeRetry.Attempts && IntakeRetry.IsTransient(e) && !ct.IsCancellationRequested)
+            {
+                var delay = IntakeRetry.DelayBefore(attempt + 1);
+                LogIntakeRetry(_logger, channel, e.Message, (int)delay.TotalMilliseconds, attempt + 1, IntakeRetry.Attempts);
+                _cases.ResetConnections();
+                // The machine's clock, not _time: a retry waits for a database, which a test's fake clock does not move.
+                await Task.Delay(delay, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Validates the intake and stores its case (one transaction): the part of an intake that is tried again.</summary>
+    private async Task<Case> StoreIntakeAsync(CaseIntake intake, Actor actor, CancellationToken ct)
+    {
         await ValidateAsync(intake, ct).ConfigureAwait(false);
 
         // The recording is the named call's, from its call record, never a path the client writes:
@@ -81,14 +123,7 @@ public sealed partial class CaseService
             CallId = Blank(intake.CallId), RecordingPath = Blank(recording),
             CreatedAt = now, UpdatedAt = now, DueAt = calendar.AddWorkingDays(now, _options.CompletionWorkingDays),
         };
-        var created = await _cases.CreateAsync(draft, actor.Name, $"intake via {intake.Channel}", ct).ConfigureAwait(false);
-        LogCreated(_logger, created.Number, created.Channel);
-
-        if (created.Channel is CaseChannel.Sms or CaseChannel.Web && created.CitizenPhone is { } phone)
-        {
-            created = await AcknowledgeAsync(created, phone, ct).ConfigureAwait(false);
-        }
-        return created;
+        return await _cases.CreateAsync(draft, actor.Name, $"intake via {intake.Channel}", ct).ConfigureAwait(false);
     }
 
     /// <summary>An inbound SMS from the gateway webhook becomes a consultation case (the agent re-classifies it).</summary>
@@ -113,8 +148,19 @@ public sealed partial class CaseService
             LogAckFailed(_logger, ex, created.Number);
             return created;
         }
-        var sent = await _cases.RecordOutboundAsync(new OutboundMessage(0, created.Id, phone, body, OutboundKinds.Acknowledgement, Now), ct).ConfigureAwait(false);
-        return created with { AckSentAt = sent.SentAt };
+        try
+        {
+            var message = new OutboundMessage(0, created.Id, phone, body, OutboundKinds.Acknowledgement, Now);
+            var sent = await RetryingAsync(() => _cases.RecordOutboundAsync(message, ct), created.Channel, ct).ConfigureAwait(false);
+            return created with { AckSentAt = sent.SentAt };
+        }
+#pragma warning disable CA1031 // the citizen holds the case number: the intake succeeded whatever the note of it does
+        catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            LogAckNotRecorded(_logger, ex, created.Number);
+            return created;
+        }
     }
 
     [GeneratedRegex(@"^\+?[0-9][0-9 ()\-]{2,31}$", RegexOptions.CultureInvariant)]

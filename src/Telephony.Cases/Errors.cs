@@ -4,6 +4,8 @@ namespace Telephony.Cases;
 public abstract class CaseException : Exception
 {
     protected CaseException(string message) : base(message) { }
+
+    protected CaseException(string message, Exception inner) : base(message, inner) { }
 }
 
 /// <summary>An input field is missing, too long or out of range.</summary>
@@ -55,3 +57,10 @@ public sealed class CaseForbiddenException : CaseException
 {
     public CaseForbiddenException(string message) : base(message) { }
 }
+
+/// <summary>
+/// The database failed while committing a new case: it may or may not be stored. Never tried again (a second try
+/// could store the case twice); the caller sees the error, and the citizen is not told a case number.
+/// </summary>
+public sealed class CaseCommitUncertainException(Exception inner)
+    : CaseException("The database failed while storing the case; it may or may not have been stored.", inner);

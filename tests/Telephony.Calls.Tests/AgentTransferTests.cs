@@ -79,10 +79,14 @@ public sealed class AgentTransferTests
         Assert.That((await server.Seats.GetHistoryAsync("1049")).Any(t => t.To == SeatState.WrapUp && t.CallId == call.CallId), Is.True, "wrap-up for the first seat");
         Assert.That((await server.Calls.AskAsync(call.CallId, new HoldCall("1050", true))).Status, Is.EqualTo(CommandStatus.Done), "the call is the colleague's now");
 
+        Assert.That((await server.Seats.GetSeatAsync("1050"))!.State, Is.EqualTo(SeatState.NotReady), "no other call is offered to the colleague meanwhile");
+
         await call.HangupAsync();
         var record = await server.RecordAsync(call.CallId);
         Assert.That((record.Outcome, record.AgentId), Is.EqualTo(("answered", "1050")));
         Assert.That(record.Parties, Does.Contain("agent 1049 transferred (attended) to seat 1050"));
+        // The consulted colleague does not stay Not ready "transfer consultation": after the wrap-up time they are Ready.
+        Assert.That(await server.WaitSeatAsync("1050", SeatState.Ready), Has.Property("State").EqualTo(SeatState.Ready));
     }
 
     [Test]
@@ -148,6 +152,7 @@ public sealed class AgentTransferTests
         var record = await server.RecordAsync(call.CallId);
         Assert.That(record.AgentId, Is.EqualTo("1050"));
         Assert.That(record.Parties, Does.Contain("agent 1049 transferred to agent 1050"));
+        Assert.That(await server.WaitSeatAsync("1050", SeatState.Ready), Has.Property("State").EqualTo(SeatState.Ready), "the colleague's seat is freed");
     }
 
     [Test]

@@ -55,6 +55,9 @@ internal sealed class CallsFixture : IAsyncDisposable
 
     public ICallRecordStore Records { get; private set; } = null!;
 
+    /// <summary>The callback tasks (the same SQLite store as the records).</summary>
+    public ICallbackTaskStore Tasks { get; private set; } = null!;
+
     public ScreenPops Pops { get; } = new();
 
     /// <summary>The test phones' media engine (the call manager has its own).</summary>
@@ -72,13 +75,14 @@ internal sealed class CallsFixture : IAsyncDisposable
     /// </summary>
     /// <param name="queues">The ACD's queues (default: general and english, no policy).</param>
     /// <param name="tls">Trusted roots for seat phones reached over TLS (and a certificate, were the server to listen on TLS).</param>
+    /// <param name="offerTasks">The ACD offers due callback tasks to Ready agents (off: the tests' abandoned calls stay in the list).</param>
     /// <param name="mediaPortMax">The last port of the call manager's RTP pool, which starts at 18000 (18001: one pair).</param>
     public static async Task<CallsFixture> StartAsync(bool useRedis = false, int ringTimeoutSeconds = 4, double wrapUpSeconds = 1, string? ivrScript = null, string? trunkOutbound = null, string? redisEndPoint = null, int mediaPortMax = 18399,
         Telephony.Calls.WebPhone.IBrowserPhoneSignalling? browserPhones = null, IReadOnlyList<QueueDefinition>? queues = null,
-        Telephony.Sip.Transport.SipTlsOptions? tls = null, Telephony.Calls.WebPhone.IBrowserPhoneSignalling? supervisorBrowsers = null)
+        Telephony.Sip.Transport.SipTlsOptions? tls = null, bool offerTasks = false, Telephony.Calls.WebPhone.IBrowserPhoneSignalling? supervisorBrowsers = null)
     {
         var f = new CallsFixture(useRedis, redisEndPoint);
-        await f.ComposeAsync(ringTimeoutSeconds, wrapUpSeconds, ivrScript ?? ShippedScript(), trunkOutbound, mediaPortMax, browserPhones, queues, tls, supervisorBrowsers);
+        await f.ComposeAsync(ringTimeoutSeconds, wrapUpSeconds, ivrScript ?? ShippedScript(), trunkOutbound, mediaPortMax, browserPhones, queues, tls, offerTasks, supervisorBrowsers);
         return f;
     }
 
@@ -97,7 +101,7 @@ internal sealed class CallsFixture : IAsyncDisposable
     }
 
     private async Task ComposeAsync(int ringTimeoutSeconds, double wrapUpSeconds, string ivrScript, string? trunkOutbound, int mediaPortMax,
-        Telephony.Calls.WebPhone.IBrowserPhoneSignalling? browserPhones, IReadOnlyList<QueueDefinition>? queues, Telephony.Sip.Transport.SipTlsOptions? tls,
+        Telephony.Calls.WebPhone.IBrowserPhoneSignalling? browserPhones, IReadOnlyList<QueueDefinition>? queues, Telephony.Sip.Transport.SipTlsOptions? tls, bool offerTasks,
         Telephony.Calls.WebPhone.IBrowserPhoneSignalling? supervisorBrowsers)
     {
         var loggers = NullLoggerFactory.Instance;
@@ -105,17 +109,20 @@ internal sealed class CallsFixture : IAsyncDisposable
         var store = new SqlCaseStore(SqlDialect.Sqlite, $"Data Source={Path.Combine(Folder, "cases.db")}", NullLogger<SqlCaseStore>.Instance);
         await store.MigrateAsync();
         Records = store;
+        Tasks = store;
         var records = new CallRecords(store, NullLogger<CallRecords>.Instance);
         var scripts = IvrScriptProvider.LoadOrThrow(ivrScript, NullLogger<IvrScriptProvider>.Instance);
         var trunks = new TrunkPolicy(new TrunkOptions { OutboundUri = trunkOutbound ?? string.Empty }, ["12345"]);
         var media = new MediaEngine(new MediaEngineOptions { PortMin = 18000, PortMax = mediaPortMax }, time, loggers);
         _owned.Add(media);
         media.Start();
-        var options = new CallManagerOptions { TransferRingTimeoutSeconds = trunkOutbound is null ? 30 : 3 };
+        var options = new CallManagerOptions { TransferRingTimeoutSeconds = trunkOutbound is null ? 30 : 3, CallbackTaskPollSeconds = 1, CallbackOfferDecisionSeconds = 4,
+            CallbackTasksQueued = offerTasks ? 2 : 0 };
         Calls = new CallManager(media, scripts, new DialPlan(trunks, scripts, store, store, store), Pops, new SeatPhones(_locations, Domain),
             options, new RecordingFolder(Path.Combine(Folder, "recordings")), records, time, loggers,
             browserPhones: browserPhones is null && supervisorBrowsers is null ? null
-                : new Telephony.Calls.WebPhone.BrowserPhones(browserPhones ?? supervisorBrowsers!, securityTimeout: TimeSpan.FromSeconds(3), supervisors: supervisorBrowsers));
+                : new Telephony.Calls.WebPhone.BrowserPhones(browserPhones ?? supervisorBrowsers!, securityTimeout: TimeSpan.FromSeconds(3), supervisors: supervisorBrowsers),
+            callbackTasks: store);
         Pops.Calls = Calls;
 
         var seats = _redis is null ? (ISeatStore)new InProcessSeatStore() : new RedisSeatStore(_redis, _keyPrefix);
@@ -130,6 +137,7 @@ internal sealed class CallsFixture : IAsyncDisposable
                 StoreCheckInterval = TimeSpan.FromSeconds(1),
                 Seats = SeatNumbers,
                 Queues = queues ?? [Queue("general", "general"), Queue("english", "en")],
+                TaskQueue = AcdOptions.CallbackTasks,
             },
             time, NullLogger<AutomaticCallDistributor>.Instance);
         await Acd.InitializeAsync();

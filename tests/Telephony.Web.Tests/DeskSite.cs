@@ -15,13 +15,14 @@ internal sealed class DeskSite : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _owned = [];
 
-    public DeskSite()
+    /// <param name="moreSettings">Settings on top of the site's (a trunk, say).</param>
+    public DeskSite(IReadOnlyDictionary<string, string>? moreSettings = null)
     {
         Server = new TelephonyTestServer(new TelephonyTestServerOptions
         {
             Seats = TelephonyTestServerOptions.SeatsWith("pw-", "1049", "1050", "1051"),
             Kestrel = true,
-            Settings = new Dictionary<string, string>
+            Settings = new Dictionary<string, string>((moreSettings ?? new Dictionary<string, string>()).Concat(new Dictionary<string, string>
             {
                 // Loopback, ephemeral: never the default 0.0.0.0:5060 another test process may hold.
                 ["Sip:Udp"] = "127.0.0.1:0",
@@ -30,7 +31,7 @@ internal sealed class DeskSite : IAsyncDisposable
                 ["ContactCenter:WrapUpSeconds"] = "60",
                 ["Calls:RtpPortMin"] = "27100",
                 ["Calls:RtpPortMax"] = "27499",
-            },
+            }.Where(kv => moreSettings?.ContainsKey(kv.Key) != true))),
         });
         PhoneMedia = Telephony.Testing.Phones.PhoneMedia.Start(27500, 27899);
     }

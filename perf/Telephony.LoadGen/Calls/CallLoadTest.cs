@@ -127,27 +127,9 @@ internal static class CallLoadTest
     // 155xxxxxxxx: mobile-looking numbers that are on none of the IVR's caller lists (taxi drivers, deputies).
     private static string CallerNumber(int i) => string.Create(CultureInfo.InvariantCulture, $"155{i:D8}");
 
-    private static Task<AgentClient> StartAgentAsync(CallLoadOptions o, int i, Dictionary<string, string> sipPasswords, MediaEngine media)
-    {
-        string seat = (o.FirstSeat + i).ToString(CultureInfo.InvariantCulture);
-        if (!sipPasswords.TryGetValue(seat, out var sipPassword))
-        {
-            throw new AgentStartException($"seat {seat} is not in the seats file");
-        }
-        return AgentClient.StartAsync(new AgentClientOptions
-        {
-            Seat = seat,
-            SipServer = o.Server,
-            Http = o.Http,
-            Domain = o.Domain,
-            User = string.Format(CultureInfo.InvariantCulture, o.UserFormat, seat),
-            Password = string.Format(CultureInfo.InvariantCulture, o.PasswordFormat, seat),
-            SipPassword = sipPassword,
-            AutoAnswer = TimeSpan.Zero,
-            ReadyOnStart = true,
-            StartTimeout = TimeSpan.FromSeconds(30),
-        }, media);
-    }
+    private static Task<AgentClient> StartAgentAsync(CallLoadOptions o, int i, Dictionary<string, string> sipPasswords, MediaEngine media) =>
+        AgentClient.StartAsync(LoadAgents.Options((o.FirstSeat + i).ToString(CultureInfo.InvariantCulture), sipPasswords, o.Server, o.Http, o.Domain,
+            o.UserFormat, o.PasswordFormat, readyOnStart: true), media);
 
     private static async Task PlaceCallAsync(CallLoadOptions o, string number, MediaEngine media, Prompt? mic, Tracker tracker)
     {

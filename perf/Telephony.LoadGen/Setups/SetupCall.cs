@@ -41,6 +41,11 @@ internal sealed class SetupCall
     public bool Refused { get; set; }
     public string? ToTag { get; set; }
     public string? RemoteTarget { get; set; }
+    /// <summary>
+    /// The dialog's route set as Route header lines (the 2xx's Record-Route in reverse, RFC 3261 §12.1.2), empty when no
+    /// proxy record-routed: behind Kamailio the ACK and BYE must go through it (it drops an in-dialog request without one).
+    /// </summary>
+    public string Routes { get; set; } = "";
     public byte[]? Invite { get; set; }
     public byte[]? Ack { get; set; }
     public byte[]? Bye { get; set; }

@@ -321,6 +321,7 @@ internal sealed class SetupLoadTest
             Interlocked.Increment(ref _total.LateAnswers);
             call.ToTag = response.To?.Tag;
             call.RemoteTarget = response.Contacts.Count > 0 ? response.Contacts[0].Uri.ToString() : $"sip:{_o.Number}@{_o.Server}";
+            call.Routes = RoutesOf(response);
             call.Ack = SetupMessages.AckFor2xx(call, _o.Local, _o.Number, _o.Server);
             Send(call.Ack);
             Send(SetupMessages.Bye(call, _o.Local, _o.Number, _o.Server));
@@ -343,6 +344,7 @@ internal sealed class SetupLoadTest
             Volatile.Read(ref _windowSetup).AddMicros(micros);
             Interlocked.Increment(ref _total.Answered);
             call.RemoteTarget = response.Contacts.Count > 0 ? response.Contacts[0].Uri.ToString() : $"sip:{_o.Number}@{_o.Server}";
+            call.Routes = RoutesOf(response);
             call.Ack = SetupMessages.AckFor2xx(call, _o.Local, _o.Number, _o.Server);
             call.State = SetupState.Established;
             Send(call.Ack);
@@ -398,6 +400,10 @@ internal sealed class SetupLoadTest
             $"  {attempts / seconds,6:F0}/s: {attempts} INVITEs, {c.Answered - start.Counters.Answered} answered, {c.Refused503 - start.Counters.Refused503} 503, {c.Failed - start.Counters.Failed} failed, {c.DuplicatesReceived - start.Counters.DuplicatesReceived} dup in, {c.RetransmissionsSent - start.Counters.RetransmissionsSent} retx out, live {Volatile.Read(ref _active)}, setup p50 {window.PercentileMs(0.5):F2} / p99 {window.PercentileMs(0.99):F2} ms{cpu}"));
         return (c, server, now);
     }
+
+    /// <summary>Route header lines for the dialog a 2xx set up: its Record-Route entries in reverse order (RFC 3261 §12.1.2).</summary>
+    private static string RoutesOf(SipResponse response) =>
+        string.Concat(response.GetHeaderLines(SipHeaderNames.RecordRoute).Reverse().Select(r => "Route: " + r + "\r\n"));
 
     private int Summary(int total, double seconds, ProcessSample? serverStart, ProcessSample? serverEnd, double selfCpu)
     {

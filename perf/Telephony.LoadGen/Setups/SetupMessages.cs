@@ -21,14 +21,14 @@ internal static class SetupMessages
 
     /// <summary>ACK for a 2xx: to the remote target, a new branch.</summary>
     public static byte[] AckFor2xx(SetupCall call, IPEndPoint local, string number, IPEndPoint server) => Ascii(string.Create(CultureInfo.InvariantCulture,
-        $"ACK {call.RemoteTarget} SIP/2.0\r\nVia: SIP/2.0/UDP {local};branch={call.InviteBranch}a;rport\r\nMax-Forwards: 70\r\nFrom: <sip:{call.Caller}@{local.Address}>;tag={call.FromTag}\r\nTo: <sip:{number}@{server.Address}>;tag={call.ToTag}\r\nCall-ID: {call.CallId}\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n"));
+        $"ACK {call.RemoteTarget} SIP/2.0\r\nVia: SIP/2.0/UDP {local};branch={call.InviteBranch}a;rport\r\nMax-Forwards: 70\r\n{call.Routes}From: <sip:{call.Caller}@{local.Address}>;tag={call.FromTag}\r\nTo: <sip:{number}@{server.Address}>;tag={call.ToTag}\r\nCall-ID: {call.CallId}\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n"));
 
     /// <summary>ACK for a non-2xx final response: the INVITE's Request-URI and branch.</summary>
     public static byte[] AckForFailure(SetupCall call, IPEndPoint local, string number, IPEndPoint server, string? toTag) => Ascii(string.Create(CultureInfo.InvariantCulture,
         $"ACK sip:{number}@{server} SIP/2.0\r\nVia: SIP/2.0/UDP {local};branch={call.InviteBranch};rport\r\nMax-Forwards: 70\r\nFrom: <sip:{call.Caller}@{local.Address}>;tag={call.FromTag}\r\nTo: <sip:{number}@{server.Address}>{(toTag is null ? "" : ";tag=" + toTag)}\r\nCall-ID: {call.CallId}\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n"));
 
     public static byte[] Bye(SetupCall call, IPEndPoint local, string number, IPEndPoint server) => Ascii(string.Create(CultureInfo.InvariantCulture,
-        $"BYE {call.RemoteTarget} SIP/2.0\r\nVia: SIP/2.0/UDP {local};branch={call.InviteBranch}b;rport\r\nMax-Forwards: 70\r\nFrom: <sip:{call.Caller}@{local.Address}>;tag={call.FromTag}\r\nTo: <sip:{number}@{server.Address}>;tag={call.ToTag}\r\nCall-ID: {call.CallId}\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n"));
+        $"BYE {call.RemoteTarget} SIP/2.0\r\nVia: SIP/2.0/UDP {local};branch={call.InviteBranch}b;rport\r\nMax-Forwards: 70\r\n{call.Routes}From: <sip:{call.Caller}@{local.Address}>;tag={call.FromTag}\r\nTo: <sip:{number}@{server.Address}>;tag={call.ToTag}\r\nCall-ID: {call.CallId}\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n"));
 
     /// <summary>200 OK to a request from the server: Via, From, To, Call-ID and CSeq copied (§8.2.6.2).</summary>
     public static byte[] Ok(Telephony.Sip.Messages.SipMessage request)

@@ -396,4 +396,13 @@ public static class OutboundResultText
         OutboundCallResult.AgentUnreachable => "agent-unreachable",
         _ => "failed",
     };
+
+    /// <summary>What an attempt at a callback task counts as (nothing dialled or reached counts as no answer).</summary>
+    public static Telephony.Cases.Callbacks.CallbackAttemptOutcome AttemptOutcomeOf(OutboundCallResult result) => result switch
+    {
+        OutboundCallResult.Reached => Telephony.Cases.Callbacks.CallbackAttemptOutcome.Reached,
+        OutboundCallResult.Busy => Telephony.Cases.Callbacks.CallbackAttemptOutcome.Busy,
+        OutboundCallResult.WrongNumber => Telephony.Cases.Callbacks.CallbackAttemptOutcome.WrongNumber,
+        _ => Telephony.Cases.Callbacks.CallbackAttemptOutcome.NoAnswer,
+    };
 }

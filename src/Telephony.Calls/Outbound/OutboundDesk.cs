@@ -102,13 +102,7 @@ public sealed partial class OutboundDesk(CallManager calls, AutomaticCallDistrib
                 await tasks.ReleaseCallbackTaskAsync(taskId).ConfigureAwait(false); // the citizen was never dialled
                 return;
             }
-            var outcome = result switch
-            {
-                OutboundCallResult.Reached => CallbackAttemptOutcome.Reached,
-                OutboundCallResult.Busy => CallbackAttemptOutcome.Busy,
-                OutboundCallResult.WrongNumber => CallbackAttemptOutcome.WrongNumber,
-                _ => CallbackAttemptOutcome.NoAnswer,
-            };
+            var outcome = OutboundResultText.AttemptOutcomeOf(result);
             var task = await tasks.RecordCallbackAttemptAsync(taskId, outcome, dial.CallId, time.GetUtcNow(), calls.CallbackPolicy).ConfigureAwait(false);
             LogAttempt(log, taskId, outcome.ToText(), task?.State.ToText() ?? "?");
         }

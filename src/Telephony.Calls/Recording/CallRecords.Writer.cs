@@ -104,7 +104,7 @@ public sealed partial class CallRecords : IAsyncDisposable
         var silent = await _store.ListSilentNodesAsync(_time.GetUtcNow().AddSeconds(-_options.NodeLostAfterSeconds), ct).ConfigureAwait(false);
         foreach (var node in silent.Where(n => n != NodeId))
         {
-            await LostCallSweep.RunAsync(_store, node, recordings, _logger, ct).ConfigureAwait(false);
+            OnCallsLost(await LostCallSweep.RunAsync(_store, node, recordings, _logger, ct).ConfigureAwait(false));
         }
     }
 
@@ -117,7 +117,7 @@ public sealed partial class CallRecords : IAsyncDisposable
         {
             try
             {
-                await LostCallSweep.RunAsync(_store, NodeId, recordings, _logger, ct).ConfigureAwait(false);
+                OnCallsLost(await LostCallSweep.RunAsync(_store, NodeId, recordings, _logger, ct).ConfigureAwait(false));
                 break;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)

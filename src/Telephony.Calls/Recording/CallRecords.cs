@@ -56,5 +56,19 @@ public sealed partial class CallRecords : IDesktopEventSink
         }
     }
 
+    /// <summary>
+    /// Raised with the Call-IDs of records the node-lost sweep ended (a dead node's calls, or this node's own from
+    /// before a crash): the seats still holding those calls are released (<see cref="CallManager"/> tells the ACD).
+    /// </summary>
+    public event Action<IReadOnlyList<string>>? CallsLost;
+
+    private void OnCallsLost(IReadOnlyList<string> callIds)
+    {
+        if (callIds.Count > 0)
+        {
+            CallsLost?.Invoke(callIds);
+        }
+    }
+
     internal void OnSurveyFinished(string callId, int? score) => SurveyFinished?.Invoke(callId, score);
 }

@@ -12,14 +12,14 @@ namespace Telephony.Calls.Recording;
 /// </summary>
 internal static class LostCallSweep
 {
-    /// <summary>Ends every live record of <paramref name="nodeId"/>; returns how many.</summary>
-    public static async Task<int> RunAsync(ICallRecordStore store, string nodeId, RecordingFolder recordings, ILogger logger, CancellationToken ct)
+    /// <summary>Ends every live record of <paramref name="nodeId"/>; returns their Call-IDs (the seats still holding them are released).</summary>
+    public static async Task<IReadOnlyList<string>> RunAsync(ICallRecordStore store, string nodeId, RecordingFolder recordings, ILogger logger, CancellationToken ct)
     {
         var seen = await store.GetNodeSeenAsync(nodeId, ct).ConfigureAwait(false);
         var live = await store.ListLiveCallRecordsAsync(nodeId, ct).ConfigureAwait(false);
         if (live.Count == 0)
         {
-            return 0;
+            return [];
         }
         var ended = new List<CallRecord>(live.Count);
         foreach (var record in live)
@@ -30,7 +30,7 @@ internal static class LostCallSweep
         }
         await store.SaveCallRecordsAsync(ended, ct).ConfigureAwait(false);
         CallsLog.LostCallsEnded(logger, ended.Count, nodeId, recordings.Path);
-        return ended.Count;
+        return [.. ended.Select(r => r.CallId)];
     }
 
     /// <summary>

@@ -68,6 +68,9 @@ internal sealed record PositionChanged(QueuePosition Position) : CallMessage;
 /// <summary>The ACD ended the call's wait (queue full, or the maximum wait): say so, then end the call.</summary>
 internal sealed record QueueExitOrdered(QueueExit Exit) : CallMessage;
 
+/// <summary>The caller did not press 1 in time after the call-back offered at the end of the queue's maximum wait.</summary>
+internal sealed record CallbackOfferExpired : CallMessage;
+
 /// <summary>The words of a queue exit were said (or the caller's media ended them).</summary>
 internal sealed record QueueExitSpoken : CallMessage;
 

@@ -54,6 +54,9 @@ internal sealed class CallServices
     /// <summary>Agents whose phone is their browser, and the signalling to their pages (null: no browser phones on this node).</summary>
     public Telephony.Calls.WebPhone.BrowserPhones? BrowserPhones { get; init; }
 
+    /// <summary>How long a caller offered a call-back at the end of the queue's maximum wait has to press 1.</summary>
+    public TimeSpan CallbackDecisionWindow { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>A caller who chose "call me back" hung up: the call manager places the call when the entry's turn comes.</summary>
     public Action<ParkedCallback> ParkCallback { get; init; } = _ => { };
 

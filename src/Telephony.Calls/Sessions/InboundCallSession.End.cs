@@ -26,6 +26,7 @@ internal sealed partial class InboundCallSession
         }
         await DropCentreAsync().ConfigureAwait(false);
         await LeaveAcdAsync().ConfigureAwait(false);
+        await ReleaseTakenOverSeatAsync().ConfigureAwait(false);
         var callerQuality = _caller.Quality();
         _services.Traces?.Sample(CallId, TraceName(_caller), _caller.Media.GetStatistics()); // the last interval, before the media goes
         await _caller.Media.DisposeAsync().ConfigureAwait(false);

@@ -95,8 +95,9 @@ internal sealed partial class InboundCallSession
 
     /// <summary>
     /// The ACD ended the wait (issue 14): a full queue refuses with <c>queue-full</c>; a wait that reached the
-    /// queue's maximum hears <c>queue-sorry</c> (the end action "callback-offer" says the same until the call-back
-    /// service exists). Then the call ends with outcome queue-full or queue-timeout; the caller may hang up first.
+    /// queue's maximum hears <c>queue-sorry</c>. Then the call ends with outcome queue-full or queue-timeout; the
+    /// caller may hang up first. The end action "callback-offer" keeps the call in its place and offers a call-back
+    /// first (<see cref="OfferCallbackAtWaitEnd"/>); <c>queue-sorry</c> follows only when the caller does not take it.
     /// </summary>
     private async Task OnQueueExitAsync(QueueExit exit)
     {
@@ -104,12 +105,28 @@ internal sealed partial class InboundCallSession
         {
             return;
         }
+        // The ACD keeps a call whose wait ends with the call-back offer: its end (EndAsync) removes it.
+        var keptInPlace = exit.Action == QueueEndAction.CallbackOffer && exit.Reason == QueueExitReason.MaxWait;
+        if (keptInPlace && (Phase != CallPhase.Queued || _callbackAccepted || OfferCallbackAtWaitEnd()))
+        {
+            return; // an agent is being offered the call, the caller already chose a call-back, or is offered one now
+        }
+        await SaySorryAndEndAsync(exit, keptInPlace).ConfigureAwait(false);
+    }
+
+    /// <summary>The wait is over: the caller hears why, then the call ends (queue-full or queue-timeout).</summary>
+    private async Task SaySorryAndEndAsync(QueueExit exit, bool keptInPlace)
+    {
         if (Phase == CallPhase.Ringing)
         {
             await DropCentreAsync().ConfigureAwait(false);
             Phase = CallPhase.Queued;
         }
-        _enqueued = false; // the ACD has already let the call go
+        if (keptInPlace)
+        {
+            await LeaveAcdAsync().ConfigureAwait(false); // the ACD kept it for the offer: out of the queue now, no agent is offered it
+        }
+        _enqueued = false; // the ACD has let the call go
         _awaitingPopAck = null;
         _queueExit = exit.Reason == QueueExitReason.Full ? CallOutcome.QueueFull : CallOutcome.QueueTimeout;
         LogQueueExit(_log, exit.Queue, exit.Reason.ToString(), exit.Action.ToString());

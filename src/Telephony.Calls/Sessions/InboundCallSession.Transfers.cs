@@ -21,6 +21,8 @@ internal sealed partial class InboundCallSession
     private bool _consulting;                   // _third is the party an attended transfer consults
     private RtpBridge? _consultBridge;          // agent <-> consulted party while the citizen holds
     private string? _consultAgentId;            // the colleague consulted (their seat was set Not ready for it)
+    private string? _consultNotReadyReason;     // the Not-ready reason their seat was given (null: it was not Ready, so left alone)
+    private TakenOverSeat? _takenOver;          // the colleague's seat that holds the call now, Not ready outside the ACD
     private bool _handOverOnAnswer;             // blind transfer to a number: the partner takes the call when it answers
     private SipCall? _referrer;                 // the agent phone's dialog whose REFER waits for its outcome
     private string? _transferredFromAgent;
@@ -220,9 +222,11 @@ internal sealed partial class InboundCallSession
             return new CommandResult(CommandStatus.Unavailable, $"Nobody can take the call at seat {seat}.");
         }
         // Talking on a direct call the ACD does not know of: not ready, so it offers them nothing else now.
-        if (snapshot.State == ContactCenter.Seats.SeatState.Ready)
+        _consultNotReadyReason = null;
+        if (snapshot.State == ContactCenter.Seats.SeatState.Ready
+            && (await _services.Acd.SetNotReadyAsync(seat, colleague, ReplacedCallReason).ConfigureAwait(false)).Succeeded)
         {
-            await _services.Acd.SetNotReadyAsync(seat, colleague, "transferred call").ConfigureAwait(false);
+            _consultNotReadyReason = ReplacedCallReason;
         }
         var now = _services.Time.GetUtcNow();
         await _services.Pops.PushScreenPopAsync(new ScreenPop(CallId, seat, colleague, CallerNumber, DialedNumber, _queueCall?.IvrPath ?? [],
@@ -281,6 +285,7 @@ internal sealed partial class InboundCallSession
         _agentMute = false;
         await DropCentreAsync().ConfigureAwait(false);
         await LeaveAcdAsync().ConfigureAwait(false); // the first seat goes to wrap-up now
+        await ReleaseTakenOverSeatAsync().ConfigureAwait(false); // or a colleague's, who had taken the call over
         LogTransferredTo(_log, command.AgentId, toAgent ?? "queue " + queue);
         NoteParty(toAgent is null ? "queue " + queue : "agent " + toAgent, $"agent {command.AgentId} transferred to");
         _transferredFromAgent = command.AgentId;
@@ -321,6 +326,7 @@ internal sealed partial class InboundCallSession
         var extension = _agentExtension;
         await DropCentreAsync().ConfigureAwait(false);
         await LeaveAcdAsync().ConfigureAwait(false); // the seat goes to wrap-up now, not at the end
+        await ReleaseTakenOverSeatAsync().ConfigureAwait(false); // a colleague who had taken it over and now passes it on
         _centre = party;
         if (party.Role == LegRole.Agent)
         {
@@ -328,6 +334,10 @@ internal sealed partial class InboundCallSession
             _agentId = _consultAgentId;
             _agentExtension = party.Party;
             _transferredFromAgent = fromAgent;
+            if (_consultAgentId is { } colleague && _consultNotReadyReason is { } reason)
+            {
+                _takenOver = new TakenOverSeat(party.Party, colleague, reason);
+            }
         }
         else
         {
@@ -335,6 +345,7 @@ internal sealed partial class InboundCallSession
             _transferredTo = party.Party;
         }
         _consultAgentId = null;
+        _consultNotReadyReason = null;
         _recorder?.RecordAgentLegAs(party.Media.CreateCodec(), party.Media.Audio!.PayloadType);
         Bridge();
         RecordMilestone();
@@ -364,12 +375,14 @@ internal sealed partial class InboundCallSession
         {
             return (null, null, null, $"{route.AgentName}'s seat has no registered phone.");
         }
-        // Not ready while consulted, so the ACD offers them nothing else; they go Ready themselves afterwards.
-        var notReady = await _services.Acd.SetNotReadyAsync(extension!, route.AgentId!, "transfer consultation").ConfigureAwait(false);
+        // Not ready while consulted, so the ACD offers them nothing else; Ready again when the consultation ends, or when
+        // the call they took leaves them (ReleaseTakenOverSeatAsync).
+        var notReady = await _services.Acd.SetNotReadyAsync(extension!, route.AgentId!, ConsultationReason).ConfigureAwait(false);
         if (!notReady.Succeeded)
         {
             return (null, null, null, $"{route.AgentName} just took another call.");
         }
+        _consultNotReadyReason = ConsultationReason;
         var now = _services.Time.GetUtcNow();
         await _services.Pops.PushScreenPopAsync(new ScreenPop(CallId, extension!, route.AgentId!, CallerNumber, DialedNumber, _queueCall?.IvrPath ?? [],
             _queueCall?.IvrDigits ?? "", _language, _queue ?? "", now - _timeline.OfferedAt, now)
@@ -385,6 +398,37 @@ internal sealed partial class InboundCallSession
             await _services.Acd.SetReadyAsync(extension, agentId).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The Not-ready reason of a colleague's seat while consulted (and after, while the transferred call is theirs).</summary>
+    internal const string ConsultationReason = "transfer consultation";
+
+    /// <summary>The Not-ready reason of a seat whose phone swapped its consultation for the citizen (REFER with Replaces).</summary>
+    internal const string ReplacedCallReason = "transferred call";
+
+    /// <summary>
+    /// A colleague who took the call by an attended transfer talks on a seat the ACD holds Not ready (the ACD did not
+    /// offer them the call, and a Not-ready seat cannot enter OnCall). When the call leaves them (it ends, or they pass
+    /// it on) the seat goes Ready after the wrap-up time, as the first agent's did; before this it stayed Not ready.
+    /// </summary>
+    private async Task ReleaseTakenOverSeatAsync()
+    {
+        if (_takenOver is not { } seat)
+        {
+            return;
+        }
+        _takenOver = null;
+        try
+        {
+            await _services.Acd.ReleaseNotReadyAfterWrapUpAsync(seat.Extension, seat.AgentId, seat.Reason).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogAcdFailed(_log, e);
+        }
+    }
+
+    /// <summary>The seat of a colleague who holds the call outside the ACD, and the Not-ready reason it was given.</summary>
+    private sealed record TakenOverSeat(string Extension, string AgentId, string Reason);
 
     private void HoldCitizenForConsultation()
     {
@@ -447,6 +491,7 @@ internal sealed partial class InboundCallSession
             await ReleaseColleagueAsync(_consultAgentId, consulted.Party).ConfigureAwait(false);
         }
         _consultAgentId = null;
+        _consultNotReadyReason = null;
         if (_centre is not null)
         {
             _centre.Media.Session.Handler = _centre.Media;

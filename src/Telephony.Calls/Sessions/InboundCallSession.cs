@@ -156,6 +156,9 @@ internal sealed partial class InboundCallSession
             case QueueExitOrdered exit:
                 await OnQueueExitAsync(exit.Exit).ConfigureAwait(false);
                 break;
+            case CallbackOfferExpired:
+                await OnCallbackOfferExpiredAsync().ConfigureAwait(false);
+                break;
             case QueueExitSpoken when _queueExit is { } exitOutcome:
                 await EndAsync(exitOutcome, callerGone: false).ConfigureAwait(false);
                 break;

@@ -42,6 +42,9 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
     public Task<IReadOnlyList<int>> MigrateAsync(CancellationToken ct = default) =>
         Migrator.MigrateAsync(_dialect, _connectionString, _logger, ct);
 
+    /// <inheritdoc />
+    public void ResetConnections() => _dialect.ClearPool(_connectionString);
+
     private async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
         var connection = _dialect.CreateConnection(_connectionString);
@@ -83,7 +86,14 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
         var number = string.Create(CultureInfo.InvariantCulture, $"{draft.CreatedAt.ToOffset(_localOffset):yyyyMMdd}-{id:D6}");
         await connection.ExecuteAsync(new CommandDefinition("UPDATE cases SET number = @number WHERE id = @id", new { number, id }, tx, cancellationToken: ct)).ConfigureAwait(false);
         await InsertAuditAsync(connection, tx, new AuditEntry(id, draft.CreatedAt, actor, "Create", draft.Status, draft.Status, note), ct).ConfigureAwait(false);
-        await tx.CommitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+        }
+        catch (DbException e)
+        {
+            throw new CaseCommitUncertainException(e); // stored or not, nobody can tell here: never tried again
+        }
         return draft with { Id = id, Number = number, Version = 1 };
     }
 

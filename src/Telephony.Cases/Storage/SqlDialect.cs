@@ -23,6 +23,14 @@ public abstract class SqlDialect
     /// <summary>Serialises migrators of several nodes inside a transaction (no-op where the database already does).</summary>
     public abstract string MigrationLock { get; }
 
+    /// <summary>
+    /// Drops the idle pooled connections of <paramref name="connectionString"/>: after a database restart every one of
+    /// them is dead, and the pool would hand them out one by one (npgsql/npgsql#5073). No-op where nothing is pooled.
+    /// </summary>
+    public virtual void ClearPool(string connectionString)
+    {
+    }
+
     public static SqlDialect Sqlite { get; } = new SqliteDialect();
     public static SqlDialect Postgres { get; } = new PostgresDialect();
 
@@ -65,6 +73,12 @@ public abstract class SqlDialect
         public override string MigrationLock => "SELECT pg_advisory_xact_lock(1234512345);";
         public override string StartupPragmas => "";
         public override DbConnection CreateConnection(string connectionString) => new NpgsqlConnection(connectionString);
+
+        public override void ClearPool(string connectionString)
+        {
+            using var connection = new NpgsqlConnection(connectionString);
+            NpgsqlConnection.ClearPool(connection);
+        }
         // Covering: the monthly KPI pass reads only this index (an index-only scan of the
         // month's ~600k entries) instead of the month's heap pages, which are 3-5x larger.
         public override string CasesCreatedIndex => """

@@ -11,6 +11,11 @@ public interface ICaseStore
     /// <summary>Inserts a new case (version 1) with its first audit line; assigns id and number.</summary>
     Task<Case> CreateAsync(Case draft, string actor, string? note, CancellationToken ct = default);
 
+    /// <summary>Forgets pooled connections after a connection failure, so a retry opens a fresh one (nothing where none are pooled).</summary>
+    void ResetConnections()
+    {
+    }
+
     Task<Case?> GetAsync(long id, CancellationToken ct = default);
 
     /// <summary>

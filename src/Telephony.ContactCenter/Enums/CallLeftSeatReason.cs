@@ -13,4 +13,6 @@ public enum CallLeftSeatReason
     Unreachable,
     /// <summary>The seat's softphone refused the call (busy, declined or another final error); the call went to another agent.</summary>
     Declined,
+    /// <summary>The node that held the call died; a surviving node ended the call as node-lost and released the seat.</summary>
+    NodeLost,
 }

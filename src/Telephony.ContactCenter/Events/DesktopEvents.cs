@@ -30,6 +30,18 @@ public sealed record ScreenPop(
 
     /// <summary>The case the transferring agent was writing (its draft fields), to go on with.</summary>
     public IReadOnlyDictionary<string, string>? CaseDraft { get; init; }
+
+    /// <summary>
+    /// A call the centre places rather than takes: "callback" (a queued caller's call-back) or "missed-call-return"
+    /// (a callback task); the seat rings first and the citizen is dialled when the agent answers. Null for a caller's call.
+    /// </summary>
+    public string? Purpose { get; init; }
+
+    /// <summary>The callback task the call works (its attempt is <see cref="CallbackAttempt"/>); null for others.</summary>
+    public long? CallbackTaskId { get; init; }
+
+    /// <summary>Which attempt at the task this is (1 = the first).</summary>
+    public int? CallbackAttempt { get; init; }
 }
 
 /// <summary>The call now rings at the seat (after the screen-pop was delivered).</summary>

@@ -41,9 +41,9 @@ public enum QueueEndAction
     Message,
 
     /// <summary>
-    /// The caller is offered a call-back. Until the call-back service exists this is the polite message
-    /// (and a missed-call-return record where one is kept); it is its own value so a configuration
-    /// written today keeps its meaning when call-backs land.
+    /// The caller is offered a call-back ("press 1 and we call you back, you keep your place"): the call stays in its
+    /// place; a caller who presses 1 may hang up and is called back when their turn comes; one who does not hears the
+    /// polite message and the call ends. An anonymous caller (nothing to dial) gets the message at once.
     /// </summary>
     CallbackOffer,
 }

@@ -28,6 +28,16 @@ public sealed class AcdOptions
     /// <summary>The queues calls may be put in.</summary>
     public IReadOnlyList<QueueDefinition> Queues { get; init; } = [];
 
+    /// <summary>
+    /// The queue of work that is not a waiting caller (callback tasks: missed-call returns, callbacks whose attempts
+    /// failed), or null for none. Its entries are offered like calls (pop, ring, answer, wrap-up) but only to a Ready
+    /// agent for whom no call waits: a seat's dispatch takes a call first and a task only when no call fits it.
+    /// </summary>
+    public QueueDefinition? TaskQueue { get; init; }
+
+    /// <summary>The task queue a node with callback tasks uses: any agent (no skill), no policy, three minutes a task.</summary>
+    public static QueueDefinition CallbackTasks { get; } = new("callback-tasks", [], 0, TimeSpan.FromMinutes(3));
+
     /// <summary>The seats' extensions.</summary>
     public IReadOnlyList<string> Seats { get; init; } = [];
 

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 namespace Telephony.ContactCenter.Routing;
 
 // Log events of Telephony.ContactCenter use EventIds 4000-4199: 4000-4049 ACD; 4050-4199 free for new areas.
-// This file owns 4000-4049. Ids are stable: never renumber or reuse one; add at the end.
-// Next free id: 4020.
+// This file owns 4000-4049, and 4140-4159 for seats of nodes that died (issue 15).
+// Ids are stable: never renumber or reuse one; add at the end. Next free ids: 4020, 4142.
 
 public sealed partial class AutomaticCallDistributor
 {
@@ -28,4 +28,6 @@ public sealed partial class AutomaticCallDistributor
     [LoggerMessage(EventId = 4017, Level = LogLevel.Warning, Message = "Call {CallId}: desktop of agent {Agent} at seat {Extension} disconnected while {State}; the call goes on, then the seat goes NotReady")] private partial void LogDesktopLostOnCall(string agent, string extension, string callId, SeatState state);
     [LoggerMessage(EventId = 4018, Level = LogLevel.Information, Message = "Agent {Agent}: desktop reconnected; the login is kept")] private partial void LogDesktopBack(string agent);
     [LoggerMessage(EventId = 4019, Level = LogLevel.Warning, Message = "Agent {Agent} logged out of seat {Extension}: the desktop did not reconnect within {Seconds} s")] private partial void LogDesktopGraceOver(string agent, string extension, int seconds);
+    [LoggerMessage(EventId = 4140, Level = LogLevel.Warning, Message = "Call {CallId} was lost with its node; seat {Extension} released ({From} to {To})")] private partial void LogLostCallSeatReleased(string callId, string extension, SeatState from, SeatState to);
+    [LoggerMessage(EventId = 4141, Level = LogLevel.Warning, Message = "Seat {Extension} still in wrap-up of call {CallId} after {Seconds} s (its node is gone); ending the wrap-up")] private partial void LogStaleWrapUp(string extension, string callId, int seconds);
 }

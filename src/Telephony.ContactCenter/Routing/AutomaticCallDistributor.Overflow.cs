@@ -26,6 +26,8 @@ public sealed partial class AutomaticCallDistributor
     private static DateTimeOffset? NextDue(LiveCall live)
     {
         var policy = live.Home.Policy ?? QueuePolicy.None;
+        if (live.CallbackOffered)
+            return null; // the wait's end was the call-back offer: the call keeps its place, no further step
         var arrived = live.Entry.EnqueuedAt;
         if (live.OverflowsTaken < policy.Overflows.Count)
         {
@@ -94,10 +96,23 @@ public sealed partial class AutomaticCallDistributor
         return true;
     }
 
-    /// <summary>The call waited the maximum: it leaves the ACD, and the call control plays the end action and ends the call.</summary>
+    /// <summary>
+    /// The call waited the maximum: it leaves the ACD, and the call control plays the end action and ends the call.
+    /// The end action <see cref="QueueEndAction.CallbackOffer"/> keeps the call in its place instead: the caller is
+    /// offered a call-back ("press 1 and we call you back"); one who accepts keeps the place and may hang up (the entry
+    /// becomes their callback), one who does not is ended by the call control (its end removes the entry).
+    /// </summary>
     private async Task EndWaitAsync(LiveCall live, QueueEndAction action)
     {
         var callId = live.Call.CallId;
+        if (action == QueueEndAction.CallbackOffer)
+        {
+            live.CallbackOffered = true;
+            Interlocked.Increment(ref _waitsEnded);
+            LogWaitEnded(callId, live.Queue.Name, (int)(_time.GetUtcNow() - live.Entry.EnqueuedAt).TotalSeconds, action);
+            await ExitAsync(new QueueExit(callId, live.Home.Name, QueueExitReason.MaxWait, action)).ConfigureAwait(false);
+            return;
+        }
         if (live.InStore && !await _store.RemoveFromQueueAsync(live.Queue.Name, callId).ConfigureAwait(false))
             return; // a seat on another node took it just now
         _live.Remove(callId);

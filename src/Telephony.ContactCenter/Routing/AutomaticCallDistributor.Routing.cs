@@ -29,11 +29,19 @@ public sealed partial class AutomaticCallDistributor
             .Where(r => r is not null && seat.HasSkills(r.RequiredSkills))
             .Select(r => r!.Name)
             .ToList();
-        var assignment = await _store.TryAssignSeatAsync(extension, eligible, _time.GetUtcNow()).ConfigureAwait(false);
+        // Calls waiting always go before tasks: a task is tried only when no call fits the seat.
+        var calls = eligible.Where(q => !IsTaskRoute(q)).ToList();
+        var assignment = calls.Count == 0 ? null : await _store.TryAssignSeatAsync(extension, calls, _time.GetUtcNow()).ConfigureAwait(false);
+        if (assignment is null && calls.Count < eligible.Count)
+            assignment = await _store.TryAssignSeatAsync(extension, [.. eligible.Where(IsTaskRoute)], _time.GetUtcNow()).ConfigureAwait(false);
         if (assignment is null)
             return;
         await AfterOfferAsync(assignment, await OfferAsync(assignment).ConfigureAwait(false)).ConfigureAwait(false);
     }
+
+    /// <summary>True for the task queue and its routes (<see cref="AcdOptions.TaskQueue"/>).</summary>
+    private bool IsTaskRoute(string route) =>
+        TaskQueue is { } tasks && route.StartsWith(tasks, StringComparison.Ordinal) && (route.Length == tasks.Length || route[tasks.Length] == RouteSeparator);
 
     private async Task AfterOfferAsync(Assignment assignment, OfferOutcome outcome)
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Telephony.ContactCenter.Agents;
 
 namespace Telephony.ContactCenter.Routing;
@@ -40,13 +41,50 @@ public sealed partial class AutomaticCallDistributor
         {
             return AgentTransferRoute.Refused($"Agent {profile.Name} is not logged in.");
         }
-        var queue = (preferredQueue is not null && _queues.TryGetValue(preferredQueue, out var q) ? [q] : Array.Empty<QueueDefinition>())
-            .Concat(_queues.Values)
+        var queue = (preferredQueue is not null && preferredQueue != TaskQueue && _queues.TryGetValue(preferredQueue, out var q) ? [q] : Array.Empty<QueueDefinition>())
+            .Concat(_callQueues)
             .FirstOrDefault(d => d.RequiredSkills.All(s => profile.Skills.Contains(s, StringComparer.Ordinal)));
         return queue is null
             ? AgentTransferRoute.Refused($"Agent {profile.Name} takes no queue's calls.")
             : new AgentTransferRoute(agentId, profile.Name, queue.Name, SkillNames.Personal(agentId), null);
     });
+
+    /// <summary>
+    /// A seat set Not ready for a call the ACD did not offer it (a consulted colleague who took an attended transfer,
+    /// or a seat whose phone swapped its consultation for the citizen) is free again: the call it took is over, or
+    /// went on elsewhere. After the wrap-up time (the agent's after-call work, as for a call the ACD offered), a seat
+    /// still Not ready with <paramref name="reason"/> for <paramref name="agentId"/> goes Ready and is offered the next
+    /// call; an agent who chose another state meanwhile keeps it. Without this the seat stayed Not ready for good.
+    /// </summary>
+    public Task ReleaseNotReadyAfterWrapUpAsync(string extension, string agentId, string reason)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(extension);
+        ArgumentException.ThrowIfNullOrEmpty(agentId);
+        return Post(() =>
+        {
+            _timers.Schedule(_options.WrapUpTime, () => PostFromTimer(() => ReleaseNotReadyAsync(extension, agentId, reason)));
+            return Task.FromResult(true);
+        });
+    }
+
+    private async Task ReleaseNotReadyAsync(string extension, string agentId, string reason)
+    {
+        var seat = await _store.GetSeatAsync(extension).ConfigureAwait(false);
+        if (seat is not { State: SeatState.NotReady } || !string.Equals(seat.AgentId, agentId, StringComparison.Ordinal)
+            || !string.Equals(seat.Reason, reason, StringComparison.Ordinal))
+            return;
+        var ready = await _store.TransitionAsync(new SeatTransitionRequest(extension, SeatState.Ready, ExpectedAgentId: agentId, OnlyFrom: [SeatState.NotReady]),
+            _time.GetUtcNow()).ConfigureAwait(false);
+        if (!ready.Succeeded)
+            return;
+        LogSeatReleased(extension, agentId, reason);
+        await PublishStateAsync(ready.Seat!, agentId).ConfigureAwait(false);
+        await DispatchSeatAsync(extension).ConfigureAwait(false);
+    }
+
+    // Log events 4120-4139 (issue 13's callbacks and transfers). Next free id: 4121.
+    [LoggerMessage(EventId = 4120, Level = LogLevel.Information, Message = "Seat {Extension} of agent {Agent} is Ready again: the call it was set Not ready for ({Reason}) is over")]
+    private partial void LogSeatReleased(string extension, string agent, string reason);
 }
 
 /// <summary>Where a call transferred to an agent waits (<see cref="Queue"/> needing <see cref="Skill"/>), or <see cref="Refusal"/>.</summary>

@@ -35,7 +35,8 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly TimerScheduler _timers;
-    private readonly Dictionary<string, QueueDefinition> _queues;
+    private readonly Dictionary<string, QueueDefinition> _queues; // the call queues and the task queue
+    private readonly QueueDefinition[] _callQueues;
     private readonly Dictionary<string, QueueDefinition?> _routes = new(StringComparer.Ordinal); // mailbox only
     private readonly Dictionary<string, LiveCall> _live = new(StringComparer.Ordinal); // mailbox only
     private readonly Channel<Func<Task>> _mailbox = Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleReader = true });
@@ -75,11 +76,23 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
             if (overflow.Queue is { } target && !_queues.ContainsKey(target))
                 throw new ArgumentException($"Overflow target '{target}' is not a configured queue.", nameof(options));
         }
+        _callQueues = [.. _queues.Values];
+        if (options.TaskQueue is { } tasks)
+        {
+            if (string.IsNullOrWhiteSpace(tasks.Name) || tasks.Name.Contains(RouteSeparator, StringComparison.Ordinal) || tasks.Policy is not null)
+                throw new ArgumentException($"Task queue '{tasks.Name}' is empty, contains '{RouteSeparator}' or has a policy.", nameof(options));
+            if (!_queues.TryAdd(tasks.Name, tasks with { RequiredSkills = SkillNames.Normalize(tasks.RequiredSkills) }))
+                throw new ArgumentException($"Task queue '{tasks.Name}' is also a call queue.", nameof(options));
+            TaskQueue = tasks.Name;
+        }
         _loop = Task.Run(RunAsync);
     }
 
-    /// <summary>The configured queues.</summary>
-    public IReadOnlyCollection<QueueDefinition> Queues => _queues.Values;
+    /// <summary>The name of the queue of callback tasks (<see cref="AcdOptions.TaskQueue"/>), or null.</summary>
+    public string? TaskQueue { get; }
+
+    /// <summary>The configured queues of calls (not the task queue).</summary>
+    public IReadOnlyCollection<QueueDefinition> Queues => _callQueues;
 
     /// <summary>The seat store (read-only views for supervisors and tests).</summary>
     public ISeatStore Store => _store;
@@ -103,7 +116,8 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
     /// <summary>
     /// Frees seats left Reserved or Ringing well past the ring timeout for a call this node does not
     /// hold: the node that owned the call is gone (its own ring timer would have fired long ago).
-    /// Without this such an agent could neither take calls nor change state.
+    /// Without this such an agent could neither take calls nor change state. Ends a wrap-up whose timer
+    /// went with its node in the same pass (<see cref="EndStaleWrapUpAsync"/>).
     /// </summary>
     private async Task SweepAsync()
     {
@@ -112,6 +126,8 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
             var now = _time.GetUtcNow();
             foreach (var seat in await _store.GetSeatsAsync().ConfigureAwait(false))
             {
+                if (await EndStaleWrapUpAsync(seat, now).ConfigureAwait(false))
+                    continue;
                 if (seat.State is not (SeatState.Reserved or SeatState.Ringing) || seat.CallId is null
                     || _live.ContainsKey(seat.CallId) || now - seat.StateSince <= _options.RingTimeout + _options.StaleGrace)
                     continue;
@@ -213,6 +229,9 @@ public sealed partial class AutomaticCallDistributor : IAsyncDisposable
 
         /// <summary>Its entry in the store now; the arrival time never changes, so it keeps its place.</summary>
         public QueueEntry Entry { get; set; } = entry;
+
+        /// <summary>The maximum wait came and the caller was offered a call-back in place of leaving (the end action "callback-offer").</summary>
+        public bool CallbackOffered { get; set; }
 
         /// <summary>How many of the home queue's overflow steps have been taken.</summary>
         public int OverflowsTaken { get; set; }

@@ -27,7 +27,9 @@ public interface IAcdCallControl
 
     /// <summary>
     /// The ACD ends the call's wait (its queue was full, or it waited the queue's maximum): the call has
-    /// left the ACD; the caller hears the end action's words and the call ends.
+    /// left the ACD; the caller hears the end action's words and the call ends. Except for a maximum wait
+    /// whose action is <see cref="QueueEndAction.CallbackOffer"/>: the call keeps its place and the caller is
+    /// offered a call-back; the call control ends the call (which removes it) if the caller declines.
     /// </summary>
     Task QueueExitAsync(QueueExit exit, CancellationToken ct = default);
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.SignalR;
+using Telephony.Calls;
 using Telephony.Calls.Commands;
 using Telephony.Cases;
 using Telephony.Cases.Storage;
@@ -33,9 +34,9 @@ public sealed partial class AgentHub
     /// the call the caller's own seat holds (reserved for the pop, ringing, talking or in wrap-up); any
     /// other call id is refused with the same words as an unknown one.
     /// </summary>
-    public async Task<CitizenHistory> GetCitizen(string callId, CitizenHistoryReader history, ICallRecordStore records, IDirectoryStore directory)
+    public async Task<CitizenHistory> GetCitizen(string callId, CitizenHistoryReader history, ICallRecordStore records, IDirectoryStore directory, ICallbackTaskStore tasks)
     {
-        var phone = await CallerOfOwnCallAsync(callId, records, "read the citizen of").ConfigureAwait(false);
+        var phone = await CallerOfOwnCallAsync(callId, records, tasks, "read the citizen of").ConfigureAwait(false);
         var actor = await CaseHttp.ActorAsync(Context.User!, directory, Context.ConnectionAborted).ConfigureAwait(false);
         return await history.ReadAsync(phone, callId, actor, Context.ConnectionAborted).ConfigureAwait(false);
     }
@@ -45,9 +46,9 @@ public sealed partial class AgentHub
     /// case with the caller's number and the call's id (its record and recording linked), then answered
     /// directly or dispatched to the department picked.
     /// </summary>
-    public async Task<DeskCaseSaved> SaveCase(string callId, DeskCaseForm form, DeskCases cases, ICallRecordStore records, IDirectoryStore directory)
+    public async Task<DeskCaseSaved> SaveCase(string callId, DeskCaseForm form, DeskCases cases, ICallRecordStore records, IDirectoryStore directory, ICallbackTaskStore tasks)
     {
-        var phone = await CallerOfOwnCallAsync(callId, records, "save a case for").ConfigureAwait(false);
+        var phone = await CallerOfOwnCallAsync(callId, records, tasks, "save a case for").ConfigureAwait(false);
         var actor = await CaseHttp.ActorAsync(Context.User!, directory, Context.ConnectionAborted).ConfigureAwait(false);
         var saved = await cases.SaveAsync(form, callId, phone, actor, Context.ConnectionAborted).ConfigureAwait(false);
         LogCaseSaved(actor.Name, saved.Number, callId);
@@ -76,7 +77,7 @@ public sealed partial class AgentHub
     /// The caller's number of <paramref name="callId"/> when the asking agent's seat holds that call; the call
     /// itself knows it while it lasts, its record after. Anything else is refused (and logged).
     /// </summary>
-    private async Task<string> CallerOfOwnCallAsync(string callId, ICallRecordStore records, string action)
+    private async Task<string> CallerOfOwnCallAsync(string callId, ICallRecordStore records, ICallbackTaskStore tasks, string action)
     {
         var agent = RequireAgent();
         if (string.IsNullOrWhiteSpace(callId) || callId.Length > MaxCallIdLength)
@@ -88,8 +89,10 @@ public sealed partial class AgentHub
             LogNotOwnCall(agent, action, callId);
             throw new HubException("No call of yours has that id.");
         }
+        // A callback task the ACD offered has no call record under its offer's id: its number is the task's.
         return calls.CallerOf(callId)
             ?? (await records.GetCallRecordAsync(callId, Context.ConnectionAborted).ConfigureAwait(false))?.Caller
+            ?? (CallManager.TaskOfEntry(callId) is { } taskId ? (await tasks.GetCallbackTaskAsync(taskId, Context.ConnectionAborted).ConfigureAwait(false))?.Number : null)
             ?? throw new HubException("That call's number is not known on this node.");
     }
 }

@@ -45,6 +45,8 @@ public static class AgentsSetup
             DesktopGrace = TimeSpan.FromSeconds(settings.DesktopGraceSeconds),
             Seats = AcdOptions.SeatRange(settings.FirstSeat, settings.SeatCount),
             Queues = sp.GetRequiredService<AgentsFile>().Queues,
+            // Callback tasks (missed-call returns, failed callbacks) offered like calls to agents no call waits for.
+            TaskQueue = AcdOptions.CallbackTasks,
         });
 
         var signalR = services.AddSignalR(o => o.AddFilter<AgentHubFilter>())
@@ -62,7 +64,8 @@ public static class AgentsSetup
                 o.XmlRepository = new RedisXmlRepository(() => connection.GetDatabase(), "{" + keyPrefix + "}:data-protection-keys"));
             // Registrations too (the SIP host's in-memory store is only the default): any node rings any seat.
             services.AddSingleton<Telephony.Sip.Registrar.ILocationStore>(sp => new Telephony.Server.Sip.RedisLocationStore(
-                sp.GetRequiredService<IConnectionMultiplexer>(), keyPrefix, sp.GetRequiredService<TimeProvider>()));
+                sp.GetRequiredService<IConnectionMultiplexer>(), keyPrefix, sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<Telephony.Server.Sip.RedisLocationStore>>()));
             signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = RedisChannel.Literal(keyPrefix + ":signalr"));
         }
         else

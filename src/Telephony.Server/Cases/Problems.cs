@@ -21,6 +21,7 @@ internal static class Problems
                 type: "urn:telephony:cases:illegal-transition", extensions: new Dictionary<string, object?> { ["action"] = t.Action, ["status"] = t.Status.ToString() }),
             ConcurrencyConflictException c => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The case was changed by someone else.", detail: ex.Message,
                 type: "urn:telephony:cases:version-conflict", extensions: new Dictionary<string, object?> { ["expectedVersion"] = c.ExpectedVersion }),
+            CaseCommitUncertainException => Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The case database failed.", detail: ex.Message),
             _ => Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Request refused.", detail: ex.Message),
         };
     }

@@ -370,6 +370,49 @@ public sealed class AcdTests(string storeKind)
     }
 
     [Test, CancelAfter(10_000)]
+    public async Task Seats_holding_calls_lost_with_their_node_go_through_wrap_up_to_ready()
+    {
+        await ReadyAsync("1001", "li");
+        await ReadyAsync("1002", "wang");
+        // Another node's call reached li and was answered; then that node died.
+        await _acd.Store.TryReserveAsync(["zh"], "ghost", _time.GetUtcNow());
+        foreach (var state in new[] { SeatState.Ringing, SeatState.OnCall })
+            await _acd.Store.TransitionAsync(new SeatTransitionRequest("1001", state, ExpectedCallId: "ghost"), _time.GetUtcNow());
+        // This node's own call is named too (a confused sweep): it is left alone.
+        await _acd.EnqueueAsync(Call("c1", "zh-taxi"));
+        Assert.That(_calls.Offers.Single().Seat.Extension, Is.EqualTo("1002"));
+        await _acd.AgentAnsweredAsync("c1");
+
+        Assert.That(await _acd.ReleaseSeatsOfLostCallsAsync(["ghost", "c1", "never-seen"]), Is.EqualTo(1));
+        var li = await SeatAsync("1001");
+        Assert.That((li.State, li.CallId), Is.EqualTo((SeatState.WrapUp, (string?)"ghost")));
+        Assert.That(_desktops.Of<CallLeftSeat>().Single(), Is.EqualTo(new CallLeftSeat("ghost", "1001", "li", CallLeftSeatReason.NodeLost, _time.GetUtcNow())));
+        Assert.That((await SeatAsync("1002")).State, Is.EqualTo(SeatState.OnCall), "this node's live call keeps its seat");
+        Assert.That(await _acd.ReleaseSeatsOfLostCallsAsync(["ghost"]), Is.Zero, "a second survivor finds nothing to do");
+
+        await AdvanceAsync(WrapUp);
+        Assert.That((await SeatAsync("1001")).State, Is.EqualTo(SeatState.Ready), "this node's wrap-up timer ends it");
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task A_wrap_up_whose_timer_died_with_its_node_is_ended_by_the_sweep()
+    {
+        await ReadyAsync("1001", "li");
+        // Another node's call ended at li's seat and the seat went into wrap-up; then that node died with the timer.
+        await _acd.Store.TryReserveAsync(["zh"], "ghost", _time.GetUtcNow());
+        foreach (var state in new[] { SeatState.Ringing, SeatState.OnCall, SeatState.WrapUp })
+            await _acd.Store.TransitionAsync(new SeatTransitionRequest("1001", state, ExpectedCallId: "ghost"), _time.GetUtcNow());
+
+        await AdvanceAsync(Ring);
+        await AdvanceAsync(Ring);
+        Assert.That((await SeatAsync("1001")).State, Is.EqualTo(SeatState.WrapUp), "not past the wrap-up time and the grace yet");
+        await AdvanceAsync(Ring);
+        var li = await SeatAsync("1001");
+        Assert.That((li.State, li.CallId), Is.EqualTo((SeatState.Ready, (string?)null)));
+        Assert.That(_desktops.Of<WrapUpEnded>().Single().CallId, Is.EqualTo("ghost"), "the wrap-up's end is reported for handle time");
+    }
+
+    [Test, CancelAfter(10_000)]
     public async Task A_call_needing_extra_skills_waits_for_an_agent_who_has_them_all()
     {
         await ReadyAsync("1003", "chen");

@@ -32,6 +32,7 @@ public sealed class QueuePolicyTests(string storeKind)
             RingTimeout = TimeSpan.FromSeconds(20),
             WrapUpTime = TimeSpan.FromSeconds(30),
             Seats = AcdOptions.SeatRange(1001, 10),
+            TaskQueue = AcdOptions.CallbackTasks,
             Queues =
             [
                 new QueueDefinition("general", ["general"], 0, TimeSpan.FromMinutes(4), new QueuePolicy
@@ -116,9 +117,37 @@ public sealed class QueuePolicyTests(string storeKind)
         await AdvanceAsync(TimeSpan.FromSeconds(1));
         Assert.That(_calls.Exits.Single(), Is.EqualTo(new QueueExit("en1", "english", QueueExitReason.MaxWait, QueueEndAction.CallbackOffer)));
         Assert.That(_calls.Offers, Is.Empty);
+        // The call-back offer (issue 13) keeps the caller's place: one who presses 1 waits on as a callback.
+        Assert.That(await _acd.GetPositionAsync("en1"), Has.Property("Position").EqualTo(1), "the call keeps its place for the offer");
+        Assert.That(_acd.WaitsEnded, Is.EqualTo(1));
+        await AdvanceAsync(TimeSpan.FromSeconds(600));
+        Assert.That(_calls.Exits, Has.Count.EqualTo(1), "the wait's end is offered once");
+        await _acd.CallEndedAsync("en1"); // a caller who did not take it: the call's end removes it
         Assert.That(await _acd.GetPositionAsync("en1"), Is.Null, "the call has left the ACD");
         Assert.That(await _acd.Store.GetWaitingQueuesAsync(), Is.Empty);
-        await _acd.CallEndedAsync("en1"); // the session's end afterwards is harmless
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task A_callback_task_goes_to_a_Ready_agent_only_when_no_call_waits_for_them()
+    {
+        Assert.That(_acd.Queues.Select(q => q.Name), Does.Not.Contain("callback-tasks"), "not a queue calls can be sent to");
+        // The task was queued before the caller arrived, and its entry waits longer: the caller still goes first.
+        await _acd.EnqueueAsync(new InboundCall("task-1-1@node-a", "13800001234", "missed-call", "callback-tasks", 0, "", ["callback-task"], ""));
+        await AdvanceAsync(TimeSpan.FromSeconds(5));
+        await _acd.EnqueueAsync(Call("g1", "general"));
+        await ReadyAsync("1001", "chen");
+        Assert.That(_calls.Offers.Single().Pop.CallId, Is.EqualTo("g1"), "calls waiting always go before tasks");
+
+        Assert.That(await _acd.AgentAnsweredAsync("g1"), Is.True);
+        await _acd.CallEndedAsync("g1");
+        await AdvanceAsync(TimeSpan.FromSeconds(30)); // wrap-up over: Ready, and no call waits
+        Assert.That(_calls.Offers.Select(o => o.Pop.CallId), Is.EqualTo(new[] { "g1", "task-1-1@node-a" }));
+        Assert.That(_calls.Offers.ElementAt(1).Pop.CallerNumber, Is.EqualTo("13800001234"));
+
+        // A Ready agent gets a task queued while they wait.
+        await ReadyAsync("1002", "lin");
+        await _acd.EnqueueAsync(new InboundCall("task-2-1@node-a", "13800005678", "missed-call", "callback-tasks", 0, "", ["callback-task"], ""));
+        Assert.That(_calls.Offers.Last().Seat.AgentId, Is.EqualTo("lin"));
     }
 
     [Test, CancelAfter(10_000)]

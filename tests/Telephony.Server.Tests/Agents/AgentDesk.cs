@@ -45,6 +45,35 @@ internal sealed class AgentDesk : IAsyncDisposable
             })
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
             .Build();
+        var desk = await StartAsync(connection);
+        desk.Socket = socket;
+        return desk;
+    }
+
+    /// <summary>
+    /// A desk on a server running as its own process (<see cref="TelephonyServerProcess"/>): its token from
+    /// <c>/api/auth/token</c> as <c>agent&lt;id&gt;</c> with the demo password, then the hub over a real WebSocket.
+    /// </summary>
+    public static async Task<AgentDesk> LoginAsync(Uri http, string agent)
+    {
+        using var client = new HttpClient { BaseAddress = http };
+        using var response = await client.PostAsJsonAsync(new Uri("api/auth/token", UriKind.Relative), new { username = "agent" + agent, password = "demo-agent-" + agent });
+        response.EnsureSuccessStatusCode();
+        var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(http, AgentsSetup.HubPath.TrimStart('/') + "?access_token=" + Uri.EscapeDataString(token)), o =>
+            {
+                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                o.SkipNegotiation = true;
+            })
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
+            .Build();
+        return await StartAsync(connection);
+    }
+
+    /// <summary>Records what the hub pushes, then starts the connection.</summary>
+    private static async Task<AgentDesk> StartAsync(HubConnection connection)
+    {
         var desk = new AgentDesk(connection);
         connection.On<SeatStateChanged>(nameof(IAgentClient.StateChanged), s => desk.States.Writer.TryWrite(s));
         connection.On<ScreenPop>(nameof(IAgentClient.ScreenPop), p => desk.Pops.Writer.TryWrite(p));
@@ -54,7 +83,6 @@ internal sealed class AgentDesk : IAsyncDisposable
         try
         {
             await connection.StartAsync();
-            desk.Socket = socket;
         }
         catch
         {

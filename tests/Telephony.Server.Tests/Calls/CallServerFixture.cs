@@ -15,7 +15,8 @@ internal sealed class CallServerFixture : IAsyncDisposable
     private readonly TelephonyTestServer _server;
     private readonly List<IAsyncDisposable> _owned = [];
 
-    public CallServerFixture(bool useRedis, int ringTimeoutSeconds = 4, double wrapUpSeconds = 1, string? ivrScript = null, string? trunkSources = null, string? trunkOutbound = null, int? popMaxWaitMilliseconds = null, Action<string>? prepareRecordings = null, Action<IServiceCollection>? testServices = null, IReadOnlyDictionary<string, string>? moreSettings = null)
+    public CallServerFixture(bool useRedis, int ringTimeoutSeconds = 4, double wrapUpSeconds = 1, string? ivrScript = null, string? trunkSources = null, string? trunkOutbound = null, int? popMaxWaitMilliseconds = null, Action<string>? prepareRecordings = null, Action<IServiceCollection>? testServices = null, IReadOnlyDictionary<string, string>? moreSettings = null,
+        int phonePortMin = 16400, int phonePortMax = 16599)
     {
         var settings = new Dictionary<string, string>
         {
@@ -54,7 +55,7 @@ internal sealed class CallServerFixture : IAsyncDisposable
         });
         prepareRecordings?.Invoke(_server.Recordings);
         Sip = _server.Sip;
-        PhoneMedia = Telephony.Testing.Phones.PhoneMedia.Start(16400, 16599);
+        PhoneMedia = Telephony.Testing.Phones.PhoneMedia.Start(phonePortMin, phonePortMax); // two fixtures side by side (two nodes) need two ranges
     }
 
     public string Folder => _server.Folder;

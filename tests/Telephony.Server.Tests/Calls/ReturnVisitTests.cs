@@ -71,7 +71,9 @@ public sealed class ReturnVisitTests
         await using var handsetMedia = Telephony.Testing.Phones.PhoneMedia.Start(18700, 18799);
         await using var handset = await TestPhone.StartAsync("sip:13900005555@127.0.0.1", CitizenHz, handsetMedia);
         var port = handset.Ua.Endpoint.LocalEndPoints.First().EndPoint.Port;
-        await using var server = new CallServerFixture(useRedis: false, trunkOutbound: $"sip:{{number}}@127.0.0.1:{port}");
+        // The list's path alone: the ACD does not offer tasks on this node (Calls:CallbackTasksQueued 0).
+        await using var server = new CallServerFixture(useRedis: false, trunkOutbound: $"sip:{{number}}@127.0.0.1:{port}",
+            moreSettings: new Dictionary<string, string> { ["Calls:CallbackTasksQueued"] = "0" });
         var (_, phone) = await server.AgentAsync("1050", AgentHz);
         phone.AutoAnswer();
         handset.AutoAnswer();

@@ -63,10 +63,12 @@ public sealed class Baresip : IDisposable
     /// </summary>
     /// <param name="trustedCaFile">A PEM CA file baresip trusts for TLS (its <c>sip_cafile</c>); dial a <c>sips:</c> or
     /// <c>;transport=tls</c> target to go over TLS (baresip's TLS transport is always there, on port+1).</param>
+    /// <param name="autoAnswer">It also answers calls to it by itself (a citizen the centre calls back through its trunk).</param>
     public static Baresip Dial(string target, double toneHz, int sipPort, int consPort, int rtpBase, int quitAfterSeconds, string user = "citizen",
-        double toneAmplitude = 6000, string? mediaEncryption = null, string? trustedCaFile = null) =>
+        double toneAmplitude = 6000, string? mediaEncryption = null, string? trustedCaFile = null, bool autoAnswer = false) =>
         Launch(sipPort, consPort, rtpBase, rtpPorts: 10,
-            $"<sip:{user}@127.0.0.1:{sipPort}>;regint=0;audio_codecs=PCMA,PCMU" + (mediaEncryption is null ? "" : ";mediaenc=" + mediaEncryption), quitAfterSeconds,
+            $"<sip:{user}@127.0.0.1:{sipPort}>;regint=0;audio_codecs=PCMA,PCMU" + (mediaEncryption is null ? "" : ";mediaenc=" + mediaEncryption)
+            + (autoAnswer ? ";answermode=auto" : ""), quitAfterSeconds,
             mic => Wav.WriteTone(mic, toneHz, quitAfterSeconds + 10, toneAmplitude), dumpAudio: true, ["/dial " + target],
             mediaEncryption is null ? [] : ["srtp.so"], trustedCaFile is null ? [] : ["sip_cafile " + trustedCaFile]);
 
@@ -132,6 +134,14 @@ public sealed class Baresip : IDisposable
 
     /// <summary>The samples baresip decoded from its peer (the sndfile dump), or empty (needs dumpAudio).</summary>
     public short[] Heard() => HeardWav is { } wav ? Wav.ReadMono(wav) : [];
+
+    /// <summary>What baresip heard on its last call (sndfile writes one dump per call), or empty (needs dumpAudio).</summary>
+    public short[] HeardOnLastCall() =>
+        System.IO.Directory.GetFiles(Directory, "*dec*.wav").OrderBy(File.GetLastWriteTimeUtc).ThenBy(f => f, StringComparer.Ordinal).LastOrDefault() is { } wav
+            ? Wav.ReadMono(wav) : [];
+
+    /// <summary>How many times <paramref name="text"/> appeared in its output (e.g. "Call established": one per call).</summary>
+    public int Count(string text) => _process.Output.Split('\n').Count(l => l.Contains(text, StringComparison.OrdinalIgnoreCase));
 
     public void Dispose()
     {

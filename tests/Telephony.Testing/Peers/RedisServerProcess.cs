@@ -7,7 +7,8 @@ namespace Telephony.Testing.Peers;
 /// <summary>
 /// A redis-server of a test's own (never the shared one), without persistence as a cache-style
 /// deployment runs it, on a loopback port from 6400-6409. A test stops it with SHUTDOWN NOSAVE and
-/// starts it again on the same port: everything in it is gone, as after a real restart.
+/// starts it again on the same port: everything in it is gone, as after a real restart. A test may name
+/// another port range (the multi-node drills use their own).
 /// </summary>
 public sealed class RedisServerProcess : IAsyncDisposable
 {
@@ -23,10 +24,10 @@ public sealed class RedisServerProcess : IAsyncDisposable
     /// <summary>host:port for a client's configuration string.</summary>
     public string EndPoint => "127.0.0.1:" + Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>Starts one on the first free port of the range.</summary>
-    public static async Task<RedisServerProcess> StartAsync()
+    /// <summary>Starts one on the first free port of <paramref name="firstPort"/>-<paramref name="lastPort"/> (default 6400-6409).</summary>
+    public static async Task<RedisServerProcess> StartAsync(int firstPort = FirstPort, int lastPort = LastPort)
     {
-        for (var port = FirstPort; port <= LastPort; port++)
+        for (var port = firstPort; port <= lastPort; port++)
         {
             if (!IsFree(port))
             {
@@ -39,7 +40,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
             }
             await redis.DisposeAsync();
         }
-        throw new InvalidOperationException($"no free port for a test redis-server in {FirstPort}-{LastPort}");
+        throw new InvalidOperationException($"no free port for a test redis-server in {firstPort}-{lastPort}");
     }
 
     /// <summary>Starts it again on its port (after <see cref="StopAsync"/>), empty.</summary>

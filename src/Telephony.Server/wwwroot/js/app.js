@@ -11,6 +11,7 @@ import { CallPanel, cleanHubError } from './call.js';
 import { CaseForm } from './caseform.js';
 import { Knowledge } from './knowledge.js';
 import { TransferPanel } from './transfer.js';
+import { CallbacksPanel } from './callbacks.js';
 import { clock } from './format.js';
 
 const $ = id => document.getElementById(id);
@@ -20,8 +21,9 @@ let phone = null;
 let profile = null;
 let seat = null;
 let stateSince = Date.now();
-let callPanel, caseForm, knowledge, transfers;
+let callPanel, caseForm, knowledge, transfers, callbacks;
 let firstUp = true;
+let firstShown = false; // the callback list is read once the seat is first shown
 
 // ------------------------------------------------------------------ sign-in
 
@@ -80,6 +82,7 @@ async function startDesk() {
   $('desk-view').hidden = false;
   $('logout').hidden = false;
   firstUp = true;
+  firstShown = false;
   connection = new DeskConnection(() => session.token, {
     onUp: async () => { await phone?.onConnected?.(); await restoreSeat(); },
     onStatus: setConnectionStatus,
@@ -95,6 +98,8 @@ async function startDesk() {
   callPanel.onRender = () => transfers.render();
   knowledge ??= new Knowledge(connection, (action, number) => (action === 'transfer' ? transfers.transfer(number) : transfers.conference(number)));
   knowledge.hub = connection;
+  callbacks ??= new CallbacksPanel(connection);
+  callbacks.hub = connection;
   connection.on('StateChanged', onStateChanged);
   connection.on('ScreenPop', onScreenPop);
   connection.on('CallOffered', offered => { if (offered.callId === callPanel.callId) callPanel.ringing(); phone.onCallOffered?.(offered); });
@@ -172,6 +177,7 @@ function showSeat(snapshot) {
   stateSince = Date.parse(snapshot.stateSince) || Date.now();
   $('seat-ext').textContent = snapshot.extension;
   renderState();
+  if (!firstShown) { firstShown = true; callbacks?.refresh(); }
   if (snapshot.state === 'Ready' || snapshot.state === 'NotReady') {
     // The call's after-call work is over: the pop and the form go (a saved case is in the database).
     if (callPanel.active && callPanel.phase === 'ended') { callPanel.clear(); caseForm.close(); }
@@ -219,6 +225,11 @@ $('btn-notready').onclick = notReady;
 async function onScreenPop(pop) {
   transfers.reset();
   await callPanel.pop(pop);
+  if (pop.purpose) {
+    // A call the centre places (a callback, a callback task): the phone rings at once; answering it dials the citizen.
+    callbacks.offered(pop);
+    return;
+  }
   // The pop (with the citizen's history) is on screen: now the phone may ring.
   try { await connection.invoke('AcknowledgePop', pop.callId); } catch (error) { callPanel.error(error); }
 }

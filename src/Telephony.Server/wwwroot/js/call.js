@@ -45,6 +45,9 @@ export class CallPanel {
     $('pop-wait').textContent = clock(timeSpanSeconds(pop.waitTime));
     $('pop-from').textContent = pop.transferredFrom ?? '';
     for (const e of document.querySelectorAll('.pop-from')) e.hidden = !pop.transferredFrom;
+    // A call the centre places (a queued caller's callback, a callback task): what it is, before the phone rings.
+    $('pop-task').textContent = pop.purpose ? t('pop.purpose', t(`purpose.${pop.purpose}`), pop.callbackTaskId ?? '', pop.callbackAttempt ?? 1) : '';
+    for (const e of document.querySelectorAll('.pop-task')) e.hidden = !pop.purpose;
     this.caseDraft = pop.caseDraft ?? null; // the transferring agent's case, for the form
     await this.loadHistory();
   }
@@ -98,8 +101,8 @@ export class CallPanel {
   reset(callId, phase) {
     this.callId = callId; this.answeredAt = null; this.citizenPhone = null;
     this.held = false; this.muted = false; this.recordingPaused = false;
-    for (const id of ['pop-caller', 'pop-dialed', 'pop-ivr', 'pop-keys', 'pop-language', 'pop-queue', 'pop-wait', 'pop-from', 'call-error']) $(id).textContent = '';
-    for (const e of document.querySelectorAll('.pop-from')) e.hidden = true;
+    for (const id of ['pop-caller', 'pop-dialed', 'pop-ivr', 'pop-keys', 'pop-language', 'pop-queue', 'pop-wait', 'pop-from', 'pop-task', 'call-error']) $(id).textContent = '';
+    for (const e of document.querySelectorAll('.pop-from, .pop-task')) e.hidden = true;
     this.caseDraft = null;
     $('repeat-flag').hidden = true;
     $('history-cases').tBodies[0].replaceChildren();
