@@ -70,7 +70,8 @@ internal sealed class CallsFixture : IAsyncDisposable
     /// <summary>
     /// Starts the call side: ring and wrap-up short, the IVR script <paramref name="ivrScript"/> (default the shipped one);
     /// seats in the shared test Redis (<paramref name="useRedis"/>) or in the redis-server at <paramref name="redisEndPoint"/>;
-    /// browser phones signalled through <paramref name="browserPhones"/> (none when null).
+    /// browser phones signalled through <paramref name="browserPhones"/> (none when null), supervisors' browsers through
+    /// <paramref name="supervisorBrowsers"/> (none when null).
     /// </summary>
     /// <param name="queues">The ACD's queues (default: general and english, no policy).</param>
     /// <param name="tls">Trusted roots for seat phones reached over TLS (and a certificate, were the server to listen on TLS).</param>
@@ -78,10 +79,10 @@ internal sealed class CallsFixture : IAsyncDisposable
     /// <param name="mediaPortMax">The last port of the call manager's RTP pool, which starts at 18000 (18001: one pair).</param>
     public static async Task<CallsFixture> StartAsync(bool useRedis = false, int ringTimeoutSeconds = 4, double wrapUpSeconds = 1, string? ivrScript = null, string? trunkOutbound = null, string? redisEndPoint = null, int mediaPortMax = 18399,
         Telephony.Calls.WebPhone.IBrowserPhoneSignalling? browserPhones = null, IReadOnlyList<QueueDefinition>? queues = null,
-        Telephony.Sip.Transport.SipTlsOptions? tls = null, bool offerTasks = false)
+        Telephony.Sip.Transport.SipTlsOptions? tls = null, bool offerTasks = false, Telephony.Calls.WebPhone.IBrowserPhoneSignalling? supervisorBrowsers = null)
     {
         var f = new CallsFixture(useRedis, redisEndPoint);
-        await f.ComposeAsync(ringTimeoutSeconds, wrapUpSeconds, ivrScript ?? ShippedScript(), trunkOutbound, mediaPortMax, browserPhones, queues, tls, offerTasks);
+        await f.ComposeAsync(ringTimeoutSeconds, wrapUpSeconds, ivrScript ?? ShippedScript(), trunkOutbound, mediaPortMax, browserPhones, queues, tls, offerTasks, supervisorBrowsers);
         return f;
     }
 
@@ -100,7 +101,8 @@ internal sealed class CallsFixture : IAsyncDisposable
     }
 
     private async Task ComposeAsync(int ringTimeoutSeconds, double wrapUpSeconds, string ivrScript, string? trunkOutbound, int mediaPortMax,
-        Telephony.Calls.WebPhone.IBrowserPhoneSignalling? browserPhones, IReadOnlyList<QueueDefinition>? queues, Telephony.Sip.Transport.SipTlsOptions? tls, bool offerTasks)
+        Telephony.Calls.WebPhone.IBrowserPhoneSignalling? browserPhones, IReadOnlyList<QueueDefinition>? queues, Telephony.Sip.Transport.SipTlsOptions? tls, bool offerTasks,
+        Telephony.Calls.WebPhone.IBrowserPhoneSignalling? supervisorBrowsers)
     {
         var loggers = NullLoggerFactory.Instance;
         var time = TimeProvider.System;
@@ -118,7 +120,8 @@ internal sealed class CallsFixture : IAsyncDisposable
             CallbackTasksQueued = offerTasks ? 2 : 0 };
         Calls = new CallManager(media, scripts, new DialPlan(trunks, scripts, store, store, store), Pops, new SeatPhones(_locations, Domain),
             options, new RecordingFolder(Path.Combine(Folder, "recordings")), records, time, loggers,
-            browserPhones: browserPhones is null ? null : new Telephony.Calls.WebPhone.BrowserPhones(browserPhones, securityTimeout: TimeSpan.FromSeconds(3)),
+            browserPhones: browserPhones is null && supervisorBrowsers is null ? null
+                : new Telephony.Calls.WebPhone.BrowserPhones(browserPhones ?? supervisorBrowsers!, securityTimeout: TimeSpan.FromSeconds(3), supervisors: supervisorBrowsers),
             callbackTasks: store);
         Pops.Calls = Calls;
 

@@ -33,6 +33,12 @@ internal sealed partial class ScriptedBrowser : IBrowserPhoneSignalling, IDispos
 
     public BrowserFault Fault { get; set; }
 
+    /// <summary>How the page answers an offer (an agent's page by default; a supervisor's page answers with <see cref="AnswerSupervisorBrowser"/>).</summary>
+    public Func<BrowserPhoneOffer, string, CallCommand> AnswerWith { get; set; } = (offer, sdp) => new AnswerBrowserCall(offer.Page, sdp);
+
+    /// <summary>The offers received, in order.</summary>
+    public List<BrowserPhoneOffer> Offers { get; } = [];
+
     /// <summary>What each answered leg's browser-side handshake ended with (null: success), in order.</summary>
     public List<string?> Outcomes { get; } = [];
 
@@ -41,6 +47,7 @@ internal sealed partial class ScriptedBrowser : IBrowserPhoneSignalling, IDispos
 
     public Task OfferAsync(BrowserPhoneOffer offer, CancellationToken ct = default)
     {
+        lock (Offers) Offers.Add(offer);
         _ = Task.Run(async () =>
         {
             try
@@ -55,7 +62,7 @@ internal sealed partial class ScriptedBrowser : IBrowserPhoneSignalling, IDispos
         return Task.CompletedTask;
     }
 
-    public Task EndAsync(string agentId, string callId, CancellationToken ct = default)
+    public Task EndAsync(string page, string callId, CancellationToken ct = default)
     {
         Interlocked.Increment(ref Ended);
         return Task.CompletedTask;
@@ -71,7 +78,7 @@ internal sealed partial class ScriptedBrowser : IBrowserPhoneSignalling, IDispos
         lock (_peers) _peers.Add(peer);
         var signalled = Fault == BrowserFault.TamperedFingerprint ? DtlsIdentity.Create("mallory").Fingerprint : peer.Identity.Fingerprint;
         var answer = BrowserLikePeer.AnswerSdp(Fault == BrowserFault.NoIceCredentials ? "" : BrowserLikePeer.Ufrag, Password, signalled.ToString());
-        var result = await Calls!.AskAsync(offer.CallId, new AnswerBrowserCall(offer.AgentId, answer));
+        var result = await Calls!.AskAsync(offer.CallId, AnswerWith(offer, answer));
         if (!result.Succeeded || Fault == BrowserFault.NoIceCredentials)
         {
             lock (Outcomes) Outcomes.Add("answer: " + result.Status);

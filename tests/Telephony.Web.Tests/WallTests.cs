@@ -85,7 +85,7 @@ public sealed class WallTests
     }
 
     /// <summary>Clicks a tile's button; a push may replace the tile between finding and clicking, so a stale one is found again.</summary>
-    private static void Click(Chromium browser, string seat, string action) =>
+    internal static void Click(Chromium browser, string seat, string action) =>
         browser.Until(_ =>
         {
             try

@@ -5,19 +5,20 @@ using Telephony.Sip.UserAgent;
 namespace Telephony.Calls.Legs;
 
 /// <summary>
-/// A browser phone's leg: our offer went to the agent's page over the hub; the page's answer, refusal or
-/// hang-up become the same events a SIP dialog gives (<see cref="CallEstablished"/>, <see cref="CallEnded"/>).
+/// A browser's leg (an agent's phone, or a supervisor listening): our offer went to the page over a hub; the page's
+/// answer, refusal or hang-up become the same events a SIP dialog gives (<see cref="CallEstablished"/>, <see cref="CallEnded"/>).
 /// Methods are called from the call's mailbox; the events are read by the session's forwarder.
 /// </summary>
-internal sealed class BrowserLegSignalling(IBrowserPhoneSignalling signalling, string agentId, string callId) : LegSignalling
+internal sealed class BrowserLegSignalling(IBrowserPhoneSignalling signalling, string page, string callId) : LegSignalling
 {
     private readonly Channel<CallEvent> _events = Channel.CreateUnbounded<CallEvent>(new UnboundedChannelOptions { SingleReader = true });
     private volatile bool _answered;
     private volatile bool _ended;
 
-    public string AgentId { get; } = agentId;
+    /// <summary>Whose page holds the leg (<see cref="BrowserPhoneOffer.Page"/>): only that page's commands act on it.</summary>
+    public string Page { get; } = page;
 
-    public override string Id { get; } = "browser:" + agentId + ":" + callId;
+    public override string Id { get; } = "browser:" + page + ":" + callId;
 
     public override ChannelReader<CallEvent> Events => _events.Reader;
 
@@ -49,7 +50,7 @@ internal sealed class BrowserLegSignalling(IBrowserPhoneSignalling signalling, s
             return;
         }
         End(new CallEnded(CallEndReason.LocalHangup, 0, "hung up"));
-        await signalling.EndAsync(AgentId, callId).ConfigureAwait(false);
+        await signalling.EndAsync(Page, callId).ConfigureAwait(false);
     }
 
     private void End(CallEnded ended)

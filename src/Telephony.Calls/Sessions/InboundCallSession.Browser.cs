@@ -10,38 +10,43 @@ namespace Telephony.Calls.Sessions;
 
 // The agent's browser as the seat's phone (WebRTC): the offer goes to the agent's page over the hub, the
 // page answers with the AnswerBrowserCall command, and the call connects once ICE and DTLS-SRTP are done.
-// From then on the leg is like any other: bridged, recorded, supervised, held.
+// From then on the leg is like any other: bridged, recorded, supervised, held. A supervisor's browser leg
+// (.Listening) is opened and secured the same way.
 internal sealed partial class InboundCallSession
 {
-    /// <summary>Opens a WebRTC media leg and sends its offer to the agent's page; null (logged) when either fails.</summary>
-    private async Task<CallLeg?> DialBrowserAsync(string extension, string agentId)
+    /// <summary>
+    /// Opens a WebRTC media leg for <paramref name="role"/> and sends its offer to <paramref name="page"/> over
+    /// <paramref name="signalling"/> (the agents' hub for a seat's browser phone, the supervisors' for a supervisor
+    /// listening); null (logged) when either fails.
+    /// </summary>
+    private async Task<CallLeg?> DialBrowserAsync(LegRole role, string party, string page, IBrowserPhoneSignalling? signalling)
     {
         var phones = _services.BrowserPhones;
-        if (phones is null)
+        if (phones is null || signalling is null)
         {
-            LogDialFailed(_log, LegRole.Agent.ToString(), extension, "no browser phones on this node");
+            LogDialFailed(_log, role.ToString(), party, "no browser phones on this node");
             return null;
         }
         var media = MediaLeg.OpenWebRtc(_services.Media, MediaLegOptions.Server with { Logger = _log, Negotiator = BrowserCodecs() },
             phones.Identity, out var error, phones.SecurityTimeout);
         if (media is null)
         {
-            LogNoPorts(_log, LegRole.Agent.ToString(), error ?? "?");
+            LogNoPorts(_log, role.ToString(), error ?? "?");
             return null;
         }
-        var signalling = new BrowserLegSignalling(phones.Signalling, agentId, CallId);
-        var leg = new CallLeg(LegRole.Agent, extension, signalling, media);
+        var legSignalling = new BrowserLegSignalling(signalling, page, CallId);
+        var leg = new CallLeg(role, party, legSignalling, media);
         try
         {
-            await phones.Signalling.OfferAsync(new BrowserPhoneOffer(agentId, CallId, Encoding.UTF8.GetString(media.CreateOffer()))).ConfigureAwait(false);
+            await signalling.OfferAsync(new BrowserPhoneOffer(page, CallId, Encoding.UTF8.GetString(media.CreateOffer()))).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            LogDialFailed(_log, LegRole.Agent.ToString(), extension, e.Message);
+            LogDialFailed(_log, role.ToString(), party, e.Message);
             await media.DisposeAsync().ConfigureAwait(false);
             return null;
         }
-        Forward(signalling);
+        Forward(legSignalling);
         return leg;
     }
 
@@ -64,7 +69,7 @@ internal sealed partial class InboundCallSession
     internal CommandResult AnswerBrowserCall(AnswerBrowserCall command)
     {
         if (Phase != CallPhase.Ringing || _centre?.Signalling is not BrowserLegSignalling browser
-            || !string.Equals(browser.AgentId, command.AgentId, StringComparison.Ordinal))
+            || !string.Equals(browser.Page, command.AgentId, StringComparison.Ordinal))
         {
             return new CommandResult(CommandStatus.NotYourCall, "No call rings in your browser with that id.");
         }
@@ -82,7 +87,7 @@ internal sealed partial class InboundCallSession
     /// </summary>
     internal CommandResult ReofferBrowserCall(ReofferBrowserCall command)
     {
-        if (_centre?.Signalling is not BrowserLegSignalling browser || !string.Equals(browser.AgentId, command.AgentId, StringComparison.Ordinal))
+        if (_centre?.Signalling is not BrowserLegSignalling browser || !string.Equals(browser.Page, command.AgentId, StringComparison.Ordinal))
         {
             return CommandResult.NotYourCall;
         }
@@ -111,7 +116,7 @@ internal sealed partial class InboundCallSession
     /// <summary>The <see cref="EndBrowserCall"/> command: the page refused the ringing call or hung up its leg.</summary>
     internal CommandResult EndBrowserCall(EndBrowserCall command)
     {
-        if (_centre?.Signalling is not BrowserLegSignalling browser || !string.Equals(browser.AgentId, command.AgentId, StringComparison.Ordinal))
+        if (_centre?.Signalling is not BrowserLegSignalling browser || !string.Equals(browser.Page, command.AgentId, StringComparison.Ordinal))
         {
             return CommandResult.NotYourCall;
         }
@@ -119,10 +124,11 @@ internal sealed partial class InboundCallSession
         return CommandResult.Done("ended");
     }
 
-    private void AwaitSecured(CallLeg centre, WebRtcTransport webRtc)
+    /// <summary>A browser leg (the centre's or a supervisor's) answered: its media counts once ICE and DTLS gave SRTP keys.</summary>
+    private void AwaitSecured(CallLeg leg, WebRtcTransport webRtc)
     {
-        LogBrowserAnswered(_log, centre.Label);
-        _ = PostWhenSecuredAsync(centre.Signalling, webRtc);
+        LogBrowserAnswered(_log, leg.Label);
+        _ = PostWhenSecuredAsync(leg.Signalling, webRtc);
     }
 
     private async Task PostWhenSecuredAsync(LegSignalling leg, WebRtcTransport webRtc) =>
@@ -130,6 +136,11 @@ internal sealed partial class InboundCallSession
 
     private async Task OnBrowserMediaSecuredAsync(BrowserMediaSecured secured)
     {
+        if (_third is { } third && ReferenceEquals(third.Signalling, secured.Leg))
+        {
+            await OnListenerSecuredAsync(third, secured.Failure).ConfigureAwait(false);
+            return;
+        }
         var centre = _centre;
         if (centre is null || !ReferenceEquals(centre.Signalling, secured.Leg) || Phase != CallPhase.Ringing)
         {

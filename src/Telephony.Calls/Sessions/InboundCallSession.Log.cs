@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Telephony.Calls.Sessions;
 
 // The call's log lines, all with the Call-ID in scope (RunAsync) and a stable EventId.
-// EventIds 2100-2199 belong to the call session (CallsLog has 2000-2099). Next free: 2142 (connected), 2148 (desk controls), 2157 (third party), 2162 (end), 2173 (browser phone).
+// EventIds 2100-2199 belong to the call session (CallsLog has 2000-2099), with 2250-2269 (supervisors listening from the browser) and 2310-2329 (transfers). Next free: 2142 (connected), 2148 (desk controls), 2157 (third party), 2162 (end), 2173 (browser phone), 2252 (listening).
 internal sealed partial class InboundCallSession
 {
     [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "Call from {Caller} to {Dialed} answered (media {Remote})")] private static partial void LogAnswered(ILogger logger, string caller, string dialed, string remote);
@@ -77,4 +77,8 @@ internal sealed partial class InboundCallSession
     [LoggerMessage(EventId = 2313, Level = LogLevel.Information, Message = "Agent {Agent} consults {Party}; the citizen is on hold")] private static partial void LogConsulting(ILogger logger, string agent, string party);
     [LoggerMessage(EventId = 2314, Level = LogLevel.Information, Message = "{Party} answered the consultation")] private static partial void LogConsultAnswered(ILogger logger, string party);
     [LoggerMessage(EventId = 2315, Level = LogLevel.Information, Message = "Agent {Agent}'s phone asks to transfer (REFER) to {Target}, {How}")] private static partial void LogReferred(ILogger logger, string agent, string target, string how);
+
+    // Supervisors listening from the browser (.Listening): 2250-2269, the rest of this range free.
+    [LoggerMessage(EventId = 2250, Level = LogLevel.Information, Message = "Supervisor {Supervisor} listens from the browser ({Mode}): offer sent to their page")] private static partial void LogListeningOffered(ILogger logger, string supervisor, string mode);
+    [LoggerMessage(EventId = 2251, Level = LogLevel.Warning, Message = "{Party}: the supervisor's browser media did not come up ({Reason}); the supervisor is off the call")] private static partial void LogListeningFailed(ILogger logger, string party, string reason);
 }

@@ -233,7 +233,7 @@ internal sealed partial class InboundCallSession
         Phase = CallPhase.Ringing;
         _timeline.RingingAt = _services.Time.GetUtcNow();
         var leg = ring.Browser
-            ? await DialBrowserAsync(extension, _agentId ?? "").ConfigureAwait(false)
+            ? await DialBrowserAsync(LegRole.Agent, extension, _agentId ?? "", _services.BrowserPhones?.Signalling).ConfigureAwait(false)
             : await DialAsync(LegRole.Agent, extension, contact, "X-Telephony-Call", route: ring.Contacts[0].RouteSet).ConfigureAwait(false);
         if (leg is null)
         {

@@ -20,14 +20,9 @@ internal sealed partial class InboundCallSession
     /// <summary>The <see cref="Supervise"/> command: ring the supervisor's seat; mixing starts when it answers.</summary>
     internal async Task<CommandResult> SuperviseAsync(Supervise command)
     {
-        if (Phase != CallPhase.Connected || _centre is null || _bridge is null && _mix is null)
+        if (SupervisionRefusal() is { } refused)
         {
-            return CommandResult.NotConnected;
-        }
-        if (_third is not null)
-        {
-            return new CommandResult(CommandStatus.Conflict, _third.Role == LegRole.Supervisor
-                ? "A supervisor is already on that call." : "A partner is on that call.");
+            return refused;
         }
         var contacts = await _services.SeatPhones.ContactsAsync(command.Seat).ConfigureAwait(false);
         if (contacts.Count == 0)
@@ -41,6 +36,17 @@ internal sealed partial class InboundCallSession
         }
         LogSupervisorCalling(_log, command.Seat, command.Mode.ToString());
         return CommandResult.Started("calling");
+    }
+
+    /// <summary>Why a supervisor cannot join now (the call is not a conversation, or a third party is on it); null when they can.</summary>
+    private CommandResult? SupervisionRefusal()
+    {
+        if (Phase != CallPhase.Connected || _centre is null || _bridge is null && _mix is null)
+        {
+            return CommandResult.NotConnected;
+        }
+        return _third is null ? null : new CommandResult(CommandStatus.Conflict, _third.Role == LegRole.Supervisor
+            ? "A supervisor is already on that call." : "A partner is on that call.");
     }
 
     /// <summary>The <see cref="ChangeSupervision"/> command.</summary>
@@ -166,12 +172,12 @@ internal sealed partial class InboundCallSession
                     await HandOverCentreAsync(third, _agentId ?? "?").ConfigureAwait(false);
                     return;
                 }
-                // From relaying to mixing: the bridge lets go of both legs, the mixer takes all three.
-                NoteParty(third.Party, third.Role == LegRole.Partner ? "brought in" : "supervising");
-                _bridge.Dispose();
-                _bridge = null;
-                _mix = new ThreePartyMix(_services.Media, _caller.Media, _centre.Media, third.Media, _recorder, _mixMode);
-                LogSupervising(_log, third.Label, _mixMode.ToString());
+                if (third.Media.WebRtc is { } webRtc)
+                {
+                    AwaitSecured(third, webRtc); // a supervisor's browser: mixed once its media is secured (.Listening)
+                    break;
+                }
+                StartMixing(third);
                 break;
             case RemoteSdpChanged changed when _mix is not null:
                 // The third party's phone moved its media (re-INVITE): rebuild the mix on the new format.
@@ -196,6 +202,16 @@ internal sealed partial class InboundCallSession
                 await DropThirdPartyAsync(rebridge: true).ConfigureAwait(false);
                 break;
         }
+    }
+
+    /// <summary>From relaying to mixing: the bridge lets go of caller and centre, the mixer takes all three legs.</summary>
+    private void StartMixing(CallLeg third)
+    {
+        NoteParty(third.Party, third.Role == LegRole.Partner ? "brought in" : "supervising");
+        _bridge!.Dispose();
+        _bridge = null;
+        _mix = new ThreePartyMix(_services.Media, _caller.Media, _centre!.Media, third.Media, _recorder, _mixMode);
+        LogSupervising(_log, third.Label, _mixMode.ToString());
     }
 
     /// <summary>The mix again on the legs' current formats, in the same mode (after a re-INVITE on any leg).</summary>

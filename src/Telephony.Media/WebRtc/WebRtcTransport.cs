@@ -90,11 +90,15 @@ public sealed class WebRtcTransport : IRtpPortSharing, IAsyncDisposable
     private void Handshake(DtlsFingerprint expected)
     {
         var server = new DtlsSrtpServer(_identity, expected, (int)_timeout.TotalMilliseconds);
-        using var closeOnStop = _stop.Token.Register(_channel.Close);
+        // The timeout bounds the handshake only: once secured, closing the channel would make the serving transport
+        // send the browser a fatal alert (user_canceled), and the browser fails the whole peer connection (it did
+        // so a security timeout after every answer: agents' calls and supervisors' listening ended at ~10 s).
+        var closeOnStop = _stop.Token.Register(_channel.Close);
         DtlsTransport dtls;
         try
         {
             dtls = new DtlsServerProtocol().Accept(server, _channel);
+            closeOnStop.Dispose();
         }
 #pragma warning disable CA1031 // every way the handshake can end is one of the failure reasons
         catch (Exception e)
@@ -108,6 +112,7 @@ public sealed class WebRtcTransport : IRtpPortSharing, IAsyncDisposable
             {
                 failure = WebRtcFailure.Closed;
             }
+            closeOnStop.Dispose();
             WebRtcLog.NotSecured(_log, _session.LocalRtpEndPoint, failure, e.Message);
             _secured.TrySetResult(failure);
             return;

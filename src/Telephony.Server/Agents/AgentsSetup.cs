@@ -78,10 +78,12 @@ public static class AgentsSetup
         services.AddSingleton<IScreenPopNotifier>(sp => sp.GetRequiredService<SignalRAgentNotifier>());
         // Desktop events go into the call record (the end of wrap-up; it never throws) and to the
         // agents' desktops; the record first, so a failing push cannot lose it.
-        // The supervisors' wall, when the host has one, looks at the floor again on every desktop event.
+        // The supervisors' wall, when the host has one, looks at the floor again on every desktop event: poked
+        // before the others (a poke cannot fail or wait), so its look runs while the record is written and the
+        // desktop pushed (a database write, a backplane round trip) instead of after them.
         services.AddSingleton<IDesktopEventSink>(sp => new DesktopEventSinks([
-            sp.GetRequiredService<Telephony.Calls.Recording.CallRecords>(), sp.GetRequiredService<SignalRAgentNotifier>(),
-            .. sp.GetService<Supervisors.FloorSignal>() is { } wall ? [wall] : Array.Empty<IDesktopEventSink>()]));
+            .. sp.GetService<Supervisors.FloorSignal>() is { } wall ? [wall] : Array.Empty<IDesktopEventSink>(),
+            sp.GetRequiredService<Telephony.Calls.Recording.CallRecords>(), sp.GetRequiredService<SignalRAgentNotifier>()]));
         services.AddSingleton<AutomaticCallDistributor>();
         // The browser desktop's readers and writers (hub methods take them as parameters).
         services.AddSingleton<Desk.CitizenHistoryReader>();

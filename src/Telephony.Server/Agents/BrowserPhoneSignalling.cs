@@ -9,9 +9,9 @@ public sealed class BrowserPhoneSignalling(IHubContext<AgentHub, IAgentClient> h
     public Task OfferAsync(BrowserPhoneOffer offer, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(offer);
-        return hub.Clients.Group(AgentHub.GroupOf(offer.AgentId)).BrowserOffer(offer);
+        return hub.Clients.Group(AgentHub.GroupOf(offer.Page)).BrowserOffer(offer);
     }
 
-    public Task EndAsync(string agentId, string callId, CancellationToken ct = default) =>
-        hub.Clients.Group(AgentHub.GroupOf(agentId)).BrowserCallEnded(callId);
+    public Task EndAsync(string page, string callId, CancellationToken ct = default) =>
+        hub.Clients.Group(AgentHub.GroupOf(page)).BrowserCallEnded(callId);
 }

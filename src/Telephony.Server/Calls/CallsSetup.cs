@@ -43,7 +43,9 @@ public static class CallsSetup
         // The host must wait for the drain (its default is 30 s): the drain time plus the time to end the rest.
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(Math.Max(o.ShutdownTimeout.TotalSeconds, options.DrainTimeoutSeconds + 15)));
         services.AddSingleton<IBrowserPhoneSignalling, Telephony.Server.Agents.BrowserPhoneSignalling>();
-        services.AddSingleton(sp => new BrowserPhones(sp.GetRequiredService<IBrowserPhoneSignalling>()));
+        services.AddSingleton<Telephony.Server.Supervisors.SupervisorBrowserSignalling>();
+        services.AddSingleton(sp => new BrowserPhones(sp.GetRequiredService<IBrowserPhoneSignalling>(),
+            supervisors: sp.GetRequiredService<Telephony.Server.Supervisors.SupervisorBrowserSignalling>()));
         services.AddSingleton<CallManager>();
         services.AddSingleton<IAcdCallControl>(sp => sp.GetRequiredService<CallManager>());
         services.AddSingleton<Telephony.Calls.Outbound.OutboundDesk>();

@@ -5,7 +5,8 @@ namespace Telephony.Server.Supervisors;
 /// <summary>
 /// The wall's alarms: today's service level under its target, and a call waiting longer than 15 s in a queue.
 /// Each is shown on the wall while it holds and logged once when it starts and once when it clears (not
-/// per push). Used from the publisher's one loop only.
+/// per push). The queues' alarms are judged in the publisher's floor loop, the service level in its figures loop;
+/// the floor reads the service-level alarm as that loop last left it.
 /// </summary>
 public sealed partial class FloorAlarms(ILogger<FloorAlarms> log)
 {
@@ -16,7 +17,7 @@ public sealed partial class FloorAlarms(ILogger<FloorAlarms> log)
     public const string ServiceLevel = "service-level", LongWaitKind = "long-wait";
 
     private readonly HashSet<string> _longWaits = new(StringComparer.Ordinal);
-    private FloorAlarm? _serviceLevel;
+    private volatile FloorAlarm? _serviceLevel; // written by the figures loop, read by the floor loop
 
     /// <summary>The long-wait alarms of these queues (logged when one starts or clears) plus the service-level alarm, if raised.</summary>
     public IReadOnlyList<FloorAlarm> ForQueues(IReadOnlyList<QueueTile> queues)

@@ -7,14 +7,17 @@ namespace Telephony.Server.Supervisors;
 /// Feeds the supervisors' wall: while at least one supervisor watches, looks at the floor when poked
 /// (<see cref="FloorSignal"/>) and at least every <see cref="WallboardSettings.FloorMilliseconds"/>, and pushes the
 /// view to the node's supervisors only when it differs from the last one pushed; recomputes the figures every
-/// <see cref="WallboardSettings.FiguresMilliseconds"/> and pushes them when they changed. One loop: bursts coalesce
-/// (pokes collapse while a view is built), and nothing is read while nobody watches.
+/// <see cref="WallboardSettings.FiguresMilliseconds"/> and pushes them when they changed. Two loops: the floor's
+/// (bursts coalesce: pokes collapse while a view is built) and the figures' (the report's queries over five windows),
+/// so a seat change never waits behind the database. Nothing is read while nobody watches.
 /// </summary>
 public sealed partial class FloorPublisher(FloorBuilder builder, FigureWindows windows, FloorAlarms alarms, FloorSignal signal,
-    IHubContext<SupervisorHub, ISupervisorClient> hub, WallboardSettings settings, TimeProvider time, ILogger<FloorPublisher> log) : BackgroundService
+    IHubContext<SupervisorHub, ISupervisorClient> hub, WallboardSettings settings, ILogger<FloorPublisher> log) : BackgroundService
 {
     private int _watchers;
+    private int _alarmChanged; // 1: the figures' loop started or cleared the service-level alarm; the floor goes out again
     private bool _storeDown;
+    private readonly SemaphoreSlim _firstWatcher = new(0, 1);
 
     /// <summary>The last floor pushed (null while nobody watches).</summary>
     public FloorView? Floor { get; private set; }
@@ -29,40 +32,53 @@ public sealed partial class FloorPublisher(FloorBuilder builder, FigureWindows w
     /// <summary>A supervisor's connection opened on this node.</summary>
     public void Watch()
     {
-        Interlocked.Increment(ref _watchers);
+        if (Interlocked.Increment(ref _watchers) == 1 && _firstWatcher.CurrentCount == 0)
+        {
+            try
+            {
+                _firstWatcher.Release(); // the figures' loop wakes (the floor's looks at least every FloorMilliseconds anyway)
+            }
+            catch (SemaphoreFullException)
+            {
+                // woken already (a watcher came and went meanwhile): once is enough
+            }
+        }
         signal.Poke();
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        base.Dispose();
+        _firstWatcher.Dispose();
     }
 
     /// <summary>A supervisor's connection closed.</summary>
     public void Unwatch() => Interlocked.Decrement(ref _watchers);
 
+    private bool Watched => Volatile.Read(ref _watchers) > 0;
+
     private string Group => SupervisorHub.GroupOf(builder.Node);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Task.Run(() => FloorLoopAsync(stoppingToken), stoppingToken), Task.Run(() => FiguresLoopAsync(stoppingToken), stoppingToken));
+
+    private async Task FloorLoopAsync(CancellationToken stoppingToken)
     {
         var floorEvery = TimeSpan.FromMilliseconds(settings.FloorMilliseconds);
-        var figuresEvery = TimeSpan.FromMilliseconds(settings.FiguresMilliseconds);
-        var nextFigures = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await signal.WaitAsync(floorEvery, stoppingToken).ConfigureAwait(false);
-                if (Volatile.Read(ref _watchers) <= 0)
+                if (!Watched)
                 {
                     Floor = null;
-                    Figures = null;
                     continue;
-                }
-                bool alarmChanged = false;
-                if (time.GetUtcNow() >= nextFigures)
-                {
-                    nextFigures = time.GetUtcNow() + figuresEvery;
-                    alarmChanged = await PublishFiguresAsync(stoppingToken).ConfigureAwait(false);
                 }
                 var view = await builder.BuildAsync(stoppingToken).ConfigureAwait(false);
                 NoteStore(up: true);
-                if (alarmChanged || !view.SameFloor(Floor))
+                if (Interlocked.Exchange(ref _alarmChanged, 0) == 1 || !view.SameFloor(Floor))
                 {
                     Floor = view;
                     Interlocked.Increment(ref _floorPushes);
@@ -81,6 +97,38 @@ public sealed partial class FloorPublisher(FloorBuilder builder, FigureWindows w
             {
                 LogPublishFailed(e);
                 await Task.Delay(floorEvery, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task FiguresLoopAsync(CancellationToken stoppingToken)
+    {
+        var figuresEvery = TimeSpan.FromMilliseconds(settings.FiguresMilliseconds);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!Watched)
+                {
+                    Figures = null;
+                    await _firstWatcher.WaitAsync(stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
+                if (await PublishFiguresAsync(stoppingToken).ConfigureAwait(false))
+                {
+                    Interlocked.Exchange(ref _alarmChanged, 1);
+                    signal.Poke();
+                }
+                await Task.Delay(figuresEvery, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                LogPublishFailed(e);
+                await Task.Delay(figuresEvery, stoppingToken).ConfigureAwait(false);
             }
         }
     }

@@ -27,7 +27,7 @@ public sealed record SeatTile(string Extension, string? AgentId, SeatState State
 
 /// <summary>One queue on the wall.</summary>
 /// <param name="OldestSince">When the longest-waiting call was queued; null when nobody waits.</param>
-/// <param name="ExpectedWaitSeconds">For a call joining now (the ACD's own estimate for position announcements).</param>
+/// <param name="ExpectedWaitSeconds">For a call joining behind those waiting (the ACD's own estimate for position announcements); 0 when nobody waits.</param>
 /// <param name="Flagged">A call has waited longer than <see cref="FloorAlarms.LongWait"/>.</param>
 public sealed record QueueTile(string Name, string Skills, int Waiting, DateTimeOffset? OldestSince, int Ready, int Busy, int ExpectedWaitSeconds, bool Flagged);
 

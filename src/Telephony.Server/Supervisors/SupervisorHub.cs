@@ -20,6 +20,12 @@ public interface ISupervisorClient
 
     /// <summary>The figures changed.</summary>
     Task Figures(FigureBoard figures);
+
+    /// <summary>The call this page asked to listen to offers its audio (WebRTC): the page answers with <see cref="SupervisorHub.AnswerListen"/>.</summary>
+    Task ListenOffer(Telephony.Calls.WebPhone.BrowserPhoneOffer offer);
+
+    /// <summary>This page's listening leg of <paramref name="callId"/> is over (left, mode refused, call ended).</summary>
+    Task ListenEnded(string callId);
 }
 
 /// <summary>The wall as it stands when a page asks (both null until the first look after the first supervisor connected).</summary>
@@ -29,7 +35,8 @@ public sealed record Wall(FloorView? Floor, FigureBoard? Figures);
 /// The supervisors' hub (<c>/hubs/supervisors</c>, role supervisor or admin: anyone else gets 403 on connecting
 /// and on every method). Each connection joins its node's group and gets the floor pushed on change
 /// (<see cref="FloorPublisher"/>); the methods control seats (forced Not ready / Ready / log out, each with a
-/// reason written to the audit log) and supervise calls on this node (monitor, whisper, barge, leave).
+/// reason written to the audit log) and supervise calls on this node (monitor, whisper, barge, leave) from the
+/// supervisor's seat phone or from the page's own audio (WebRTC: <see cref="ListenInBrowser"/>).
 /// </summary>
 [Authorize(Policy = Roles.Supervisor)]
 public sealed partial class SupervisorHub(FloorPublisher publisher, AutomaticCallDistributor acd, AcdOptions options, CallManager calls, ILogger<SupervisorHub> log) : Hub<ISupervisorClient>
@@ -47,6 +54,11 @@ public sealed partial class SupervisorHub(FloorPublisher publisher, AutomaticCal
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         publisher.Unwatch();
+        if (Context.Items.TryGetValue(ListeningKey, out var listening) && listening is string callId)
+        {
+            // The page went: its browser leg goes too (another supervisor or a seat phone on the call stays).
+            await calls.AskAsync(callId, new EndSupervisorBrowser(Context.ConnectionId)).ConfigureAwait(false);
+        }
         await base.OnDisconnectedAsync(exception).ConfigureAwait(false);
     }
 
@@ -99,6 +111,33 @@ public sealed partial class SupervisorHub(FloorPublisher publisher, AutomaticCal
         return await AskAsync(callId, new Supervise(seat, how), "monitor").ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Joins call <paramref name="callId"/> in <paramref name="mode"/> from this page's own audio: the call offers WebRTC
+    /// to this connection only (<see cref="ISupervisorClient.ListenOffer"/>), the page answers with <see cref="AnswerListen"/>.
+    /// Not a call of the supervisor's own seat; this node's calls only, like the rest of the wall.
+    /// </summary>
+    public async Task<string> ListenInBrowser(string callId, string mode)
+    {
+        var call = RequireCall(callId);
+        if (!SupervisionEndpoints.TryMode(mode, out var how))
+            throw new HubException("A mode (monitor, whisper or barge) is required.");
+        if (IsOwn(call))
+            throw new HubException("That is your own seat's call.");
+        var detail = await AskAsync(callId, new SuperviseInBrowser(User, Context.ConnectionId, how), "listen from the browser").ConfigureAwait(false);
+        Context.Items[ListeningKey] = callId;
+        return detail;
+    }
+
+    /// <summary>This page's SDP answer to the listening offer of call <paramref name="callId"/>.</summary>
+    public async Task<string> AnswerListen(string callId, string sdp)
+    {
+        RequireCall(callId);
+        if (string.IsNullOrEmpty(sdp) || sdp.Length > AgentHub.MaxSdpLength)
+            throw new HubException($"An SDP answer of 1..{AgentHub.MaxSdpLength} characters is required.");
+        var result = await calls.AskAsync(callId, new AnswerSupervisorBrowser(Context.ConnectionId, sdp), Context.ConnectionAborted).ConfigureAwait(false);
+        return result.Succeeded ? result.Detail : throw new HubException(result.Detail);
+    }
+
     /// <summary>Switches the supervisor on call <paramref name="callId"/> between monitor, whisper and barge.</summary>
     public Task<string> ChangeMode(string callId, string mode)
     {
@@ -112,8 +151,13 @@ public sealed partial class SupervisorHub(FloorPublisher publisher, AutomaticCal
     public Task<string> Leave(string callId)
     {
         RequireCall(callId);
+        if (Context.Items.TryGetValue(ListeningKey, out var listening) && Equals(listening, callId))
+            Context.Items.Remove(ListeningKey);
         return AskAsync(callId, new EndSupervision(), "leave");
     }
+
+    // The call this connection listens to from the browser (Context.Items: per connection, gone with it).
+    private const string ListeningKey = "listening";
 
     private LiveCall RequireCall(string callId)
     {

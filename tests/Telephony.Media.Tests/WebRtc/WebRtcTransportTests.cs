@@ -33,6 +33,18 @@ public class WebRtcTransportTests
         return (session, transport, heard);
     }
 
+    /// <summary>A browser's side of a good handshake with the leg: its ICE check, then DTLS; the leg is secured on return.</summary>
+    private static async Task<BrowserLikePeer> SecuredBrowserAsync(RtpSession session, WebRtcTransport transport)
+    {
+        var browser = new BrowserLikePeer();
+        var leg = session.LocalRtpEndPoint;
+        Assert.That(browser.Check(leg, transport.Ice.Local.UsernameFragment, transport.Ice.Local.Password), Is.EqualTo(StunMessageType.BindingSuccess));
+        transport.Start(BrowserLikePeer.Ufrag, browser.Identity.Fingerprint);
+        await Task.Run(() => browser.Connect(leg, transport.LocalFingerprint));
+        Assert.That(await transport.Secured, Is.EqualTo(WebRtcFailure.None));
+        return browser;
+    }
+
     private static async Task Until(Func<bool> condition)
     {
         for (int i = 0; i < 200 && !condition(); i++)
@@ -41,19 +53,49 @@ public class WebRtcTransportTests
         }
     }
 
+    /// <summary>
+    /// The handshake's timeout is the handshake's: a secured leg outlives it. It used to close the DTLS channel at the
+    /// timeout even after success, so the serving transport sent the browser a fatal alert and Chromium failed the
+    /// peer connection (every browser leg ended a security timeout after its answer).
+    /// </summary>
+    [Test]
+    public async Task A_secured_leg_sends_no_alert_when_the_handshake_timeout_passes()
+    {
+        var (session, transport, heard) = Open(TimeSpan.FromSeconds(3));
+        await using var _ = session;
+        await using var __ = transport;
+        var timeoutPassed = DateTime.UtcNow.AddSeconds(4);
+        using var browser = await SecuredBrowserAsync(session, transport);
+
+        // Past the timeout: nothing from the leg but (possibly) a retransmitted handshake flight, never an alert (content type 21).
+        var received = new byte[1500];
+        browser.Socket.ReceiveTimeout = 200;
+        var alerts = 0;
+        while (DateTime.UtcNow < timeoutPassed)
+        {
+            try
+            {
+                if (browser.Socket.Receive(received) > 0 && received[0] == 21)
+                    alerts++;
+            }
+            catch (SocketException)
+            {
+                // nothing this time
+            }
+        }
+        Assert.That(alerts, Is.Zero, "no DTLS alert after the handshake timeout");
+        browser.Socket.Send(browser.Srtp(1, 0x55));
+        await Until(() => heard.Count > 0);
+        Assert.That(heard.Count, Is.EqualTo(1), "SRTP still flows");
+    }
+
     [Test]
     public async Task Handshake_keys_srtp_both_ways()
     {
         var (session, transport, heard) = Open();
         await using var _ = session;
         await using var __ = transport;
-        using var browser = new BrowserLikePeer();
-        var leg = session.LocalRtpEndPoint;
-
-        Assert.That(browser.Check(leg, transport.Ice.Local.UsernameFragment, transport.Ice.Local.Password), Is.EqualTo(StunMessageType.BindingSuccess));
-        transport.Start(BrowserLikePeer.Ufrag, browser.Identity.Fingerprint);
-        await Task.Run(() => browser.Connect(leg, transport.LocalFingerprint));
-        Assert.That(await transport.Secured, Is.EqualTo(WebRtcFailure.None));
+        using var browser = await SecuredBrowserAsync(session, transport);
         await Until(() => session.Protection is not null);
 
         // Browser → leg: SRTP in, plain RTP to the handler.

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Telephony.Cases;
+using Telephony.ContactCenter.Queues;
 using Telephony.Server.Supervisors;
 
 namespace Telephony.Server.Tests.Supervisors;
@@ -109,6 +110,33 @@ public sealed class SupervisorHubTests
 
         await wall.Connection.InvokeAsync<SeatSnapshot>("ForceLogout", "1001", "end of shift");
         await wall.FloorAsync(f => f.Seats.Single(s => s.Extension == "1001").State == SeatState.LoggedOut);
+    }
+
+    /// <summary>
+    /// The expected wait of a queue nobody waits in is none (it said a whole handle time, 5:00, for an empty queue),
+    /// with no agent at all, with agents busy (not ready), and again after the one waiting call left; with a call
+    /// waiting it is the ACD's estimate, more than nothing.
+    /// </summary>
+    [Test]
+    public async Task An_empty_queue_expects_no_wait()
+    {
+        await using var wall = await SupervisorWall.ConnectAsync(Factory.Server, await SupervisorTokenAsync());
+        var first = (await wall.FloorAsync(_ => true)).Floor;
+        Assert.That(first.Queues.Select(q => (q.Name, q.Waiting, q.ExpectedWaitSeconds)), Is.EqualTo(first.Queues.Select(q => (q.Name, 0, 0))),
+            "nobody logged in, nobody waiting: no wait");
+
+        var acd = _server.Service<AutomaticCallDistributor>();
+        Assert.That((await acd.LoginAsync("1001", "1001")).Succeeded, Is.True); // logged in Not ready: staffed, not ready
+        var staffed = (await wall.FloorAsync(f => f.Seats.Any(s => s.Extension == "1001" && s.State == SeatState.NotReady))).Floor;
+        Assert.That(staffed.Queues.Select(q => q.ExpectedWaitSeconds), Is.All.Zero, "an agent logged in but not ready, nobody waiting: no wait");
+
+        var queue = staffed.Queues[0].Name;
+        await acd.Store.EnqueueAsync(new QueueEntry("waiting-1", queue, 0, DateTimeOffset.UtcNow, "test"));
+        var waiting = (await wall.FloorAsync(f => f.Queues.Single(q => q.Name == queue).Waiting == 1)).Floor.Queues.Single(q => q.Name == queue);
+        Assert.That(waiting.ExpectedWaitSeconds, Is.GreaterThan(0), "a call waits: the ACD's estimate");
+        await acd.Store.RemoveFromQueueAsync(queue, "waiting-1");
+        var emptied = (await wall.FloorAsync(f => f.Queues.Single(q => q.Name == queue).Waiting == 0)).Floor.Queues.Single(q => q.Name == queue);
+        Assert.That(emptied.ExpectedWaitSeconds, Is.Zero, "empty again: no wait");
     }
 
     /// <summary>

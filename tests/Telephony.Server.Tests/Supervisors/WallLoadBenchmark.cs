@@ -19,12 +19,15 @@ public sealed class WallLoadBenchmark
     private const int Supervisors = 20, QueuedCalls = 200, ChangesPerSecond = 20;
     private static readonly TimeSpan Phase = TimeSpan.FromSeconds(20);
 
-    [Test]
+    /// <param name="redis">Seats and queues in Redis (TELEPHONY_TEST_REDIS), as several nodes keep them, rather than in-process.</param>
+    [TestCase(false)]
+    [TestCase(true)]
     [CancelAfter(180_000)]
-    public async Task Sixty_agents_two_hundred_queued_calls_twenty_supervisors()
+    public async Task Sixty_agents_two_hundred_queued_calls_twenty_supervisors(bool redis)
     {
         await using var server = new TelephonyTestServer(new TelephonyTestServerOptions
         {
+            Redis = redis,
             Settings = new Dictionary<string, string> { ["Sip:Udp"] = "127.0.0.1:0", ["Sip:Tcp"] = "127.0.0.1:0" },
         });
         var acd = server.Service<AutomaticCallDistributor>();
@@ -62,7 +65,7 @@ public sealed class WallLoadBenchmark
         double P(double q) => lat.Length == 0 ? double.NaN : lat[Math.Min(lat.Length - 1, (int)Math.Ceiling(q * lat.Length) - 1)];
         var report = string.Create(CultureInfo.InvariantCulture,
             $"""
-            wall load: {seats.Length} agents, {QueuedCalls} queued calls, {ChangesPerSecond} seat changes/s for {Phase.TotalSeconds} s, load average {File.ReadAllText("/proc/loadavg").Trim()}
+            wall load ({(redis ? "Redis" : "in-process")} seat store): {seats.Length} agents, {QueuedCalls} queued calls, {ChangesPerSecond} seat changes/s for {Phase.TotalSeconds} s, load average {File.ReadAllText("/proc/loadavg").Trim()}
             CPU without the wall: {quiet.CpuMs:F0} ms over {Phase.TotalSeconds} s ({quiet.CpuMs / Phase.TotalMilliseconds * 100:F1} % of one core)
             CPU with {Supervisors} supervisors: {loaded.CpuMs:F0} ms ({loaded.CpuMs / Phase.TotalMilliseconds * 100:F1} % of one core), floor pushes {pushes} ({pushes / Phase.TotalSeconds:F1}/s, each to {Supervisors} connections)
             push latency (store change → received), {lat.Length} samples: p50 {P(0.5):F0} ms, p90 {P(0.9):F0} ms, p99 {P(0.99):F0} ms, max {(lat.Length == 0 ? double.NaN : lat[^1]):F0} ms

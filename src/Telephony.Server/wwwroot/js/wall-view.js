@@ -89,7 +89,7 @@ export function renderQueues(floor) {
   const rows = floor.queues.map(q => {
     const tr = el('tr', q.flagged ? 'flagged' : '');
     tr.dataset.queue = q.name;
-    const cells = [q.name, q.waiting, q.oldestSince ? clock(since(q.oldestSince)) : '—', q.ready, q.busy, clock(q.expectedWaitSeconds)];
+    const cells = [q.name, q.waiting, q.oldestSince ? clock(since(q.oldestSince)) : '—', q.ready, q.busy, q.waiting ? clock(q.expectedWaitSeconds) : '—'];
     cells.forEach((c, i) => {
       const td = el('td', '', String(c));
       if (i === 2 && q.oldestSince) { td.className = 'clock'; td.dataset.since = q.oldestSince; }

@@ -1,10 +1,11 @@
 // The supervisors' wall: sign-in (supervisor or admin), the supervisors' hub, and the controls. The
 // floor and the figures are pushed by the server on change; this page never polls. Seat controls:
 // forced Not ready / Ready / log out with the reason field; a live call on this node: monitor, whisper,
-// barge, leave with one click, from the supervisor's seat phone.
+// barge, leave with one click, from the supervisor's seat phone or from this browser's own audio (listen.js).
 import { t, apply, setLanguage, currentLanguage } from './i18n.js';
 import { requestToken, whoAmI } from './session.js';
 import { DeskConnection } from './connection.js';
+import { BrowserListener } from './listen.js';
 import { cleanHubError } from './call.js';
 import { fillFilter, renderSeats, renderQueues, renderAlarms, renderFigures, tickClocks, noteServerTime } from './wall-view.js';
 
@@ -15,7 +16,8 @@ const SUPERVISORS = ['supervisor', 'admin'];
 let token = sessionStorage.getItem(KEY);
 let connection = null;
 let floor = null;
-let supervising = null; // { callId, mode } of the call this supervisor is on
+let listener = null; // this page's own audio (WebRTC), when the browser can
+let supervising = null; // { callId, mode, from: 'seat' | 'browser' } of the call this supervisor is on
 
 function showLogin(message = '') {
   $('login-view').hidden = false;
@@ -43,6 +45,8 @@ $('login-form').onsubmit = async e => {
 $('logout').onclick = async () => {
   sessionStorage.removeItem(KEY);
   token = null;
+  listener?.close();
+  listener = null;
   await connection?.stop();
   connection = null;
   showLogin();
@@ -55,7 +59,8 @@ function fillListenChoices() {
   const select = $('listen-from');
   const chosen = select.value || localStorage.getItem('wall.listenFrom') || 'seat';
   select.replaceChildren(new Option(t('wall.fromSeat'), 'seat'));
-  select.value = chosen;
+  if (BrowserListener.supported) select.append(new Option(t('wall.fromBrowser'), 'browser'));
+  select.value = [...select.options].some(o => o.value === chosen) ? chosen : 'seat';
   $('my-seat-row').hidden = select.value !== 'seat';
 }
 $('listen-from').onchange = () => { localStorage.setItem('wall.listenFrom', $('listen-from').value); fillListenChoices(); };
@@ -82,9 +87,21 @@ async function startWall() {
       if (wall.floor) showFloor(wall.floor);
       if (wall.figures) renderFigures(wall.figures);
     },
-    onStatus: state => { $('connection').dataset.state = state; $('connection').textContent = t('conn.' + state); },
+    onStatus: state => {
+      $('connection').dataset.state = state;
+      $('connection').textContent = t('conn.' + state);
+      // The server ends a page's listening leg with its connection: a new connection starts without one.
+      if (state !== 'online' && supervising?.from === 'browser') { listener?.close(); supervising = null; }
+    },
     onSignedOut: () => { sessionStorage.removeItem(KEY); showLogin(t('wall.signedOut')); },
   }, '/hubs/supervisors');
+  if (BrowserListener.supported) {
+    listener = new BrowserListener(connection, (callId, why) => {
+      if (supervising?.callId === callId) supervising = null;
+      if (why) $('wall-error').textContent = why;
+      if (floor) showFloor(floor);
+    });
+  }
   connection.on('Floor', showFloor);
   connection.on('Figures', renderFigures);
   await connection.start();
@@ -101,7 +118,10 @@ function showFloor(next) {
   renderQueues(next);
   renderSeats(next, actionsOf);
   // A supervised call that ended is no longer ours to leave.
-  if (supervising && !next.seats.some(s => s.callId === supervising.callId)) supervising = null;
+  if (supervising && !next.seats.some(s => s.callId === supervising.callId)) {
+    if (supervising.from === 'browser') listener?.close();
+    supervising = null;
+  }
 }
 
 function actionsOf(seat) {
@@ -134,21 +154,29 @@ function force(method, seat) {
 
 function supervise(seat, mode) {
   return run(async () => {
+    let from = $('listen-from').value;
     if (supervising?.callId === seat.callId) {
       await connection.invoke('ChangeMode', seat.callId, mode);
+      from = supervising.from;
+    } else if (from === 'browser') {
+      // One call at a time from this page's audio: off the last one first.
+      if (supervising?.from === 'browser') await listener.leave(supervising.callId).catch(() => {});
+      supervising = null;
+      await listener.join(seat.callId, mode);
     } else {
       const mySeat = $('my-seat').value.trim();
       if (!mySeat) throw new Error(t('wall.needSeat'));
       await connection.invoke('Monitor', seat.callId, mode, mySeat);
     }
-    supervising = { callId: seat.callId, mode };
+    supervising = { callId: seat.callId, mode, from };
     showFloor(floor);
   });
 }
 
 function leave(seat) {
   return run(async () => {
-    await connection.invoke('Leave', seat.callId);
+    if (supervising?.from === 'browser' && supervising.callId === seat.callId) await listener.leave(seat.callId);
+    else await connection.invoke('Leave', seat.callId);
     supervising = null;
     showFloor(floor);
   });

@@ -12,41 +12,23 @@
 // For tests and the agent's own check, window.telephonyWebPhone.dominantFrequency() reports the
 // strongest frequency of what is heard (WebAudio analyser), and .state() the peer connection's state.
 import { registerPhone } from './phone.js';
-
-const FFT = 8192;
+import { HeardAudio, mediaStats } from './heard.js';
 
 class BrowserPhone {
   constructor(hub) {
     this.hub = hub;
     this.offers = new Map();   // callId -> SDP offer waiting for the agent's answer
     this.calls = new Map();    // callId -> { pc, stream, sender }
-    this.audio = document.getElementById('webphone-audio') ?? Object.assign(document.createElement('audio'), { id: 'webphone-audio', autoplay: true });
-    if (!this.audio.isConnected) { this.audio.hidden = true; document.body.append(this.audio); }
-    this.analyser = null;
-    this.context = null;
+    this.heard = new HeardAudio('webphone-audio');
     window.telephonyWebPhone = {
-      dominantFrequency: () => this.dominantFrequency(),
+      dominantFrequency: () => this.heard.dominantFrequency(),
       state: callId => this.calls.get(callId ?? [...this.calls.keys()].pop())?.pc.connectionState ?? 'none',
       offered: () => [...this.offers.keys()],
       renegotiate: iceRestart => this.renegotiate([...this.calls.keys()].pop(), iceRestart),
       signalingState: () => [...this.calls.values()].pop()?.pc.signalingState ?? 'none',
       stats: async () => {
         const call = [...this.calls.values()].pop();
-        if (!call) return null;
-        const out = {};
-        const stats = await call.pc.getStats();
-        stats.forEach(r => {
-          if (r.type === 'inbound-rtp' || r.type === 'outbound-rtp') out[r.type] = { packets: r.packetsReceived ?? r.packetsSent, bytes: r.bytesReceived ?? r.bytesSent, energy: r.totalAudioEnergy, level: r.audioLevel, codec: r.codecId };
-        });
-        // The pair ICE selected: which of the browser's addresses the media really uses.
-        stats.forEach(r => {
-          if (r.type !== 'transport' || !r.selectedCandidatePairId) return;
-          const pair = stats.get(r.selectedCandidatePairId);
-          const local = pair && stats.get(pair.localCandidateId);
-          const remote = pair && stats.get(pair.remoteCandidateId);
-          out.pair = { local: `${local?.address}:${local?.port}`, remote: `${remote?.address}:${remote?.port}` };
-        });
-        return JSON.stringify(out);
+        return call ? JSON.stringify(await mediaStats(call.pc)) : null;
       },
     };
   }
@@ -76,7 +58,7 @@ class BrowserPhone {
     const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
     const call = { pc, stream: null, sender: null };
     this.calls.set(callId, call);
-    pc.ontrack = e => this.hear(e.streams[0] ?? new MediaStream([e.track]));
+    pc.ontrack = e => this.heard.hear(e.streams[0] ?? new MediaStream([e.track]));
     pc.onconnectionstatechange = () => {
       if (pc.connectionState === 'failed') this.end(callId, 'browser media failed');
     };
@@ -149,25 +131,6 @@ class BrowserPhone {
     this.calls.delete(callId);
     call.stream?.getTracks().forEach(t => t.stop());
     call.pc.close();
-  }
-
-  hear(stream) {
-    this.audio.srcObject = stream;
-    this.audio.play().catch(() => { /* autoplay refused: the analyser still runs */ });
-    this.context ??= new AudioContext();
-    this.context.resume().catch(() => {});
-    this.analyser = this.context.createAnalyser();
-    this.analyser.fftSize = FFT;
-    this.context.createMediaStreamSource(stream).connect(this.analyser);
-  }
-
-  dominantFrequency() {
-    if (!this.analyser) return 0;
-    const bins = new Float32Array(this.analyser.frequencyBinCount);
-    this.analyser.getFloatFrequencyData(bins);
-    let best = 1;
-    for (let i = 2; i < bins.length; i++) if (bins[i] > bins[best]) best = i;
-    return bins[best] < -90 ? 0 : Math.round(best * this.context.sampleRate / FFT);
   }
 }
 
