@@ -71,6 +71,30 @@ public sealed partial class TelephonyServerProcess : IAsyncDisposable
     }
 
     /// <summary>
+    /// Starts two nodes side by side; when one fails to start, the other is stopped before the failure is thrown (left
+    /// running, it would hold its addresses and fail every later run on this machine).
+    /// </summary>
+    public static async Task<(TelephonyServerProcess A, TelephonyServerProcess B)> StartBothAsync(
+        IReadOnlyDictionary<string, string> settingsA, IReadOnlyDictionary<string, string> settingsB)
+    {
+        var startA = StartAsync(settingsA);
+        var startB = StartAsync(settingsB);
+        try
+        {
+            await Task.WhenAll(startA, startB);
+        }
+        catch
+        {
+            foreach (var started in new[] { startA, startB }.Where(t => t.IsCompletedSuccessfully))
+            {
+                await started.Result.DisposeAsync();
+            }
+            throw;
+        }
+        return (startA.Result, startB.Result);
+    }
+
+    /// <summary>
     /// Runs the server to its end with <paramref name="settings"/> and <paramref name="arguments"/> (e.g. <c>--check</c>,
     /// or a bad setting) and returns its exit code and everything it wrote; fails after <paramref name="timeout"/> (default 120 s).
     /// </summary>

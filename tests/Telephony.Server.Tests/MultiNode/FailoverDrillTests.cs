@@ -38,10 +38,8 @@ public sealed class FailoverDrillTests
             int partnerPort = partner.Ua.Endpoint.LocalEndPoints.First().EndPoint.Port;
             var settingsA = NodeSettings("a", SipA, 37010, 38000, folder, partnerPort, prefix, database.ConnectionString);
             var settingsB = NodeSettings("b", SipB, 37011, 38100, folder, partnerPort, prefix, database.ConnectionString);
-            var startA = TelephonyServerProcess.StartAsync(settingsA);
-            var startB = TelephonyServerProcess.StartAsync(settingsB);
-            var nodeA = await startA;
-            await using var nodeB = await startB;
+            var (nodeA, nodeB) = await TelephonyServerProcess.StartBothAsync(settingsA, settingsB);
+            await using var _ = nodeB;
             using var kamailio = await KamailioProcess.StartAsync(Proxy, [SipA, SipB]);
             var store = new SqlCaseStore(SqlDialect.Postgres, database.ConnectionString, NullLogger<SqlCaseStore>.Instance);
             try

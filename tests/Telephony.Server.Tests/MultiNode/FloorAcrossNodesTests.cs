@@ -31,8 +31,10 @@ public sealed class FloorAcrossNodesTests
             await using var redis = await RedisServerProcess.StartAsync(43000, 43009);
             await using var database = await TestPostgresDatabase.CreateAsync();
             var prefix = "floor:" + Guid.NewGuid().ToString("N")[..8];
-            var nodeA = await TelephonyServerProcess.StartAsync(NodeSettings("a", SipA, 43061, 43100, folder, redis, prefix, database.ConnectionString));
-            await using var nodeB = await TelephonyServerProcess.StartAsync(NodeSettings("b", SipB, 43062, 43200, folder, redis, prefix, database.ConnectionString));
+            var (nodeA, nodeB) = await TelephonyServerProcess.StartBothAsync(
+                NodeSettings("a", SipA, 43061, 43100, folder, redis, prefix, database.ConnectionString),
+                NodeSettings("b", SipB, 43062, 43200, folder, redis, prefix, database.ConnectionString));
+            await using var _ = nodeB;
             using var kamailio = await KamailioProcess.StartAsync(Proxy, [SipA, SipB]);
             await using var phones = PhoneMedia.Start(43300, 43399);
             await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.EndPoint);
