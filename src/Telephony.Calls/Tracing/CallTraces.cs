@@ -183,13 +183,14 @@ public sealed partial class CallTraces : ISipMessageTap, IAsyncDisposable, IDisp
     private bool MakeRoom()
     {
         var now = _time.GetUtcNow();
-        for (int looked = 0; looked < LookedAtPerNewCall && Count >= _options.TraceMaxCalls && _byAge.TryDequeue(out var oldest); looked++)
+        int looked = 0;
+        while (looked < LookedAtPerNewCall && Count >= _options.TraceMaxCalls && _byAge.TryDequeue(out var oldest))
         {
             if (!_byCall.TryGetValue(oldest.CallId, out var held) || !ReferenceEquals(held, oldest))
             {
-                looked--; // already let go by the sweep: costs nothing
-                continue;
+                continue; // already let go by the sweep: costs nothing, not counted
             }
+            looked++;
             bool gone = oldest.EndedAt is not null || (now - oldest.StartedAt >= NeverACallAfter && !IsLive(oldest.CallId));
             if (gone)
             {
