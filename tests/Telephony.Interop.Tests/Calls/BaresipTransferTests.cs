@@ -55,7 +55,10 @@ public sealed class BaresipTransferTests
             var pop = (await second.Events.NextAsync<ScreenPopEvent>(ct, TimeSpan.FromSeconds(30))).Pop;
             Assert.That((pop.CallId, pop.TransferredFrom), Is.EqualTo((callId, "1049")), "the pop says who transferred the call");
             await second.Events.NextAsync<ConnectedEvent>(ct, TimeSpan.FromSeconds(20));
-            Assert.That(await firstPhone.WaitForAsync("terminated", TimeSpan.FromSeconds(10)), Is.True, "the first agent's call ended: " + firstPhone.Output);
+            // 20 s: the phone ends its dialog on our NOTIFY 200 (or on our BYE right after it); CI's shared cores have
+            // delayed that past 10 s once, so a failure now prints the call's SIP ladder to show which message was missing.
+            Assert.That(await firstPhone.WaitForAsync("terminated", TimeSpan.FromSeconds(20)), Is.True,
+                () => "the first agent's call ended: " + firstPhone.Output + "\nSIP ladder:\n" + Ladder(server, callId));
             await Task.Delay(TimeSpan.FromSeconds(3), ct);
             await citizen.CommandAsync("/hangup");
             await second.Events.NextAsync<CallFinishedEvent>(ct, TimeSpan.FromSeconds(15));
@@ -75,6 +78,11 @@ public sealed class BaresipTransferTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    private static string Ladder(SoftphoneServer server, string callId) =>
+        server.Calls.Traces?.Find(callId) is { } trace
+            ? string.Join('\n', trace.Messages.Select(m => $"{m.At:HH:mm:ss.fff} {m.Direction} d{m.Dialog} {m.Peer} {m.Message.FirstLine}"))
+            : "(no trace)";
 
     private static async Task<bool> WaitPhaseAsync(SoftphoneServer server, string callId, Telephony.Calls.CallPhase phase)
     {
