@@ -7,11 +7,10 @@
 #
 #   perf/multinode.sh [--rates "100 200"] [--seconds 20] [--hold-ms 500] [--no-build] [--out DIR]
 #
-# Status: written with the Route-set change to the load generator (ACK and BYE through Kamailio) but not run yet:
-# no figures from it are in docs/benchmarks.md.
+# Figures: docs/benchmarks.md, "Through Kamailio" (run 2026-12-05 up to 1,100/s).
 #
 # Loopback addresses and ports (the multinode helper's): Kamailio 127.0.0.30:43050, nodes 127.0.0.31:43051 and
-# 127.0.0.32:43052 (HTTP 43061/43062, RTP 43100-43499 and 43500-43899), load generator 127.0.0.33:43900 (RTP 43902).
+# 127.0.0.32:43052 (HTTP 43061/43062, RTP 44000-45999 and 46000-47999), load generator 127.0.0.33:43900 (RTP 43902).
 # The nodes share nothing here (the IVR answers; no queue, seat or case is touched), each with its own SQLite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,7 +44,7 @@ trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev
 node() { # name address sip-port http-port rtp-min rtp-max
   mkdir -p "$OUT/$1/rec"
   (cd "$SERVER_DIR" && exec dotnet Telephony.Server.dll --urls "http://$2:$4" \
-     --Sip:Udp="$2:$3" --Sip:Tcp= --Sip:MaxCalls=600 --Calls:NodeId="$1" --Calls:RtpBindAddress="$2" \
+     --Sip:Udp="$2:$3" --Sip:Tcp= --Sip:MaxCalls=1000 --Calls:NodeId="$1" --Calls:RtpBindAddress="$2" \
      --Calls:RtpPortMin="$5" --Calls:RtpPortMax="$6" --Calls:RtpRealtimePriority=0 \
      --DataFolder="$OUT/$1" --Calls:RecordingsFolder="$OUT/$1/rec" --Cases:ConnectionString="Data Source=$OUT/$1/cases.db" \
      --Security:AllowDemoCredentials=true) >"$OUT/$1/server.log" 2>&1 &
@@ -60,7 +59,7 @@ node() { # name address sip-port http-port rtp-min rtp-max
 
 kamailio_with() { # dispatcher entries...
   printf '%s\n' "$@" >"$OUT/kam/dispatcher.list"
-  /usr/sbin/kamailio -f deploy/kamailio/kamailio.cfg -DD -E -m 64 -M 8 -Y "$OUT/kam" -w "$OUT/kam" \
+  /usr/sbin/kamailio -f deploy/kamailio/kamailio.cfg -DD -E -m 256 -M 8 -Y "$OUT/kam" -w "$OUT/kam" \
     -A 'LISTEN=udp:127.0.0.30:43050' -A "DISPATCHER_LIST=\"$OUT/kam/dispatcher.list\"" -A DS_PING_INTERVAL=1 -A TX_TIMEOUT_MS=2000 \
     >"$OUT/kam/kamailio.log" 2>&1 &
   KAM_PID=$!
@@ -95,7 +94,7 @@ run() { # label target rate
 }
 
 echo "multinode: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); rates: $RATES; $SECONDS_EACH s each, hold $HOLD_MS ms"
-node a 127.0.0.31 43051 43061 43100 43499
+node a 127.0.0.31 43051 43061 44000 45999
 NODE_PIDS="$PID_a"
 run warmup 127.0.0.31:43051 100 >/dev/null
 for r in $RATES; do run "one-node-direct" 127.0.0.31:43051 "$r"; done
@@ -104,7 +103,7 @@ kamailio_with "1 sip:127.0.0.31:43051"
 for r in $RATES; do run "one-node-via-kamailio" 127.0.0.30:43050 "$r"; done
 kill "$KAM_PID"; wait "$KAM_PID" 2>/dev/null || true
 
-node b 127.0.0.32 43052 43062 43500 43899
+node b 127.0.0.32 43052 43062 46000 47999
 NODE_PIDS="$PID_a $PID_b"
 run warmup-b 127.0.0.32:43052 100 >/dev/null
 kamailio_with "1 sip:127.0.0.31:43051" "1 sip:127.0.0.32:43052"
