@@ -46,7 +46,7 @@ public sealed partial class CallManager
             return Refuse(request, "The seat's phone is not registered.");
         }
         var callId = "out-" + Guid.NewGuid().ToString("N") + "@" + Records.NodeId;
-        var session = new OutboundCallSession(services, request, callId, target, contacts[0].ContactUri,
+        var session = new OutboundCallSession(services, request, callId, target, contacts[0],
             TimeSpan.FromSeconds(_options.OutboundRingTimeoutSeconds), _loggers.CreateLogger<OutboundCallSession>());
         _outbound[callId] = session;
         _outboundLoops[callId] = RunOutboundAsync(session);

@@ -25,7 +25,7 @@ internal sealed partial class OutboundCallSession
     private readonly CallServices _services;
     private readonly OutboundCallRequest _request;
     private readonly string _citizenTarget;
-    private readonly string _agentContact;
+    private readonly Telephony.Sip.Registrar.Binding _agentPhone;
     private readonly ILogger _log;
     private readonly DateTimeOffset _startedAt;
     private readonly TimeSpan _ringTimeout;
@@ -41,13 +41,13 @@ internal sealed partial class OutboundCallSession
     private bool _withdrawn;
     private OutboundPhase _phase = OutboundPhase.RingingAgent;
 
-    public OutboundCallSession(CallServices services, OutboundCallRequest request, string callId, string citizenTarget, string agentContact, TimeSpan ringTimeout, ILogger log)
+    public OutboundCallSession(CallServices services, OutboundCallRequest request, string callId, string citizenTarget, Telephony.Sip.Registrar.Binding agentPhone, TimeSpan ringTimeout, ILogger log)
     {
         _services = services;
         _request = request;
         CallId = callId;
         _citizenTarget = citizenTarget;
-        _agentContact = agentContact;
+        _agentPhone = agentPhone;
         _ringTimeout = ringTimeout;
         _log = log;
         _startedAt = services.Time.GetUtcNow();
@@ -72,7 +72,7 @@ internal sealed partial class OutboundCallSession
         using var scope = _log.BeginScope(new Dictionary<string, object> { ["CallId"] = CallId });
         try
         {
-            _agent = await DialAsync(LegRole.Agent, _request.Extension, _agentContact).ConfigureAwait(false);
+            _agent = await DialAsync(LegRole.Agent, _request.Extension, _agentPhone.ContactUri, _agentPhone.RouteSet, _agentPhone.Source).ConfigureAwait(false);
             if (_agent is null)
             {
                 await EndAsync(OutboundCallResult.AgentUnreachable).ConfigureAwait(false);
@@ -352,7 +352,9 @@ internal sealed partial class OutboundCallSession
     };
 
     /// <summary>Opens a media leg and sends the INVITE (with our call id in <c>X-Telephony-Call</c>); null (logged) when either fails.</summary>
-    private async Task<CallLeg?> DialAsync(LegRole role, string party, string uri)
+    /// <param name="route">The seat phone's Path (RFC 3327 §5.3: its preloaded Route set); empty for the citizen.</param>
+    /// <param name="registeredFrom">The seat phone's registration source: its TCP/TLS connection, when it came on one.</param>
+    private async Task<CallLeg?> DialAsync(LegRole role, string party, string uri, IReadOnlyList<string>? route = null, string? registeredFrom = null)
     {
         var media = MediaLeg.Open(_services.Media, MediaLegOptions.Server with { Logger = _log }, out var error);
         if (media is null)
@@ -362,7 +364,9 @@ internal sealed partial class OutboundCallSession
         }
         try
         {
-            var sip = await _services.UserAgent.CallAsync(uri, media.CreateOffer(), null, [new SipHeader("X-Telephony-Call", CallId)]).ConfigureAwait(false);
+            SipHeader[] headers = [new SipHeader("X-Telephony-Call", CallId), .. (route ?? []).Select(hop => new SipHeader(SipHeaderNames.Route, hop))];
+            var flow = route is { Count: > 0 } ? null : _services.UserAgent.RegisteredFlow(registeredFrom);
+            var sip = await _services.UserAgent.CallAsync(uri, media.CreateOffer(), null, headers, registeredFlow: flow).ConfigureAwait(false);
             var leg = new CallLeg(role, party, new SipLegSignalling(sip), media);
             _ = ForwardAsync(leg.Signalling);
             return leg;

@@ -234,7 +234,7 @@ internal sealed partial class InboundCallSession
         _timeline.RingingAt = _services.Time.GetUtcNow();
         var leg = ring.Browser
             ? await DialBrowserAsync(LegRole.Agent, extension, _agentId ?? "", _services.BrowserPhones?.Signalling).ConfigureAwait(false)
-            : await DialAsync(LegRole.Agent, extension, contact, "X-Telephony-Call", route: ring.Contacts[0].RouteSet).ConfigureAwait(false);
+            : await DialAsync(LegRole.Agent, extension, contact, "X-Telephony-Call", route: ring.Contacts[0].RouteSet, registeredFrom: ring.Contacts[0].Source).ConfigureAwait(false);
         if (leg is null)
         {
             await OfferFailedAsync("call failed (INVITE not sent)").ConfigureAwait(false);

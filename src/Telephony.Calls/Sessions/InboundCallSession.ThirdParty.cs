@@ -30,7 +30,7 @@ internal sealed partial class InboundCallSession
             LogThirdPartyUnreachable(_log, "supervisor seat " + command.Seat, "seat not registered");
             return new CommandResult(CommandStatus.Unavailable, "The supervisor's seat cannot be called (no registered phone).");
         }
-        if (!await CallThirdPartyAsync(LegRole.Supervisor, command.Seat, contacts[0].ContactUri, command.Mode, "X-Telephony-Supervise", contacts[0].RouteSet).ConfigureAwait(false))
+        if (!await CallThirdPartyAsync(LegRole.Supervisor, command.Seat, contacts[0].ContactUri, command.Mode, "X-Telephony-Supervise", contacts[0].RouteSet, contacts[0].Source).ConfigureAwait(false))
         {
             return new CommandResult(CommandStatus.Unavailable, "The supervisor's seat cannot be called.");
         }
@@ -137,9 +137,10 @@ internal sealed partial class InboundCallSession
     }
 
     /// <summary>Dials the third party of a connected call; mixing starts when it answers (<see cref="OnThirdEventAsync"/>).</summary>
-    private async Task<bool> CallThirdPartyAsync(LegRole role, string party, string uri, SupervisionMode mode, string header, IReadOnlyList<string>? route = null)
+    private async Task<bool> CallThirdPartyAsync(LegRole role, string party, string uri, SupervisionMode mode, string header, IReadOnlyList<string>? route = null,
+        string? registeredFrom = null)
     {
-        var leg = await DialAsync(role, party, uri, header, route: route).ConfigureAwait(false);
+        var leg = await DialAsync(role, party, uri, header, route: route, registeredFrom: registeredFrom).ConfigureAwait(false);
         if (leg is null)
         {
             return false;

@@ -96,6 +96,7 @@ internal sealed partial class InboundCallSession
         LegRole role;
         string? colleague = null;
         IReadOnlyList<string>? path = null; // a colleague's seat registered through a proxy (RFC 3327 Path)
+        string? registeredFrom = null; // where it registered: its TCP/TLS connection, when it came on one
         switch (command.Target.Kind)
         {
             case TransferTargetKind.Queue:
@@ -106,7 +107,7 @@ internal sealed partial class InboundCallSession
                 {
                     return Refused(command, no, CommandStatus.Unavailable);
                 }
-                (party, uri, role, colleague, path) = (reached.Extension!, reached.Contact!.ContactUri, LegRole.Agent, reached.AgentId, reached.Contact.RouteSet);
+                (party, uri, role, colleague, path, registeredFrom) = (reached.Extension!, reached.Contact!.ContactUri, LegRole.Agent, reached.AgentId, reached.Contact.RouteSet, reached.Contact.Source);
                 break;
             default:
                 var plan = await _services.DialPlan.ResolveAsync(command.Target.Value, DialPurpose.Conference, DialContextOf(command)).ConfigureAwait(false);
@@ -120,7 +121,7 @@ internal sealed partial class InboundCallSession
         }
         // The citizen holds: nothing relayed either way, music to the citizen; the agent's leg waits for the consulted party.
         HoldCitizenForConsultation();
-        var leg = await DialAsync(role, party, uri, "X-Telephony-Call", route: path).ConfigureAwait(false);
+        var leg = await DialAsync(role, party, uri, "X-Telephony-Call", route: path, registeredFrom: registeredFrom).ConfigureAwait(false);
         if (leg is null)
         {
             await ReleaseColleagueAsync(colleague, party).ConfigureAwait(false);
@@ -232,7 +233,7 @@ internal sealed partial class InboundCallSession
         await _services.Pops.PushScreenPopAsync(new ScreenPop(CallId, seat, colleague, CallerNumber, DialedNumber, _queueCall?.IvrPath ?? [],
             _queueCall?.IvrDigits ?? "", _language, _queue ?? "", now - _timeline.OfferedAt, now)
         { TransferredFrom = agentId }).ConfigureAwait(false);
-        var leg = await DialAsync(LegRole.Agent, seat, contacts[0].ContactUri, "X-Telephony-Call", replaces.ToString(), contacts[0].RouteSet).ConfigureAwait(false);
+        var leg = await DialAsync(LegRole.Agent, seat, contacts[0].ContactUri, "X-Telephony-Call", replaces.ToString(), contacts[0].RouteSet, contacts[0].Source).ConfigureAwait(false);
         if (leg is null)
         {
             return new CommandResult(CommandStatus.Unavailable, $"Seat {seat} could not be called.");

@@ -261,7 +261,10 @@ internal sealed partial class InboundCallSession
 
     /// <summary>Opens a media leg and sends the INVITE for a new leg; null (logged) when either fails.</summary>
     /// <remarks><paramref name="route"/>: the seat's Path (RFC 3327), e.g. the Kamailio in front; the INVITE carries it as Route.</remarks>
-    private async Task<CallLeg?> DialAsync(LegRole role, string party, string uri, string header, string? replaces = null, IReadOnlyList<string>? route = null)
+    /// <param name="registeredFrom">The dialled phone's registration source (<see cref="Telephony.Sip.Registrar.Binding.Source"/>):
+    /// with no <paramref name="route"/>, the INVITE goes over the TCP/TLS connection it registered on while that is open.</param>
+    private async Task<CallLeg?> DialAsync(LegRole role, string party, string uri, string header, string? replaces = null, IReadOnlyList<string>? route = null,
+        string? registeredFrom = null)
     {
         var media = MediaLeg.Open(_services.Media, MediaLegOptions.Server with { Logger = _log, Negotiator = CallerCodecFirst(SignalledOverTls(uri)) }, out var error);
         if (media is null)
@@ -272,7 +275,8 @@ internal sealed partial class InboundCallSession
         try
         {
             SipHeader[] headers = [new SipHeader(header, CallId), .. (route ?? []).Select(hop => new SipHeader(SipHeaderNames.Route, hop))];
-            var sip = await _services.UserAgent.CallAsync(uri, media.CreateOffer(), replaces, headers).ConfigureAwait(false);
+            var flow = route is { Count: > 0 } ? null : _services.UserAgent.RegisteredFlow(registeredFrom);
+            var sip = await _services.UserAgent.CallAsync(uri, media.CreateOffer(), replaces, headers, registeredFlow: flow).ConfigureAwait(false);
             var leg = new CallLeg(role, party, new SipLegSignalling(sip), media);
             Forward(leg.Signalling);
             return leg;

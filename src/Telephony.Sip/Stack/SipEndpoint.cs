@@ -58,6 +58,11 @@ public sealed class SipEndpoint : IAsyncDisposable, ISipTransportSink
     /// <summary>Open TCP connections.</summary>
     public int ConnectionCount => _transports.Tcp.ConnectionCount + _transports.Tls.ConnectionCount;
 
+    /// <summary>True when a TCP or TLS connection to (or from) <paramref name="destination"/> is open now; false for UDP.</summary>
+    public bool HasOpenConnection(SipDestination destination) =>
+        destination.Protocol is SipTransportProtocol.Tcp or SipTransportProtocol.Tls
+        && _transports.StreamTransport(destination.Protocol).Find(destination.EndPoint) is not null;
+
     /// <summary>Messages dropped because they could not be parsed or validated.</summary>
     public long DroppedMessages => Interlocked.Read(ref _dropped);
 

@@ -215,7 +215,7 @@ public sealed partial class SipCall
             b.SetBody(body, contentType);
         }
         var request = b.Build();
-        var destination = await UaDestinations.ResolveAsync(NextHopOf(request), _ua.Options.DefaultTransport).ConfigureAwait(false);
+        var destination = await InDialogDestinationAsync(request).ConfigureAwait(false);
         return await _ua.Endpoint.StartRequestAsync(request, destination).ConfigureAwait(false);
     }
 

@@ -150,7 +150,7 @@ public sealed partial class SipCall
     {
         try
         {
-            var destination = await UaDestinations.ResolveAsync(NextHopOf(ack), _ua.Options.DefaultTransport).ConfigureAwait(false);
+            var destination = await InDialogDestinationAsync(ack).ConfigureAwait(false);
             await _ua.Endpoint.SendStatelessAsync(ack, destination).ConfigureAwait(false);
         }
         catch (Exception e) when (IsSendFailure(e))
@@ -161,6 +161,30 @@ public sealed partial class SipCall
 
     private static AddressUri NextHopOf(SipRequest request) =>
         request.Routes.Count > 0 && request.Routes[0].SipUri is { LooseRouting: true } first ? first : request.RequestUri;
+
+    /// <summary>
+    /// Where a request inside the dialog goes: its next hop (§12.2.1.1), or — with no Route set, over TCP or TLS — the
+    /// connection the dialog was set up on when it is still open and leads to the same host as the remote target. A
+    /// phone reached over the connection it opened (it registered on it, or called us on it) cannot take a new one:
+    /// its Contact's port is where it would listen, and without a certificate it accepts no TLS (RFC 5923 §1's case).
+    /// </summary>
+    private async ValueTask<SipDestination> InDialogDestinationAsync(SipRequest request)
+    {
+        var resolved = await UaDestinations.ResolveAsync(NextHopOf(request), _ua.Options.DefaultTransport).ConfigureAwait(false);
+        return request.Routes.Count == 0
+            && DialogConnection is { } flow
+            && flow.Protocol == resolved.Protocol
+            && flow.EndPoint.Address.Equals(resolved.EndPoint.Address)
+            && !_ua.Endpoint.HasOpenConnection(resolved)
+            && _ua.Endpoint.HasOpenConnection(flow)
+            ? flow
+            : resolved;
+    }
+
+    /// <summary>The TCP/TLS connection the call was set up over: the caller's own (incoming), or the one our INVITE used.</summary>
+    private SipDestination? DialogConnection => Direction == CallDirection.Incoming
+        ? _serverTx!.Flow is { Protocol: SipTransportProtocol.Tcp or SipTransportProtocol.Tls, Remote: { } remote } flow ? new SipDestination(flow.Protocol, remote) : null
+        : _destination.Protocol is SipTransportProtocol.Tcp or SipTransportProtocol.Tls ? _destination : null;
 
     private async Task CancelInviteAsync(SipClientTransaction tx)
     {

@@ -125,14 +125,19 @@ public sealed partial class SipUserAgent
     /// <remarks>
     /// Route headers among <paramref name="extraHeaders"/> are a preloaded Route set (§8.1.2, e.g. a seat's Path of
     /// RFC 3327): the INVITE then goes to the first route when it is a loose router, not to the Request-URI.
+    /// Without one, <paramref name="registeredFlow"/> (from <see cref="RegisteredFlow"/>) sends it over the connection
+    /// the callee registered on, and the dialog's later requests follow it while it stays open.
     /// </remarks>
-    public async Task<SipCall> CallAsync(string target, ReadOnlyMemory<byte> sdp, string? replaces = null, IEnumerable<SipHeader>? extraHeaders = null, CancellationToken cancellationToken = default)
+    public async Task<SipCall> CallAsync(string target, ReadOnlyMemory<byte> sdp, string? replaces = null, IEnumerable<SipHeader>? extraHeaders = null,
+        CancellationToken cancellationToken = default, SipDestination? registeredFlow = null)
     {
         var uri = AddressUri.Parse(target);
         var extras = extraHeaders?.ToList() ?? [];
         int firstRoute = extras.FindIndex(h => string.Equals(h.Name, SipHeaderNames.Route, StringComparison.OrdinalIgnoreCase));
         var nextHop = firstRoute >= 0 && NameAddress.Parse(FirstEntry(extras[firstRoute].Value)).SipUri is { LooseRouting: true } route ? route : uri;
-        var destination = await ResolveAsync(nextHop, cancellationToken).ConfigureAwait(false);
+        var destination = firstRoute < 0 && registeredFlow is { } flow
+            ? flow
+            : await ResolveAsync(nextHop, cancellationToken).ConfigureAwait(false);
         var b = CreateRequest(SipMethods.Invite, uri);
         b.AddContact(ContactFor(destination.Protocol, destination.EndPoint.Address, uri is SipUri { IsSecure: true }));
         b.SetHeader(SipHeaderNames.Allow, AllowedMethods);
@@ -157,6 +162,35 @@ public sealed partial class SipUserAgent
         }
         call.StartOutgoing();
         return call;
+    }
+
+    /// <summary>
+    /// The TCP or TLS connection a binding registered over (its <see cref="Registrar.Binding.Source"/>, "tls:10.0.0.5:49152"),
+    /// when it is still open on this endpoint; null for UDP, another node's connection, or one that closed.
+    /// </summary>
+    /// <remarks>
+    /// A phone on TCP/TLS is reached over the connection it opened: it has no server certificate to accept a TLS
+    /// connection of ours and may sit behind NAT (the reuse RFC 5626 §5.3 makes explicit for outbound flows, and what
+    /// RFC 5923 extends to TLS). Its Contact's port is only where it would listen, so opening a new connection there fails.
+    /// </remarks>
+    public SipDestination? RegisteredFlow(string? source)
+    {
+        if (source is null || source.IndexOf(':') is not (> 0 and var colon))
+        {
+            return null;
+        }
+        var protocol = source.AsSpan(0, colon) switch
+        {
+            "tcp" => SipTransportProtocol.Tcp,
+            "tls" => SipTransportProtocol.Tls,
+            _ => (SipTransportProtocol?)null,
+        };
+        if (protocol is not { } stream || !System.Net.IPEndPoint.TryParse(source.AsSpan(colon + 1), out var remote))
+        {
+            return null;
+        }
+        var flow = new SipDestination(stream, remote);
+        return Endpoint.HasOpenConnection(flow) ? flow : null;
     }
 
     // The first name-addr of a header value that may hold a comma-separated list (commas inside <> or quotes do not split).

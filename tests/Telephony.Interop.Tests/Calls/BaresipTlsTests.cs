@@ -53,4 +53,69 @@ public sealed class BaresipTlsTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    /// <summary>
+    /// A seat's phone over TLS (issue 15 item 9): baresip registers seat 1049 over TLS (digest, MD5 for Debian 12's
+    /// baresip 1.0), a citizen's baresip dials 12345 over UDP and presses 9 for the English queue, and the ACD rings the
+    /// seat back over the connection the phone registered on (it has no certificate to accept one of ours), offering
+    /// SRTP (SDES) as on every TLS leg; the seat's phone takes only SRTP. Each side hears the other's tone, and the
+    /// citizen's hang-up reaches the seat as our BYE over that same connection. Ports: seat baresip SIP 25970 (+1 TLS), cons 25973, RTP 26970-26989; citizen SIP 25980,
+    /// cons 25983, RTP 26990-26999.
+    /// </summary>
+    [Test]
+    [CancelAfter(90_000)]
+    public async Task A_seat_phone_registered_over_tls_is_rung_over_that_connection_and_both_sides_hear(CancellationToken ct)
+    {
+        const double CitizenHz = 500, AgentHz = 1300;
+        var folder = Directory.CreateTempSubdirectory("telephony-tls-seat-").FullName;
+        try
+        {
+            using var authority = TestCertificates.CreateAuthority("Telephony interop CA");
+            using var certificate = TestCertificates.IssueServer(authority, [System.Net.IPAddress.Loopback], "sip.telephony.test");
+            var certificateFile = Path.Combine(folder, "server.pem");
+            var authorityFile = Path.Combine(folder, "ca.pem");
+            var agentMic = Path.Combine(folder, "agent-mic.wav");
+            TestCertificates.WritePem(certificate, certificateFile);
+            TestCertificates.WritePem(authority, authorityFile, withKey: false);
+            Wav.WriteTone(agentMic, AgentHz, 60);
+
+            await using var server = new SoftphoneServer(settings: new Dictionary<string, string>
+            {
+                ["Sip:Tls"] = "127.0.0.1:0",
+                ["Sip:TlsCertificate"] = certificateFile,
+                ["Sip:DigestAlgorithms"] = "MD5",
+            });
+            using var seatPhone = Baresip.StartTrusting(authorityFile, 25970, 25973, 26970,
+                $"<sip:1049@127.0.0.1:{server.TlsPort};transport=tls>;auth_pass=sip-1049;regint=300;answermode=auto;audio_codecs=PCMA,PCMU;mediaenc=srtp-mand", 60, agentMic);
+            Assert.That(await seatPhone.WaitForAsync("200 OK", TimeSpan.FromSeconds(15)), Is.True, seatPhone.Output);
+            Assert.That(seatPhone.Output, Does.Contain("/TLS/"), "registered over TLS: " + seatPhone.Output);
+            Assert.That((await server.Acd.LoginAsync("1049", "1049")).Succeeded, Is.True);
+            Assert.That((await server.Acd.SetReadyAsync("1049", "1049")).Succeeded, Is.True);
+
+            using var citizen = Baresip.Dial($"sip:12345@127.0.0.1:{server.SipPort}", CitizenHz, sipPort: 25980, consPort: 25983, rtpBase: 26990,
+                quitAfterSeconds: 50, user: "15500000011", toneAmplitude: 8000);
+            Assert.That(await citizen.WaitForAsync("Call established", TimeSpan.FromSeconds(15)), Is.True, citizen.Output);
+            await Task.Delay(500, ct);
+            await citizen.CommandAsync("/sndcode 9");
+            Assert.That(await seatPhone.WaitForAsync("Call established", TimeSpan.FromSeconds(30)), Is.True, "the seat's phone answered over TLS: " + seatPhone.Output);
+            Assert.That(server.Sip.UserAgent.Endpoint.ConnectionCount, Is.EqualTo(1), "the INVITE to the seat went over the phone's own TLS connection");
+
+            await Task.Delay(TimeSpan.FromSeconds(4), ct);
+            await citizen.CommandAsync("/hangup");
+            Assert.That(await seatPhone.WaitForAsync("terminated", TimeSpan.FromSeconds(15)), Is.True, "the seat's call ended: " + seatPhone.Output);
+            await Task.Delay(300, ct); // sndfile closes its files as the call's audio stream goes away
+
+            var heardBySeat = ToneCheck.Audible(seatPhone.Heard());
+            Assert.That(heardBySeat, Has.Length.GreaterThan(4000), "the seat heard the citizen");
+            Assert.That(ToneCheck.DominantFrequency(heardBySeat), Is.EqualTo(CitizenHz).Within(20));
+            var heardByCitizen = citizen.Heard();
+            var end = ToneCheck.Audible(heardByCitizen[Math.Max(0, heardByCitizen.Length - 20000)..Math.Max(0, heardByCitizen.Length - 4000)]);
+            Assert.That(end, Has.Length.GreaterThan(4000), "the citizen heard the agent");
+            Assert.That(ToneCheck.DominantFrequency(end), Is.EqualTo(AgentHz).Within(25));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

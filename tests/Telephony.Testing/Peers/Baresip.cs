@@ -56,6 +56,17 @@ public sealed class Baresip : IDisposable
         }, dumpAudio, commands);
 
     /// <summary>
+    /// As <see cref="Start(int, int, int, string, int, string?, bool, string[])"/>, trusting <paramref name="trustedCaFile"/>
+    /// (PEM, its <c>sip_cafile</c>) for TLS: an account on a <c>;transport=tls</c> registrar registers over TLS and keeps
+    /// that connection, which is the one the registrar's INVITEs come back on (RFC 3261 §18.2.2, RFC 5923 reuse).
+    /// The srtp module is loaded: a TLS leg's offer is SRTP with SDES keys (RFC 4568); the account's <c>mediaenc</c> says
+    /// whether baresip takes it.
+    /// </summary>
+    public static Baresip StartTrusting(string trustedCaFile, int sipPort, int consPort, int rtpBase, string account, int quitAfterSeconds, string microphoneWav) =>
+        Launch(sipPort, consPort, rtpBase, rtpPorts: 20, account, quitAfterSeconds, mic => File.Copy(microphoneWav, mic), dumpAudio: true, [],
+            modules: ["srtp.so"], settings: ["sip_cafile " + trustedCaFile]);
+
+    /// <summary>
     /// A real third-party caller: sends a steady <paramref name="toneHz"/> tone, dumps what it hears
     /// (<see cref="Heard"/>), offers PCMA and PCMU, and dials <paramref name="target"/> at once.
     /// <paramref name="mediaEncryption"/> is baresip's account mediaenc (e.g. "srtp-mand": RTP/SAVP with
