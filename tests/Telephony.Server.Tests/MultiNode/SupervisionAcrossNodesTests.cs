@@ -72,6 +72,13 @@ public sealed partial class SupervisionAcrossNodesTests
         await using var wall = await SupervisorWall.ConnectAsync(_nodeA.Factory.Server, await AgentDesk.TokenAsync(_nodeA.Factory, "supervisor", "demo-supervisor"));
         Assert.That(_nodeA.Calls.LiveCalls(), Is.Empty, "node a holds no call");
 
+        // Node a's wall shows node b's call at seat 1050 with its caller (learnt from node b, not on every push), so it offers monitoring.
+        var (floor, _) = await wall.FloorAsync(f => f.Seats.Any(t => t.Extension == "1050" && t.CallId == call.CallId && t.CallKnown));
+        var tile = floor.Seats.Single(t => t.Extension == "1050");
+        var listed = _nodeB.Calls.LiveCalls().Single(c => c.CallId == call.CallId);
+        Assert.That((tile.State, tile.Caller, tile.Queue), Is.EqualTo((SeatState.OnCall, (string?)listed.Caller, listed.Queue)), "node b's call, as node b lists it");
+        Assert.That(tile.Caller, Does.Contain("861741"));
+
         // Monitor from the seat phone: node b rings seat 1051 (registered through node a) and mixes it in.
         var started = await wall.Connection.InvokeAsync<string>("Monitor", call.CallId, "monitor", "1051");
         var supervisorCall = await supervisor.Answered.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
