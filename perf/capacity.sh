@@ -5,6 +5,7 @@
 #
 #   perf/capacity.sh [--rates "200 400 600 800 1000 1200"] [--seconds 60] [--hold-ms 1000]
 #                    [--warmup-s 20] [--no-build] [--out DIR]
+#   CAPACITY_SERVER_ARGS="--Logging:LogLevel:Default=Warning" perf/capacity.sh …   # extra server settings
 #   perf/capacity.sh --rates 1000 --seconds 600 --report-s 60     # the 10-minute run
 #
 # Ports (the ones issue 10's measurements use): SIP 127.0.0.1:26060 (UDP), loadgen 26070/26072,
@@ -43,7 +44,7 @@ rm -rf "$OUT" && mkdir -p "$OUT/rec"
    --Sip:Udp=127.0.0.1:26060 --Sip:Tcp= --Sip:MaxCalls="$MAX_CALLS" \
    --Calls:RtpPortMin=27000 --Calls:RtpPortMax=29999 \
    --DataFolder="$OUT" --Calls:RecordingsFolder="$OUT/rec" --Cases:ConnectionString="Data Source=$OUT/cases.db" \
-   --Security:AllowDemoCredentials=true) >"$OUT/server.log" 2>&1 &
+   --Security:AllowDemoCredentials=true ${CAPACITY_SERVER_ARGS:-}) >"$OUT/server.log" 2>&1 &
 SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null || true' EXIT
 wait_healthy $SERVER_PID http://127.0.0.1:26080 "$OUT/server.log"

@@ -114,6 +114,16 @@ internal sealed class InviteServerTransaction : SipServerTransaction
 
     private protected override void StopProvisionalTimer() => _tryingTimer?.Cancel();
 
+    /// <summary>
+    /// Sends 100 Trying now rather than after <see cref="SipTimerSettings.TryingDelay"/>: for a TU known to be behind
+    /// (§17.2.1 lets the transaction answer Trying at once; the timer is only the latest it may wait).
+    /// </summary>
+    internal void SendTryingNow()
+    {
+        _tryingTimer?.Cancel();
+        SendTryingIfSilent();
+    }
+
     private void SendTryingIfSilent()
     {
         lock (Gate)

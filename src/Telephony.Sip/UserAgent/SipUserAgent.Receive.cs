@@ -126,6 +126,13 @@ public sealed partial class SipUserAgent
             call.Close();
             RefuseOverloaded(transaction, acceptQueueFull: true); // the application is not keeping up: overload, not a busy callee (not 486)
         }
+        else if (_incoming.Reader.Count > 1 && transaction is InviteServerTransaction invite)
+        {
+            // Other INVITEs wait before this one, so the application is behind and will not answer within the 200 ms
+            // of §17.2.1. Say Trying now, on the receive path: the caller stops retransmitting (Timer A, §17.1.1.2)
+            // whatever the backlog costs, rather than when the Trying timer gets its turn on the same busy threads.
+            invite.SendTryingNow();
+        }
     }
 
     /// <summary>Counts a new live incoming call; false (and nothing counted) when <see cref="SipUserAgentOptions.MaxCalls"/> are live.</summary>

@@ -142,6 +142,24 @@ public sealed class OverloadTests
     }
 
     [Test]
+    public async Task An_INVITE_behind_others_waiting_to_be_answered_gets_100_Trying_at_once()
+    {
+        // Fake time stands still, so the 200-ms Trying timer never fires: a 100 can only come from the receive path.
+        var clock = new FakeTimeProvider();
+        await using var server = await Server.StartAsync(new SipUserAgentOptions { LocalUri = "sip:bob@127.0.0.1" }, clock);
+        using var peer = new RawSipPeer();
+        await peer.SendAsync(server.Invite(peer, "first-in-line"), server.Target); // nobody reads IncomingCalls
+        await StackTestKit.WaitUntil(() => server.Ua.CallCount == 1, 3000); // in line before the second is sent
+        await peer.SendAsync(server.Invite(peer, "second-in-line"), server.Target);
+
+        var trying = await peer.ReceiveAsync<SipResponse>(r => r.StatusCode == 100, TimeSpan.FromSeconds(5));
+        Assert.That(trying.CallId, Is.EqualTo("second-in-line"), "the INVITE with another before it is told Trying");
+        Assert.That(trying.To!.Tag, Is.Null, "a 100 from the transaction carries no To tag (§8.2.6.2)");
+        Assert.ThrowsAsync<TimeoutException>(() => peer.ReceiveAsync<SipResponse>(r => r.CallId == "first-in-line", TimeSpan.FromMilliseconds(500)),
+            "the first in line may still be answered within 200 ms: its Trying stays with the timer");
+    }
+
+    [Test]
     public async Task The_endpoint_T1_shortens_the_ended_call_hold_over()
     {
         // Sip:T1 = 100 ms must reach the call layer: an ended call is held 64·T1 = 6.4 s, not 32 s.
