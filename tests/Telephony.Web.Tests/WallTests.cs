@@ -31,7 +31,7 @@ public sealed class WallTests
         using var wall = Chromium.Start(new ChromiumOptions { Width = 1600, Height = 1100 }); // a wall screen: the screenshot goes into docs/
         SignInAsSupervisor(site, wall);
         WaitSeat(wall, "1049", "NotReady");
-        Assert.That(wall.Driver.FindElement(By.Id("node-scope")).Text, Does.Contain("this node only"), "calls of other nodes are not shown yet, and the page says so");
+        Assert.That(wall.Driver.FindElement(By.Id("node-scope")).Text, Does.Contain("every node"), "the wall shows every node's calls, and says which node serves it");
 
         // The agent goes Ready on the desk: the wall shows it within a second of the store's change.
         desk.Driver.FindElement(By.Id("btn-ready")).Click();

@@ -7,9 +7,10 @@ namespace Telephony.Server.Supervisors;
 
 /// <summary>
 /// Reads the floor once: seats and queues from the seat store (all nodes' when it is Redis), the calls from
-/// this node's call manager (other nodes' calls show as a seat state without a caller until the multi-node work).
+/// this node's call manager, and another node's call as <see cref="OtherNodesCalls"/> last learnt it (no round trip
+/// to the other nodes on a look).
 /// </summary>
-public sealed class FloorBuilder(AutomaticCallDistributor acd, AcdOptions options, CallManager calls, FloorAlarms alarms, TimeProvider time)
+public sealed class FloorBuilder(AutomaticCallDistributor acd, AcdOptions options, CallManager calls, OtherNodesCalls others, FloorAlarms alarms, TimeProvider time)
 {
     /// <summary>The node's name on the view.</summary>
     public string Node => options.Node;
@@ -24,7 +25,8 @@ public sealed class FloorBuilder(AutomaticCallDistributor acd, AcdOptions option
         await Task.WhenAll(queueReads.Select(r => (Task)r.Read).Append(seatsRead)).ConfigureAwait(false);
         var seats = await seatsRead.ConfigureAwait(false);
         var live = calls.LiveCalls().ToDictionary(c => c.CallId, StringComparer.Ordinal);
-        var tiles = seats.Select(s => Tile(s, s.CallId is { } id ? live.GetValueOrDefault(id) : null)).ToList();
+        var remote = others.Known(wanted: seats.Any(s => s.CallId is { } id && !live.ContainsKey(id)));
+        var tiles = seats.Select(s => Tile(s, s.CallId is { } id ? live.GetValueOrDefault(id) ?? remote.GetValueOrDefault(id) : null)).ToList();
         var queues = new List<QueueTile>(queueReads.Count);
         foreach (var (queue, read) in queueReads)
         {

@@ -9,7 +9,7 @@ namespace Telephony.Server.Supervisors;
 /// changes only when something on the floor does, and only then is it pushed.
 /// </summary>
 /// <param name="At">When the server built the view (the page corrects its clock by it).</param>
-/// <param name="Node">The node that built it; its calls are the only ones the seats show (<see cref="SeatTile.CallHere"/>).</param>
+/// <param name="Node">The node that built it (the seats show every node's calls; another node's details as last learnt, <see cref="OtherNodesCalls"/>).</param>
 public sealed record FloorView(DateTimeOffset At, string Node, IReadOnlyList<SeatTile> Seats, IReadOnlyList<QueueTile> Queues, IReadOnlyList<FloorAlarm> Alarms)
 {
     /// <summary>Equal in content (the build time aside): lists compared item by item.</summary>
@@ -19,11 +19,12 @@ public sealed record FloorView(DateTimeOffset At, string Node, IReadOnlyList<Sea
 
 /// <summary>One seat on the wall.</summary>
 /// <param name="Skills">The agent's skills joined by commas (a string, so the tile compares by value).</param>
-/// <param name="Caller">The current call's caller, when the call is on this node.</param>
+/// <param name="Caller">The current call's caller, when the call is known (<paramref name="CallKnown"/>).</param>
 /// <param name="CallSince">When the agent answered the current call (or it was offered, before that).</param>
-/// <param name="CallHere">False when the seat holds a call this node does not carry (another node's): no caller, no monitor.</param>
+/// <param name="CallKnown">False while the seat holds a call whose details (caller, queue, since) the wall has not learnt yet
+/// (another node's, until <see cref="OtherNodesCalls"/> hears of it): shown without a caller, still monitorable by its id.</param>
 public sealed record SeatTile(string Extension, string? AgentId, SeatState State, string? Reason, string Skills, DateTimeOffset StateSince,
-    string? CallId, string? Caller, string? Queue, DateTimeOffset? CallSince, string? Supervision, bool CallHere);
+    string? CallId, string? Caller, string? Queue, DateTimeOffset? CallSince, string? Supervision, bool CallKnown);
 
 /// <summary>One queue on the wall.</summary>
 /// <param name="OldestSince">When the longest-waiting call was queued; null when nobody waits.</param>

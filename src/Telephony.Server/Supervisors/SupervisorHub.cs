@@ -35,11 +35,14 @@ public sealed record Wall(FloorView? Floor, FigureBoard? Figures);
 /// The supervisors' hub (<c>/hubs/supervisors</c>, role supervisor or admin: anyone else gets 403 on connecting
 /// and on every method). Each connection joins its node's group and gets the floor pushed on change
 /// (<see cref="FloorPublisher"/>); the methods control seats (forced Not ready / Ready / log out, each with a
-/// reason written to the audit log) and supervise calls on this node (monitor, whisper, barge, leave) from the
-/// supervisor's seat phone or from the page's own audio (WebRTC: <see cref="ListenInBrowser"/>).
+/// reason written to the audit log) and supervise calls on any node (monitor, whisper, barge, leave) from the
+/// supervisor's seat phone or from the page's own audio (WebRTC: <see cref="ListenInBrowser"/>). A call held by
+/// another node is looked up and commanded through <see cref="CallCommandRouter"/> (Redis); that node pushes its
+/// listening offer to this page's connection through the SignalR Redis backplane.
 /// </summary>
 [Authorize(Policy = Roles.Supervisor)]
-public sealed partial class SupervisorHub(FloorPublisher publisher, AutomaticCallDistributor acd, AcdOptions options, CallManager calls, ILogger<SupervisorHub> log) : Hub<ISupervisorClient>
+public sealed partial class SupervisorHub(FloorPublisher publisher, AutomaticCallDistributor acd, AcdOptions options, CallManager calls, CallCommandRouter router,
+    ILogger<SupervisorHub> log) : Hub<ISupervisorClient>
 {
     /// <summary>The SignalR group of one node's supervisors (the calls a wall shows are its node's).</summary>
     public static string GroupOf(string node) => "supervisors:" + node;
@@ -57,7 +60,7 @@ public sealed partial class SupervisorHub(FloorPublisher publisher, AutomaticCal
         if (Context.Items.TryGetValue(ListeningKey, out var listening) && listening is string callId)
         {
             // The page went: its browser leg goes too (another supervisor or a seat phone on the call stays).
-            await calls.AskAsync(callId, new EndSupervisorBrowser(Context.ConnectionId)).ConfigureAwait(false);
+            await router.AskAsync(callId, new EndSupervisorBrowser(Context.ConnectionId)).ConfigureAwait(false);
         }
         await base.OnDisconnectedAsync(exception).ConfigureAwait(false);
     }
@@ -101,7 +104,7 @@ public sealed partial class SupervisorHub(FloorPublisher publisher, AutomaticCal
     /// </summary>
     public async Task<string> Monitor(string callId, string mode, string seat)
     {
-        var call = RequireCall(callId);
+        var call = await FindCallAsync(callId).ConfigureAwait(false);
         if (!SupervisionEndpoints.TryMode(mode, out var how))
             throw new HubException("A mode (monitor, whisper or barge) is required.");
         if (!SupervisionEndpoints.IsSeat(seat))
@@ -114,11 +117,11 @@ public sealed partial class SupervisorHub(FloorPublisher publisher, AutomaticCal
     /// <summary>
     /// Joins call <paramref name="callId"/> in <paramref name="mode"/> from this page's own audio: the call offers WebRTC
     /// to this connection only (<see cref="ISupervisorClient.ListenOffer"/>), the page answers with <see cref="AnswerListen"/>.
-    /// Not a call of the supervisor's own seat; this node's calls only, like the rest of the wall.
+    /// Not a call of the supervisor's own seat. A call on another node offers from there, through the backplane.
     /// </summary>
     public async Task<string> ListenInBrowser(string callId, string mode)
     {
-        var call = RequireCall(callId);
+        var call = await FindCallAsync(callId).ConfigureAwait(false);
         if (!SupervisionEndpoints.TryMode(mode, out var how))
             throw new HubException("A mode (monitor, whisper or barge) is required.");
         if (IsOwn(call))
@@ -134,8 +137,8 @@ public sealed partial class SupervisorHub(FloorPublisher publisher, AutomaticCal
         RequireCall(callId);
         if (string.IsNullOrEmpty(sdp) || sdp.Length > AgentHub.MaxSdpLength)
             throw new HubException($"An SDP answer of 1..{AgentHub.MaxSdpLength} characters is required.");
-        var result = await calls.AskAsync(callId, new AnswerSupervisorBrowser(Context.ConnectionId, sdp), Context.ConnectionAborted).ConfigureAwait(false);
-        return result.Succeeded ? result.Detail : throw new HubException(result.Detail);
+        var result = await router.AskAsync(callId, new AnswerSupervisorBrowser(Context.ConnectionId, sdp), Context.ConnectionAborted).ConfigureAwait(false);
+        return result.Succeeded ? result.Detail : throw new HubException(Explained(result));
     }
 
     /// <summary>Switches the supervisor on call <paramref name="callId"/> between monitor, whisper and barge.</summary>
@@ -159,13 +162,27 @@ public sealed partial class SupervisorHub(FloorPublisher publisher, AutomaticCal
     // The call this connection listens to from the browser (Context.Items: per connection, gone with it).
     private const string ListeningKey = "listening";
 
-    private LiveCall RequireCall(string callId)
+    private const string NoSuchCall = "No such call on any node.";
+
+    // Commands that need only the id: the router finds the call's node (or says nobody has it).
+    private static void RequireCall(string callId)
     {
         if (string.IsNullOrWhiteSpace(callId) || callId.Length > AgentHub.MaxCallIdLength)
             throw new HubException($"A call id of 1..{AgentHub.MaxCallIdLength} characters is required.");
-        return calls.LiveCalls().FirstOrDefault(c => c.CallId == callId)
-            ?? throw new HubException("No such call on this node (the wall shows this node's calls only).");
     }
+
+    // Joining needs the call itself (whose seat and agent it is, to refuse the supervisor's own): this node's first,
+    // then every node's list (one Redis round trip, only when this node does not hold it).
+    private async Task<LiveCall> FindCallAsync(string callId)
+    {
+        RequireCall(callId);
+        var call = calls.LiveCalls().FirstOrDefault(c => c.CallId == callId)
+            ?? (await router.LiveCallsAsync(Context.ConnectionAborted).ConfigureAwait(false)).FirstOrDefault(c => c.CallId == callId);
+        return call ?? throw new HubException(NoSuchCall);
+    }
+
+    // The router's miss is the local manager's ("not on this node"), but it asked every node.
+    private static string Explained(CommandResult result) => result.Status == CommandStatus.NoSuchCall ? NoSuchCall : result.Detail;
 
     // A supervisor who is also an agent (an admin at a seat) may not listen to their own calls.
     private bool IsOwn(LiveCall call) =>
@@ -173,14 +190,14 @@ public sealed partial class SupervisorHub(FloorPublisher publisher, AutomaticCal
 
     private async Task<string> AskAsync(string callId, CallCommand command, string action)
     {
-        var result = await calls.AskAsync(callId, command, Context.ConnectionAborted).ConfigureAwait(false);
+        var result = await router.AskAsync(callId, command, Context.ConnectionAborted).ConfigureAwait(false);
         if (result.Succeeded)
         {
             LogSupervision(User, action, callId, command.ToString());
             return result.Detail;
         }
         LogSupervisionRefused(User, action, callId, result.Status);
-        throw new HubException(result.Detail);
+        throw new HubException(Explained(result));
     }
 
     private string User => Context.User?.FindFirstValue(TelephonyClaims.Name) ?? "?";

@@ -20,6 +20,7 @@ public static class SupervisorsSetup
         var services = builder.Services;
         services.AddSingleton<FloorSignal>();
         services.AddSingleton<FloorAlarms>();
+        services.AddSingleton<OtherNodesCalls>();
         services.AddSingleton<FloorBuilder>();
         services.AddSingleton<FigureWindows>();
         services.AddSingleton<FloorPublisher>();

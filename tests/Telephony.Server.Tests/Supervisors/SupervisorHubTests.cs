@@ -106,7 +106,7 @@ public sealed class SupervisorHubTests
         refused = Assert.ThrowsAsync<HubException>(async () => await wall.Connection.InvokeAsync<SeatSnapshot>("ForceReady", "1001", "\u202Eevil"));
         Assert.That(refused!.Message, Does.Contain("reason"));
         refused = Assert.ThrowsAsync<HubException>(async () => await wall.Connection.InvokeAsync<string>("Monitor", "no-such-call", "monitor", "1051"));
-        Assert.That(refused!.Message, Does.Contain("this node"));
+        Assert.That(refused!.Message, Does.Contain("No such call on any node"));
 
         await wall.Connection.InvokeAsync<SeatSnapshot>("ForceLogout", "1001", "end of shift");
         await wall.FloorAsync(f => f.Seats.Single(s => s.Extension == "1001").State == SeatState.LoggedOut);

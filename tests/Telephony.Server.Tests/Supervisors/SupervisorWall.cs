@@ -15,6 +15,12 @@ internal sealed class SupervisorWall : IAsyncDisposable
 
     public Channel<FigureBoard> Figures { get; } = Channel.CreateUnbounded<FigureBoard>();
 
+    /// <summary>The listening offers pushed to this connection (<see cref="ISupervisorClient.ListenOffer"/>).</summary>
+    public Channel<Telephony.Calls.WebPhone.BrowserPhoneOffer> Offers { get; } = Channel.CreateUnbounded<Telephony.Calls.WebPhone.BrowserPhoneOffer>();
+
+    /// <summary>The calls whose listening leg of this connection ended (<see cref="ISupervisorClient.ListenEnded"/>).</summary>
+    public Channel<string> ListensEnded { get; } = Channel.CreateUnbounded<string>();
+
     /// <summary>
     /// Connects to <paramref name="server"/>'s supervisors' hub with <paramref name="token"/>: negotiated over HTTP (so a
     /// refusal is an HTTP status), or with <paramref name="webSockets"/> straight over a WebSocket as a browser ends up.
@@ -39,6 +45,8 @@ internal sealed class SupervisorWall : IAsyncDisposable
         var wall = new SupervisorWall(connection);
         connection.On<FloorView>(nameof(ISupervisorClient.Floor), f => wall.Floors.Writer.TryWrite((f, DateTimeOffset.UtcNow)));
         connection.On<FigureBoard>(nameof(ISupervisorClient.Figures), f => wall.Figures.Writer.TryWrite(f));
+        connection.On<Telephony.Calls.WebPhone.BrowserPhoneOffer>(nameof(ISupervisorClient.ListenOffer), o => wall.Offers.Writer.TryWrite(o));
+        connection.On<string>(nameof(ISupervisorClient.ListenEnded), c => wall.ListensEnded.Writer.TryWrite(c));
         try
         {
             await connection.StartAsync();

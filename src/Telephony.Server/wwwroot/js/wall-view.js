@@ -62,7 +62,7 @@ export function renderSeats(floor, actions) {
     tile.append(el('div', 'line state', t('state.' + seat.state) + (seat.reason ? ` · ${seat.reason}` : '')));
     if (seat.callId) {
       const call = el('div', 'line call');
-      if (seat.callHere) {
+      if (seat.callKnown) {
         call.textContent = `${seat.caller ?? ''} · ${seat.queue ?? ''} · `;
         const d = el('span', 'clock', seat.callSince ? clock(since(seat.callSince)) : '');
         if (seat.callSince) d.dataset.since = seat.callSince;

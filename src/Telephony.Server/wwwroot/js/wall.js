@@ -112,7 +112,7 @@ function showFloor(next) {
   noteServerTime(next.at);
   const scope = $('node-scope');
   scope.hidden = false;
-  scope.textContent = t('wall.thisNode', next.node);
+  scope.textContent = t('wall.allNodes', next.node);
   fillFilter(next);
   renderAlarms(next);
   renderQueues(next);
@@ -131,7 +131,8 @@ function actionsOf(seat) {
     if (seat.state === 'NotReady' || seat.state === 'WrapUp') acts.push(act('force-ready', t('ready'), () => force('ForceReady', seat)));
     if (['Ready', 'NotReady', 'WrapUp'].includes(seat.state)) acts.push(act('force-logout', t('logout'), () => force('ForceLogout', seat)));
   }
-  if (seat.state === 'OnCall' && seat.callHere && seat.callId) {
+  // Any node's call: the hub finds the node that holds it (its details may not be known yet; its id is enough).
+  if (seat.state === 'OnCall' && seat.callId) {
     const mine = supervising?.callId === seat.callId;
     for (const mode of ['monitor', 'whisper', 'barge']) {
       acts.push(act(mode, t('wall.' + mode), () => supervise(seat, mode), mine && supervising.mode === mode));
