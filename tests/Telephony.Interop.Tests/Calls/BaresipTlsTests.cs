@@ -19,12 +19,7 @@ public sealed class BaresipTlsTests
         var folder = Directory.CreateTempSubdirectory("telephony-tls-").FullName;
         try
         {
-            using var authority = TestCertificates.CreateAuthority("Telephony interop CA");
-            using var certificate = TestCertificates.IssueServer(authority, [System.Net.IPAddress.Loopback], "sip.telephony.test");
-            var certificateFile = Path.Combine(folder, "server.pem");
-            var authorityFile = Path.Combine(folder, "ca.pem");
-            TestCertificates.WritePem(certificate, certificateFile);
-            TestCertificates.WritePem(authority, authorityFile, withKey: false);
+            var (certificateFile, authorityFile) = WriteCertificates(folder);
 
             await using var server = new SoftphoneServer(settings: new Dictionary<string, string>
             {
@@ -70,13 +65,8 @@ public sealed class BaresipTlsTests
         var folder = Directory.CreateTempSubdirectory("telephony-tls-seat-").FullName;
         try
         {
-            using var authority = TestCertificates.CreateAuthority("Telephony interop CA");
-            using var certificate = TestCertificates.IssueServer(authority, [System.Net.IPAddress.Loopback], "sip.telephony.test");
-            var certificateFile = Path.Combine(folder, "server.pem");
-            var authorityFile = Path.Combine(folder, "ca.pem");
+            var (certificateFile, authorityFile) = WriteCertificates(folder);
             var agentMic = Path.Combine(folder, "agent-mic.wav");
-            TestCertificates.WritePem(certificate, certificateFile);
-            TestCertificates.WritePem(authority, authorityFile, withKey: false);
             Wav.WriteTone(agentMic, AgentHz, 60);
 
             await using var server = new SoftphoneServer(settings: new Dictionary<string, string>
@@ -117,5 +107,17 @@ public sealed class BaresipTlsTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>A test CA (its PEM is what baresip trusts) and our server's certificate for 127.0.0.1 from it, in <paramref name="folder"/>.</summary>
+    private static (string CertificateFile, string AuthorityFile) WriteCertificates(string folder)
+    {
+        using var authority = TestCertificates.CreateAuthority("Telephony interop CA");
+        using var certificate = TestCertificates.IssueServer(authority, [System.Net.IPAddress.Loopback], "sip.telephony.test");
+        var certificateFile = Path.Combine(folder, "server.pem");
+        var authorityFile = Path.Combine(folder, "ca.pem");
+        TestCertificates.WritePem(certificate, certificateFile);
+        TestCertificates.WritePem(authority, authorityFile, withKey: false);
+        return (certificateFile, authorityFile);
     }
 }
