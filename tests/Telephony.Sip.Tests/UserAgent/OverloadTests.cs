@@ -132,11 +132,14 @@ public sealed class OverloadTests
     {
         await using var server = await Server.StartAsync(new SipUserAgentOptions { LocalUri = "sip:bob@127.0.0.1" });
         using var peer = new RawSipPeer();
+        // Read while sending: every INVITE queued behind another is told 100 Trying at once, and ~255 of those
+        // unread would fill the socket's buffer before the 503s arrive.
+        var refused = peer.ReceiveAsync<SipResponse>(r => r.StatusCode >= 300, TimeSpan.FromSeconds(10));
         for (int i = 0; i < 300; i++)
         {
             await peer.SendAsync(server.Invite(peer, $"queue-{i}"), server.Target); // IncomingCalls holds 256 unread calls
         }
-        var refusal = await peer.ReceiveAsync<SipResponse>(r => r.StatusCode >= 300);
+        var refusal = await refused;
         Assert.That(refusal.StatusCode, Is.EqualTo(503), "an overloaded accept queue is overload, not a busy callee");
         Assert.That(refusal.GetHeader(SipHeaderNames.RetryAfter), Is.Not.Null);
     }

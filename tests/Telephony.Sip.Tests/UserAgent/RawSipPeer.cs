@@ -3,7 +3,7 @@ namespace Telephony.Sip.Tests.UserAgent;
 /// <summary>A hand-driven SIP peer on a UDP socket: the test reads and writes datagrams itself.</summary>
 internal sealed class RawSipPeer : IDisposable
 {
-    private readonly UdpClient _udp = new(new IPEndPoint(IPAddress.Loopback, 0));
+    private readonly UdpClient _udp = new(new IPEndPoint(IPAddress.Loopback, 0)) { Client = { ReceiveBufferSize = 1 << 20 } }; // bursts of responses (the kernel may cap it)
 
     public int Port => ((IPEndPoint)_udp.Client.LocalEndPoint!).Port;
 
