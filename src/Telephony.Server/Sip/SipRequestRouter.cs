@@ -135,7 +135,7 @@ public sealed class SipRequestRouter(
             ua.Respond(tx, 403, "Forbidden (not your address-of-record)");
             return;
         }
-        var source = string.Create(CultureInfo.InvariantCulture, $"{tx.Flow.Protocol.ToString().ToLowerInvariant()}:{tx.Flow.Remote}");
+        var source = Binding.SourceText(tx.Flow.Protocol, tx.Flow.Remote);
         var response = await registrar.RegisterAsync(request, AorOf(username), source).ConfigureAwait(false);
         ua.Respond(tx, response);
         SipHostLog.Registered(logger, username, response.StatusCode, source);

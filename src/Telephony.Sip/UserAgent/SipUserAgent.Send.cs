@@ -175,22 +175,12 @@ public sealed partial class SipUserAgent
     /// </remarks>
     public SipDestination? RegisteredFlow(string? source)
     {
-        if (source is null || source.IndexOf(':') is not (> 0 and var colon))
+        if (!Registrar.Binding.TryReadSource(source, out var protocol, out var remote))
         {
             return null;
         }
-        var protocol = source.AsSpan(0, colon) switch
-        {
-            "tcp" => SipTransportProtocol.Tcp,
-            "tls" => SipTransportProtocol.Tls,
-            _ => (SipTransportProtocol?)null,
-        };
-        if (protocol is not { } stream || !System.Net.IPEndPoint.TryParse(source.AsSpan(colon + 1), out var remote))
-        {
-            return null;
-        }
-        var flow = new SipDestination(stream, remote);
-        return Endpoint.HasOpenConnection(flow) ? flow : null;
+        var flow = new SipDestination(protocol, remote);
+        return Endpoint.HasOpenConnection(flow) ? flow : null; // false for UDP: nothing to reuse
     }
 
     // The first name-addr of a header value that may hold a comma-separated list (commas inside <> or quotes do not split).
