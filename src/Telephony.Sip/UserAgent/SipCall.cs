@@ -12,7 +12,7 @@ namespace Telephony.Sip.UserAgent;
 
 /// <summary>
 /// One call (an INVITE dialog, §13–§15) with one mailbox: every SIP event and every application
-/// command is a work item in a single <see cref="Channel{T}"/> read by one loop, so the call's
+/// command is a work item in one <see cref="CallMailbox"/>, run one at a time, so the call's
 /// state needs no locks. Commands return when their part on the wire is done; network waits
 /// (the response to a BYE, re-INVITE, REFER …) happen outside the loop and post their results back.
 /// </summary>
@@ -21,7 +21,7 @@ namespace Telephony.Sip.UserAgent;
 public sealed partial class SipCall
 {
     private readonly SipUserAgent _ua;
-    private readonly Channel<Func<Task>> _mailbox = Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CallMailbox _mailbox;
     private readonly Channel<CallEvent> _events;
     private readonly TaskCompletionSource<CallEnded> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -62,7 +62,7 @@ public sealed partial class SipCall
         LocalSdp = invite.Body;
         _digest = ua.Options.Username is { } u && ua.Options.Password is { } p ? new DigestClient(u, p) : null;
         _events = NewEventChannel(ua.Options.EventCapacity);
-        _ = RunAsync();
+        _mailbox = new CallMailbox(RunWorkAsync, BeginLogScope);
     }
 
     /// <summary>Incoming call.</summary>
@@ -78,7 +78,7 @@ public sealed partial class SipCall
         Replaced = replaced;
         _holdsCallSlot = 1; // the UA claimed it before creating us
         _events = NewEventChannel(ua.Options.EventCapacity);
-        _ = RunAsync();
+        _mailbox = new CallMailbox(RunWorkAsync, BeginLogScope);
     }
 
     private static Channel<CallEvent> NewEventChannel(int capacity) =>
@@ -127,7 +127,7 @@ public sealed partial class SipCall
 
     internal void Post(Func<Task> work)
     {
-        if (!_mailbox.Writer.TryWrite(work))
+        if (!_mailbox.TryPost(work))
         {
             _ua.Logger.CallEventAfterClose(CallId);
         }
@@ -147,31 +147,29 @@ public sealed partial class SipCall
                 tcs.TrySetException(e);
             }
         };
-        if (!_mailbox.Writer.TryWrite(work))
+        if (!_mailbox.TryPost(work))
         {
             tcs.TrySetException(new InvalidOperationException("the call is over"));
         }
         return tcs.Task;
     }
 
-    private async Task RunAsync()
+    private IDisposable? BeginLogScope() => _ua.Logger.BeginScope("Call-ID {CallId}", CallId);
+
+    /// <summary>Runs one mailbox item; a failure is logged and ends the call (with a BYE when there is a dialog).</summary>
+    private async Task RunWorkAsync(Func<Task> work)
     {
-        await Task.Yield();
-        using var scope = _ua.Logger.BeginScope("Call-ID {CallId}", CallId);
-        await foreach (var work in _mailbox.Reader.ReadAllAsync().ConfigureAwait(false))
+        try
         {
-            try
+            await work().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _ua.Logger.CallWorkFailed(e, CallId);
+            if (State != CallState.Ended)
             {
-                await work().ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                _ua.Logger.CallWorkFailed(e, CallId);
-                if (State != CallState.Ended)
-                {
-                    await TryByeAsync().ConfigureAwait(false);
-                    End(CallEndReason.Failed, 500, e.Message);
-                }
+                await TryByeAsync().ConfigureAwait(false);
+                End(CallEndReason.Failed, 500, e.Message);
             }
         }
     }
@@ -211,7 +209,7 @@ public sealed partial class SipCall
     {
         ReleaseCallSlot();
         _ua.Forget(this);
-        _mailbox.Writer.TryComplete();
+        _mailbox.Close();
     }
 
     private void ReleaseCallSlot()
