@@ -9,7 +9,8 @@
 #   perf/capacity.sh --rates 1000 --seconds 600 --report-s 60     # the 10-minute run
 #
 # Ports (the ones issue 10's measurements use): SIP 127.0.0.1:26060 (UDP), loadgen 26070/26072,
-# HTTP 26080, RTP 27000-29999 (1,500 pairs: a 1 s hold at 1,000/s keeps ~1,050 calls up).
+# HTTP 26080, RTP 27000-30999 (2,000 pairs: a 1 s hold at 1,000/s keeps ~1,050 calls up, and an ended call's
+# pair returns only once its session has let go of it: with 1,500 pairs a stall of a few hundred ms ran the pool dry).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . perf/lib.sh
@@ -42,7 +43,7 @@ rm -rf "$OUT" && mkdir -p "$OUT/rec"
 
 (cd "$SERVER_DIR" && exec dotnet Telephony.Server.dll --urls http://127.0.0.1:26080 \
    --Sip:Udp=127.0.0.1:26060 --Sip:Tcp= --Sip:MaxCalls="$MAX_CALLS" \
-   --Calls:RtpPortMin=27000 --Calls:RtpPortMax=29999 \
+   --Calls:RtpPortMin=27000 --Calls:RtpPortMax=30999 \
    --DataFolder="$OUT" --Calls:RecordingsFolder="$OUT/rec" --Cases:ConnectionString="Data Source=$OUT/cases.db" \
    --Security:AllowDemoCredentials=true ${CAPACITY_SERVER_ARGS:-}) >"$OUT/server.log" 2>&1 &
 SERVER_PID=$!
@@ -58,7 +59,7 @@ run() { # rate seconds label
   sed -n '2,$p' "$OUT/$3.txt" | sed '/^$/d'
 }
 
-echo "capacity: server pid $SERVER_PID, Sip:MaxCalls $MAX_CALLS, RTP 27000-29999 (1,500 pairs), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "capacity: server pid $SERVER_PID, Sip:MaxCalls $MAX_CALLS, RTP 27000-30999 (2,000 pairs), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 awk '{ if ($1 > 4) print "capacity: the machine is not quiet (load average " $1 "): rates below are what the server got of a shared machine; quote CPU per call" }' /proc/loadavg
 
 [ "$WARMUP_S" -gt 0 ] && { run 200 "$WARMUP_S" warmup >/dev/null; echo "(warm-up: 200/s for $WARMUP_S s)"; }

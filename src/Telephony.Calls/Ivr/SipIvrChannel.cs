@@ -20,6 +20,7 @@ internal sealed partial class SipIvrChannel(
 {
     private readonly Channel<char> _digits = Channel.CreateBounded<char>(new BoundedChannelOptions(32) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly CancellationTokenSource _gone = new();
+    private readonly TaskCompletionSource _goneSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<IvrRecord> _records = [];
 
     public string CallId { get; } = callId;
@@ -37,7 +38,11 @@ internal sealed partial class SipIvrChannel(
     public void Digit(char digit) => _digits.Writer.TryWrite(digit);
 
     /// <summary>From the call's loop: the caller is gone; every wait ends with <see cref="IvrCallerHangupException"/>.</summary>
-    public void CallerGone() => _gone.Cancel();
+    public void CallerGone()
+    {
+        _gone.Cancel();
+        _goneSignal.TrySetResult();
+    }
 
     public async ValueTask<char?> PlayAsync(IReadOnlyList<IvrPrompt> prompts, bool bargeIn, CancellationToken cancellationToken)
     {
@@ -59,35 +64,37 @@ internal sealed partial class SipIvrChannel(
                 LogPromptFailed(logger, p.FilePath, e.Message);
             }
         }
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _gone.Token);
-        try
+        // A hang-up during a prompt (the common end of an IVR call) is seen as the gone signal completing, not as
+        // a cancelled wait: one IvrCallerHangupException is thrown, instead of an OperationCanceledException caught
+        // and replaced (issue 10's profile: exceptions were 3.8 % of the server's CPU at 1,000 calls a second).
+        var done = leg.Play(new PromptPlayer(loaded));
+        if (bargeIn)
         {
-            var done = leg.Play(new PromptPlayer(loaded));
-            if (bargeIn)
+            using var stopWaiting = new CancellationTokenSource();
+            var key = _digits.Reader.WaitToReadAsync(stopWaiting.Token).AsTask();
+            try
             {
-                using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(linked.Token);
-                var key = _digits.Reader.WaitToReadAsync(stopWaiting.Token).AsTask();
-                await Task.WhenAny(done, key).ConfigureAwait(false);
-                await stopWaiting.CancelAsync().ConfigureAwait(false);
-                linked.Token.ThrowIfCancellationRequested();
-                if (_digits.Reader.TryRead(out var digit))
-                {
-                    leg.StopPlaying();
-                    return digit;
-                }
-                return null;
+                await Task.WhenAny(done, key, _goneSignal.Task).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
-            await done.WaitAsync(linked.Token).ConfigureAwait(false);
-            while (_digits.Reader.TryRead(out _))
+            finally
             {
-                // keys pressed during a prompt without barge-in are discarded
+                await stopWaiting.CancelAsync().ConfigureAwait(false); // the channel forgets the wait; nobody awaits it
+            }
+            ThrowIfGone();
+            if (_digits.Reader.TryRead(out var digit))
+            {
+                leg.StopPlaying();
+                return digit;
             }
             return null;
         }
-        catch (OperationCanceledException) when (_gone.IsCancellationRequested)
+        await Task.WhenAny(done, _goneSignal.Task).WaitAsync(cancellationToken).ConfigureAwait(false);
+        ThrowIfGone();
+        while (_digits.Reader.TryRead(out _))
         {
-            throw new IvrCallerHangupException();
+            // keys pressed during a prompt without barge-in are discarded
         }
+        return null;
     }
 
     public async ValueTask<char?> ReadDigitAsync(TimeSpan timeout, CancellationToken cancellationToken)
