@@ -142,6 +142,7 @@ public sealed partial class CallRecords : IAsyncDisposable
         backoff = TimeSpan.FromSeconds(1);
         while (!ct.IsCancellationRequested)
         {
+            await BlockingWorkThread.Database.SwitchTo(); // SQLite's writes and commits block: not on a pool thread
             try
             {
                 if (Environment.TickCount64 >= nextBeat)

@@ -88,6 +88,7 @@ public sealed partial class CallTraces
         {
             return;
         }
+        await BlockingWorkThread.Database.SwitchTo(); // serialising and SQLite's commit block: not on a pool thread
         try
         {
             var rows = new List<StoredCallTrace>(batch.Count);
