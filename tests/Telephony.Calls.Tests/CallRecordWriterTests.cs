@@ -37,6 +37,24 @@ public sealed class CallRecordWriterTests
     }
 
     [Test]
+    public async Task The_writer_calls_the_database_from_its_own_thread_never_from_the_thread_pool()
+    {
+        // SQLite's "async" calls block (commit and fsync included); on a pool thread they starved the calls being
+        // answered on a 2-core machine (issue 10). Each batch is written from the database thread, whatever thread
+        // the wait before it ended on.
+        var store = new FakeRecordStore();
+        await using var records = new CallRecords(store, NullLogger<CallRecords>.Instance);
+        records.Start("node-a", new RecordingFolder(Path.GetTempPath()));
+        for (int round = 0; round < 3; round++)
+        {
+            records.Write(Live($"r{round}"));
+            await WaitUntil(() => store.Saved.ContainsKey($"r{round}"));
+        }
+        Assert.That(store.Threads, Is.Not.Empty);
+        Assert.That(store.Threads, Has.All.EqualTo(("database-writer", false)));
+    }
+
+    [Test]
     public async Task A_full_queue_drops_snapshots_of_further_calls_and_keeps_updating_waiting_ones()
     {
         var store = new FakeRecordStore();
@@ -111,9 +129,11 @@ public sealed class CallRecordWriterTests
         public int Batches;
         public int Failures;
         public int FailNext;
+        public System.Collections.Concurrent.ConcurrentQueue<(string? Name, bool Pool)> Threads { get; } = new();
 
         public async Task SaveCallRecordsAsync(IReadOnlyList<CallRecord> records, CancellationToken ct = default)
         {
+            Threads.Enqueue((Thread.CurrentThread.Name, Thread.CurrentThread.IsThreadPoolThread));
             while (!Gate.IsSet)
             {
                 await Task.Delay(10, ct);
