@@ -331,11 +331,13 @@ internal sealed class IvrSession(IvrScript script, IIvrChannel channel, string l
 
     public void Mark(IvrPathKind kind, string value) => _path.Add(new IvrPathEntry(Now, kind, value));
 
-    public async ValueTask<char?> PlayAsync(PromptList prompts, bool bargeIn)
+    // Not async: the channel's task is the caller's. A hang-up surfaces as an exception rethrown once per async frame
+    // it crosses, and hang-ups during prompts are how most IVR calls end (issue 10's profile).
+    public ValueTask<char?> PlayAsync(PromptList prompts, bool bargeIn)
     {
-        if (prompts.IsEmpty) return null;
+        if (prompts.IsEmpty) return ValueTask.FromResult<char?>(null);
         var resolved = prompts.Names.Select(n => new IvrPrompt(n, Language, Script.PromptPath(Language, n))).ToList();
-        return await Channel.PlayAsync(resolved, bargeIn, Cancellation).ConfigureAwait(false);
+        return Channel.PlayAsync(resolved, bargeIn, Cancellation);
     }
 
     /// <summary>The first key of an input step: type-ahead, else pressed during the prompt, else within the timeout.</summary>

@@ -90,8 +90,10 @@ public sealed partial class RtpSession : IAsyncDisposable
     private readonly ReceptionStatistics _reception;
     private readonly AddressFamily _family;
     private readonly byte[] _rtcpOut = new byte[512];
-    // SRTP: the packet being protected (a sender's buffer is not ours to grow); guarded by itself.
-    private readonly byte[] _protectOut = new byte[MaxProtectedPacket];
+    // SRTP: the packet being protected (a sender's buffer is not ours to grow), made with the first protected packet
+    // (most legs are plain RTP: 2 KB less per call); guarded by _protectGate.
+    private readonly Lock _protectGate = new();
+    private byte[]? _protectOut;
     private volatile SrtpProtection? _protection;
     private long _unauthenticated;
     private int _unauthenticatedLogged;
@@ -269,11 +271,12 @@ public sealed partial class RtpSession : IAsyncDisposable
             return false;
         }
 
-        lock (_protectOut)
+        lock (_protectGate)
         {
-            packet.CopyTo(_protectOut);
-            int n = context.ProtectRtp(_protectOut, packet.Length);
-            return SendPlain(_protectOut.AsSpan(0, n), _protectOut.AsSpan(0, packet.Length), remote);
+            var buffer = _protectOut ??= new byte[MaxProtectedPacket];
+            packet.CopyTo(buffer);
+            int n = context.ProtectRtp(buffer, packet.Length);
+            return SendPlain(buffer.AsSpan(0, n), buffer.AsSpan(0, packet.Length), remote);
         }
     }
 
