@@ -396,6 +396,27 @@ public abstract partial class CaseStoreContract
     }
 
     [Test]
+    public async Task A_batch_of_call_records_keeps_every_field_as_a_single_save_does()
+    {
+        // The batch save binds its parameters itself (RowBatchCommand), the single save through Dapper: same columns.
+        var full = new CallRecord
+        {
+            CallId = "b1@host", Caller = "13800000001", Called = "12345", OfferedAt = Monday9, IvrEndedAt = Monday9.AddSeconds(20),
+            QueuedAt = Monday9.AddSeconds(20), AgentRingingAt = Monday9.AddSeconds(25), AnsweredAt = Monday9.AddSeconds(28), EndedAt = Monday9.AddMinutes(5),
+            IvrPath = "main>1", Queue = "general", AgentId = "1001", Outcome = "answered", RecordingPath = "/rec/b1.wav", SurveyScore = 5,
+            CallerMedia = new MediaLegQuality { PacketsReceived = 14_990, PacketsLost = 10, JitterMilliseconds = 1.375 },
+            AgentMedia = new MediaLegQuality { PacketsReceived = 13_500, PacketsLost = 0, JitterMilliseconds = 0.25 },
+            NodeId = "n1", Parties = "110",
+        };
+        var bare = new CallRecord { CallId = "b2@host", OfferedAt = Monday9.AddSeconds(1), Live = true, NodeId = "n1" };
+        await Store.SaveCallRecordsAsync([full, bare]);
+        await Store.SaveCallRecordAsync(full with { CallId = "s1@host" });
+        Assert.That(await Store.GetCallRecordAsync("b1@host"), Is.EqualTo(full));
+        Assert.That(await Store.GetCallRecordAsync("b1@host"), Is.EqualTo((await Store.GetCallRecordAsync("s1@host"))! with { CallId = "b1@host" }));
+        Assert.That(await Store.GetCallRecordAsync("b2@host"), Is.EqualTo(bare), "nulls stay null");
+    }
+
+    [Test]
     public async Task A_wrap_up_end_reported_after_the_save_is_stamped_once_and_kept_by_later_saves()
     {
         var record = new CallRecord { CallId = "w1@host", OfferedAt = Monday9, AnsweredAt = Monday9.AddSeconds(10), EndedAt = Monday9.AddMinutes(3), Outcome = "answered" };

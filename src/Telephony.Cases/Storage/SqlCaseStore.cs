@@ -541,7 +541,7 @@ public sealed partial class SqlCaseStore : ICaseStore, IDirectoryStore, ICallRec
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await using (var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false))
         {
-            await connection.ExecuteAsync(new CommandDefinition(SaveCallRecordSql, rows, tx, cancellationToken: ct)).ConfigureAwait(false);
+            await RowBatchCommand<CallRow>.ExecuteAsync(connection, tx, SaveCallRecordSql, rows, ct).ConfigureAwait(false);
             await ApplyMissedCallRulesAsync(connection, tx, records, ct).ConfigureAwait(false);
             await tx.CommitAsync(ct).ConfigureAwait(false);
         }
