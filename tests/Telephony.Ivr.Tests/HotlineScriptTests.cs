@@ -410,15 +410,51 @@ public class HotlineFlowTests
         Assert.That(channel.HungUp, Is.True);
     }
 
-    [Test]
-    public async Task A_caller_who_hangs_up_during_the_menu_ends_the_run_cleanly()
+    [TestCase(false, TestName = "A caller who hangs up during the menu ends the run cleanly (thrown)")]
+    [TestCase(true, TestName = "A caller who hangs up during the menu ends the run cleanly (reported)")]
+    public async Task A_caller_who_hangs_up_during_the_menu_ends_the_run_cleanly(bool quietly)
     {
         var channel = Caller().Press("2");
         channel.HangUpWhenInputRunsOut = true;
+        channel.HangUpQuietly = quietly;
         var result = await _ivr.RunAsync(Script, channel);
 
         Assert.That(result.Outcome, Is.EqualTo(IvrOutcome.CallerHungUp));
         Assert.That(result.Queue, Is.Null);
+        Assert.That(result.Path[^1], Has.Property("Value").EqualTo("caller-hangup"));
+        Assert.That(channel.HungUp, Is.False, "nobody to hang up on");
+    }
+
+    [Test]
+    public async Task A_hang_up_reported_by_the_channel_ends_every_kind_of_wait_as_a_thrown_one_does()
+    {
+        // The server's channel reports a hang-up (CallerGone) instead of throwing; the run must end at the same place
+        // with the same path, play nothing more, store nothing and act on nothing: for every number of keys pressed
+        // before the caller went, through the menus, collect/info steps and the survey.
+        var first = await _ivr.RunAsync(Script, Caller().Press("9"));
+        foreach (var keys in new[] { "", "1", "2", "3", "4", "5", "6", "7", "8", "9", "12", "21", "31", "123", "1234", "9#", "0" })
+        {
+            var thrown = Caller().Press(keys);
+            thrown.HangUpWhenInputRunsOut = true;
+            var reported = Caller().Press(keys);
+            reported.HangUpWhenInputRunsOut = reported.HangUpQuietly = true;
+
+            var a = await _ivr.RunAsync(Script, thrown);
+            var b = await _ivr.RunAsync(Script, reported);
+            Assert.That(b.Outcome, Is.EqualTo(a.Outcome), $"keys '{keys}'");
+            Assert.That(b.PathText, Is.EqualTo(a.PathText), $"keys '{keys}'");
+            Assert.That(reported.PlayedNames, Is.EqualTo(thrown.PlayedNames), $"keys '{keys}'");
+            Assert.That((reported.Records.Count, reported.TransferredTo, reported.HungUp), Is.EqualTo((thrown.Records.Count, thrown.TransferredTo, thrown.HungUp)), $"keys '{keys}'");
+
+            var surveyThrown = Caller().Press(keys);
+            surveyThrown.HangUpWhenInputRunsOut = true;
+            var surveyReported = Caller().Press(keys);
+            surveyReported.HangUpWhenInputRunsOut = surveyReported.HangUpQuietly = true;
+            var sa = await _ivr.RunSurveyAsync(Script, surveyThrown, first.Queue!);
+            var sb = await _ivr.RunSurveyAsync(Script, surveyReported, first.Queue!);
+            Assert.That((sb.Outcome, sb.PathText, sb.SurveyScore), Is.EqualTo((sa.Outcome, sa.PathText, sa.SurveyScore)), $"survey, keys '{keys}'");
+            Assert.That(surveyReported.Records, Has.Count.EqualTo(surveyThrown.Records.Count), $"survey, keys '{keys}'");
+        }
     }
 
     [Test]

@@ -166,6 +166,11 @@ internal sealed class FakeChannel(string caller, string dialed, FakeTimeProvider
     /// <summary>The caller hangs up when a wait finds no more queued input.</summary>
     public bool HangUpWhenInputRunsOut { get; set; }
 
+    /// <summary>A hang-up is reported through <see cref="CallerGone"/> with waits ending empty, as the server's channel does, instead of thrown.</summary>
+    public bool HangUpQuietly { get; set; }
+
+    public bool CallerGone { get; private set; }
+
     public FakeChannel Press(string keys)
     {
         foreach (var k in keys) _input.Enqueue(k);
@@ -180,6 +185,7 @@ internal sealed class FakeChannel(string caller, string dialed, FakeTimeProvider
 
     public ValueTask<char?> PlayAsync(IReadOnlyList<IvrPrompt> prompts, bool bargeIn, CancellationToken cancellationToken)
     {
+        if (CallerGone) return ValueTask.FromResult<char?>(null);
         foreach (var prompt in prompts)
         {
             Played.Add(prompt);
@@ -194,8 +200,14 @@ internal sealed class FakeChannel(string caller, string dialed, FakeTimeProvider
 
     public ValueTask<char?> ReadDigitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
+        if (CallerGone) return ValueTask.FromResult<char?>(null);
         if (NextKeyIsPress()) return ValueTask.FromResult(Take());
         if (_input.Count > 0) _input.Dequeue(); // an explicit silence
+        else if (HangUpWhenInputRunsOut && HangUpQuietly)
+        {
+            CallerGone = true;
+            return ValueTask.FromResult<char?>(null);
+        }
         else if (HangUpWhenInputRunsOut) throw new IvrCallerHangupException();
         Clock.Advance(timeout);
         return ValueTask.FromResult<char?>(null);

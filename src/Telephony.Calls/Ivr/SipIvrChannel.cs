@@ -11,7 +11,8 @@ namespace Telephony.Calls.Ivr;
 /// <summary>
 /// <see cref="IIvrChannel"/> over a live call: prompts play through the caller's media leg on the
 /// media clock, key presses arrive from the call's mailbox (RFC 4733 or SIP INFO), and the
-/// caller's hangup cancels whatever the script is waiting for with <see cref="IvrCallerHangupException"/>.
+/// caller's hangup ends whatever the script is waiting for quietly (<see cref="CallerGone"/>, no key), so the
+/// interpreter stops without an exception; a transfer asked for after it throws <see cref="IvrCallerHangupException"/>.
 /// </summary>
 internal sealed partial class SipIvrChannel(
     string callId, string callerNumber, string dialedNumber, MediaLeg leg, MediaEngine media,
@@ -37,8 +38,10 @@ internal sealed partial class SipIvrChannel(
     /// <summary>From the call's loop: a key press for the script.</summary>
     public void Digit(char digit) => _digits.Writer.TryWrite(digit);
 
-    /// <summary>From the call's loop: the caller is gone; every wait ends with <see cref="IvrCallerHangupException"/>.</summary>
-    public void CallerGone()
+    public bool CallerGone => _gone.IsCancellationRequested;
+
+    /// <summary>From the call's loop: the caller is gone; every wait ends at once with no key.</summary>
+    public void OnCallerHungUp()
     {
         _gone.Cancel();
         _goneSignal.TrySetResult();
@@ -47,7 +50,10 @@ internal sealed partial class SipIvrChannel(
     public async ValueTask<char?> PlayAsync(IReadOnlyList<IvrPrompt> prompts, bool bargeIn, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prompts);
-        ThrowIfGone();
+        if (CallerGone)
+        {
+            return null;
+        }
         if (bargeIn && _digits.Reader.TryRead(out var early))
         {
             return early;
@@ -64,9 +70,9 @@ internal sealed partial class SipIvrChannel(
                 LogPromptFailed(logger, p.FilePath, e.Message);
             }
         }
-        // A hang-up during a prompt (the common end of an IVR call) is seen as the gone signal completing, not as
-        // a cancelled wait: one IvrCallerHangupException is thrown, instead of an OperationCanceledException caught
-        // and replaced (issue 10's profile: exceptions were 3.8 % of the server's CPU at 1,000 calls a second).
+        // A hang-up during a prompt (the common end of an IVR call) is seen as the gone signal completing, not as a
+        // cancelled wait: no exception at all (issue 10's profile: exceptions were 3.8 % of the server's CPU at 1,000
+        // calls a second, an OperationCanceledException replaced by a hang-up exception rethrown through every frame).
         var done = leg.Play(new PromptPlayer(loaded));
         if (bargeIn)
         {
@@ -80,7 +86,10 @@ internal sealed partial class SipIvrChannel(
             {
                 await stopWaiting.CancelAsync().ConfigureAwait(false); // the channel forgets the wait; nobody awaits it
             }
-            ThrowIfGone();
+            if (CallerGone)
+            {
+                return null;
+            }
             if (_digits.Reader.TryRead(out var digit))
             {
                 leg.StopPlaying();
@@ -89,7 +98,10 @@ internal sealed partial class SipIvrChannel(
             return null;
         }
         await Task.WhenAny(done, _goneSignal.Task).WaitAsync(cancellationToken).ConfigureAwait(false);
-        ThrowIfGone();
+        if (CallerGone)
+        {
+            return null;
+        }
         while (_digits.Reader.TryRead(out _))
         {
             // keys pressed during a prompt without barge-in are discarded
@@ -99,7 +111,10 @@ internal sealed partial class SipIvrChannel(
 
     public async ValueTask<char?> ReadDigitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        ThrowIfGone();
+        if (CallerGone)
+        {
+            return null;
+        }
         using var timer = new CancellationTokenSource(timeout, Time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _gone.Token, timer.Token);
         try
@@ -108,7 +123,7 @@ internal sealed partial class SipIvrChannel(
         }
         catch (OperationCanceledException) when (_gone.IsCancellationRequested)
         {
-            throw new IvrCallerHangupException();
+            return null; // the interpreter sees CallerGone
         }
         catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

@@ -16,7 +16,7 @@ internal sealed partial class InboundCallSession
         var wasPhase = Phase;
         Phase = CallPhase.Ended;
         _outcome = outcome;
-        _ivr.CallerGone();
+        _ivr.OnCallerHungUp();
         Interlocked.Exchange(ref _transfer, null)?.TrySetResult(false);
         _timeline.EndedAt = _services.Time.GetUtcNow();
         await UnbridgeAsync().ConfigureAwait(false);

@@ -9,10 +9,11 @@ public sealed record IvrPrompt(string Name, string Language, string FilePath);
 /// (the call's own loop), never concurrently.
 /// </summary>
 /// <remarks>
-/// When the caller hangs up during any operation, the implementation throws
-/// <see cref="IvrCallerHangupException"/>; the interpreter then ends with
-/// <see cref="IvrOutcome.CallerHungUp"/>. Cancelling the token (host shutdown) propagates
-/// as <see cref="OperationCanceledException"/>.
+/// When the caller hangs up during any operation, the implementation either throws
+/// <see cref="IvrCallerHangupException"/> or, if it reports <see cref="CallerGone"/>, ends the wait
+/// at once with no key; either way the interpreter then ends with <see cref="IvrOutcome.CallerHungUp"/>
+/// without acting on anything else. Cancelling the token (host shutdown) propagates as
+/// <see cref="OperationCanceledException"/>.
 /// </remarks>
 public interface IIvrChannel
 {
@@ -27,6 +28,13 @@ public interface IIvrChannel
 
     /// <summary>Clock for schedules and records (a FakeTimeProvider in tests).</summary>
     TimeProvider Time { get; }
+
+    /// <summary>
+    /// True once the caller has hung up. A channel that reports it ends its waits quietly (no key) instead of
+    /// throwing: a hang-up during a prompt is how most IVR calls end, and an exception rethrown through every
+    /// frame of the interpreter cost the server 3–4 % of its CPU at 1,000 calls a second (issue 10).
+    /// </summary>
+    bool CallerGone => false;
 
     /// <summary>
     /// Plays the prompts in order. With <paramref name="bargeIn"/>, the first key the caller

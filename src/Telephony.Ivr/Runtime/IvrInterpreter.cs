@@ -50,8 +50,7 @@ public sealed partial class IvrInterpreter(ILogger<IvrInterpreter>? logger = nul
         }
         catch (IvrCallerHangupException)
         {
-            session.Mark(IvrPathKind.End, "caller-hangup");
-            result = session.Result(IvrOutcome.CallerHungUp, reason: "caller hung up");
+            result = session.HungUp();
         }
         catch (StepBudgetExhaustedException)
         {
@@ -73,6 +72,7 @@ public sealed partial class IvrInterpreter(ILogger<IvrInterpreter>? logger = nul
             if (index >= node.Steps.Count) return await HangupAsync(s, PromptList.None, $"end of node '{node.Name}'").ConfigureAwait(false);
             var flow = await ExecuteAsync(s, node.Steps[index]).ConfigureAwait(false);
             if (flow.Done is { } done) return done;
+            if (s.Gone) return s.HungUp();
             if (flow.Goto is { } target)
             {
                 node = s.Script.Nodes[target];
@@ -122,6 +122,7 @@ public sealed partial class IvrInterpreter(ILogger<IvrInterpreter>? logger = nul
                 return Flow.Finish(await QueueAsync(s, queue).ConfigureAwait(false));
             case TransferStep transfer:
                 await s.PlayAsync(transfer.Prompts, bargeIn: false).ConfigureAwait(false);
+                if (s.Gone) return Flow.Finish(s.HungUp());
                 if (!await s.Channel.TransferAsync(transfer.Number, s.Cancellation).ConfigureAwait(false))
                 {
                     s.Mark(IvrPathKind.Condition, $"transfer:{transfer.Number}:failed");
@@ -148,6 +149,7 @@ public sealed partial class IvrInterpreter(ILogger<IvrInterpreter>? logger = nul
             if (attempt > 0) s.Spend();
             var last = attempt >= menu.Retries;
             var key = await s.FirstKeyAsync(menu.Prompts, menu.Timeout).ConfigureAwait(false);
+            if (s.Gone) return Flow.Finish(s.HungUp());
             if (key is null)
             {
                 s.Mark(IvrPathKind.Timeout, "");
@@ -160,6 +162,7 @@ public sealed partial class IvrInterpreter(ILogger<IvrInterpreter>? logger = nul
             if (menu.OnOtherKey is { } other) return Flow.To(other);
             s.Mark(IvrPathKind.Invalid, key.Value.ToString());
             await s.PlayAsync(menu.InvalidPrompts, bargeIn: false).ConfigureAwait(false);
+            if (s.Gone) return Flow.Finish(s.HungUp());
             if (last) return Flow.ToOrNext(menu.OnInvalid);
         }
     }
@@ -202,6 +205,7 @@ public sealed partial class IvrInterpreter(ILogger<IvrInterpreter>? logger = nul
         {
             if (attempt > 0) s.Spend();
             var digits = await s.ReadDigitsAsync(prompts, maxDigits, terminator, timeout).ConfigureAwait(false);
+            if (s.Gone) return Flow.Finish(s.HungUp());
             if (digits is null)
             {
                 s.Mark(IvrPathKind.Timeout, "");
@@ -213,6 +217,7 @@ public sealed partial class IvrInterpreter(ILogger<IvrInterpreter>? logger = nul
                 s.Mark(IvrPathKind.Invalid, digits);
             }
             await s.PlayAsync(invalidPrompts, bargeIn: false).ConfigureAwait(false);
+            if (s.Gone) return Flow.Finish(s.HungUp());
             if (attempt >= retries) return Flow.ToOrNext(onFail);
         }
     }
@@ -223,6 +228,7 @@ public sealed partial class IvrInterpreter(ILogger<IvrInterpreter>? logger = nul
         {
             if (attempt > 0) s.Spend();
             var key = await s.FirstKeyAsync(survey.Prompts, survey.Timeout).ConfigureAwait(false);
+            if (s.Gone) return;
             if (key is { } k && char.IsAsciiDigit(k) && k - '0' >= survey.Min && k - '0' <= survey.Max)
             {
                 var score = k - '0';
@@ -239,12 +245,14 @@ public sealed partial class IvrInterpreter(ILogger<IvrInterpreter>? logger = nul
                 return;
             }
             await s.PlayAsync(survey.InvalidPrompts, bargeIn: false).ConfigureAwait(false);
+            if (s.Gone) return;
         }
     }
 
     private static async ValueTask<IvrResult> QueueAsync(IvrSession s, QueueStep queue)
     {
         await s.PlayAsync(queue.Prompts, bargeIn: false).ConfigureAwait(false);
+        if (s.Gone) return s.HungUp();
         if (queue.Language is { } language) s.Language = language;
         foreach (var skill in queue.Skills) s.AddSkill(skill);
         if (queue.Priority is { } priority) s.Priority = priority;
@@ -255,6 +263,7 @@ public sealed partial class IvrInterpreter(ILogger<IvrInterpreter>? logger = nul
     private static async ValueTask<IvrResult> HangupAsync(IvrSession s, PromptList goodbye, string reason)
     {
         await s.PlayAsync(goodbye, bargeIn: false).ConfigureAwait(false);
+        if (s.Gone) return s.HungUp();
         await s.Channel.HangupAsync(s.Cancellation).ConfigureAwait(false);
         s.Mark(IvrPathKind.End, "hangup");
         return s.Result(IvrOutcome.HungUp, reason: reason);
@@ -331,6 +340,16 @@ internal sealed class IvrSession(IvrScript script, IIvrChannel channel, string l
 
     public void Mark(IvrPathKind kind, string value) => _path.Add(new IvrPathEntry(Now, kind, value));
 
+    /// <summary>The caller has hung up (a channel that says so instead of throwing): the run ends, nothing more is done.</summary>
+    public bool Gone => Channel.CallerGone;
+
+    /// <summary>The result of a run the caller ended.</summary>
+    public IvrResult HungUp()
+    {
+        Mark(IvrPathKind.End, "caller-hangup");
+        return Result(IvrOutcome.CallerHungUp, reason: "caller hung up");
+    }
+
     // Not async: the channel's task is the caller's. A hang-up surfaces as an exception rethrown once per async frame
     // it crosses, and hang-ups during prompts are how most IVR calls end (issue 10's profile).
     public ValueTask<char?> PlayAsync(PromptList prompts, bool bargeIn)
@@ -349,7 +368,7 @@ internal sealed class IvrSession(IvrScript script, IIvrChannel channel, string l
             return pending;
         }
         var key = await PlayAsync(prompts, bargeIn: true).ConfigureAwait(false);
-        return key ?? await Channel.ReadDigitAsync(timeout, Cancellation).ConfigureAwait(false);
+        return key ?? (Gone ? null : await Channel.ReadDigitAsync(timeout, Cancellation).ConfigureAwait(false));
     }
 
     /// <summary>Reads up to <paramref name="max"/> keys, stopping at the terminator or an inter-digit timeout. Null when nothing came.</summary>
