@@ -21,6 +21,7 @@ internal sealed partial class SipIvrChannel(
 {
     private readonly Channel<char> _digits = Channel.CreateBounded<char>(new BoundedChannelOptions(32) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly CancellationTokenSource _gone = new();
+    private TaskCompletionSource? _keyPressed; // a barge-in prompt waits for it
     private readonly TaskCompletionSource _goneSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<IvrRecord> _records = [];
 
@@ -36,7 +37,12 @@ internal sealed partial class SipIvrChannel(
     public IReadOnlyList<IvrRecord> Records => _records;
 
     /// <summary>From the call's loop: a key press for the script.</summary>
-    public void Digit(char digit) => _digits.Writer.TryWrite(digit);
+    public void Digit(char digit)
+    {
+        _digits.Writer.TryWrite(digit);
+        Interlocked.MemoryBarrier(); // the write before the read: a prompt that set its signal after sees the key in Count
+        Volatile.Read(ref _keyPressed)?.TrySetResult();
+    }
 
     public bool CallerGone => _gone.IsCancellationRequested;
 
@@ -76,15 +82,21 @@ internal sealed partial class SipIvrChannel(
         var done = leg.Play(new PromptPlayer(loaded));
         if (bargeIn)
         {
-            using var stopWaiting = new CancellationTokenSource();
-            var key = _digits.Reader.WaitToReadAsync(stopWaiting.Token).AsTask();
+            // A key is awaited through a signal Digit completes, not a channel wait cancelled after the prompt: that
+            // cancellation threw an OperationCanceledException inside the channel for every barge-in prompt.
+            var keyPressed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Interlocked.Exchange(ref _keyPressed, keyPressed); // a full fence: Digit's write before it, or it sees us
+            if (_digits.Reader.Count > 0)
+            {
+                keyPressed.TrySetResult();
+            }
             try
             {
-                await Task.WhenAny(done, key, _goneSignal.Task).WaitAsync(cancellationToken).ConfigureAwait(false);
+                await Task.WhenAny(done, keyPressed.Task, _goneSignal.Task).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             finally
             {
-                await stopWaiting.CancelAsync().ConfigureAwait(false); // the channel forgets the wait; nobody awaits it
+                Interlocked.CompareExchange(ref _keyPressed, null, keyPressed);
             }
             if (CallerGone)
             {
