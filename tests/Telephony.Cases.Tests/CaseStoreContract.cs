@@ -464,6 +464,21 @@ public abstract partial class CaseStoreContract
     }
 
     [Test]
+    public async Task Nodes_starting_at_once_on_a_fresh_database_apply_each_migration_once()
+    {
+        // Two nodes started together on a new PostgreSQL database raced on CREATE TABLE IF NOT EXISTS schema_migrations
+        // (outside the migration lock) and one died on pg_type's unique index (CI, the Kamailio two-node test).
+        for (int round = 0; round < 3; round++)
+        {
+            await using var db = TestDatabase.Create(Provider);
+            var starts = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+                Migrator.MigrateAsync(db.Dialect, db.ConnectionString, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance))).ToArray();
+            var applied = await Task.WhenAll(starts);
+            Assert.That(applied.SelectMany(a => a).Order(), Is.EqualTo(Migrations.All.Select(m => m.Version).Order()), "each migration applied by exactly one node");
+        }
+    }
+
+    [Test]
     public async Task A_database_at_schema_3_gains_the_survey_score_and_keeps_its_call_records()
     {
         await using var db = TestDatabase.Create(Provider);

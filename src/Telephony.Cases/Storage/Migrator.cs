@@ -19,9 +19,19 @@ public static partial class Migrator
         {
             await connection.ExecuteAsync(new CommandDefinition(dialect.StartupPragmas, cancellationToken: ct)).ConfigureAwait(false);
         }
-        await connection.ExecuteAsync(new CommandDefinition(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
-            cancellationToken: ct)).ConfigureAwait(false);
+        // Under the lock too: two nodes starting on a fresh PostgreSQL database both ran CREATE TABLE IF NOT EXISTS, and
+        // the second failed on pg_type's unique index (IF NOT EXISTS is not safe against a concurrent create).
+        await using (var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false))
+        {
+            if (dialect.MigrationLock.Length > 0)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(dialect.MigrationLock, transaction: tx, cancellationToken: ct)).ConfigureAwait(false);
+            }
+            await connection.ExecuteAsync(new CommandDefinition(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+                transaction: tx, cancellationToken: ct)).ConfigureAwait(false);
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+        }
 
         foreach (var migration in Migrations.All.Where(m => upToVersion is null || m.Version <= upToVersion).OrderBy(m => m.Version))
         {
