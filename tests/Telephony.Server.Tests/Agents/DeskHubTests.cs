@@ -53,6 +53,10 @@ public sealed class DeskHubTests
         await desk.Connection.InvokeAsync("Mute", call.CallId, true);
         await desk.Connection.InvokeAsync("Mute", call.CallId, false);
 
+        // The call record is written by the records writer, off the call's path, within moments of the answer; an agent
+        // saves a case seconds later. This test is faster than any agent: it waits for the written record first.
+        Assert.That(await Telephony.Testing.Until.TrueAsync(async () => (await server.Records.GetCallRecordAsync(call.CallId))?.RecordingPath is not null, 10),
+            Is.True, "the answered call's record is written");
         var bad = Assert.ThrowsAsync<HubException>(() => desk.Connection.InvokeAsync<DeskCaseSaved>("SaveCase", call.CallId, form with { Resolution = "later" }));
         Assert.That(bad!.Message, Does.Contain("solved directly"));
         var saved = await desk.Connection.InvokeAsync<DeskCaseSaved>("SaveCase", call.CallId, form);
