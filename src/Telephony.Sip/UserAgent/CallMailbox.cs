@@ -53,18 +53,6 @@ internal sealed class CallMailbox
         }
     }
 
-    /// <summary>True after <see cref="Close"/>.</summary>
-    public bool IsClosed
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _closed;
-            }
-        }
-    }
-
     /// <summary>True while no runner is started (nothing queued, nothing running).</summary>
     internal bool IsIdle
     {
